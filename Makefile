@@ -1,0 +1,7 @@
+# Arbor top-level Makefile: `make` builds everything into build/,
+# `make run` boots the default scenario, `make test` runs all tests.
+# Build rules live in mk/build.mk, run/test/image targets in mk/run.mk.
+
+.DEFAULT_GOAL := all
+include mk/build.mk
+include mk/run.mk

@@ -1,0 +1,126 @@
+/*
+ * ACPI: find the RSDP (from the boot loader or the BIOS areas) and read the
+ * MADT for the local APIC address, the IOAPICs and the ISA interrupt
+ * overrides. Only what interrupt routing needs.
+ */
+#include "../../kernel.h"
+#include "arch.h"
+#include "acpi.h"
+
+struct acpi_info acpi;
+
+static bool checksum_ok(const void *p, size_t n)
+{
+    uint8_t sum = 0;
+    for (size_t i = 0; i < n; i++) {
+        sum += ((const uint8_t *)p)[i];
+    }
+    return sum == 0;
+}
+
+static uint64_t scan(uint64_t start, uint64_t len)
+{
+    for (uint64_t a = start; a + 20 <= start + len; a += 16) {
+        if (!memcmp(phys_to_virt(a), "RSD PTR ", 8) && checksum_ok(phys_to_virt(a), 20)) {
+            return a;
+        }
+    }
+    return 0;
+}
+
+uint64_t acpi_find_rsdp(void)
+{
+    uint64_t ebda = (uint64_t)(*(uint16_t *)phys_to_virt(0x40e)) << 4;
+    uint64_t r = ebda ? scan(ebda, 1024) : 0;
+    return r ? r : scan(0xe0000, 0x20000);
+}
+
+struct sdt {
+    char sig[4];
+    uint32_t length;
+    uint8_t revision, checksum;
+    char oem[6], oem_table[8];
+    uint32_t oem_rev, creator, creator_rev;
+} __attribute__((packed));
+
+static const struct sdt *find_table(uint64_t rsdp_phys, const char *sig)
+{
+    const uint8_t *rsdp = phys_to_virt(rsdp_phys);
+    uint8_t rev = rsdp[15];
+    uint64_t root;
+    unsigned entry;
+    if (rev >= 2 && *(const uint64_t *)(rsdp + 24)) {
+        root = *(const uint64_t *)(rsdp + 24);
+        entry = 8;
+    } else {
+        root = *(const uint32_t *)(rsdp + 16);
+        entry = 4;
+    }
+    const struct sdt *rt = phys_to_virt(root);
+    if (root == 0 || root >= (64ull << 30) || !checksum_ok(rt, rt->length)) {
+        return NULL;
+    }
+    unsigned n = (rt->length - sizeof(*rt)) / entry;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *e = (const uint8_t *)(rt + 1) + i * entry;
+        uint64_t pa = entry == 8 ? *(const uint64_t *)e : *(const uint32_t *)e;
+        const struct sdt *t = phys_to_virt(pa);
+        if (!memcmp(t->sig, sig, 4) && checksum_ok(t, t->length)) {
+            return t;
+        }
+    }
+    return NULL;
+}
+
+static void parse_madt(const struct sdt *madt)
+{
+    const uint8_t *p = (const uint8_t *)madt + 44;
+    const uint8_t *end = (const uint8_t *)madt + madt->length;
+    acpi.lapic_phys = *(const uint32_t *)((const uint8_t *)madt + 36);
+    for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
+        switch (p[0]) {
+        case 0: /* processor local APIC */
+            if ((p[4] & 1) && acpi.cpu_count < ACPI_MAX_CPUS) {
+                acpi.cpu_count++;
+            }
+            break;
+        case 1: /* IOAPIC */
+            if (acpi.ioapic_count < ACPI_MAX_IOAPICS) {
+                acpi.ioapic[acpi.ioapic_count].phys = *(const uint32_t *)(p + 4);
+                acpi.ioapic[acpi.ioapic_count].gsi_base = *(const uint32_t *)(p + 8);
+                acpi.ioapic_count++;
+            }
+            break;
+        case 2: /* interrupt source override */
+            if (p[3] < 16) {
+                acpi.isa_gsi[p[3]] = *(const uint32_t *)(p + 4);
+                acpi.isa_flags[p[3]] = *(const uint16_t *)(p + 8);
+            }
+            break;
+        case 5: /* 64-bit LAPIC address */
+            acpi.lapic_phys = *(const uint64_t *)(p + 4);
+            break;
+        default:
+            break;
+        }
+    }
+}
+
+void acpi_init(uint64_t rsdp)
+{
+    for (unsigned i = 0; i < 16; i++) {
+        acpi.isa_gsi[i] = i;
+        acpi.isa_flags[i] = 0;
+    }
+    acpi.lapic_phys = 0xfee00000;
+    acpi.rsdp = rsdp ? rsdp : acpi_find_rsdp();
+    const struct sdt *madt = acpi.rsdp ? find_table(acpi.rsdp, "APIC") : NULL;
+    if (madt) {
+        parse_madt(madt);
+    }
+    if (acpi.ioapic_count == 0) {
+        kprintf("kernel: no MADT IOAPIC entry, assuming one at 0xfec00000\n");
+        acpi.ioapic[0].phys = 0xfec00000;
+        acpi.ioapic_count = 1;
+    }
+}

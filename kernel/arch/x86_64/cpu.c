@@ -1,0 +1,203 @@
+/*
+ * CPU setup: feature detection, GDT with TSS, IDT, SYSCALL MSRs, control
+ * register bits (NX, SMEP, SMAP, PCID, FXSR) and the lazy FPU switch.
+ */
+#include "../../objects.h"
+
+struct cpu_features cpu_features;
+
+uint64_t cpu_kernel_stack;
+uint64_t cpu_regs;
+uint64_t cpu_regs_top;
+uint64_t cpu_user_rsp;
+
+extern char kernel_stack_top[];
+extern char vector_stubs[];
+extern void syscall_entry(void);
+
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+
+static struct tss tss;
+static uint64_t gdt[7];
+static uint64_t idt[256][2];
+static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
+static void *fpu_owner; /* thread whose state is in the FPU */
+
+#define MSR_EFER   0xc0000080
+#define MSR_STAR   0xc0000081
+#define MSR_LSTAR  0xc0000082
+#define MSR_FMASK  0xc0000084
+#define MSR_FS_BASE 0xc0000100
+#define MSR_GS_BASE 0xc0000101
+#define MSR_KERNEL_GS_BASE 0xc0000102
+
+static void detect_features(void)
+{
+    uint32_t r[4];
+    cpuid(0, 0, r);
+    uint32_t max = r[0];
+    memcpy(cpu_features.vendor, &r[1], 4);
+    memcpy(cpu_features.vendor + 4, &r[3], 4);
+    memcpy(cpu_features.vendor + 8, &r[2], 4);
+    cpuid(1, 0, r);
+    cpu_features.pcid = r[2] & (1u << 17);
+    cpu_features.x2apic = r[2] & (1u << 21);
+    cpu_features.tsc_deadline = r[2] & (1u << 24);
+    if (max >= 7) {
+        cpuid(7, 0, r);
+        cpu_features.smep = r[1] & (1u << 7);
+        cpu_features.smap = r[1] & (1u << 20);
+        cpu_features.invpcid = r[1] & (1u << 10);
+    }
+    cpuid(0x80000001, 0, r);
+    cpu_features.nx = r[3] & (1u << 20);
+    cpu_features.pdpe1gb = r[3] & (1u << 26);
+}
+
+static void setup_gdt(void)
+{
+    gdt[1] = 0x00af9a000000ffffull; /* 0x08 kernel code */
+    gdt[2] = 0x00cf92000000ffffull; /* 0x10 kernel data */
+    gdt[3] = 0x00cff2000000ffffull; /* 0x18 user data (SYSRET: STAR+8) */
+    gdt[4] = 0x00affa000000ffffull; /* 0x20 user code (SYSRET: STAR+16) */
+    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
+             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[6] = base >> 32;
+    tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
+    tss.rsp[0] = (uint64_t)kernel_stack_top;
+    tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port access traps */
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
+    __asm__ volatile("lgdt %0\n"
+                     "pushq $0x08\n"
+                     "leaq 1f(%%rip), %%rax\n"
+                     "pushq %%rax\n"
+                     "lretq\n"
+                     "1: mov $0x10, %%ax\n"
+                     "mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
+                     "xor %%eax, %%eax\n mov %%ax, %%fs\n mov %%ax, %%gs\n"
+                     "mov $0x28, %%ax\n ltr %%ax"
+                     :: "m"(gdtr) : "rax", "memory");
+}
+
+static void setup_idt(void)
+{
+    for (int v = 0; v < 256; v++) {
+        uint64_t h = (uint64_t)vector_stubs + 16 * v;
+        uint64_t ist = (v == 8) ? 1 : 0;
+        idt[v][0] = (h & 0xffff) | (0x08ull << 16) | (ist << 32) | (0x8eull << 40) |
+                    (((h >> 16) & 0xffff) << 48);
+        idt[v][1] = h >> 32;
+    }
+    struct {
+        uint16_t limit;
+        uint64_t base;
+    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
+    __asm__ volatile("lidt %0" :: "m"(idtr));
+}
+
+static void setup_control_registers(void)
+{
+    uint64_t cr0, cr4;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    cr0 |= (1u << 1) | (1u << 5) | (1u << 16); /* MP, NE, WP */
+    cr0 &= ~(1ull << 2);                       /* EM off */
+    cr0 |= 1u << 3;                            /* TS: first FPU use traps */
+    __asm__ volatile("mov %0, %%cr0" :: "r"(cr0));
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    cr4 |= (1u << 9) | (1u << 10) | (1u << 7); /* OSFXSR, OSXMMEXCPT, PGE */
+    if (cpu_features.smep) {
+        cr4 |= 1u << 20;
+    }
+    if (cpu_features.smap) {
+        cr4 |= 1u << 21; /* the kernel never touches user addresses */
+    }
+    if (cpu_features.pcid) {
+        cr4 |= 1u << 17;
+    }
+    __asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
+    uint64_t efer = rdmsr(MSR_EFER) | 1; /* SCE */
+    if (cpu_features.nx) {
+        efer |= 1u << 11;
+    }
+    wrmsr(MSR_EFER, efer);
+}
+
+void arch_cpu_init(void)
+{
+    detect_features();
+    setup_control_registers();
+    setup_gdt();
+    setup_idt();
+    wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
+    wrmsr(MSR_FMASK, RFLAGS_IF | (1u << 10) | (1u << 8) | (1u << 18)); /* IF DF TF AC */
+    wrmsr(MSR_FS_BASE, 0);
+    wrmsr(MSR_GS_BASE, 0);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    cpu_kernel_stack = (uint64_t)kernel_stack_top;
+}
+
+void arch_set_kernel_entry(struct regs *regs)
+{
+    cpu_regs = (uint64_t)regs;
+    cpu_regs_top = (uint64_t)(regs + 1);
+    tss.rsp[0] = cpu_regs_top;
+}
+
+void arch_wait_for_interrupt(void)
+{
+    __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+static void set_ts(bool on)
+{
+    uint64_t cr0;
+    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
+    uint64_t want = on ? (cr0 | 8) : (cr0 & ~8ull);
+    if (want != cr0) {
+        __asm__ volatile("mov %0, %%cr0" :: "r"(want));
+    }
+}
+
+void arch_fpu_switch(void *next_owner)
+{
+    set_ts(next_owner != fpu_owner);
+}
+
+void arch_fpu_trap(void)
+{
+    struct thread *t = kernel.current;
+    set_ts(false);
+    if (fpu_owner == t) {
+        return;
+    }
+    if (fpu_owner) {
+        __asm__ volatile("fxsave64 (%0)" :: "r"(((struct thread *)fpu_owner)->fpu) : "memory");
+    }
+    if (t->fpu_used) {
+        __asm__ volatile("fxrstor64 (%0)" :: "r"(t->fpu) : "memory");
+    } else {
+        uint32_t mxcsr = 0x1f80;
+        __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+        t->fpu_used = true;
+    }
+    fpu_owner = t;
+}
+
+void arch_fpu_forget(void *t)
+{
+    if (fpu_owner == t) {
+        fpu_owner = NULL;
+    }
+}

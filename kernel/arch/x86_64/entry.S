@@ -1,0 +1,104 @@
+/*
+ * Kernel entry and exit: interrupt/exception stubs, the SYSCALL entry and
+ * the return to user mode.
+ *
+ * User state is saved straight into the current thread's register frame
+ * (struct regs in the TCB): TSS.rsp0 and cpu_regs_top point just past it,
+ * so the CPU's interrupt frame and our pushes land there (the NOVA trick).
+ * The kernel then runs on the one kernel stack; it never blocks on it, so a
+ * kernel entry always starts with an empty stack and leaves through
+ * arch_return_to_user(), which pops the frame of the (new) current thread.
+ */
+#define USER_CS 0x23
+#define USER_SS 0x1b
+#define VEC_SYSCALL 0x100
+
+.macro SAVE_GPRS
+    pushq %rax
+    pushq %rbx
+    pushq %rcx
+    pushq %rdx
+    pushq %rsi
+    pushq %rdi
+    pushq %rbp
+    pushq %r8
+    pushq %r9
+    pushq %r10
+    pushq %r11
+    pushq %r12
+    pushq %r13
+    pushq %r14
+    pushq %r15
+.endm
+
+.macro RESTORE_GPRS
+    popq %r15
+    popq %r14
+    popq %r13
+    popq %r12
+    popq %r11
+    popq %r10
+    popq %r9
+    popq %r8
+    popq %rbp
+    popq %rdi
+    popq %rsi
+    popq %rdx
+    popq %rcx
+    popq %rbx
+    popq %rax
+.endm
+
+    .text
+/* One 16-byte stub per vector; vectors with a CPU error code skip the dummy. */
+    .balign 16
+    .globl vector_stubs
+vector_stubs:
+    vec = 0
+    .rept 256
+    .balign 16
+    .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    .else
+    pushq $0
+    .endif
+    pushq $vec
+    jmp interrupt_common
+    vec = vec + 1
+    .endr
+
+interrupt_common:
+    SAVE_GPRS
+    testb $3, 18*8(%rsp)                 /* saved CS: from user? */
+    jz from_kernel
+    movq cpu_kernel_stack(%rip), %rsp
+    call arch_user_trap
+    jmp arch_return_to_user
+from_kernel:
+    movq %rsp, %rdi
+    call arch_kernel_trap
+    RESTORE_GPRS
+    addq $16, %rsp
+    iretq
+
+    .globl syscall_entry
+syscall_entry:
+    movq %rsp, cpu_user_rsp(%rip)
+    movq cpu_regs_top(%rip), %rsp
+    pushq $USER_SS
+    pushq cpu_user_rsp(%rip)
+    pushq %r11
+    pushq $USER_CS
+    pushq %rcx
+    pushq $0
+    pushq $VEC_SYSCALL
+    SAVE_GPRS
+    movq cpu_kernel_stack(%rip), %rsp
+    call syscall_dispatch
+    /* fall through */
+
+    .globl arch_return_to_user
+arch_return_to_user:
+    movq cpu_regs(%rip), %rsp
+    RESTORE_GPRS
+    addq $16, %rsp
+    iretq

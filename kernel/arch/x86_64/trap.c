@@ -1,0 +1,57 @@
+/*
+ * Where interrupt_common (entry.S) lands: exceptions and interrupts from
+ * user mode (state already saved in the current thread) and from kernel
+ * mode (only interrupts while idle are legal; anything else is a kernel
+ * bug and stops the machine with a register dump).
+ */
+#include "../../objects.h"
+
+static void interrupt(uint64_t vector)
+{
+    if (vector == VEC_TIMER) {
+        apic_eoi();
+        apic_timer_rearm();
+        sched_tick();
+    } else if (vector == VEC_SPURIOUS) {
+        /* no EOI for spurious interrupts */
+    } else if (vector >= VEC_IRQ_BASE && vector < VEC_TIMER) {
+        irq_raise((unsigned)(vector - VEC_IRQ_BASE));
+        apic_eoi();
+    } else {
+        apic_eoi();
+    }
+}
+
+void arch_user_trap(void)
+{
+    struct thread *t = kernel.current;
+    uint64_t v = t->regs.vector;
+    if (v == FAULT_NO_FPU) {
+        arch_fpu_trap();
+    } else if (v < 32) {
+        fault_raise(t, (unsigned)v, v == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);
+    } else {
+        interrupt(v);
+    }
+    kernel_exit();
+}
+
+static void dump(const struct regs *f)
+{
+    kprintf("kernel exception %lu error %lx at rip %lx cr2 %lx\n", f->vector, f->error, f->rip, read_cr2());
+    kprintf("rax %016lx rbx %016lx rcx %016lx rdx %016lx\n", f->rax, f->rbx, f->rcx, f->rdx);
+    kprintf("rsi %016lx rdi %016lx rbp %016lx rsp %016lx\n", f->rsi, f->rdi, f->rbp, f->rsp);
+    kprintf("r8  %016lx r9  %016lx r10 %016lx r11 %016lx\n", f->r8, f->r9, f->r10, f->r11);
+    kprintf("r12 %016lx r13 %016lx r14 %016lx r15 %016lx\n", f->r12, f->r13, f->r14, f->r15);
+    kprintf("cs %lx ss %lx rflags %lx\n", f->cs, f->ss, f->rflags);
+}
+
+void arch_kernel_trap(struct regs *f)
+{
+    if (f->vector >= 32) {
+        interrupt(f->vector);
+        return;
+    }
+    dump(f);
+    panic("exception %lu in kernel mode", f->vector);
+}

@@ -1,0 +1,206 @@
+/*
+ * Endpoints: synchronous rendezvous IPC.
+ *
+ * call() sends and waits for the reply; reply_wait() answers the current
+ * caller and waits for the next message. Message words 0..7 travel in
+ * registers (rdx r10 r8 r9 r12 r13 r14 r15), further words in the UTCBs,
+ * up to three capabilities into the receiver's receive window. The badge
+ * of the sender's capability arrives in rdi. When a partner is waiting
+ * the kernel switches straight to it: no queue, no scheduler pass.
+ * Fault messages (fault.c) are calls whose words the kernel makes up.
+ */
+#include "objects.h"
+
+static inline uint64_t *mr(struct regs *r, unsigned i)
+{
+    static const uint8_t off[MSG_REG_WORDS] = {
+        offsetof(struct regs, rdx) / 8, offsetof(struct regs, r10) / 8,
+        offsetof(struct regs, r8) / 8,  offsetof(struct regs, r9) / 8,
+        offsetof(struct regs, r12) / 8, offsetof(struct regs, r13) / 8,
+        offsetof(struct regs, r14) / 8, offsetof(struct regs, r15) / 8,
+    };
+    return (uint64_t *)r + off[i];
+}
+
+static struct arbor_utcb *utcb(struct thread *t)
+{
+    return t->utcb_phys ? phys_to_virt(t->utcb_phys) : NULL;
+}
+
+static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n)
+{
+    struct arbor_utcb *su = utcb(s), *ru = utcb(r);
+    unsigned got = 0;
+    if (!su || !ru || !s->pd || !r->pd) {
+        return 0;
+    }
+    for (unsigned i = 0; i < n && i < ru->rcv_count; i++) {
+        struct cap *src = cspace_lookup(s->pd, su->send_caps[i]);
+        struct cap *dst = cspace_lookup(r->pd, ru->rcv_base + i);
+        if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED ||
+            src->type == OBJ_PAGE_TABLE || !dst || dst->type != OBJ_NULL) {
+            break;
+        }
+        cap_copy(dst, src, src);
+        got++;
+    }
+    ru->rcv_caps = got;
+    return got;
+}
+
+static void fault_message(struct thread *s, struct thread *r)
+{
+    *mr(&r->regs, FAULT_KIND) = s->fault_kind;
+    *mr(&r->regs, FAULT_ADDR) = s->fault_addr;
+    *mr(&r->regs, FAULT_IP) = s->regs.rip;
+    *mr(&r->regs, FAULT_ERROR) = s->fault_error;
+    *mr(&r->regs, FAULT_SP) = s->regs.rsp;
+    r->regs.rsi = MSGINFO(FAULT_LABEL, FAULT_WORDS, 0);
+}
+
+/* Copy the message of s (info) to r; caps only when allowed. */
+static void transfer(struct thread *s, struct thread *r, uint64_t info, bool caps_ok)
+{
+    unsigned len = MSGINFO_LEN(info);
+    switch (len < MSG_REG_WORDS ? len : MSG_REG_WORDS) {
+    case 8: r->regs.r15 = s->regs.r15; /* fall through */
+    case 7: r->regs.r14 = s->regs.r14; /* fall through */
+    case 6: r->regs.r13 = s->regs.r13; /* fall through */
+    case 5: r->regs.r12 = s->regs.r12; /* fall through */
+    case 4: r->regs.r9 = s->regs.r9;   /* fall through */
+    case 3: r->regs.r8 = s->regs.r8;   /* fall through */
+    case 2: r->regs.r10 = s->regs.r10; /* fall through */
+    case 1: r->regs.rdx = s->regs.rdx; /* fall through */
+    default: break;
+    }
+    if (len > MSG_REG_WORDS) {
+        struct arbor_utcb *ru = utcb(r), *su = utcb(s);
+        if (ru && su) {
+            memcpy(&ru->mr[MSG_REG_WORDS], &su->mr[MSG_REG_WORDS], (len - MSG_REG_WORDS) * 8);
+        } else {
+            len = MSG_REG_WORDS;
+        }
+    }
+    unsigned ncaps = MSGINFO_CAPS(info);
+    if (ncaps) {
+        ncaps = caps_ok ? transfer_caps(s, r, ncaps) : 0;
+    } else if (utcb(r)) {
+        utcb(r)->rcv_caps = 0;
+    }
+    r->regs.rsi = MSGINFO(MSGINFO_LABEL(info), len, ncaps);
+}
+
+/* Deliver the message of sender s (blocked or current) to receiver r. */
+static void deliver(struct thread *s, struct thread *r)
+{
+    if (s->in_fault) {
+        fault_message(s, r);
+    } else {
+        transfer(s, r, s->regs.rsi, s->send_rights & RIGHT_GRANT);
+    }
+    r->regs.rdi = s->send_badge;
+    r->regs.rax = ERR_OK;
+    r->caller = s;
+    s->callee = r;
+    s->blocked_on = NULL;
+}
+
+void ipc_send(struct thread *t, struct endpoint *ep)
+{
+    struct thread *r = queue_pop(&ep->receivers);
+    if (r) {
+        r->blocked_on = NULL;
+        deliver(t, r);
+        sched_block(t, THREAD_BLOCKED_REPLY);
+        sched_switch(r);
+        return;
+    }
+    t->blocked_on = ep;
+    sched_block(t, THREAD_BLOCKED_SEND);
+    queue_push(&ep->senders, t);
+}
+
+void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info)
+{
+    (void)info; /* stays in t->regs.rsi until delivery */
+    t->send_badge = ep_cap->word;
+    t->send_rights = ep_cap->rights;
+    ipc_send(t, (struct endpoint *)ep_cap->object);
+}
+
+/* Answer t's caller; returns the woken caller or 0. */
+static struct thread *reply(struct thread *t, uint64_t info)
+{
+    struct thread *c = t->caller;
+    if (!c) {
+        return NULL;
+    }
+    t->caller = NULL;
+    c->callee = NULL;
+    if (c->in_fault) {
+        c->in_fault = false;
+        if (MSGINFO_LEN(info) == 2 && t->regs.rdx >= USER_BASE && t->regs.rdx < USER_END &&
+            t->regs.r10 < USER_END) {
+            c->regs.rip = t->regs.rdx;
+            c->regs.rsp = t->regs.r10;
+        }
+        if (info == MSGINFO_NO_REPLY) {
+            c->state = THREAD_INACTIVE; /* handler dropped it: stays stopped */
+            return NULL;
+        }
+    } else if (info == MSGINFO_NO_REPLY) {
+        c->regs.rax = ERR_ABORTED;
+    } else {
+        transfer(t, c, info, true);
+        c->regs.rax = ERR_OK;
+    }
+    c->state = THREAD_RUNNABLE;
+    return c;
+}
+
+void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info)
+{
+    struct endpoint *ep = (struct endpoint *)ep_cap->object;
+    struct thread *c = reply(t, info);
+    struct thread *s = queue_pop(&ep->senders);
+    if (s) {
+        deliver(s, t);
+        s->state = THREAD_BLOCKED_REPLY;
+        if (c) {
+            sched_ready(c);
+        }
+        return;
+    }
+    t->blocked_on = ep;
+    sched_block(t, THREAD_BLOCKED_RECV);
+    queue_push(&ep->receivers, t);
+    if (c) {
+        sched_switch(c);
+    }
+}
+
+void ipc_fault(struct thread *t)
+{
+    struct cap *ep_cap = &t->fault_slot;
+    t->in_fault = true;
+    t->send_badge = ep_cap->word;
+    t->send_rights = 0;
+    ipc_send(t, (struct endpoint *)ep_cap->object);
+}
+
+void ep_unref(struct endpoint *ep)
+{
+    if (--ep->refs) {
+        return;
+    }
+    struct thread *t;
+    while ((t = queue_pop(&ep->senders)) || (t = queue_pop(&ep->receivers))) {
+        t->blocked_on = NULL;
+        if (t->in_fault) {
+            t->state = THREAD_INACTIVE;
+        } else {
+            t->regs.rax = ERR_ABORTED;
+            sched_ready(t);
+        }
+    }
+}

@@ -1,0 +1,77 @@
+/*
+ * Interrupt lines as capabilities. IRQ control hands out at most one IRQ
+ * capability tree per line (irq_get); the holder binds the line to a
+ * notification (irq_bind). When the interrupt fires the kernel masks the
+ * line and signals the notification; the driver unmasks with irq_ack.
+ */
+#include "objects.h"
+
+#define IRQ_LINES 64
+
+static struct irq_line {
+    struct cap notify;  /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
+    uint32_t refs;      /* IRQ capabilities naming this line */
+} lines[IRQ_LINES];
+
+err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
+{
+    unsigned gsi;
+    if (irq >= IRQ_LINES || !ioapic_route(irq, VEC_IRQ_BASE, &gsi) || gsi >= IRQ_LINES) {
+        return ERR_INVALID_ARG;
+    }
+    if (lines[gsi].refs) {
+        return ERR_BUSY;
+    }
+    lines[gsi].notify.owner = CAP_OWNER_IRQ_NOTIFY;
+    lines[gsi].refs = 1;
+    dst->type = OBJ_IRQ;
+    dst->rights = RIGHTS_ALL;
+    dst->word = gsi;
+    cap_tree_link(control, dst);
+    return ERR_OK;
+}
+
+void irq_ref(unsigned gsi)
+{
+    lines[gsi].refs++;
+}
+
+void irq_unref(unsigned gsi)
+{
+    if (--lines[gsi].refs == 0) {
+        ioapic_mask(gsi, true);
+        cap_delete(&lines[gsi].notify);
+    }
+}
+
+void irq_bind(unsigned gsi, struct cap *notification)
+{
+    cap_delete(&lines[gsi].notify);
+    cap_copy(&lines[gsi].notify, notification, notification);
+    ioapic_mask(gsi, false);
+}
+
+void irq_ack(unsigned gsi)
+{
+    if (lines[gsi].notify.type == OBJ_NOTIFICATION) {
+        ioapic_mask(gsi, false);
+    }
+}
+
+void irq_slot_cleared(struct cap *slot)
+{
+    struct irq_line *line = container_of(slot, struct irq_line, notify);
+    ioapic_mask((unsigned)(line - lines), true);
+}
+
+void irq_raise(unsigned gsi)
+{
+    if (gsi >= IRQ_LINES) {
+        return;
+    }
+    ioapic_mask(gsi, true);
+    struct cap *n = &lines[gsi].notify;
+    if (n->type == OBJ_NOTIFICATION) {
+        notification_signal((struct notification *)n->object, n->word ? n->word : 1);
+    }
+}

@@ -1,0 +1,167 @@
+/*
+ * Kernel objects: protection domains, threads, endpoints, notifications,
+ * and the functions each object file (pd.c, thread.c, ipc.c,
+ * notification.c, irq.c, vspace.c) exports to the rest of the kernel.
+ *
+ * All objects live in memory retyped from untyped capabilities (no kernel
+ * heap). An object stays alive while capabilities to it exist (refs); when
+ * the last one goes, its *_destroy() detaches it from everything that
+ * points at it, so the memory can be retyped again once the untyped
+ * capability is revoked.
+ */
+#ifndef KERNEL_OBJECTS_H
+#define KERNEL_OBJECTS_H
+
+#include "kernel.h"
+#include "cap.h"
+#include "arch/x86_64/arch.h"
+
+struct thread;
+
+/* Intrusive FIFO of threads (ready queues, endpoint and notification queues). */
+struct thread_queue {
+    struct thread *head, *tail;
+};
+
+struct pd {
+    uint64_t pml4[512];        /* the address space root; first, page aligned */
+    uint32_t refs;             /* capabilities naming this PD */
+    uint16_t asid;             /* index into the ASID table, also the PCID */
+    uint8_t slot_bits;         /* cap space has 1 << slot_bits slots */
+    bool need_flush;           /* next CR3 load must flush this PCID */
+    struct pd *dying_next;     /* worklist of PDs whose cap space is cleared */
+    uint64_t dying_index;      /* cap space cleanup progress */
+    struct cap slots[] __attribute__((aligned(64)));
+};
+
+enum thread_state {
+    THREAD_INACTIVE = 0, /* not started, suspended, or faulted without handler */
+    THREAD_RUNNABLE,     /* in a ready queue or current */
+    THREAD_BLOCKED_SEND, /* in an endpoint's send queue (call or fault) */
+    THREAD_BLOCKED_RECV, /* in an endpoint's receive queue */
+    THREAD_BLOCKED_REPLY,/* waiting for its callee's reply */
+    THREAD_BLOCKED_NOTIFY,/* waiting on a notification */
+};
+
+struct thread {
+    struct regs regs;          /* user state; entry.S saves here */
+    uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
+    /* scheduling: owned by sched.c */
+    struct thread *next, *prev;  /* queue links (ready or blocking queue) */
+    struct thread_queue *queue;  /* queue we are on, if any */
+    uint8_t state;               /* enum thread_state */
+    uint8_t prio;
+    bool fpu_used;
+    bool in_fault;               /* blocked on behalf of a fault message */
+    bool started;
+    uint32_t refs;
+    uint64_t slice_left;         /* timer ticks left in this slice */
+    /* IPC: owned by ipc.c */
+    void *blocked_on;            /* endpoint or notification */
+    struct thread *caller;       /* thread we owe a reply */
+    struct thread *callee;       /* thread that owes us a reply */
+    uint64_t send_badge;         /* badge of the cap we are sending with */
+    uint64_t send_rights;        /* rights of that cap (grant?) */
+    uint64_t fault_kind, fault_addr, fault_error;
+    /* binding: owned by thread.c */
+    struct pd *pd;
+    uint64_t utcb_phys;          /* 0: no UTCB */
+    struct cap pd_slot, utcb_slot, fault_slot;
+};
+
+struct endpoint {
+    uint32_t refs;
+    struct thread_queue senders;   /* BLOCKED_SEND */
+    struct thread_queue receivers; /* BLOCKED_RECV */
+};
+
+struct notification {
+    uint32_t refs;
+    uint64_t bits;
+    struct thread_queue waiters;
+};
+
+/* Kernel-wide state (single CPU for now). */
+struct kernel_state {
+    struct thread *current;    /* running thread, 0 when idle */
+    struct pd *current_pd;     /* whose PML4 is loaded, 0 = kernel's */
+    struct pd *dying;          /* PDs to clean (see pd.c) */
+    uint64_t ticks;            /* timer interrupts so far */
+};
+extern struct kernel_state kernel;
+
+/* cspace.c */
+struct cap *cspace_lookup(struct pd *pd, cap_t index);           /* 0 if out of range */
+err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out) MUST_CHECK;
+err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out) MUST_CHECK;
+void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
+void cap_delete(struct cap *slot);
+void cap_revoke(struct cap *slot);
+void cap_object_ref(struct cap *slot);
+
+/* pd.c */
+err_t pd_create(struct pd *pd, unsigned slot_bits) MUST_CHECK;
+uint64_t pd_object_size(unsigned slot_bits);
+void pd_unref(struct pd *pd);
+void pd_process_dying(void);
+struct pd *pd_by_mapping(uint64_t map_id);
+uint64_t pd_mapping_id(struct pd *pd);
+
+/* vspace.c */
+err_t vspace_map_frame(struct pd *pd, struct cap *frame, uint64_t vaddr, unsigned rights) MUST_CHECK;
+void vspace_unmap_frame(struct cap *frame);
+err_t vspace_map_table(struct pd *pd, struct cap *pt, uint64_t vaddr, unsigned level) MUST_CHECK;
+void vspace_unmap_table(struct cap *pt);
+void vspace_init_pd(struct pd *pd);
+/* Boot only: map a fresh zeroed page (or upgrade the rights of the one
+ * there), making tables with alloc_page; returns the page's address. */
+uint64_t vspace_boot_map(struct pd *pd, uint64_t va, unsigned rights, uint64_t (*alloc_page)(void));
+extern uint64_t vspace_missing_level, vspace_missing_addr; /* with ERR_NO_TABLE */
+
+/* thread.c */
+void thread_init(struct thread *t);
+void thread_unref(struct thread *t);
+void thread_slot_cleared(struct cap *slot);
+void thread_suspend(struct thread *t);
+void thread_cancel_ipc(struct thread *t);
+
+/* sched.c */
+void sched_ready(struct thread *t);         /* make runnable, maybe preempt */
+void sched_remove(struct thread *t);        /* take out of ready queue */
+void sched_block(struct thread *t, unsigned state);
+void sched_tick(void);
+void sched_yield(void);
+void sched_switch(struct thread *t);        /* direct switch (IPC fast path) */
+__attribute__((noreturn)) void kernel_exit(void);
+void queue_push(struct thread_queue *q, struct thread *t);
+void queue_remove(struct thread *t);
+struct thread *queue_pop(struct thread_queue *q);
+
+/* ipc.c */
+void ep_unref(struct endpoint *ep);
+void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info);
+void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info);
+void ipc_fault(struct thread *t);
+void ipc_send(struct thread *t, struct endpoint *ep);
+
+/* notification.c */
+void notification_unref(struct notification *n);
+void notification_signal(struct notification *n, uint64_t bits);
+void notification_wait(struct thread *t, struct notification *n);
+
+/* irq.c */
+err_t irq_get(unsigned irq, struct cap *control, struct cap *dst) MUST_CHECK;
+void irq_ref(unsigned gsi);
+void irq_bind(unsigned gsi, struct cap *notification);
+void irq_ack(unsigned gsi);
+void irq_raise(unsigned gsi);
+void irq_slot_cleared(struct cap *slot);
+void irq_unref(unsigned gsi);
+
+/* untyped.c */
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst) MUST_CHECK;
+
+/* fault.c */
+void fault_raise(struct thread *t, unsigned kind, uint64_t addr, uint64_t error);
+
+#endif

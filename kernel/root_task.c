@@ -1,0 +1,143 @@
+/*
+ * The first user task (core, or a test task standing in for it): built by
+ * the kernel from the first boot module, with memory taken from the boot
+ * allocator. It receives its own PD and thread, interrupt control, all I/O
+ * ports, frames for every boot module and the boot-info page, and all the
+ * remaining RAM as untyped capabilities (see include/arbor/bootinfo.h).
+ */
+#include "objects.h"
+#include "boot_params.h"
+#include "phys_mem.h"
+#include <arbor/bootinfo.h>
+#include <arbor/elf.h>
+
+#define ROOT_SLOT_BITS 14
+
+static struct phys_mem *boot_mem;
+
+static uint64_t alloc_pages(uint64_t n)
+{
+    uint64_t pa = phys_mem_alloc(boot_mem, n);
+    if (!pa) {
+        panic("out of memory while building the first task (%lu pages)", n);
+    }
+    memset(phys_to_virt(pa), 0, n * PAGE_SIZE);
+    return pa;
+}
+
+static uint64_t alloc_page(void)
+{
+    return alloc_pages(1);
+}
+
+static void load_elf(struct pd *pd, const struct boot_module *m, struct thread *t)
+{
+    struct elf_image img;
+    const uint8_t *file = phys_to_virt(m->start);
+    enum elf_status st = elf_parse(file, m->end - m->start, USER_END, &img);
+    if (st != ELF_OK) {
+        panic("first boot module \"%s\" is not a loadable program: %s", m->name, elf_status_text(st));
+    }
+    for (unsigned i = 0; i < img.count; i++) {
+        const struct elf_segment *s = &img.seg[i];
+        unsigned rights = RIGHT_READ | ((s->flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
+                          ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
+        for (uint64_t va = ALIGN_DOWN(s->vaddr, PAGE_SIZE); va < s->vaddr + s->memsz; va += PAGE_SIZE) {
+            uint8_t *page = phys_to_virt(vspace_boot_map(pd, va, rights, alloc_page));
+            for (uint64_t off = 0; off < PAGE_SIZE; off++) {
+                uint64_t a = va + off;
+                if (a >= s->vaddr && a < s->vaddr + s->filesz) {
+                    page[off] = file[s->offset + (a - s->vaddr)];
+                }
+            }
+        }
+    }
+    t->regs.rip = img.entry;
+}
+
+static struct cap *put(struct pd *pd, cap_t slot, unsigned type, unsigned rights, uint64_t object)
+{
+    struct cap *c = &pd->slots[slot];
+    c->type = (uint8_t)type;
+    c->rights = (uint8_t)rights;
+    c->object = object;
+    cap_object_ref(c);
+    return c;
+}
+
+static cap_t give_untyped(struct pd *pd, struct bootinfo *bi, cap_t slot)
+{
+    bi->untyped_first = slot;
+    for (unsigned i = 0; i < boot_mem->count && bi->untyped_count < BOOTINFO_MAX_UNTYPED; i++) {
+        struct cap *c = put(pd, slot++, OBJ_UNTYPED, RIGHTS_ALL, boot_mem->r[i].base);
+        c->word = boot_mem->r[i].end - boot_mem->r[i].base;
+        bi->untyped[bi->untyped_count].phys = c->object;
+        bi->untyped[bi->untyped_count].size = c->word;
+        bi->untyped_count++;
+    }
+    return slot;
+}
+
+void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_t ram_total, uint64_t rsdp)
+{
+    boot_mem = pm;
+    if (bp->module_count == 0) {
+        panic("no boot modules: the first module must be the first task (core)");
+    }
+    uint64_t before = phys_mem_free(pm);
+    struct pd *pd = phys_to_virt(alloc_pages(pd_object_size(ROOT_SLOT_BITS) / PAGE_SIZE));
+    if (pd_create(pd, ROOT_SLOT_BITS)) {
+        panic("no ASID for the first task");
+    }
+    struct thread *t = phys_to_virt(alloc_page());
+    thread_init(t);
+    t->prio = PRIO_MAX;
+    load_elf(pd, &bp->module[0], t);
+    for (uint64_t i = 1; i <= BOOTINFO_STACK_PAGES; i++) {
+        vspace_boot_map(pd, BOOTINFO_STACK_TOP - i * PAGE_SIZE, RIGHT_READ | RIGHT_WRITE, alloc_page);
+    }
+    uint64_t utcb = vspace_boot_map(pd, BOOTINFO_UTCB, RIGHT_READ | RIGHT_WRITE, alloc_page);
+    uint64_t bi_phys = vspace_boot_map(pd, BOOTINFO_ADDR, RIGHT_READ, alloc_page);
+    struct bootinfo *bi = phys_to_virt(bi_phys);
+
+    struct cap *pdc = put(pd, BI_CAP_PD, OBJ_PD, RIGHTS_ALL, (uint64_t)pd);
+    put(pd, BI_CAP_THREAD, OBJ_THREAD, RIGHTS_ALL, (uint64_t)t);
+    put(pd, BI_CAP_IRQ_CONTROL, OBJ_IRQ_CONTROL, RIGHTS_ALL, 0);
+    put(pd, BI_CAP_IO_PORT, OBJ_IO_PORT, RIGHTS_ALL, 0)->count = 0x10000;
+    put(pd, BI_CAP_BOOTINFO, OBJ_FRAME, RIGHT_READ, bi_phys)->count = 1;
+    struct cap *uc = put(pd, BI_CAP_UTCB, OBJ_FRAME, RIGHT_READ | RIGHT_WRITE, utcb);
+    uc->count = 1;
+    cap_copy(&t->pd_slot, pdc, pdc);
+    cap_copy(&t->utcb_slot, uc, uc);
+    t->pd = pd;
+    t->utcb_phys = utcb;
+
+    cap_t slot = BI_CAP_FIRST_FREE_FIXED;
+    for (unsigned i = 0; i < bp->module_count && i < BOOTINFO_MAX_MODULES; i++) {
+        const struct boot_module *m = &bp->module[i];
+        struct bootinfo_module *bm = &bi->module[bi->module_count++];
+        memcpy(bm->name, m->name, sizeof(bm->name));
+        bm->phys = ALIGN_DOWN(m->start, PAGE_SIZE);
+        bm->size = m->end - m->start;
+        bm->frame = slot;
+        put(pd, slot++, OBJ_FRAME, RIGHTS_ALL, bm->phys)->count =
+            (uint32_t)((ALIGN_UP(m->end, PAGE_SIZE) - bm->phys) / PAGE_SIZE);
+    }
+    bi->magic = BOOTINFO_MAGIC;
+    bi->boot_protocol = bp->protocol;
+    bi->tsc_hz = apic_tsc_hz();
+    bi->ram_total = ram_total;
+    bi->kernel_reserved = before - phys_mem_free(pm);
+    bi->slot_count = 1ull << ROOT_SLOT_BITS;
+    _Static_assert(sizeof(bi->framebuffer) == sizeof(bp->fb), "framebuffer layouts differ");
+    memcpy(&bi->framebuffer, &bp->fb, sizeof(bp->fb));
+    bi->acpi_rsdp = rsdp;
+    memcpy(bi->cmdline, bp->cmdline, sizeof(bi->cmdline));
+    bi->first_free = give_untyped(pd, bi, slot);
+    boot_mem = NULL; /* everything left now belongs to the first task */
+
+    t->regs.rsp = BOOTINFO_STACK_TOP;
+    t->regs.rdi = BOOTINFO_ADDR;
+    t->started = true;
+    sched_ready(t);
+}

@@ -1,0 +1,204 @@
+/*
+ * The scheduler: fixed priorities, round robin within a priority, timer
+ * preemption, and the switch to the chosen thread on every kernel exit.
+ *
+ * The current thread is not in a ready queue while it runs. A thread made
+ * ready with a higher priority than the current one preempts it at once;
+ * the preempted thread goes back to the head of its queue, keeping the rest
+ * of its slice. IPC switches directly to its partner (sched_switch), which
+ * runs in the caller's stead: that is the time donation along call.
+ */
+#include "objects.h"
+
+#define SLICE_TICKS 2 /* 10 ms timer period: 20 ms slices */
+
+struct kernel_state kernel;
+static struct thread_queue ready[PRIO_MAX + 1];
+static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
+
+void queue_push(struct thread_queue *q, struct thread *t)
+{
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail) {
+        q->tail->next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+    t->queue = q;
+}
+
+static void queue_push_head(struct thread_queue *q, struct thread *t)
+{
+    t->prev = NULL;
+    t->next = q->head;
+    if (q->head) {
+        q->head->prev = t;
+    } else {
+        q->tail = t;
+    }
+    q->head = t;
+    t->queue = q;
+}
+
+void queue_remove(struct thread *t)
+{
+    struct thread_queue *q = t->queue;
+    if (!q) {
+        return;
+    }
+    if (t->prev) {
+        t->prev->next = t->next;
+    } else {
+        q->head = t->next;
+    }
+    if (t->next) {
+        t->next->prev = t->prev;
+    } else {
+        q->tail = t->prev;
+    }
+    t->next = t->prev = NULL;
+    t->queue = NULL;
+}
+
+struct thread *queue_pop(struct thread_queue *q)
+{
+    struct thread *t = q->head;
+    if (t) {
+        queue_remove(t);
+    }
+    return t;
+}
+
+static void update_bit(unsigned prio)
+{
+    if (ready[prio].head) {
+        ready_bits[prio / 64] |= 1ull << (prio % 64);
+    } else {
+        ready_bits[prio / 64] &= ~(1ull << (prio % 64));
+    }
+}
+
+static void enqueue(struct thread *t, bool head)
+{
+    if (head) {
+        queue_push_head(&ready[t->prio], t);
+    } else {
+        queue_push(&ready[t->prio], t);
+    }
+    update_bit(t->prio);
+}
+
+void sched_remove(struct thread *t)
+{
+    if (t->queue == &ready[t->prio]) {
+        queue_remove(t);
+        update_bit(t->prio);
+    }
+}
+
+static struct thread *pick(void)
+{
+    for (int w = ARRAY_SIZE(ready_bits) - 1; w >= 0; w--) {
+        if (ready_bits[w]) {
+            unsigned prio = (unsigned)w * 64 + 63 - (unsigned)__builtin_clzll(ready_bits[w]);
+            struct thread *t = queue_pop(&ready[prio]);
+            update_bit(prio);
+            return t;
+        }
+    }
+    return NULL;
+}
+
+void sched_ready(struct thread *t)
+{
+    t->state = THREAD_RUNNABLE;
+    struct thread *cur = kernel.current;
+    if (cur && cur->state == THREAD_RUNNABLE && t->prio > cur->prio) {
+        enqueue(cur, true);
+        kernel.current = t;
+        return;
+    }
+    if (t != cur) {
+        enqueue(t, false);
+    }
+}
+
+void sched_block(struct thread *t, unsigned state)
+{
+    t->state = (uint8_t)state;
+    sched_remove(t);
+}
+
+void sched_switch(struct thread *t)
+{
+    struct thread *cur = kernel.current;
+    sched_remove(t);
+    t->state = THREAD_RUNNABLE;
+    if (cur && cur != t && cur->state == THREAD_RUNNABLE) {
+        enqueue(cur, true);
+    }
+    kernel.current = t;
+}
+
+void sched_tick(void)
+{
+    kernel.ticks++;
+    struct thread *cur = kernel.current;
+    if (cur && cur->state == THREAD_RUNNABLE && --cur->slice_left == 0) {
+        cur->slice_left = SLICE_TICKS;
+        enqueue(cur, false);
+        kernel.current = NULL;
+    }
+}
+
+void sched_yield(void)
+{
+    struct thread *cur = kernel.current;
+    cur->slice_left = SLICE_TICKS;
+    enqueue(cur, false);
+    kernel.current = NULL;
+}
+
+static void load_space(struct pd *pd)
+{
+    if (pd == kernel.current_pd && !(pd && pd->need_flush)) {
+        return;
+    }
+    if (pd) {
+        paging_load(virt_to_phys(pd->pml4), pd->asid, pd->need_flush);
+        pd->need_flush = false;
+    } else {
+        paging_load(paging_kernel_pml4(), 0, false);
+    }
+    kernel.current_pd = pd;
+}
+
+void kernel_exit(void)
+{
+    pd_process_dying();
+    struct thread *t = kernel.current;
+    if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
+        t = NULL;
+    }
+    while (!t) {
+        t = pick();
+        if (!t) {
+            load_space(NULL);
+            kernel.current = NULL;
+            arch_wait_for_interrupt();
+            pd_process_dying();
+        } else if (t->state != THREAD_RUNNABLE || !t->pd) {
+            t = NULL; /* stale entry cannot happen; be strict anyway */
+        }
+    }
+    if (t->slice_left == 0) {
+        t->slice_left = SLICE_TICKS;
+    }
+    kernel.current = t;
+    load_space(t->pd);
+    arch_set_kernel_entry(&t->regs);
+    arch_fpu_switch(t);
+    arch_return_to_user();
+}

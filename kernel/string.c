@@ -1,0 +1,38 @@
+/*
+ * Freestanding memory and string helpers (gcc may emit calls to these).
+ */
+#include "kernel.h"
+
+void *memset(void *d, int c, size_t n)
+{
+    void *ret = d;
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    return ret;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    void *ret = d;
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
+    return ret;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i]) {
+            return x[i] - y[i];
+        }
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}

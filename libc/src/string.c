@@ -1,0 +1,59 @@
+/*
+ * Memory and string functions for components (the freestanding subset).
+ */
+#include <rt/rt.h>
+
+void *memset(void *d, int c, size_t n)
+{
+    unsigned char *p = d;
+    while (n--) {
+        *p++ = (unsigned char)c;
+    }
+    return d;
+}
+
+void *memcpy(void *d, const void *s, size_t n)
+{
+    void *ret = d;
+    __asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) :: "memory");
+    return ret;
+}
+
+int memcmp(const void *a, const void *b, size_t n)
+{
+    const unsigned char *x = a, *y = b;
+    for (size_t i = 0; i < n; i++) {
+        if (x[i] != y[i]) {
+            return x[i] - y[i];
+        }
+    }
+    return 0;
+}
+
+size_t strlen(const char *s)
+{
+    size_t n = 0;
+    while (s[n]) {
+        n++;
+    }
+    return n;
+}
+
+int strcmp(const char *a, const char *b)
+{
+    while (*a && *a == *b) {
+        a++;
+        b++;
+    }
+    return (unsigned char)*a - (unsigned char)*b;
+}
+
+int strncmp(const char *a, const char *b, size_t n)
+{
+    for (; n; n--, a++, b++) {
+        if (*a != *b || !*a) {
+            return (unsigned char)*a - (unsigned char)*b;
+        }
+    }
+    return 0;
+}

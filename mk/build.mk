@@ -1,0 +1,117 @@
+# Build rules: kernel, component runtime, components, host unit tests.
+#
+# A component is a directory with a main.c under app/ or test/; every .c
+# (and .S) in it is compiled and linked with the runtime into
+# build/bin/<directory name>. `make <dir>` builds one (e.g. make app/hello).
+
+CROSS   ?=
+CC      := $(CROSS)gcc
+LD      := $(CROSS)ld
+AR      := $(CROSS)ar
+OBJCOPY := $(CROSS)objcopy
+HOSTCC  ?= gcc
+BUILD   := build
+Q       ?= @
+
+WARN    := -Wall -Wextra -Werror -Wno-unused-parameter -Wstrict-prototypes
+BASE_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie \
+               -fno-stack-protector -fcf-protection=none -fno-asynchronous-unwind-tables \
+               -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iinclude
+KERNEL_CFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
+                 -fno-omit-frame-pointer -Ikernel
+USER_CFLAGS := $(BASE_CFLAGS) -Ilibc/include
+ASFLAGS := -Iinclude
+
+# ---- kernel -------------------------------------------------------------
+KERNEL_SRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) common/elf.c
+KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.S)
+KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
+
+$(BUILD)/obj/kernel/%.c.o: kernel/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/obj/kernel/%.S.o: kernel/%.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ASFLAGS) -MMD -c $< -o $@
+$(BUILD)/obj/common/%.c.o: common/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/obj/user/common/%.c.o: common/%.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -c $< -o $@
+
+$(BUILD)/kernel/kernel.elf: $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
+	@mkdir -p $(dir $@)
+	$(Q)$(LD) -n -nostdlib -z max-page-size=0x1000 -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
+$(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
+	$(Q)$(OBJCOPY) -O binary $< $@
+
+.PHONY: kernel
+kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
+
+# ---- component runtime (libc/) -------------------------------------------
+LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c
+LIBC_ASM := $(wildcard libc/src/*.S)
+LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
+            $(BUILD)/obj/user/common/elf.c.o
+LIBC := $(BUILD)/lib/libarbor.a
+
+$(BUILD)/obj/user/%.c.o: %.c
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -c $< -o $@
+$(BUILD)/obj/user/%.S.o: %.S
+	@mkdir -p $(dir $@)
+	$(Q)$(CC) $(ASFLAGS) -MMD -c $< -o $@
+$(LIBC): $(LIBC_OBJ)
+	@mkdir -p $(dir $@)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+# ---- components ---------------------------------------------------------
+COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard app/*/main.c test/*/main.c))
+USER_LD := libc/user.ld
+
+define component_rule
+$(1)_OBJ := $$(patsubst %,$(BUILD)/obj/user/%.o,$$(wildcard $(1)/*.c $(1)/*.S))
+$(BUILD)/bin/$(notdir $(1)): $$($(1)_OBJ) $(LIBC) $(USER_LD)
+	@mkdir -p $$(dir $$@)
+	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -T $(USER_LD) -o $$@ $$($(1)_OBJ) $(LIBC)
+.PHONY: $(1)
+$(1): $(BUILD)/bin/$(notdir $(1))
+endef
+$(foreach c,$(COMPONENT_DIRS),$(eval $(call component_rule,$(c))))
+
+.PHONY: all components
+components: $(addprefix $(BUILD)/bin/,$(notdir $(COMPONENT_DIRS)))
+all: kernel components
+
+# ---- host unit tests (unit/) --------------------------------------------
+UNIT_TESTS := $(patsubst unit/%.c,%,$(filter-out unit/unit.c,$(wildcard unit/*.c)))
+UNIT_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
+               -Iinclude -Ikernel -Iunit
+UNIT_SRC_cap_tree := kernel/cap_tree.c
+UNIT_SRC_phys_mem := kernel/phys_mem.c
+UNIT_SRC_multiboot_info := kernel/multiboot_info.c
+UNIT_SRC_elf := common/elf.c
+
+$(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< unit/unit.c $(UNIT_SRC_$*)
+
+.PHONY: unit
+unit: $(addprefix $(BUILD)/unit/,$(UNIT_TESTS))
+	@pass=0; fail=0; \
+	for t in $(UNIT_TESTS); do \
+	    if out=$$($(BUILD)/unit/$$t 2>&1); then \
+	        n=$$(printf '%s\n' "$$out" | sed -n 's/^unit: \([0-9]*\) passed.*/\1/p'); \
+	        pass=$$((pass + $${n:-0})); echo "unit/$$t: $$(printf '%s\n' "$$out" | tail -1)"; \
+	    else \
+	        printf '%s\n' "$$out"; fail=$$((fail + 1)); echo "unit/$$t: FAILED"; \
+	    fi; \
+	done; \
+	echo "$$pass passed, $$fail failed"; test $$fail -eq 0
+
+.PHONY: clean
+clean:
+	rm -rf $(BUILD)
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

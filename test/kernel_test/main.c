@@ -1,0 +1,335 @@
+/*
+ * kernel_test: exercises the kernel's mechanisms from the first task.
+ *
+ * The same binary runs in several roles: as the first task (arg = boot
+ * info address) it is the test driver; started in a child PD with a small
+ * role number it plays the client of one test. Each test prints a line
+ * that run/kernel.run checks.
+ */
+#include <rt/env.h>
+#include <rt/syscall.h>
+
+enum role { ROLE_PINGER = 1, ROLE_CAP_USER, ROLE_NULL, ROLE_UD, ROLE_DIV };
+enum label { L_PING = 1, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
+
+#define CHILD_EP 1 /* slot of the endpoint cap in child PDs */
+#define CHILD_RCV 10
+#define PINGS 500
+
+void do_null_write(void);
+void do_ud2(void);
+void do_divide(void);
+extern char fault_null_ip[], fault_ud_ip[], fault_div_ip[];
+
+static struct env env;
+static int failures;
+
+#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("kernel_test: FAILED: " __VA_ARGS__); } } while (0)
+
+/* ---- child roles ---- */
+
+static int pinger(void)
+{
+    struct msg m;
+    unsigned bad = 0;
+    for (uint64_t i = 0; i < PINGS; i++) {
+        m.info = MSGINFO(L_PING, 8, 0);
+        for (unsigned w = 0; w < 8; w++) {
+            m.w[w] = i * 8 + w;
+        }
+        if (sys_call(CHILD_EP, &m) || m.w[0] != i * 8 + 1 || m.w[7] != i * 8 + 7) {
+            bad++;
+        }
+    }
+    struct arbor_utcb *u = rt_utcb();
+    for (unsigned w = 8; w < 24; w++) {
+        u->mr[w] = 1000 + w;
+    }
+    m.info = MSGINFO(L_DONE, 24, 0);
+    m.w[0] = bad;
+    sys_call(CHILD_EP, &m);
+    return 0;
+}
+
+static int cap_user(void)
+{
+    struct arbor_utcb *u = rt_utcb();
+    struct msg m = { .info = MSGINFO(L_GET_CAP, 0, 0) };
+    u->rcv_base = CHILD_RCV;
+    u->rcv_count = 1;
+    uint64_t e1 = sys_call(CHILD_EP, &m);
+    uint64_t got = MSGINFO_CAPS(m.info);
+    m.info = MSGINFO(L_SERVE, 1, 0);
+    m.w[0] = 0x5a;
+    uint64_t e2 = sys_call(CHILD_RCV, &m);
+    uint64_t answer = m.w[0];
+    m.info = MSGINFO(L_USED_CAP, 4, 0);
+    m.w[0] = e1; m.w[1] = got; m.w[2] = e2; m.w[3] = answer;
+    sys_call(CHILD_EP, &m);
+    /* The driver revoked the cap before replying: it must be gone now. */
+    m.info = MSGINFO(L_SERVE, 1, 0);
+    uint64_t e3 = sys_call(CHILD_RCV, &m);
+    m.info = MSGINFO(L_RESULT, 1, 0);
+    m.w[0] = e3;
+    sys_call(CHILD_EP, &m);
+    return 0;
+}
+
+static int child(uint64_t role)
+{
+    switch (role) {
+    case ROLE_PINGER: return pinger();
+    case ROLE_CAP_USER: return cap_user();
+    case ROLE_NULL: do_null_write(); break;
+    case ROLE_UD: do_ud2(); break;
+    case ROLE_DIV: do_divide(); break;
+    }
+    printf("kernel_test: FAILED: role %lu did not fault\n", role);
+    return 1;
+}
+
+/* ---- driver ---- */
+
+static cap_t new_obj(unsigned type, uint64_t arg)
+{
+    cap_t c;
+    uint64_t err = env_retype(&env, type, arg, &c);
+    if (err) {
+        printf("kernel_test: FAILED: retype type %u: error %lu\n", type, err);
+        rt_exit(1);
+    }
+    return c;
+}
+
+static struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep)
+{
+    const struct bootinfo_module *m = &env.bi->module[0];
+    static const void *image;
+    if (!image) {
+        image = env_attach(&env, m->frame, (m->size + PAGE_SIZE - 1) / PAGE_SIZE, RIGHT_READ);
+    }
+    struct env_process p;
+    uint64_t err = env_process_create(&env, image, m->size, fault_ep, 100, role, &p);
+    if (!err && ep) {
+        err = sys_cap_mint(ep, p.pd, CHILD_EP, RIGHT_WRITE | RIGHT_GRANT, badge);
+    }
+    if (err) {
+        printf("kernel_test: FAILED: spawning role %lu: error %lu\n", role, err);
+        rt_exit(1);
+    }
+    return p;
+}
+
+static void test_faults(void)
+{
+    cap_t fep = new_obj(OBJ_ENDPOINT, 0);
+    static const struct { uint64_t role; unsigned kind; const char *name; } cases[] = {
+        { ROLE_NULL, FAULT_PAGE, "null dereference" },
+        { ROLE_UD, FAULT_UNDEFINED, "ud2" },
+        { ROLE_DIV, FAULT_DIVIDE, "divide by zero" },
+    };
+    for (unsigned i = 0; i < 3; i++) {
+        cap_t badged = env_slot(&env);
+        if (sys_cap_mint(fep, BI_CAP_PD, badged, RIGHT_WRITE, 0xf0 + i)) {
+            printf("kernel_test: FAILED: mint fault ep\n");
+        }
+        spawn(cases[i].role, 0, 0, badged);
+    }
+    const uint64_t ips[3] = { (uint64_t)fault_null_ip, (uint64_t)fault_ud_ip, (uint64_t)fault_div_ip };
+    for (unsigned n = 0; n < 3; n++) {
+        struct msg m = { .info = MSGINFO_NO_REPLY };
+        uint64_t err = sys_reply_wait(fep, &m);
+        unsigned i = (unsigned)(m.badge - 0xf0);
+        if (err || i > 2 || MSGINFO_LABEL(m.info) != FAULT_LABEL) {
+            printf("kernel_test: FAILED: fault message err %lu badge %lx\n", err, m.badge);
+            failures++;
+            continue;
+        }
+        uint64_t expect_addr = cases[i].kind == FAULT_PAGE ? 0 : ips[i];
+        bool ok = m.w[FAULT_KIND] == cases[i].kind && m.w[FAULT_IP] == ips[i] &&
+                  m.w[FAULT_ADDR] == expect_addr;
+        printf("kernel_test: fault %s: kind %lu addr %lx ip %lx %s\n", cases[i].name,
+               m.w[FAULT_KIND], m.w[FAULT_ADDR], m.w[FAULT_IP], ok ? "ok" : "WRONG");
+        failures += !ok;
+    }
+}
+
+static void test_ping_pong(void)
+{
+    cap_t ep = new_obj(OBJ_ENDPOINT, 0);
+    spawn(ROLE_PINGER, ep, 0xa1, 0);
+    spawn(ROLE_PINGER, ep, 0xb2, 0);
+    unsigned calls[2] = { 0, 0 }, done = 0, bad = 0;
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    while (done < 2) {
+        uint64_t err = sys_reply_wait(ep, &m);
+        int who = m.badge == 0xa1 ? 0 : m.badge == 0xb2 ? 1 : -1;
+        if (err || who < 0) {
+            printf("kernel_test: FAILED: ping-pong err %lu badge %lx\n", err, m.badge);
+            failures++;
+            m.info = MSGINFO_NO_REPLY;
+            continue;
+        }
+        if (MSGINFO_LABEL(m.info) == L_DONE) {
+            struct arbor_utcb *u = rt_utcb();
+            bool long_ok = MSGINFO_LEN(m.info) == 24 && u->mr[8] == 1008 && u->mr[23] == 1023;
+            bad += (unsigned)m.w[0] + !long_ok;
+            done++;
+            m.info = MSGINFO(0, 0, 0);
+            continue;
+        }
+        calls[who]++;
+        m.w[0]++;
+        m.info = MSGINFO(0, 8, 0);
+    }
+    /* The last reply is still owed: give it with the next wait-free call. */
+    printf("kernel_test: ping-pong: %u calls from badge a1, %u from badge b2, %u bad\n",
+           calls[0], calls[1], bad);
+    failures += bad || calls[0] != PINGS || calls[1] != PINGS;
+    sys_cap_delete(ep);
+}
+
+static cap_t serve_ep;
+
+static void cap_server(uint64_t arg)
+{
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    for (;;) {
+        if (sys_reply_wait(serve_ep, &m)) {
+            m.info = MSGINFO_NO_REPLY;
+            continue;
+        }
+        m.w[0] = m.w[0] + 1;
+        m.info = MSGINFO(0, 1, 0);
+    }
+}
+
+static void test_cap_transfer(void)
+{
+    cap_t ep = new_obj(OBJ_ENDPOINT, 0);
+    serve_ep = new_obj(OBJ_ENDPOINT, 0);
+    cap_t sent = env_slot(&env);
+    struct env_thread server;
+    if (sys_cap_mint(serve_ep, BI_CAP_PD, sent, RIGHT_WRITE, 0) ||
+        env_local_thread(&env, cap_server, 0, 200, 0, &server)) {
+        printf("kernel_test: FAILED: cap transfer setup\n");
+        failures++;
+        return;
+    }
+    spawn(ROLE_CAP_USER, ep, 0xc3, 0);
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    for (;;) {
+        if (sys_reply_wait(ep, &m)) {
+            m.info = MSGINFO_NO_REPLY;
+            continue;
+        }
+        uint64_t label = MSGINFO_LABEL(m.info);
+        if (label == L_GET_CAP) {
+            rt_utcb()->send_caps[0] = sent;
+            m.info = MSGINFO(0, 0, 1);
+        } else if (label == L_USED_CAP) {
+            bool ok = m.w[0] == ERR_OK && m.w[1] == 1 && m.w[2] == ERR_OK && m.w[3] == 0x5b;
+            printf("kernel_test: cap transfer: receiver got %lu cap, call through it %s\n", m.w[1],
+                   ok ? "works" : "FAILED");
+            failures += !ok;
+            sys_cap_revoke(serve_ep);
+            struct msg mine = { .info = MSGINFO(L_SERVE, 1, 0) };
+            uint64_t e = sys_call(sent, &mine);
+            printf("kernel_test: after revoke: sender's call %s\n", e == ERR_INVALID_CAP ? "fails (invalid cap)" : "still WORKS");
+            failures += e != ERR_INVALID_CAP;
+            m.info = MSGINFO(0, 0, 0);
+        } else if (label == L_RESULT) {
+            printf("kernel_test: after revoke: receiver's call %s\n",
+                   m.w[0] == ERR_INVALID_CAP ? "fails (invalid cap)" : "still WORKS");
+            failures += m.w[0] != ERR_INVALID_CAP;
+            m.info = MSGINFO(0, 0, 0);
+            break;
+        }
+    }
+}
+
+static volatile uint64_t spin_counter;
+static cap_t timer_note, done_note, irq_cap;
+
+static void spinner(uint64_t arg)
+{
+    for (;;) {
+        spin_counter++;
+    }
+}
+
+static void waiter(uint64_t arg)
+{
+    uint64_t seen[6], bits;
+    unsigned woken = 0;
+    seen[0] = spin_counter;
+    for (unsigned i = 1; i <= 5; i++) {
+        if (sys_wait(timer_note, &bits) == ERR_OK) {
+            woken++;
+        }
+        seen[i] = spin_counter;
+        sys_irq_ack(irq_cap);
+    }
+    printf("kernel_test: timer interrupt woke the waiting thread %u times\n", woken);
+    unsigned advanced = 0;
+    for (unsigned i = 1; i <= 5; i++) {
+        advanced += seen[i] > seen[i - 1];
+    }
+    printf("kernel_test: preemption: spinner ran between %u of 5 wakeups (counter %lu)\n",
+           advanced, seen[5]);
+    failures += woken != 5 || advanced < 4;
+    sys_signal(done_note);
+    for (;;) {
+        sys_wait(timer_note, &bits);
+    }
+}
+
+static void test_timer_preemption(void)
+{
+    timer_note = new_obj(OBJ_NOTIFICATION, 0);
+    done_note = new_obj(OBJ_NOTIFICATION, 0);
+    irq_cap = env_slot(&env);
+    uint64_t err = sys_irq_get(BI_CAP_IRQ_CONTROL, 0, irq_cap);
+    if (!err) {
+        err = sys_irq_bind(irq_cap, timer_note);
+    }
+    /* PIT channel 0, mode 2, ~100 Hz. */
+    uint16_t div = 11932;
+    if (!err) {
+        err = sys_port_out(BI_CAP_IO_PORT, 0x43, 1, 0x34) ||
+              sys_port_out(BI_CAP_IO_PORT, 0x40, 1, div & 0xff) ||
+              sys_port_out(BI_CAP_IO_PORT, 0x40, 1, div >> 8);
+    }
+    struct env_thread spin, wait;
+    if (err || env_local_thread(&env, spinner, 0, 10, 0, &spin) ||
+        env_local_thread(&env, waiter, 0, 50, 0, &wait)) {
+        printf("kernel_test: FAILED: timer setup error %lu\n", err);
+        failures++;
+        return;
+    }
+    uint64_t bits;
+    sys_wait(done_note, &bits);
+    sys_thread_suspend(spin.thread);
+    sys_thread_suspend(wait.thread);
+    sys_port_out(BI_CAP_IO_PORT, 0x43, 1, 0x30); /* PIT one-shot: quiet */
+}
+
+int main(uint64_t arg)
+{
+    if (arg != BOOTINFO_ADDR) {
+        return child(arg);
+    }
+    const struct bootinfo *bi = (const struct bootinfo *)arg;
+    env_init(&env, bi);
+    printf("kernel_test: started, %u untyped regions, %u modules, first free slot %lu\n",
+           bi->untyped_count, bi->module_count, bi->first_free);
+    test_faults();
+    test_ping_pong();
+    test_cap_transfer();
+    test_timer_preemption();
+    printf("kernel_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);
+    for (;;) {
+        uint64_t bits;
+        sys_wait(done_note, &bits);
+    }
+}
