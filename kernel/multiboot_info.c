@@ -5,6 +5,21 @@
 #include "boot_params.h"
 #include <stddef.h>
 
+/* Loader structures are only 4-byte aligned in places: load bytewise. */
+static uint64_t ld64(const void *p)
+{
+    uint64_t v;
+    __builtin_memcpy(&v, p, 8);
+    return v;
+}
+
+static uint32_t ld32(const void *p)
+{
+    uint32_t v;
+    __builtin_memcpy(&v, p, 4);
+    return v;
+}
+
 static void copy_str(char *dst, size_t cap, const char *src, size_t max)
 {
     size_t i = 0;
@@ -79,17 +94,20 @@ static bool parse_mb1(uint64_t info, boot_phys_reader rd, struct boot_params *bp
     }
     const uint8_t *p = rd(mbi[12], mbi[11]);
     for (uint32_t off = 0; p && off + 24 <= mbi[11];) {
-        uint32_t size = *(const uint32_t *)(p + off);
-        uint64_t base = *(const uint64_t *)(p + off + 4);
-        uint64_t len = *(const uint64_t *)(p + off + 12);
-        uint32_t type = *(const uint32_t *)(p + off + 20);
+        uint32_t size = ld32(p + off);
+        if (size < 20) {
+            break; /* malformed: entries are at least 20 bytes */
+        }
+        uint64_t base = ld64(p + off + 4);
+        uint64_t len = ld64(p + off + 12);
+        uint32_t type = ld32(p + off + 20);
         if (type == 1) {
             add_ram(bp, base, len);
         }
         off += size + 4;
     }
     if (flags & (1u << 12)) {
-        bp->fb.phys = *(const uint64_t *)&mbi[22];
+        bp->fb.phys = ld64(&mbi[22]);
         bp->fb.pitch = mbi[24];
         bp->fb.width = mbi[25];
         bp->fb.height = mbi[26];
@@ -108,23 +126,23 @@ static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const 
         copy_str(bp->cmdline, sizeof(bp->cmdline), (const char *)t + 8, size - 8);
         break;
     case 3: /* module */
-        add_module(bp, *(const uint32_t *)(t + 8), *(const uint32_t *)(t + 12),
+        add_module(bp, ld32(t + 8), ld32(t + 12),
                    (const char *)t + 16, size - 16);
         break;
     case 6: { /* memory map */
-        uint32_t esize = *(const uint32_t *)(t + 8);
+        uint32_t esize = ld32(t + 8);
         for (uint32_t off = 16; esize >= 24 && off + esize <= size; off += esize) {
-            if (*(const uint32_t *)(t + off + 16) == 1) {
-                add_ram(bp, *(const uint64_t *)(t + off), *(const uint64_t *)(t + off + 8));
+            if (ld32(t + off + 16) == 1) {
+                add_ram(bp, ld64(t + off), ld64(t + off + 8));
             }
         }
         break;
     }
     case 8: /* framebuffer */
-        bp->fb.phys = *(const uint64_t *)(t + 8);
-        bp->fb.pitch = *(const uint32_t *)(t + 16);
-        bp->fb.width = *(const uint32_t *)(t + 20);
-        bp->fb.height = *(const uint32_t *)(t + 24);
+        bp->fb.phys = ld64(t + 8);
+        bp->fb.pitch = ld32(t + 16);
+        bp->fb.width = ld32(t + 20);
+        bp->fb.height = ld32(t + 24);
         bp->fb.bpp = t[28];
         bp->fb.type = t[29];
         break;
@@ -149,8 +167,8 @@ static bool parse_mb2(uint64_t info, boot_phys_reader rd, struct boot_params *bp
     uint32_t total = hdr[0];
     const uint8_t *base = rd(info, total);
     for (uint32_t off = 8; off + 8 <= total;) {
-        uint32_t type = *(const uint32_t *)(base + off);
-        uint32_t size = *(const uint32_t *)(base + off + 4);
+        uint32_t type = ld32(base + off);
+        uint32_t size = ld32(base + off + 4);
         if (type == 0) {
             break;
         }

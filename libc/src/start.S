@@ -10,3 +10,5 @@ _start:
     call rt_start
 1:  ud2
     jmp 1b
+
+    .section .note.GNU-stack, "", @progbits

@@ -19,3 +19,5 @@ do_divide:
 fault_div_ip:
     divl %ecx
     ret
+
+    .section .note.GNU-stack, "", @progbits

@@ -158,3 +158,5 @@ higher_half:
 kernel_stack:
     .skip 16384
 kernel_stack_top:
+
+    .section .note.GNU-stack, "", @progbits

@@ -102,3 +102,5 @@ arch_return_to_user:
     RESTORE_GPRS
     addq $16, %rsp
     iretq
+
+    .section .note.GNU-stack, "", @progbits

@@ -1,0 +1,254 @@
+/*
+ * syscall_abuse: the kernel answers every bad system call with an error.
+ *
+ * Part 1 (the first task): a table of targeted calls with the status each
+ * must return. Part 2 (a child PD holding only harmless caps): 100,000
+ * random calls; every status must be a defined code, and the child must
+ * still complete an IPC round trip with the driver afterwards.
+ */
+#include <rt/env.h>
+#include <rt/syscall.h>
+
+#define RANDOM_CALLS 100000
+#define KERNEL_ADDR 0xffffffff80100000ull
+#define DIRECT_ADDR 0xffff800000100000ull
+#define REPORT_SLOT 200 /* child: endpoint to the driver, never fuzzed */
+#define FUZZ_SLOTS 16   /* child: caps in slots 1..15 may be abused */
+
+static struct env env;
+
+struct check {
+    const char *what;
+    uint64_t nr, a[6];
+    uint64_t expect;
+};
+
+/* Slots the driver fills before running the table. */
+static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame;
+
+static int run_checks(void)
+{
+    const uint64_t huge = 1ull << 40;
+    const struct check checks[] = {
+        { "unknown syscall", SYS_COUNT, { 0 }, ERR_INVALID_SYSCALL },
+        { "syscall -1", ~0ull, { 0 }, ERR_INVALID_SYSCALL },
+        { "call null cap", SYS_CALL, { CAP_NULL }, ERR_INVALID_CAP },
+        { "call empty slot", SYS_CALL, { empty }, ERR_INVALID_CAP },
+        { "call huge index", SYS_CALL, { huge }, ERR_INVALID_CAP },
+        { "call index -1", SYS_CALL, { ~0ull }, ERR_INVALID_CAP },
+        { "call notification", SYS_CALL, { note }, ERR_WRONG_TYPE },
+        { "call 127 words", SYS_CALL, { ep, MSGINFO(0, 127, 0) }, ERR_INVALID_ARG },
+        { "call 65 words", SYS_CALL, { ep, MSGINFO(0, 65, 0) }, ERR_INVALID_ARG },
+        { "reply_wait frame", SYS_REPLY_WAIT, { frame }, ERR_WRONG_TYPE },
+        { "reply_wait 100 words", SYS_REPLY_WAIT, { ep, MSGINFO(0, 100, 0) }, ERR_INVALID_ARG },
+        { "signal endpoint", SYS_SIGNAL, { ep }, ERR_WRONG_TYPE },
+        { "signal empty", SYS_SIGNAL, { empty }, ERR_INVALID_CAP },
+        { "wait endpoint", SYS_WAIT, { ep }, ERR_WRONG_TYPE },
+        { "poll thread", SYS_POLL, { thread }, ERR_WRONG_TYPE },
+        { "poll nothing pending", SYS_POLL, { note }, ERR_WOULD_BLOCK },
+        { "debug_puts 1 TiB", SYS_DEBUG_PUTS, { huge }, ERR_INVALID_ARG },
+        { "debug_puts 3073", SYS_DEBUG_PUTS, { 3073 }, ERR_INVALID_ARG },
+        { "retype from frame", SYS_RETYPE, { frame, OBJ_ENDPOINT, 0, empty }, ERR_WRONG_TYPE },
+        { "retype bad type", SYS_RETYPE, { env.bi->untyped_first, 999, 0, empty }, ERR_INVALID_ARG },
+        { "retype untyped type", SYS_RETYPE, { env.bi->untyped_first, OBJ_UNTYPED, 0, empty }, ERR_INVALID_ARG },
+        { "retype 0-page frame", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 0, empty }, ERR_INVALID_ARG },
+        { "retype 2^40-page frame", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, huge, empty }, ERR_INVALID_ARG },
+        { "retype frame too big", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1u << 29, empty }, ERR_NO_MEMORY },
+        { "retype PD 99 bits", SYS_RETYPE, { env.bi->untyped_first, OBJ_PD, 99, empty }, ERR_INVALID_ARG },
+        { "retype into occupied", SYS_RETYPE, { env.bi->untyped_first, OBJ_ENDPOINT, 0, ep }, ERR_SLOT_OCCUPIED },
+        { "retype into slot 2^40", SYS_RETYPE, { env.bi->untyped_first, OBJ_ENDPOINT, 0, huge }, ERR_INVALID_CAP },
+        { "mint untyped", SYS_CAP_MINT, { env.bi->untyped_first, BI_CAP_PD, empty, RIGHTS_ALL, 0 }, ERR_WRONG_TYPE },
+        { "mint into non-PD", SYS_CAP_MINT, { ep, ep, empty, RIGHTS_ALL, 0 }, ERR_WRONG_TYPE },
+        { "mint into occupied", SYS_CAP_MINT, { ep, BI_CAP_PD, note, RIGHTS_ALL, 0 }, ERR_SLOT_OCCUPIED },
+        { "mint badge on frame", SYS_CAP_MINT, { frame, BI_CAP_PD, empty, RIGHTS_ALL, 5 }, ERR_INVALID_ARG },
+        { "delete empty", SYS_CAP_DELETE, { empty }, ERR_INVALID_CAP },
+        { "revoke huge", SYS_CAP_REVOKE, { huge }, ERR_INVALID_CAP },
+        { "info null", SYS_CAP_INFO, { CAP_NULL }, ERR_INVALID_CAP },
+        { "map at kernel address", SYS_FRAME_MAP, { frame, BI_CAP_PD, KERNEL_ADDR, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map at direct map", SYS_FRAME_MAP, { frame, BI_CAP_PD, DIRECT_ADDR, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map non-canonical", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x0000800000000000ull, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map at page 0", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map unaligned", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x200000001ull, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map across the top", SYS_FRAME_MAP, { frame2, BI_CAP_PD, 0x7ffffffff000ull, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map writable read-only frame", SYS_FRAME_MAP, { ro_frame, BI_CAP_PD, 0x300000000ull, RIGHT_READ | RIGHT_WRITE }, ERR_NO_RIGHTS },
+        { "map without read", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x300000000ull, RIGHT_WRITE }, ERR_NO_RIGHTS },
+        { "map over own code", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x400000, RIGHT_READ }, ERR_MAPPED },
+        { "map into a thread", SYS_FRAME_MAP, { frame, thread, 0x300000000ull, RIGHT_READ }, ERR_WRONG_TYPE },
+        { "unmap unmapped", SYS_FRAME_UNMAP, { frame }, ERR_NOT_MAPPED },
+        { "pt_map a frame", SYS_PT_MAP, { frame, BI_CAP_PD, 0x300000000ull, 1 }, ERR_WRONG_TYPE },
+        { "thread_config on self", SYS_THREAD_CONFIG, { BI_CAP_THREAD, BI_CAP_PD, 0, 0 }, ERR_BAD_STATE },
+        { "thread_config utcb not frame", SYS_THREAD_CONFIG, { thread, pd, ep, 0 }, ERR_WRONG_TYPE },
+        { "thread_config fault ep frame", SYS_THREAD_CONFIG, { thread, pd, 0, frame }, ERR_WRONG_TYPE },
+        { "thread_start kernel ip", SYS_THREAD_START, { thread, KERNEL_ADDR, 0x1000, 0 }, ERR_INVALID_ADDR },
+        { "thread_start ip 0", SYS_THREAD_START, { thread, 0, 0x1000, 0 }, ERR_INVALID_ADDR },
+        { "thread_start kernel sp", SYS_THREAD_START, { thread, 0x400000, DIRECT_ADDR, 0 }, ERR_INVALID_ADDR },
+        { "thread_start unbound", SYS_THREAD_START, { thread, 0x400000, 0x1000, 0 }, ERR_BAD_STATE },
+        { "thread_resume unstarted", SYS_THREAD_RESUME, { thread }, ERR_BAD_STATE },
+        { "thread_prio above own", SYS_THREAD_PRIO, { thread, 256 }, ERR_NO_RIGHTS },
+        { "thread_prio 2^40", SYS_THREAD_PRIO, { thread, huge }, ERR_NO_RIGHTS },
+        { "irq_get without control", SYS_IRQ_GET, { ep, 1, empty }, ERR_WRONG_TYPE },
+        { "irq_get line 9999", SYS_IRQ_GET, { BI_CAP_IRQ_CONTROL, 9999, empty }, ERR_INVALID_ARG },
+        { "irq_get into occupied", SYS_IRQ_GET, { BI_CAP_IRQ_CONTROL, 1, ep }, ERR_SLOT_OCCUPIED },
+        { "irq_bind endpoint", SYS_IRQ_BIND, { ep, note }, ERR_WRONG_TYPE },
+        { "irq_ack empty", SYS_IRQ_ACK, { empty }, ERR_INVALID_CAP },
+        { "port_in width 3", SYS_PORT_IN, { BI_CAP_IO_PORT, 0x80, 3 }, ERR_INVALID_ARG },
+        { "port_in port 2^40", SYS_PORT_IN, { BI_CAP_IO_PORT, huge, 1 }, ERR_INVALID_ARG },
+        { "port_in port -1", SYS_PORT_IN, { BI_CAP_IO_PORT, ~0ull, 4 }, ERR_INVALID_ARG },
+        { "port_out past 0xffff", SYS_PORT_OUT, { BI_CAP_IO_PORT, 0xfffe, 4, 0 }, ERR_INVALID_ARG },
+        { "port_out via endpoint", SYS_PORT_OUT, { ep, 0x80, 1, 0 }, ERR_WRONG_TYPE },
+    };
+    int bad = 0;
+    for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
+        const struct check *c = &checks[i];
+        struct sys_result r = sys6(c->nr, c->a[0], c->a[1], c->a[2], c->a[3], c->a[4], c->a[5]);
+        if (r.err != c->expect) {
+            printf("syscall_abuse: FAILED: %s: status %lu, expected %lu\n", c->what, r.err, c->expect);
+            bad++;
+        }
+    }
+    printf("syscall_abuse: %u targeted calls, %d wrong answers\n",
+           (unsigned)(sizeof(checks) / sizeof(checks[0])), bad);
+    return bad;
+}
+
+/* ---- child: random calls ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ull;
+
+static uint64_t next_random(void)
+{
+    rng ^= rng << 13;
+    rng ^= rng >> 7;
+    rng ^= rng << 17;
+    return rng;
+}
+
+static uint64_t random_arg(void)
+{
+    static const uint64_t special[] = {
+        0, 1, 2, 3, 7, 8, 64, 65, 127, 255, 256, 4095, 4096, 0x1000, 0x400000,
+        0x7fffffffe000ull, 0x800000000000ull, DIRECT_ADDR, KERNEL_ADDR, ~0ull, 1ull << 63,
+        MSGINFO_NO_REPLY, MSGINFO(1, 64, 3), MSGINFO(0, 9, 0), 0x300000000ull,
+    };
+    uint64_t r = next_random();
+    switch (r % 4) {
+    case 0: return (r >> 8) % FUZZ_SLOTS;                 /* a cap slot */
+    case 1: return special[(r >> 8) % (sizeof(special) / sizeof(special[0]))];
+    case 2: return next_random();
+    default: return ((r >> 8) % 0x800000ull) << 12;      /* a user page */
+    }
+}
+
+static int fuzz(void)
+{
+    uint64_t by_status[ERR_COUNT] = { 0 }, undefined = 0;
+    for (unsigned i = 0; i < RANDOM_CALLS; i++) {
+        uint64_t nr = next_random() % (SYS_COUNT + 3);
+        uint64_t a[6];
+        for (unsigned j = 0; j < 6; j++) {
+            a[j] = random_arg();
+        }
+        if (nr == SYS_DEBUG_PUTS && a[0] <= 3072) {
+            a[0] = 0; /* keep the console readable */
+        }
+        if (a[0] == REPORT_SLOT) {
+            a[0] = 0;
+        }
+        uint64_t st = sys6(nr, a[0], a[1], a[2], a[3], a[4], a[5]).err;
+        if (st < ERR_COUNT) {
+            by_status[st]++;
+        } else {
+            undefined++;
+        }
+    }
+    printf("syscall_abuse: %u random calls: %lu ok, %lu invalid cap, %lu wrong type, %lu no rights, "
+           "%lu invalid arg, %lu invalid addr, %lu other errors, %lu undefined statuses\n",
+           RANDOM_CALLS, by_status[ERR_OK], by_status[ERR_INVALID_CAP], by_status[ERR_WRONG_TYPE],
+           by_status[ERR_NO_RIGHTS], by_status[ERR_INVALID_ARG], by_status[ERR_INVALID_ADDR],
+           RANDOM_CALLS - undefined - by_status[ERR_OK] - by_status[ERR_INVALID_CAP] -
+               by_status[ERR_WRONG_TYPE] - by_status[ERR_NO_RIGHTS] - by_status[ERR_INVALID_ARG] -
+               by_status[ERR_INVALID_ADDR],
+           undefined);
+    struct msg m = { .info = MSGINFO(1, 2, 0), .w = { RANDOM_CALLS, undefined } };
+    uint64_t err = sys_call(REPORT_SLOT, &m);
+    printf("syscall_abuse: round trip after random calls: %s\n",
+           err == ERR_OK && m.w[0] == RANDOM_CALLS + 1 ? "ok" : "FAILED");
+    return 0;
+}
+
+/* ---- driver ---- */
+
+static cap_t obj(unsigned type, uint64_t arg)
+{
+    cap_t c;
+    if (env_retype(&env, type, arg, &c)) {
+        printf("syscall_abuse: FAILED: cannot create object type %u\n", type);
+        rt_exit(1);
+    }
+    return c;
+}
+
+static void echo_server(uint64_t arg)
+{
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    for (;;) {
+        if (sys_reply_wait((cap_t)arg, &m)) {
+            m.info = MSGINFO_NO_REPLY;
+            continue;
+        }
+        m.w[0]++;
+        m.info = MSGINFO(0, 1, 0);
+    }
+}
+
+static uint64_t give(cap_t child_pd, cap_t src, cap_t dst, uint64_t rights)
+{
+    return sys_cap_mint(src, child_pd, dst, rights, 0);
+}
+
+int main(uint64_t arg)
+{
+    if (arg != BOOTINFO_ADDR) {
+        return fuzz();
+    }
+    env_init(&env, (const struct bootinfo *)arg);
+    ep = obj(OBJ_ENDPOINT, 0);
+    note = obj(OBJ_NOTIFICATION, 0);
+    frame = obj(OBJ_FRAME, 1);
+    frame2 = obj(OBJ_FRAME, 2);
+    thread = obj(OBJ_THREAD, 0);
+    pd = obj(OBJ_PD, 4);
+    empty = env_slot(&env);
+    ro_frame = env_slot(&env);
+    if (sys_cap_mint(frame, BI_CAP_PD, ro_frame, RIGHT_READ, 0)) {
+        printf("syscall_abuse: FAILED: mint read-only frame\n");
+    }
+    int bad = run_checks();
+
+    /* The child gets harmless caps to abuse and one report endpoint. */
+    cap_t report = obj(OBJ_ENDPOINT, 0), victim_pd = obj(OBJ_PD, 4), victim = obj(OBJ_THREAD, 0);
+    cap_t served = obj(OBJ_ENDPOINT, 0), vframe = obj(OBJ_FRAME, 2);
+    struct env_thread echo, echo2;
+    struct env_process child;
+    const struct bootinfo_module *m = &env.bi->module[0];
+    const void *image = env_attach(&env, m->frame, (m->size + 4095) / 4096, RIGHT_READ);
+    uint64_t err = env_local_thread(&env, echo_server, served, 100, 0, &echo);
+    if (!err) {
+        err = env_local_thread(&env, echo_server, report, 100, 0, &echo2);
+    }
+    if (!err) {
+        err = env_process_create(&env, image, m->size, 0, 50, 1, &child);
+    }
+    if (err || give(child.pd, served, 1, RIGHT_WRITE) || give(child.pd, note, 2, RIGHT_WRITE) ||
+        give(child.pd, vframe, 3, RIGHTS_ALL) || give(child.pd, victim, 4, RIGHTS_ALL) ||
+        give(child.pd, victim_pd, 5, RIGHTS_ALL) || give(child.pd, served, 6, RIGHT_WRITE | RIGHT_GRANT) ||
+        give(child.pd, frame, 7, RIGHT_READ) || give(child.pd, report, REPORT_SLOT, RIGHT_WRITE)) {
+        printf("syscall_abuse: FAILED: child setup error %lu\n", err);
+        rt_exit(1);
+    }
+    printf("syscall_abuse: targeted part %s\n", bad ? "FAILED" : "passed");
+    uint64_t bits;
+    for (;;) {
+        sys_wait(note, &bits);
+    }
+}
