@@ -129,6 +129,10 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     bi->ram_total = ram_total;
     bi->kernel_reserved = before - phys_mem_free(pm);
     bi->slot_count = 1ull << ROOT_SLOT_BITS;
+    for (unsigned i = 0; i < bp->region_count && i < BOOTINFO_MAX_RAM; i++) {
+        bi->ram[bi->ram_count].phys = bp->ram[i].base;
+        bi->ram[bi->ram_count++].size = bp->ram[i].size;
+    }
     _Static_assert(sizeof(bi->framebuffer) == sizeof(bp->fb), "framebuffer layouts differ");
     memcpy(&bi->framebuffer, &bp->fb, sizeof(bp->fb));
     bi->acpi_rsdp = rsdp;

@@ -42,7 +42,7 @@ $(BUILD)/obj/user/common/%.c.o: common/%.c
 
 $(BUILD)/kernel/kernel.elf: $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
 	@mkdir -p $(dir $@)
-	$(Q)$(LD) -n -nostdlib -z max-page-size=0x1000 -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
+	$(Q)$(LD) -n -nostdlib -z max-page-size=0x1000 --no-warn-rwx-segments -T kernel/arch/x86_64/kernel.ld -o $@ $(KERNEL_OBJ)
 $(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
 	$(Q)$(OBJCOPY) -O binary $< $@
 

@@ -37,7 +37,8 @@ enum bootinfo_slot {
     BI_CAP_FIRST_FREE_FIXED
 };
 
-#define BOOTINFO_MAX_UNTYPED 64
+#define BOOTINFO_MAX_UNTYPED 48
+#define BOOTINFO_MAX_RAM     32
 #define BOOTINFO_MAX_MODULES 32
 #define BOOTINFO_NAME_LEN    48
 
@@ -66,6 +67,9 @@ struct bootinfo {
     uint32_t untyped_count;
     uint32_t module_count;
     struct bootinfo_untyped untyped[BOOTINFO_MAX_UNTYPED];
+    uint32_t ram_count;           /* usable RAM as the loader reported it */
+    uint32_t reserved;
+    struct bootinfo_untyped ram[BOOTINFO_MAX_RAM];
     struct bootinfo_module module[BOOTINFO_MAX_MODULES];
     struct {
         uint64_t phys, pitch;

@@ -248,7 +248,7 @@ static void test_cap_transfer(void)
     }
 }
 
-static volatile uint64_t spin_counter;
+static volatile uint64_t spin_counter, spin_counter2;
 static cap_t timer_note, done_note, irq_cap;
 
 static void spinner(uint64_t arg)
@@ -258,16 +258,23 @@ static void spinner(uint64_t arg)
     }
 }
 
+static void spinner2(uint64_t arg)
+{
+    for (;;) {
+        spin_counter2++;
+    }
+}
+
 static void waiter(uint64_t arg)
 {
     uint64_t seen[6], bits;
     unsigned woken = 0;
-    seen[0] = spin_counter;
+    seen[0] = spin_counter + spin_counter2;
     for (unsigned i = 1; i <= 5; i++) {
         if (sys_wait(timer_note, &bits) == ERR_OK) {
             woken++;
         }
-        seen[i] = spin_counter;
+        seen[i] = spin_counter + spin_counter2;
         sys_irq_ack(irq_cap);
     }
     printf("kernel_test: timer interrupt woke the waiting thread %u times\n", woken);
@@ -275,9 +282,12 @@ static void waiter(uint64_t arg)
     for (unsigned i = 1; i <= 5; i++) {
         advanced += seen[i] > seen[i - 1];
     }
-    printf("kernel_test: preemption: spinner ran between %u of 5 wakeups (counter %lu)\n",
+    printf("kernel_test: preemption: spinners ran between %u of 5 wakeups (counter %lu)\n",
            advanced, seen[5]);
-    failures += woken != 5 || advanced < 4;
+    uint64_t a = spin_counter, b = spin_counter2;
+    printf("kernel_test: round robin: both equal-priority spinners ran: %s (%lu, %lu)\n",
+           a && b ? "yes" : "no", a, b);
+    failures += woken != 5 || advanced < 4 || !a || !b;
     sys_signal(done_note);
     for (;;) {
         sys_wait(timer_note, &bits);
@@ -300,8 +310,9 @@ static void test_timer_preemption(void)
               sys_port_out(BI_CAP_IO_PORT, 0x40, 1, div & 0xff) ||
               sys_port_out(BI_CAP_IO_PORT, 0x40, 1, div >> 8);
     }
-    struct env_thread spin, wait;
+    struct env_thread spin, spin2, wait;
     if (err || env_local_thread(&env, spinner, 0, 10, 0, &spin) ||
+        env_local_thread(&env, spinner2, 0, 10, 0, &spin2) ||
         env_local_thread(&env, waiter, 0, 50, 0, &wait)) {
         printf("kernel_test: FAILED: timer setup error %lu\n", err);
         failures++;
@@ -310,6 +321,7 @@ static void test_timer_preemption(void)
     uint64_t bits;
     sys_wait(done_note, &bits);
     sys_thread_suspend(spin.thread);
+    sys_thread_suspend(spin2.thread);
     sys_thread_suspend(wait.thread);
     sys_port_out(BI_CAP_IO_PORT, 0x43, 1, 0x30); /* PIT one-shot: quiet */
 }
