@@ -118,8 +118,8 @@ void cap_delete(struct cap *slot)
     memset(slot, 0, sizeof(*slot));
     slot->owner = owner;
     /* Detach the holder first, so a dying object finds nobody using it. */
-    if (owner >= CAP_OWNER_THREAD_PD && owner <= CAP_OWNER_THREAD_FAULT) {
-        thread_slot_cleared(slot);
+    if (owner >= CAP_OWNER_THREAD_PD && owner <= CAP_OWNER_THREAD_NOTE) {
+        thread_slot_cleared(slot, &old);
     } else if (owner == CAP_OWNER_IRQ_NOTIFY) {
         irq_slot_cleared(slot);
     }

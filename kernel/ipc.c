@@ -27,18 +27,35 @@ static struct arbor_utcb *utcb(struct thread *t)
     return t->utcb_phys ? phys_to_virt(t->utcb_phys) : NULL;
 }
 
-static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n)
+/*
+ * Copy up to n caps of s into r's receive window. A cap naming the
+ * endpoint the message travels on (ep) is "unwrapped": r gets its badge
+ * instead of a copy, so servers recognise their own objects for free.
+ * Unwrapping reveals only a badge the receiver minted, so it needs no
+ * grant right; copying does.
+ */
+static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, void *ep, bool grant)
 {
     struct arbor_utcb *su = utcb(s), *ru = utcb(r);
     unsigned got = 0;
     if (!su || !ru || !s->pd || !r->pd) {
         return 0;
     }
-    for (unsigned i = 0; i < n && i < ru->rcv_count; i++) {
+    ru->rcv_unwrapped = 0;
+    for (unsigned i = 0; i < n; i++) {
         struct cap *src = cspace_lookup(s->pd, su->send_caps[i]);
-        struct cap *dst = cspace_lookup(r->pd, ru->rcv_base + i);
         if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED ||
-            src->type == OBJ_PAGE_TABLE || !dst || dst->type != OBJ_NULL) {
+            src->type == OBJ_PAGE_TABLE) {
+            break;
+        }
+        if (ep && src->type == OBJ_ENDPOINT && (void *)src->object == ep) {
+            ru->rcv_badge[i] = src->word;
+            ru->rcv_unwrapped |= 1ull << i;
+            got++;
+            continue;
+        }
+        struct cap *dst = i < ru->rcv_count ? cspace_lookup(r->pd, ru->rcv_base + i) : NULL;
+        if (!grant || !dst || dst->type != OBJ_NULL) {
             break;
         }
         cap_copy(dst, src, src);
@@ -59,7 +76,7 @@ static void fault_message(struct thread *s, struct thread *r)
 }
 
 /* Copy the message of s (info) to r; caps only when allowed. */
-static void transfer(struct thread *s, struct thread *r, uint64_t info, bool caps_ok)
+static void transfer(struct thread *s, struct thread *r, uint64_t info, bool caps_ok, void *ep)
 {
     unsigned len = MSGINFO_LEN(info);
     switch (len < MSG_REG_WORDS ? len : MSG_REG_WORDS) {
@@ -83,7 +100,7 @@ static void transfer(struct thread *s, struct thread *r, uint64_t info, bool cap
     }
     unsigned ncaps = MSGINFO_CAPS(info);
     if (ncaps) {
-        ncaps = caps_ok ? transfer_caps(s, r, ncaps) : 0;
+        ncaps = transfer_caps(s, r, ncaps, ep, caps_ok);
     } else if (utcb(r)) {
         utcb(r)->rcv_caps = 0;
     }
@@ -96,7 +113,7 @@ static void deliver(struct thread *s, struct thread *r)
     if (s->in_fault) {
         fault_message(s, r);
     } else {
-        transfer(s, r, s->regs.rsi, s->send_rights & RIGHT_GRANT);
+        transfer(s, r, s->regs.rsi, s->send_rights & RIGHT_GRANT, s->blocked_on);
     }
     r->regs.rdi = s->send_badge;
     r->regs.rax = ERR_OK;
@@ -108,6 +125,7 @@ static void deliver(struct thread *s, struct thread *r)
 void ipc_send(struct thread *t, struct endpoint *ep)
 {
     struct thread *r = queue_pop(&ep->receivers);
+    t->blocked_on = ep; /* deliver() unwraps caps naming ep */
     if (r) {
         r->blocked_on = NULL;
         deliver(t, r);
@@ -115,7 +133,6 @@ void ipc_send(struct thread *t, struct endpoint *ep)
         sched_switch(r);
         return;
     }
-    t->blocked_on = ep;
     sched_block(t, THREAD_BLOCKED_SEND);
     queue_push(&ep->senders, t);
 }
@@ -151,7 +168,7 @@ static struct thread *reply(struct thread *t, uint64_t info)
     } else if (info == MSGINFO_NO_REPLY) {
         c->regs.rax = ERR_ABORTED;
     } else {
-        transfer(t, c, info, true);
+        transfer(t, c, info, true, NULL);
         c->regs.rax = ERR_OK;
     }
     c->state = THREAD_RUNNABLE;
@@ -166,6 +183,12 @@ void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info)
     if (s) {
         deliver(s, t);
         s->state = THREAD_BLOCKED_REPLY;
+        if (c) {
+            sched_ready(c);
+        }
+        return;
+    }
+    if (notification_take_bound(t)) {
         if (c) {
             sched_ready(c);
         }

@@ -9,6 +9,11 @@
 void notification_signal(struct notification *n, uint64_t bits)
 {
     struct thread *w = queue_pop(&n->waiters);
+    if (!w && n->bound && n->bound->state == THREAD_BLOCKED_RECV) {
+        w = n->bound;
+        queue_remove(w);
+        w->regs.rsi = MSGINFO(NOTIFY_LABEL, 0, 0);
+    }
     if (!w) {
         n->bits |= bits;
         return;
@@ -31,6 +36,20 @@ void notification_wait(struct thread *t, struct notification *n)
     t->blocked_on = n;
     sched_block(t, THREAD_BLOCKED_NOTIFY);
     queue_push(&n->waiters, t);
+}
+
+bool notification_take_bound(struct thread *t)
+{
+    struct notification *n = t->note_slot.type == OBJ_NOTIFICATION
+                                 ? (struct notification *)t->note_slot.object : NULL;
+    if (!n || !n->bits) {
+        return false;
+    }
+    t->regs.rdi = n->bits;
+    t->regs.rsi = MSGINFO(NOTIFY_LABEL, 0, 0);
+    t->regs.rax = ERR_OK;
+    n->bits = 0;
+    return true;
 }
 
 void notification_unref(struct notification *n)

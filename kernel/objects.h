@@ -66,8 +66,10 @@ struct thread {
     /* binding: owned by thread.c */
     struct pd *pd;
     uint64_t utcb_phys;          /* 0: no UTCB */
-    struct cap pd_slot, utcb_slot, fault_slot;
+    struct cap pd_slot, utcb_slot, fault_slot, note_slot;
 };
+
+#define THREAD_OBJECT_SIZE 2048
 
 struct endpoint {
     uint32_t refs;
@@ -79,6 +81,7 @@ struct notification {
     uint32_t refs;
     uint64_t bits;
     struct thread_queue waiters;
+    struct thread *bound;   /* thread whose reply_wait it also wakes */
 };
 
 /* Kernel-wide state (single CPU for now). */
@@ -121,7 +124,7 @@ extern uint64_t vspace_missing_level, vspace_missing_addr; /* with ERR_NO_TABLE 
 /* thread.c */
 void thread_init(struct thread *t);
 void thread_unref(struct thread *t);
-void thread_slot_cleared(struct cap *slot);
+void thread_slot_cleared(struct cap *slot, const struct cap *old);
 void thread_suspend(struct thread *t);
 void thread_cancel_ipc(struct thread *t);
 
@@ -148,6 +151,7 @@ void ipc_send(struct thread *t, struct endpoint *ep);
 void notification_unref(struct notification *n);
 void notification_signal(struct notification *n, uint64_t bits);
 void notification_wait(struct thread *t, struct notification *n);
+bool notification_take_bound(struct thread *t); /* pending bits for reply_wait? */
 
 /* irq.c */
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst) MUST_CHECK;
@@ -159,7 +163,8 @@ void irq_slot_cleared(struct cap *slot);
 void irq_unref(unsigned gsi);
 
 /* untyped.c */
-err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst) MUST_CHECK;
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst,
+                     uint64_t offset) MUST_CHECK;
 
 /* fault.c */
 void fault_raise(struct thread *t, unsigned kind, uint64_t addr, uint64_t error);

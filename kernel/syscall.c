@@ -100,7 +100,7 @@ static void sys_retype(struct thread *t)
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    t->regs.rax = untyped_retype(ut, (unsigned)A1, A2, dst);
+    t->regs.rax = untyped_retype(ut, (unsigned)A1, A2, dst, A4);
 }
 
 static void sys_cap_mint(struct thread *t)
@@ -368,6 +368,27 @@ static void sys_port_out(struct thread *t)
         outw(port, (uint16_t)A3);
     } else {
         outl(port, (uint32_t)A3);
+    }
+    t->regs.rax = ERR_OK;
+}
+
+static void sys_thread_bind(struct thread *t)
+{
+    struct cap *tc, *nc = NULL;
+    TRY(cspace_get(A0, OBJ_THREAD, RIGHT_WRITE, &tc));
+    if (A1 != CAP_NULL) {
+        TRY(cspace_get(A1, OBJ_NOTIFICATION, RIGHT_READ, &nc));
+    }
+    struct thread *th = (struct thread *)tc->object;
+    struct notification *n = nc ? (struct notification *)nc->object : NULL;
+    if (n && n->bound && n->bound != th) {
+        t->regs.rax = ERR_BUSY;
+        return;
+    }
+    cap_delete(&th->note_slot);
+    if (n) {
+        cap_copy(&th->note_slot, nc, nc);
+        n->bound = th;
     }
     t->regs.rax = ERR_OK;
 }

@@ -11,6 +11,7 @@ void thread_init(struct thread *t)
     t->pd_slot.owner = CAP_OWNER_THREAD_PD;
     t->utcb_slot.owner = CAP_OWNER_THREAD_UTCB;
     t->fault_slot.owner = CAP_OWNER_THREAD_FAULT;
+    t->note_slot.owner = CAP_OWNER_THREAD_NOTE;
     t->regs.cs = USER_CS;
     t->regs.ss = USER_SS;
     t->regs.rflags = RFLAGS_IF | 0x2;
@@ -67,6 +68,7 @@ static void destroy(struct thread *t)
         kernel.current = NULL;
     }
     arch_fpu_forget(t);
+    cap_delete(&t->note_slot);
     cap_delete(&t->fault_slot);
     cap_delete(&t->utcb_slot);
     cap_delete(&t->pd_slot);
@@ -79,8 +81,15 @@ void thread_unref(struct thread *t)
     }
 }
 
-void thread_slot_cleared(struct cap *slot)
+void thread_slot_cleared(struct cap *slot, const struct cap *old)
 {
+    if (slot->owner == CAP_OWNER_THREAD_NOTE) {
+        struct notification *n = (struct notification *)old->object;
+        if (n->bound == container_of(slot, struct thread, note_slot)) {
+            n->bound = NULL;
+        }
+        return;
+    }
     if (slot->owner == CAP_OWNER_THREAD_PD) {
         struct thread *t = container_of(slot, struct thread, pd_slot);
         t->pd = NULL;

@@ -17,7 +17,7 @@ static err_t object_size(unsigned type, uint64_t arg, uint64_t *size, uint64_t *
         *align = PAGE_SIZE;
         return ERR_OK;
     case OBJ_THREAD:
-        *size = *align = 1024;
+        *size = *align = THREAD_OBJECT_SIZE;
         return ERR_OK;
     case OBJ_ENDPOINT:
     case OBJ_NOTIFICATION:
@@ -38,11 +38,54 @@ static err_t object_size(unsigned type, uint64_t arg, uint64_t *size, uint64_t *
     }
 }
 
-_Static_assert(sizeof(struct thread) <= 1024, "TCB exceeds its object size");
+_Static_assert(sizeof(struct thread) <= THREAD_OBJECT_SIZE, "TCB exceeds its object size");
 _Static_assert(sizeof(struct endpoint) <= 64, "endpoint exceeds its object size");
 _Static_assert(sizeof(struct notification) <= 64, "notification exceeds its object size");
 
-err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst)
+/* Physical range of the object a capability names. */
+static void object_range(const struct cap *c, uint64_t *base, uint64_t *size)
+{
+    switch (c->type) {
+    case OBJ_FRAME:
+    case OBJ_PAGE_TABLE:
+        *base = c->object;
+        *size = (c->type == OBJ_FRAME ? c->count : 1) * PAGE_SIZE;
+        return;
+    case OBJ_PD:
+        *base = virt_to_phys((void *)c->object);
+        *size = pd_object_size(((struct pd *)c->object)->slot_bits);
+        return;
+    case OBJ_THREAD:
+        *base = virt_to_phys((void *)c->object);
+        *size = THREAD_OBJECT_SIZE;
+        return;
+    case OBJ_ENDPOINT:
+    case OBJ_NOTIFICATION:
+        *base = virt_to_phys((void *)c->object);
+        *size = 64;
+        return;
+    default:
+        *base = *size = 0;
+        return;
+    }
+}
+
+/* Is [base, base+size) free of every object still named by a child? The
+ * children of an untyped cap are the objects made from it and every copy
+ * whose original was deleted, so this sees all live uses of the memory. */
+static bool range_free(const struct cap *ut, uint64_t base, uint64_t size)
+{
+    for (const struct cap *c = ut->first_child; c; c = c->next_sibling) {
+        uint64_t b, s;
+        object_range(c, &b, &s);
+        if (s && b < base + size && base < b + s) {
+            return false;
+        }
+    }
+    return true;
+}
+
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at)
 {
     uint64_t size, align;
     err_t e = object_size(type, arg, &size, &align);
@@ -52,14 +95,22 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     if (!ut->first_child) {
         ut->map = 0; /* everything made from it is gone: start over */
     }
-    uint64_t offset = ALIGN_UP(ut->map, align);
+    uint64_t offset = at == RETYPE_ANYWHERE ? ALIGN_UP(ut->map, align) : at;
+    if (offset & (align - 1)) {
+        return ERR_INVALID_ARG;
+    }
     if (offset > ut->word || size > ut->word - offset) {
         return ERR_NO_MEMORY;
+    }
+    if (!range_free(ut, ut->object + offset, size)) {
+        return ERR_MAPPED; /* that memory still holds a live object */
     }
     uint64_t phys = ut->object + offset;
     void *obj = phys_to_virt(phys);
     memset(obj, 0, size);
-    ut->map = offset + size;
+    if (offset + size > ut->map) {
+        ut->map = offset + size;
+    }
     dst->type = (uint8_t)type;
     dst->rights = RIGHTS_ALL;
     dst->object = (uint64_t)obj;
@@ -70,7 +121,6 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
         e = pd_create(obj, (unsigned)arg);
         if (e) {
             dst->type = OBJ_NULL;
-            ut->map = offset;
             return e;
         }
     } else if (type == OBJ_THREAD) {

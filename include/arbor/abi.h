@@ -69,6 +69,13 @@ typedef uint64_t cap_t;
 #define MSGINFO_CAPS(i)  ((unsigned)(((i) >> 8) & 0x3))
 #define MSGINFO_LABEL(i) ((uint64_t)(i) >> 16)
 
+/* A thread waiting in reply_wait whose bound notification is signalled
+ * returns with this label, 0 words, and the notification bits as badge. */
+#define NOTIFY_LABEL 0x5167ull
+
+/* retype at the lowest free offset instead of an explicit one. */
+#define RETYPE_ANYWHERE (~(uint64_t)0)
+
 /* reply_wait with this info word only waits (nothing to reply to). */
 #define MSGINFO_NO_REPLY (~(uint64_t)0)
 
@@ -82,6 +89,10 @@ struct arbor_utcb {
     cap_t rcv_base;             /* receive window: first slot (receiver) */
     uint64_t rcv_count;         /* receive window: number of slots */
     uint64_t rcv_caps;          /* after receive: number of caps arrived */
+    uint64_t rcv_unwrapped;     /* bit i: cap i named the endpoint received
+                                   on; its badge is in rcv_badge[i] and
+                                   no slot was used */
+    uint64_t rcv_badge[MSG_MAX_CAPS];
     uint64_t user[8];           /* free for the runtime (thread pointer...) */
     char buf[3072];             /* debug_puts text */
 };

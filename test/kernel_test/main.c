@@ -204,6 +204,18 @@ static void cap_server(uint64_t arg)
     }
 }
 
+static cap_t unwrap_ep;
+
+static void unwrap_client(uint64_t arg)
+{
+    struct msg m = { .info = MSGINFO(0, 0, 1) };
+    rt_utcb()->send_caps[0] = unwrap_ep;
+    sys_call(unwrap_ep, &m);
+    for (;;) {
+        sys_yield();
+    }
+}
+
 static void test_cap_transfer(void)
 {
     cap_t ep = new_obj(OBJ_ENDPOINT, 0);
@@ -246,6 +258,65 @@ static void test_cap_transfer(void)
             break;
         }
     }
+}
+
+/* A server thread waiting in reply_wait is woken by its bound
+ * notification; a cap to the endpoint it receives on arrives unwrapped. */
+static void test_bound_and_unwrap(void)
+{
+    cap_t ep = new_obj(OBJ_ENDPOINT, 0), note = new_obj(OBJ_NOTIFICATION, 0);
+    cap_t badged = env_slot(&env), note_badged = env_slot(&env);
+    bool ok = !sys_cap_mint(ep, BI_CAP_PD, badged, RIGHT_WRITE, 0x77) &&
+              !sys_cap_mint(note, BI_CAP_PD, note_badged, RIGHT_WRITE, 0x4) &&
+              !sys_thread_bind(BI_CAP_THREAD, note) && !sys_signal(note_badged);
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    uint64_t err = sys_reply_wait(ep, &m);
+    ok = ok && err == ERR_OK && MSGINFO_LABEL(m.info) == NOTIFY_LABEL && m.badge == 0x4;
+    printf("kernel_test: bound notification woke reply_wait: %s (label %lx bits %lx)\n",
+           ok ? "yes" : "NO", MSGINFO_LABEL(m.info), m.badge);
+    failures += !ok;
+    sys_thread_bind(BI_CAP_THREAD, CAP_NULL);
+
+    /* Unwrapping: a local thread calls ep carrying a cap to ep itself. */
+    struct arbor_utcb *u = rt_utcb();
+    u->rcv_base = env_slot(&env);
+    u->rcv_count = 1;
+    unwrap_ep = badged;
+    struct env_thread th;
+    if (env_local_thread(&env, unwrap_client, 0, 100, 0, &th)) {
+        failures++;
+        return;
+    }
+    m.info = MSGINFO_NO_REPLY;
+    err = sys_reply_wait(ep, &m);
+    bool unwrapped = err == ERR_OK && MSGINFO_CAPS(m.info) == 1 && (u->rcv_unwrapped & 1) &&
+                     u->rcv_badge[0] == 0x77 && sys_cap_info(u->rcv_base).err == ERR_INVALID_CAP;
+    printf("kernel_test: cap to own endpoint arrives as badge: %s (%lx)\n",
+           unwrapped ? "yes" : "NO", u->rcv_badge[0]);
+    failures += !unwrapped;
+    sys_thread_suspend(th.thread); /* drops the call it is blocked in */
+}
+
+/* Retype at an explicit offset: refused while a live object covers the
+ * range, allowed again once its last capability is gone. */
+static void test_retype_at(void)
+{
+    cap_t ut = env.bi->untyped_first + env.bi->untyped_count - 1;
+    uint64_t size = env.bi->untyped[env.bi->untyped_count - 1].size;
+    uint64_t off = (size - 8 * PAGE_SIZE) & ~(PAGE_SIZE - 1);
+    cap_t a = env_slot(&env), b = env_slot(&env), copy = env_slot(&env);
+    uint64_t e1 = sys_retype_at(ut, OBJ_FRAME, 2, a, off);
+    uint64_t e2 = sys_retype_at(ut, OBJ_ENDPOINT, 0, b, off + PAGE_SIZE);
+    uint64_t e3 = sys_cap_mint(a, BI_CAP_PD, copy, RIGHT_READ, 0);
+    sys_cap_delete(a);
+    uint64_t e4 = sys_retype_at(ut, OBJ_ENDPOINT, 0, b, off + 64); /* copy still alive */
+    sys_cap_delete(copy);
+    uint64_t e5 = sys_retype_at(ut, OBJ_ENDPOINT, 0, b, off + 64);
+    bool ok = e1 == ERR_OK && e2 == ERR_MAPPED && e3 == ERR_OK && e4 == ERR_MAPPED && e5 == ERR_OK;
+    printf("kernel_test: retype at offset: overlap refused while any copy lives, reuse after: %s\n",
+           ok ? "yes" : "NO");
+    failures += !ok;
+    sys_cap_delete(b);
 }
 
 static volatile uint64_t spin_counter, spin_counter2;
@@ -339,6 +410,8 @@ int main(uint64_t arg)
     test_ping_pong();
     test_cap_transfer();
     test_timer_preemption();
+    test_bound_and_unwrap();
+    test_retype_at();
     printf("kernel_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);
     for (;;) {
         uint64_t bits;

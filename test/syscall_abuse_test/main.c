@@ -24,7 +24,7 @@ struct check {
 };
 
 /* Slots the driver fills before running the table. */
-static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame;
+static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note;
 
 static int run_checks(void)
 {
@@ -96,6 +96,13 @@ static int run_checks(void)
         { "port_in port -1", SYS_PORT_IN, { BI_CAP_IO_PORT, ~0ull, 4 }, ERR_INVALID_ARG },
         { "port_out past 0xffff", SYS_PORT_OUT, { BI_CAP_IO_PORT, 0xfffe, 4, 0 }, ERR_INVALID_ARG },
         { "port_out via endpoint", SYS_PORT_OUT, { ep, 0x80, 1, 0 }, ERR_WRONG_TYPE },
+        { "retype at unaligned offset", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 0x123 }, ERR_INVALID_ARG },
+        { "retype at offset past end", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 1ull << 50 }, ERR_NO_MEMORY },
+        { "retype at offset -4096", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 2, empty, ~0ull - 4095 }, ERR_NO_MEMORY },
+        { "retype over live object", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 0 }, ERR_MAPPED },
+        { "bind frame as notification", SYS_THREAD_BIND, { thread, frame }, ERR_WRONG_TYPE },
+        { "bind to non-thread", SYS_THREAD_BIND, { ep, note }, ERR_WRONG_TYPE },
+        { "bind send-only notification", SYS_THREAD_BIND, { thread, ro_note }, ERR_NO_RIGHTS },
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -220,7 +227,9 @@ int main(uint64_t arg)
     pd = obj(OBJ_PD, 4);
     empty = env_slot(&env);
     ro_frame = env_slot(&env);
-    if (sys_cap_mint(frame, BI_CAP_PD, ro_frame, RIGHT_READ, 0)) {
+    ro_note = env_slot(&env);
+    if (sys_cap_mint(frame, BI_CAP_PD, ro_frame, RIGHT_READ, 0) ||
+        sys_cap_mint(note, BI_CAP_PD, ro_note, RIGHT_WRITE, 0)) {
         printf("syscall_abuse: FAILED: mint read-only frame\n");
     }
     int bad = run_checks();

@@ -86,9 +86,15 @@ static inline uint64_t sys_poll(cap_t n, uint64_t *bits)
     return r.err;
 }
 static inline uint64_t sys_debug_puts(uint64_t len) { return sys6(SYS_DEBUG_PUTS, len, 0, 0, 0, 0, 0).err; }
+/* Make an object from untyped memory ut at the lowest free offset. */
 static inline uint64_t sys_retype(cap_t ut, unsigned type, uint64_t arg, cap_t dst)
 {
-    return sys6(SYS_RETYPE, ut, type, arg, dst, 0, 0).err;
+    return sys6(SYS_RETYPE, ut, type, arg, dst, RETYPE_ANYWHERE, 0).err;
+}
+/* The same at an explicit byte offset into ut (for user-level allocators). */
+static inline uint64_t sys_retype_at(cap_t ut, unsigned type, uint64_t arg, cap_t dst, uint64_t offset)
+{
+    return sys6(SYS_RETYPE, ut, type, arg, dst, offset, 0).err;
 }
 static inline uint64_t sys_cap_mint(cap_t src, cap_t dst_pd, cap_t dst, uint64_t rights, uint64_t badge)
 {
@@ -126,6 +132,9 @@ static inline uint64_t sys_port_in(cap_t io, unsigned port, unsigned width, uint
     *value = r.r0;
     return r.err;
 }
+/* Bind notification n to thread t: signals wake t's reply_wait with
+ * NOTIFY_LABEL. n = CAP_NULL unbinds. */
+static inline uint64_t sys_thread_bind(cap_t t, cap_t n) { return sys6(SYS_THREAD_BIND, t, n, 0, 0, 0, 0).err; }
 static inline uint64_t sys_port_out(cap_t io, unsigned port, unsigned width, uint64_t value)
 {
     return sys6(SYS_PORT_OUT, io, port, width, value, 0, 0).err;
