@@ -39,6 +39,9 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, vo
     struct arbor_utcb *su = utcb(s), *ru = utcb(r);
     unsigned got = 0;
     if (!su || !ru || !s->pd || !r->pd) {
+        if (ru) {
+            ru->rcv_caps = ru->rcv_unwrapped = 0;
+        }
         return 0;
     }
     ru->rcv_unwrapped = 0;
@@ -170,6 +173,7 @@ static struct thread *reply(struct thread *t, uint64_t info)
     } else {
         transfer(t, c, info, true, NULL);
         c->regs.rax = ERR_OK;
+        c->regs.rdi = 0; /* replies carry no badge */
     }
     c->state = THREAD_RUNNABLE;
     return c;

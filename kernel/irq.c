@@ -16,11 +16,14 @@ static struct irq_line {
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
 {
     unsigned gsi;
-    if (irq >= IRQ_LINES || !ioapic_route(irq, VEC_IRQ_BASE, &gsi) || gsi >= IRQ_LINES) {
+    if (irq >= IRQ_LINES || !ioapic_gsi(irq, &gsi) || gsi >= IRQ_LINES) {
         return ERR_INVALID_ARG;
     }
     if (lines[gsi].refs) {
-        return ERR_BUSY;
+        return ERR_BUSY; /* checked before touching the owner's line */
+    }
+    if (!ioapic_route(irq, VEC_IRQ_BASE, &gsi)) {
+        return ERR_INVALID_ARG;
     }
     lines[gsi].notify.owner = CAP_OWNER_IRQ_NOTIFY;
     lines[gsi].refs = 1;

@@ -107,8 +107,12 @@ static void sys_cap_mint(struct thread *t)
 {
     struct cap *src, *pdc, *dst;
     TRY(cspace_get(A0, OBJ_NULL, 0, &src));
-    TRY(cspace_get(A1, OBJ_PD, RIGHT_WRITE, &pdc));
-    TRY(cspace_empty_slot((struct pd *)pdc->object, A2, &dst));
+    if (A1 == CAP_NULL) {
+        TRY(cspace_empty_slot(t->pd, A2, &dst)); /* into our own cap space */
+    } else {
+        TRY(cspace_get(A1, OBJ_PD, RIGHT_WRITE, &pdc));
+        TRY(cspace_empty_slot((struct pd *)pdc->object, A2, &dst));
+    }
     uint64_t badge = A4;
     if (src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE) {
         t->regs.rax = ERR_WRONG_TYPE;

@@ -105,7 +105,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     if (!range_free(ut, ut->object + offset, size)) {
         return ERR_MAPPED; /* that memory still holds a live object */
     }
-    uint64_t phys = ut->object + offset;
+    uint64_t phys = ut->object + offset, old_mark = ut->map;
     void *obj = phys_to_virt(phys);
     memset(obj, 0, size);
     if (offset + size > ut->map) {
@@ -121,6 +121,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
         e = pd_create(obj, (unsigned)arg);
         if (e) {
             dst->type = OBJ_NULL;
+            ut->map = old_mark;
             return e;
         }
     } else if (type == OBJ_THREAD) {

@@ -67,7 +67,7 @@ $(LIBC): $(LIBC_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # ---- components ---------------------------------------------------------
-COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard app/*/main.c test/*/main.c))
+COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard core/main.c init/main.c app/*/main.c test/*/main.c server/*/main.c driver/*/main.c))
 USER_LD := libc/user.ld
 
 define component_rule
@@ -87,11 +87,15 @@ all: kernel components
 # ---- host unit tests (unit/) --------------------------------------------
 UNIT_TESTS := $(patsubst unit/%.c,%,$(filter-out unit/unit.c,$(wildcard unit/*.c)))
 UNIT_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-               -Iinclude -Ikernel -Iunit
+               -Iinclude -Ikernel -Iunit -Ilibc/include
 UNIT_SRC_cap_tree := kernel/cap_tree.c
 UNIT_SRC_phys_mem := kernel/phys_mem.c
 UNIT_SRC_multiboot_info := kernel/multiboot_info.c
 UNIT_SRC_elf := common/elf.c
+UNIT_SRC_xml := libc/src/xml.c
+UNIT_SRC_route := libc/src/route.c libc/src/xml.c
+$(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h
+$(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h
 
 $(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
 	@mkdir -p $(dir $@)

@@ -76,7 +76,8 @@ typedef uint64_t cap_t;
 /* retype at the lowest free offset instead of an explicit one. */
 #define RETYPE_ANYWHERE (~(uint64_t)0)
 
-/* reply_wait with this info word only waits (nothing to reply to). */
+/* reply_wait with this info word sends no reply: a pending caller is
+ * released with ERR_ABORTED (a faulted one stays stopped), then it waits. */
 #define MSGINFO_NO_REPLY (~(uint64_t)0)
 
 /*
@@ -146,7 +147,9 @@ enum arbor_fault_kind {
 
 /* User virtual addresses are [USER_BASE, USER_END). */
 #define USER_BASE 0x1000ull
-#define USER_END  0x0000800000000000ull
+#define USER_END  0x00007ffffffff000ull /* the last canonical page stays
+                                            unmapped: a syscall there would
+                                            return to a non-canonical rip */
 
 #define PAGE_SIZE 4096ull
 

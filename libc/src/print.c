@@ -1,7 +1,6 @@
 /*
- * printf and friends. Output goes through the calling thread's UTCB to the
- * kernel console for now; one printf call is one console write, so lines
- * from different threads do not interleave mid-line.
+ * printf and friends. One printf call is one console write, so lines from
+ * different threads do not interleave mid-line.
  */
 #include <rt/rt.h>
 #include <rt/syscall.h>
@@ -58,6 +57,18 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         while (*fmt >= '0' && *fmt <= '9') {
             width = width * 10 + (*fmt++ - '0');
         }
+        int prec = -1;
+        if (*fmt == '.') {
+            fmt++;
+            prec = 0;
+            if (*fmt == '*') {
+                prec = va_arg(ap, int);
+                fmt++;
+            }
+            while (*fmt >= '0' && *fmt <= '9') {
+                prec = prec * 10 + (*fmt++ - '0');
+            }
+        }
         while (*fmt == 'l' || *fmt == 'z') {
             lng++;
             fmt++;
@@ -66,12 +77,15 @@ int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
         case 's': {
             const char *s = va_arg(ap, const char *);
             s = s ? s : "(null)";
-            int n = (int)strlen(s);
+            int n = 0;
+            while (s[n] && (prec < 0 || n < prec)) {
+                n++;
+            }
             for (int i = n; i < width; i++) {
                 put(&o, ' ');
             }
-            while (*s) {
-                put(&o, *s++);
+            for (int i = 0; i < n; i++) {
+                put(&o, s[i]);
             }
             break;
         }
@@ -117,6 +131,10 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
+void rt_console_write(const char *text, size_t len);
+
+/* Formats into the UTCB's text buffer, then hands it to the console
+ * (start.c), which the first task passes to the kernel directly. */
 int printf(const char *fmt, ...)
 {
     struct arbor_utcb *u = rt_utcb();
@@ -125,6 +143,6 @@ int printf(const char *fmt, ...)
     int n = vsnprintf(u->buf, sizeof(u->buf), fmt, ap);
     va_end(ap);
     size_t len = (size_t)n < sizeof(u->buf) ? (size_t)n : sizeof(u->buf) - 1;
-    sys_debug_puts(len);
+    rt_console_write(u->buf, len);
     return n;
 }

@@ -1,28 +1,61 @@
 /*
- * C entry of every component thread started at _start, and exit.
+ * C entry of every program started at _start; exit; and where printf's
+ * text goes. The start argument tells what we are: the first task (core;
+ * arg = boot-info address), a component started by a parent (arg 0: LOG
+ * session for output, the parent interface for exit), or a bare program
+ * a test started in a PD of its own (any other arg: kernel console).
  */
-#include <rt/rt.h>
-#include <rt/syscall.h>
+#include <rt/component.h>
 #include <arbor/bootinfo.h>
 
 void rt_start(uint64_t arg);
+void rt_console_write(const char *text, size_t len);
 
-static bool first_task;
+static bool first_task, component;
+static cap_t log_session;
 
 void rt_start(uint64_t arg)
 {
     first_task = arg == BOOTINFO_ADDR;
+    component = arg == 0;
     rt_exit(main(arg));
 }
 
-/* Until the parent interface exists, exiting means: say so, then stop.
- * The first task suspends itself; others stop with an invalid opcode,
- * which the kernel reports to their fault handler. */
+void rt_console_write(const char *text, size_t len)
+{
+    if (!component) {
+        sys_debug_puts(len); /* text is already in the UTCB buffer */
+        return;
+    }
+    if (!log_session) {
+        uint64_t id;
+        if (parent_session(LOG_SERVICE, "label=\"\", ram_quota=4096, cap_quota=1", &log_session, &id)) {
+            log_session = CAP_NULL;
+            return;
+        }
+    }
+    char line[RPC_STRING_MAX + 1];
+    while (len) {
+        size_t n = len < RPC_STRING_MAX ? len : RPC_STRING_MAX;
+        memcpy(line, text, n);
+        line[n] = 0;
+        log_client_write(log_session, line);
+        text += n;
+        len -= n;
+    }
+}
+
+/* The first task has no parent: it says so and suspends itself. Others
+ * tell their parent, which destroys them; should the parent answer
+ * instead, an invalid opcode hands the thread to its fault handler. */
 void rt_exit(int value)
 {
-    printf("exited with exit value %d\n", value);
     if (first_task) {
+        printf("exited with exit value %d\n", value);
         sys_thread_suspend(BI_CAP_THREAD);
+    } else if (component) {
+        struct msg m = { .info = MSGINFO(PARENT_EXIT, 1, 0), .w = { (uint64_t)(int64_t)value } };
+        sys_call(ENV_PARENT, &m);
     }
     for (;;) {
         __asm__ volatile("ud2");

@@ -374,6 +374,11 @@ static void test_timer_preemption(void)
     if (!err) {
         err = sys_irq_bind(irq_cap, timer_note);
     }
+    /* A second claim of the line fails and must leave the owner's alone. */
+    if (!err && sys_irq_get(BI_CAP_IRQ_CONTROL, 0, env_slot(&env)) != ERR_BUSY) {
+        printf("kernel_test: FAILED: second irq_get of line 0 not refused\n");
+        failures++;
+    }
     /* PIT channel 0, mode 2, ~100 Hz. */
     uint16_t div = 11932;
     if (!err) {

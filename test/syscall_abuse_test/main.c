@@ -69,7 +69,8 @@ static int run_checks(void)
         { "map non-canonical", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x0000800000000000ull, RIGHT_READ }, ERR_INVALID_ADDR },
         { "map at page 0", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0, RIGHT_READ }, ERR_INVALID_ADDR },
         { "map unaligned", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x200000001ull, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map across the top", SYS_FRAME_MAP, { frame2, BI_CAP_PD, 0x7ffffffff000ull, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map across the top", SYS_FRAME_MAP, { frame2, BI_CAP_PD, 0x7fffffffe000ull, RIGHT_READ }, ERR_INVALID_ADDR },
+        { "map last canonical page", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x7ffffffff000ull, RIGHT_READ }, ERR_INVALID_ADDR },
         { "map writable read-only frame", SYS_FRAME_MAP, { ro_frame, BI_CAP_PD, 0x300000000ull, RIGHT_READ | RIGHT_WRITE }, ERR_NO_RIGHTS },
         { "map without read", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x300000000ull, RIGHT_WRITE }, ERR_NO_RIGHTS },
         { "map over own code", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x400000, RIGHT_READ }, ERR_MAPPED },
@@ -112,6 +113,14 @@ static int run_checks(void)
             printf("syscall_abuse: FAILED: %s: status %lu, expected %lu\n", c->what, r.err, c->expect);
             bad++;
         }
+    }
+    /* A syscall made with RFLAGS.NT set must not upset the kernel's iretq. */
+    uint64_t st;
+    __asm__ volatile("pushfq; orq $0x4000, (%%rsp); popfq; syscall; pushfq; andq $~0x4000, (%%rsp); popfq"
+                     : "=a"(st) : "a"((uint64_t)SYS_NOP) : "rcx", "r11", "memory");
+    if (st != ERR_OK) {
+        printf("syscall_abuse: FAILED: syscall with NT set: status %lu\n", st);
+        bad++;
     }
     printf("syscall_abuse: %u targeted calls, %d wrong answers\n",
            (unsigned)(sizeof(checks) / sizeof(checks[0])), bad);

@@ -155,6 +155,13 @@ void apic_timer_rearm(void)
     }
 }
 
+bool ioapic_gsi(unsigned irq, unsigned *gsi_out)
+{
+    unsigned idx, pin;
+    *gsi_out = irq < 16 ? acpi.isa_gsi[irq] : irq;
+    return ioapic_of(*gsi_out, &idx, &pin);
+}
+
 bool ioapic_route(unsigned irq, unsigned vector_base, unsigned *gsi_out)
 {
     unsigned gsi = irq;

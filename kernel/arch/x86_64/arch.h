@@ -103,6 +103,7 @@ void apic_timer_start(uint64_t period_us);
 void apic_timer_rearm(void);
 void apic_eoi(void);
 uint64_t apic_tsc_hz(void);
+bool ioapic_gsi(unsigned irq, unsigned *gsi_out); /* ISA override applied */
 bool ioapic_route(unsigned irq, unsigned vector, unsigned *gsi_out);
 void ioapic_mask(unsigned gsi, bool masked);
 unsigned ioapic_gsi_count(void);

@@ -141,7 +141,8 @@ void arch_cpu_init(void)
     setup_idt();
     wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
-    wrmsr(MSR_FMASK, RFLAGS_IF | (1u << 10) | (1u << 8) | (1u << 18)); /* IF DF TF AC */
+    /* IF DF TF AC NT: NT set by the user would make our iretq fault. */
+    wrmsr(MSR_FMASK, RFLAGS_IF | (1u << 10) | (1u << 8) | (1u << 18) | (1u << 14));
     wrmsr(MSR_FS_BASE, 0);
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);

@@ -8,6 +8,7 @@
 #define RT_SYSCALL_H
 
 #include <arbor/abi.h>
+#include <arbor/bootinfo.h>
 
 struct sys_result {
     uint64_t err, r0, r1, r2, r3;
@@ -145,7 +146,7 @@ static inline struct arbor_utcb *rt_utcb(void)
 {
     uint64_t sp;
     __asm__ volatile("mov %%rsp, %0" : "=r"(sp));
-    return (struct arbor_utcb *)((sp & ~(0x20000ull - 1)) + 0x20000ull - 4096);
+    return (struct arbor_utcb *)((sp & ~(STACK_AREA_SIZE - 1)) + STACK_AREA_SIZE - PAGE_SIZE);
 }
 
 #endif

@@ -12,8 +12,7 @@
  *
  * The grammar subset:
  *
- *   document  := misc* ['<?' ... '?>' misc*] element misc*
- *                (the declaration only before anything but white space)
+ *   document  := ws? ['<?xml' ... '?>'] misc* element misc*
  *   misc      := white space | comment
  *   comment   := '<!--' ... '-->'
  *   element   := '<' name (ws attribute)* ws? '/>'
@@ -87,8 +86,15 @@ void xml_content(const struct xml_node *n, const char **p, size_t *len);
 
 /* ---- children (elements only; text and comments are skipped) ---- */
 
+/* The first child element of n; false if it has none. out may be n. */
 bool xml_first_sub(const struct xml_node *n, struct xml_node *out);
+
+/* The element after n in its parent; false after the last one (and for
+ * the top-level element). out may be n, so a loop reads:
+ *   for (bool more = xml_first_sub(p, &c); more; more = xml_next_sibling(&c, &c)) */
 bool xml_next_sibling(const struct xml_node *n, struct xml_node *out);
+
+/* The first child of n that is a <type>. */
 bool xml_first_sub_of_type(const struct xml_node *n, const char *type, struct xml_node *out);
 
 /* The next sibling after n that is a <type>. */

@@ -1,0 +1,384 @@
+/*
+ * PD sessions: a protection domain with its RAM and capability account,
+ * its dataspaces and its address space (attachments). Every kernel object
+ * core makes for a PD (the PD itself, page tables, frames, threads) is
+ * paid from that PD's account.
+ */
+#include "core.h"
+
+#define ATTACH_ANY_BASE 0x40000000ull
+#define CORE_ATTACH_BASE 0x100000000ull
+
+static struct kobj core_pts[64];
+static unsigned core_pt_count;
+static uint64_t core_next = CORE_ATTACH_BASE;
+
+bool account_take(struct account *a, uint64_t ram, uint64_t caps)
+{
+    if (a->ram_quota - a->ram_used < ram || a->cap_quota - a->cap_used < caps) {
+        return false;
+    }
+    a->ram_used += ram;
+    a->cap_used += caps;
+    return true;
+}
+
+void account_give(struct account *a, uint64_t ram, uint64_t caps)
+{
+    a->ram_used -= ram <= a->ram_used ? ram : a->ram_used;
+    a->cap_used -= caps <= a->cap_used ? caps : a->cap_used;
+}
+
+/* Map frame at va in pd (0: core itself), making page tables on demand. */
+uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights)
+{
+    cap_t pd_cap = pd ? pd->pd.cap : BI_CAP_PD;
+    for (int tries = 0; tries < 8; tries++) {
+        struct sys_result r = sys_frame_map(frame, pd_cap, va, rights);
+        if (r.err != ERR_NO_TABLE) {
+            return r.err;
+        }
+        struct kobj *pt = pd ? &pd->pts[pd->pt_count] : &core_pts[core_pt_count];
+        if ((pd ? pd->pt_count : core_pt_count) == MAX_PTS ||
+            (pd && !account_take(&pd->acct, PAGE_SIZE, 1))) {
+            return ERR_NO_MEMORY;
+        }
+        uint64_t err = kobj_make(c, OBJ_PAGE_TABLE, 0, pt);
+        if (!err) {
+            err = sys_pt_map(pt->cap, pd_cap, r.r1, (unsigned)r.r0).err;
+        }
+        if (err) {
+            kobj_free(c, pt);
+            if (pd) {
+                account_give(&pd->acct, PAGE_SIZE, 1);
+            }
+            return err;
+        }
+        if (pd) {
+            pd->pt_count++;
+        } else {
+            core_pt_count++;
+        }
+    }
+    return ERR_NO_TABLE;
+}
+
+uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out)
+{
+    uint64_t err = pd_map(c, NULL, frame, core_next, rights);
+    if (!err) {
+        *out = (void *)core_next;
+        core_next += (pages + 1) * PAGE_SIZE;
+    }
+    return err;
+}
+
+uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
+{
+    struct pd_state *pd = &s->pd;
+    pd->acct.ram_quota = s->ram;
+    pd->acct.cap_quota = s->caps;
+    pd->next_any = ATTACH_ANY_BASE;
+    uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
+    if (!account_take(&pd->acct, size, 1)) {
+        return RPC_INSUFFICIENT_RAM;
+    }
+    if (kobj_make(c, OBJ_PD, COMPONENT_SLOT_BITS, &pd->pd)) {
+        return RPC_OUT_OF_RAM;
+    }
+    return RPC_OK;
+}
+
+uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
+{
+    struct account *a = &c->sessions[owner].pd.acct;
+    uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
+    unsigned i = 0;
+    while (i < MAX_DS && c->ds[i].used) {
+        i++;
+    }
+    if (pages == 0 || pages > (1u << 20) || i == MAX_DS) {
+        return RPC_INVALID;
+    }
+    if (!account_take(a, pages * PAGE_SIZE, 2)) {
+        return RPC_OUT_OF_RAM;
+    }
+    struct dataspace *d = &c->ds[i];
+    if (kobj_make(c, OBJ_FRAME, pages, &d->frame)) {
+        account_give(a, pages * PAGE_SIZE, 2);
+        return RPC_OUT_OF_RAM;
+    }
+    d->cap = badged_cap(c, BADGE(B_DS, i));
+    d->used = true;
+    d->writable = true;
+    d->owner = owner;
+    d->pages = pages;
+    d->size = pages * PAGE_SIZE;
+    *id = i;
+    return RPC_OK;
+}
+
+static void detach_at(struct core *c, struct pd_state *pd, struct attachment *a)
+{
+    sys_cap_delete(a->frame); /* unmaps */
+    slot_free(c, a->frame);
+    account_give(&pd->acct, 0, 1);
+    a->size = 0;
+}
+
+void ds_free(struct core *c, unsigned id)
+{
+    struct dataspace *d = &c->ds[id];
+    for (unsigned s = 0; s < MAX_SESSIONS; s++) {
+        struct pd_state *pd = &c->sessions[s].pd;
+        for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
+            if (pd->att[i].size && pd->att[i].ds == id) {
+                detach_at(c, pd, &pd->att[i]);
+            }
+        }
+    }
+    sys_cap_revoke(d->cap);
+    sys_cap_delete(d->cap);
+    slot_free(c, d->cap);
+    if (d->owner < MAX_SESSIONS) {
+        kobj_free(c, &d->frame);
+        account_give(&c->sessions[d->owner].pd.acct, d->pages * PAGE_SIZE, 2);
+    }
+    d->used = false;
+}
+
+uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
+{
+    struct pd_state *pd = &c->sessions[pd_sid].pd;
+    struct dataspace *d = &c->ds[id];
+    unsigned i = 0;
+    while (i < MAX_ATTACH && pd->att[i].size) {
+        i++;
+    }
+    if ((flags & PD_ATTACH_WRITE) && !d->writable) {
+        return RPC_DENIED;
+    }
+    if (i == MAX_ATTACH || !account_take(&pd->acct, 0, 1)) {
+        return RPC_OUT_OF_CAPS;
+    }
+    struct attachment *a = &pd->att[i];
+    a->frame = slot_alloc(c);
+    unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) ? RIGHT_WRITE : 0) |
+                      ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
+    uint64_t va = addr == PD_ATTACH_ANY ? pd->next_any : addr;
+    uint64_t err = a->frame ? sys_cap_mint(d->frame.cap, BI_CAP_PD, a->frame, RIGHTS_ALL, 0) : ERR_INVALID_CAP;
+    if (!err) {
+        err = pd_map(c, pd, a->frame, va, rights);
+    }
+    if (err) {
+        sys_cap_delete(a->frame);
+        slot_free(c, a->frame);
+        account_give(&pd->acct, 0, 1);
+        return err == ERR_NO_MEMORY ? RPC_OUT_OF_RAM : RPC_INVALID;
+    }
+    a->addr = va;
+    a->size = d->size;
+    a->ds = id;
+    if (addr == PD_ATTACH_ANY) {
+        pd->next_any += d->size + PAGE_SIZE;
+    }
+    *out = va;
+    return RPC_OK;
+}
+
+void pd_session_destroy(struct core *c, struct session *s)
+{
+    struct pd_state *pd = &s->pd;
+    unsigned sid = (unsigned)(s - c->sessions);
+    threads_destroy_of(c, sid);
+    for (unsigned i = 0; i < MAX_ATTACH; i++) {
+        if (pd->att[i].size) {
+            detach_at(c, pd, &pd->att[i]);
+        }
+    }
+    for (unsigned i = 0; i < MAX_DS; i++) {
+        if (c->ds[i].used && c->ds[i].owner == sid) {
+            ds_free(c, i);
+        }
+    }
+    for (unsigned i = 0; i < pd->pt_count; i++) {
+        kobj_free(c, &pd->pts[i]);
+    }
+    for (unsigned i = 0; i < pd->obj_count; i++) {
+        kobj_free(c, &pd->objs[i]);
+    }
+    if (pd->fault_note) {
+        sys_cap_delete(pd->fault_note);
+        slot_free(c, pd->fault_note);
+    }
+    kobj_free(c, &pd->pd);
+    memset(pd, 0, sizeof(*pd));
+}
+
+/* The dataspace or session a client passed in send_caps[0], by badge. */
+static bool passed(struct request *r, unsigned i, unsigned kind, unsigned *id)
+{
+    if (MSGINFO_CAPS(r->m->info) <= i || !(r->u->rcv_unwrapped & (1ull << i)) ||
+        BADGE_KIND(r->u->rcv_badge[i]) != kind) {
+        return false;
+    }
+    *id = BADGE_ID(r->u->rcv_badge[i]);
+    return true;
+}
+
+static void env_setup(struct core *c, struct session *s, struct request *r)
+{
+    unsigned cpu, th;
+    struct pd_state *pd = &s->pd;
+    if (MSGINFO_CAPS(r->m->info) < 3 || (r->u->rcv_unwrapped & 1) || !passed(r, 1, B_SESSION, &cpu) ||
+        cpu >= MAX_SESSIONS || c->sessions[cpu].type != S_CPU || !passed(r, 2, B_THREAD, &th) ||
+        th >= MAX_THREADS || !c->threads[th].used || c->threads[th].pd != (unsigned)(s - c->sessions)) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    uint64_t err = sys_cap_mint(c->rcv, pd->pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0);
+    if (!err) {
+        err = sys_cap_mint(s->cap, pd->pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0);
+    }
+    if (!err) {
+        err = sys_cap_mint(c->sessions[cpu].cap, pd->pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0);
+    }
+    if (!err) {
+        err = sys_cap_mint(c->threads[th].cap, pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0);
+    }
+    reply_status(r, err ? RPC_INVALID : RPC_OK, 0);
+}
+
+static void quota(struct request *r, struct pd_state *pd)
+{
+    r->m->w[0] = pd->acct.ram_quota;
+    r->m->w[1] = pd->acct.ram_used;
+    r->m->w[2] = pd->acct.cap_quota;
+    r->m->w[3] = pd->acct.cap_used;
+    reply_status(r, RPC_OK, 4);
+}
+
+static void transfer(struct core *c, struct session *s, struct request *r)
+{
+    unsigned to;
+    if (!passed(r, 0, B_SESSION, &to) || to >= MAX_SESSIONS || c->sessions[to].type != S_PD) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    if (!account_take(&s->pd.acct, r->m->w[0], r->m->w[1])) {
+        reply_status(r, RPC_OUT_OF_RAM, 0);
+        return;
+    }
+    /* The moved quota now belongs to the receiver, for good. */
+    s->pd.acct.ram_used -= r->m->w[0];
+    s->pd.acct.cap_used -= r->m->w[1];
+    s->pd.acct.ram_quota -= r->m->w[0];
+    s->pd.acct.cap_quota -= r->m->w[1];
+    s->ram -= r->m->w[0] <= s->ram ? r->m->w[0] : s->ram;
+    c->sessions[to].pd.acct.ram_quota += r->m->w[0];
+    c->sessions[to].pd.acct.cap_quota += r->m->w[1];
+    c->sessions[to].ram += r->m->w[0];
+    reply_status(r, RPC_OK, 0);
+}
+
+void pd_dispatch(struct core *c, struct session *s, struct request *r)
+{
+    struct msg *m = r->m;
+    unsigned sid = (unsigned)(s - c->sessions), id;
+    struct pd_state *pd = &s->pd;
+    switch (MSGINFO_LABEL(m->info)) {
+    case PD_ALLOC: {
+        uint64_t st = ds_alloc(c, sid, m->w[0], &id);
+        if (st != RPC_OK) {
+            m->w[0] = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE - (pd->acct.ram_quota - pd->acct.ram_used);
+            reply_status(r, st, 1);
+            return;
+        }
+        r->u->send_caps[0] = c->ds[id].cap;
+        m->w[0] = c->ds[id].size;
+        m->info = MSGINFO(RPC_OK, 1, 1);
+        return;
+    }
+    case PD_FREE:
+        if (!passed(r, 0, B_DS, &id) || id >= MAX_DS || !c->ds[id].used || c->ds[id].owner != sid) {
+            reply_status(r, RPC_INVALID, 0);
+            return;
+        }
+        ds_free(c, id);
+        reply_status(r, RPC_OK, 0);
+        return;
+    case PD_ATTACH: {
+        uint64_t addr;
+        if (!passed(r, 0, B_DS, &id) || id >= MAX_DS || !c->ds[id].used) {
+            reply_status(r, RPC_INVALID, 0);
+            return;
+        }
+        uint64_t st = pd_attach(c, sid, id, m->w[0], (unsigned)m->w[1], &addr);
+        m->w[0] = addr;
+        reply_status(r, st, st == RPC_OK);
+        return;
+    }
+    case PD_DETACH:
+        for (unsigned i = 0; i < MAX_ATTACH; i++) {
+            if (pd->att[i].size && pd->att[i].addr == m->w[0]) {
+                detach_at(c, pd, &pd->att[i]);
+                reply_status(r, RPC_OK, 0);
+                return;
+            }
+        }
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    case PD_QUOTA:
+        quota(r, pd);
+        return;
+    case PD_TRANSFER:
+        transfer(c, s, r);
+        return;
+    case PD_ENV:
+        env_setup(c, s, r);
+        return;
+    case PD_FAULT_HANDLER: {
+        cap_t slot = slot_alloc(c);
+        if (!slot || MSGINFO_CAPS(m->info) < 1 || (r->u->rcv_unwrapped & 1) ||
+            sys_cap_mint(c->rcv, BI_CAP_PD, slot, RIGHTS_ALL, 0)) {
+            slot_free(c, slot);
+            reply_status(r, RPC_INVALID, 0);
+            return;
+        }
+        if (pd->fault_note) {
+            sys_cap_delete(pd->fault_note);
+            slot_free(c, pd->fault_note);
+        }
+        pd->fault_note = slot;
+        reply_status(r, RPC_OK, 0);
+        return;
+    }
+    case PD_ALLOC_OBJ: {
+        struct kobj *o = &pd->objs[pd->obj_count];
+        if ((m->w[0] != OBJ_ENDPOINT && m->w[0] != OBJ_NOTIFICATION) || pd->obj_count == 32 ||
+            !account_take(&pd->acct, 64, 1)) {
+            reply_status(r, RPC_OUT_OF_CAPS, 0);
+            return;
+        }
+        if (kobj_make(c, (unsigned)m->w[0], 0, o)) {
+            account_give(&pd->acct, 64, 1);
+            reply_status(r, RPC_OUT_OF_RAM, 0);
+            return;
+        }
+        pd->obj_count++;
+        r->u->send_caps[0] = o->cap;
+        m->info = MSGINFO(RPC_OK, 0, 1);
+        return;
+    }
+    case PD_FAULT_INFO:
+        m->w[0] = pd->fault_kind;
+        m->w[1] = pd->fault_addr;
+        m->w[2] = pd->fault_ip;
+        m->w[3] = pd->fault_count;
+        reply_status(r, RPC_OK, 4);
+        return;
+    default:
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+}

@@ -1,0 +1,78 @@
+/*
+ * ROM sessions for boot modules and the LOG service.
+ */
+#include "core.h"
+
+uint64_t rom_session_create(struct core *c, struct session *s)
+{
+    const char *name = s->label;
+    for (const char *p = s->label; *p; p++) {
+        if (!strncmp(p, " -> ", 4)) {
+            name = p + 4;
+        }
+    }
+    const struct bootinfo *bi = c->env.bi;
+    for (unsigned i = 1; i < bi->module_count; i++) { /* module 0 is core */
+        if (strcmp(bi->module[i].name, name)) {
+            continue;
+        }
+        /* One read-only dataspace per module, made on first use. */
+        for (unsigned d = 0; d < MAX_DS; d++) {
+            if (c->ds[d].used && c->ds[d].owner == ~0u && c->ds[d].frame.cap == bi->module[i].frame) {
+                s->rom = d;
+                return RPC_OK;
+            }
+        }
+        for (unsigned d = 0; d < MAX_DS; d++) {
+            if (!c->ds[d].used) {
+                struct dataspace *ds = &c->ds[d];
+                ds->used = true;
+                ds->writable = false;
+                ds->owner = ~0u;
+                ds->frame.cap = bi->module[i].frame;
+                ds->size = bi->module[i].size;
+                ds->pages = (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
+                ds->cap = badged_cap(c, BADGE(B_DS, d));
+                s->rom = d;
+                return RPC_OK;
+            }
+        }
+        return RPC_OUT_OF_CAPS;
+    }
+    return RPC_NOT_FOUND;
+}
+
+void rom_dispatch(struct core *c, struct session *s, struct request *r)
+{
+    if (MSGINFO_LABEL(r->m->info) != ROM_DATASPACE) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    r->u->send_caps[0] = c->ds[s->rom].cap;
+    r->m->w[0] = c->ds[s->rom].size;
+    r->m->info = MSGINFO(RPC_OK, 1, 1);
+}
+
+void log_print(const char *label, const char *text)
+{
+    while (*text) {
+        const char *nl = text;
+        while (*nl && *nl != '\n') {
+            nl++;
+        }
+        printf("[%s] %.*s\n", label, (int)(nl - text), text);
+        text = *nl ? nl + 1 : nl;
+    }
+}
+
+void log_dispatch(struct core *c, struct session *s, struct request *r)
+{
+    char text[RPC_STRING_MAX + 1];
+    if (MSGINFO_LABEL(r->m->info) != LOG_WRITE ||
+        !rpc_get_string(r->u, 8, MSGINFO_LEN(r->m->info), text, sizeof(text))) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    log_print(s->label, text);
+    reply_status(r, RPC_OK, 0);
+}

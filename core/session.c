@@ -1,0 +1,162 @@
+/*
+ * Sessions at core: the session table, the argument strings of session
+ * requests, and the parent interface core offers its only child, init.
+ * Every session request names its quota; core takes it from init's
+ * account and returns it when the session closes.
+ */
+#include "core.h"
+
+cap_t badged_cap(struct core *c, uint64_t badge)
+{
+    cap_t slot = slot_alloc(c);
+    if (slot && sys_cap_mint(c->ep, BI_CAP_PD, slot, RIGHT_WRITE | RIGHT_GRANT, badge)) {
+        slot_free(c, slot);
+        slot = CAP_NULL;
+    }
+    return slot;
+}
+
+struct session *session_get(struct core *c, uint64_t badge, unsigned type)
+{
+    unsigned id = BADGE_ID(badge);
+    if (BADGE_KIND(badge) != B_SESSION || id >= MAX_SESSIONS || c->sessions[id].type != type) {
+        return NULL;
+    }
+    return &c->sessions[id];
+}
+
+void reply_status(struct request *r, uint64_t status, unsigned words)
+{
+    r->m->info = MSGINFO(status, words, 0);
+}
+
+static uint64_t create(struct core *c, struct session *s, const char *service, const char *args)
+{
+    if (!strcmp(service, LOG_SERVICE)) {
+        s->type = S_LOG;
+        return RPC_OK;
+    }
+    if (!strcmp(service, ROM_SERVICE)) {
+        s->type = S_ROM;
+        return rom_session_create(c, s);
+    }
+    if (!strcmp(service, CPU_SERVICE)) {
+        s->type = S_CPU;
+        return RPC_OK;
+    }
+    if (!strcmp(service, PD_SERVICE)) {
+        s->type = S_PD;
+        return pd_session_create(c, s, s->payer);
+    }
+    return RPC_UNAVAILABLE;
+}
+
+static void open_session(struct core *c, struct request *r)
+{
+    char service[32], args[RPC_STRING_MAX + 1], label[100];
+    unsigned len = MSGINFO_LEN(r->m->info);
+    unsigned w = rpc_get_string(r->u, 8, len, service, sizeof(service));
+    if (!w || !rpc_get_string(r->u, w, len, args, sizeof(args))) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    unsigned sid = 0;
+    while (sid < MAX_SESSIONS && c->sessions[sid].type != S_NONE) {
+        sid++;
+    }
+    struct account *payer = &c->sessions[c->init_pd].pd.acct;
+    uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
+    if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
+        r->m->w[0] = ram;
+        reply_status(r, sid == MAX_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
+        return;
+    }
+    struct session *s = &c->sessions[sid];
+    memset(s, 0, sizeof(*s));
+    s->payer = c->init_pd;
+    s->ram = ram;
+    s->caps = caps;
+    label[0] = 0;
+    args_value(args, "label", label, sizeof(label));
+    snprintf(s->label, sizeof(s->label), label[0] ? "init -> %s" : "init", label);
+    uint64_t st = create(c, s, service, args);
+    s->cap = st == RPC_OK ? badged_cap(c, BADGE(B_SESSION, sid)) : CAP_NULL;
+    if (st == RPC_OK && !s->cap) {
+        st = RPC_OUT_OF_CAPS;
+    }
+    if (st != RPC_OK) {
+        if (s->type == S_PD && s->pd.pd.cap) {
+            pd_session_destroy(c, s);
+        }
+        s->type = S_NONE;
+        account_give(payer, ram, caps);
+        r->m->w[0] = st == RPC_INSUFFICIENT_RAM ? PD_SESSION_RAM : 0;
+        reply_status(r, st, 1);
+        return;
+    }
+    r->u->send_caps[0] = s->cap;
+    r->m->w[0] = sid;
+    r->m->info = MSGINFO(RPC_OK, 1, 1);
+}
+
+void session_close(struct core *c, unsigned sid)
+{
+    struct session *s = &c->sessions[sid];
+    if (sid >= MAX_SESSIONS || s->type == S_NONE) {
+        return;
+    }
+    if (s->type == S_PD) {
+        pd_session_destroy(c, s);
+    }
+    if (s->cap) {
+        sys_cap_revoke(s->cap);
+        sys_cap_delete(s->cap);
+        slot_free(c, s->cap);
+    }
+    if (s->payer < MAX_SESSIONS && c->sessions[s->payer].type == S_PD) {
+        account_give(&c->sessions[s->payer].pd.acct, s->ram, s->caps);
+    }
+    s->type = S_NONE;
+}
+
+void parent_dispatch(struct core *c, struct request *r)
+{
+    struct msg *m = r->m;
+    switch (MSGINFO_LABEL(m->info)) {
+    case PARENT_SESSION:
+        open_session(c, r);
+        return;
+    case PARENT_CLOSE:
+        if (m->w[0] == c->init_pd || m->w[0] == c->init_cpu) {
+            reply_status(r, RPC_DENIED, 0);
+            return;
+        }
+        session_close(c, (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : MAX_SESSIONS));
+        reply_status(r, RPC_OK, 0);
+        return;
+    case PARENT_UPGRADE: {
+        unsigned sid = (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : 0);
+        struct session *s = &c->sessions[sid];
+        struct account *payer = &c->sessions[c->init_pd].pd.acct;
+        if (m->w[0] >= MAX_SESSIONS || s->type == S_NONE || !account_take(payer, m->w[1], m->w[2])) {
+            reply_status(r, m->w[0] >= MAX_SESSIONS || s->type == S_NONE ? RPC_INVALID : RPC_OUT_OF_RAM, 0);
+            return;
+        }
+        s->ram += m->w[1];
+        s->caps += m->w[2];
+        if (s->type == S_PD) {
+            s->pd.acct.ram_quota += m->w[1];
+            s->pd.acct.cap_quota += m->w[2];
+        }
+        reply_status(r, RPC_OK, 0);
+        return;
+    }
+    case PARENT_EXIT:
+        printf("[core] init exited with exit value %ld\n", (int64_t)m->w[0]);
+        r->reply = false;
+        return;
+    default:
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+}

@@ -1,0 +1,82 @@
+/*
+ * The RPC convention every session interface follows.
+ *
+ * A request is one IPC call on a session capability: message label =
+ * opcode, words = arguments, strings packed into UTCB message words
+ * (rpc_put_string), capabilities in the UTCB's send_caps. The reply's
+ * label is an enum rpc_status, its words the results. Servers find their
+ * own objects (sessions, dataspaces, threads) from the badge of the
+ * capability called, or of one passed along (unwrapped by the kernel).
+ */
+#ifndef SESSION_RPC_H
+#define SESSION_RPC_H
+
+#include <arbor/abi.h>
+
+enum rpc_status {
+    RPC_OK = 0,
+    RPC_INVALID,           /* unknown opcode or malformed arguments */
+    RPC_DENIED,            /* no route, no matching policy, not allowed */
+    RPC_UNAVAILABLE,       /* no such service (yet) */
+    RPC_NOT_FOUND,         /* e.g. no ROM module of that name */
+    RPC_INSUFFICIENT_RAM,  /* donated RAM quota too small; w[0] = bytes needed */
+    RPC_INSUFFICIENT_CAPS, /* donated cap quota too small; w[0] = caps needed */
+    RPC_OUT_OF_RAM,        /* the account has not enough RAM left */
+    RPC_OUT_OF_CAPS,       /* the account has not enough caps left */
+    RPC_BUSY,              /* resource already handed out */
+    RPC_STATUS_COUNT
+};
+
+static inline const char *rpc_status_text(uint64_t s)
+{
+    static const char *const t[] = {
+        "ok", "invalid request", "denied", "service unavailable", "not found",
+        "insufficient RAM quota", "insufficient cap quota", "out of RAM", "out of caps",
+        "busy",
+    };
+    return s < RPC_STATUS_COUNT ? t[s] : "unknown status";
+}
+
+/* Strings travel in UTCB message words from index `word`: one word of
+ * length, then the bytes. Returns the index of the next free word, or 0
+ * if it does not fit (max RPC_STRING_MAX bytes). */
+#define RPC_STRING_MAX 255
+static inline unsigned rpc_put_string(struct arbor_utcb *u, unsigned word, const char *s)
+{
+    unsigned len = 0;
+    while (s[len] && len < RPC_STRING_MAX) {
+        len++;
+    }
+    unsigned words = (len + 7) / 8;
+    if (word + 1 + words > MSG_MAX_WORDS) {
+        return 0;
+    }
+    u->mr[word] = len;
+    char *dst = (char *)&u->mr[word + 1];
+    for (unsigned i = 0; i < words * 8; i++) {
+        dst[i] = i < len ? s[i] : 0;
+    }
+    return word + 1 + words;
+}
+
+/* Copy the string at `word` out of a received UTCB into out[cap];
+ * returns the next word index or 0 if malformed (never trusts length). */
+static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word, unsigned msg_len,
+                                      char *out, unsigned cap)
+{
+    if (word >= msg_len || u->mr[word] > RPC_STRING_MAX || u->mr[word] >= cap) {
+        return 0;
+    }
+    unsigned len = (unsigned)u->mr[word], words = (len + 7) / 8;
+    if (word + 1 + words > msg_len) {
+        return 0;
+    }
+    const char *src = (const char *)&u->mr[word + 1];
+    for (unsigned i = 0; i < len; i++) {
+        out[i] = src[i] ? src[i] : '?';
+    }
+    out[len] = 0;
+    return word + 1 + words;
+}
+
+#endif

@@ -1,0 +1,51 @@
+/*
+ * The component side of the session protocol: slots, the parent
+ * interface (sessions, exit) and client stubs of the core services. Every
+ * stub returns an enum rpc_status (RPC_OK = 0) or, for a failed kernel
+ * call, RPC_INVALID.
+ */
+#ifndef RT_COMPONENT_H
+#define RT_COMPONENT_H
+
+#include <rt/rt.h>
+#include <rt/syscall.h>
+#include <session/parent.h>
+#include <session/log.h>
+#include <session/rom.h>
+#include <session/pd.h>
+#include <session/cpu.h>
+
+/* Free slots of the component's own cap space. 0 when none is left. */
+cap_t rt_slot_alloc(void);
+void rt_slot_free(cap_t slot);
+
+/* Call cap with m; the reply's label is the status. Caps in the reply
+ * land in a fresh slot, returned in *cap when cap is not NULL. */
+uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
+
+/* Open a session at the parent. args: "label=\"x\", ram_quota=N,
+ * cap_quota=N". When the server needs more quota than offered, the
+ * request is repeated with what it asked for (up to 16 MiB). */
+uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
+uint64_t parent_close(uint64_t id);
+
+uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size);
+uint64_t pd_client_free(cap_t pd, cap_t ds);
+uint64_t pd_client_attach(cap_t pd, cap_t ds, uint64_t addr, unsigned flags, uint64_t *at);
+uint64_t pd_client_detach(cap_t pd, uint64_t at);
+uint64_t pd_client_quota(cap_t pd, uint64_t q[4]);
+uint64_t pd_client_env(cap_t pd, cap_t parent, cap_t cpu, cap_t thread);
+uint64_t pd_client_alloc_obj(cap_t pd, unsigned type, cap_t *obj);
+uint64_t pd_client_transfer(cap_t from, cap_t to, uint64_t ram, uint64_t caps);
+uint64_t cpu_client_bind(cap_t thread, cap_t notification);
+uint64_t pd_client_fault_handler(cap_t pd, cap_t notification);
+uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4]);
+uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size);
+uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread);
+uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
+uint64_t log_client_write(cap_t log, const char *text);
+
+/* Attach a whole dataspace to our own address space (RPC_OK: *ptr set). */
+uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr);
+
+#endif

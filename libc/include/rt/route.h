@@ -1,0 +1,88 @@
+/*
+ * Session routing and label policy, as Genode's init and servers decide
+ * them: pure functions over a parsed configuration (rt/xml.h), so init,
+ * servers and the host unit tests share one implementation.
+ *
+ * Labels are Genode's: the elements a request passed through, outermost
+ * first, joined by " -> " ("init -> client -> session label"). A parent
+ * prefixes each request of a child with the child's name, which makes the
+ * label unforgeable; a server chooses its <policy> by the whole label.
+ */
+#ifndef RT_ROUTE_H
+#define RT_ROUTE_H
+
+#include <rt/xml.h>
+
+#define ROUTE_NAME_MAX 64   /* child names */
+#define ROUTE_LABEL_MAX 160 /* labels and label attributes */
+#define LABEL_SEPARATOR " -> "
+
+enum route_kind {
+    ROUTE_NONE,      /* no rule matched: deny the request */
+    ROUTE_PARENT,    /* <parent/>: pass it on to our own parent */
+    ROUTE_CHILD,     /* <child name="x"/>: to the child named in child */
+    ROUTE_ANY_CHILD, /* <any-child/>: to whichever child announced it */
+};
+
+struct route_target {
+    enum route_kind kind;
+    char child[ROUTE_NAME_MAX];  /* ROUTE_CHILD: the server's name */
+    char label[ROUTE_LABEL_MAX]; /* the target's label="..." rewrite, "" if none */
+    unsigned line;               /* line of the rule that matched, 0 if none */
+};
+
+/*
+ * Check every rule of a <route> or <default-route> node: each is a
+ * <service name=".."> or <any-service> whose label, label_prefix and
+ * label_suffix fit ROUTE_LABEL_MAX, and whose first child element is a
+ * known target (<parent/>, <child name=".."/>, <any-child/>) whose name
+ * and label fit. init calls it when it reads its config; false with err
+ * naming the line of the first problem.
+ */
+bool route_check(const struct xml_node *route, struct xml_error *err)
+    __attribute__((warn_unused_result));
+
+/*
+ * Pick the route of a session request for service, with label as the
+ * child supplied it (not yet prefixed with the child's name).
+ *
+ * The rules are the children of start's <route> when start (a <start>
+ * node, may be NULL) has one, else those of default_route (may be NULL);
+ * a child's <route> replaces the default entirely. Rules are
+ * <service name="X"> and <any-service>, either optionally restricted by
+ * label="L" (equal), label_prefix="P" and label_suffix="S" (all present
+ * ones must hold). The first matching rule in document order wins and its
+ * first child element is the target: <parent/>, <child name=".."/> or
+ * <any-child/>, each with an optional label="..." rewrite.
+ *
+ * Returns true with out->kind ROUTE_NONE when no rule matches. Returns
+ * false with err naming the line when the chosen rules fail route_check,
+ * whether or not the bad rule would have matched: a config is either
+ * usable or refused, independent of the requests that happen to come.
+ */
+bool route_select(const struct xml_node *start, const struct xml_node *default_route,
+                  const char *service, const char *label, struct route_target *out,
+                  struct xml_error *err) __attribute__((warn_unused_result));
+
+/*
+ * Pick the server-side policy for a full session label among config's
+ * <policy> and <default-policy> children, with Genode's precedence:
+ * a <policy> counts only if it has at least one of label, label_prefix,
+ * label_suffix and all of those it has match. Among those, one with
+ * label beats one without; then one with label_prefix beats one without,
+ * the longer prefix winning; then likewise for label_suffix; on a tie the
+ * first in document order wins. Without any such policy the first
+ * <default-policy> applies. False when there is none of either.
+ * Attribute values longer than ROUTE_LABEL_MAX never match.
+ */
+bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out);
+
+/* "child_name -> label", or "child_name" when label is empty; cut short
+ * to fit out[cap] (always terminated when cap > 0). */
+void label_prefix_child(char *out, size_t cap, const char *child_name, const char *label);
+
+/* The last element of label: "c" for "a -> b -> c", label itself if it
+ * has only one. */
+const char *label_last(const char *label);
+
+#endif

@@ -1,0 +1,47 @@
+/*
+ * Session argument strings (rt/args.h).
+ */
+#include <rt/args.h>
+#include <rt/rt.h>
+
+/* Find `key=` in "k1=v1, k2=\"v 2\"" and copy its value (quotes removed). */
+bool args_value(const char *args, const char *key, char *out, unsigned cap)
+{
+    unsigned klen = (unsigned)strlen(key);
+    for (const char *p = args; *p; p++) {
+        bool at_start = p == args || p[-1] == ' ' || p[-1] == ',';
+        if (!at_start || strncmp(p, key, klen) || p[klen] != '=') {
+            continue;
+        }
+        p += klen + 1;
+        char end = *p == '"' ? '"' : ',';
+        p += *p == '"';
+        unsigned n = 0;
+        while (*p && *p != end && n + 1 < cap) {
+            out[n++] = *p++;
+        }
+        out[n] = 0;
+        return true;
+    }
+    return false;
+}
+
+uint64_t args_u64(const char *args, const char *key, uint64_t fallback)
+{
+    char v[32];
+    if (!args_value(args, key, v, sizeof(v))) {
+        return fallback;
+    }
+    uint64_t n = 0;
+    const char *p = v;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        n = n * 10 + (uint64_t)(*p - '0');
+    }
+    if (*p == 'K') {
+        n <<= 10;
+    } else if (*p == 'M') {
+        n <<= 20;
+    }
+    return n;
+}
+

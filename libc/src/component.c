@@ -1,0 +1,215 @@
+/*
+ * Component runtime: slot allocation, the RPC call helper, the parent
+ * interface and the client stubs of core's sessions (rt/component.h).
+ */
+#include <rt/component.h>
+
+#define SLOT_LIMIT 1024 /* a component's cap space (core: COMPONENT_SLOT_BITS) */
+
+static cap_t next_slot = ENV_FIRST_FREE;
+static cap_t free_slots[32];
+static unsigned free_count;
+
+cap_t rt_slot_alloc(void)
+{
+    if (free_count) {
+        return free_slots[--free_count];
+    }
+    return next_slot < SLOT_LIMIT ? next_slot++ : CAP_NULL;
+}
+
+void rt_slot_free(cap_t slot)
+{
+    sys_cap_delete(slot);
+    if (slot >= ENV_FIRST_FREE && free_count < 32) {
+        free_slots[free_count++] = slot;
+    }
+}
+
+uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
+{
+    struct arbor_utcb *u = rt_utcb();
+    cap_t slot = cap ? rt_slot_alloc() : CAP_NULL;
+    u->rcv_base = slot;
+    u->rcv_count = slot ? 1 : 0;
+    if (sys_call(target, m)) {
+        if (slot) {
+            rt_slot_free(slot);
+        }
+        return RPC_INVALID;
+    }
+    uint64_t st = MSGINFO_LABEL(m->info);
+    if (cap) {
+        if (st == RPC_OK && MSGINFO_CAPS(m->info) == 1) {
+            *cap = slot;
+        } else {
+            rt_slot_free(slot);
+            *cap = CAP_NULL;
+            st = st == RPC_OK ? RPC_INVALID : st;
+        }
+    }
+    return st;
+}
+
+static uint64_t session_once(const char *service, const char *args, cap_t *session, uint64_t *id,
+                             uint64_t *needed)
+{
+    struct arbor_utcb *u = rt_utcb();
+    unsigned w = rpc_put_string(u, 8, service);
+    unsigned end = w ? rpc_put_string(u, w, args) : 0;
+    if (!end) {
+        return RPC_INVALID;
+    }
+    struct msg m = { .info = MSGINFO(PARENT_SESSION, end, 0) };
+    uint64_t st = rpc_call(ENV_PARENT, &m, session);
+    *id = m.w[0];
+    *needed = m.w[0];
+    return st;
+}
+
+uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id)
+{
+    uint64_t needed, st = session_once(service, args, session, id, &needed);
+    if (st == RPC_INSUFFICIENT_RAM && needed && needed <= (16u << 20)) {
+        char more[RPC_STRING_MAX + 1];
+        snprintf(more, sizeof(more), "%s, ram_quota=%lu", args, needed);
+        st = session_once(service, more, session, id, &needed);
+    }
+    return st;
+}
+
+uint64_t parent_close(uint64_t id)
+{
+    struct msg m = { .info = MSGINFO(PARENT_CLOSE, 1, 0), .w = { id } };
+    return rpc_call(ENV_PARENT, &m, NULL);
+}
+
+static uint64_t call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words)
+{
+    rt_utcb()->send_caps[0] = pass;
+    m->info = MSGINFO(op, words, 1);
+    return rpc_call(target, m, NULL);
+}
+
+uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size)
+{
+    struct msg m = { .info = MSGINFO(PD_ALLOC, 1, 0), .w = { bytes } };
+    uint64_t st = rpc_call(pd, &m, ds);
+    *size = st == RPC_OK ? m.w[0] : 0;
+    return st;
+}
+
+uint64_t pd_client_free(cap_t pd, cap_t ds)
+{
+    struct msg m;
+    uint64_t st = call_with_cap(pd, PD_FREE, ds, &m, 0);
+    if (st == RPC_OK) {
+        rt_slot_free(ds);
+    }
+    return st;
+}
+
+uint64_t pd_client_attach(cap_t pd, cap_t ds, uint64_t addr, unsigned flags, uint64_t *at)
+{
+    struct msg m = { .w = { addr, flags } };
+    uint64_t st = call_with_cap(pd, PD_ATTACH, ds, &m, 2);
+    *at = m.w[0];
+    return st;
+}
+
+uint64_t pd_client_detach(cap_t pd, uint64_t at)
+{
+    struct msg m = { .info = MSGINFO(PD_DETACH, 1, 0), .w = { at } };
+    return rpc_call(pd, &m, NULL);
+}
+
+uint64_t pd_client_quota(cap_t pd, uint64_t q[4])
+{
+    struct msg m = { .info = MSGINFO(PD_QUOTA, 0, 0) };
+    uint64_t st = rpc_call(pd, &m, NULL);
+    for (unsigned i = 0; i < 4; i++) {
+        q[i] = m.w[i];
+    }
+    return st;
+}
+
+uint64_t pd_client_env(cap_t pd, cap_t parent, cap_t cpu, cap_t thread)
+{
+    struct arbor_utcb *u = rt_utcb();
+    u->send_caps[0] = parent;
+    u->send_caps[1] = cpu;
+    u->send_caps[2] = thread;
+    struct msg m = { .info = MSGINFO(PD_ENV, 0, 3) };
+    return rpc_call(pd, &m, NULL);
+}
+
+uint64_t pd_client_alloc_obj(cap_t pd, unsigned type, cap_t *obj)
+{
+    struct msg m = { .info = MSGINFO(PD_ALLOC_OBJ, 1, 0), .w = { type } };
+    return rpc_call(pd, &m, obj);
+}
+
+uint64_t pd_client_transfer(cap_t from, cap_t to, uint64_t ram, uint64_t caps)
+{
+    struct msg m = { .w = { ram, caps } };
+    return call_with_cap(from, PD_TRANSFER, to, &m, 2);
+}
+
+uint64_t cpu_client_bind(cap_t thread, cap_t notification)
+{
+    struct msg m;
+    return call_with_cap(thread, CPU_BIND, notification, &m, 0);
+}
+
+uint64_t pd_client_fault_handler(cap_t pd, cap_t notification)
+{
+    struct msg m;
+    return call_with_cap(pd, PD_FAULT_HANDLER, notification, &m, 0);
+}
+
+uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4])
+{
+    struct msg m = { .info = MSGINFO(PD_FAULT_INFO, 0, 0) };
+    uint64_t st = rpc_call(pd, &m, NULL);
+    for (unsigned i = 0; i < 4; i++) {
+        info[i] = m.w[i];
+    }
+    return st;
+}
+
+uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size)
+{
+    struct msg m = { .info = MSGINFO(ROM_DATASPACE, 0, 0) };
+    uint64_t st = rpc_call(rom, &m, ds);
+    *size = m.w[0];
+    return st;
+}
+
+uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread)
+{
+    struct arbor_utcb *u = rt_utcb();
+    u->send_caps[0] = pd;
+    struct msg m = { .info = MSGINFO(CPU_CREATE_THREAD, 2, 1), .w = { utcb, prio } };
+    return rpc_call(cpu, &m, thread);
+}
+
+uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+    struct msg m = { .info = MSGINFO(CPU_START, 3, 0), .w = { ip, sp, arg } };
+    return rpc_call(thread, &m, NULL);
+}
+
+uint64_t log_client_write(cap_t log, const char *text)
+{
+    unsigned end = rpc_put_string(rt_utcb(), 8, text);
+    struct msg m = { .info = MSGINFO(LOG_WRITE, end, 0) };
+    return end ? rpc_call(log, &m, NULL) : RPC_INVALID;
+}
+
+uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr)
+{
+    uint64_t at;
+    uint64_t st = pd_client_attach(ENV_PD, ds, PD_ATTACH_ANY, flags, &at);
+    *ptr = (void *)at;
+    return st;
+}

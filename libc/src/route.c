@@ -1,0 +1,270 @@
+/*
+ * Session routing and label policy (see rt/route.h), modelled on Genode's
+ * init (service_node_matches) and Session_policy (Xml_node_label_score).
+ * Both kinds of decision score a node's label, label_prefix and
+ * label_suffix attributes against a label; routes take the first rule
+ * without a conflict, policies the strongest.
+ *
+ * Nothing is stored: every call walks the config again through xml.c.
+ * Values are copied into bounded stack buffers for comparison, which is
+ * why route_check insists that they fit.
+ */
+#include <rt/route.h>
+#include <rt/rt.h>
+
+/* How a node's label attributes relate to a label. */
+struct score {
+    bool has_label, has_prefix, has_suffix;
+    bool conflict; /* some present attribute does not hold (or does not fit) */
+    size_t prefix_len, suffix_len;
+};
+
+static bool starts_with(const char *s, const char *prefix)
+{
+    return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+static bool ends_with(const char *s, const char *suffix)
+{
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && strcmp(s + a - b, suffix) == 0;
+}
+
+static struct score score_of(const struct xml_node *n, const char *label)
+{
+    struct score s = { .conflict = false };
+    char v[ROUTE_LABEL_MAX];
+    s.has_label = xml_has_attr(n, "label");
+    if (s.has_label && !(xml_attr(n, "label", v, sizeof(v)) && strcmp(label, v) == 0)) {
+        s.conflict = true;
+    }
+    s.has_prefix = xml_has_attr(n, "label_prefix");
+    if (s.has_prefix) {
+        bool ok = xml_attr(n, "label_prefix", v, sizeof(v)) && starts_with(label, v);
+        s.prefix_len = strlen(v);
+        s.conflict = s.conflict || !ok;
+    }
+    s.has_suffix = xml_has_attr(n, "label_suffix");
+    if (s.has_suffix) {
+        bool ok = xml_attr(n, "label_suffix", v, sizeof(v)) && ends_with(label, v);
+        s.suffix_len = strlen(v);
+        s.conflict = s.conflict || !ok;
+    }
+    return s;
+}
+
+/* ---- checking routes ---- */
+
+static void type_name(const struct xml_node *n, char *out, size_t cap)
+{
+    if (!xml_type(n, out, cap)) {
+        out[0] = '?';
+        out[1] = 0;
+    }
+}
+
+/* An optional attribute whose value, when present, must fit cap bytes. */
+static bool attr_fits(const struct xml_node *n, const char *name, size_t cap,
+                      struct xml_error *err)
+{
+    char v[ROUTE_LABEL_MAX], type[32];
+    if (!xml_has_attr(n, name) || xml_attr(n, name, v, cap)) {
+        return true;
+    }
+    type_name(n, type, sizeof(type));
+    xml_error_set(err, xml_line(n), "attribute %s of <%s> is longer than %u characters", name,
+                  type, (unsigned)cap - 1);
+    return false;
+}
+
+static bool check_target(const struct xml_node *rule, struct xml_error *err)
+{
+    struct xml_node t;
+    char type[32];
+    type_name(rule, type, sizeof(type));
+    if (!xml_first_sub(rule, &t)) {
+        xml_error_set(err, xml_line(rule), "<%s> rule has no target (<parent/>, "
+                      "<child name=\"..\"/> or <any-child/>)", type);
+        return false;
+    }
+    type_name(&t, type, sizeof(type));
+    if (xml_type_is(&t, "child") && !xml_has_attr(&t, "name")) {
+        xml_error_set(err, xml_line(&t), "<child> route target without name attribute");
+        return false;
+    }
+    if (!xml_type_is(&t, "child") && !xml_type_is(&t, "parent") && !xml_type_is(&t, "any-child")) {
+        xml_error_set(err, xml_line(&t), "unknown route target <%s> (expected <parent/>, "
+                      "<child name=\"..\"/> or <any-child/>)", type);
+        return false;
+    }
+    return attr_fits(&t, "name", ROUTE_NAME_MAX, err) &&
+           attr_fits(&t, "label", ROUTE_LABEL_MAX, err);
+}
+
+static bool check_rule(const struct xml_node *rule, struct xml_error *err)
+{
+    char type[32];
+    bool service = xml_type_is(rule, "service");
+    if (!service && !xml_type_is(rule, "any-service")) {
+        type_name(rule, type, sizeof(type));
+        xml_error_set(err, xml_line(rule), "unknown route rule <%s> (expected <service "
+                      "name=\"..\"> or <any-service>)", type);
+        return false;
+    }
+    if (service && !xml_has_attr(rule, "name")) {
+        xml_error_set(err, xml_line(rule), "<service> rule without name attribute");
+        return false;
+    }
+    return attr_fits(rule, "name", ROUTE_NAME_MAX, err) &&
+           attr_fits(rule, "label", ROUTE_LABEL_MAX, err) &&
+           attr_fits(rule, "label_prefix", ROUTE_LABEL_MAX, err) &&
+           attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) && check_target(rule, err);
+}
+
+bool route_check(const struct xml_node *route, struct xml_error *err)
+{
+    struct xml_node rule;
+    for (bool more = xml_first_sub(route, &rule); more; more = xml_next_sibling(&rule, &rule)) {
+        if (!check_rule(&rule, err)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* ---- selecting a route ---- */
+
+static bool rule_matches(const struct xml_node *rule, const char *service, const char *label)
+{
+    char name[ROUTE_NAME_MAX];
+    if (xml_type_is(rule, "service") &&
+        !(xml_attr(rule, "name", name, sizeof(name)) && strcmp(name, service) == 0)) {
+        return false;
+    }
+    return !score_of(rule, label).conflict;
+}
+
+/* The target of a checked rule. */
+static void fill_target(const struct xml_node *rule, struct route_target *out)
+{
+    struct xml_node t;
+    if (!xml_first_sub(rule, &t)) {
+        return;
+    }
+    out->kind = xml_type_is(&t, "parent") ? ROUTE_PARENT
+              : xml_type_is(&t, "child")  ? ROUTE_CHILD
+                                          : ROUTE_ANY_CHILD;
+    if (out->kind == ROUTE_CHILD) {
+        (void)xml_attr(&t, "name", out->child, sizeof(out->child));
+    }
+    (void)xml_attr(&t, "label", out->label, sizeof(out->label));
+    out->line = xml_line(rule);
+}
+
+bool route_select(const struct xml_node *start, const struct xml_node *default_route,
+                  const char *service, const char *label, struct route_target *out,
+                  struct xml_error *err)
+{
+    struct xml_node own, rule;
+    const struct xml_node *rules = default_route;
+    memset(out, 0, sizeof(*out));
+    out->kind = ROUTE_NONE;
+    if (start && xml_first_sub_of_type(start, "route", &own)) {
+        rules = &own;
+    }
+    if (!rules) {
+        return true;
+    }
+    if (!route_check(rules, err)) {
+        return false;
+    }
+    label = label ? label : "";
+    for (bool more = xml_first_sub(rules, &rule); more; more = xml_next_sibling(&rule, &rule)) {
+        if (rule_matches(&rule, service, label)) {
+            fill_target(&rule, out);
+            return true;
+        }
+    }
+    return true;
+}
+
+/* ---- server-side policy ---- */
+
+/* Genode's Xml_node_label_score::stronger for two matching policies. */
+static bool stronger(const struct score *a, const struct score *b)
+{
+    if (a->has_label != b->has_label) {
+        return a->has_label;
+    }
+    if (a->has_prefix != b->has_prefix) {
+        return a->has_prefix;
+    }
+    if (a->has_prefix && a->prefix_len != b->prefix_len) {
+        return a->prefix_len > b->prefix_len;
+    }
+    if (a->has_suffix != b->has_suffix) {
+        return a->has_suffix;
+    }
+    return a->has_suffix && a->suffix_len > b->suffix_len;
+}
+
+bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out)
+{
+    struct xml_node n, best_node = { .p = NULL };
+    struct score best = { .conflict = false };
+    bool found = false;
+    for (bool more = xml_first_sub(config, &n); more; more = xml_next_sibling(&n, &n)) {
+        if (!xml_type_is(&n, "policy")) {
+            continue;
+        }
+        struct score s = score_of(&n, label);
+        if (!(s.has_label || s.has_prefix || s.has_suffix) || s.conflict) {
+            continue;
+        }
+        if (!found || stronger(&s, &best)) {
+            best = s;
+            best_node = n;
+            found = true;
+        }
+    }
+    if (found) {
+        *out = best_node;
+        return true;
+    }
+    return xml_first_sub_of_type(config, "default-policy", out);
+}
+
+/* ---- labels ---- */
+
+static void append(char *out, size_t cap, size_t *len, const char *s)
+{
+    while (*s && *len + 1 < cap) {
+        out[(*len)++] = *s++;
+    }
+}
+
+void label_prefix_child(char *out, size_t cap, const char *child_name, const char *label)
+{
+    size_t len = 0;
+    if (cap == 0) {
+        return;
+    }
+    append(out, cap, &len, child_name);
+    if (label && label[0]) {
+        append(out, cap, &len, LABEL_SEPARATOR);
+        append(out, cap, &len, label);
+    }
+    out[len] = 0;
+}
+
+const char *label_last(const char *label)
+{
+    const char *last = label;
+    size_t n = strlen(LABEL_SEPARATOR);
+    for (const char *p = label; *p; p++) {
+        if (strncmp(p, LABEL_SEPARATOR, n) == 0) {
+            last = p + n;
+        }
+    }
+    return last;
+}
