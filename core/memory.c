@@ -99,12 +99,12 @@ void slot_free(struct core *c, cap_t slot)
 uint64_t kobj_size(unsigned type, uint64_t arg)
 {
     switch (type) {
-    case OBJ_PD: return 4096 + (((64ull << arg) + 4095) & ~4095ull);
-    case OBJ_THREAD: return 2048;
-    case OBJ_ENDPOINT:
-    case OBJ_NOTIFICATION: return 64;
+    case OBJ_PD: return OBJ_SIZE_PD(arg);
+    case OBJ_THREAD: return OBJ_SIZE_THREAD;
+    case OBJ_ENDPOINT: return OBJ_SIZE_ENDPOINT;
+    case OBJ_NOTIFICATION: return OBJ_SIZE_NOTIFICATION;
     case OBJ_FRAME: return arg * PAGE_SIZE;
-    default: return PAGE_SIZE;
+    default: return OBJ_SIZE_PAGE_TABLE;
     }
 }
 

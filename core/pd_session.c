@@ -177,10 +177,10 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
         return err == ERR_NO_MEMORY ? RPC_OUT_OF_RAM : RPC_INVALID;
     }
     a->addr = va;
-    a->size = d->size;
+    a->size = d->pages * PAGE_SIZE; /* ROM sizes are bytes; mappings are pages */
     a->ds = id;
     if (addr == PD_ATTACH_ANY) {
-        pd->next_any += d->size + PAGE_SIZE;
+        pd->next_any += a->size + PAGE_SIZE;
     }
     *out = va;
     return RPC_OK;

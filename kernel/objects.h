@@ -69,7 +69,7 @@ struct thread {
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
 };
 
-#define THREAD_OBJECT_SIZE 2048
+#define THREAD_OBJECT_SIZE OBJ_SIZE_THREAD
 
 struct endpoint {
     uint32_t refs;

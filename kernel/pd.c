@@ -16,9 +16,12 @@ static struct {
 } asids[ASID_COUNT];
 static unsigned asid_hint = 1;
 
+/* The PML4 page, one page for the header (and the first slots), the slots. */
+_Static_assert(offsetof(struct pd, slots) <= 2 * PAGE_SIZE, "PD header exceeds its page");
+
 uint64_t pd_object_size(unsigned slot_bits)
 {
-    return ALIGN_UP(sizeof(struct pd) + (sizeof(struct cap) << slot_bits), PAGE_SIZE);
+    return OBJ_SIZE_PD(slot_bits);
 }
 
 err_t pd_create(struct pd *pd, unsigned slot_bits)

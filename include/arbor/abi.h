@@ -139,6 +139,14 @@ enum arbor_fault_kind {
 #define PD_SLOT_BITS_MIN 4
 #define PD_SLOT_BITS_MAX 16
 
+/* Bytes of untyped memory each object takes (and its alignment, capped at
+ * a page): user-level allocators place objects with retype-at-offset. */
+#define OBJ_SIZE_PD(slot_bits) (2 * 4096ull + (64ull << (slot_bits)))
+#define OBJ_SIZE_THREAD       2048ull
+#define OBJ_SIZE_ENDPOINT     64ull
+#define OBJ_SIZE_NOTIFICATION 64ull
+#define OBJ_SIZE_PAGE_TABLE   4096ull
+
 /* pt_map levels: the page table maps 4 KiB pages (1), is a page directory
  * (2) or a page-directory-pointer table (3). PML4 is part of the PD. */
 #define PT_LEVEL_PT   1

@@ -1,0 +1,142 @@
+/*
+ * Making and unmaking a child. A child is a PD session at core (its RAM and
+ * cap quota), a CPU session, its binary loaded from a ROM session into
+ * dataspaces of its own PD, a stack, one thread, and the environment
+ * capabilities core installs: the parent capability (our endpoint, badged
+ * with the child), its PD, CPU and thread.
+ */
+#include "init.h"
+#include <arbor/elf.h>
+
+#define STACK_PAGES 16
+
+static uint64_t load_segment(struct child *ch, const uint8_t *file, const struct elf_segment *s)
+{
+    uint64_t start = s->vaddr & ~(PAGE_SIZE - 1), size, at;
+    cap_t ds;
+    void *dst;
+    uint64_t st = pd_client_alloc(ch->pd, s->vaddr + s->memsz - start, &ds, &size);
+    if (st) {
+        return st;
+    }
+    st = rt_attach(ds, PD_ATTACH_WRITE, &dst);
+    if (!st) {
+        memcpy((uint8_t *)dst + (s->vaddr - start), file + s->offset, s->filesz);
+        pd_client_detach(ENV_PD, (uint64_t)dst);
+        unsigned flags = ((s->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) |
+                         ((s->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
+        st = pd_client_attach(ch->pd, ds, start, flags, &at);
+    }
+    rt_slot_free(ds);
+    return st;
+}
+
+static uint64_t load_binary(struct child *ch, uint64_t *entry)
+{
+    char args[160];
+    cap_t rom, ds;
+    uint64_t id, size;
+    const uint8_t *image;
+    snprintf(args, sizeof(args), "label=\"%s -> %s\", ram_quota=%u, cap_quota=%u", ch->name,
+             ch->binary, ROM_RAM_QUOTA, ROM_CAP_QUOTA);
+    uint64_t st = parent_session(ROM_SERVICE, args, &rom, &id);
+    if (st) {
+        printf("child \"%s\": binary \"%s\" not available: %s\n", ch->name, ch->binary, rpc_status_text(st));
+        return st;
+    }
+    st = rom_client_dataspace(rom, &ds, &size);
+    if (!st) {
+        st = rt_attach(ds, 0, (void **)&image);
+    }
+    struct elf_image img;
+    if (!st) {
+        enum elf_status es = elf_parse(image, size, USER_END, &img);
+        if (es != ELF_OK) {
+            printf("child \"%s\": binary \"%s\": %s\n", ch->name, ch->binary, elf_status_text(es));
+            st = RPC_INVALID;
+        }
+        for (unsigned i = 0; !st && i < img.count; i++) {
+            st = load_segment(ch, image, &img.seg[i]);
+        }
+        *entry = img.entry;
+        pd_client_detach(ENV_PD, (uint64_t)image);
+    }
+    if (ds) {
+        rt_slot_free(ds);
+    }
+    parent_close(id);
+    rt_slot_free(rom);
+    return st;
+}
+
+static uint64_t open_env_sessions(struct child *ch)
+{
+    char args[160];
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", ch->name, ch->ram, ch->caps);
+    uint64_t st = parent_session(PD_SERVICE, args, &ch->pd, &ch->pd_id);
+    if (st) {
+        return st;
+    }
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ch->name, CPU_RAM_QUOTA,
+             CPU_CAP_QUOTA);
+    return parent_session(CPU_SERVICE, args, &ch->cpu, &ch->cpu_id);
+}
+
+uint64_t child_start(struct init *in, struct child *ch, const char **step)
+{
+    uint64_t entry = 0, at, size;
+    uint64_t utcb = STACK_AREA_UTCB(STACK_AREA_FIRST);
+    unsigned index = (unsigned)(ch - in->children);
+    cap_t stack = CAP_NULL, note = rt_slot_alloc();
+    uint64_t st;
+    ch->parent = rt_slot_alloc();
+    if ((*step = "PD and CPU sessions", st = open_env_sessions(ch)) ||
+        (*step = "loading the binary", st = load_binary(ch, &entry)) ||
+        (*step = "allocating the stack", st = pd_client_alloc(ch->pd, STACK_PAGES * PAGE_SIZE, &stack, &size)) ||
+        (*step = "attaching the stack",
+         st = pd_client_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
+        (*step = "creating the thread", st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, CHILD_PRIO, &ch->thread)) ||
+        (*step = "minting the parent capability",
+         st = (sys_cap_mint(in->ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1) ||
+               sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, 1ull << index)) ? RPC_OUT_OF_CAPS : RPC_OK) ||
+        (*step = "installing the environment", st = pd_client_env(ch->pd, ch->parent, ch->cpu, ch->thread)) ||
+        (*step = "registering the fault handler", st = pd_client_fault_handler(ch->pd, note)) ||
+        (*step = "starting the thread", st = cpu_client_start(ch->thread, entry, utcb, 0))) {
+        /* *step names what failed */
+    }
+    if (stack) {
+        rt_slot_free(stack);
+    }
+    rt_slot_free(note);
+    return st;
+}
+
+void child_destroy(struct init *in, struct child *ch)
+{
+    for (unsigned i = 0; i < MAX_CHILD_SESSIONS; i++) {
+        struct child_session *s = &ch->sessions[i];
+        if (s->used) {
+            parent_close(s->id);
+            rt_slot_free(s->cap);
+            s->used = false;
+        }
+    }
+    /* Closing the PD session destroys the PD, its threads and memory, and
+     * gives its quota back to us. */
+    if (ch->cpu) {
+        parent_close(ch->cpu_id);
+        rt_slot_free(ch->cpu);
+    }
+    if (ch->pd) {
+        parent_close(ch->pd_id);
+        rt_slot_free(ch->pd);
+    }
+    if (ch->thread) {
+        rt_slot_free(ch->thread);
+    }
+    if (ch->parent) {
+        sys_cap_revoke(ch->parent);
+        rt_slot_free(ch->parent);
+    }
+    ch->used = false;
+}

@@ -1,0 +1,268 @@
+/*
+ * init's entry and request loop: read the config, start the children,
+ * then serve their parent interface. Session requests are routed by the
+ * child's <route> (or the <default-route>); requests routed to our parent
+ * are forwarded with the child's name prefixed to the label and the quota
+ * taken from the child's account. Child exits and faults end the child;
+ * its sessions close and its quota comes back.
+ */
+#include "init.h"
+
+static struct init init_state;
+
+static const char *fault_kind_text(uint64_t kind)
+{
+    switch (kind) {
+    case FAULT_PAGE: return "page fault";
+    case FAULT_UNDEFINED: return "invalid opcode";
+    case FAULT_DIVIDE: return "divide error";
+    case FAULT_GENERAL: return "general protection fault";
+    case FAULT_STACK: return "stack fault";
+    default: return "exception";
+    }
+}
+
+static struct child *child_of(struct init *in, uint64_t badge)
+{
+    if (badge == 0 || badge > MAX_CHILDREN || !in->children[badge - 1].used) {
+        return NULL;
+    }
+    return &in->children[badge - 1];
+}
+
+static void reply(struct msg *m, uint64_t status, unsigned words)
+{
+    m->info = MSGINFO(status, words, 0);
+}
+
+static void forward_session(struct child *ch, const char *service, const char *args,
+                            const struct route_target *t, struct msg *m)
+{
+    char label[ROUTE_LABEL_MAX], full[ROUTE_LABEL_MAX], fwd[RPC_STRING_MAX + 1];
+    label[0] = 0;
+    args_value(args, "label", label, sizeof(label));
+    label_prefix_child(full, sizeof(full), ch->name, t->label[0] ? t->label : label);
+    uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
+    unsigned i = 0;
+    while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
+        i++;
+    }
+    if (i == MAX_CHILD_SESSIONS) {
+        reply(m, RPC_OUT_OF_CAPS, 0);
+        return;
+    }
+    uint64_t st = pd_client_transfer(ch->pd, ENV_PD, ram, caps);
+    if (st) {
+        printf("child \"%s\": session \"%s\" (label \"%s\") needs %lu bytes and %lu caps of quota the child does not have\n",
+               ch->name, service, label, ram, caps);
+        reply(m, RPC_OUT_OF_RAM, 0);
+        return;
+    }
+    snprintf(fwd, sizeof(fwd), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", full, ram, caps);
+    struct child_session *s = &ch->sessions[i];
+    st = parent_session(service, fwd, &s->cap, &s->id);
+    if (st) {
+        pd_client_transfer(ENV_PD, ch->pd, ram, caps);
+        reply(m, st, 0);
+        return;
+    }
+    s->used = true;
+    s->ram = ram;
+    s->caps = caps;
+    rt_utcb()->send_caps[0] = s->cap;
+    m->w[0] = i;
+    m->info = MSGINFO(RPC_OK, 1, 1);
+}
+
+static void open_session(struct init *in, struct child *ch, struct msg *m)
+{
+    char service[32], args[RPC_STRING_MAX + 1], label[ROUTE_LABEL_MAX];
+    struct arbor_utcb *u = rt_utcb();
+    unsigned len = MSGINFO_LEN(m->info);
+    unsigned w = rpc_get_string(u, 8, len, service, sizeof(service));
+    if (!w || !rpc_get_string(u, w, len, args, sizeof(args))) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+    label[0] = 0;
+    args_value(args, "label", label, sizeof(label));
+    struct route_target t;
+    struct xml_error err;
+    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, &t, &err)) {
+        printf("config: %s\n", err.msg);
+        reply(m, RPC_DENIED, 0);
+        return;
+    }
+    if (t.kind == ROUTE_PARENT) {
+        forward_session(ch, service, args, &t, m);
+        return;
+    }
+    if (t.kind == ROUTE_NONE) {
+        printf("child \"%s\" requested session \"%s\" with label \"%s\": no route, denied\n", ch->name,
+               service, label);
+    } else {
+        printf("child \"%s\": session \"%s\" routed to a child: not supported yet, denied\n", ch->name, service);
+    }
+    reply(m, RPC_DENIED, 0);
+}
+
+static void close_session(struct child *ch, struct msg *m)
+{
+    uint64_t i = m->w[0];
+    if (i >= MAX_CHILD_SESSIONS || !ch->sessions[i].used) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+    struct child_session *s = &ch->sessions[i];
+    parent_close(s->id);
+    rt_slot_free(s->cap);
+    pd_client_transfer(ENV_PD, ch->pd, s->ram, s->caps);
+    s->used = false;
+    reply(m, RPC_OK, 0);
+}
+
+static void handle_faults(struct init *in, uint64_t bits)
+{
+    for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+        struct child *ch = &in->children[i];
+        uint64_t info[4];
+        if (!(bits & (1ull << i)) || !ch->used || pd_client_fault_info(ch->pd, info) || !info[3]) {
+            continue;
+        }
+        printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx\n", ch->name, fault_kind_text(info[0]), info[1],
+               info[2]);
+        child_destroy(in, ch);
+    }
+}
+
+static void dispatch(struct init *in, struct msg *m)
+{
+    if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && m->badge != 0 && MSGINFO_LEN(m->info) == 0) {
+        handle_faults(in, m->badge);
+        m->info = MSGINFO_NO_REPLY;
+        return;
+    }
+    struct child *ch = child_of(in, m->badge);
+    if (!ch) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+    switch (MSGINFO_LABEL(m->info)) {
+    case PARENT_SESSION:
+        open_session(in, ch, m);
+        return;
+    case PARENT_CLOSE:
+        close_session(ch, m);
+        return;
+    case PARENT_EXIT:
+        printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)m->w[0]);
+        child_destroy(in, ch);
+        m->info = MSGINFO_NO_REPLY;
+        return;
+    default:
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+}
+
+static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t *avail)
+{
+    struct xml_node res, bin;
+    ch->start = *start;
+    if (!xml_attr(start, "name", ch->name, sizeof(ch->name))) {
+        printf("config: line %u: <start> needs a name attribute\n", xml_line(start));
+        return false;
+    }
+    if (!xml_first_sub_of_type(start, "binary", &bin) || !xml_attr(&bin, "name", ch->binary, sizeof(ch->binary))) {
+        snprintf(ch->binary, sizeof(ch->binary), "%s", ch->name);
+    }
+    ch->ram = 0;
+    for (bool ok = xml_first_sub_of_type(start, "resource", &res); ok; ok = xml_next_of_type(&res, "resource", &res)) {
+        char rname[16];
+        if (xml_attr(&res, "name", rname, sizeof(rname)) && !strcmp(rname, "RAM") &&
+            !xml_attr_u64(&res, "quantum", &ch->ram)) {
+            printf("config: line %u: bad RAM quantum for \"%s\"\n", xml_line(&res), ch->name);
+            return false;
+        }
+    }
+    if (!xml_attr_u64(start, "caps", &ch->caps)) {
+        ch->caps = 100;
+    }
+    if (ch->ram > *avail) {
+        printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",
+               xml_line(start), ch->name, ch->ram >> 10, *avail >> 10);
+        return false;
+    }
+    *avail -= ch->ram;
+    return true;
+}
+
+static void start_children(struct init *in)
+{
+    uint64_t q[4];
+    pd_client_quota(ENV_PD, q);
+    uint64_t avail = q[0] - q[1] - (1u << 20); /* keep 1 MiB for ourselves */
+    printf("%lu MiB RAM and %lu caps available for children\n", avail >> 20, q[2] - q[3]);
+    struct xml_node start;
+    unsigned n = 0;
+    for (bool ok = xml_first_sub_of_type(&in->root, "start", &start); ok && n < MAX_CHILDREN;
+         ok = xml_next_of_type(&start, "start", &start)) {
+        struct child *ch = &in->children[n];
+        memset(ch, 0, sizeof(*ch));
+        if (!start_node(in, ch, &start, &avail)) {
+            continue;
+        }
+        ch->used = true;
+        n++;
+        const char *step = "";
+        uint64_t st = child_start(in, ch, &step);
+        if (st) {
+            printf("child \"%s\" could not be started: %s: %s\n", ch->name, step, rpc_status_text(st));
+            child_destroy(in, ch);
+        }
+    }
+}
+
+static bool read_config(struct init *in)
+{
+    cap_t rom, ds;
+    uint64_t id;
+    void *ptr;
+    if (parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &rom, &id) ||
+        rom_client_dataspace(rom, &ds, &in->config_size) || rt_attach(ds, 0, &ptr)) {
+        printf("no config ROM: nothing to start\n");
+        return false;
+    }
+    in->config = ptr;
+    struct xml_error err;
+    if (!xml_parse(in->config, in->config_size, &in->root, &err)) {
+        printf("config: %s\n", err.msg);
+        return false;
+    }
+    in->has_default_route = xml_first_sub_of_type(&in->root, "default-route", &in->default_route);
+    return true;
+}
+
+int main(uint64_t arg)
+{
+    struct init *in = &init_state;
+    if (pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &in->ep) ||
+        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &in->note) || cpu_client_bind(ENV_THREAD, in->note)) {
+        printf("cannot set up the request endpoint\n");
+        return 1;
+    }
+    if (read_config(in)) {
+        start_children(in);
+    }
+    struct msg m = { .info = MSGINFO_NO_REPLY };
+    for (;;) {
+        struct arbor_utcb *u = rt_utcb();
+        u->rcv_base = CAP_NULL;
+        u->rcv_count = 0;
+        if (sys_reply_wait(in->ep, &m)) {
+            m.info = MSGINFO_NO_REPLY;
+            continue;
+        }
+        dispatch(in, &m);
+    }
+}
