@@ -8,7 +8,7 @@
 #include "init.h"
 #include <arbor/elf.h>
 
-#define STACK_PAGES 16
+#define STACK_PAGES CHILD_STACK_PAGES
 
 static uint64_t load_segment(struct child *ch, const uint8_t *file, const struct elf_segment *s)
 {
@@ -115,11 +115,19 @@ void child_destroy(struct init *in, struct child *ch)
 {
     for (unsigned i = 0; i < MAX_CHILD_SESSIONS; i++) {
         struct child_session *s = &ch->sessions[i];
-        if (s->used) {
+        if (s->used && s->local) {
+            sys_cap_revoke(s->cap);
+        } else if (s->used) {
             parent_close(s->id);
+        }
+        if (s->used) {
             rt_slot_free(s->cap);
             s->used = false;
         }
+    }
+    if (ch->config_ds) {
+        rt_slot_free(ch->config_ds); /* the memory goes with the child's PD */
+        ch->config_ds = CAP_NULL;
     }
     /* Closing the PD session destroys the PD, its threads and memory, and
      * gives its quota back to us. */

@@ -17,9 +17,11 @@
 #define MAX_CHILDREN 32
 #define MAX_CHILD_SESSIONS 16
 #define CHILD_PRIO 90
+#define CHILD_STACK_PAGES 16 /* below the UTCB of the first stack area */
 
 struct child_session {
     bool used;
+    bool local;         /* served by init itself (the config ROM) */
     uint64_t id;        /* at the parent (core) */
     cap_t cap;          /* our copy */
     uint64_t ram, caps; /* quota taken from the child for it */
@@ -33,7 +35,14 @@ struct child {
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
     struct child_session sessions[MAX_CHILD_SESSIONS];
+    cap_t config_ds;    /* the child's <config>, in its own RAM */
+    uint64_t config_len;
 };
+
+/* Badges on init's endpoint: children's parent capabilities carry the
+ * child index + 1; ROM sessions init serves carry ROM_BADGE. */
+#define ROM_BADGE(child) (0x10000u | (child))
+#define IS_ROM_BADGE(b) (((b) & ~0xffffull) == 0x10000u)
 
 struct init {
     cap_t ep, note;             /* requests from children; their faults */

@@ -74,6 +74,61 @@ static void forward_session(struct child *ch, const char *service, const char *a
     m->info = MSGINFO(RPC_OK, 1, 1);
 }
 
+/* A child's "config" ROM comes from the <config> inside its <start>. */
+static bool serve_config(struct init *in, struct child *ch, const char *service, const char *label,
+                         struct msg *m)
+{
+    struct xml_node cfg;
+    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
+        !xml_first_sub_of_type(&ch->start, "config", &cfg)) {
+        return false;
+    }
+    const char *text;
+    size_t len;
+    xml_raw(&cfg, &text, &len);
+    unsigned i = 0, index = (unsigned)(ch - in->children);
+    while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
+        i++;
+    }
+    struct child_session *s = &ch->sessions[i];
+    uint64_t size, st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
+    void *dst;
+    if (!st && !ch->config_ds && !(st = pd_client_alloc(ch->pd, len, &ch->config_ds, &size))) {
+        if (!(st = rt_attach(ch->config_ds, PD_ATTACH_WRITE, &dst))) {
+            memcpy(dst, text, len);
+            pd_client_detach(ENV_PD, (uint64_t)dst);
+            ch->config_len = len;
+        }
+    }
+    if (!st) {
+        s->cap = rt_slot_alloc();
+        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE, ROM_BADGE(index)) ? RPC_OUT_OF_CAPS : RPC_OK;
+    }
+    if (st) {
+        reply(m, st, 0);
+        return true;
+    }
+    s->used = s->local = true;
+    s->ram = s->caps = 0;
+    rt_utcb()->send_caps[0] = s->cap;
+    m->w[0] = i;
+    m->info = MSGINFO(RPC_OK, 1, 1);
+    return true;
+}
+
+static void rom_request(struct init *in, uint64_t badge, struct msg *m)
+{
+    unsigned index = (unsigned)(badge & 0xffff);
+    struct child *ch = index < MAX_CHILDREN && in->children[index].used ? &in->children[index] : NULL;
+    if (!ch || !ch->config_ds || MSGINFO_LABEL(m->info) != ROM_DATASPACE) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+    rt_utcb()->send_caps[0] = ch->config_ds;
+    m->w[0] = ch->config_len;
+    m->info = MSGINFO(RPC_OK, 1, 1);
+}
+
 static void open_session(struct init *in, struct child *ch, struct msg *m)
 {
     char service[32], args[RPC_STRING_MAX + 1], label[ROUTE_LABEL_MAX];
@@ -86,6 +141,9 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     }
     label[0] = 0;
     args_value(args, "label", label, sizeof(label));
+    if (serve_config(in, ch, service, label, m)) {
+        return;
+    }
     struct route_target t;
     struct xml_error err;
     if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, &t, &err)) {
@@ -114,9 +172,13 @@ static void close_session(struct child *ch, struct msg *m)
         return;
     }
     struct child_session *s = &ch->sessions[i];
-    parent_close(s->id);
+    if (s->local) {
+        sys_cap_revoke(s->cap);
+    } else {
+        parent_close(s->id);
+        pd_client_transfer(ENV_PD, ch->pd, s->ram, s->caps);
+    }
     rt_slot_free(s->cap);
-    pd_client_transfer(ENV_PD, ch->pd, s->ram, s->caps);
     s->used = false;
     reply(m, RPC_OK, 0);
 }
@@ -129,8 +191,10 @@ static void handle_faults(struct init *in, uint64_t bits)
         if (!(bits & (1ull << i)) || !ch->used || pd_client_fault_info(ch->pd, info) || !info[3]) {
             continue;
         }
-        printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx\n", ch->name, fault_kind_text(info[0]), info[1],
-               info[2]);
+        uint64_t stack_bottom = STACK_AREA_UTCB(STACK_AREA_FIRST) - CHILD_STACK_PAGES * PAGE_SIZE;
+        bool overflow = info[0] == FAULT_PAGE && info[1] >= STACK_AREA_FIRST && info[1] < stack_bottom;
+        printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx%s\n", ch->name, fault_kind_text(info[0]), info[1],
+               info[2], overflow ? " (stack overflow)" : "");
         child_destroy(in, ch);
     }
 }
@@ -140,6 +204,10 @@ static void dispatch(struct init *in, struct msg *m)
     if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && m->badge != 0 && MSGINFO_LEN(m->info) == 0) {
         handle_faults(in, m->badge);
         m->info = MSGINFO_NO_REPLY;
+        return;
+    }
+    if (IS_ROM_BADGE(m->badge)) {
+        rom_request(in, m->badge, m);
         return;
     }
     struct child *ch = child_of(in, m->badge);

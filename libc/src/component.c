@@ -206,6 +206,31 @@ uint64_t log_client_write(cap_t log, const char *text)
     return end ? rpc_call(log, &m, NULL) : RPC_INVALID;
 }
 
+uint64_t rt_config(const char **xml, uint64_t *len)
+{
+    static const char *text;
+    static uint64_t size;
+    if (!text) {
+        cap_t rom, ds;
+        uint64_t id;
+        void *ptr;
+        uint64_t st = parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &rom, &id);
+        if (!st) {
+            st = rom_client_dataspace(rom, &ds, &size);
+        }
+        if (!st) {
+            st = rt_attach(ds, 0, &ptr);
+        }
+        if (st) {
+            return st;
+        }
+        text = ptr;
+    }
+    *xml = text;
+    *len = size;
+    return RPC_OK;
+}
+
 uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr)
 {
     uint64_t at;

@@ -45,6 +45,9 @@ uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned p
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
 uint64_t log_client_write(cap_t log, const char *text);
 
+/* The component's "config" ROM, attached; RPC_OK with *xml and *len set. */
+uint64_t rt_config(const char **xml, uint64_t *len);
+
 /* Attach a whole dataspace to our own address space (RPC_OK: *ptr set). */
 uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr);
 
