@@ -59,7 +59,6 @@ struct pd_state {
     struct kobj pts[MAX_PTS];
     unsigned pt_count;
     struct attachment att[MAX_ATTACH];
-    uint64_t next_any;
     struct kobj objs[32];
     unsigned obj_count;
     cap_t fault_note;

@@ -78,7 +78,6 @@ uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
     struct pd_state *pd = &s->pd;
     pd->acct.ram_quota = s->ram;
     pd->acct.cap_quota = s->caps;
-    pd->next_any = ATTACH_ANY_BASE;
     uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
     if (!account_take(&pd->acct, size, 1)) {
         return RPC_INSUFFICIENT_RAM;
@@ -101,7 +100,7 @@ uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
         return RPC_INVALID;
     }
     if (!account_take(a, pages * PAGE_SIZE, 2)) {
-        return RPC_OUT_OF_RAM;
+        return a->ram_quota - a->ram_used < pages * PAGE_SIZE ? RPC_OUT_OF_RAM : RPC_OUT_OF_CAPS;
     }
     struct dataspace *d = &c->ds[i];
     if (kobj_make(c, OBJ_FRAME, pages, &d->frame)) {
@@ -147,6 +146,25 @@ void ds_free(struct core *c, unsigned id)
     d->used = false;
 }
 
+/* Lowest address from ATTACH_ANY_BASE where size bytes and a guard page
+ * fit between the current attachments: freed ranges are used again, so
+ * the address space (and its page tables) does not grow without bound. */
+static uint64_t find_gap(const struct pd_state *pd, uint64_t size)
+{
+    uint64_t at = ATTACH_ANY_BASE;
+    for (bool moved = true; moved;) {
+        moved = false;
+        for (unsigned i = 0; i < MAX_ATTACH; i++) {
+            const struct attachment *a = &pd->att[i];
+            if (a->size && a->addr < at + size + PAGE_SIZE && at < a->addr + a->size + PAGE_SIZE) {
+                at = a->addr + a->size + PAGE_SIZE;
+                moved = true;
+            }
+        }
+    }
+    return at;
+}
+
 uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
 {
     struct pd_state *pd = &c->sessions[pd_sid].pd;
@@ -165,7 +183,7 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
     a->frame = slot_alloc(c);
     unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) ? RIGHT_WRITE : 0) |
                       ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
-    uint64_t va = addr == PD_ATTACH_ANY ? pd->next_any : addr;
+    uint64_t va = addr == PD_ATTACH_ANY ? find_gap(pd, d->pages * PAGE_SIZE) : addr;
     uint64_t err = a->frame ? sys_cap_mint(d->frame.cap, BI_CAP_PD, a->frame, RIGHTS_ALL, 0) : ERR_INVALID_CAP;
     if (!err) {
         err = pd_map(c, pd, a->frame, va, rights);
@@ -179,9 +197,6 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
     a->addr = va;
     a->size = d->pages * PAGE_SIZE; /* ROM sizes are bytes; mappings are pages */
     a->ds = id;
-    if (addr == PD_ATTACH_ANY) {
-        pd->next_any += a->size + PAGE_SIZE;
-    }
     *out = va;
     return RPC_OK;
 }
@@ -275,9 +290,11 @@ static void transfer(struct core *c, struct session *s, struct request *r)
     s->pd.acct.ram_quota -= r->m->w[0];
     s->pd.acct.cap_quota -= r->m->w[1];
     s->ram -= r->m->w[0] <= s->ram ? r->m->w[0] : s->ram;
+    s->caps -= r->m->w[1] <= s->caps ? r->m->w[1] : s->caps;
     c->sessions[to].pd.acct.ram_quota += r->m->w[0];
     c->sessions[to].pd.acct.cap_quota += r->m->w[1];
     c->sessions[to].ram += r->m->w[0];
+    c->sessions[to].caps += r->m->w[1];
     reply_status(r, RPC_OK, 0);
 }
 
@@ -288,9 +305,12 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
     struct pd_state *pd = &s->pd;
     switch (MSGINFO_LABEL(m->info)) {
     case PD_ALLOC: {
+        uint64_t want = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
         uint64_t st = ds_alloc(c, sid, m->w[0], &id);
         if (st != RPC_OK) {
-            m->w[0] = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE - (pd->acct.ram_quota - pd->acct.ram_used);
+            /* w[0]: how much is missing, of RAM or of caps */
+            m->w[0] = st == RPC_OUT_OF_RAM ? want - (pd->acct.ram_quota - pd->acct.ram_used)
+                                           : 2 - (pd->acct.cap_quota - pd->acct.cap_used);
             reply_status(r, st, 1);
             return;
         }

@@ -51,6 +51,7 @@ struct init {
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
+    uint64_t start_ram, start_caps; /* our available quota before children */
 };
 
 /* child.c */

@@ -199,10 +199,24 @@ static void handle_faults(struct init *in, uint64_t bits)
     }
 }
 
+static void report_if_all_gone(struct init *in)
+{
+    for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+        if (in->children[i].used) {
+            return;
+        }
+    }
+    uint64_t q[4];
+    pd_client_quota(ENV_PD, q);
+    printf("all children gone: %lu KiB RAM and %lu caps available (before children: %lu KiB RAM and %lu caps)\n",
+           (q[0] - q[1]) >> 10, q[2] - q[3], in->start_ram >> 10, in->start_caps);
+}
+
 static void dispatch(struct init *in, struct msg *m)
 {
     if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && m->badge != 0 && MSGINFO_LEN(m->info) == 0) {
         handle_faults(in, m->badge);
+        report_if_all_gone(in);
         m->info = MSGINFO_NO_REPLY;
         return;
     }
@@ -225,6 +239,7 @@ static void dispatch(struct init *in, struct msg *m)
     case PARENT_EXIT:
         printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)m->w[0]);
         child_destroy(in, ch);
+        report_if_all_gone(in);
         m->info = MSGINFO_NO_REPLY;
         return;
     default:
@@ -271,6 +286,9 @@ static void start_children(struct init *in)
     pd_client_quota(ENV_PD, q);
     uint64_t avail = q[0] - q[1] - (1u << 20); /* keep 1 MiB for ourselves */
     printf("%lu MiB RAM and %lu caps available for children\n", avail >> 20, q[2] - q[3]);
+    pd_client_quota(ENV_PD, q); /* after the first printf opened our LOG session */
+    in->start_ram = q[0] - q[1];
+    in->start_caps = q[2] - q[3];
     struct xml_node start;
     unsigned n = 0;
     for (bool ok = xml_first_sub_of_type(&in->root, "start", &start); ok && n < MAX_CHILDREN;

@@ -95,7 +95,7 @@ uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size)
 {
     struct msg m = { .info = MSGINFO(PD_ALLOC, 1, 0), .w = { bytes } };
     uint64_t st = rpc_call(pd, &m, ds);
-    *size = st == RPC_OK ? m.w[0] : 0;
+    *size = st == RPC_OK || st == RPC_OUT_OF_RAM || st == RPC_OUT_OF_CAPS ? m.w[0] : 0;
     return st;
 }
 

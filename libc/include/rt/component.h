@@ -29,6 +29,8 @@ uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
 uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
 uint64_t parent_close(uint64_t id);
 
+/* Allocate RAM. On OUT_OF_RAM / OUT_OF_CAPS, *size is what is missing
+ * (bytes or caps). */
 uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size);
 uint64_t pd_client_free(cap_t pd, cap_t ds);
 uint64_t pd_client_attach(cap_t pd, cap_t ds, uint64_t addr, unsigned flags, uint64_t *at);

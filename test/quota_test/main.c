@@ -1,0 +1,67 @@
+/*
+ * quota_test: runs into its quota on purpose, for run/quota.run.
+ *   <config mode="ram"/>     allocate 64 KiB dataspaces until RAM runs out
+ *   <config mode="caps"/>    allocate 4 KiB dataspaces until caps run out
+ *   <config mode="sibling"/> keep working meanwhile: allocate, use, free
+ * Each prints what it got and the error that stopped it, then exits 0.
+ */
+#include <rt/component.h>
+#include <rt/xml.h>
+
+static int exhaust(uint64_t chunk, const char *what)
+{
+    uint64_t count = 0, missing = 0, size;
+    cap_t ds;
+    uint64_t st;
+    while ((st = pd_client_alloc(ENV_PD, chunk, &ds, &size)) == RPC_OK) {
+        count++;
+    }
+    missing = size;
+    printf("%s: %lu dataspaces of %lu KiB, then: %s (%lu %s missing)\n", what, count, chunk >> 10,
+           rpc_status_text(st), st == RPC_OUT_OF_RAM ? missing >> 10 : missing,
+           st == RPC_OUT_OF_RAM ? "KiB" : "caps");
+    return st == RPC_OUT_OF_RAM || st == RPC_OUT_OF_CAPS ? 0 : 1;
+}
+
+static int sibling(void)
+{
+    for (unsigned round = 1; round <= 20; round++) {
+        cap_t ds;
+        uint64_t size;
+        uint8_t *p;
+        if (pd_client_alloc(ENV_PD, 16384, &ds, &size) || rt_attach(ds, PD_ATTACH_WRITE, (void **)&p)) {
+            printf("sibling: allocation failed in round %u\n", round);
+            return 1;
+        }
+        memset(p, (int)round, size);
+        bool ok = p[size - 1] == (uint8_t)round;
+        pd_client_detach(ENV_PD, (uint64_t)p);
+        pd_client_free(ENV_PD, ds);
+        if (!ok) {
+            return 1;
+        }
+        sys_yield();
+    }
+    printf("sibling: 20 rounds of allocate, use, free: ok\n");
+    return 0;
+}
+
+int main(uint64_t arg)
+{
+    const char *text;
+    uint64_t len;
+    struct xml_node cfg;
+    char mode[16] = "";
+    if (rt_config(&text, &len) || !xml_parse(text, len, &cfg, NULL) ||
+        !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
+        printf("no mode in config\n");
+        return 1;
+    }
+    if (!strcmp(mode, "ram")) {
+        return exhaust(65536, "ram");
+    }
+    if (!strcmp(mode, "caps")) {
+        return exhaust(4096, "caps");
+    }
+    return sibling();
+}
