@@ -122,7 +122,7 @@ uint64_t mem_avail(const struct core *c);
 
 /* session.c */
 cap_t badged_cap(struct core *c, uint64_t badge);
-void session_close(struct core *c, unsigned sid);
+void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps);
 void parent_dispatch(struct core *c, struct request *r);
 struct session *session_get(struct core *c, uint64_t badge, unsigned type);
 void reply_status(struct request *r, uint64_t status, unsigned words);

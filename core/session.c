@@ -99,12 +99,15 @@ static void open_session(struct core *c, struct request *r)
     r->m->info = MSGINFO(RPC_OK, 1, 1);
 }
 
-void session_close(struct core *c, unsigned sid)
+void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
 {
-    struct session *s = &c->sessions[sid];
-    if (sid >= MAX_SESSIONS || s->type == S_NONE) {
+    *ram = *caps = 0;
+    if (sid >= MAX_SESSIONS || c->sessions[sid].type == S_NONE) {
         return;
     }
+    struct session *s = &c->sessions[sid];
+    *ram = s->ram;
+    *caps = s->caps;
     if (s->type == S_PD) {
         pd_session_destroy(c, s);
     }
@@ -131,8 +134,8 @@ void parent_dispatch(struct core *c, struct request *r)
             reply_status(r, RPC_DENIED, 0);
             return;
         }
-        session_close(c, (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : MAX_SESSIONS));
-        reply_status(r, RPC_OK, 0);
+        session_close(c, (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : MAX_SESSIONS), &m->w[0], &m->w[1]);
+        reply_status(r, RPC_OK, 2);
         return;
     case PARENT_UPGRADE: {
         unsigned sid = (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : 0);

@@ -64,7 +64,7 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
     if (ds) {
         rt_slot_free(ds);
     }
-    parent_close(id);
+    parent_close(id, NULL, NULL);
     rt_slot_free(rom);
     return st;
 }
@@ -118,7 +118,7 @@ void child_destroy(struct init *in, struct child *ch)
         if (s->used && s->local) {
             sys_cap_revoke(s->cap);
         } else if (s->used) {
-            parent_close(s->id);
+            parent_close(s->id, NULL, NULL);
         }
         if (s->used) {
             rt_slot_free(s->cap);
@@ -132,11 +132,11 @@ void child_destroy(struct init *in, struct child *ch)
     /* Closing the PD session destroys the PD, its threads and memory, and
      * gives its quota back to us. */
     if (ch->cpu) {
-        parent_close(ch->cpu_id);
+        parent_close(ch->cpu_id, NULL, NULL);
         rt_slot_free(ch->cpu);
     }
     if (ch->pd) {
-        parent_close(ch->pd_id);
+        parent_close(ch->pd_id, NULL, NULL);
         rt_slot_free(ch->pd);
     }
     if (ch->thread) {

@@ -172,15 +172,17 @@ static void close_session(struct child *ch, struct msg *m)
         return;
     }
     struct child_session *s = &ch->sessions[i];
+    uint64_t ram = 0, caps = 0;
     if (s->local) {
         sys_cap_revoke(s->cap);
-    } else {
-        parent_close(s->id);
-        pd_client_transfer(ENV_PD, ch->pd, s->ram, s->caps);
+    } else if (!parent_close(s->id, &ram, &caps)) {
+        pd_client_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
     }
     rt_slot_free(s->cap);
     s->used = false;
-    reply(m, RPC_OK, 0);
+    m->w[0] = ram;
+    m->w[1] = caps;
+    reply(m, RPC_OK, 2);
 }
 
 static void handle_faults(struct init *in, uint64_t bits)

@@ -24,7 +24,9 @@ enum parent_op {
     PARENT_SESSION = 1,
     /* Give more quota to an open session: w[0] id, w[1] ram, w[2] caps. */
     PARENT_UPGRADE,
-    /* Close session w[0]; its quota comes back. */
+    /* Close session w[0]; its quota comes back: w[0] RAM, w[1] caps, as
+     * much as the session held when it closed (a PD session's quota
+     * changes with transfers). */
     PARENT_CLOSE,
     /* The component is done: w[0] = exit value. Never answered; the parent
      * destroys the component. */

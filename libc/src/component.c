@@ -78,10 +78,17 @@ uint64_t parent_session(const char *service, const char *args, cap_t *session, u
     return st;
 }
 
-uint64_t parent_close(uint64_t id)
+uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps)
 {
     struct msg m = { .info = MSGINFO(PARENT_CLOSE, 1, 0), .w = { id } };
-    return rpc_call(ENV_PARENT, &m, NULL);
+    uint64_t st = rpc_call(ENV_PARENT, &m, NULL);
+    if (ram) {
+        *ram = st == RPC_OK ? m.w[0] : 0;
+    }
+    if (caps) {
+        *caps = st == RPC_OK ? m.w[1] : 0;
+    }
+    return st;
 }
 
 static uint64_t call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words)
