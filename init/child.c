@@ -113,18 +113,22 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
 
 void child_destroy(struct init *in, struct child *ch)
 {
+    uint64_t ram, caps;
     for (unsigned i = 0; i < MAX_CHILD_SESSIONS; i++) {
         struct child_session *s = &ch->sessions[i];
-        if (s->used && s->local) {
+        if (s->used && s->cap && s->local) {
             sys_cap_revoke(s->cap);
-        } else if (s->used) {
+        } else if (s->used && s->cap && s->server >= 0) {
+            server_close(in, NULL, s, &ram, &caps); /* quota stays with us */
+        } else if (s->used && s->cap) {
             parent_close(s->id, NULL, NULL);
         }
-        if (s->used) {
+        if (s->used && s->cap) {
             rt_slot_free(s->cap);
-            s->used = false;
         }
+        s->used = false;
     }
+    server_child_gone(in, ch);
     if (ch->config_ds) {
         rt_slot_free(ch->config_ds); /* the memory goes with the child's PD */
         ch->config_ds = CAP_NULL;

@@ -16,12 +16,16 @@
 
 #define MAX_CHILDREN 32
 #define MAX_CHILD_SESSIONS 16
+#define MAX_REQUESTS 32
+#define MAX_ANNOUNCED 4
 #define CHILD_PRIO 90
 #define CHILD_STACK_PAGES 16 /* below the UTCB of the first stack area */
 
 struct child_session {
     bool used;
     bool local;         /* served by init itself (the config ROM) */
+    int server;         /* child index of the server, -1: our parent */
+    uint64_t server_session; /* the server's id for it */
     uint64_t id;        /* at the parent (core) */
     cap_t cap;          /* our copy */
     uint64_t ram, caps; /* quota taken from the child for it */
@@ -37,6 +41,22 @@ struct child {
     struct child_session sessions[MAX_CHILD_SESSIONS];
     cap_t config_ds;    /* the child's <config>, in its own RAM */
     uint64_t config_len;
+    char announced[MAX_ANNOUNCED][32]; /* services it serves */
+    cap_t request_note; /* signalled when requests wait for it */
+};
+
+enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
+
+/* A session request (or close) for a server that is our child. */
+struct request {
+    unsigned state, kind;
+    int client, server;        /* child indices; client -1: gone */
+    unsigned slot;             /* the client's session slot it will fill */
+    char service[32];
+    char args[RPC_STRING_MAX + 1];
+    uint64_t ram, caps;
+    uint64_t status, server_session;
+    cap_t client_note, session_cap;
 };
 
 /* Badges on init's endpoint: children's parent capabilities carry the
@@ -51,8 +71,22 @@ struct init {
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
+    struct request requests[MAX_REQUESTS];
     uint64_t start_ram, start_caps; /* our available quota before children */
+    cap_t rcv;                  /* receive window: a cap sent with a request */
+    bool rcv_full;              /* the current request left a cap there */
 };
+
+/* server.c: sessions served by children */
+void server_route(struct init *in, struct child *ch, const char *service, const char *args,
+                  const struct route_target *t, struct msg *m);
+void server_announce_op(struct init *in, struct child *ch, struct msg *m);
+void server_requests_op(struct init *in, struct child *ch, struct msg *m);
+void server_response_op(struct init *in, struct child *ch, struct msg *m);
+void server_result_op(struct init *in, struct child *ch, struct msg *m);
+void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
+void server_child_gone(struct init *in, struct child *ch);
+cap_t init_take_rcv(struct init *in); /* keep what arrived in the window */
 
 /* child.c */
 /* Start ch; on failure *step names what failed. */

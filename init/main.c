@@ -10,6 +10,17 @@
 
 static struct init init_state;
 
+cap_t init_take_rcv(struct init *in)
+{
+    if (!in->rcv_full) {
+        return CAP_NULL;
+    }
+    in->rcv_full = false;
+    cap_t slot = in->rcv;
+    in->rcv = rt_slot_alloc();
+    return slot;
+}
+
 static const char *fault_kind_text(uint64_t kind)
 {
     switch (kind) {
@@ -67,6 +78,8 @@ static void forward_session(struct child *ch, const char *service, const char *a
         return;
     }
     s->used = true;
+    s->local = false;
+    s->server = -1;
     s->ram = ram;
     s->caps = caps;
     rt_utcb()->send_caps[0] = s->cap;
@@ -109,6 +122,7 @@ static bool serve_config(struct init *in, struct child *ch, const char *service,
         return true;
     }
     s->used = s->local = true;
+    s->server = -1;
     s->ram = s->caps = 0;
     rt_utcb()->send_caps[0] = s->cap;
     m->w[0] = i;
@@ -127,6 +141,21 @@ static void rom_request(struct init *in, uint64_t badge, struct msg *m)
     rt_utcb()->send_caps[0] = ch->config_ds;
     m->w[0] = ch->config_len;
     m->info = MSGINFO(RPC_OK, 1, 1);
+}
+
+static bool parent_provides(struct init *in, const char *service)
+{
+    struct xml_node pp, svc;
+    if (!xml_first_sub_of_type(&in->root, "parent-provides", &pp)) {
+        return false;
+    }
+    for (bool ok = xml_first_sub_of_type(&pp, "service", &svc); ok; ok = xml_next_of_type(&svc, "service", &svc)) {
+        char name[32];
+        if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
+            return true;
+        }
+    }
+    return false;
 }
 
 static void open_session(struct init *in, struct child *ch, struct msg *m)
@@ -151,30 +180,32 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         reply(m, RPC_DENIED, 0);
         return;
     }
-    if (t.kind == ROUTE_PARENT) {
+    if (t.kind == ROUTE_PARENT && parent_provides(in, service)) {
         forward_session(ch, service, args, &t, m);
         return;
     }
-    if (t.kind == ROUTE_NONE) {
-        printf("child \"%s\" requested session \"%s\" with label \"%s\": no route, denied\n", ch->name,
-               service, label);
-    } else {
-        printf("child \"%s\": session \"%s\" routed to a child: not supported yet, denied\n", ch->name, service);
+    if (t.kind == ROUTE_CHILD || t.kind == ROUTE_ANY_CHILD) {
+        server_route(in, ch, service, args, &t, m);
+        return;
     }
+    printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name,
+           service, label, t.kind == ROUTE_PARENT ? " (not in <parent-provides>)" : "");
     reply(m, RPC_DENIED, 0);
 }
 
-static void close_session(struct child *ch, struct msg *m)
+static void close_session(struct init *in, struct child *ch, struct msg *m)
 {
     uint64_t i = m->w[0];
-    if (i >= MAX_CHILD_SESSIONS || !ch->sessions[i].used) {
-        reply(m, RPC_INVALID, 0);
+    if (i >= MAX_CHILD_SESSIONS || !ch->sessions[i].used || !ch->sessions[i].cap) {
+        reply(m, RPC_INVALID, 0); /* unknown, or still pending */
         return;
     }
     struct child_session *s = &ch->sessions[i];
     uint64_t ram = 0, caps = 0;
     if (s->local) {
         sys_cap_revoke(s->cap);
+    } else if (s->server >= 0) {
+        server_close(in, ch, s, &ram, &caps);
     } else if (!parent_close(s->id, &ram, &caps)) {
         pd_client_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
     }
@@ -236,7 +267,19 @@ static void dispatch(struct init *in, struct msg *m)
         open_session(in, ch, m);
         return;
     case PARENT_CLOSE:
-        close_session(ch, m);
+        close_session(in, ch, m);
+        return;
+    case PARENT_ANNOUNCE:
+        server_announce_op(in, ch, m);
+        return;
+    case PARENT_SESSION_REQUESTS:
+        server_requests_op(in, ch, m);
+        return;
+    case PARENT_SESSION_RESPONSE:
+        server_response_op(in, ch, m);
+        return;
+    case PARENT_SESSION_RESULT:
+        server_result_op(in, ch, m);
         return;
     case PARENT_EXIT:
         printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)m->w[0]);
@@ -345,12 +388,18 @@ int main(uint64_t arg)
     struct msg m = { .info = MSGINFO_NO_REPLY };
     for (;;) {
         struct arbor_utcb *u = rt_utcb();
-        u->rcv_base = CAP_NULL;
-        u->rcv_count = 0;
+        if (!in->rcv) {
+            in->rcv = rt_slot_alloc();
+        }
+        sys_cap_delete(in->rcv); /* whatever the last request left */
+        u->rcv_base = in->rcv;
+        u->rcv_count = 1;
         if (sys_reply_wait(in->ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
             continue;
         }
+        /* Our own calls while serving rewrite the UTCB: note it now. */
+        in->rcv_full = MSGINFO_CAPS(m.info) && u->rcv_caps && !(u->rcv_unwrapped & 1);
         dispatch(in, &m);
     }
 }

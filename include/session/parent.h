@@ -31,6 +31,30 @@ enum parent_op {
     /* The component is done: w[0] = exit value. Never answered; the parent
      * destroys the component. */
     PARENT_EXIT,
+    /* Offer a service to the parent: UTCB string service at word 8,
+     * send_caps[0] = a notification the parent signals when session
+     * requests for this server are waiting. DENIED when the config's
+     * <provides> does not list the service. */
+    PARENT_ANNOUNCE,
+    /* Server: fetch the next waiting request. Reply: RPC_OK with w[0]
+     * request id, w[1] kind (REQUEST_OPEN/REQUEST_CLOSE), w[2] RAM donated,
+     * w[3] caps donated, w[4] the server's session id (close), strings
+     * service and args (with the full label) from word 8; RPC_NOT_FOUND
+     * when none is waiting. */
+    PARENT_SESSION_REQUESTS,
+    /* Server: answer request w[0] with status w[1] (an rpc_status) and
+     * its session id w[2]; for RPC_OK send_caps[0] = the session cap. */
+    PARENT_SESSION_RESPONSE,
+    /* Client: the outcome of a session request that was answered with
+     * RPC_PENDING (w[0] = request id). Same reply as PARENT_SESSION, or
+     * RPC_PENDING again. */
+    PARENT_SESSION_RESULT,
 };
+
+/* A session request served by a sibling is answered later: the parent
+ * replies RPC_PENDING with w[0] = request id and signals the notification
+ * the client passed in send_caps[0] once the server has answered. */
+#define REQUEST_OPEN 1
+#define REQUEST_CLOSE 2
 
 #endif

@@ -24,6 +24,7 @@ enum rpc_status {
     RPC_OUT_OF_RAM,        /* the account has not enough RAM left */
     RPC_OUT_OF_CAPS,       /* the account has not enough caps left */
     RPC_BUSY,              /* resource already handed out */
+    RPC_PENDING,           /* answered later (parent interface, see there) */
     RPC_STATUS_COUNT
 };
 
@@ -32,7 +33,7 @@ static inline const char *rpc_status_text(uint64_t s)
     static const char *const t[] = {
         "ok", "invalid request", "denied", "service unavailable", "not found",
         "insufficient RAM quota", "insufficient cap quota", "out of RAM", "out of caps",
-        "busy",
+        "busy", "pending",
     };
     return s < RPC_STATUS_COUNT ? t[s] : "unknown status";
 }

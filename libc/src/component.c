@@ -47,6 +47,32 @@ uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
             *cap = CAP_NULL;
             st = st == RPC_OK ? RPC_INVALID : st;
         }
+
+    }
+    return st;
+}
+
+/* The notification a parent signals when a pending request is answered. */
+static cap_t pending_note(void)
+{
+    static cap_t note;
+    if (!note && pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
+        note = CAP_NULL;
+    }
+    return note;
+}
+
+/* A request the parent answered with RPC_PENDING: wait for its outcome. */
+static uint64_t await_session(struct msg *m, cap_t note, cap_t *session)
+{
+    uint64_t request = m->w[0], st = RPC_PENDING, bits;
+    while (st == RPC_PENDING) {
+        if (sys_wait(note, &bits)) {
+            return RPC_INVALID;
+        }
+        m->info = MSGINFO(PARENT_SESSION_RESULT, 1, 0);
+        m->w[0] = request;
+        st = rpc_call(ENV_PARENT, m, session);
     }
     return st;
 }
@@ -55,13 +81,18 @@ static uint64_t session_once(const char *service, const char *args, cap_t *sessi
                              uint64_t *needed)
 {
     struct arbor_utcb *u = rt_utcb();
+    cap_t note = pending_note();
     unsigned w = rpc_put_string(u, 8, service);
     unsigned end = w ? rpc_put_string(u, w, args) : 0;
     if (!end) {
         return RPC_INVALID;
     }
-    struct msg m = { .info = MSGINFO(PARENT_SESSION, end, 0) };
+    u->send_caps[0] = note;
+    struct msg m = { .info = MSGINFO(PARENT_SESSION, end, note ? 1 : 0) };
     uint64_t st = rpc_call(ENV_PARENT, &m, session);
+    if (st == RPC_PENDING) {
+        st = await_session(&m, note, session);
+    }
     *id = m.w[0];
     *needed = m.w[0];
     return st;

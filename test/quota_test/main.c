@@ -13,6 +13,8 @@ static int exhaust(uint64_t chunk, const char *what)
     uint64_t count = 0, missing = 0, size;
     cap_t ds;
     uint64_t st;
+    /* Print first: the LOG session must be open before the quota is gone. */
+    printf("%s: allocating until the quota runs out\n", what);
     while ((st = pd_client_alloc(ENV_PD, chunk, &ds, &size)) == RPC_OK) {
         count++;
     }
