@@ -27,6 +27,7 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define BADGE(kind, id) (((uint64_t)(kind) << 48) | (uint64_t)(id))
 #define BADGE_KIND(b) ((unsigned)((b) >> 48))
 #define BADGE_ID(b) ((unsigned)((b) & 0xffffffffu))
+#define DS_READONLY (1u << 31) /* in a B_DS badge id: attach read-only only */
 
 #define MAX_SESSIONS 256
 #define MAX_DS 1024
@@ -80,6 +81,7 @@ struct session {
 struct dataspace {
     bool used, writable;
     cap_t cap;               /* badged endpoint cap naming this dataspace */
+    cap_t ro_cap;            /* the same, read-only (made on demand) */
     unsigned owner;          /* PD session that pays, ~0u for boot modules */
     struct kobj frame;       /* for boot modules: frame cap of the module */
     uint64_t pages, size;

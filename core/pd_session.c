@@ -139,6 +139,12 @@ void ds_free(struct core *c, unsigned id)
     sys_cap_revoke(d->cap);
     sys_cap_delete(d->cap);
     slot_free(c, d->cap);
+    if (d->ro_cap) {
+        sys_cap_revoke(d->ro_cap);
+        sys_cap_delete(d->ro_cap);
+        slot_free(c, d->ro_cap);
+        d->ro_cap = CAP_NULL;
+    }
     if (d->owner < MAX_SESSIONS) {
         kobj_free(c, &d->frame);
         account_give(&c->sessions[d->owner].pd.acct, d->pages * PAGE_SIZE, 2);
@@ -329,11 +335,15 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
         return;
     case PD_ATTACH: {
         uint64_t addr;
-        if (!passed(r, 0, B_DS, &id) || id >= MAX_DS || !c->ds[id].used) {
+        if (!passed(r, 0, B_DS, &id) || (id & ~DS_READONLY) >= MAX_DS || !c->ds[id & ~DS_READONLY].used) {
             reply_status(r, RPC_INVALID, 0);
             return;
         }
-        uint64_t st = pd_attach(c, sid, id, m->w[0], (unsigned)m->w[1], &addr);
+        if ((id & DS_READONLY) && (m->w[1] & PD_ATTACH_WRITE)) {
+            reply_status(r, RPC_DENIED, 0);
+            return;
+        }
+        uint64_t st = pd_attach(c, sid, id & ~DS_READONLY, m->w[0], (unsigned)m->w[1], &addr);
         m->w[0] = addr;
         reply_status(r, st, st == RPC_OK);
         return;
@@ -371,6 +381,19 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
         }
         pd->fault_note = slot;
         reply_status(r, RPC_OK, 0);
+        return;
+    }
+    case PD_DS_READONLY: {
+        if (!passed(r, 0, B_DS, &id) || (id & ~DS_READONLY) >= MAX_DS || !c->ds[id & ~DS_READONLY].used) {
+            reply_status(r, RPC_INVALID, 0);
+            return;
+        }
+        struct dataspace *d = &c->ds[id & ~DS_READONLY];
+        if (!d->ro_cap) {
+            d->ro_cap = badged_cap(c, BADGE(B_DS, (id & ~DS_READONLY) | DS_READONLY));
+        }
+        r->u->send_caps[0] = d->ro_cap;
+        m->info = MSGINFO(d->ro_cap ? RPC_OK : RPC_OUT_OF_CAPS, 0, d->ro_cap ? 1 : 0);
         return;
     }
     case PD_ALLOC_OBJ: {

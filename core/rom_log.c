@@ -44,13 +44,18 @@ uint64_t rom_session_create(struct core *c, struct session *s)
 
 void rom_dispatch(struct core *c, struct session *s, struct request *r)
 {
+    if (MSGINFO_LABEL(r->m->info) == ROM_SIGH) {
+        reply_status(r, RPC_OK, 0); /* boot modules never change */
+        return;
+    }
     if (MSGINFO_LABEL(r->m->info) != ROM_DATASPACE) {
         reply_status(r, RPC_INVALID, 0);
         return;
     }
     r->u->send_caps[0] = c->ds[s->rom].cap;
     r->m->w[0] = c->ds[s->rom].size;
-    r->m->info = MSGINFO(RPC_OK, 1, 1);
+    r->m->w[1] = 1;
+    r->m->info = MSGINFO(RPC_OK, 2, 1);
 }
 
 void log_print(const char *label, const char *text)

@@ -129,10 +129,7 @@ void child_destroy(struct init *in, struct child *ch)
         s->used = false;
     }
     server_child_gone(in, ch);
-    if (ch->config_ds) {
-        rt_slot_free(ch->config_ds); /* the memory goes with the child's PD */
-        ch->config_ds = CAP_NULL;
-    }
+    config_child_gone(ch); /* its config memory goes with its PD */
     /* Closing the PD session destroys the PD, its threads and memory, and
      * gives its quota back to us. */
     if (ch->cpu) {

@@ -39,8 +39,10 @@ struct child {
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
     struct child_session sessions[MAX_CHILD_SESSIONS];
-    cap_t config_ds;    /* the child's <config>, in its own RAM */
-    uint64_t config_len;
+    cap_t config_ds, config_ro;  /* the child's <config>, in its own RAM */
+    cap_t config_old_ds;         /* the version before, while it may read it */
+    cap_t config_sigh;           /* signalled when its <config> changes */
+    uint64_t config_len, config_hash;
     char announced[MAX_ANNOUNCED][32]; /* services it serves */
     cap_t request_note; /* signalled when requests wait for it */
 };
@@ -63,6 +65,8 @@ struct request {
  * child index + 1; ROM sessions init serves carry ROM_BADGE. */
 #define ROM_BADGE(child) (0x10000u | (child))
 #define IS_ROM_BADGE(b) (((b) & ~0xffffull) == 0x10000u)
+/* Bits of our notification: child i faulted (bit i), config changed. */
+#define CONFIG_CHANGED (1ull << 63)
 
 struct init {
     cap_t ep, note;             /* requests from children; their faults */
@@ -87,6 +91,17 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
 cap_t init_take_rcv(struct init *in); /* keep what arrived in the window */
+
+/* config.c: our config ROM, and each child's <config> as its config ROM */
+bool config_read(struct init *in);
+void config_reload(struct init *in);
+bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m);
+void config_rom_request(struct init *in, uint64_t badge, struct msg *m);
+void config_child_gone(struct child *ch);
+bool config_check_start(const struct xml_node *start); /* reports problems */
+
+/* main.c */
+void init_launch(struct init *in, const struct xml_node *start);
 
 /* child.c */
 /* Start ch; on failure *step names what failed. */

@@ -87,62 +87,6 @@ static void forward_session(struct child *ch, const char *service, const char *a
     m->info = MSGINFO(RPC_OK, 1, 1);
 }
 
-/* A child's "config" ROM comes from the <config> inside its <start>. */
-static bool serve_config(struct init *in, struct child *ch, const char *service, const char *label,
-                         struct msg *m)
-{
-    struct xml_node cfg;
-    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
-        !xml_first_sub_of_type(&ch->start, "config", &cfg)) {
-        return false;
-    }
-    const char *text;
-    size_t len;
-    xml_raw(&cfg, &text, &len);
-    unsigned i = 0, index = (unsigned)(ch - in->children);
-    while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
-        i++;
-    }
-    struct child_session *s = &ch->sessions[i];
-    uint64_t size, st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
-    void *dst;
-    if (!st && !ch->config_ds && !(st = pd_client_alloc(ch->pd, len, &ch->config_ds, &size))) {
-        if (!(st = rt_attach(ch->config_ds, PD_ATTACH_WRITE, &dst))) {
-            memcpy(dst, text, len);
-            pd_client_detach(ENV_PD, (uint64_t)dst);
-            ch->config_len = len;
-        }
-    }
-    if (!st) {
-        s->cap = rt_slot_alloc();
-        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE, ROM_BADGE(index)) ? RPC_OUT_OF_CAPS : RPC_OK;
-    }
-    if (st) {
-        reply(m, st, 0);
-        return true;
-    }
-    s->used = s->local = true;
-    s->server = -1;
-    s->ram = s->caps = 0;
-    rt_utcb()->send_caps[0] = s->cap;
-    m->w[0] = i;
-    m->info = MSGINFO(RPC_OK, 1, 1);
-    return true;
-}
-
-static void rom_request(struct init *in, uint64_t badge, struct msg *m)
-{
-    unsigned index = (unsigned)(badge & 0xffff);
-    struct child *ch = index < MAX_CHILDREN && in->children[index].used ? &in->children[index] : NULL;
-    if (!ch || !ch->config_ds || MSGINFO_LABEL(m->info) != ROM_DATASPACE) {
-        reply(m, RPC_INVALID, 0);
-        return;
-    }
-    rt_utcb()->send_caps[0] = ch->config_ds;
-    m->w[0] = ch->config_len;
-    m->info = MSGINFO(RPC_OK, 1, 1);
-}
-
 static bool parent_provides(struct init *in, const char *service)
 {
     struct xml_node pp, svc;
@@ -170,7 +114,7 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     }
     label[0] = 0;
     args_value(args, "label", label, sizeof(label));
-    if (serve_config(in, ch, service, label, m)) {
+    if (config_rom_open(in, ch, service, label, m)) {
         return;
     }
     struct route_target t;
@@ -249,12 +193,15 @@ static void dispatch(struct init *in, struct msg *m)
 {
     if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && m->badge != 0 && MSGINFO_LEN(m->info) == 0) {
         handle_faults(in, m->badge);
+        if (m->badge & CONFIG_CHANGED) {
+            config_reload(in);
+        }
         report_if_all_gone(in);
         m->info = MSGINFO_NO_REPLY;
         return;
     }
     if (IS_ROM_BADGE(m->badge)) {
-        rom_request(in, m->badge, m);
+        config_rom_request(in, m->badge, m);
         return;
     }
     struct child *ch = child_of(in, m->badge);
@@ -293,7 +240,7 @@ static void dispatch(struct init *in, struct msg *m)
     }
 }
 
-static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t *avail)
+static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t avail)
 {
     struct xml_node res, bin;
     ch->start = *start;
@@ -316,13 +263,42 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
     if (!xml_attr_u64(start, "caps", &ch->caps)) {
         ch->caps = 100;
     }
-    if (ch->ram > *avail) {
+    if (ch->ram > avail) {
         printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",
-               xml_line(start), ch->name, ch->ram >> 10, *avail >> 10);
+               xml_line(start), ch->name, ch->ram >> 10, avail >> 10);
         return false;
     }
-    *avail -= ch->ram;
     return true;
+}
+
+void init_launch(struct init *in, const struct xml_node *start)
+{
+    uint64_t q[4];
+    unsigned i = 0;
+    while (i < MAX_CHILDREN && in->children[i].used) {
+        i++;
+    }
+    if (i == MAX_CHILDREN) {
+        printf("config: line %u: more than %u children\n", xml_line(start), MAX_CHILDREN);
+        return;
+    }
+    if (!config_check_start(start)) {
+        return;
+    }
+    struct child *ch = &in->children[i];
+    memset(ch, 0, sizeof(*ch));
+    pd_client_quota(ENV_PD, q);
+    uint64_t avail = q[0] - q[1] > (1u << 20) ? q[0] - q[1] - (1u << 20) : 0; /* keep 1 MiB */
+    if (!start_node(in, ch, start, avail)) {
+        return;
+    }
+    ch->used = true;
+    const char *step = "";
+    uint64_t st = child_start(in, ch, &step);
+    if (st) {
+        printf("child \"%s\" could not be started: %s: %s\n", ch->name, step, rpc_status_text(st));
+        child_destroy(in, ch);
+    }
 }
 
 static void start_children(struct init *in)
@@ -335,43 +311,10 @@ static void start_children(struct init *in)
     in->start_ram = q[0] - q[1];
     in->start_caps = q[2] - q[3];
     struct xml_node start;
-    unsigned n = 0;
-    for (bool ok = xml_first_sub_of_type(&in->root, "start", &start); ok && n < MAX_CHILDREN;
+    for (bool ok = xml_first_sub_of_type(&in->root, "start", &start); ok;
          ok = xml_next_of_type(&start, "start", &start)) {
-        struct child *ch = &in->children[n];
-        memset(ch, 0, sizeof(*ch));
-        if (!start_node(in, ch, &start, &avail)) {
-            continue;
-        }
-        ch->used = true;
-        n++;
-        const char *step = "";
-        uint64_t st = child_start(in, ch, &step);
-        if (st) {
-            printf("child \"%s\" could not be started: %s: %s\n", ch->name, step, rpc_status_text(st));
-            child_destroy(in, ch);
-        }
+        init_launch(in, &start);
     }
-}
-
-static bool read_config(struct init *in)
-{
-    cap_t rom, ds;
-    uint64_t id;
-    void *ptr;
-    if (parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &rom, &id) ||
-        rom_client_dataspace(rom, &ds, &in->config_size) || rt_attach(ds, 0, &ptr)) {
-        printf("no config ROM: nothing to start\n");
-        return false;
-    }
-    in->config = ptr;
-    struct xml_error err;
-    if (!xml_parse(in->config, in->config_size, &in->root, &err)) {
-        printf("config: %s\n", err.msg);
-        return false;
-    }
-    in->has_default_route = xml_first_sub_of_type(&in->root, "default-route", &in->default_route);
-    return true;
 }
 
 int main(uint64_t arg)
@@ -382,7 +325,7 @@ int main(uint64_t arg)
         printf("cannot set up the request endpoint\n");
         return 1;
     }
-    if (read_config(in)) {
+    if (config_read(in)) {
         start_children(in);
     }
     struct msg m = { .info = MSGINFO_NO_REPLY };

@@ -43,6 +43,9 @@ enum pd_op {
     /* w[0] = OBJ_ENDPOINT or OBJ_NOTIFICATION -> 1 cap to a new kernel
      * object of that type, paid from this account (64 bytes, 1 cap). */
     PD_ALLOC_OBJ,
+    /* send_caps[0] = dataspace -> 1 cap to the same dataspace that can
+     * only be attached read-only (for handing out ROM content). */
+    PD_DS_READONLY,
     /* -> the last fault: w[0] kind (enum arbor_fault_kind), w[1] address,
      * w[2] ip, w[3] number of faults so far (0: none). */
     PD_FAULT_INFO,

@@ -12,8 +12,12 @@
 #define ROM_CAP_QUOTA 2
 
 enum rom_op {
-    /* Reply: 1 cap, a read-only dataspace; w[0] = size in bytes. */
+    /* Reply: 1 cap, a read-only dataspace with the current content;
+     * w[0] = size in bytes, w[1] = version (changes with the content). */
     ROM_DATASPACE = 1,
+    /* send_caps[0] = notification, signalled whenever the content changes
+     * (then ask ROM_DATASPACE again). Boot modules never change. */
+    ROM_SIGH,
 };
 
 #endif

@@ -223,6 +223,19 @@ uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size)
     return st;
 }
 
+uint64_t rom_client_sigh(cap_t rom, cap_t notification)
+{
+    struct msg m;
+    return call_with_cap(rom, ROM_SIGH, notification, &m, 0);
+}
+
+uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro)
+{
+    rt_utcb()->send_caps[0] = ds;
+    struct msg m = { .info = MSGINFO(PD_DS_READONLY, 0, 1) };
+    return rpc_call(pd, &m, ro);
+}
+
 uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread)
 {
     struct arbor_utcb *u = rt_utcb();
@@ -244,29 +257,71 @@ uint64_t log_client_write(cap_t log, const char *text)
     return end ? rpc_call(log, &m, NULL) : RPC_INVALID;
 }
 
+static struct {
+    cap_t rom, ds;
+    const char *text, *old;
+    uint64_t size;
+} config;
+
+static uint64_t config_fetch(void)
+{
+    cap_t ds;
+    void *ptr;
+    uint64_t size, st = rom_client_dataspace(config.rom, &ds, &size);
+    if (!st) {
+        st = rt_attach(ds, 0, &ptr);
+    }
+    if (st) {
+        return st;
+    }
+    if (config.old) { /* keep one old version readable, drop the one before */
+        pd_client_detach(ENV_PD, (uint64_t)config.old);
+    }
+    if (config.ds) {
+        rt_slot_free(config.ds);
+    }
+    config.old = config.text;
+    config.text = ptr;
+    config.size = size;
+    config.ds = ds;
+    return RPC_OK;
+}
+
 uint64_t rt_config(const char **xml, uint64_t *len)
 {
-    static const char *text;
-    static uint64_t size;
-    if (!text) {
-        cap_t rom, ds;
+    if (!config.rom) {
         uint64_t id;
-        void *ptr;
-        uint64_t st = parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &rom, &id);
-        if (!st) {
-            st = rom_client_dataspace(rom, &ds, &size);
+        uint64_t st = parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &config.rom, &id);
+        if (st) {
+            config.rom = CAP_NULL;
+            return st;
         }
-        if (!st) {
-            st = rt_attach(ds, 0, &ptr);
-        }
+    }
+    if (!config.text) {
+        uint64_t st = config_fetch(); /* the content may not exist yet */
         if (st) {
             return st;
         }
-        text = ptr;
     }
-    *xml = text;
-    *len = size;
+    *xml = config.text;
+    *len = config.size;
     return RPC_OK;
+}
+
+uint64_t rt_config_sigh(cap_t note)
+{
+    const char *xml;
+    uint64_t len;
+    rt_config(&xml, &len); /* opens the session; content may follow later */
+    return config.rom ? rom_client_sigh(config.rom, note) : RPC_UNAVAILABLE;
+}
+
+uint64_t rt_config_update(const char **xml, uint64_t *len)
+{
+    uint64_t st = config.rom ? config_fetch() : rt_config(xml, len);
+    *xml = config.text;
+    *len = config.size;
+    return st;
 }
 
 uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr)

@@ -45,12 +45,20 @@ uint64_t cpu_client_bind(cap_t thread, cap_t notification);
 uint64_t pd_client_fault_handler(cap_t pd, cap_t notification);
 uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4]);
 uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size);
+uint64_t rom_client_sigh(cap_t rom, cap_t notification);
+uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro);
 uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread);
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
 uint64_t log_client_write(cap_t log, const char *text);
 
 /* The component's "config" ROM, attached; RPC_OK with *xml and *len set. */
 uint64_t rt_config(const char **xml, uint64_t *len);
+
+/* Have note signalled when the config changes; rt_config_update then
+ * fetches the new content (the old pointer stays valid until the next
+ * update). */
+uint64_t rt_config_sigh(cap_t note);
+uint64_t rt_config_update(const char **xml, uint64_t *len);
 
 /* Attach a whole dataspace to our own address space (RPC_OK: *ptr set). */
 uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr);

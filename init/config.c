@@ -1,0 +1,263 @@
+/*
+ * Configuration: reading and checking init's own config ROM, applying a
+ * changed one (start what is new, stop what is gone, hand changed inner
+ * <config> nodes to running children, leave the rest alone), and serving
+ * each child's inner <config> as its "config" ROM.
+ */
+#include "init.h"
+
+static const char *const top_nodes[] = { "parent-provides", "default-route", "start", NULL };
+static const char *const start_nodes[] = { "resource", "binary", "config", "route", "provides", NULL };
+
+static bool known(const struct xml_node *n, const char *const *names)
+{
+    for (unsigned i = 0; names[i]; i++) {
+        if (xml_type_is(n, names[i])) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* Complain about what init does not understand; false if the node must
+ * not be used (its route is broken). */
+bool config_check_start(const struct xml_node *start)
+{
+    struct xml_node sub;
+    struct xml_error err;
+    char type[32];
+    for (bool ok = xml_first_sub(start, &sub); ok; ok = xml_next_sibling(&sub, &sub)) {
+        if (!known(&sub, start_nodes)) {
+            xml_type(&sub, type, sizeof(type));
+            printf("config: line %u: unknown node <%s> in <start>, ignored\n", xml_line(&sub), type);
+        }
+        if (xml_type_is(&sub, "route") && !route_check(&sub, &err)) {
+            printf("config: %s; child not started\n", err.msg);
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool parse(struct init *in, const char *text, uint64_t len, struct xml_node *root)
+{
+    struct xml_error err;
+    struct xml_node sub;
+    char type[32];
+    if (!xml_parse(text, len, root, &err)) {
+        printf("config: %s\n", err.msg);
+        return false;
+    }
+    for (bool ok = xml_first_sub(root, &sub); ok; ok = xml_next_sibling(&sub, &sub)) {
+        if (!known(&sub, top_nodes)) {
+            xml_type(&sub, type, sizeof(type));
+            printf("config: line %u: unknown node <%s>, ignored\n", xml_line(&sub), type);
+        }
+    }
+    bool has = xml_first_sub_of_type(root, "default-route", &sub);
+    if (has && !route_check(&sub, &err)) {
+        printf("config: %s; default route ignored\n", err.msg);
+        has = false;
+    }
+    in->root = *root;
+    in->has_default_route = has;
+    if (has) {
+        in->default_route = sub;
+    }
+    return true;
+}
+
+bool config_read(struct init *in)
+{
+    const char *text;
+    uint64_t len;
+    cap_t note = rt_slot_alloc();
+    if (!sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, CONFIG_CHANGED)) {
+        rt_config_sigh(note);
+    }
+    uint64_t st = rt_config(&text, &len);
+    if (st) {
+        printf("no config yet (%s): waiting for one\n", rpc_status_text(st));
+        return false;
+    }
+    struct xml_node root;
+    return parse(in, text, len, &root);
+}
+
+static struct xml_node *find_start(struct init *in, const char *name, struct xml_node *out)
+{
+    char n[64];
+    for (bool ok = xml_first_sub_of_type(&in->root, "start", out); ok; ok = xml_next_of_type(out, "start", out)) {
+        if (xml_attr(out, "name", n, sizeof(n)) && !strcmp(n, name)) {
+            return out;
+        }
+    }
+    return NULL;
+}
+
+static uint64_t hash(const char *p, size_t len)
+{
+    uint64_t h = 1469598103934665603ull;
+    for (size_t i = 0; i < len; i++) {
+        h = (h ^ (uint8_t)p[i]) * 1099511628211ull;
+    }
+    return h;
+}
+
+/* Put the child's current <config> text into a fresh dataspace of its
+ * own; the version before stays until the next change. */
+static uint64_t publish(struct child *ch)
+{
+    struct xml_node cfg;
+    const char *text = "<config/>";
+    size_t len = 9;
+    if (xml_first_sub_of_type(&ch->start, "config", &cfg)) {
+        xml_raw(&cfg, &text, &len);
+    }
+    cap_t ds, ro;
+    uint64_t size;
+    void *dst;
+    uint64_t st = pd_client_alloc(ch->pd, len, &ds, &size);
+    if (st) {
+        return st;
+    }
+    if ((st = rt_attach(ds, PD_ATTACH_WRITE, &dst)) || (st = pd_client_ds_readonly(ENV_PD, ds, &ro))) {
+        pd_client_free(ch->pd, ds);
+        return st;
+    }
+    memcpy(dst, text, len);
+    pd_client_detach(ENV_PD, (uint64_t)dst);
+    if (ch->config_old_ds) {
+        pd_client_free(ch->pd, ch->config_old_ds);
+    }
+    if (ch->config_ro) {
+        rt_slot_free(ch->config_ro);
+    }
+    ch->config_old_ds = ch->config_ds;
+    ch->config_ds = ds;
+    ch->config_ro = ro;
+    ch->config_len = len;
+    ch->config_hash = hash(text, len);
+    return RPC_OK;
+}
+
+static void update_child(struct child *ch, const struct xml_node *start)
+{
+    struct xml_node cfg;
+    const char *text = "<config/>";
+    size_t len = 9;
+    ch->start = *start;
+    if (xml_first_sub_of_type(start, "config", &cfg)) {
+        xml_raw(&cfg, &text, &len);
+    }
+    if (!ch->config_ds || hash(text, len) == ch->config_hash) {
+        return;
+    }
+    if (publish(ch)) {
+        printf("child \"%s\": cannot pass on its new config\n", ch->name);
+    } else if (ch->config_sigh) {
+        sys_signal(ch->config_sigh);
+    }
+}
+
+void config_reload(struct init *in)
+{
+    const char *text;
+    uint64_t len;
+    struct xml_node root, start;
+    if (rt_config_update(&text, &len) || !parse(in, text, len, &root)) {
+        return; /* keep running what we have */
+    }
+    for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+        struct child *ch = &in->children[i];
+        if (!ch->used) {
+            continue;
+        }
+        if (find_start(in, ch->name, &start)) {
+            update_child(ch, &start);
+        } else {
+            printf("child \"%s\" is no longer in the config: stopped\n", ch->name);
+            child_destroy(in, ch);
+        }
+    }
+    char name[64];
+    for (bool ok = xml_first_sub_of_type(&in->root, "start", &start); ok;
+         ok = xml_next_of_type(&start, "start", &start)) {
+        bool running = false;
+        name[0] = 0;
+        xml_attr(&start, "name", name, sizeof(name));
+        for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+            running |= in->children[i].used && !strcmp(in->children[i].name, name);
+        }
+        if (!running) {
+            init_launch(in, &start);
+        }
+    }
+}
+
+bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m)
+{
+    struct xml_node cfg;
+    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
+        !xml_first_sub_of_type(&ch->start, "config", &cfg)) {
+        return false;
+    }
+    unsigned i = 0, index = (unsigned)(ch - in->children);
+    while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
+        i++;
+    }
+    struct child_session *s = &ch->sessions[i];
+    uint64_t st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
+    if (!st && !ch->config_ds) {
+        st = publish(ch);
+    }
+    if (!st) {
+        s->cap = rt_slot_alloc();
+        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index)) ? RPC_OUT_OF_CAPS
+                                                                                               : RPC_OK;
+    }
+    if (st) {
+        m->info = MSGINFO(st, 0, 0);
+        return true;
+    }
+    s->used = s->local = true;
+    s->server = -1;
+    s->ram = s->caps = 0;
+    rt_utcb()->send_caps[0] = s->cap;
+    m->w[0] = i;
+    m->info = MSGINFO(RPC_OK, 1, 1);
+    return true;
+}
+
+void config_rom_request(struct init *in, uint64_t badge, struct msg *m)
+{
+    unsigned index = (unsigned)(badge & 0xffff);
+    struct child *ch = index < MAX_CHILDREN && in->children[index].used ? &in->children[index] : NULL;
+    if (ch && MSGINFO_LABEL(m->info) == ROM_SIGH) {
+        if (ch->config_sigh) {
+            rt_slot_free(ch->config_sigh);
+        }
+        ch->config_sigh = init_take_rcv(in);
+        m->info = MSGINFO(ch->config_sigh ? RPC_OK : RPC_INVALID, 0, 0);
+        return;
+    }
+    if (!ch || !ch->config_ro || MSGINFO_LABEL(m->info) != ROM_DATASPACE) {
+        m->info = MSGINFO(RPC_INVALID, 0, 0);
+        return;
+    }
+    rt_utcb()->send_caps[0] = ch->config_ro;
+    m->w[0] = ch->config_len;
+    m->w[1] = ch->config_hash;
+    m->info = MSGINFO(RPC_OK, 2, 1);
+}
+
+void config_child_gone(struct child *ch)
+{
+    cap_t *caps[] = { &ch->config_ds, &ch->config_ro, &ch->config_old_ds, &ch->config_sigh };
+    for (unsigned i = 0; i < 4; i++) {
+        if (*caps[i]) {
+            rt_slot_free(*caps[i]);
+            *caps[i] = CAP_NULL;
+        }
+    }
+}
