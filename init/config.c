@@ -39,15 +39,47 @@ bool config_check_start(const struct xml_node *start)
     return true;
 }
 
-static bool parse(struct init *in, const char *text, uint64_t len, struct xml_node *root)
+/* Our own copy of a config text: the ROM's content goes away with the
+ * next update, but children's start nodes point into the config. */
+static bool copy_config(const char *text, uint64_t len, cap_t *ds, char **copy)
+{
+    uint64_t size;
+    if (pd_client_alloc(ENV_PD, len ? len : 1, ds, &size)) {
+        printf("config: no RAM for a copy of the config (%lu bytes)\n", len);
+        return false;
+    }
+    if (rt_attach(*ds, PD_ATTACH_WRITE, (void **)copy)) {
+        pd_client_free(ENV_PD, *ds);
+        return false;
+    }
+    memcpy(*copy, text, len);
+    return true;
+}
+
+static void drop_copy(cap_t ds, char *copy)
+{
+    pd_client_detach(ENV_PD, (uint64_t)copy);
+    pd_client_free(ENV_PD, ds);
+}
+
+static bool parse(struct init *in, const char *rom_text, uint64_t len, struct xml_node *root)
 {
     struct xml_error err;
     struct xml_node sub;
-    char type[32];
-    if (!xml_parse(text, len, root, &err)) {
-        printf("config: %s\n", err.msg);
+    char type[32], *text;
+    cap_t ds;
+    if (!copy_config(rom_text, len, &ds, &text)) {
         return false;
     }
+    if (!xml_parse(text, len, root, &err)) {
+        printf("config: %s\n", err.msg);
+        drop_copy(ds, text);
+        return false;
+    }
+    in->prev_copy = in->config_copy; /* children point there until updated */
+    in->prev_copy_ds = in->config_copy_ds;
+    in->config_copy_ds = ds;
+    in->config_copy = text;
     for (bool ok = xml_first_sub(root, &sub); ok; ok = xml_next_sibling(&sub, &sub)) {
         if (!known(&sub, top_nodes)) {
             xml_type(&sub, type, sizeof(type));
@@ -192,6 +224,10 @@ void config_reload(struct init *in)
         if (!running) {
             init_launch(in, &start);
         }
+    }
+    if (in->prev_copy) {
+        drop_copy(in->prev_copy_ds, in->prev_copy); /* nothing points there now */
+        in->prev_copy = NULL;
     }
 }
 

@@ -70,8 +70,8 @@ struct request {
 
 struct init {
     cap_t ep, note;             /* requests from children; their faults */
-    const char *config;
-    uint64_t config_size;
+    char *config_copy, *prev_copy; /* our copies of the config (and the last) */
+    cap_t config_copy_ds, prev_copy_ds;
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];

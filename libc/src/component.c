@@ -259,14 +259,22 @@ uint64_t log_client_write(cap_t log, const char *text)
 
 static struct {
     cap_t rom, ds;
-    const char *text, *old;
+    const char *text;
     uint64_t size;
 } config;
 
+/* Fetch the current version. The previous one is let go first: the
+ * server may free it once we moved on, and its address may be reused. */
 static uint64_t config_fetch(void)
 {
     cap_t ds;
     void *ptr;
+    if (config.text) {
+        pd_client_detach(ENV_PD, (uint64_t)config.text);
+        rt_slot_free(config.ds);
+        config.text = NULL;
+        config.ds = CAP_NULL;
+    }
     uint64_t size, st = rom_client_dataspace(config.rom, &ds, &size);
     if (!st) {
         st = rt_attach(ds, 0, &ptr);
@@ -274,13 +282,6 @@ static uint64_t config_fetch(void)
     if (st) {
         return st;
     }
-    if (config.old) { /* keep one old version readable, drop the one before */
-        pd_client_detach(ENV_PD, (uint64_t)config.old);
-    }
-    if (config.ds) {
-        rt_slot_free(config.ds);
-    }
-    config.old = config.text;
     config.text = ptr;
     config.size = size;
     config.ds = ds;

@@ -221,8 +221,12 @@ static void rom_op(struct rom *rom, struct msg *m)
         m->info = MSGINFO(RPC_OK, 0, 0);
         return;
     }
-    if (MSGINFO_LABEL(m->info) != ROM_DATASPACE || !r || r->cur < 0) {
-        m->info = MSGINFO(r ? RPC_INVALID : RPC_NOT_FOUND, 0, 0);
+    if (MSGINFO_LABEL(m->info) != ROM_DATASPACE) {
+        m->info = MSGINFO(RPC_INVALID, 0, 0);
+        return;
+    }
+    if (!r || r->cur < 0) {
+        m->info = MSGINFO(RPC_NOT_FOUND, 0, 0); /* nothing reported yet */
         return;
     }
     release(rom);

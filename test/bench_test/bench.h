@@ -87,8 +87,9 @@ static inline void record(uint64_t i, uint64_t v)
 
 /* ---- roles: loops that run in a child PD or a second thread ----------- */
 
-/* The slots a role uses in the cap space it runs in. */
+/* The role and the slots it uses in the cap space it runs in. */
 struct role_caps {
+    unsigned role;  /* enum role */
     cap_t ep;       /* endpoint: receive (server) or call (others) */
     cap_t note_a;   /* notification the role waits on */
     cap_t note_b;   /* notification the role signals */
@@ -102,6 +103,7 @@ enum role {
     ROLE_FAULTER,    /* time ud2 → fault handler → resume after it */
     ROLE_TOUCHER,    /* time first touches of pages a pager maps */
     ROLE_WAITER,     /* wait on note_a, time the wake-up against SHARED->t0 */
+    ROLE_SIGNALLER,  /* stamp SHARED->t0 and signal note_a, iters times */
     ROLE_PONG,       /* wait on note_a, signal note_b, forever */
     ROLE_TRIGGER,    /* raise the COM2 interrupt by a port write, iters times */
     ROLE_EXIT,       /* return at once: the process-creation benchmark */
@@ -121,8 +123,8 @@ enum role {
 /* Labels of the calls a role makes when it is done. */
 #define LABEL_DONE 0xd0e
 
-/* Run role r with the caps c; returns only for ROLE_EXIT. */
-void role_run(unsigned r, const struct role_caps *c);
+/* Run the role c->role; returns only for ROLE_EXIT and unknown roles. */
+void role_run(const struct role_caps *c);
 
 /* COM2 (ttyS1): exists only when QEMU has a second -serial. */
 #define COM2 0x2f8
@@ -162,18 +164,22 @@ struct bench {
 /* A new object from the untyped memory (the driver keeps it). */
 cap_t bench_obj(struct bench *b, unsigned type, uint64_t arg);
 
-/* A child PD running role r at priority prio, sharing SHARED_VA, with the
- * given caps minted into its CHILD_* slots (CAP_NULL: left empty). The ep
- * is minted with `ep_rights` and `badge`; fault_ep may be CAP_NULL. */
+/* A child PD running role r at priority prio, sharing SHARED_VA. The
+ * endpoint, notifications and I/O port capability named in `give` (slots
+ * of the driver, CAP_NULL: none) are minted into its CHILD_* slots: the
+ * endpoint with ep_rights and badge, note_a with READ, note_b with WRITE.
+ * fault_ep (may be CAP_NULL) becomes the child thread's fault endpoint.
+ * The child starts below the driver's priority, so it runs once the
+ * driver blocks. */
 struct child {
     cap_t pd, thread;
 };
-struct child spawn_role(struct bench *b, unsigned r, unsigned prio, cap_t ep, unsigned ep_rights,
-                        uint64_t badge, cap_t note_a, cap_t note_b, cap_t fault_ep);
+struct child spawn_role(struct bench *b, unsigned r, unsigned prio, const struct role_caps *give,
+                        unsigned ep_rights, uint64_t badge, cap_t fault_ep);
 
-/* A thread in the driver's PD running role r with caps c (c must stay
- * valid while the thread runs). */
-cap_t local_role(struct bench *b, unsigned r, unsigned prio, const struct role_caps *c);
+/* A thread in the driver's PD running the role c (which must stay valid
+ * while the thread runs; c->self is filled in). */
+cap_t local_role(struct bench *b, unsigned prio, struct role_caps *c);
 
 /* Set the number of iterations the next role loop runs. */
 void bench_set_iters(struct bench *b, uint64_t iters, uint64_t warmup);

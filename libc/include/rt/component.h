@@ -55,8 +55,8 @@ uint64_t log_client_write(cap_t log, const char *text);
 uint64_t rt_config(const char **xml, uint64_t *len);
 
 /* Have note signalled when the config changes; rt_config_update then
- * fetches the new content (the old pointer stays valid until the next
- * update). */
+ * fetches the new content. Pointers into the old content become invalid
+ * with the update: copy what must outlive it. */
 uint64_t rt_config_sigh(cap_t note);
 uint64_t rt_config_update(const char **xml, uint64_t *len);
 

@@ -1,0 +1,110 @@
+/*
+ * reconfig_test, for run/reconfig.run:
+ *   <config mode="configurator"/> publishes three versions of a
+ *       subsystem's config through a Report session, one after another.
+ *   <config mode="worker" version=".."/> says it started, then reports
+ *       each change of its own config until it is stopped.
+ */
+#include <rt/component.h>
+#include <rt/xml.h>
+#include <session/report.h>
+
+static const char *const versions[] = {
+    "<config>"
+    " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
+    "  <service name=\"CPU\"/> </parent-provides>"
+    " <default-route> <any-service> <parent/> </any-service> </default-route>"
+    " <start name=\"a\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"1\"/> </start>"
+    " <start name=\"b\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"1\"/> </start>"
+    "</config>",
+    /* b goes, c comes, a stays untouched */
+    "<config>"
+    " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
+    "  <service name=\"CPU\"/> </parent-provides>"
+    " <default-route> <any-service> <parent/> </any-service> </default-route>"
+    " <start name=\"a\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"1\"/> </start>"
+    " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"2\"/> </start>"
+    "</config>",
+    /* a's inner config changes */
+    "<config>"
+    " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
+    "  <service name=\"CPU\"/> </parent-provides>"
+    " <default-route> <any-service> <parent/> </any-service> </default-route>"
+    " <start name=\"a\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"3\"/> </start>"
+    " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"2\"/> </start>"
+    "</config>",
+};
+
+static void pause_a_while(void)
+{
+    for (unsigned i = 0; i < 3000; i++) {
+        sys_yield(); /* let the subsystem act on what we published */
+    }
+}
+
+static int configurator(void)
+{
+    cap_t report, ds;
+    uint64_t id, size;
+    char *buf;
+    uint64_t st = parent_session(REPORT_SERVICE, "label=\"config\", ram_quota=40960, cap_quota=4", &report, &id);
+    struct msg m = { .info = MSGINFO(REPORT_DATASPACE, 0, 0) };
+    if (!st) {
+        st = rpc_call(report, &m, &ds);
+    }
+    if (!st) {
+        st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&buf);
+    }
+    for (unsigned v = 0; !st && v < 3; v++) {
+        size = strlen(versions[v]);
+        memcpy(buf, versions[v], size);
+        m.info = MSGINFO(REPORT_SUBMIT, 1, 0);
+        m.w[0] = size;
+        st = rpc_call(report, &m, NULL);
+        printf("published config version %u: %s\n", v + 1, rpc_status_text(st));
+        pause_a_while();
+    }
+    return st ? 1 : 0;
+}
+
+static int worker(const struct xml_node *cfg)
+{
+    char version[8] = "?";
+    cap_t note;
+    uint64_t bits, len;
+    const char *text;
+    struct xml_node now;
+    xml_attr(cfg, "version", version, sizeof(version));
+    printf("worker started with config version %s\n", version);
+    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || rt_config_sigh(note)) {
+        printf("cannot watch the config\n");
+        return 1;
+    }
+    for (;;) {
+        sys_wait(note, &bits);
+        if (!rt_config_update(&text, &len) && xml_parse(text, len, &now, NULL) &&
+            xml_attr(&now, "version", version, sizeof(version))) {
+            printf("worker config changed: version %s\n", version);
+        }
+    }
+}
+
+int main(uint64_t arg)
+{
+    const char *text;
+    uint64_t len;
+    struct xml_node cfg;
+    char mode[16] = "";
+    if (rt_config(&text, &len) || !xml_parse(text, len, &cfg, NULL) ||
+        !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
+        printf("no mode in config\n");
+        return 1;
+    }
+    return !strcmp(mode, "configurator") ? configurator() : worker(&cfg);
+}
