@@ -18,7 +18,7 @@ struct cap {
     uint8_t type;   /* enum arbor_obj; OBJ_NULL = empty */
     uint8_t rights; /* RIGHT_* */
     uint8_t owner;  /* where the slot lives: enum cap_owner */
-    uint8_t level;  /* page table: its level */
+    uint8_t level;  /* page table: its level; untyped, frame: CAP_LEVEL_DEVICE */
     uint32_t count; /* frame: pages; io port: ports */
     uint64_t object; /* object address (kernel virtual) or physical base */
     uint64_t word;   /* badge / untyped size / port base / mapped vaddr / gsi */
@@ -26,6 +26,8 @@ struct cap {
     struct cap *parent, *first_child, *next_sibling, *prev_sibling;
 };
 _Static_assert(sizeof(struct cap) == 64, "cap slot must be 64 bytes");
+
+#define CAP_LEVEL_DEVICE 0xd /* untyped or frame over device memory */
 
 /* Slots outside cap spaces, inside kernel objects. */
 enum cap_owner {

@@ -65,6 +65,29 @@ static struct cap *put(struct pd *pd, cap_t slot, unsigned type, unsigned rights
     return c;
 }
 
+/* Device memory: every page below DEVICE_LIMIT the loader did not call
+ * RAM. */
+#define DEVICE_LIMIT (64ull << 30)
+
+static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_params *bp, cap_t slot)
+{
+    static struct phys_mem dev;
+    phys_mem_add(&dev, 0, DEVICE_LIMIT, DEVICE_LIMIT);
+    for (unsigned i = 0; i < bp->region_count; i++) {
+        phys_mem_reserve(&dev, bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    }
+    bi->device_first = slot;
+    for (unsigned i = 0; i < dev.count && bi->device_count < BOOTINFO_MAX_DEVICE; i++) {
+        struct cap *c = put(pd, slot++, OBJ_UNTYPED, RIGHTS_ALL, dev.r[i].base);
+        c->word = dev.r[i].end - dev.r[i].base;
+        c->level = CAP_LEVEL_DEVICE;
+        bi->device[bi->device_count].phys = c->object;
+        bi->device[bi->device_count].size = c->word;
+        bi->device_count++;
+    }
+    return slot;
+}
+
 static cap_t give_untyped(struct pd *pd, struct bootinfo *bi, cap_t slot)
 {
     bi->untyped_first = slot;
@@ -137,6 +160,7 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     memcpy(&bi->framebuffer, &bp->fb, sizeof(bp->fb));
     bi->acpi_rsdp = rsdp;
     memcpy(bi->cmdline, bp->cmdline, sizeof(bi->cmdline));
+    slot = give_device(pd, bi, bp, slot);
     bi->first_free = give_untyped(pd, bi, slot);
     boot_mem = NULL; /* everything left now belongs to the first task */
 

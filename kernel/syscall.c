@@ -158,6 +158,8 @@ static void sys_cap_info(struct thread *t)
     t->regs.rsi = c->rights;
     t->regs.rdx = c->word;
     t->regs.r10 = c->type != OBJ_UNTYPED ? c->count : c->first_child ? c->word - c->map : c->word;
+    t->regs.r8 = c->level == CAP_LEVEL_DEVICE && (c->type == OBJ_UNTYPED || c->type == OBJ_FRAME)
+                     ? CAP_INFO_DEVICE : 0;
     t->regs.rax = ERR_OK;
 }
 
@@ -228,6 +230,10 @@ static void sys_thread_config(struct thread *t)
     TRY(cspace_get(A1, OBJ_PD, RIGHT_WRITE, &pdc));
     if (A2 != CAP_NULL) {
         TRY(cspace_get(A2, OBJ_FRAME, RIGHT_READ | RIGHT_WRITE, &uc));
+        if (uc->level == CAP_LEVEL_DEVICE) {
+            t->regs.rax = ERR_WRONG_TYPE; /* the kernel reads UTCBs: RAM only */
+            return;
+        }
     }
     if (A3 != CAP_NULL) {
         TRY(cspace_get(A3, OBJ_ENDPOINT, RIGHT_WRITE, &fc));
@@ -394,6 +400,21 @@ static void sys_thread_bind(struct thread *t)
         cap_copy(&th->note_slot, nc, nc);
         n->bound = th;
     }
+    t->regs.rax = ERR_OK;
+}
+
+static void sys_port_range(struct thread *t)
+{
+    struct cap *io, *dst;
+    TRY(cspace_get(A0, OBJ_IO_PORT, 0, &io));
+    TRY(cspace_empty_slot(t->pd, A1, &dst));
+    if (A3 == 0 || A2 < io->word || A2 > 0xffff || A3 > 0x10000 || A2 + A3 > io->word + io->count) {
+        t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    cap_copy(dst, io, io);
+    dst->word = A2;
+    dst->count = (uint32_t)A3;
     t->regs.rax = ERR_OK;
 }
 

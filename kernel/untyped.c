@@ -88,9 +88,13 @@ static bool range_free(const struct cap *ut, uint64_t base, uint64_t size)
 err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at)
 {
     uint64_t size, align;
+    bool device = ut->level == CAP_LEVEL_DEVICE;
     err_t e = object_size(type, arg, &size, &align);
     if (e) {
         return e;
+    }
+    if (device && type != OBJ_FRAME) {
+        return ERR_WRONG_TYPE; /* kernel objects live in RAM only */
     }
     if (!ut->first_child) {
         ut->map = 0; /* everything made from it is gone: start over */
@@ -107,7 +111,9 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     uint64_t phys = ut->object + offset, old_mark = ut->map;
     void *obj = phys_to_virt(phys);
-    memset(obj, 0, size);
+    if (!device) {
+        memset(obj, 0, size);
+    }
     if (offset + size > ut->map) {
         ut->map = offset + size;
     }
@@ -117,6 +123,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     if (type == OBJ_FRAME || type == OBJ_PAGE_TABLE) {
         dst->object = phys;
         dst->count = (uint32_t)(size / PAGE_SIZE);
+        dst->level = device ? CAP_LEVEL_DEVICE : 0;
     } else if (type == OBJ_PD) {
         e = pd_create(obj, (unsigned)arg);
         if (e) {

@@ -147,6 +147,12 @@ enum arbor_fault_kind {
 #define OBJ_SIZE_NOTIFICATION 64ull
 #define OBJ_SIZE_PAGE_TABLE   4096ull
 
+/* Device memory: untyped caps over physical ranges that are not RAM
+ * (MMIO, framebuffers, firmware tables). They only make frames, which
+ * are not zeroed, are mapped uncached, and cannot be UTCBs. cap_info
+ * reports CAP_INFO_DEVICE in its flags result for both. */
+#define CAP_INFO_DEVICE 0x1u
+
 /* pt_map levels: the page table maps 4 KiB pages (1), is a page directory
  * (2) or a page-directory-pointer table (3). PML4 is part of the PD. */
 #define PT_LEVEL_PT   1

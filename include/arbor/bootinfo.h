@@ -39,7 +39,8 @@ enum bootinfo_slot {
 
 #define BOOTINFO_MAX_UNTYPED 48
 #define BOOTINFO_MAX_RAM     32
-#define BOOTINFO_MAX_MODULES 32
+#define BOOTINFO_MAX_MODULES 24
+#define BOOTINFO_MAX_DEVICE  16
 #define BOOTINFO_NAME_LEN    48
 
 struct bootinfo_untyped {
@@ -68,7 +69,10 @@ struct bootinfo {
     uint32_t module_count;
     struct bootinfo_untyped untyped[BOOTINFO_MAX_UNTYPED];
     uint32_t ram_count;           /* usable RAM as the loader reported it */
-    uint32_t reserved;
+    uint32_t device_count;        /* device memory: physical ranges not RAM */
+    cap_t device_first;           /* slot of device[0]: untyped caps that
+                                     only make (uncached) frames */
+    struct bootinfo_untyped device[BOOTINFO_MAX_DEVICE];
     struct bootinfo_untyped ram[BOOTINFO_MAX_RAM];
     struct bootinfo_module module[BOOTINFO_MAX_MODULES];
     struct {

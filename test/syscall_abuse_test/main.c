@@ -104,6 +104,11 @@ static int run_checks(void)
         { "bind frame as notification", SYS_THREAD_BIND, { thread, frame }, ERR_WRONG_TYPE },
         { "bind to non-thread", SYS_THREAD_BIND, { ep, note }, ERR_WRONG_TYPE },
         { "bind send-only notification", SYS_THREAD_BIND, { thread, ro_note }, ERR_NO_RIGHTS },
+        { "retype endpoint from device memory", SYS_RETYPE, { env.bi->device_first, OBJ_ENDPOINT, 0, empty, RETYPE_ANYWHERE }, ERR_WRONG_TYPE },
+        { "port_range beyond the parent", SYS_PORT_RANGE, { BI_CAP_IO_PORT, empty, 0xfff0, 0x20 }, ERR_INVALID_ARG },
+        { "port_range of 0 ports", SYS_PORT_RANGE, { BI_CAP_IO_PORT, empty, 0x70, 0 }, ERR_INVALID_ARG },
+        { "port_range into occupied", SYS_PORT_RANGE, { BI_CAP_IO_PORT, ep, 0x70, 2 }, ERR_SLOT_OCCUPIED },
+        { "port_range from endpoint", SYS_PORT_RANGE, { ep, empty, 0x70, 2 }, ERR_WRONG_TYPE },
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {

@@ -69,6 +69,9 @@ err_t vspace_map_frame(struct pd *pd, struct cap *frame, uint64_t va, unsigned r
     if (!(rights & RIGHT_EXEC) && cpu_features.nx) {
         flags |= PTE_NX;
     }
+    if (frame->level == CAP_LEVEL_DEVICE) {
+        flags |= PTE_PCD | PTE_PWT; /* MMIO must not be cached */
+    }
     for (uint64_t i = 0; i < frame->count; i++) {
         *entry(pd, va + i * PAGE_SIZE, 1) = (frame->object + i * PAGE_SIZE) | flags;
     }

@@ -12,6 +12,7 @@
 
 struct sys_result {
     uint64_t err, r0, r1, r2, r3;
+    uint64_t r[5]; /* r[4]: the fifth result register (r8) */
 };
 
 static inline struct sys_result sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
@@ -28,7 +29,7 @@ static inline struct sys_result sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint
                      : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
                      :
                      : "rcx", "r11", "memory");
-    return (struct sys_result){ rax, rdi, rsi, rdx, r10 };
+    return (struct sys_result){ rax, rdi, rsi, rdx, r10, { rdi, rsi, rdx, r10, r8 } };
 }
 
 #define SYS0(n) sys6((n), 0, 0, 0, 0, 0, 0).err
@@ -136,6 +137,11 @@ static inline uint64_t sys_port_in(cap_t io, unsigned port, unsigned width, uint
 /* Bind notification n to thread t: signals wake t's reply_wait with
  * NOTIFY_LABEL. n = CAP_NULL unbinds. */
 static inline uint64_t sys_thread_bind(cap_t t, cap_t n) { return sys6(SYS_THREAD_BIND, t, n, 0, 0, 0, 0).err; }
+/* A cap for ports [base, base+count) of io into our slot dst. */
+static inline uint64_t sys_port_range(cap_t io, cap_t dst, unsigned base, unsigned count)
+{
+    return sys6(SYS_PORT_RANGE, io, dst, base, count, 0, 0).err;
+}
 static inline uint64_t sys_port_out(cap_t io, unsigned port, unsigned width, uint64_t value)
 {
     return sys6(SYS_PORT_OUT, io, port, width, value, 0, 0).err;
