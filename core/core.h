@@ -21,6 +21,7 @@
 #include <session/rom.h>
 #include <session/pd.h>
 #include <session/cpu.h>
+#include <session/io.h>
 #include <rt/args.h>
 
 enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
@@ -66,7 +67,8 @@ struct pd_state {
     uint64_t fault_kind, fault_addr, fault_ip, fault_count;
 };
 
-enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU };
+enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU, S_IO_MEM, S_IO_PORT, S_IRQ };
+#define DS_DEVICE (~1u) /* dataspace owner: device memory of an IO_MEM session */
 
 struct session {
     unsigned type;
@@ -74,7 +76,9 @@ struct session {
     unsigned payer;          /* PD session whose account paid, or ~0u */
     uint64_t ram, caps;      /* donated quota */
     char label[128];
-    unsigned rom;            /* ROM: module index */
+    unsigned rom;            /* ROM: module index; IO_MEM: dataspace */
+    cap_t io_cap;            /* IO_PORT, IRQ: the kernel capability */
+    uint32_t port_base, port_size;
     struct pd_state pd;      /* PD */
 };
 
@@ -146,6 +150,11 @@ void cpu_dispatch(struct core *c, struct session *s, struct request *r);
 void thread_dispatch(struct core *c, struct request *r);
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id);
 void threads_destroy_of(struct core *c, unsigned pd_sid);
+
+/* io_session.c */
+uint64_t io_session_create(struct core *c, struct session *s, const char *args);
+void io_session_destroy(struct core *c, struct session *s);
+void io_dispatch(struct core *c, struct session *s, struct request *r);
 
 /* rom_log.c */
 uint64_t rom_session_create(struct core *c, struct session *s);

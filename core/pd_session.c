@@ -148,6 +148,10 @@ void ds_free(struct core *c, unsigned id)
     if (d->owner < MAX_SESSIONS) {
         kobj_free(c, &d->frame);
         account_give(&c->sessions[d->owner].pd.acct, d->pages * PAGE_SIZE, 2);
+    } else if (d->owner == DS_DEVICE) {
+        sys_cap_revoke(d->frame.cap); /* device memory: nothing to give back */
+        sys_cap_delete(d->frame.cap);
+        slot_free(c, d->frame.cap);
     }
     d->used = false;
 }

@@ -48,6 +48,10 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
         s->type = S_PD;
         return pd_session_create(c, s, s->payer);
     }
+    if (!strcmp(service, IO_MEM_SERVICE) || !strcmp(service, IO_PORT_SERVICE) || !strcmp(service, IRQ_SERVICE)) {
+        s->type = !strcmp(service, IO_MEM_SERVICE) ? S_IO_MEM : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT : S_IRQ;
+        return io_session_create(c, s, args);
+    }
     return RPC_UNAVAILABLE;
 }
 
@@ -88,6 +92,9 @@ static void open_session(struct core *c, struct request *r)
         if (s->type == S_PD && s->pd.pd.cap) {
             pd_session_destroy(c, s);
         }
+        if (s->type == S_IO_MEM || s->type == S_IO_PORT || s->type == S_IRQ) {
+            io_session_destroy(c, s);
+        }
         s->type = S_NONE;
         account_give(payer, ram, caps);
         r->m->w[0] = st == RPC_INSUFFICIENT_RAM ? PD_SESSION_RAM : 0;
@@ -110,6 +117,9 @@ void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
     *caps = s->caps;
     if (s->type == S_PD) {
         pd_session_destroy(c, s);
+    }
+    if (s->type == S_IO_MEM || s->type == S_IO_PORT || s->type == S_IRQ) {
+        io_session_destroy(c, s);
     }
     if (s->cap) {
         sys_cap_revoke(s->cap);

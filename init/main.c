@@ -69,7 +69,7 @@ static void forward_session(struct child *ch, const char *service, const char *a
         reply(m, RPC_OUT_OF_RAM, 0);
         return;
     }
-    snprintf(fwd, sizeof(fwd), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", full, ram, caps);
+    args_relabel(fwd, sizeof(fwd), args, full);
     struct child_session *s = &ch->sessions[i];
     st = parent_session(service, fwd, &s->cap, &s->id);
     if (st) {

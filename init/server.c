@@ -100,7 +100,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->server = server;
     r->slot = slot;
     snprintf(r->service, sizeof(r->service), "%s", service);
-    snprintf(r->args, sizeof(r->args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", full, r->ram, r->caps);
+    args_relabel(r->args, sizeof(r->args), args, full);
     r->client_note = init_take_rcv(in);
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;

@@ -26,6 +26,28 @@ bool args_value(const char *args, const char *key, char *out, unsigned cap)
     return false;
 }
 
+void args_relabel(char *out, unsigned cap, const char *args, const char *label)
+{
+    int n = snprintf(out, cap, "label=\"%s\"", label);
+    unsigned len = n < 0 ? 0 : (unsigned)n < cap ? (unsigned)n : cap - 1;
+    const char *p = args;
+    while (*p) {
+        while (*p == ' ' || *p == ',') {
+            p++;
+        }
+        const char *start = p;
+        bool quoted = false;
+        while (*p && (quoted || *p != ',')) {
+            quoted ^= *p == '"';
+            p++;
+        }
+        if (p > start && strncmp(start, "label=", 6)) {
+            n = snprintf(out + len, cap - len, ", %.*s", (int)(p - start), start);
+            len += n < 0 ? 0 : (unsigned)n < cap - len ? (unsigned)n : cap - len - 1;
+        }
+    }
+}
+
 uint64_t args_u64(const char *args, const char *key, uint64_t fallback)
 {
     char v[32];
@@ -34,6 +56,12 @@ uint64_t args_u64(const char *args, const char *key, uint64_t fallback)
     }
     uint64_t n = 0;
     const char *p = v;
+    if (p[0] == '0' && p[1] == 'x') {
+        for (p += 2; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++) {
+            n = n * 16 + (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+        }
+        return n;
+    }
     for (; *p >= '0' && *p <= '9'; p++) {
         n = n * 10 + (uint64_t)(*p - '0');
     }

@@ -1,0 +1,72 @@
+/*
+ * driver_test: a user-level driver, for run/drivers.run. It drives the PIT through an IO_PORT session,
+ * takes its interrupt through an IRQ session, writes the VGA text buffer
+ * through an IO_MEM session, and checks that nobody gets a resource twice.
+ */
+#include <rt/component.h>
+#include <session/io.h>
+
+static uint64_t io_session(const char *service, const char *args, cap_t *cap, uint64_t *size)
+{
+    cap_t session;
+    uint64_t id;
+    uint64_t st = parent_session(service, args, &session, &id);
+    if (st) {
+        return st;
+    }
+    struct msg m = { .info = MSGINFO(IO_CAP, 0, 0) };
+    st = rpc_call(session, &m, cap);
+    *size = m.w[0];
+    return st;
+}
+
+static int timer(void)
+{
+    cap_t ports, irq, vga, note, dummy;
+    uint64_t size, bits;
+    uint64_t st = io_session(IO_PORT_SERVICE, "label=\"pit\", base=0x40, size=4, ram_quota=4096, cap_quota=2",
+                             &ports, &size);
+    printf("IO_PORT 0x40-0x43: %s\n", rpc_status_text(st));
+    printf("IO_PORT 0x42 again: %s\n", rpc_status_text(io_session(
+        IO_PORT_SERVICE, "label=\"pit2\", base=0x42, size=1, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    st = st ? st : io_session(IRQ_SERVICE, "label=\"pit\", irq=0, ram_quota=4096, cap_quota=2", &irq, &size);
+    printf("IRQ 0: %s\n", rpc_status_text(st));
+    printf("IRQ 0 again: %s\n", rpc_status_text(io_session(
+        IRQ_SERVICE, "label=\"pit2\", irq=0, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    if (st || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note)) {
+        return 1;
+    }
+    uint16_t div = 11932; /* ~100 Hz, mode 2 */
+    if (sys_port_out(ports, 0x43, 1, 0x34) || sys_port_out(ports, 0x40, 1, div & 0xff) ||
+        sys_port_out(ports, 0x40, 1, div >> 8) || sys_port_out(ports, 0x80, 1, 0) != ERR_INVALID_ARG) {
+        printf("port access not as expected\n");
+        return 1;
+    }
+    unsigned got = 0;
+    for (unsigned i = 0; i < 5; i++) {
+        got += sys_wait(note, &bits) == ERR_OK;
+        sys_irq_ack(irq);
+    }
+    printf("timer interrupts received: %u\n", got);
+    volatile uint16_t *text;
+    st = io_session(IO_MEM_SERVICE, "label=\"vga\", base=0xb8000, size=4096, ram_quota=4096, cap_quota=2", &vga, &size);
+    if (!st) {
+        st = rt_attach(vga, PD_ATTACH_WRITE, (void **)&text);
+    }
+    if (!st) {
+        text[1] = 0x0742;
+        st = text[1] == 0x0742 ? RPC_OK : RPC_INVALID;
+    }
+    printf("IO_MEM VGA text buffer: %s\n", rpc_status_text(st));
+    printf("IO_MEM 0xb8000 again: %s\n", rpc_status_text(io_session(
+        IO_MEM_SERVICE, "label=\"vga2\", base=0xb8000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    printf("IO_MEM on RAM at 1 MiB: %s\n", rpc_status_text(io_session(
+        IO_MEM_SERVICE, "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    sys_port_out(ports, 0x43, 1, 0x30); /* quiet */
+    return got == 5 ? 0 : 1;
+}
+
+int main(uint64_t arg)
+{
+    return timer();
+}
