@@ -23,6 +23,7 @@
 #include <session/cpu.h>
 #include <session/io.h>
 #include <rt/args.h>
+#include "account.h"
 
 enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define BADGE(kind, id) (((uint64_t)(kind) << 48) | (uint64_t)(id))
@@ -45,9 +46,6 @@ struct kobj {
     uint64_t offset, size;
 };
 
-struct account {
-    uint64_t ram_quota, ram_used, cap_quota, cap_used;
-};
 
 struct attachment {
     uint64_t addr, size;
@@ -137,8 +135,6 @@ void reply_status(struct request *r, uint64_t status, unsigned words);
 uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer);
 void pd_session_destroy(struct core *c, struct session *s);
 void pd_dispatch(struct core *c, struct session *s, struct request *r);
-bool account_take(struct account *a, uint64_t ram, uint64_t caps);
-void account_give(struct account *a, uint64_t ram, uint64_t caps);
 uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights);
 uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out);
 void ds_free(struct core *c, unsigned id);

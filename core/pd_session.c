@@ -13,22 +13,6 @@ static struct kobj core_pts[64];
 static unsigned core_pt_count;
 static uint64_t core_next = CORE_ATTACH_BASE;
 
-bool account_take(struct account *a, uint64_t ram, uint64_t caps)
-{
-    if (a->ram_quota - a->ram_used < ram || a->cap_quota - a->cap_used < caps) {
-        return false;
-    }
-    a->ram_used += ram;
-    a->cap_used += caps;
-    return true;
-}
-
-void account_give(struct account *a, uint64_t ram, uint64_t caps)
-{
-    a->ram_used -= ram <= a->ram_used ? ram : a->ram_used;
-    a->cap_used -= caps <= a->cap_used ? caps : a->cap_used;
-}
-
 /* Map frame at va in pd (0: core itself), making page tables on demand. */
 uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights)
 {
@@ -290,19 +274,13 @@ static void transfer(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    if (!account_take(&s->pd.acct, r->m->w[0], r->m->w[1])) {
+    if (!account_move(&s->pd.acct, &c->sessions[to].pd.acct, r->m->w[0], r->m->w[1])) {
         reply_status(r, RPC_OUT_OF_RAM, 0);
         return;
     }
     /* The moved quota now belongs to the receiver, for good. */
-    s->pd.acct.ram_used -= r->m->w[0];
-    s->pd.acct.cap_used -= r->m->w[1];
-    s->pd.acct.ram_quota -= r->m->w[0];
-    s->pd.acct.cap_quota -= r->m->w[1];
     s->ram -= r->m->w[0] <= s->ram ? r->m->w[0] : s->ram;
     s->caps -= r->m->w[1] <= s->caps ? r->m->w[1] : s->caps;
-    c->sessions[to].pd.acct.ram_quota += r->m->w[0];
-    c->sessions[to].pd.acct.cap_quota += r->m->w[1];
     c->sessions[to].ram += r->m->w[0];
     c->sessions[to].caps += r->m->w[1];
     reply_status(r, RPC_OK, 0);

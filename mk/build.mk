@@ -87,11 +87,12 @@ all: kernel components
 # ---- host unit tests (unit/) --------------------------------------------
 UNIT_TESTS := $(patsubst unit/%.c,%,$(filter-out unit/unit.c,$(wildcard unit/*.c)))
 UNIT_CFLAGS := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-sanitize-recover=all \
-               -Iinclude -Ikernel -Iunit -Ilibc/include
+               -Iinclude -Ikernel -Icore -Iunit -Ilibc/include
 UNIT_SRC_cap_tree := kernel/cap_tree.c
 UNIT_SRC_phys_mem := kernel/phys_mem.c
 UNIT_SRC_multiboot_info := kernel/multiboot_info.c
 UNIT_SRC_elf := common/elf.c
+UNIT_SRC_account := core/account.c
 UNIT_SRC_xml := libc/src/xml.c
 UNIT_SRC_route := libc/src/route.c libc/src/xml.c
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h

@@ -1,6 +1,6 @@
 /*
  * driver_test: a user-level driver, for run/drivers.run. It drives the PIT through an IO_PORT session,
- * takes its interrupt through an IRQ session, writes the VGA text buffer
+ * takes its interrupt through an IRQ session, reads the HPET's registers
  * through an IO_MEM session, and checks that nobody gets a resource twice.
  */
 #include <rt/component.h>
@@ -22,7 +22,7 @@ static uint64_t io_session(const char *service, const char *args, cap_t *cap, ui
 
 static int timer(void)
 {
-    cap_t ports, irq, vga, note, dummy;
+    cap_t ports, irq, mmio, note, dummy;
     uint64_t size, bits;
     uint64_t st = io_session(IO_PORT_SERVICE, "label=\"pit\", base=0x40, size=4, ram_quota=4096, cap_quota=2",
                              &ports, &size);
@@ -48,18 +48,19 @@ static int timer(void)
         sys_irq_ack(irq);
     }
     printf("timer interrupts received: %u\n", got);
-    volatile uint16_t *text;
-    st = io_session(IO_MEM_SERVICE, "label=\"vga\", base=0xb8000, size=4096, ram_quota=4096, cap_quota=2", &vga, &size);
+    volatile uint64_t *hpet;
+    st = io_session(IO_MEM_SERVICE, "label=\"hpet\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2",
+                    &mmio, &size);
     if (!st) {
-        st = rt_attach(vga, PD_ATTACH_WRITE, (void **)&text);
+        st = rt_attach(mmio, PD_ATTACH_WRITE, (void **)&hpet);
     }
-    if (!st) {
-        text[1] = 0x0742;
-        st = text[1] == 0x0742 ? RPC_OK : RPC_INVALID;
+    if (!st) { /* the capabilities register: counter period in fs, at most 100 ns */
+        uint64_t period = hpet[0] >> 32;
+        st = period > 0 && period <= 100000000 ? RPC_OK : RPC_INVALID;
     }
-    printf("IO_MEM VGA text buffer: %s\n", rpc_status_text(st));
-    printf("IO_MEM 0xb8000 again: %s\n", rpc_status_text(io_session(
-        IO_MEM_SERVICE, "label=\"vga2\", base=0xb8000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    printf("IO_MEM HPET registers: %s\n", rpc_status_text(st));
+    printf("IO_MEM 0xfed00000 again: %s\n", rpc_status_text(io_session(
+        IO_MEM_SERVICE, "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
     printf("IO_MEM on RAM at 1 MiB: %s\n", rpc_status_text(io_session(
         IO_MEM_SERVICE, "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
     sys_port_out(ports, 0x43, 1, 0x30); /* quiet */
