@@ -7,6 +7,7 @@
  */
 #include <rt/component.h>
 #include <rt/xml.h>
+#include <rt/heap.h>
 
 static int exhaust(uint64_t chunk, const char *what)
 {
@@ -45,6 +46,22 @@ static int sibling(void)
         sys_yield();
     }
     printf("sibling: 20 rounds of allocate, use, free: ok\n");
+    char *blocks[40];
+    for (unsigned i = 0; i < 40; i++) {
+        blocks[i] = malloc(10000 + i);
+        if (!blocks[i]) {
+            printf("sibling: malloc failed\n");
+            return 1;
+        }
+        memset(blocks[i], (int)i, 10000 + i);
+    }
+    for (unsigned i = 0; i < 40; i++) {
+        if (blocks[i][9999 + i] != (char)i) {
+            return 1;
+        }
+        free(blocks[i]);
+    }
+    printf("sibling: heap: 40 blocks of about 10 KiB: ok\n");
     return 0;
 }
 
