@@ -71,6 +71,9 @@ static void open_session(struct core *c, struct request *r)
     struct account *payer = &c->sessions[c->init_pd].pd.acct;
     uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
+        printf("[core] session \"%s\" (%s): init has %lu KiB RAM and %lu caps left, the request donates "
+               "%lu KiB and %lu caps\n", service, args, (payer->ram_quota - payer->ram_used) >> 10,
+               payer->cap_quota - payer->cap_used, ram >> 10, caps);
         r->m->w[0] = ram;
         reply_status(r, sid == MAX_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
         return;
@@ -97,7 +100,11 @@ static void open_session(struct core *c, struct request *r)
         }
         s->type = S_NONE;
         account_give(payer, ram, caps);
-        r->m->w[0] = st == RPC_INSUFFICIENT_RAM ? PD_SESSION_RAM : 0;
+        if (st == RPC_INSUFFICIENT_RAM) {
+            printf("[core] session \"%s\" for \"%s\": %lu KiB RAM donated, %lu KiB needed\n", service,
+                   s->label, ram >> 10, (uint64_t)kobj_size(OBJ_PD, COMPONENT_SLOT_BITS) >> 10);
+        }
+        r->m->w[0] = st == RPC_INSUFFICIENT_RAM ? kobj_size(OBJ_PD, COMPONENT_SLOT_BITS) : 0;
         reply_status(r, st, 1);
         return;
     }

@@ -26,10 +26,10 @@ bool args_value(const char *args, const char *key, char *out, unsigned cap)
     return false;
 }
 
-void args_relabel(char *out, unsigned cap, const char *args, const char *label)
+/* Append the arguments of args except those named skip_key to out. */
+static void append_others(char *out, unsigned cap, unsigned len, const char *args, const char *skip_key)
 {
-    int n = snprintf(out, cap, "label=\"%s\"", label);
-    unsigned len = n < 0 ? 0 : (unsigned)n < cap ? (unsigned)n : cap - 1;
+    unsigned klen = (unsigned)strlen(skip_key);
     const char *p = args;
     while (*p) {
         while (*p == ' ' || *p == ',') {
@@ -41,11 +41,25 @@ void args_relabel(char *out, unsigned cap, const char *args, const char *label)
             quoted ^= *p == '"';
             p++;
         }
-        if (p > start && strncmp(start, "label=", 6)) {
-            n = snprintf(out + len, cap - len, ", %.*s", (int)(p - start), start);
+        if (p > start && (strncmp(start, skip_key, klen) || start[klen] != '=')) {
+            int n = snprintf(out + len, cap - len, len ? ", %.*s" : "%.*s", (int)(p - start), start);
             len += n < 0 ? 0 : (unsigned)n < cap - len ? (unsigned)n : cap - len - 1;
         }
     }
+}
+
+void args_relabel(char *out, unsigned cap, const char *args, const char *label)
+{
+    int n = snprintf(out, cap, "label=\"%s\"", label);
+    append_others(out, cap, n < 0 ? 0 : (unsigned)n < cap ? (unsigned)n : cap - 1, args, "label");
+}
+
+void args_set_u64(char *out, unsigned cap, const char *args, const char *key, uint64_t value)
+{
+    out[0] = 0;
+    append_others(out, cap, 0, args, key);
+    unsigned len = (unsigned)strlen(out);
+    snprintf(out + len, cap - len, len ? ", %s=%lu" : "%s=%lu", key, value);
 }
 
 uint64_t args_u64(const char *args, const char *key, uint64_t fallback)

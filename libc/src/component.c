@@ -3,6 +3,7 @@
  * interface and the client stubs of core's sessions (rt/component.h).
  */
 #include <rt/component.h>
+#include <rt/args.h>
 
 #define SLOT_LIMIT 1024 /* a component's cap space (core: COMPONENT_SLOT_BITS) */
 
@@ -103,7 +104,7 @@ uint64_t parent_session(const char *service, const char *args, cap_t *session, u
     uint64_t needed, st = session_once(service, args, session, id, &needed);
     if (st == RPC_INSUFFICIENT_RAM && needed && needed <= (16u << 20)) {
         char more[RPC_STRING_MAX + 1];
-        snprintf(more, sizeof(more), "%s, ram_quota=%lu", args, needed);
+        args_set_u64(more, sizeof(more), args, "ram_quota", needed);
         st = session_once(service, more, session, id, &needed);
     }
     return st;

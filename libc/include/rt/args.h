@@ -20,4 +20,8 @@ uint64_t args_u64(const char *args, const char *key, uint64_t fallback);
  * child's name prefixed to the label and everything else unchanged. */
 void args_relabel(char *out, unsigned cap, const char *args, const char *label);
 
+/* args with key set to the number value (replaced where present, else
+ * appended), cut short to fit out[cap]. */
+void args_set_u64(char *out, unsigned cap, const char *args, const char *key, uint64_t value);
+
 #endif
