@@ -231,11 +231,28 @@ void config_reload(struct init *in)
     }
 }
 
+/* Does the child's own <route> say where its config ROM comes from? */
+static bool config_routed(const struct child *ch)
+{
+    struct xml_node route, rule;
+    char name[16], label[16];
+    if (!xml_first_sub_of_type(&ch->start, "route", &route)) {
+        return false;
+    }
+    for (bool ok = xml_first_sub_of_type(&route, "service", &rule); ok; ok = xml_next_of_type(&rule, "service", &rule)) {
+        if (xml_attr(&rule, "name", name, sizeof(name)) && !strcmp(name, ROM_SERVICE) &&
+            xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) {
+            return true;
+        }
+    }
+    return false;
+}
+
+/* A child's config ROM is its <config> (an empty one if there is none),
+ * unless its route names a source for ROM "config" explicitly. */
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m)
 {
-    struct xml_node cfg;
-    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
-        !xml_first_sub_of_type(&ch->start, "config", &cfg)) {
+    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") || config_routed(ch)) {
         return false;
     }
     unsigned i = 0, index = (unsigned)(ch - in->children);

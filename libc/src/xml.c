@@ -733,9 +733,8 @@ bool xml_attr(const struct xml_node *n, const char *name, char *out, size_t cap)
     if (cap == 0) {
         return false;
     }
-    out[0] = 0;
     if (!attr_value(n, name, &v)) {
-        return false;
+        return false; /* out keeps its value: a default set by the caller */
     }
     size_t len = 0;
     for (const char *p = v.p, *end = v.p + v.len; p < end; len++) {

@@ -108,7 +108,8 @@ unsigned xml_sub_count(const struct xml_node *n);
 bool xml_has_attr(const struct xml_node *n, const char *name);
 
 /* Copy the value of attribute name into out[cap] with the five entities
- * decoded. False (out empty) when absent or when it does not fit. */
+ * decoded. False when absent (out unchanged, so a default set before
+ * stays) or when it does not fit (out empty). */
 bool xml_attr(const struct xml_node *n, const char *name, char *out, size_t cap);
 
 /* A number: decimal or 0x-hex, optionally followed by one of K, M, G
