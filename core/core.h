@@ -36,7 +36,7 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define MAX_THREADS 256
 #define MAX_ATTACH 96
 #define MAX_PTS 64
-#define COMPONENT_SLOT_BITS 10
+#define COMPONENT_SLOT_BITS PD_CAP_SLOT_BITS
 #define RCV_SLOTS 2
 
 /* A kernel object core made from its untyped memory. */

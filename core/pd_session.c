@@ -64,7 +64,7 @@ uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
     pd->acct.cap_quota = s->caps;
     uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
     if (!account_take(&pd->acct, size, 1)) {
-        return RPC_INSUFFICIENT_RAM;
+        return RPC_INSUFFICIENT_RAM; /* session.c checked; init's own PD only */
     }
     if (kobj_make(c, OBJ_PD, COMPONENT_SLOT_BITS, &pd->pd)) {
         return RPC_OUT_OF_RAM;

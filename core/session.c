@@ -30,8 +30,35 @@ void reply_status(struct request *r, uint64_t status, unsigned words)
     r->m->info = MSGINFO(status, words, 0);
 }
 
-static uint64_t create(struct core *c, struct session *s, const char *service, const char *args)
+/* What a session of this service costs core; it must be donated. */
+static bool minimum(const char *service, uint64_t *ram, uint64_t *caps)
 {
+    static const struct { const char *name; uint64_t ram, caps; } cost[] = {
+        { LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA }, { ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA },
+        { CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA }, { IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA },
+        { IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA }, { IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA },
+        { PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS },
+    };
+    for (unsigned i = 0; i < sizeof(cost) / sizeof(cost[0]); i++) {
+        if (!strcmp(service, cost[i].name)) {
+            *ram = cost[i].ram;
+            *caps = cost[i].caps;
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t create(struct core *c, struct session *s, const char *service, const char *args, uint64_t *need)
+{
+    uint64_t ram, caps;
+    if (!minimum(service, &ram, &caps)) {
+        return RPC_UNAVAILABLE;
+    }
+    if (s->ram < ram || s->caps < caps) {
+        *need = s->ram < ram ? ram : caps;
+        return s->ram < ram ? RPC_INSUFFICIENT_RAM : RPC_INSUFFICIENT_CAPS;
+    }
     if (!strcmp(service, LOG_SERVICE)) {
         s->type = S_LOG;
         return RPC_OK;
@@ -86,7 +113,7 @@ static void open_session(struct core *c, struct request *r)
     label[0] = 0;
     args_value(args, "label", label, sizeof(label));
     snprintf(s->label, sizeof(s->label), label[0] ? "init -> %s" : "init", label);
-    uint64_t st = create(c, s, service, args);
+    uint64_t need = 0, st = create(c, s, service, args, &need);
     s->cap = st == RPC_OK ? badged_cap(c, BADGE(B_SESSION, sid)) : CAP_NULL;
     if (st == RPC_OK && !s->cap) {
         st = RPC_OUT_OF_CAPS;
@@ -102,9 +129,12 @@ static void open_session(struct core *c, struct request *r)
         account_give(payer, ram, caps);
         if (st == RPC_INSUFFICIENT_RAM) {
             printf("[core] session \"%s\" for \"%s\": %lu KiB RAM donated, %lu KiB needed\n", service,
-                   s->label, ram >> 10, (uint64_t)kobj_size(OBJ_PD, COMPONENT_SLOT_BITS) >> 10);
+                   s->label, ram >> 10, need >> 10);
+        } else if (st == RPC_INSUFFICIENT_CAPS) {
+            printf("[core] session \"%s\" for \"%s\": %lu caps donated, %lu needed\n", service, s->label,
+                   caps, need);
         }
-        r->m->w[0] = st == RPC_INSUFFICIENT_RAM ? kobj_size(OBJ_PD, COMPONENT_SLOT_BITS) : 0;
+        r->m->w[0] = need;
         reply_status(r, st, 1);
         return;
     }

@@ -9,7 +9,9 @@
 #include <session/rpc.h>
 
 #define PD_SERVICE "PD"
-#define PD_SESSION_RAM 81920 /* core's cost of a PD: kernel objects, tables */
+#define PD_CAP_SLOT_BITS 10 /* a component's cap space: 1024 slots */
+#define PD_SESSION_RAM OBJ_SIZE_PD(PD_CAP_SLOT_BITS) /* the least a PD session
+                                     needs: the PD object; its memory more */
 #define PD_SESSION_CAPS 8
 
 #define PD_ATTACH_ANY (~0ull)

@@ -73,8 +73,8 @@ static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word,
         return 0;
     }
     const char *src = (const char *)&u->mr[word + 1];
-    for (unsigned i = 0; i < len; i++) {
-        out[i] = src[i] ? src[i] : '?';
+    for (unsigned i = 0; i < len; i++) { /* printable ASCII only: it may be logged */
+        out[i] = (src[i] >= 0x20 && src[i] < 0x7f) || src[i] == '\n' || src[i] == '\t' ? src[i] : '?';
     }
     out[len] = 0;
     return word + 1 + words;

@@ -39,7 +39,17 @@ void rt_console_write(const char *text, size_t len)
         size_t n = len < RPC_STRING_MAX ? len : RPC_STRING_MAX;
         memcpy(line, text, n);
         line[n] = 0;
-        log_client_write(log_session, line);
+        if (log_client_write(log_session, line)) {
+            /* The session is gone (closed by a parent, a server restart):
+             * open a new one and try once more. */
+            uint64_t id;
+            rt_slot_free(log_session);
+            if (parent_session(LOG_SERVICE, "label=\"\", ram_quota=4096, cap_quota=1", &log_session, &id)) {
+                log_session = CAP_NULL;
+                return;
+            }
+            log_client_write(log_session, line);
+        }
         text += n;
         len -= n;
     }
