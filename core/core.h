@@ -73,7 +73,7 @@ struct session {
     cap_t cap;               /* badged endpoint cap; clients hold copies */
     unsigned payer;          /* PD session whose account paid, or ~0u */
     uint64_t ram, caps;      /* donated quota */
-    char label[128];
+    char label[168];
     unsigned rom;            /* ROM: module index; IO_MEM: dataspace */
     cap_t io_cap;            /* IO_PORT, IRQ: the kernel capability */
     uint32_t port_base, port_size;

@@ -297,8 +297,10 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
         uint64_t st = ds_alloc(c, sid, m->w[0], &id);
         if (st != RPC_OK) {
             /* w[0]: how much is missing, of RAM or of caps */
-            m->w[0] = st == RPC_OUT_OF_RAM ? want - (pd->acct.ram_quota - pd->acct.ram_used)
-                                           : 2 - (pd->acct.cap_quota - pd->acct.cap_used);
+            uint64_t ram_left = pd->acct.ram_quota - pd->acct.ram_used;
+            uint64_t caps_left = pd->acct.cap_quota - pd->acct.cap_used;
+            m->w[0] = st == RPC_OUT_OF_RAM ? (want > ram_left ? want - ram_left : 0)
+                    : st == RPC_OUT_OF_CAPS ? (caps_left < 2 ? 2 - caps_left : 0) : 0;
             reply_status(r, st, 1);
             return;
         }
@@ -380,9 +382,13 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
     }
     case PD_ALLOC_OBJ: {
         struct kobj *o = &pd->objs[pd->obj_count];
-        if ((m->w[0] != OBJ_ENDPOINT && m->w[0] != OBJ_NOTIFICATION) || pd->obj_count == 32 ||
-            !account_take(&pd->acct, 64, 1)) {
-            reply_status(r, RPC_OUT_OF_CAPS, 0);
+        if (m->w[0] != OBJ_ENDPOINT && m->w[0] != OBJ_NOTIFICATION) {
+            reply_status(r, RPC_INVALID, 0);
+            return;
+        }
+        if (pd->obj_count == 32 || !account_take(&pd->acct, 64, 1)) {
+            reply_status(r, pd->obj_count == 32 || pd->acct.ram_quota - pd->acct.ram_used >= 64
+                                ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 0);
             return;
         }
         if (kobj_make(c, (unsigned)m->w[0], 0, o)) {

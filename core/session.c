@@ -84,7 +84,7 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
 
 static void open_session(struct core *c, struct request *r)
 {
-    char service[32], args[RPC_STRING_MAX + 1], label[100];
+    char service[32], args[RPC_STRING_MAX + 1], label[160];
     unsigned len = MSGINFO_LEN(r->m->info);
     unsigned w = rpc_get_string(r->u, 8, len, service, sizeof(service));
     if (!w || !rpc_get_string(r->u, w, len, args, sizeof(args))) {
@@ -97,12 +97,13 @@ static void open_session(struct core *c, struct request *r)
     }
     struct account *payer = &c->sessions[c->init_pd].pd.acct;
     uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
+    bool caps_short = payer->cap_quota - payer->cap_used < caps;
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
         printf("[core] session \"%s\" (%s): init has %lu KiB RAM and %lu caps left, the request donates "
                "%lu KiB and %lu caps\n", service, args, (payer->ram_quota - payer->ram_used) >> 10,
                payer->cap_quota - payer->cap_used, ram >> 10, caps);
         r->m->w[0] = ram;
-        reply_status(r, sid == MAX_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
+        reply_status(r, sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
         return;
     }
     struct session *s = &c->sessions[sid];

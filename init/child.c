@@ -73,8 +73,9 @@ static uint64_t open_env_sessions(struct child *ch)
 {
     char args[160];
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", ch->name, ch->ram, ch->caps);
-    uint64_t st = parent_session(PD_SERVICE, args, &ch->pd, &ch->pd_id);
+    uint64_t st = parent_session_exact(PD_SERVICE, args, &ch->pd, &ch->pd_id);
     if (st) {
+        ch->pd = CAP_NULL; /* the quantum from the config is all it gets */
         return st;
     }
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ch->name, CPU_RAM_QUOTA,
@@ -118,7 +119,7 @@ void child_destroy(struct init *in, struct child *ch)
         struct child_session *s = &ch->sessions[i];
         if (s->used && s->cap && s->local) {
             sys_cap_revoke(s->cap);
-        } else if (s->used && s->cap && s->server >= 0) {
+        } else if (s->used && s->cap && (s->server >= 0 || s->server == SERVER_GONE)) {
             server_close(in, NULL, s, &ram, &caps); /* quota stays with us */
         } else if (s->used && s->cap) {
             parent_close(s->id, NULL, NULL);

@@ -200,6 +200,16 @@ void config_reload(struct init *in)
     if (rt_config_update(&text, &len) || !parse(in, text, len, &root)) {
         return; /* keep running what we have */
     }
+    bool none = true;
+    for (unsigned i = 0; i < MAX_CHILDREN; i++) {
+        none &= !in->children[i].used;
+    }
+    if (none && !in->start_ram) { /* the first config: note our quota */
+        uint64_t q[4];
+        pd_client_quota(ENV_PD, q);
+        in->start_ram = q[0] - q[1];
+        in->start_caps = q[2] - q[3];
+    }
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         struct child *ch = &in->children[i];
         if (!ch->used) {

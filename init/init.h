@@ -18,13 +18,15 @@
 #define MAX_CHILD_SESSIONS 16
 #define MAX_REQUESTS 32
 #define MAX_ANNOUNCED 4
+#define SERVER_GONE (-2)
 #define CHILD_PRIO 90
 #define CHILD_STACK_PAGES 16 /* below the UTCB of the first stack area */
 
 struct child_session {
     bool used;
     bool local;         /* served by init itself (the config ROM) */
-    int server;         /* child index of the server, -1: our parent */
+    int server;         /* child index of the server, -1: our parent,
+                           SERVER_GONE: a server child that is gone */
     uint64_t server_session; /* the server's id for it */
     uint64_t id;        /* at the parent (core) */
     cap_t cap;          /* our copy */

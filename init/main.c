@@ -74,7 +74,8 @@ static void forward_session(struct child *ch, const char *service, const char *a
     st = parent_session(service, fwd, &s->cap, &s->id);
     if (st) {
         pd_client_transfer(ENV_PD, ch->pd, ram, caps);
-        reply(m, st, 0);
+        m->w[0] = s->id; /* what the server said was missing */
+        reply(m, st, 1);
         return;
     }
     s->used = true;
@@ -148,7 +149,7 @@ static void close_session(struct init *in, struct child *ch, struct msg *m)
     uint64_t ram = 0, caps = 0;
     if (s->local) {
         sys_cap_revoke(s->cap);
-    } else if (s->server >= 0) {
+    } else if (s->server >= 0 || s->server == SERVER_GONE) {
         server_close(in, ch, s, &ram, &caps);
     } else if (!parent_close(s->id, &ram, &caps)) {
         pd_client_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
@@ -191,7 +192,7 @@ static void report_if_all_gone(struct init *in)
 
 static void dispatch(struct init *in, struct msg *m)
 {
-    if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && m->badge != 0 && MSGINFO_LEN(m->info) == 0) {
+    if (m->info == MSGINFO_NOTIFY) {
         handle_faults(in, m->badge);
         if (m->badge & CONFIG_CHANGED) {
             config_reload(in);
@@ -245,7 +246,8 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
     struct xml_node res, bin;
     ch->start = *start;
     if (!xml_attr(start, "name", ch->name, sizeof(ch->name))) {
-        printf("config: line %u: <start> needs a name attribute\n", xml_line(start));
+        printf("config: line %u: <start> needs a name attribute of at most %u characters\n", xml_line(start),
+               (unsigned)sizeof(ch->name) - 1);
         return false;
     }
     if (!xml_first_sub_of_type(start, "binary", &bin) || !xml_attr(&bin, "name", ch->binary, sizeof(ch->binary))) {
@@ -260,8 +262,11 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
             return false;
         }
     }
-    if (!xml_attr_u64(start, "caps", &ch->caps)) {
+    if (!xml_has_attr(start, "caps")) {
         ch->caps = 100;
+    } else if (!xml_attr_u64(start, "caps", &ch->caps)) {
+        printf("config: line %u: bad caps value for \"%s\"\n", xml_line(start), ch->name);
+        return false;
     }
     if (ch->ram > avail) {
         printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",

@@ -253,10 +253,10 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m)
 
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps)
 {
-    struct child *server = &in->children[s->server];
+    struct child *server = s->server >= 0 ? &in->children[s->server] : NULL;
     sys_cap_revoke(s->cap); /* the client's copy dies with ours */
     *ram = *caps = 0;
-    if (server->used) {
+    if (server && server->used) {
         if (pd_client_transfer(server->pd, ENV_PD, s->ram, s->caps)) {
             printf("server \"%s\" does not return the quota of a closed session\n", server->name);
         } else {
@@ -298,4 +298,13 @@ void server_child_gone(struct init *in, struct child *ch)
         ch->request_note = CAP_NULL;
     }
     memset(ch->announced, 0, sizeof(ch->announced));
+    /* Sessions it served are dead; its slot may get a new child. */
+    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
+        for (unsigned i = 0; in->children[c].used && i < MAX_CHILD_SESSIONS; i++) {
+            struct child_session *s = &in->children[c].sessions[i];
+            if (s->used && s->server == self) {
+                s->server = SERVER_GONE;
+            }
+        }
+    }
 }

@@ -12,7 +12,7 @@ void notification_signal(struct notification *n, uint64_t bits)
     if (!w && n->bound && n->bound->state == THREAD_BLOCKED_RECV) {
         w = n->bound;
         queue_remove(w);
-        w->regs.rsi = MSGINFO(NOTIFY_LABEL, 0, 0);
+        w->regs.rsi = MSGINFO_NOTIFY;
     }
     if (!w) {
         n->bits |= bits;
@@ -46,7 +46,7 @@ bool notification_take_bound(struct thread *t)
         return false;
     }
     t->regs.rdi = n->bits;
-    t->regs.rsi = MSGINFO(NOTIFY_LABEL, 0, 0);
+    t->regs.rsi = MSGINFO_NOTIFY;
     t->regs.rax = ERR_OK;
     n->bits = 0;
     return true;

@@ -94,6 +94,7 @@ UNIT_SRC_multiboot_info := kernel/multiboot_info.c
 UNIT_SRC_elf := common/elf.c
 UNIT_SRC_account := core/account.c
 UNIT_SRC_heap := libc/src/heap.c
+UNIT_SRC_args := libc/src/args.c
 UNIT_SRC_xml := libc/src/xml.c
 UNIT_SRC_route := libc/src/route.c libc/src/xml.c
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h

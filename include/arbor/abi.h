@@ -72,8 +72,12 @@ typedef uint64_t cap_t;
 /* A thread waiting in reply_wait whose bound notification is signalled
  * returns with this label, 0 words, and the notification bits as badge. */
 #define NOTIFY_LABEL 0x5167ull
+/* The whole info word of such a wake-up. Its length (127) is more than
+ * any sender may give, so no message can look like it. */
+#define MSGINFO_NOTIFY MSGINFO(NOTIFY_LABEL, 0x7f, 0)
 
-/* retype at the lowest free offset instead of an explicit one. */
+/* retype behind the last object made (the high-water mark; it starts over
+ * once the untyped has no children) instead of at an explicit offset. */
 #define RETYPE_ANYWHERE (~(uint64_t)0)
 
 /* reply_wait with this info word sends no reply: a pending caller is

@@ -4,24 +4,39 @@
 #include <rt/args.h>
 #include <rt/rt.h>
 
+/* The end of the argument starting at p: the next comma outside quotes.
+ * A key inside a quoted value (a label) is never taken for an argument. */
+static const char *arg_end(const char *p)
+{
+    bool quoted = false;
+    while (*p && (quoted || *p != ',')) {
+        quoted ^= *p == '"';
+        p++;
+    }
+    return p;
+}
+
 /* Find `key=` in "k1=v1, k2=\"v 2\"" and copy its value (quotes removed). */
 bool args_value(const char *args, const char *key, char *out, unsigned cap)
 {
     unsigned klen = (unsigned)strlen(key);
-    for (const char *p = args; *p; p++) {
-        bool at_start = p == args || p[-1] == ' ' || p[-1] == ',';
-        if (!at_start || strncmp(p, key, klen) || p[klen] != '=') {
-            continue;
+    for (const char *p = args; *p;) {
+        while (*p == ' ' || *p == ',') {
+            p++;
         }
-        p += klen + 1;
-        char end = *p == '"' ? '"' : ',';
-        p += *p == '"';
-        unsigned n = 0;
-        while (*p && *p != end && n + 1 < cap) {
-            out[n++] = *p++;
+        const char *end = arg_end(p);
+        if (!strncmp(p, key, klen) && p[klen] == '=') {
+            const char *v = p + klen + 1;
+            bool quoted = *v == '"';
+            v += quoted;
+            unsigned n = 0;
+            while (v < end && !(quoted && *v == '"') && n + 1 < cap) {
+                out[n++] = *v++;
+            }
+            out[n] = 0;
+            return true;
         }
-        out[n] = 0;
-        return true;
+        p = end;
     }
     return false;
 }
@@ -36,11 +51,7 @@ static void append_others(char *out, unsigned cap, unsigned len, const char *arg
             p++;
         }
         const char *start = p;
-        bool quoted = false;
-        while (*p && (quoted || *p != ',')) {
-            quoted ^= *p == '"';
-            p++;
-        }
+        p = arg_end(p);
         if (p > start && (strncmp(start, skip_key, klen) || start[klen] != '=')) {
             int n = snprintf(out + len, cap - len, len ? ", %.*s" : "%.*s", (int)(p - start), start);
             len += n < 0 ? 0 : (unsigned)n < cap - len ? (unsigned)n : cap - len - 1;

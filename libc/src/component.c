@@ -110,6 +110,12 @@ uint64_t parent_session(const char *service, const char *args, cap_t *session, u
     return st;
 }
 
+uint64_t parent_session_exact(const char *service, const char *args, cap_t *session, uint64_t *id)
+{
+    uint64_t needed;
+    return session_once(service, args, session, id, &needed);
+}
+
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps)
 {
     struct msg m = { .info = MSGINFO(PARENT_CLOSE, 1, 0), .w = { id } };

@@ -11,7 +11,7 @@
 void rt_start(uint64_t arg);
 void rt_console_write(const char *text, size_t len);
 
-static bool first_task, component;
+static bool first_task, component, log_denied;
 static cap_t log_session;
 
 void rt_start(uint64_t arg)
@@ -29,8 +29,12 @@ void rt_console_write(const char *text, size_t len)
     }
     if (!log_session) {
         uint64_t id;
+        if (log_denied) {
+            return; /* asked once; the parent said no */
+        }
         if (parent_session(LOG_SERVICE, "label=\"\", ram_quota=4096, cap_quota=1", &log_session, &id)) {
             log_session = CAP_NULL;
+            log_denied = true;
             return;
         }
     }

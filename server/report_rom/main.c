@@ -242,7 +242,7 @@ static void rom_op(struct rom *rom, struct msg *m)
 static void dispatch(struct msg *m)
 {
     uint64_t b = m->badge;
-    if (MSGINFO_LABEL(m->info) == NOTIFY_LABEL && MSGINFO_LEN(m->info) == 0) {
+    if (m->info == MSGINFO_NOTIFY) {
         handle_requests();
         m->info = MSGINFO_NO_REPLY;
     } else if (b >= BADGE_ROM && b < BADGE_ROM + MAX_ROMS && rr.roms[b - BADGE_ROM].used) {

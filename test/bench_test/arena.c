@@ -2,7 +2,7 @@
  * Reusable object memory. The first task's env allocator never gives
  * memory back (it retypes at the untyped's high-water mark), so the
  * benchmarks that make and destroy objects in a loop place them at
- * explicit offsets in a reserved range at the top of the largest untyped
+ * explicit offsets in a reserved range of untyped memory (arena_init)
  * instead: once the last capability to an object is deleted, the kernel
  * lets the same offset be retyped again (docs/kernel-abi.md, section 3).
  */
@@ -35,22 +35,25 @@ static uint64_t obj_size(unsigned type, uint64_t arg, uint64_t *align)
     }
 }
 
+/* The range is carved out below the untyped's high-water mark: an
+ * explicit-offset retype raises the mark to its end, so a range above the
+ * mark would soon hold the env allocator's objects too. Retyping one big
+ * frame the ordinary way and deleting it leaves a free hole under the
+ * mark that only explicit offsets reach. */
 bool arena_init(struct arena *a, struct env *e, uint64_t size)
 {
-    const struct bootinfo *bi = e->bi;
-    unsigned best = 0;
-    for (unsigned i = 1; i < bi->untyped_count; i++) {
-        if (bi->untyped[i].size > bi->untyped[best].size) {
-            best = i;
-        }
+    cap_t hole;
+    if (env_retype(e, OBJ_FRAME, size / PAGE_SIZE, &hole)) {
+        return false;
     }
-    cap_t ut = bi->untyped_first + best;
+    cap_t ut = e->bi->untyped_first + e->untyped;
     struct sys_result info = sys_cap_info(ut); /* r3: bytes above the high-water mark */
-    if (info.err || info.r3 < size + (16ull << 20)) {
+    sys_cap_delete(hole);
+    if (info.err) {
         return false;
     }
     a->untyped = ut;
-    a->base = (bi->untyped[best].size - size) & ~(PAGE_SIZE - 1);
+    a->base = e->bi->untyped[e->untyped].size - info.r3 - size;
     a->size = size;
     a->used = 0;
     a->count = 0;

@@ -184,7 +184,7 @@ cap_t local_role(struct bench *b, unsigned prio, struct role_caps *c);
 /* Set the number of iterations the next role loop runs. */
 void bench_set_iters(struct bench *b, uint64_t iters, uint64_t warmup);
 
-/* Reserve `size` bytes at the top of the largest untyped. */
+/* Reserve `size` bytes of untyped memory for the arena. */
 bool arena_init(struct arena *a, struct env *e, uint64_t size);
 /* A new object; the kernel status, the capability in *out. */
 uint64_t arena_new(struct arena *a, unsigned type, uint64_t arg, cap_t *out);

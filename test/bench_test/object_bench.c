@@ -12,40 +12,46 @@
 #define MIB_PAGES 256
 #define PD_BITS 8
 
+/* Retype a frame of `pages`, map it at FRAME_VA, write to each page. */
+static uint64_t frame_round(struct arena *a, uint64_t pages)
+{
+    cap_t f;
+    uint64_t err = arena_new(a, OBJ_FRAME, pages, &f);
+    if (!err) {
+        err = sys_frame_map(f, BI_CAP_PD, FRAME_VA, RIGHT_READ | RIGHT_WRITE).err;
+    }
+    for (uint64_t p = 0; !err && p < pages; p++) {
+        *(volatile uint8_t *)(FRAME_VA + p * PAGE_SIZE) = 1;
+    }
+    return err;
+}
+
+static void frame_rows(struct bench *b, const char *key, uint64_t pages, uint64_t iters, uint64_t warmup)
+{
+    bench_set_iters(b, iters, warmup);
+    for (uint64_t i = 0; i < warmup + iters; i++) {
+        uint64_t t0 = tsc_begin();
+        uint64_t err = frame_round(&b->arena, pages);
+        uint64_t t1 = tsc_end();
+        arena_reset(&b->arena);
+        if (err) {
+            printf("bench: FAILED: %s: retype or map: error %lu\n", key, err);
+            report_skip(key, "retype or map failed");
+            return;
+        }
+        record(i, t1 - t0);
+    }
+    report(key, SHARED->samples, iters);
+}
+
 static void frames(struct bench *b)
 {
-    struct arena *a = &b->arena;
     cap_t probe = bench_obj(b, OBJ_FRAME, MIB_PAGES);
     if (env_map(&b->env, probe, BI_CAP_PD, FRAME_VA, RIGHT_READ | RIGHT_WRITE) || sys_frame_unmap(probe)) {
         printf("bench: FAILED: page tables for the frame benchmark\n");
     }
-    bench_set_iters(b, b->iters, b->warmup);
-    for (uint64_t i = 0; i < b->warmup + b->iters; i++) {
-        cap_t f;
-        uint64_t t0 = tsc_begin();
-        arena_new(a, OBJ_FRAME, 1, &f);
-        sys_frame_map(f, BI_CAP_PD, FRAME_VA, RIGHT_READ | RIGHT_WRITE);
-        *(volatile uint8_t *)FRAME_VA = 1;
-        uint64_t t1 = tsc_end();
-        record(i, t1 - t0);
-        arena_reset(a);
-    }
-    report("frame_4k", SHARED->samples, b->iters);
-
-    bench_set_iters(b, b->heavy, b->warmup / 10 + 1);
-    for (uint64_t i = 0; i < SHARED->warmup + b->heavy; i++) {
-        cap_t f;
-        uint64_t t0 = tsc_begin();
-        arena_new(a, OBJ_FRAME, MIB_PAGES, &f);
-        sys_frame_map(f, BI_CAP_PD, FRAME_VA, RIGHT_READ | RIGHT_WRITE);
-        for (uint64_t p = 0; p < MIB_PAGES; p++) {
-            *(volatile uint8_t *)(FRAME_VA + p * PAGE_SIZE) = 1;
-        }
-        uint64_t t1 = tsc_end();
-        record(i, t1 - t0);
-        arena_reset(a);
-    }
-    report("frame_1m", SHARED->samples, b->heavy);
+    frame_rows(b, "frame_4k", 1, b->iters, b->warmup);
+    frame_rows(b, "frame_1m", MIB_PAGES, b->heavy, b->warmup / 10 + 1);
 }
 
 static void exiting_thread(uint64_t self)

@@ -72,7 +72,7 @@ static int server(void)
             m.info = MSGINFO_NO_REPLY;
             continue;
         }
-        if (MSGINFO_LABEL(m.info) == NOTIFY_LABEL) {
+        if (m.info == MSGINFO_NOTIFY) {
             handle_requests();
             m.info = MSGINFO_NO_REPLY;
             continue;

@@ -27,6 +27,11 @@ uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
  * cap_quota=N". When the server needs more quota than offered, the
  * request is repeated with what it asked for (up to 16 MiB). */
 uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
+
+/* The same without the automatic retry: the quota in args is all there
+ * is (init uses it for a child's PD, whose size the config fixes). On
+ * failure *id holds what the server said was missing, if anything. */
+uint64_t parent_session_exact(const char *service, const char *args, cap_t *session, uint64_t *id);
 /* Close session id; *ram and *caps (may be NULL) say how much quota came
  * back to our account, which is what the session held when it closed. */
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps);

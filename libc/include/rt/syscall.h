@@ -88,7 +88,7 @@ static inline uint64_t sys_poll(cap_t n, uint64_t *bits)
     return r.err;
 }
 static inline uint64_t sys_debug_puts(uint64_t len) { return sys6(SYS_DEBUG_PUTS, len, 0, 0, 0, 0, 0).err; }
-/* Make an object from untyped memory ut at the lowest free offset. */
+/* Make an object from untyped memory ut behind the last one made from it. */
 static inline uint64_t sys_retype(cap_t ut, unsigned type, uint64_t arg, cap_t dst)
 {
     return sys6(SYS_RETYPE, ut, type, arg, dst, RETYPE_ANYWHERE, 0).err;
