@@ -5,3 +5,4 @@
 .DEFAULT_GOAL := all
 include mk/build.mk
 include mk/run.mk
+include mk/bench.mk
