@@ -28,6 +28,7 @@ static struct tss tss;
 static uint64_t gdt[7];
 static uint64_t idt[256][2];
 static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
+static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
 static void *fpu_owner; /* thread whose state is in the FPU */
 
 #define MSR_EFER   0xc0000080
@@ -72,6 +73,7 @@ static void setup_gdt(void)
              (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
     tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
+    tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
     tss.rsp[0] = (uint64_t)kernel_stack_top;
     tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port access traps */
     struct {
@@ -94,7 +96,8 @@ static void setup_idt(void)
 {
     for (int v = 0; v < 256; v++) {
         uint64_t h = (uint64_t)vector_stubs + 16 * v;
-        uint64_t ist = (v == 8) ? 1 : 0;
+        /* #DF, NMI and #MC may strike with a bad or user stack: own stacks */
+        uint64_t ist = v == 8 ? 1 : (v == 2 || v == 18) ? 2 : 0;
         idt[v][0] = (h & 0xffff) | (0x08ull << 16) | (ist << 32) | (0x8eull << 40) |
                     (((h >> 16) & 0xffff) << 48);
         idt[v][1] = h >> 32;

@@ -62,9 +62,19 @@ vector_stubs:
     pushq $0
     .endif
     pushq $vec
+    .if (vec == 2) || (vec == 8) || (vec == 18)
+    jmp ist_common
+    .else
     jmp interrupt_common
+    .endif
     vec = vec + 1
     .endr
+
+/* NMI, #DF, #MC arrive on IST stacks, never in the thread's frame: they
+ * are handled right there, whatever mode they interrupted. */
+ist_common:
+    SAVE_GPRS
+    jmp from_kernel
 
 interrupt_common:
     SAVE_GPRS
@@ -96,11 +106,27 @@ syscall_entry:
     call syscall_dispatch
     /* fall through */
 
+/*
+ * Back to the current thread. A thread whose last entry was a syscall
+ * leaves with sysretq (rip and rflags from the frame via rcx/r11, which
+ * the ABI gives up anyway); any other with iretq. sysret's return address
+ * is always canonical: it is the instruction after a syscall in user
+ * space, which ends one page below the canonical boundary. Between
+ * loading the user rsp and sysretq only an NMI or machine check could
+ * strike; both run on their own IST stacks.
+ */
     .globl arch_return_to_user
 arch_return_to_user:
     movq cpu_regs(%rip), %rsp
+    cmpq $VEC_SYSCALL, 15*8(%rsp)
+    je 1f
     RESTORE_GPRS
     addq $16, %rsp
     iretq
+1:  RESTORE_GPRS
+    movq 16(%rsp), %rcx                 /* rip */
+    movq 32(%rsp), %r11                 /* rflags */
+    movq 40(%rsp), %rsp                 /* user rsp */
+    sysretq
 
     .section .note.GNU-stack, "", @progbits

@@ -52,6 +52,10 @@ void arch_kernel_trap(struct regs *f)
         interrupt(f->vector);
         return;
     }
+    if (f->vector == 2) {
+        kprintf("kernel: NMI at rip %lx, ignored\n", f->rip); /* no NMI sources are used */
+        return;
+    }
     dump(f);
     panic("exception %lu in kernel mode", f->vector);
 }
