@@ -161,6 +161,34 @@ static void close_session(struct init *in, struct child *ch, struct msg *m)
     reply(m, RPC_OK, 2);
 }
 
+/* More quota for one of the child's sessions: from the child's account to
+ * the session's server (our parent, or a server child). */
+static void upgrade_session(struct init *in, struct child *ch, struct msg *m)
+{
+    uint64_t i = m->w[0], ram = m->w[1], caps = m->w[2];
+    struct child_session *s = i < MAX_CHILD_SESSIONS ? &ch->sessions[i] : NULL;
+    if (!s || !s->used || !s->cap || s->local || s->server == SERVER_GONE) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
+    if (pd_client_transfer(ch->pd, ENV_PD, ram, caps)) {
+        printf("child \"%s\": upgrade by %lu bytes and %lu caps exceeds its quota\n", ch->name, ram, caps);
+        reply(m, RPC_OUT_OF_RAM, 0);
+        return;
+    }
+    struct msg up = { .info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = { s->id, ram, caps } };
+    uint64_t st = s->server >= 0 ? pd_client_transfer(ENV_PD, in->children[s->server].pd, ram, caps)
+                                 : rpc_call(ENV_PARENT, &up, NULL);
+    if (st) {
+        pd_client_transfer(ENV_PD, ch->pd, ram, caps);
+        reply(m, st, 0);
+        return;
+    }
+    s->ram += ram;
+    s->caps += caps;
+    reply(m, RPC_OK, 0);
+}
+
 static void handle_faults(struct init *in, uint64_t bits)
 {
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
@@ -216,6 +244,9 @@ static void dispatch(struct init *in, struct msg *m)
         return;
     case PARENT_CLOSE:
         close_session(in, ch, m);
+        return;
+    case PARENT_UPGRADE:
+        upgrade_session(in, ch, m);
         return;
     case PARENT_ANNOUNCE:
         server_announce_op(in, ch, m);

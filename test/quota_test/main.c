@@ -62,6 +62,14 @@ static int sibling(void)
         free(blocks[i]);
     }
     printf("sibling: heap: 40 blocks of about 10 KiB: ok\n");
+    cap_t log;
+    uint64_t id;
+    uint64_t st = parent_session(LOG_SERVICE, "label=\"upgraded\", ram_quota=4096, cap_quota=1", &log, &id);
+    if (!st) {
+        st = parent_upgrade(id, 8192, 1);
+    }
+    printf("sibling: session upgrade by 8 KiB: %s\n", rpc_status_text(st));
+    printf("sibling: upgrade beyond the quota: %s\n", rpc_status_text(parent_upgrade(id, 64ull << 20, 0)));
     return 0;
 }
 

@@ -36,6 +36,9 @@ uint64_t parent_session_exact(const char *service, const char *args, cap_t *sess
  * back to our account, which is what the session held when it closed. */
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps);
 
+/* Donate ram bytes and caps more to open session id. */
+uint64_t parent_upgrade(uint64_t id, uint64_t ram, uint64_t caps);
+
 /* Allocate RAM. On OUT_OF_RAM / OUT_OF_CAPS, *size is what is missing
  * (bytes or caps). */
 uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size);
