@@ -134,8 +134,6 @@ void role_run(const struct role_caps *c);
 #define UART_SCR 7
 #define UART_IER_THRI 0x02
 
-/* ---- the driver's environment (main.c) -------------------------------- */
-
 /* ---- reusable object memory (arena.c) --------------------------------- */
 
 /* Objects made at explicit offsets in a reserved part of an untyped, all
@@ -151,6 +149,21 @@ struct arena {
     unsigned free_count;
 };
 
+/* Reserve `size` bytes of untyped memory for the arena. */
+bool arena_init(struct arena *a, struct env *e, uint64_t size);
+/* A new object; the kernel status, the capability in *out. */
+uint64_t arena_new(struct arena *a, unsigned type, uint64_t arg, cap_t *out);
+/* Delete every object, newest first, and start over. */
+void arena_reset(struct arena *a);
+
+/* A process from an ELF image built entirely in the arena: PD, segments,
+ * page tables, a stack area and a thread, started with arg. */
+uint64_t arena_process(struct arena *a, struct env *e, const void *elf, uint64_t len, cap_t fault_ep,
+                       unsigned prio, uint64_t arg, cap_t *pd);
+
+/* ---- the driver's environment (main.c) -------------------------------- */
+
+/* The driver's state, on its stack: created in main(), passed to all. */
 struct bench {
     struct env env;
     struct arena arena;
@@ -169,8 +182,8 @@ cap_t bench_obj(struct bench *b, unsigned type, uint64_t arg);
  * of the driver, CAP_NULL: none) are minted into its CHILD_* slots: the
  * endpoint with ep_rights and badge, note_a with READ, note_b with WRITE.
  * fault_ep (may be CAP_NULL) becomes the child thread's fault endpoint.
- * The child starts below the driver's priority, so it runs once the
- * driver blocks. */
+ * The child is started at once, but at or below the driver's priority it
+ * runs only when the driver blocks, after this setup. */
 struct child {
     cap_t pd, thread;
 };
@@ -181,20 +194,9 @@ struct child spawn_role(struct bench *b, unsigned r, unsigned prio, const struct
  * while the thread runs; c->self is filled in). */
 cap_t local_role(struct bench *b, unsigned prio, struct role_caps *c);
 
-/* Set the number of iterations the next role loop runs. */
+/* Set the iterations (and unmeasured warm-up rounds) of the next loop,
+ * for the driver and the roles alike; resets SHARED->count. */
 void bench_set_iters(struct bench *b, uint64_t iters, uint64_t warmup);
-
-/* Reserve `size` bytes of untyped memory for the arena. */
-bool arena_init(struct arena *a, struct env *e, uint64_t size);
-/* A new object; the kernel status, the capability in *out. */
-uint64_t arena_new(struct arena *a, unsigned type, uint64_t arg, cap_t *out);
-/* Delete every object, newest first, and start over. */
-void arena_reset(struct arena *a);
-
-/* A process from an ELF image built entirely in the arena: PD, segments,
- * page tables, a stack area and a thread, started with arg. */
-uint64_t arena_process(struct arena *a, struct env *e, const void *elf, uint64_t len, cap_t fault_ep,
-                       unsigned prio, uint64_t arg, cap_t *pd);
 
 /* ---- the benchmark families ------------------------------------------- */
 
