@@ -23,7 +23,7 @@ USER_CFLAGS := $(BASE_CFLAGS) -Ilibc/include
 ASFLAGS := -Iinclude
 
 # ---- kernel -------------------------------------------------------------
-KERNEL_SRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) common/elf.c
+KERNEL_SRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) common/elf.c common/string.c
 KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.S)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
@@ -50,10 +50,10 @@ $(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
 kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
 
 # ---- component runtime (libc/) -------------------------------------------
-LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c
+LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c
 LIBC_ASM := $(wildcard libc/src/*.S)
 LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
-            $(BUILD)/obj/user/common/elf.c.o
+            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
 LIBC := $(BUILD)/lib/libarbor.a
 
 $(BUILD)/obj/user/%.c.o: %.c

@@ -4,6 +4,7 @@
  */
 #include <rt/component.h>
 #include <rt/args.h>
+#include <rt/xml.h>
 
 #define SLOT_LIMIT 1024 /* a component's cap space (core: COMPONENT_SLOT_BITS) */
 
@@ -320,6 +321,14 @@ uint64_t rt_config(const char **xml, uint64_t *len)
     *xml = config.text;
     *len = config.size;
     return RPC_OK;
+}
+
+bool rt_config_attr(const char *name, char *out, size_t cap)
+{
+    const char *xml;
+    uint64_t len;
+    struct xml_node top;
+    return rt_config(&xml, &len) == RPC_OK && xml_parse(xml, len, &top, NULL) && xml_attr(&top, name, out, cap);
 }
 
 uint64_t rt_config_sigh(cap_t note)

@@ -75,12 +75,8 @@ static int sibling(void)
 
 int main(uint64_t arg)
 {
-    const char *text;
-    uint64_t len;
-    struct xml_node cfg;
     char mode[16] = "";
-    if (rt_config(&text, &len) || !xml_parse(text, len, &cfg, NULL) ||
-        !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
+    if (!rt_config_attr("mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;
     }

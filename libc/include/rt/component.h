@@ -66,6 +66,11 @@ uint64_t rt_config(const char **xml, uint64_t *len);
  * fetches the new content. Pointers into the old content become invalid
  * with the update: copy what must outlive it. */
 uint64_t rt_config_sigh(cap_t note);
+
+/* An attribute of the config's top node into out[cap]; false if there is
+ * no config, it is not well formed, or it has no such attribute (out is
+ * then left as it was). */
+bool rt_config_attr(const char *name, char *out, size_t cap);
 uint64_t rt_config_update(const char **xml, uint64_t *len);
 
 /* Attach a whole dataspace to our own address space (RPC_OK: *ptr set). */

@@ -1,15 +1,22 @@
 /*
- * Memory and string functions for components (the freestanding subset).
+ * Memory and string functions for freestanding code: built into the
+ * kernel and into the component runtime (gcc may emit calls to the first
+ * four on its own).
  */
-#include <rt/rt.h>
+#include <stddef.h>
+
+void *memset(void *d, int c, size_t n);
+void *memcpy(void *d, const void *s, size_t n);
+int memcmp(const void *a, const void *b, size_t n);
+size_t strlen(const char *s);
+int strcmp(const char *a, const char *b);
+int strncmp(const char *a, const char *b, size_t n);
 
 void *memset(void *d, int c, size_t n)
 {
-    unsigned char *p = d;
-    while (n--) {
-        *p++ = (unsigned char)c;
-    }
-    return d;
+    void *ret = d;
+    __asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
+    return ret;
 }
 
 void *memcpy(void *d, const void *s, size_t n)
