@@ -49,8 +49,8 @@ enum elf_status elf_parse(const void *image, size_t len, uint64_t user_end, stru
         if (ph.type != 1 || ph.memsz == 0) {
             continue;
         }
-        if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset ||
-            ph.vaddr < 0x1000 || ph.vaddr >= user_end || ph.memsz > user_end - ph.vaddr) {
+        if (ph.filesz > ph.memsz || ph.offset > len || ph.filesz > len - ph.offset || ph.vaddr < 0x1000 ||
+            ph.vaddr >= user_end || ph.memsz > user_end - ph.vaddr) {
             return ELF_BAD_SEGMENT;
         }
         if (out->count == ELF_MAX_SEGMENTS) {
@@ -72,8 +72,13 @@ enum elf_status elf_parse(const void *image, size_t len, uint64_t user_end, stru
 const char *elf_status_text(enum elf_status s)
 {
     static const char *const text[] = {
-        "ok", "truncated headers", "not an ELF file", "not an x86_64 ELF64 file",
-        "not an executable", "segment outside file or user range", "too many segments",
+        "ok",
+        "truncated headers",
+        "not an ELF file",
+        "not an x86_64 ELF64 file",
+        "not an executable",
+        "segment outside file or user range",
+        "too many segments",
     };
     return (unsigned)s < sizeof(text) / sizeof(text[0]) ? text[s] : "?";
 }

@@ -6,8 +6,8 @@
 
 bool account_take(struct account *a, uint64_t ram, uint64_t caps)
 {
-    if (a->ram_used > a->ram_quota || a->cap_used > a->cap_quota ||
-        a->ram_quota - a->ram_used < ram || a->cap_quota - a->cap_used < caps) {
+    if (a->ram_used > a->ram_quota || a->cap_used > a->cap_quota || a->ram_quota - a->ram_used < ram ||
+        a->cap_quota - a->cap_used < caps) {
         return false;
     }
     a->ram_used += ram;

@@ -28,7 +28,7 @@
 enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define BADGE(kind, id) (((uint64_t)(kind) << 48) | (uint64_t)(id))
 #define BADGE_KIND(b) ((unsigned)((b) >> 48))
-#define BADGE_ID(b) ((unsigned)((b) & 0xffffffffu))
+#define BADGE_ID(b) ((unsigned)((b)&0xffffffffu))
 #define DS_READONLY (1u << 31) /* in a B_DS badge id: attach read-only only */
 
 #define MAX_SESSIONS 256
@@ -45,7 +45,6 @@ struct kobj {
     uint16_t ut;
     uint64_t offset, size;
 };
-
 
 struct attachment {
     uint64_t addr, size;
@@ -70,41 +69,41 @@ enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU, S_IO_MEM, S_IO_PORT, S_IR
 
 struct session {
     unsigned type;
-    cap_t cap;               /* badged endpoint cap; clients hold copies */
-    unsigned payer;          /* PD session whose account paid, or ~0u */
-    uint64_t ram, caps;      /* donated quota */
+    cap_t cap;          /* badged endpoint cap; clients hold copies */
+    unsigned payer;     /* PD session whose account paid, or ~0u */
+    uint64_t ram, caps; /* donated quota */
     char label[168];
-    unsigned rom;            /* ROM: module index; IO_MEM: dataspace */
-    cap_t io_cap;            /* IO_PORT, IRQ: the kernel capability */
+    unsigned rom; /* ROM: module index; IO_MEM: dataspace */
+    cap_t io_cap; /* IO_PORT, IRQ: the kernel capability */
     uint32_t port_base, port_size;
-    struct pd_state pd;      /* PD */
+    struct pd_state pd; /* PD */
 };
 
 struct dataspace {
     bool used, writable;
-    cap_t cap;               /* badged endpoint cap naming this dataspace */
-    cap_t ro_cap;            /* the same, read-only (made on demand) */
-    unsigned owner;          /* PD session that pays, ~0u for boot modules */
-    struct kobj frame;       /* for boot modules: frame cap of the module */
+    cap_t cap;         /* badged endpoint cap naming this dataspace */
+    cap_t ro_cap;      /* the same, read-only (made on demand) */
+    unsigned owner;    /* PD session that pays, ~0u for boot modules */
+    struct kobj frame; /* for boot modules: frame cap of the module */
     uint64_t pages, size;
 };
 
 struct thread_rec {
     bool used;
-    cap_t cap;               /* badged endpoint cap naming this thread */
-    unsigned pd;             /* PD session */
+    cap_t cap;   /* badged endpoint cap naming this thread */
+    unsigned pd; /* PD session */
     struct kobj thread, utcb;
     char name[32];
 };
 
 struct core {
     struct env env;
-    cap_t ep;                        /* the one endpoint */
-    cap_t rcv;                       /* first receive-window slot */
+    cap_t ep;  /* the one endpoint */
+    cap_t rcv; /* first receive-window slot */
     struct session sessions[MAX_SESSIONS];
     struct dataspace ds[MAX_DS];
     struct thread_rec threads[MAX_THREADS];
-    unsigned init_pd, init_cpu;      /* init's env sessions */
+    unsigned init_pd, init_cpu; /* init's env sessions */
 };
 
 /* The request being served: caller's message and what came with it. */
@@ -112,7 +111,7 @@ struct request {
     struct msg *m;
     struct arbor_utcb *u;
     uint64_t badge;
-    bool reply;              /* false: leave the caller waiting (faults, exit) */
+    bool reply; /* false: leave the caller waiting (faults, exit) */
 };
 
 /* memory.c */
@@ -139,7 +138,8 @@ uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, u
 uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out);
 void ds_free(struct core *c, unsigned id);
 uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id);
-uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, unsigned flags, uint64_t *out);
+uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, unsigned flags,
+                   uint64_t *out);
 
 /* cpu_session.c */
 void cpu_dispatch(struct core *c, struct session *s, struct request *r);

@@ -112,8 +112,8 @@ static void fault(struct core *c, struct thread_rec *t, struct request *r)
         sys_signal(pd->fault_note);
         return;
     }
-    printf("[core] thread of \"%s\" faulted: kind %lu at %lx ip %lx, stopped\n", s->label,
-           pd->fault_kind, pd->fault_addr, pd->fault_ip);
+    printf("[core] thread of \"%s\" faulted: kind %lu at %lx ip %lx, stopped\n", s->label, pd->fault_kind,
+           pd->fault_addr, pd->fault_ip);
 }
 
 void thread_dispatch(struct core *c, struct request *r)
@@ -142,7 +142,8 @@ void thread_dispatch(struct core *c, struct request *r)
         break;
     case CPU_BIND:
         err = MSGINFO_CAPS(m->info) == 1 && !(r->u->rcv_unwrapped & 1)
-                  ? sys_thread_bind(t->thread.cap, c->rcv) : ERR_INVALID_ARG;
+                  ? sys_thread_bind(t->thread.cap, c->rcv)
+                  : ERR_INVALID_ARG;
         break;
     default:
         err = ERR_INVALID_ARG;

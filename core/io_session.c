@@ -35,7 +35,8 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     const struct bootinfo *bi = c->env.bi;
     uint64_t start = base & ~(PAGE_SIZE - 1), end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     unsigned i = 0, d = 0;
-    while (i < bi->device_count && !(bi->device[i].phys <= start && end <= bi->device[i].phys + bi->device[i].size)) {
+    while (i < bi->device_count &&
+           !(bi->device[i].phys <= start && end <= bi->device[i].phys + bi->device[i].size)) {
         i++;
     }
     while (d < MAX_DS && c->ds[d].used) {

@@ -30,8 +30,8 @@ static uint64_t load_segment(struct core *c, const uint8_t *file, const struct e
     memcpy((uint8_t *)dst + (seg->vaddr - start), file + seg->offset, seg->filesz);
     sys_cap_delete(copy);
     slot_free(c, copy);
-    unsigned flags = ((seg->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) |
-                     ((seg->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
+    unsigned flags =
+        ((seg->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) | ((seg->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
     return pd_attach(c, c->init_pd, id, start, flags, &va);
 }
 
@@ -120,7 +120,7 @@ static void dispatch(struct core *c, struct request *r)
 static void serve(struct core *c)
 {
     struct arbor_utcb *u = rt_utcb();
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         for (cap_t i = 0; i < RCV_SLOTS; i++) {
             sys_cap_delete(c->rcv + i); /* whatever the last request left */
@@ -131,7 +131,7 @@ static void serve(struct core *c)
             m.info = MSGINFO_NO_REPLY;
             continue;
         }
-        struct request r = { &m, u, m.badge, true };
+        struct request r = {&m, u, m.badge, true};
         dispatch(c, &r);
         if (!r.reply) {
             m.info = MSGINFO_NO_REPLY;

@@ -30,7 +30,7 @@ static void range_insert(uint16_t ut, uint64_t start, uint64_t end)
         }
     }
     if (range_count < MAX_RANGES) {
-        ranges[range_count++] = (struct range){ ut, start, end };
+        ranges[range_count++] = (struct range){ut, start, end};
     } /* else: the piece is lost until reboot; with 512 ranges unlikely */
 }
 
@@ -99,12 +99,18 @@ void slot_free(struct core *c, cap_t slot)
 uint64_t kobj_size(unsigned type, uint64_t arg)
 {
     switch (type) {
-    case OBJ_PD: return OBJ_SIZE_PD(arg);
-    case OBJ_THREAD: return OBJ_SIZE_THREAD;
-    case OBJ_ENDPOINT: return OBJ_SIZE_ENDPOINT;
-    case OBJ_NOTIFICATION: return OBJ_SIZE_NOTIFICATION;
-    case OBJ_FRAME: return arg * PAGE_SIZE;
-    default: return OBJ_SIZE_PAGE_TABLE;
+    case OBJ_PD:
+        return OBJ_SIZE_PD(arg);
+    case OBJ_THREAD:
+        return OBJ_SIZE_THREAD;
+    case OBJ_ENDPOINT:
+        return OBJ_SIZE_ENDPOINT;
+    case OBJ_NOTIFICATION:
+        return OBJ_SIZE_NOTIFICATION;
+    case OBJ_FRAME:
+        return arg * PAGE_SIZE;
+    default:
+        return OBJ_SIZE_PAGE_TABLE;
     }
 }
 

@@ -178,7 +178,8 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
     unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) ? RIGHT_WRITE : 0) |
                       ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
     uint64_t va = addr == PD_ATTACH_ANY ? find_gap(pd, d->pages * PAGE_SIZE) : addr;
-    uint64_t err = a->frame ? sys_cap_mint(d->frame.cap, BI_CAP_PD, a->frame, RIGHTS_ALL, 0) : ERR_INVALID_CAP;
+    uint64_t err =
+        a->frame ? sys_cap_mint(d->frame.cap, BI_CAP_PD, a->frame, RIGHTS_ALL, 0) : ERR_INVALID_CAP;
     if (!err) {
         err = pd_map(c, pd, a->frame, va, rights);
     }
@@ -299,8 +300,9 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
             /* w[0]: how much is missing, of RAM or of caps */
             uint64_t ram_left = pd->acct.ram_quota - pd->acct.ram_used;
             uint64_t caps_left = pd->acct.cap_quota - pd->acct.cap_used;
-            m->w[0] = st == RPC_OUT_OF_RAM ? (want > ram_left ? want - ram_left : 0)
-                    : st == RPC_OUT_OF_CAPS ? (caps_left < 2 ? 2 - caps_left : 0) : 0;
+            m->w[0] = st == RPC_OUT_OF_RAM    ? (want > ram_left ? want - ram_left : 0)
+                      : st == RPC_OUT_OF_CAPS ? (caps_left < 2 ? 2 - caps_left : 0)
+                                              : 0;
             reply_status(r, st, 1);
             return;
         }
@@ -387,8 +389,10 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
             return;
         }
         if (pd->obj_count == 32 || !account_take(&pd->acct, 64, 1)) {
-            reply_status(r, pd->obj_count == 32 || pd->acct.ram_quota - pd->acct.ram_used >= 64
-                                ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 0);
+            reply_status(r,
+                         pd->obj_count == 32 || pd->acct.ram_quota - pd->acct.ram_used >= 64 ? RPC_OUT_OF_CAPS
+                                                                                             : RPC_OUT_OF_RAM,
+                         0);
             return;
         }
         if (kobj_make(c, (unsigned)m->w[0], 0, o)) {

@@ -33,11 +33,14 @@ void reply_status(struct request *r, uint64_t status, unsigned words)
 /* What a session of this service costs core; it must be donated. */
 static bool minimum(const char *service, uint64_t *ram, uint64_t *caps)
 {
-    static const struct { const char *name; uint64_t ram, caps; } cost[] = {
-        { LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA }, { ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA },
-        { CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA }, { IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA },
-        { IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA }, { IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA },
-        { PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS },
+    static const struct {
+        const char *name;
+        uint64_t ram, caps;
+    } cost[] = {
+        {LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA},   {ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA},
+        {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA},   {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
+        {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA}, {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
+        {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS},
     };
     for (unsigned i = 0; i < sizeof(cost) / sizeof(cost[0]); i++) {
         if (!strcmp(service, cost[i].name)) {
@@ -49,7 +52,8 @@ static bool minimum(const char *service, uint64_t *ram, uint64_t *caps)
     return false;
 }
 
-static uint64_t create(struct core *c, struct session *s, const char *service, const char *args, uint64_t *need)
+static uint64_t create(struct core *c, struct session *s, const char *service, const char *args,
+                       uint64_t *need)
 {
     uint64_t ram, caps;
     if (!minimum(service, &ram, &caps)) {
@@ -75,8 +79,11 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
         s->type = S_PD;
         return pd_session_create(c, s, s->payer);
     }
-    if (!strcmp(service, IO_MEM_SERVICE) || !strcmp(service, IO_PORT_SERVICE) || !strcmp(service, IRQ_SERVICE)) {
-        s->type = !strcmp(service, IO_MEM_SERVICE) ? S_IO_MEM : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT : S_IRQ;
+    if (!strcmp(service, IO_MEM_SERVICE) || !strcmp(service, IO_PORT_SERVICE) ||
+        !strcmp(service, IRQ_SERVICE)) {
+        s->type = !strcmp(service, IO_MEM_SERVICE)    ? S_IO_MEM
+                  : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT
+                                                      : S_IRQ;
         return io_session_create(c, s, args);
     }
     return RPC_UNAVAILABLE;
@@ -100,8 +107,9 @@ static void open_session(struct core *c, struct request *r)
     bool caps_short = payer->cap_quota - payer->cap_used < caps;
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
         printf("[core] session \"%s\" (%s): init has %lu KiB RAM and %lu caps left, the request donates "
-               "%lu KiB and %lu caps\n", service, args, (payer->ram_quota - payer->ram_used) >> 10,
-               payer->cap_quota - payer->cap_used, ram >> 10, caps);
+               "%lu KiB and %lu caps\n",
+               service, args, (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used,
+               ram >> 10, caps);
         r->m->w[0] = ram;
         reply_status(r, sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
         return;

@@ -23,8 +23,8 @@ static uint64_t load_segment(struct child *ch, const uint8_t *file, const struct
     if (!st) {
         memcpy((uint8_t *)dst + (s->vaddr - start), file + s->offset, s->filesz);
         pd_client_detach(ENV_PD, (uint64_t)dst);
-        unsigned flags = ((s->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) |
-                         ((s->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
+        unsigned flags =
+            ((s->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) | ((s->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
         st = pd_client_attach(ch->pd, ds, start, flags, &at);
     }
     rt_slot_free(ds);
@@ -37,8 +37,8 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
     cap_t rom, ds;
     uint64_t id, size;
     const uint8_t *image;
-    snprintf(args, sizeof(args), "label=\"%s -> %s\", ram_quota=%u, cap_quota=%u", ch->name,
-             ch->binary, ROM_RAM_QUOTA, ROM_CAP_QUOTA);
+    snprintf(args, sizeof(args), "label=\"%s -> %s\", ram_quota=%u, cap_quota=%u", ch->name, ch->binary,
+             ROM_RAM_QUOTA, ROM_CAP_QUOTA);
     uint64_t st = parent_session(ROM_SERVICE, args, &rom, &id);
     if (st) {
         printf("child \"%s\": binary \"%s\" not available: %s\n", ch->name, ch->binary, rpc_status_text(st));
@@ -93,13 +93,17 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
     ch->parent = rt_slot_alloc();
     if ((*step = "PD and CPU sessions", st = open_env_sessions(ch)) ||
         (*step = "loading the binary", st = load_binary(ch, &entry)) ||
-        (*step = "allocating the stack", st = pd_client_alloc(ch->pd, STACK_PAGES * PAGE_SIZE, &stack, &size)) ||
+        (*step = "allocating the stack",
+         st = pd_client_alloc(ch->pd, STACK_PAGES * PAGE_SIZE, &stack, &size)) ||
         (*step = "attaching the stack",
          st = pd_client_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
-        (*step = "creating the thread", st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, CHILD_PRIO, &ch->thread)) ||
+        (*step = "creating the thread",
+         st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, CHILD_PRIO, &ch->thread)) ||
         (*step = "minting the parent capability",
          st = (sys_cap_mint(in->ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1) ||
-               sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, 1ull << index)) ? RPC_OUT_OF_CAPS : RPC_OK) ||
+               sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, 1ull << index))
+                  ? RPC_OUT_OF_CAPS
+                  : RPC_OK) ||
         (*step = "installing the environment", st = pd_client_env(ch->pd, ch->parent, ch->cpu, ch->thread)) ||
         (*step = "registering the fault handler", st = pd_client_fault_handler(ch->pd, note)) ||
         (*step = "starting the thread", st = cpu_client_start(ch->thread, entry, utcb, 0))) {

@@ -6,8 +6,8 @@
  */
 #include "init.h"
 
-static const char *const top_nodes[] = { "parent-provides", "default-route", "start", NULL };
-static const char *const start_nodes[] = { "resource", "binary", "config", "route", "provides", NULL };
+static const char *const top_nodes[] = {"parent-provides", "default-route", "start", NULL};
+static const char *const start_nodes[] = {"resource", "binary", "config", "route", "provides", NULL};
 
 static bool known(const struct xml_node *n, const char *const *names)
 {
@@ -119,7 +119,8 @@ bool config_read(struct init *in)
 static struct xml_node *find_start(struct init *in, const char *name, struct xml_node *out)
 {
     char n[64];
-    for (bool ok = xml_first_sub_of_type(&in->root, "start", out); ok; ok = xml_next_of_type(out, "start", out)) {
+    for (bool ok = xml_first_sub_of_type(&in->root, "start", out); ok;
+         ok = xml_next_of_type(out, "start", out)) {
         if (xml_attr(out, "name", n, sizeof(n)) && !strcmp(n, name)) {
             return out;
         }
@@ -249,7 +250,8 @@ static bool config_routed(const struct child *ch)
     if (!xml_first_sub_of_type(&ch->start, "route", &route)) {
         return false;
     }
-    for (bool ok = xml_first_sub_of_type(&route, "service", &rule); ok; ok = xml_next_of_type(&rule, "service", &rule)) {
+    for (bool ok = xml_first_sub_of_type(&route, "service", &rule); ok;
+         ok = xml_next_of_type(&rule, "service", &rule)) {
         if (xml_attr(&rule, "name", name, sizeof(name)) && !strcmp(name, ROM_SERVICE) &&
             xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) {
             return true;
@@ -276,8 +278,9 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     }
     if (!st) {
         s->cap = rt_slot_alloc();
-        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index)) ? RPC_OUT_OF_CAPS
-                                                                                               : RPC_OK;
+        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index))
+                 ? RPC_OUT_OF_CAPS
+                 : RPC_OK;
     }
     if (st) {
         m->info = MSGINFO(st, 0, 0);
@@ -316,7 +319,7 @@ void config_rom_request(struct init *in, uint64_t badge, struct msg *m)
 
 void config_child_gone(struct child *ch)
 {
-    cap_t *caps[] = { &ch->config_ds, &ch->config_ro, &ch->config_old_ds, &ch->config_sigh };
+    cap_t *caps[] = {&ch->config_ds, &ch->config_ro, &ch->config_old_ds, &ch->config_sigh};
     for (unsigned i = 0; i < 4; i++) {
         if (*caps[i]) {
             rt_slot_free(*caps[i]);

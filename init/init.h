@@ -24,13 +24,13 @@
 
 struct child_session {
     bool used;
-    bool local;         /* served by init itself (the config ROM) */
-    int server;         /* child index of the server, -1: our parent,
-                           SERVER_GONE: a server child that is gone */
+    bool local;              /* served by init itself (the config ROM) */
+    int server;              /* child index of the server, -1: our parent,
+                                SERVER_GONE: a server child that is gone */
     uint64_t server_session; /* the server's id for it */
-    uint64_t id;        /* at the parent (core) */
-    cap_t cap;          /* our copy */
-    uint64_t ram, caps; /* quota taken from the child for it */
+    uint64_t id;             /* at the parent (core) */
+    cap_t cap;               /* our copy */
+    uint64_t ram, caps;      /* quota taken from the child for it */
 };
 
 struct child {
@@ -41,12 +41,12 @@ struct child {
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
     struct child_session sessions[MAX_CHILD_SESSIONS];
-    cap_t config_ds, config_ro;  /* the child's <config>, in its own RAM */
-    cap_t config_old_ds;         /* the version before, while it may read it */
-    cap_t config_sigh;           /* signalled when its <config> changes */
+    cap_t config_ds, config_ro; /* the child's <config>, in its own RAM */
+    cap_t config_old_ds;        /* the version before, while it may read it */
+    cap_t config_sigh;          /* signalled when its <config> changes */
     uint64_t config_len, config_hash;
     char announced[MAX_ANNOUNCED][32]; /* services it serves */
-    cap_t request_note; /* signalled when requests wait for it */
+    cap_t request_note;                /* signalled when requests wait for it */
 };
 
 enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
@@ -54,8 +54,8 @@ enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
 /* A session request (or close) for a server that is our child. */
 struct request {
     unsigned state, kind;
-    int client, server;        /* child indices; client -1: gone */
-    unsigned slot;             /* the client's session slot it will fill */
+    int client, server; /* child indices; client -1: gone */
+    unsigned slot;      /* the client's session slot it will fill */
     char service[32];
     char args[RPC_STRING_MAX + 1];
     uint64_t ram, caps;
@@ -71,7 +71,7 @@ struct request {
 #define CONFIG_CHANGED (1ull << 63)
 
 struct init {
-    cap_t ep, note;             /* requests from children; their faults */
+    cap_t ep, note;                /* requests from children; their faults */
     char *config_copy, *prev_copy; /* our copies of the config (and the last) */
     cap_t config_copy_ds, prev_copy_ds;
     struct xml_node root, default_route;
@@ -79,8 +79,8 @@ struct init {
     struct child children[MAX_CHILDREN];
     struct request requests[MAX_REQUESTS];
     uint64_t start_ram, start_caps; /* our available quota before children */
-    cap_t rcv;                  /* receive window: a cap sent with a request */
-    bool rcv_full;              /* the current request left a cap there */
+    cap_t rcv;                      /* receive window: a cap sent with a request */
+    bool rcv_full;                  /* the current request left a cap there */
 };
 
 /* server.c: sessions served by children */
@@ -97,7 +97,8 @@ cap_t init_take_rcv(struct init *in); /* keep what arrived in the window */
 /* config.c: our config ROM, and each child's <config> as its config ROM */
 bool config_read(struct init *in);
 void config_reload(struct init *in);
-bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m);
+bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label,
+                     struct msg *m);
 void config_rom_request(struct init *in, uint64_t badge, struct msg *m);
 void config_child_gone(struct child *ch);
 bool config_check_start(const struct xml_node *start); /* reports problems */

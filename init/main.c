@@ -24,12 +24,18 @@ cap_t init_take_rcv(struct init *in)
 static const char *fault_kind_text(uint64_t kind)
 {
     switch (kind) {
-    case FAULT_PAGE: return "page fault";
-    case FAULT_UNDEFINED: return "invalid opcode";
-    case FAULT_DIVIDE: return "divide error";
-    case FAULT_GENERAL: return "general protection fault";
-    case FAULT_STACK: return "stack fault";
-    default: return "exception";
+    case FAULT_PAGE:
+        return "page fault";
+    case FAULT_UNDEFINED:
+        return "invalid opcode";
+    case FAULT_DIVIDE:
+        return "divide error";
+    case FAULT_GENERAL:
+        return "general protection fault";
+    case FAULT_STACK:
+        return "stack fault";
+    default:
+        return "exception";
     }
 }
 
@@ -64,7 +70,8 @@ static void forward_session(struct child *ch, const char *service, const char *a
     }
     uint64_t st = pd_client_transfer(ch->pd, ENV_PD, ram, caps);
     if (st) {
-        printf("child \"%s\": session \"%s\" (label \"%s\") needs %lu bytes and %lu caps of quota the child does not have\n",
+        printf("child \"%s\": session \"%s\" (label \"%s\") needs %lu bytes and %lu caps of quota the child "
+               "does not have\n",
                ch->name, service, label, ram, caps);
         reply(m, RPC_OUT_OF_RAM, 0);
         return;
@@ -94,7 +101,8 @@ static bool parent_provides(struct init *in, const char *service)
     if (!xml_first_sub_of_type(&in->root, "parent-provides", &pp)) {
         return false;
     }
-    for (bool ok = xml_first_sub_of_type(&pp, "service", &svc); ok; ok = xml_next_of_type(&svc, "service", &svc)) {
+    for (bool ok = xml_first_sub_of_type(&pp, "service", &svc); ok;
+         ok = xml_next_of_type(&svc, "service", &svc)) {
         char name[32];
         if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
             return true;
@@ -120,7 +128,8 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     }
     struct route_target t;
     struct xml_error err;
-    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, &t, &err)) {
+    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, &t,
+                      &err)) {
         printf("config: %s\n", err.msg);
         reply(m, RPC_DENIED, 0);
         return;
@@ -133,8 +142,8 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         server_route(in, ch, service, args, &t, m);
         return;
     }
-    printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name,
-           service, label, t.kind == ROUTE_PARENT ? " (not in <parent-provides>)" : "");
+    printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
+           label, t.kind == ROUTE_PARENT ? " (not in <parent-provides>)" : "");
     reply(m, RPC_DENIED, 0);
 }
 
@@ -176,7 +185,7 @@ static void upgrade_session(struct init *in, struct child *ch, struct msg *m)
         reply(m, RPC_OUT_OF_RAM, 0);
         return;
     }
-    struct msg up = { .info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = { s->id, ram, caps } };
+    struct msg up = {.info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = {s->id, ram, caps}};
     uint64_t st = s->server >= 0 ? pd_client_transfer(ENV_PD, in->children[s->server].pd, ram, caps)
                                  : rpc_call(ENV_PARENT, &up, NULL);
     if (st) {
@@ -214,8 +223,9 @@ static void report_if_all_gone(struct init *in)
     }
     uint64_t q[4];
     pd_client_quota(ENV_PD, q);
-    printf("all children gone: %lu KiB RAM and %lu caps available (before children: %lu KiB RAM and %lu caps)\n",
-           (q[0] - q[1]) >> 10, q[2] - q[3], in->start_ram >> 10, in->start_caps);
+    printf(
+        "all children gone: %lu KiB RAM and %lu caps available (before children: %lu KiB RAM and %lu caps)\n",
+        (q[0] - q[1]) >> 10, q[2] - q[3], in->start_ram >> 10, in->start_caps);
 }
 
 static void dispatch(struct init *in, struct msg *m)
@@ -281,11 +291,13 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
                (unsigned)sizeof(ch->name) - 1);
         return false;
     }
-    if (!xml_first_sub_of_type(start, "binary", &bin) || !xml_attr(&bin, "name", ch->binary, sizeof(ch->binary))) {
+    if (!xml_first_sub_of_type(start, "binary", &bin) ||
+        !xml_attr(&bin, "name", ch->binary, sizeof(ch->binary))) {
         snprintf(ch->binary, sizeof(ch->binary), "%s", ch->name);
     }
     ch->ram = 0;
-    for (bool ok = xml_first_sub_of_type(start, "resource", &res); ok; ok = xml_next_of_type(&res, "resource", &res)) {
+    for (bool ok = xml_first_sub_of_type(start, "resource", &res); ok;
+         ok = xml_next_of_type(&res, "resource", &res)) {
         char rname[16];
         if (xml_attr(&res, "name", rname, sizeof(rname)) && !strcmp(rname, "RAM") &&
             !xml_attr_u64(&res, "quantum", &ch->ram)) {
@@ -364,7 +376,7 @@ int main(uint64_t arg)
     if (config_read(in)) {
         start_children(in);
     }
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         struct arbor_utcb *u = rt_utcb();
         if (!in->rcv) {

@@ -20,18 +20,18 @@ struct boot_region {
 };
 
 struct boot_module {
-    uint64_t start, end;  /* physical, end exclusive */
+    uint64_t start, end; /* physical, end exclusive */
     char name[48];
 };
 
 struct boot_params {
-    unsigned protocol;    /* 1 or 2 */
+    unsigned protocol; /* 1 or 2 */
     unsigned region_count, module_count;
-    struct boot_region ram[BOOT_MAX_REGIONS];  /* usable RAM */
+    struct boot_region ram[BOOT_MAX_REGIONS]; /* usable RAM */
     struct boot_module module[BOOT_MAX_MODULES];
     char cmdline[128];
-    uint64_t rsdp;        /* physical address of the RSDP, 0 if not given */
-    uint64_t rsdp_copy;   /* Multiboot2 gives a copy: its physical address */
+    uint64_t rsdp;      /* physical address of the RSDP, 0 if not given */
+    uint64_t rsdp_copy; /* Multiboot2 gives a copy: its physical address */
     struct {
         uint64_t phys, pitch;
         uint32_t width, height, bpp, type;
@@ -44,7 +44,7 @@ typedef const void *(*boot_phys_reader)(uint64_t phys, uint64_t len);
 
 /* Parse the loader's information; false if magic or layout is wrong
  * (message in *why). */
-bool boot_params_parse(uint32_t magic, uint64_t info_phys, boot_phys_reader read,
-                       struct boot_params *out, const char **why);
+bool boot_params_parse(uint32_t magic, uint64_t info_phys, boot_phys_reader read, struct boot_params *out,
+                       const char **why);
 
 #endif

@@ -15,11 +15,11 @@
 #include <stdbool.h>
 
 struct cap {
-    uint8_t type;   /* enum arbor_obj; OBJ_NULL = empty */
-    uint8_t rights; /* RIGHT_* */
-    uint8_t owner;  /* where the slot lives: enum cap_owner */
-    uint8_t level;  /* page table: its level; untyped, frame: CAP_LEVEL_DEVICE */
-    uint32_t count; /* frame: pages; io port: ports */
+    uint8_t type;    /* enum arbor_obj; OBJ_NULL = empty */
+    uint8_t rights;  /* RIGHT_* */
+    uint8_t owner;   /* where the slot lives: enum cap_owner */
+    uint8_t level;   /* page table: its level; untyped, frame: CAP_LEVEL_DEVICE */
+    uint32_t count;  /* frame: pages; io port: ports */
     uint64_t object; /* object address (kernel virtual) or physical base */
     uint64_t word;   /* badge / untyped size / port base / mapped vaddr / gsi */
     uint64_t map;    /* untyped: watermark; frame, pt: mapping id (0 = none) */

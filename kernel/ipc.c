@@ -14,9 +14,8 @@
 static inline uint64_t *mr(struct regs *r, unsigned i)
 {
     static const uint8_t off[MSG_REG_WORDS] = {
-        offsetof(struct regs, rdx) / 8, offsetof(struct regs, r10) / 8,
-        offsetof(struct regs, r8) / 8,  offsetof(struct regs, r9) / 8,
-        offsetof(struct regs, r12) / 8, offsetof(struct regs, r13) / 8,
+        offsetof(struct regs, rdx) / 8, offsetof(struct regs, r10) / 8, offsetof(struct regs, r8) / 8,
+        offsetof(struct regs, r9) / 8,  offsetof(struct regs, r12) / 8, offsetof(struct regs, r13) / 8,
         offsetof(struct regs, r14) / 8, offsetof(struct regs, r15) / 8,
     };
     return (uint64_t *)r + off[i];
@@ -47,8 +46,7 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, vo
     ru->rcv_unwrapped = 0;
     for (unsigned i = 0; i < n; i++) {
         struct cap *src = cspace_lookup(s->pd, su->send_caps[i]);
-        if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED ||
-            src->type == OBJ_PAGE_TABLE) {
+        if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE) {
             break;
         }
         if (ep && src->type == OBJ_ENDPOINT && (void *)src->object == ep) {
@@ -83,15 +81,24 @@ static void transfer(struct thread *s, struct thread *r, uint64_t info, bool cap
 {
     unsigned len = MSGINFO_LEN(info);
     switch (len < MSG_REG_WORDS ? len : MSG_REG_WORDS) {
-    case 8: r->regs.r15 = s->regs.r15; /* fall through */
-    case 7: r->regs.r14 = s->regs.r14; /* fall through */
-    case 6: r->regs.r13 = s->regs.r13; /* fall through */
-    case 5: r->regs.r12 = s->regs.r12; /* fall through */
-    case 4: r->regs.r9 = s->regs.r9;   /* fall through */
-    case 3: r->regs.r8 = s->regs.r8;   /* fall through */
-    case 2: r->regs.r10 = s->regs.r10; /* fall through */
-    case 1: r->regs.rdx = s->regs.rdx; /* fall through */
-    default: break;
+    case 8:
+        r->regs.r15 = s->regs.r15; /* fall through */
+    case 7:
+        r->regs.r14 = s->regs.r14; /* fall through */
+    case 6:
+        r->regs.r13 = s->regs.r13; /* fall through */
+    case 5:
+        r->regs.r12 = s->regs.r12; /* fall through */
+    case 4:
+        r->regs.r9 = s->regs.r9; /* fall through */
+    case 3:
+        r->regs.r8 = s->regs.r8; /* fall through */
+    case 2:
+        r->regs.r10 = s->regs.r10; /* fall through */
+    case 1:
+        r->regs.rdx = s->regs.rdx; /* fall through */
+    default:
+        break;
     }
     if (len > MSG_REG_WORDS) {
         struct arbor_utcb *ru = utcb(r), *su = utcb(s);

@@ -9,8 +9,8 @@
 #define IRQ_LINES 64
 
 static struct irq_line {
-    struct cap notify;  /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
-    uint32_t refs;      /* IRQ capabilities naming this line */
+    struct cap notify; /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
+    uint32_t refs;     /* IRQ capabilities naming this line */
 } lines[IRQ_LINES];
 
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)

@@ -15,10 +15,9 @@ typedef enum arbor_err err_t;
 #define MUST_CHECK __attribute__((warn_unused_result))
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define ALIGN_UP(x, a) (((x) + (a) - 1) & ~((uint64_t)(a) - 1))
-#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a) - 1))
-#define container_of(p, type, member) \
-    ((type *)((char *)(p) - offsetof(type, member)))
+#define ALIGN_UP(x, a) (((x) + (a)-1) & ~((uint64_t)(a)-1))
+#define ALIGN_DOWN(x, a) ((x) & ~((uint64_t)(a)-1))
+#define container_of(p, type, member) ((type *)((char *)(p)-offsetof(type, member)))
 
 /* print.c: formatted output to the kernel console (COM1). Supports
  * %s %c %d %u %x %p with l/ll and a zero-padded width. */

@@ -58,8 +58,8 @@ void kernel_main(uint32_t magic, uint32_t info)
         panic("%s (magic %x)", why, magic);
     }
     uint64_t ram = collect_memory(info);
-    kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol,
-            ram >> 20, boot.module_count, cpu_features.vendor, cpu_features.nx ? " nx" : "",
+    kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol, ram >> 20,
+            boot.module_count, cpu_features.vendor, cpu_features.nx ? " nx" : "",
             cpu_features.smep ? " smep" : "", cpu_features.smap ? " smap" : "",
             cpu_features.pcid ? " pcid" : "", cpu_features.x2apic ? " x2apic" : "");
     apic_init(boot.rsdp_copy);

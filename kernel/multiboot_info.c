@@ -117,8 +117,8 @@ static bool parse_mb1(uint64_t info, boot_phys_reader rd, struct boot_params *bp
     return true;
 }
 
-static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const uint8_t *t,
-                    uint64_t tag_phys, boot_phys_reader rd)
+static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const uint8_t *t, uint64_t tag_phys,
+                    boot_phys_reader rd)
 {
     (void)rd;
     switch (type) {
@@ -126,8 +126,7 @@ static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const 
         copy_str(bp->cmdline, sizeof(bp->cmdline), (const char *)t + 8, size - 8);
         break;
     case 3: /* module */
-        add_module(bp, ld32(t + 8), ld32(t + 12),
-                   (const char *)t + 16, size - 16);
+        add_module(bp, ld32(t + 8), ld32(t + 12), (const char *)t + 16, size - 16);
         break;
     case 6: { /* memory map */
         uint32_t esize = ld32(t + 8);
@@ -186,10 +185,10 @@ static bool parse_mb2(uint64_t info, boot_phys_reader rd, struct boot_params *bp
     return true;
 }
 
-bool boot_params_parse(uint32_t magic, uint64_t info, boot_phys_reader rd,
-                       struct boot_params *bp, const char **why)
+bool boot_params_parse(uint32_t magic, uint64_t info, boot_phys_reader rd, struct boot_params *bp,
+                       const char **why)
 {
-    *bp = (struct boot_params){ 0 };
+    *bp = (struct boot_params){0};
     if (magic == MB1_LOADER_MAGIC) {
         bp->protocol = 1;
         return parse_mb1(info, rd, bp, why);

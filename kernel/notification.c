@@ -40,8 +40,8 @@ void notification_wait(struct thread *t, struct notification *n)
 
 bool notification_take_bound(struct thread *t)
 {
-    struct notification *n = t->note_slot.type == OBJ_NOTIFICATION
-                                 ? (struct notification *)t->note_slot.object : NULL;
+    struct notification *n =
+        t->note_slot.type == OBJ_NOTIFICATION ? (struct notification *)t->note_slot.object : NULL;
     if (!n || !n->bits) {
         return false;
     }

@@ -24,48 +24,48 @@ struct thread_queue {
 };
 
 struct pd {
-    uint64_t pml4[512];        /* the address space root; first, page aligned */
-    uint32_t refs;             /* capabilities naming this PD */
-    uint16_t asid;             /* index into the ASID table, also the PCID */
-    uint8_t slot_bits;         /* cap space has 1 << slot_bits slots */
-    bool need_flush;           /* next CR3 load must flush this PCID */
-    struct pd *dying_next;     /* worklist of PDs whose cap space is cleared */
-    uint64_t dying_index;      /* cap space cleanup progress */
+    uint64_t pml4[512];    /* the address space root; first, page aligned */
+    uint32_t refs;         /* capabilities naming this PD */
+    uint16_t asid;         /* index into the ASID table, also the PCID */
+    uint8_t slot_bits;     /* cap space has 1 << slot_bits slots */
+    bool need_flush;       /* next CR3 load must flush this PCID */
+    struct pd *dying_next; /* worklist of PDs whose cap space is cleared */
+    uint64_t dying_index;  /* cap space cleanup progress */
     struct cap slots[] __attribute__((aligned(64)));
 };
 
 enum thread_state {
-    THREAD_INACTIVE = 0, /* not started, suspended, or faulted without handler */
-    THREAD_RUNNABLE,     /* in a ready queue or current */
-    THREAD_BLOCKED_SEND, /* in an endpoint's send queue (call or fault) */
-    THREAD_BLOCKED_RECV, /* in an endpoint's receive queue */
-    THREAD_BLOCKED_REPLY,/* waiting for its callee's reply */
-    THREAD_BLOCKED_NOTIFY,/* waiting on a notification */
+    THREAD_INACTIVE = 0,   /* not started, suspended, or faulted without handler */
+    THREAD_RUNNABLE,       /* in a ready queue or current */
+    THREAD_BLOCKED_SEND,   /* in an endpoint's send queue (call or fault) */
+    THREAD_BLOCKED_RECV,   /* in an endpoint's receive queue */
+    THREAD_BLOCKED_REPLY,  /* waiting for its callee's reply */
+    THREAD_BLOCKED_NOTIFY, /* waiting on a notification */
 };
 
 struct thread {
-    struct regs regs;          /* user state; entry.S saves here */
+    struct regs regs;                              /* user state; entry.S saves here */
     uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
     /* scheduling: owned by sched.c */
-    struct thread *next, *prev;  /* queue links (ready or blocking queue) */
-    struct thread_queue *queue;  /* queue we are on, if any */
-    uint8_t state;               /* enum thread_state */
+    struct thread *next, *prev; /* queue links (ready or blocking queue) */
+    struct thread_queue *queue; /* queue we are on, if any */
+    uint8_t state;              /* enum thread_state */
     uint8_t prio;
     bool fpu_used;
-    bool in_fault;               /* blocked on behalf of a fault message */
+    bool in_fault; /* blocked on behalf of a fault message */
     bool started;
     uint32_t refs;
-    uint64_t slice_left;         /* timer ticks left in this slice */
+    uint64_t slice_left; /* timer ticks left in this slice */
     /* IPC: owned by ipc.c */
-    void *blocked_on;            /* endpoint or notification */
-    struct thread *caller;       /* thread we owe a reply */
-    struct thread *callee;       /* thread that owes us a reply */
-    uint64_t send_badge;         /* badge of the cap we are sending with */
-    uint64_t send_rights;        /* rights of that cap (grant?) */
+    void *blocked_on;      /* endpoint or notification */
+    struct thread *caller; /* thread we owe a reply */
+    struct thread *callee; /* thread that owes us a reply */
+    uint64_t send_badge;   /* badge of the cap we are sending with */
+    uint64_t send_rights;  /* rights of that cap (grant?) */
     uint64_t fault_kind, fault_addr, fault_error;
     /* binding: owned by thread.c */
     struct pd *pd;
-    uint64_t utcb_phys;          /* 0: no UTCB */
+    uint64_t utcb_phys; /* 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
 };
 
@@ -81,20 +81,20 @@ struct notification {
     uint32_t refs;
     uint64_t bits;
     struct thread_queue waiters;
-    struct thread *bound;   /* thread whose reply_wait it also wakes */
+    struct thread *bound; /* thread whose reply_wait it also wakes */
 };
 
 /* Kernel-wide state (single CPU for now). */
 struct kernel_state {
-    struct thread *current;    /* running thread, 0 when idle */
-    struct pd *current_pd;     /* whose PML4 is loaded, 0 = kernel's */
-    struct pd *dying;          /* PDs to clean (see pd.c) */
-    uint64_t ticks;            /* timer interrupts so far */
+    struct thread *current; /* running thread, 0 when idle */
+    struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
+    struct pd *dying;       /* PDs to clean (see pd.c) */
+    uint64_t ticks;         /* timer interrupts so far */
 };
 extern struct kernel_state kernel;
 
 /* cspace.c */
-struct cap *cspace_lookup(struct pd *pd, cap_t index);           /* 0 if out of range */
+struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out) MUST_CHECK;
 err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out) MUST_CHECK;
 void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
@@ -129,12 +129,12 @@ void thread_suspend(struct thread *t);
 void thread_cancel_ipc(struct thread *t);
 
 /* sched.c */
-void sched_ready(struct thread *t);         /* make runnable, maybe preempt */
-void sched_remove(struct thread *t);        /* take out of ready queue */
+void sched_ready(struct thread *t);  /* make runnable, maybe preempt */
+void sched_remove(struct thread *t); /* take out of ready queue */
 void sched_block(struct thread *t, unsigned state);
 void sched_tick(void);
 void sched_yield(void);
-void sched_switch(struct thread *t);        /* direct switch (IPC fast path) */
+void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
 __attribute__((noreturn)) void kernel_exit(void);
 void queue_push(struct thread_queue *q, struct thread *t);
 void queue_remove(struct thread *t);

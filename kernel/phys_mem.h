@@ -14,7 +14,9 @@
 
 struct phys_mem {
     unsigned count;
-    struct { uint64_t base, end; } r[PHYS_MAX_REGIONS]; /* page aligned */
+    struct {
+        uint64_t base, end;
+    } r[PHYS_MAX_REGIONS]; /* page aligned */
 };
 
 /* Add RAM [base, base+size), shrunk to whole pages and clipped to limit. */

@@ -11,7 +11,14 @@
 #define A2 (t->regs.rdx)
 #define A3 (t->regs.r10)
 #define A4 (t->regs.r8)
-#define TRY(expr) do { err_t e_ = (expr); if (e_) { t->regs.rax = e_; return; } } while (0)
+#define TRY(expr)                                                                                            \
+    do {                                                                                                     \
+        err_t e_ = (expr);                                                                                   \
+        if (e_) {                                                                                            \
+            t->regs.rax = e_;                                                                                \
+            return;                                                                                          \
+        }                                                                                                    \
+    } while (0)
 
 static bool user_range(uint64_t va, uint64_t len)
 {
@@ -159,7 +166,8 @@ static void sys_cap_info(struct thread *t)
     t->regs.rdx = c->word;
     t->regs.r10 = c->type != OBJ_UNTYPED ? c->count : c->first_child ? c->word - c->map : c->word;
     t->regs.r8 = c->level == CAP_LEVEL_DEVICE && (c->type == OBJ_UNTYPED || c->type == OBJ_FRAME)
-                     ? CAP_INFO_DEVICE : 0;
+                     ? CAP_INFO_DEVICE
+                     : 0;
     t->regs.rax = ERR_OK;
 }
 

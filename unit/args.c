@@ -28,7 +28,8 @@ TEST(key_inside_a_label_is_not_an_argument)
 TEST(relabel_keeps_the_other_arguments)
 {
     char out[128], v[64];
-    args_relabel(out, sizeof(out), "label=\"x, cap_quota=999\", ram_quota=4096, cap_quota=1, irq=3", "init -> c -> x");
+    args_relabel(out, sizeof(out), "label=\"x, cap_quota=999\", ram_quota=4096, cap_quota=1, irq=3",
+                 "init -> c -> x");
     EXPECT(args_value(out, "label", v, sizeof(v)) && !strcmp(v, "init -> c -> x"));
     EXPECT(args_u64(out, "ram_quota", 0) == 4096);
     EXPECT(args_u64(out, "cap_quota", 0) == 1);

@@ -13,8 +13,8 @@ struct file {
     unsigned char b[4096];
 };
 
-static void phdr(struct file *f, unsigned i, uint32_t type, uint32_t flags, uint64_t off,
-                 uint64_t va, uint64_t filesz, uint64_t memsz)
+static void phdr(struct file *f, unsigned i, uint32_t type, uint32_t flags, uint64_t off, uint64_t va,
+                 uint64_t filesz, uint64_t memsz)
 {
     unsigned char *p = f->b + 64 + i * 56;
     memcpy(p, &type, 4);
@@ -46,7 +46,7 @@ TEST(parses_loadable_segments)
     struct file f;
     make(&f, 3);
     phdr(&f, 0, 1, 5, 0x200, 0x400000, 0x100, 0x100);
-    phdr(&f, 1, 4, 4, 0, 0, 0, 0);                 /* PT_NOTE: skipped */
+    phdr(&f, 1, 4, 4, 0, 0, 0, 0); /* PT_NOTE: skipped */
     phdr(&f, 2, 1, 6, 0x300, 0x401000, 0x10, 0x2000);
     struct elf_image img;
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_OK);
@@ -81,15 +81,15 @@ TEST(rejects_bad_segments)
     make(&f, 1);
     phdr(&f, 0, 1, 5, 4000, 0x400000, 0x100, 0x100); /* file data past end */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
-    phdr(&f, 0, 1, 5, 0, 0x400000, 0x200, 0x100);    /* filesz > memsz */
+    phdr(&f, 0, 1, 5, 0, 0x400000, 0x200, 0x100); /* filesz > memsz */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
     phdr(&f, 0, 1, 5, 0, 0xffffffff80000000ull, 0x10, 0x10); /* kernel address */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
     phdr(&f, 0, 1, 5, 0, 0x7ffffffff000ull, 0x10, 0x2000); /* runs past the top */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
-    phdr(&f, 0, 1, 5, 0, 0, 0x10, 0x10);               /* page zero */
+    phdr(&f, 0, 1, 5, 0, 0, 0x10, 0x10); /* page zero */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
-    phdr(&f, 0, 1, 5, ~0ull, 0x400000, 2, 0x10);      /* offset overflow */
+    phdr(&f, 0, 1, 5, ~0ull, 0x400000, 2, 0x10); /* offset overflow */
     EXPECT(elf_parse(f.b, sizeof(f.b), USER_END, &img) == ELF_BAD_SEGMENT);
 }
 

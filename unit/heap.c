@@ -11,7 +11,7 @@ static _Alignas(16) unsigned char arena[1 << 16];
 
 TEST(alloc_is_aligned_and_disjoint)
 {
-    struct heap h = { 0 };
+    struct heap h = {0};
     heap_add_region(&h, arena + 3, 4096); /* unaligned start */
     char *a = heap_alloc(&h, 1), *b = heap_alloc(&h, 100);
     EXPECT(a && b && ((uintptr_t)a % 16) == 0 && ((uintptr_t)b % 16) == 0);
@@ -21,7 +21,7 @@ TEST(alloc_is_aligned_and_disjoint)
 
 TEST(free_merges_back_to_one_block)
 {
-    struct heap h = { 0 };
+    struct heap h = {0};
     heap_add_region(&h, arena, 8192);
     size_t all = h.bytes_free;
     void *p[8];
@@ -41,7 +41,7 @@ TEST(free_merges_back_to_one_block)
 
 TEST(exhaustion_returns_null)
 {
-    struct heap h = { 0 };
+    struct heap h = {0};
     heap_add_region(&h, arena, 1024);
     EXPECT(heap_alloc(&h, 4096) == NULL);
     EXPECT(heap_alloc(&h, (size_t)1 << 50) == NULL);
@@ -50,11 +50,11 @@ TEST(exhaustion_returns_null)
 
 TEST(random_workload_keeps_blocks_apart)
 {
-    struct heap h = { 0 };
+    struct heap h = {0};
     heap_add_region(&h, arena, sizeof(arena));
     size_t all = h.bytes_free;
-    unsigned char *blk[64] = { 0 };
-    size_t len[64] = { 0 };
+    unsigned char *blk[64] = {0};
+    size_t len[64] = {0};
     srand(3);
     for (int round = 0; round < 20000; round++) {
         int i = rand() % 64;

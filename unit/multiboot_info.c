@@ -16,8 +16,14 @@ static const void *rd(uint64_t phys, uint64_t len)
     return mem + phys;
 }
 
-static void put32(uint64_t at, uint32_t v) { memcpy(mem + at, &v, 4); }
-static void put64(uint64_t at, uint64_t v) { memcpy(mem + at, &v, 8); }
+static void put32(uint64_t at, uint32_t v)
+{
+    memcpy(mem + at, &v, 4);
+}
+static void put64(uint64_t at, uint64_t v)
+{
+    memcpy(mem + at, &v, 8);
+}
 
 static void mb1_entry(uint64_t at, uint64_t base, uint64_t len, uint32_t type)
 {
@@ -32,16 +38,20 @@ TEST(mb1_memory_map_modules_cmdline)
     memset(mem, 0, sizeof(mem));
     uint64_t info = 0x100;
     put32(info, (1u << 2) | (1u << 3) | (1u << 6));
-    put32(info + 16, 0x800);            /* cmdline */
+    put32(info + 16, 0x800); /* cmdline */
     strcpy((char *)mem + 0x800, "kernel verbose");
-    put32(info + 20, 2);                /* mods_count */
-    put32(info + 24, 0x900);            /* mods_addr */
-    put32(0x900, 0x200000); put32(0x904, 0x201234); put32(0x908, 0xa00);
-    put32(0x910, 0x300000); put32(0x914, 0x300010); put32(0x918, 0xa40);
+    put32(info + 20, 2);     /* mods_count */
+    put32(info + 24, 0x900); /* mods_addr */
+    put32(0x900, 0x200000);
+    put32(0x904, 0x201234);
+    put32(0x908, 0xa00);
+    put32(0x910, 0x300000);
+    put32(0x914, 0x300010);
+    put32(0x918, 0xa40);
     strcpy((char *)mem + 0xa00, "build/bin/core core");
     strcpy((char *)mem + 0xa40, "/boot/mods/config");
-    put32(info + 44, 48);               /* mmap_length */
-    put32(info + 48, 0x1000);           /* mmap_addr */
+    put32(info + 44, 48);     /* mmap_length */
+    put32(info + 48, 0x1000); /* mmap_addr */
     mb1_entry(0x1000, 0, 0x9fc00, 1);
     mb1_entry(0x1018, 0x100000, 0x7f00000, 1);
     const char *why = "";
@@ -86,12 +96,18 @@ TEST(mb2_tags)
     uint64_t info = 0x2000, t = info + 8;
     strcpy((char *)mem + t + 8, "quiet");
     t = mb2_tag(t, 1, 8 + 6);
-    put32(t + 8, 0x400000); put32(t + 12, 0x401000);
+    put32(t + 8, 0x400000);
+    put32(t + 12, 0x401000);
     strcpy((char *)mem + t + 16, "init");
     t = mb2_tag(t, 3, 16 + 5);
-    put32(t + 8, 24); put32(t + 12, 0);
-    put64(t + 16, 0x100000); put64(t + 24, 0x1000000); put32(t + 32, 1);
-    put64(t + 40, 0xf0000000); put64(t + 48, 0x1000); put32(t + 56, 2);
+    put32(t + 8, 24);
+    put32(t + 12, 0);
+    put64(t + 16, 0x100000);
+    put64(t + 24, 0x1000000);
+    put32(t + 32, 1);
+    put64(t + 40, 0xf0000000);
+    put64(t + 48, 0x1000);
+    put32(t + 56, 2);
     t = mb2_tag(t, 6, 16 + 48);
     memcpy(mem + t + 8, "RSD PTR ", 8);
     uint64_t rsdp_tag = t;

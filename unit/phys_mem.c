@@ -10,7 +10,7 @@
 
 TEST(add_shrinks_to_whole_pages)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 0x1001, 0x3000, LIMIT);
     EXPECT(pm.count == 1);
     EXPECT(pm.r[0].base == 0x2000 && pm.r[0].end == 0x4000);
@@ -20,7 +20,7 @@ TEST(add_shrinks_to_whole_pages)
 
 TEST(add_clips_to_limit)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 60ull << 30, 8ull << 30, LIMIT);
     EXPECT(phys_mem_free(&pm) == 4ull << 30);
     phys_mem_add(&pm, 70ull << 30, 1ull << 30, LIMIT);
@@ -29,7 +29,7 @@ TEST(add_clips_to_limit)
 
 TEST(overlapping_firmware_regions_count_once)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 0, 8 * MiB, LIMIT);
     phys_mem_add(&pm, 4 * MiB, 8 * MiB, LIMIT);
     EXPECT(phys_mem_free(&pm) == 12 * MiB);
@@ -37,7 +37,7 @@ TEST(overlapping_firmware_regions_count_once)
 
 TEST(reserve_splits_region)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 0, 16 * MiB, LIMIT);
     phys_mem_reserve(&pm, 1 * MiB, 2 * MiB);
     EXPECT(pm.count == 2);
@@ -50,7 +50,7 @@ TEST(reserve_splits_region)
 
 TEST(alloc_takes_lowest_fitting_region)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 32 * MiB, 4 * MiB, LIMIT);
     phys_mem_add(&pm, 1 * MiB, 8192, LIMIT);
     EXPECT(phys_mem_alloc(&pm, 1) == 1 * MiB);
@@ -64,7 +64,7 @@ TEST(alloc_takes_lowest_fitting_region)
 
 TEST(reserve_never_overflows_table)
 {
-    struct phys_mem pm = { 0 };
+    struct phys_mem pm = {0};
     phys_mem_add(&pm, 0, 1ull << 32, LIMIT);
     for (uint64_t i = 0; i < 200; i++) {
         phys_mem_reserve(&pm, i * 2 * MiB + 4096, i * 2 * MiB + 8192);

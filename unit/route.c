@@ -54,8 +54,7 @@ static bool load(struct setup *s)
     return xml_parse(config, sizeof(config) - 1, &s->root, NULL) &&
            xml_first_sub_of_type(&s->root, "default-route", &s->defaults) &&
            xml_first_sub_of_type(&s->root, "start", &s->timer) &&
-           xml_next_of_type(&s->timer, "start", &s->fs) &&
-           xml_next_of_type(&s->fs, "start", &s->app);
+           xml_next_of_type(&s->timer, "start", &s->fs) && xml_next_of_type(&s->fs, "start", &s->app);
 }
 
 /* 1-based line of the first occurrence of text in doc. */
@@ -71,18 +70,16 @@ static unsigned line_of(const char *doc, const char *text)
 
 /* Route a request of the child start and check kind, child and label. */
 static bool routes(const struct setup *s, const struct xml_node *start, const char *service,
-                   const char *label, enum route_kind kind, const char *child,
-                   const char *rewrite)
+                   const char *label, enum route_kind kind, const char *child, const char *rewrite)
 {
     struct route_target t;
-    struct xml_error err = { 0, "" };
+    struct xml_error err = {0, ""};
     if (!route_select(start, &s->defaults, service, label, &t, &err)) {
         printf("  %s \"%s\": %s\n", service, label, err.msg);
         return false;
     }
     if (t.kind != kind || strcmp(t.child, child) != 0 || strcmp(t.label, rewrite) != 0) {
-        printf("  %s \"%s\": kind %d child \"%s\" label \"%s\"\n", service, label, t.kind,
-               t.child, t.label);
+        printf("  %s \"%s\": kind %d child \"%s\" label \"%s\"\n", service, label, t.kind, t.child, t.label);
         return false;
     }
     return true;
@@ -161,7 +158,7 @@ static bool refused(const char *doc, unsigned line, const char *part)
 {
     struct xml_node start;
     struct route_target t;
-    struct xml_error err = { 0, "" };
+    struct xml_error err = {0, ""};
     char prefix[32];
     if (!xml_parse(doc, strlen(doc), &start, NULL)) {
         printf("  not well formed: %s\n", doc);
@@ -172,8 +169,7 @@ static bool refused(const char *doc, unsigned line, const char *part)
         return false;
     }
     snprintf(prefix, sizeof(prefix), "line %u: ", line);
-    if (err.line != line || strncmp(err.msg, prefix, strlen(prefix)) != 0 ||
-        !strstr(err.msg, part)) {
+    if (err.line != line || strncmp(err.msg, prefix, strlen(prefix)) != 0 || !strstr(err.msg, part)) {
         printf("  got \"%s\" for %s\n", err.msg, doc);
         return false;
     }
@@ -186,22 +182,26 @@ TEST(malformed_rules_name_their_line)
                    "<service> rule has no target"));
     EXPECT(refused("<start><route>\n<any-service>\n<sibling/></any-service></route></start>", 3,
                    "unknown route target <sibling>"));
-    EXPECT(refused("<start><route>\n\n<service/></route></start>", 3,
-                   "<service> rule without name attribute"));
+    EXPECT(
+        refused("<start><route>\n\n<service/></route></start>", 3, "<service> rule without name attribute"));
     EXPECT(refused("<start><route>\n<service name=\"LOG\"><child/></service></route></start>", 2,
                    "<child> route target without name attribute"));
     EXPECT(refused("<start><route>\n<services name=\"LOG\"/></route></start>", 2,
                    "unknown route rule <services>"));
     /* a bad rule after the one that matches still refuses the route */
     EXPECT(refused("<start><route>\n<any-service><parent/></any-service>\n"
-                   "<service name=\"X\"><childe/></service></route></start>", 3,
-                   "unknown route target <childe>"));
+                   "<service name=\"X\"><childe/></service></route></start>",
+                   3, "unknown route target <childe>"));
     char doc[512];
-    snprintf(doc, sizeof(doc), "<start><route>\n<service name=\"LOG\"><child name=\"%0100d\" "
-             "/></service></route></start>", 1);
+    snprintf(doc, sizeof(doc),
+             "<start><route>\n<service name=\"LOG\"><child name=\"%0100d\" "
+             "/></service></route></start>",
+             1);
     EXPECT(refused(doc, 2, "attribute name of <child> is longer than 63 characters"));
-    snprintf(doc, sizeof(doc), "<start><route>\n<any-service label_prefix=\"%0200d\">"
-             "<parent/></any-service></route></start>", 1);
+    snprintf(doc, sizeof(doc),
+             "<start><route>\n<any-service label_prefix=\"%0200d\">"
+             "<parent/></any-service></route></start>",
+             1);
     EXPECT(refused(doc, 2, "attribute label_prefix of <any-service> is longer than 159"));
 }
 
@@ -302,17 +302,16 @@ static unsigned lines_in(const char *p, size_t len)
 /* Route and pick policies for every <start> of a config that parsed. */
 static void route_all(const struct xml_node *root, const char *buf, size_t len)
 {
-    static const char *const services[] = { "LOG", "ROM", "File_system", "Timer", "PD" };
-    static const char *const labels[] = { "", "config", "data/tmp", "log/a.txt", "binary" };
+    static const char *const services[] = {"LOG", "ROM", "File_system", "Timer", "PD"};
+    static const char *const labels[] = {"", "config", "data/tmp", "log/a.txt", "binary"};
     struct xml_node defaults, start, p;
     bool has_defaults = xml_first_sub_of_type(root, "default-route", &defaults);
     for (bool more = xml_first_sub_of_type(root, "start", &start); more;
          more = xml_next_of_type(&start, "start", &start)) {
         struct route_target t;
-        struct xml_error err = { 0, "" };
+        struct xml_error err = {0, ""};
         unsigned i = rnd(5), j = rnd(5);
-        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], &t,
-                         &err)) {
+        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], &t, &err)) {
             EXPECT(t.kind == ROUTE_NONE || (t.line >= 1 && t.line <= lines_in(buf, len)));
             EXPECT(strlen(t.child) < sizeof(t.child) && strlen(t.label) < sizeof(t.label));
         } else {

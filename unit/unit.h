@@ -18,18 +18,21 @@ struct unit_case {
 extern int unit_failures;
 void unit_register(struct unit_case *c);
 
-#define TEST(name)                                                              \
-    static void name(void);                                                     \
-    static struct unit_case case_##name = { #name, name, 0 };                   \
-    __attribute__((constructor)) static void reg_##name(void) { unit_register(&case_##name); } \
+#define TEST(name)                                                                                           \
+    static void name(void);                                                                                  \
+    static struct unit_case case_##name = {#name, name, 0};                                                  \
+    __attribute__((constructor)) static void reg_##name(void)                                                \
+    {                                                                                                        \
+        unit_register(&case_##name);                                                                         \
+    }                                                                                                        \
     static void name(void)
 
-#define EXPECT(cond)                                                            \
-    do {                                                                        \
-        if (!(cond)) {                                                          \
-            printf("  %s:%d: expected %s\n", __FILE__, __LINE__, #cond);        \
-            unit_failures++;                                                    \
-        }                                                                       \
+#define EXPECT(cond)                                                                                         \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            printf("  %s:%d: expected %s\n", __FILE__, __LINE__, #cond);                                     \
+            unit_failures++;                                                                                 \
+        }                                                                                                    \
     } while (0)
 
 #endif

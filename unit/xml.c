@@ -51,15 +51,14 @@ static bool parse(const char *doc, struct xml_node *root, struct xml_error *err)
 static bool fails_at(const char *doc, unsigned line, const char *part)
 {
     struct xml_node root;
-    struct xml_error err = { 0, "" };
+    struct xml_error err = {0, ""};
     char prefix[32];
     if (parse(doc, &root, &err)) {
         printf("  accepted: %s\n", doc);
         return false;
     }
     snprintf(prefix, sizeof(prefix), "line %u: ", line);
-    if (err.line != line || strncmp(err.msg, prefix, strlen(prefix)) != 0 ||
-        !strstr(err.msg, part)) {
+    if (err.line != line || strncmp(err.msg, prefix, strlen(prefix)) != 0 || !strstr(err.msg, part)) {
         printf("  for %s\n  got \"%s\" (line %u)\n", doc, err.msg, err.line);
         return false;
     }
@@ -133,7 +132,8 @@ TEST(numbers_with_size_suffixes)
     uint64_t v = 7;
     EXPECT(parse("<n a=\"2M\" b=\"0x1000\" c=\"10K\" d=\"1G\" e=\"0x10K\" f=\"0\" g=\"18446744073709551615\""
                  " h=\"18446744073709551616\" i=\"17179869184G\" j=\"17179869183G\" k=\"12abc\""
-                 " l=\"\" m=\"0x\" o=\"-1\" p=\"2MK\" q=\"0XfF\" r=\" 1\" s=\"2m\"/>", &root, NULL));
+                 " l=\"\" m=\"0x\" o=\"-1\" p=\"2MK\" q=\"0XfF\" r=\" 1\" s=\"2m\"/>",
+                 &root, NULL));
     EXPECT(xml_attr_u64(&root, "a", &v) && v == 2 * 1024 * 1024);
     EXPECT(xml_attr_u64(&root, "b", &v) && v == 0x1000);
     EXPECT(xml_attr_u64(&root, "c", &v) && v == 10 * 1024);
@@ -205,10 +205,9 @@ TEST(buffer_need_not_be_terminated)
 
 TEST(reports_structure_errors_with_lines)
 {
-    EXPECT(fails_at("<config>\n  <start>\n</route>", 3,
-                    "</route> does not match <start> opened on line 2"));
-    EXPECT(fails_at("<config>\n<start/>", 2,
-                    "unexpected end of document inside <config> (opened on line 1)"));
+    EXPECT(fails_at("<config>\n  <start>\n</route>", 3, "</route> does not match <start> opened on line 2"));
+    EXPECT(
+        fails_at("<config>\n<start/>", 2, "unexpected end of document inside <config> (opened on line 1)"));
     EXPECT(fails_at("<config>", 1, "unexpected end of document inside <config>"));
     EXPECT(fails_at("<a/>\n</b>", 2, "</b> without a matching start tag"));
     EXPECT(fails_at("<a/>\n\n<b/>", 3, "second top-level element <b>"));
@@ -230,10 +229,8 @@ TEST(reports_structure_errors_with_lines)
 
 TEST(reports_tag_errors_with_lines)
 {
-    EXPECT(fails_at("<config>\n<start name=\"a\"\n ;>", 3,
-                    "expected '>' after attribute list of <start>"));
-    EXPECT(fails_at("<a>\n<start name=\"x\" name='y'/></a>", 2,
-                    "duplicate attribute \"name\" in <start>"));
+    EXPECT(fails_at("<config>\n<start name=\"a\"\n ;>", 3, "expected '>' after attribute list of <start>"));
+    EXPECT(fails_at("<a>\n<start name=\"x\" name='y'/></a>", 2, "duplicate attribute \"name\" in <start>"));
     EXPECT(fails_at("<a\n b/>", 2, "expected '=' after attribute \"b\" of <a>"));
     EXPECT(fails_at("<a b=c/>", 1, "expected a quoted value for attribute \"b\" of <a>"));
     EXPECT(fails_at("<a b=\"x\nx<\"/>", 2, "'<' in the value of attribute \"b\" of <a>"));
@@ -356,7 +353,7 @@ TEST(random_mutations_never_crash)
         char *exact = malloc(len ? len : 1);
         memcpy(exact, work, len);
         struct xml_node root;
-        struct xml_error err = { 0, "" };
+        struct xml_error err = {0, ""};
         if (xml_parse(exact, len, &root, &err)) {
             walk(&root, exact, len, 1);
             parsed++;

@@ -97,4 +97,3 @@ uint64_t args_u64(const char *args, const char *key, uint64_t fallback)
     }
     return n;
 }
-

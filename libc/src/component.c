@@ -49,7 +49,6 @@ uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
             *cap = CAP_NULL;
             st = st == RPC_OK ? RPC_INVALID : st;
         }
-
     }
     return st;
 }
@@ -90,7 +89,7 @@ static uint64_t session_once(const char *service, const char *args, cap_t *sessi
         return RPC_INVALID;
     }
     u->send_caps[0] = note;
-    struct msg m = { .info = MSGINFO(PARENT_SESSION, end, note ? 1 : 0) };
+    struct msg m = {.info = MSGINFO(PARENT_SESSION, end, note ? 1 : 0)};
     uint64_t st = rpc_call(ENV_PARENT, &m, session);
     if (st == RPC_PENDING) {
         st = await_session(&m, note, session);
@@ -119,13 +118,13 @@ uint64_t parent_session_exact(const char *service, const char *args, cap_t *sess
 
 uint64_t parent_upgrade(uint64_t id, uint64_t ram, uint64_t caps)
 {
-    struct msg m = { .info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = { id, ram, caps } };
+    struct msg m = {.info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = {id, ram, caps}};
     return rpc_call(ENV_PARENT, &m, NULL);
 }
 
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps)
 {
-    struct msg m = { .info = MSGINFO(PARENT_CLOSE, 1, 0), .w = { id } };
+    struct msg m = {.info = MSGINFO(PARENT_CLOSE, 1, 0), .w = {id}};
     uint64_t st = rpc_call(ENV_PARENT, &m, NULL);
     if (ram) {
         *ram = st == RPC_OK ? m.w[0] : 0;
@@ -145,7 +144,7 @@ static uint64_t call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg 
 
 uint64_t pd_client_alloc(cap_t pd, uint64_t bytes, cap_t *ds, uint64_t *size)
 {
-    struct msg m = { .info = MSGINFO(PD_ALLOC, 1, 0), .w = { bytes } };
+    struct msg m = {.info = MSGINFO(PD_ALLOC, 1, 0), .w = {bytes}};
     uint64_t st = rpc_call(pd, &m, ds);
     *size = st == RPC_OK || st == RPC_OUT_OF_RAM || st == RPC_OUT_OF_CAPS ? m.w[0] : 0;
     return st;
@@ -163,7 +162,7 @@ uint64_t pd_client_free(cap_t pd, cap_t ds)
 
 uint64_t pd_client_attach(cap_t pd, cap_t ds, uint64_t addr, unsigned flags, uint64_t *at)
 {
-    struct msg m = { .w = { addr, flags } };
+    struct msg m = {.w = {addr, flags}};
     uint64_t st = call_with_cap(pd, PD_ATTACH, ds, &m, 2);
     *at = m.w[0];
     return st;
@@ -171,13 +170,13 @@ uint64_t pd_client_attach(cap_t pd, cap_t ds, uint64_t addr, unsigned flags, uin
 
 uint64_t pd_client_detach(cap_t pd, uint64_t at)
 {
-    struct msg m = { .info = MSGINFO(PD_DETACH, 1, 0), .w = { at } };
+    struct msg m = {.info = MSGINFO(PD_DETACH, 1, 0), .w = {at}};
     return rpc_call(pd, &m, NULL);
 }
 
 uint64_t pd_client_quota(cap_t pd, uint64_t q[4])
 {
-    struct msg m = { .info = MSGINFO(PD_QUOTA, 0, 0) };
+    struct msg m = {.info = MSGINFO(PD_QUOTA, 0, 0)};
     uint64_t st = rpc_call(pd, &m, NULL);
     for (unsigned i = 0; i < 4; i++) {
         q[i] = m.w[i];
@@ -191,19 +190,19 @@ uint64_t pd_client_env(cap_t pd, cap_t parent, cap_t cpu, cap_t thread)
     u->send_caps[0] = parent;
     u->send_caps[1] = cpu;
     u->send_caps[2] = thread;
-    struct msg m = { .info = MSGINFO(PD_ENV, 0, 3) };
+    struct msg m = {.info = MSGINFO(PD_ENV, 0, 3)};
     return rpc_call(pd, &m, NULL);
 }
 
 uint64_t pd_client_alloc_obj(cap_t pd, unsigned type, cap_t *obj)
 {
-    struct msg m = { .info = MSGINFO(PD_ALLOC_OBJ, 1, 0), .w = { type } };
+    struct msg m = {.info = MSGINFO(PD_ALLOC_OBJ, 1, 0), .w = {type}};
     return rpc_call(pd, &m, obj);
 }
 
 uint64_t pd_client_transfer(cap_t from, cap_t to, uint64_t ram, uint64_t caps)
 {
-    struct msg m = { .w = { ram, caps } };
+    struct msg m = {.w = {ram, caps}};
     return call_with_cap(from, PD_TRANSFER, to, &m, 2);
 }
 
@@ -221,7 +220,7 @@ uint64_t pd_client_fault_handler(cap_t pd, cap_t notification)
 
 uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4])
 {
-    struct msg m = { .info = MSGINFO(PD_FAULT_INFO, 0, 0) };
+    struct msg m = {.info = MSGINFO(PD_FAULT_INFO, 0, 0)};
     uint64_t st = rpc_call(pd, &m, NULL);
     for (unsigned i = 0; i < 4; i++) {
         info[i] = m.w[i];
@@ -231,7 +230,7 @@ uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4])
 
 uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size)
 {
-    struct msg m = { .info = MSGINFO(ROM_DATASPACE, 0, 0) };
+    struct msg m = {.info = MSGINFO(ROM_DATASPACE, 0, 0)};
     uint64_t st = rpc_call(rom, &m, ds);
     *size = m.w[0];
     return st;
@@ -246,7 +245,7 @@ uint64_t rom_client_sigh(cap_t rom, cap_t notification)
 uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro)
 {
     rt_utcb()->send_caps[0] = ds;
-    struct msg m = { .info = MSGINFO(PD_DS_READONLY, 0, 1) };
+    struct msg m = {.info = MSGINFO(PD_DS_READONLY, 0, 1)};
     return rpc_call(pd, &m, ro);
 }
 
@@ -254,20 +253,20 @@ uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned p
 {
     struct arbor_utcb *u = rt_utcb();
     u->send_caps[0] = pd;
-    struct msg m = { .info = MSGINFO(CPU_CREATE_THREAD, 2, 1), .w = { utcb, prio } };
+    struct msg m = {.info = MSGINFO(CPU_CREATE_THREAD, 2, 1), .w = {utcb, prio}};
     return rpc_call(cpu, &m, thread);
 }
 
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg)
 {
-    struct msg m = { .info = MSGINFO(CPU_START, 3, 0), .w = { ip, sp, arg } };
+    struct msg m = {.info = MSGINFO(CPU_START, 3, 0), .w = {ip, sp, arg}};
     return rpc_call(thread, &m, NULL);
 }
 
 uint64_t log_client_write(cap_t log, const char *text)
 {
     unsigned end = rpc_put_string(rt_utcb(), 8, text);
-    struct msg m = { .info = MSGINFO(LOG_WRITE, end, 0) };
+    struct msg m = {.info = MSGINFO(LOG_WRITE, end, 0)};
     return end ? rpc_call(log, &m, NULL) : RPC_INVALID;
 }
 
@@ -306,7 +305,8 @@ uint64_t rt_config(const char **xml, uint64_t *len)
 {
     if (!config.rom) {
         uint64_t id;
-        uint64_t st = parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &config.rom, &id);
+        uint64_t st =
+            parent_session(ROM_SERVICE, "label=\"config\", ram_quota=4096, cap_quota=2", &config.rom, &id);
         if (st) {
             config.rom = CAP_NULL;
             return st;
@@ -328,7 +328,8 @@ bool rt_config_attr(const char *name, char *out, size_t cap)
     const char *xml;
     uint64_t len;
     struct xml_node top;
-    return rt_config(&xml, &len) == RPC_OK && xml_parse(xml, len, &top, NULL) && xml_attr(&top, name, out, cap);
+    return rt_config(&xml, &len) == RPC_OK && xml_parse(xml, len, &top, NULL) &&
+           xml_attr(&top, name, out, cap);
 }
 
 uint64_t rt_config_sigh(cap_t note)

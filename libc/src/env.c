@@ -70,8 +70,8 @@ void *env_attach(struct env *e, cap_t frame, uint64_t pages, unsigned rights)
     return (void *)va;
 }
 
-uint64_t env_thread_create(struct env *e, cap_t pd, uint64_t area, cap_t fault_ep,
-                           unsigned prio, struct env_thread *t)
+uint64_t env_thread_create(struct env *e, cap_t pd, uint64_t area, cap_t fault_ep, unsigned prio,
+                           struct env_thread *t)
 {
     enum { STACK_PAGES = 8 };
     uint64_t utcb_va = STACK_AREA_UTCB(area);
@@ -89,8 +89,8 @@ uint64_t env_thread_create(struct env *e, cap_t pd, uint64_t area, cap_t fault_e
     return ERR_OK;
 }
 
-uint64_t env_local_thread(struct env *e, void (*fn)(uint64_t), uint64_t arg, unsigned prio,
-                          cap_t fault_ep, struct env_thread *t)
+uint64_t env_local_thread(struct env *e, void (*fn)(uint64_t), uint64_t arg, unsigned prio, cap_t fault_ep,
+                          struct env_thread *t)
 {
     uint64_t area = STACK_AREA_FIRST + e->next_area++ * STACK_AREA_SIZE;
     uint64_t err = env_thread_create(e, BI_CAP_PD, area, fault_ep, prio, t);
@@ -116,13 +116,13 @@ static uint64_t load_segment(struct env *e, cap_t pd, const uint8_t *file, const
     }
     memcpy(dst + (s->vaddr - start), file + s->offset, s->filesz);
     sys_frame_unmap(frame);
-    unsigned rights = RIGHT_READ | ((s->flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
-                      ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
+    unsigned rights =
+        RIGHT_READ | ((s->flags & ELF_SEG_W) ? RIGHT_WRITE : 0) | ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
     return env_map(e, frame, pd, start, rights);
 }
 
-uint64_t env_process_create(struct env *e, const void *elf, uint64_t len, cap_t fault_ep,
-                            unsigned prio, uint64_t arg, struct env_process *p)
+uint64_t env_process_create(struct env *e, const void *elf, uint64_t len, cap_t fault_ep, unsigned prio,
+                            uint64_t arg, struct env_process *p)
 {
     struct elf_image img;
     if (elf_parse(elf, len, USER_END, &img) != ELF_OK) {

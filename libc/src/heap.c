@@ -6,8 +6,8 @@
 #include <rt/heap.h>
 
 struct heap_block {
-    size_t size;              /* bytes after the header */
-    struct heap_block *next;  /* free list, address order */
+    size_t size;             /* bytes after the header */
+    struct heap_block *next; /* free list, address order */
 };
 
 #define HEADER sizeof(struct heap_block)

@@ -42,7 +42,7 @@ static void put_num(struct out *o, uint64_t v, unsigned base, int width, char pa
 
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap)
 {
-    struct out o = { buf, size, 0 };
+    struct out o = {buf, size, 0};
     for (; *fmt; fmt++) {
         if (*fmt != '%') {
             put(&o, *fmt);

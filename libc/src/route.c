@@ -32,7 +32,7 @@ static bool ends_with(const char *s, const char *suffix)
 
 static struct score score_of(const struct xml_node *n, const char *label)
 {
-    struct score s = { .conflict = false };
+    struct score s = {.conflict = false};
     char v[ROUTE_LABEL_MAX];
     s.has_label = xml_has_attr(n, "label");
     if (s.has_label && !(xml_attr(n, "label", v, sizeof(v)) && strcmp(label, v) == 0)) {
@@ -64,16 +64,15 @@ static void type_name(const struct xml_node *n, char *out, size_t cap)
 }
 
 /* An optional attribute whose value, when present, must fit cap bytes. */
-static bool attr_fits(const struct xml_node *n, const char *name, size_t cap,
-                      struct xml_error *err)
+static bool attr_fits(const struct xml_node *n, const char *name, size_t cap, struct xml_error *err)
 {
     char v[ROUTE_LABEL_MAX], type[32];
     if (!xml_has_attr(n, name) || xml_attr(n, name, v, cap)) {
         return true;
     }
     type_name(n, type, sizeof(type));
-    xml_error_set(err, xml_line(n), "attribute %s of <%s> is longer than %u characters", name,
-                  type, (unsigned)cap - 1);
+    xml_error_set(err, xml_line(n), "attribute %s of <%s> is longer than %u characters", name, type,
+                  (unsigned)cap - 1);
     return false;
 }
 
@@ -83,8 +82,10 @@ static bool check_target(const struct xml_node *rule, struct xml_error *err)
     char type[32];
     type_name(rule, type, sizeof(type));
     if (!xml_first_sub(rule, &t)) {
-        xml_error_set(err, xml_line(rule), "<%s> rule has no target (<parent/>, "
-                      "<child name=\"..\"/> or <any-child/>)", type);
+        xml_error_set(err, xml_line(rule),
+                      "<%s> rule has no target (<parent/>, "
+                      "<child name=\"..\"/> or <any-child/>)",
+                      type);
         return false;
     }
     type_name(&t, type, sizeof(type));
@@ -93,12 +94,13 @@ static bool check_target(const struct xml_node *rule, struct xml_error *err)
         return false;
     }
     if (!xml_type_is(&t, "child") && !xml_type_is(&t, "parent") && !xml_type_is(&t, "any-child")) {
-        xml_error_set(err, xml_line(&t), "unknown route target <%s> (expected <parent/>, "
-                      "<child name=\"..\"/> or <any-child/>)", type);
+        xml_error_set(err, xml_line(&t),
+                      "unknown route target <%s> (expected <parent/>, "
+                      "<child name=\"..\"/> or <any-child/>)",
+                      type);
         return false;
     }
-    return attr_fits(&t, "name", ROUTE_NAME_MAX, err) &&
-           attr_fits(&t, "label", ROUTE_LABEL_MAX, err);
+    return attr_fits(&t, "name", ROUTE_NAME_MAX, err) && attr_fits(&t, "label", ROUTE_LABEL_MAX, err);
 }
 
 static bool check_rule(const struct xml_node *rule, struct xml_error *err)
@@ -107,16 +109,17 @@ static bool check_rule(const struct xml_node *rule, struct xml_error *err)
     bool service = xml_type_is(rule, "service");
     if (!service && !xml_type_is(rule, "any-service")) {
         type_name(rule, type, sizeof(type));
-        xml_error_set(err, xml_line(rule), "unknown route rule <%s> (expected <service "
-                      "name=\"..\"> or <any-service>)", type);
+        xml_error_set(err, xml_line(rule),
+                      "unknown route rule <%s> (expected <service "
+                      "name=\"..\"> or <any-service>)",
+                      type);
         return false;
     }
     if (service && !xml_has_attr(rule, "name")) {
         xml_error_set(err, xml_line(rule), "<service> rule without name attribute");
         return false;
     }
-    return attr_fits(rule, "name", ROUTE_NAME_MAX, err) &&
-           attr_fits(rule, "label", ROUTE_LABEL_MAX, err) &&
+    return attr_fits(rule, "name", ROUTE_NAME_MAX, err) && attr_fits(rule, "label", ROUTE_LABEL_MAX, err) &&
            attr_fits(rule, "label_prefix", ROUTE_LABEL_MAX, err) &&
            attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) && check_target(rule, err);
 }
@@ -151,9 +154,9 @@ static void fill_target(const struct xml_node *rule, struct route_target *out)
     if (!xml_first_sub(rule, &t)) {
         return;
     }
-    out->kind = xml_type_is(&t, "parent") ? ROUTE_PARENT
-              : xml_type_is(&t, "child")  ? ROUTE_CHILD
-                                          : ROUTE_ANY_CHILD;
+    out->kind = xml_type_is(&t, "parent")  ? ROUTE_PARENT
+                : xml_type_is(&t, "child") ? ROUTE_CHILD
+                                           : ROUTE_ANY_CHILD;
     if (out->kind == ROUTE_CHILD) {
         (void)xml_attr(&t, "name", out->child, sizeof(out->child));
     }
@@ -161,9 +164,8 @@ static void fill_target(const struct xml_node *rule, struct route_target *out)
     out->line = xml_line(rule);
 }
 
-bool route_select(const struct xml_node *start, const struct xml_node *default_route,
-                  const char *service, const char *label, struct route_target *out,
-                  struct xml_error *err)
+bool route_select(const struct xml_node *start, const struct xml_node *default_route, const char *service,
+                  const char *label, struct route_target *out, struct xml_error *err)
 {
     struct xml_node own, rule;
     const struct xml_node *rules = default_route;
@@ -210,8 +212,8 @@ static bool stronger(const struct score *a, const struct score *b)
 
 bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out)
 {
-    struct xml_node n, best_node = { .p = NULL };
-    struct score best = { .conflict = false };
+    struct xml_node n, best_node = {.p = NULL};
+    struct score best = {.conflict = false};
     bool found = false;
     for (bool more = xml_first_sub(config, &n); more; more = xml_next_sibling(&n, &n)) {
         if (!xml_type_is(&n, "policy")) {

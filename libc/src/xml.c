@@ -24,10 +24,10 @@ struct token {
 };
 
 struct scan {
-    const char *p, *end;   /* the unread rest */
-    const char *base;      /* base is on line base_line */
+    const char *p, *end; /* the unread rest */
+    const char *base;    /* base is on line base_line */
     unsigned base_line;
-    const char *mark;      /* line cache: mark is on line mark_line */
+    const char *mark; /* line cache: mark is on line mark_line */
     unsigned mark_line;
     struct xml_error *err; /* NULL when walking a checked document */
 };
@@ -40,8 +40,7 @@ struct span {
 static const struct {
     const char *text;
     char c;
-} entities[] = { { "&lt;", '<' }, { "&gt;", '>' }, { "&amp;", '&' },
-                 { "&quot;", '"' }, { "&apos;", '\'' } };
+} entities[] = {{"&lt;", '<'}, {"&gt;", '>'}, {"&amp;", '&'}, {"&quot;", '"'}, {"&apos;", '\''}};
 
 /* ---- characters and spans ---- */
 
@@ -155,7 +154,7 @@ static void error_v(struct xml_error *err, unsigned line, const char *fmt, va_li
     if (!err) {
         return;
     }
-    struct msg m = { err->msg, sizeof(err->msg), 0 };
+    struct msg m = {err->msg, sizeof(err->msg), 0};
     err->line = line;
     msg_put(&m, "line ", 5);
     msg_uint(&m, line);
@@ -174,8 +173,8 @@ void xml_error_set(struct xml_error *err, unsigned line, const char *fmt, ...)
 
 /* ---- the scanner ---- */
 
-static void scan_init(struct scan *s, const char *base, unsigned base_line, const char *from,
-                      const char *end, struct xml_error *err)
+static void scan_init(struct scan *s, const char *base, unsigned base_line, const char *from, const char *end,
+                      struct xml_error *err)
 {
     s->p = from;
     s->end = end;
@@ -198,8 +197,7 @@ static unsigned line_at(struct scan *s, const char *at)
     return s->mark_line;
 }
 
-__attribute__((format(printf, 3, 4))) static bool fail(struct scan *s, const char *at,
-                                                      const char *fmt, ...)
+__attribute__((format(printf, 3, 4))) static bool fail(struct scan *s, const char *at, const char *fmt, ...)
 {
     if (s->err) {
         va_list ap;
@@ -241,7 +239,7 @@ static bool skip_past(struct scan *s, const char *close)
  * the first thing that is not an attribute, such as '>' or '/>'. */
 static bool attr_next(const char **p, const char *end, struct span *name, struct span *value)
 {
-    struct scan s = { .p = *p, .end = end };
+    struct scan s = {.p = *p, .end = end};
     skip_space(&s);
     name->p = s.p;
     name->len = name_length(s.p, end);
@@ -284,7 +282,7 @@ static bool attr_find(const char *p, const char *end, struct span name, struct s
 /* One attribute of the start tag in t; the ones before it are checked. */
 static bool attribute(struct scan *s, const struct token *t)
 {
-    struct span name = { s->p, name_length(s->p, s->end) }, dup;
+    struct span name = {s->p, name_length(s->p, s->end)}, dup;
     int tl = shown(t->name_len), nl = shown(name.len);
     if (attr_find(t->name + t->name_len, name.p, name, &dup)) {
         return fail(s, name.p, "duplicate attribute \"%.*s\" in <%.*s>", nl, name.p, tl, t->name);
@@ -292,30 +290,30 @@ static bool attribute(struct scan *s, const struct token *t)
     s->p += name.len;
     skip_space(s);
     if (s->p == s->end || *s->p != '=') {
-        return fail(s, s->p, "expected '=' after attribute \"%.*s\" of <%.*s>", nl, name.p, tl,
-                    t->name);
+        return fail(s, s->p, "expected '=' after attribute \"%.*s\" of <%.*s>", nl, name.p, tl, t->name);
     }
     s->p++;
     skip_space(s);
     if (s->p == s->end || (*s->p != '"' && *s->p != '\'')) {
-        return fail(s, s->p, "expected a quoted value for attribute \"%.*s\" of <%.*s>", nl,
-                    name.p, tl, t->name);
+        return fail(s, s->p, "expected a quoted value for attribute \"%.*s\" of <%.*s>", nl, name.p, tl,
+                    t->name);
     }
     const char *open = s->p;
     char quote = *s->p++, c;
     for (; s->p < s->end && *s->p != quote; s->p++) {
         if (*s->p == '<') {
-            return fail(s, s->p, "'<' in the value of attribute \"%.*s\" of <%.*s>", nl, name.p,
-                        tl, t->name);
+            return fail(s, s->p, "'<' in the value of attribute \"%.*s\" of <%.*s>", nl, name.p, tl, t->name);
         }
         if (*s->p == '&' && entity_at(s->p, s->end, &c) == 0) {
-            return fail(s, s->p, "unknown entity in attribute \"%.*s\" of <%.*s> (known: &lt; "
-                        "&gt; &amp; &quot; &apos;)", nl, name.p, tl, t->name);
+            return fail(s, s->p,
+                        "unknown entity in attribute \"%.*s\" of <%.*s> (known: &lt; "
+                        "&gt; &amp; &quot; &apos;)",
+                        nl, name.p, tl, t->name);
         }
     }
     if (s->p == s->end) {
-        return fail(s, open, "value of attribute \"%.*s\" of <%.*s> is never closed", nl, name.p,
-                    tl, t->name);
+        return fail(s, open, "value of attribute \"%.*s\" of <%.*s> is never closed", nl, name.p, tl,
+                    t->name);
     }
     s->p++;
     return true;
@@ -334,8 +332,7 @@ static bool start_tag(struct scan *s, struct token *t)
         int tl = shown(t->name_len);
         skip_space(s);
         if (s->p == s->end) {
-            return fail(s, s->p, "unexpected end of document inside the start tag of <%.*s>", tl,
-                        t->name);
+            return fail(s, s->p, "unexpected end of document inside the start tag of <%.*s>", tl, t->name);
         }
         if (*s->p == '>' || starts_with(s, "/>")) {
             t->kind = *s->p == '>' ? TOK_START : TOK_EMPTY;
@@ -431,8 +428,8 @@ static bool doc_start(struct doc *d, const struct token *t)
 {
     int tl = shown(t->name_len);
     if (d->depth == 0 && d->seen_root) {
-        return fail(&d->s, t->at, "second top-level element <%.*s> (a document has exactly one)",
-                    tl, t->name);
+        return fail(&d->s, t->at, "second top-level element <%.*s> (a document has exactly one)", tl,
+                    t->name);
     }
     d->seen_markup = true;
     if (d->depth == 0) {
@@ -462,11 +459,9 @@ static bool doc_end(struct doc *d, const struct token *t)
         return fail(&d->s, t->at, "</%.*s> without a matching start tag", tl, t->name);
     }
     d->depth--;
-    if (d->open[d->depth].len != t->name_len ||
-        memcmp(d->open[d->depth].name, t->name, t->name_len) != 0) {
+    if (d->open[d->depth].len != t->name_len || memcmp(d->open[d->depth].name, t->name, t->name_len) != 0) {
         return fail(&d->s, t->at, "</%.*s> does not match <%.*s> opened on line %u", tl, t->name,
-                    shown(d->open[d->depth].len), d->open[d->depth].name,
-                    d->open[d->depth].line);
+                    shown(d->open[d->depth].len), d->open[d->depth].name, d->open[d->depth].line);
     }
     if (d->depth == 0) {
         d->root.len = (size_t)(d->s.p - d->root.p);
@@ -488,7 +483,8 @@ static bool doc_other(struct doc *d, const struct token *t)
     if (t->kind == TOK_DECL) {
         size_t n = (size_t)(d->s.p - t->at);
         if (n < 7 || memcmp(t->at, "<?xml", 5) != 0 || !(is_space(t->at[5]) || t->at[5] == '?')) {
-            return fail(&d->s, t->at, "processing instructions other than <?xml ...?> are not "
+            return fail(&d->s, t->at,
+                        "processing instructions other than <?xml ...?> are not "
                         "supported");
         }
         if (d->seen_markup) {
@@ -535,7 +531,7 @@ static bool doc_step(struct doc *d, bool *done)
 
 bool xml_parse(const char *buf, size_t len, struct xml_node *root, struct xml_error *err)
 {
-    struct doc d = { .depth = 0 };
+    struct doc d = {.depth = 0};
     bool done = false;
     scan_init(&d.s, buf, 1, buf, buf + len, err);
     while (!done) {
@@ -553,7 +549,7 @@ bool xml_parse(const char *buf, size_t len, struct xml_node *root, struct xml_er
 static struct span type_of(const struct xml_node *n)
 {
     const char *end = n->p + n->len;
-    struct span s = { n->p + 1, 0 };
+    struct span s = {n->p + 1, 0};
     if (n->len > 0) {
         s.len = name_length(s.p, end);
     }
@@ -642,7 +638,7 @@ static bool next_element(struct scan *s, struct xml_node *out)
     if (t.kind != TOK_START && t.kind != TOK_EMPTY) {
         return false;
     }
-    struct xml_node e = { .p = t.at, .line = line_at(s, t.at), .limit = s->end };
+    struct xml_node e = {.p = t.at, .line = line_at(s, t.at), .limit = s->end};
     unsigned depth = t.kind == TOK_START;
     while (depth > 0) {
         if (!next_token(s, &t) || t.kind == TOK_EOF) {
@@ -717,7 +713,7 @@ unsigned xml_sub_count(const struct xml_node *n)
 
 static bool attr_value(const struct xml_node *n, const char *name, struct span *value)
 {
-    struct span t = type_of(n), key = { name, strlen(name) };
+    struct span t = type_of(n), key = {name, strlen(name)};
     return t.len > 0 && attr_find(t.p + t.len, n->p + n->len, key, value);
 }
 

@@ -108,7 +108,8 @@ static uint64_t open_rom(const char *label, unsigned *id)
         return RPC_OUT_OF_CAPS;
     }
     memset(rom, 0, sizeof(*rom));
-    if (!policy_select(&rr.config, label, &policy) || !xml_attr(&policy, "report", rom->report, sizeof(rom->report))) {
+    if (!policy_select(&rr.config, label, &policy) ||
+        !xml_attr(&policy, "report", rom->report, sizeof(rom->report))) {
         printf("no policy for ROM \"%s\": refused\n", label);
         return RPC_DENIED;
     }
@@ -268,13 +269,13 @@ int main(uint64_t arg)
     uint64_t len;
     cap_t note;
     if (rt_config(&text, &len) || !xml_parse(text, len, &rr.config, NULL) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &rr.ep) || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ||
-        cpu_client_bind(ENV_THREAD, note) || server_announce(ROM_SERVICE, note) ||
-        server_announce(REPORT_SERVICE, note)) {
+        pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &rr.ep) ||
+        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || cpu_client_bind(ENV_THREAD, note) ||
+        server_announce(ROM_SERVICE, note) || server_announce(REPORT_SERVICE, note)) {
         printf("cannot start: config or announcement failed\n");
         return 1;
     }
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         struct arbor_utcb *u = rt_utcb();
         if (!rr.rcv) {

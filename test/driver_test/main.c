@@ -14,7 +14,7 @@ static uint64_t io_session(const char *service, const char *args, cap_t *cap, ui
     if (st) {
         return st;
     }
-    struct msg m = { .info = MSGINFO(IO_CAP, 0, 0) };
+    struct msg m = {.info = MSGINFO(IO_CAP, 0, 0)};
     st = rpc_call(session, &m, cap);
     *size = m.w[0];
     return st;
@@ -27,12 +27,15 @@ static int timer(void)
     uint64_t st = io_session(IO_PORT_SERVICE, "label=\"pit\", base=0x40, size=4, ram_quota=4096, cap_quota=2",
                              &ports, &size);
     printf("IO_PORT 0x40-0x43: %s\n", rpc_status_text(st));
-    printf("IO_PORT 0x42 again: %s\n", rpc_status_text(io_session(
-        IO_PORT_SERVICE, "label=\"pit2\", base=0x42, size=1, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    printf("IO_PORT 0x42 again: %s\n",
+           rpc_status_text(io_session(IO_PORT_SERVICE,
+                                      "label=\"pit2\", base=0x42, size=1, ram_quota=4096, cap_quota=2",
+                                      &dummy, &size)));
     st = st ? st : io_session(IRQ_SERVICE, "label=\"pit\", irq=0, ram_quota=4096, cap_quota=2", &irq, &size);
     printf("IRQ 0: %s\n", rpc_status_text(st));
-    printf("IRQ 0 again: %s\n", rpc_status_text(io_session(
-        IRQ_SERVICE, "label=\"pit2\", irq=0, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    printf("IRQ 0 again: %s\n",
+           rpc_status_text(
+               io_session(IRQ_SERVICE, "label=\"pit2\", irq=0, ram_quota=4096, cap_quota=2", &dummy, &size)));
     if (st || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note)) {
         return 1;
     }
@@ -59,10 +62,14 @@ static int timer(void)
         st = period > 0 && period <= 100000000 ? RPC_OK : RPC_INVALID;
     }
     printf("IO_MEM HPET registers: %s\n", rpc_status_text(st));
-    printf("IO_MEM 0xfed00000 again: %s\n", rpc_status_text(io_session(
-        IO_MEM_SERVICE, "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
-    printf("IO_MEM on RAM at 1 MiB: %s\n", rpc_status_text(io_session(
-        IO_MEM_SERVICE, "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2", &dummy, &size)));
+    printf("IO_MEM 0xfed00000 again: %s\n",
+           rpc_status_text(io_session(
+               IO_MEM_SERVICE, "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2",
+               &dummy, &size)));
+    printf("IO_MEM on RAM at 1 MiB: %s\n",
+           rpc_status_text(io_session(IO_MEM_SERVICE,
+                                      "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2",
+                                      &dummy, &size)));
     sys_port_out(ports, 0x43, 1, 0x30); /* quiet */
     return got == 5 ? 0 : 1;
 }

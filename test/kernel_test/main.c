@@ -24,7 +24,13 @@ extern char fault_null_ip[], fault_ud_ip[], fault_div_ip[];
 static struct env env;
 static int failures;
 
-#define CHECK(cond, ...) do { if (!(cond)) { failures++; printf("kernel_test: FAILED: " __VA_ARGS__); } } while (0)
+#define CHECK(cond, ...)                                                                                     \
+    do {                                                                                                     \
+        if (!(cond)) {                                                                                       \
+            failures++;                                                                                      \
+            printf("kernel_test: FAILED: " __VA_ARGS__);                                                     \
+        }                                                                                                    \
+    } while (0)
 
 /* ---- child roles ---- */
 
@@ -54,7 +60,7 @@ static int pinger(void)
 static int cap_user(void)
 {
     struct arbor_utcb *u = rt_utcb();
-    struct msg m = { .info = MSGINFO(L_GET_CAP, 0, 0) };
+    struct msg m = {.info = MSGINFO(L_GET_CAP, 0, 0)};
     u->rcv_base = CHILD_RCV;
     u->rcv_count = 1;
     uint64_t e1 = sys_call(CHILD_EP, &m);
@@ -64,7 +70,10 @@ static int cap_user(void)
     uint64_t e2 = sys_call(CHILD_RCV, &m);
     uint64_t answer = m.w[0];
     m.info = MSGINFO(L_USED_CAP, 4, 0);
-    m.w[0] = e1; m.w[1] = got; m.w[2] = e2; m.w[3] = answer;
+    m.w[0] = e1;
+    m.w[1] = got;
+    m.w[2] = e2;
+    m.w[3] = answer;
     sys_call(CHILD_EP, &m);
     /* The driver revoked the cap before replying: it must be gone now. */
     m.info = MSGINFO(L_SERVE, 1, 0);
@@ -78,11 +87,19 @@ static int cap_user(void)
 static int child(uint64_t role)
 {
     switch (role) {
-    case ROLE_PINGER: return pinger();
-    case ROLE_CAP_USER: return cap_user();
-    case ROLE_NULL: do_null_write(); break;
-    case ROLE_UD: do_ud2(); break;
-    case ROLE_DIV: do_divide(); break;
+    case ROLE_PINGER:
+        return pinger();
+    case ROLE_CAP_USER:
+        return cap_user();
+    case ROLE_NULL:
+        do_null_write();
+        break;
+    case ROLE_UD:
+        do_ud2();
+        break;
+    case ROLE_DIV:
+        do_divide();
+        break;
     }
     printf("kernel_test: FAILED: role %lu did not fault\n", role);
     return 1;
@@ -123,10 +140,14 @@ static struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t f
 static void test_faults(void)
 {
     cap_t fep = new_obj(OBJ_ENDPOINT, 0);
-    static const struct { uint64_t role; unsigned kind; const char *name; } cases[] = {
-        { ROLE_NULL, FAULT_PAGE, "null dereference" },
-        { ROLE_UD, FAULT_UNDEFINED, "ud2" },
-        { ROLE_DIV, FAULT_DIVIDE, "divide by zero" },
+    static const struct {
+        uint64_t role;
+        unsigned kind;
+        const char *name;
+    } cases[] = {
+        {ROLE_NULL, FAULT_PAGE, "null dereference"},
+        {ROLE_UD, FAULT_UNDEFINED, "ud2"},
+        {ROLE_DIV, FAULT_DIVIDE, "divide by zero"},
     };
     for (unsigned i = 0; i < 3; i++) {
         cap_t badged = env_slot(&env);
@@ -135,9 +156,9 @@ static void test_faults(void)
         }
         spawn(cases[i].role, 0, 0, badged);
     }
-    const uint64_t ips[3] = { (uint64_t)fault_null_ip, (uint64_t)fault_ud_ip, (uint64_t)fault_div_ip };
+    const uint64_t ips[3] = {(uint64_t)fault_null_ip, (uint64_t)fault_ud_ip, (uint64_t)fault_div_ip};
     for (unsigned n = 0; n < 3; n++) {
-        struct msg m = { .info = MSGINFO_NO_REPLY };
+        struct msg m = {.info = MSGINFO_NO_REPLY};
         uint64_t err = sys_reply_wait(fep, &m);
         unsigned i = (unsigned)(m.badge - 0xf0);
         if (err || i > 2 || MSGINFO_LABEL(m.info) != FAULT_LABEL) {
@@ -146,10 +167,10 @@ static void test_faults(void)
             continue;
         }
         uint64_t expect_addr = cases[i].kind == FAULT_PAGE ? 0 : ips[i];
-        bool ok = m.w[FAULT_KIND] == cases[i].kind && m.w[FAULT_IP] == ips[i] &&
-                  m.w[FAULT_ADDR] == expect_addr;
-        printf("kernel_test: fault %s: kind %lu addr %lx ip %lx %s\n", cases[i].name,
-               m.w[FAULT_KIND], m.w[FAULT_ADDR], m.w[FAULT_IP], ok ? "ok" : "WRONG");
+        bool ok =
+            m.w[FAULT_KIND] == cases[i].kind && m.w[FAULT_IP] == ips[i] && m.w[FAULT_ADDR] == expect_addr;
+        printf("kernel_test: fault %s: kind %lu addr %lx ip %lx %s\n", cases[i].name, m.w[FAULT_KIND],
+               m.w[FAULT_ADDR], m.w[FAULT_IP], ok ? "ok" : "WRONG");
         failures += !ok;
     }
 }
@@ -159,8 +180,8 @@ static void test_ping_pong(void)
     cap_t ep = new_obj(OBJ_ENDPOINT, 0);
     spawn(ROLE_PINGER, ep, 0xa1, 0);
     spawn(ROLE_PINGER, ep, 0xb2, 0);
-    unsigned calls[2] = { 0, 0 }, done = 0, bad = 0;
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    unsigned calls[2] = {0, 0}, done = 0, bad = 0;
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     while (done < 2) {
         uint64_t err = sys_reply_wait(ep, &m);
         int who = m.badge == 0xa1 ? 0 : m.badge == 0xb2 ? 1 : -1;
@@ -183,8 +204,8 @@ static void test_ping_pong(void)
         m.info = MSGINFO(0, 8, 0);
     }
     /* The last reply is still owed: give it with the next wait-free call. */
-    printf("kernel_test: ping-pong: %u calls from badge a1, %u from badge b2, %u bad\n",
-           calls[0], calls[1], bad);
+    printf("kernel_test: ping-pong: %u calls from badge a1, %u from badge b2, %u bad\n", calls[0], calls[1],
+           bad);
     failures += bad || calls[0] != PINGS || calls[1] != PINGS;
     sys_cap_delete(ep);
 }
@@ -193,7 +214,7 @@ static cap_t serve_ep;
 
 static void cap_server(uint64_t arg)
 {
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait(serve_ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -208,7 +229,7 @@ static cap_t unwrap_ep;
 
 static void unwrap_client(uint64_t arg)
 {
-    struct msg m = { .info = MSGINFO(0, 0, 1) };
+    struct msg m = {.info = MSGINFO(0, 0, 1)};
     rt_utcb()->send_caps[0] = unwrap_ep;
     sys_call(unwrap_ep, &m);
     for (;;) {
@@ -229,7 +250,7 @@ static void test_cap_transfer(void)
         return;
     }
     spawn(ROLE_CAP_USER, ep, 0xc3, 0);
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait(ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -245,9 +266,10 @@ static void test_cap_transfer(void)
                    ok ? "works" : "FAILED");
             failures += !ok;
             sys_cap_revoke(serve_ep);
-            struct msg mine = { .info = MSGINFO(L_SERVE, 1, 0) };
+            struct msg mine = {.info = MSGINFO(L_SERVE, 1, 0)};
             uint64_t e = sys_call(sent, &mine);
-            printf("kernel_test: after revoke: sender's call %s\n", e == ERR_INVALID_CAP ? "fails (invalid cap)" : "still WORKS");
+            printf("kernel_test: after revoke: sender's call %s\n",
+                   e == ERR_INVALID_CAP ? "fails (invalid cap)" : "still WORKS");
             failures += e != ERR_INVALID_CAP;
             m.info = MSGINFO(0, 0, 0);
         } else if (label == L_RESULT) {
@@ -269,11 +291,11 @@ static void test_bound_and_unwrap(void)
     bool ok = !sys_cap_mint(ep, BI_CAP_PD, badged, RIGHT_WRITE, 0x77) &&
               !sys_cap_mint(note, BI_CAP_PD, note_badged, RIGHT_WRITE, 0x4) &&
               !sys_thread_bind(BI_CAP_THREAD, note) && !sys_signal(note_badged);
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     uint64_t err = sys_reply_wait(ep, &m);
     ok = ok && err == ERR_OK && m.info == MSGINFO_NOTIFY && m.badge == 0x4;
-    printf("kernel_test: bound notification woke reply_wait: %s (label %lx bits %lx)\n",
-           ok ? "yes" : "NO", MSGINFO_LABEL(m.info), m.badge);
+    printf("kernel_test: bound notification woke reply_wait: %s (label %lx bits %lx)\n", ok ? "yes" : "NO",
+           MSGINFO_LABEL(m.info), m.badge);
     failures += !ok;
     sys_thread_bind(BI_CAP_THREAD, CAP_NULL);
 
@@ -291,8 +313,8 @@ static void test_bound_and_unwrap(void)
     err = sys_reply_wait(ep, &m);
     bool unwrapped = err == ERR_OK && MSGINFO_CAPS(m.info) == 1 && (u->rcv_unwrapped & 1) &&
                      u->rcv_badge[0] == 0x77 && sys_cap_info(u->rcv_base).err == ERR_INVALID_CAP;
-    printf("kernel_test: cap to own endpoint arrives as badge: %s (%lx)\n",
-           unwrapped ? "yes" : "NO", u->rcv_badge[0]);
+    printf("kernel_test: cap to own endpoint arrives as badge: %s (%lx)\n", unwrapped ? "yes" : "NO",
+           u->rcv_badge[0]);
     failures += !unwrapped;
     sys_thread_suspend(th.thread); /* drops the call it is blocked in */
 }
@@ -326,8 +348,8 @@ static void test_device_memory(void)
 {
     const uint64_t hpet_phys = 0xfed00000; /* HPET, on q35 and pc alike */
     unsigned i = 0;
-    while (i < env.bi->device_count &&
-           !(env.bi->device[i].phys <= hpet_phys && hpet_phys < env.bi->device[i].phys + env.bi->device[i].size)) {
+    while (i < env.bi->device_count && !(env.bi->device[i].phys <= hpet_phys &&
+                                         hpet_phys < env.bi->device[i].phys + env.bi->device[i].size)) {
         i++;
     }
     if (i == env.bi->device_count) {
@@ -337,8 +359,7 @@ static void test_device_memory(void)
     }
     cap_t ut = env.bi->device_first + i, frame = env_slot(&env), pd = env_slot(&env), th;
     uint64_t off = hpet_phys - env.bi->device[i].phys;
-    bool ok = !sys_retype_at(ut, OBJ_FRAME, 1, frame, off) &&
-              (sys_cap_info(frame).r[4] & CAP_INFO_DEVICE) &&
+    bool ok = !sys_retype_at(ut, OBJ_FRAME, 1, frame, off) && (sys_cap_info(frame).r[4] & CAP_INFO_DEVICE) &&
               sys_retype_at(ut, OBJ_PD, 8, pd, 0) == ERR_WRONG_TYPE;
     volatile uint64_t *hpet = env_attach(&env, frame, 1, RIGHT_READ | RIGHT_WRITE);
     uint64_t period_fs = ok && hpet ? hpet[0] >> 32 : 0; /* capabilities register */
@@ -346,7 +367,8 @@ static void test_device_memory(void)
     th = new_obj(OBJ_THREAD, 0);
     ok = ok && sys_thread_config(th, BI_CAP_PD, frame, 0) == ERR_WRONG_TYPE;
     printf("kernel_test: device frame at 0x%lx: uncached mapping works, no objects or UTCBs from it: %s"
-           " (HPET period %lu fs)\n", hpet_phys, ok ? "yes" : "NO", period_fs);
+           " (HPET period %lu fs)\n",
+           hpet_phys, ok ? "yes" : "NO", period_fs);
     failures += !ok;
 }
 
@@ -384,8 +406,8 @@ static void waiter(uint64_t arg)
     for (unsigned i = 1; i <= 5; i++) {
         advanced += seen[i] > seen[i - 1];
     }
-    printf("kernel_test: preemption: spinners ran between %u of 5 wakeups (counter %lu)\n",
-           advanced, seen[5]);
+    printf("kernel_test: preemption: spinners ran between %u of 5 wakeups (counter %lu)\n", advanced,
+           seen[5]);
     uint64_t a = spin_counter, b = spin_counter2;
     printf("kernel_test: round robin: both equal-priority spinners ran: %s (%lu, %lu)\n",
            a && b ? "yes" : "no", a, b);
@@ -440,8 +462,8 @@ int main(uint64_t arg)
     }
     const struct bootinfo *bi = (const struct bootinfo *)arg;
     env_init(&env, bi);
-    printf("kernel_test: started, %u untyped regions, %u modules, first free slot %lu\n",
-           bi->untyped_count, bi->module_count, bi->first_free);
+    printf("kernel_test: started, %u untyped regions, %u modules, first free slot %lu\n", bi->untyped_count,
+           bi->module_count, bi->first_free);
     test_faults();
     test_ping_pong();
     test_cap_transfer();

@@ -53,8 +53,9 @@ static int configurator(void)
     cap_t report, ds;
     uint64_t id, size;
     char *buf;
-    uint64_t st = parent_session(REPORT_SERVICE, "label=\"config\", ram_quota=40960, cap_quota=4", &report, &id);
-    struct msg m = { .info = MSGINFO(REPORT_DATASPACE, 0, 0) };
+    uint64_t st =
+        parent_session(REPORT_SERVICE, "label=\"config\", ram_quota=40960, cap_quota=4", &report, &id);
+    struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     if (!st) {
         st = rpc_call(report, &m, &ds);
     }

@@ -60,13 +60,14 @@ static void handle_requests(void)
 static int server(void)
 {
     cap_t note;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ||
-        cpu_client_bind(ENV_THREAD, note) || server_announce("Echo", note)) {
+    if (pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) ||
+        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || cpu_client_bind(ENV_THREAD, note) ||
+        server_announce("Echo", note)) {
         printf("cannot announce Echo\n");
         return 1;
     }
     printf("announcing Bogus: %s\n", rpc_status_text(server_announce("Bogus", note)));
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait(ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -93,7 +94,7 @@ static int client(void)
         printf("still running after the refusal\n");
         return 0;
     }
-    struct msg m = { .info = MSGINFO(ECHO_OP, 1, 0), .w = { 41 } };
+    struct msg m = {.info = MSGINFO(ECHO_OP, 1, 0), .w = {41}};
     st = rpc_call(echo, &m, NULL);
     uint64_t answer = m.w[0];
     printf("echo answered %lu (%s)\n", answer, rpc_status_text(st));

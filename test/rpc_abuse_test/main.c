@@ -22,8 +22,9 @@ static uint64_t next(void)
 
 static uint64_t word(void)
 {
-    static const uint64_t special[] = { 0, 1, 2, 7, 255, 4096, 0x400000, 0x7ffe001f000ull,
-                                        0xffffffff80000000ull, ~0ull, 1ull << 40, 1ull << 63 };
+    static const uint64_t special[] = {
+        0,     1,          2,         7, 255, 4096, 0x400000, 0x7ffe001f000ull, 0xffffffff80000000ull,
+        ~0ull, 1ull << 40, 1ull << 63};
     uint64_t r = next();
     return r & 1 ? special[(r >> 1) % (sizeof(special) / sizeof(special[0]))] : next();
 }
@@ -58,11 +59,11 @@ int main(uint64_t arg)
         for (unsigned w = 0; w < MSG_MAX_WORDS; w++) {
             u->mr[w] = word();
         }
-        const cap_t pool[] = { ds, log, rom, cpu, pd, ENV_PARENT, CAP_NULL, 999 };
+        const cap_t pool[] = {ds, log, rom, cpu, pd, ENV_PARENT, CAP_NULL, 999};
         for (unsigned c = 0; c < 3; c++) {
             u->send_caps[c] = pool[next() % 8];
         }
-        struct msg m = { .info = MSGINFO(label, len, caps) };
+        struct msg m = {.info = MSGINFO(label, len, caps)};
         for (unsigned w = 0; w < MSG_REG_WORDS; w++) {
             m.w[w] = u->mr[w];
         }

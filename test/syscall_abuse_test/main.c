@@ -30,85 +30,127 @@ static int run_checks(void)
 {
     const uint64_t huge = 1ull << 40;
     const struct check checks[] = {
-        { "unknown syscall", SYS_COUNT, { 0 }, ERR_INVALID_SYSCALL },
-        { "syscall -1", ~0ull, { 0 }, ERR_INVALID_SYSCALL },
-        { "call null cap", SYS_CALL, { CAP_NULL }, ERR_INVALID_CAP },
-        { "call empty slot", SYS_CALL, { empty }, ERR_INVALID_CAP },
-        { "call huge index", SYS_CALL, { huge }, ERR_INVALID_CAP },
-        { "call index -1", SYS_CALL, { ~0ull }, ERR_INVALID_CAP },
-        { "call notification", SYS_CALL, { note }, ERR_WRONG_TYPE },
-        { "call 127 words", SYS_CALL, { ep, MSGINFO(0, 127, 0) }, ERR_INVALID_ARG },
-        { "call 65 words", SYS_CALL, { ep, MSGINFO(0, 65, 0) }, ERR_INVALID_ARG },
-        { "reply_wait frame", SYS_REPLY_WAIT, { frame }, ERR_WRONG_TYPE },
-        { "reply_wait 100 words", SYS_REPLY_WAIT, { ep, MSGINFO(0, 100, 0) }, ERR_INVALID_ARG },
-        { "signal endpoint", SYS_SIGNAL, { ep }, ERR_WRONG_TYPE },
-        { "signal empty", SYS_SIGNAL, { empty }, ERR_INVALID_CAP },
-        { "wait endpoint", SYS_WAIT, { ep }, ERR_WRONG_TYPE },
-        { "poll thread", SYS_POLL, { thread }, ERR_WRONG_TYPE },
-        { "poll nothing pending", SYS_POLL, { note }, ERR_WOULD_BLOCK },
-        { "debug_puts 1 TiB", SYS_DEBUG_PUTS, { huge }, ERR_INVALID_ARG },
-        { "debug_puts 3073", SYS_DEBUG_PUTS, { 3073 }, ERR_INVALID_ARG },
-        { "retype from frame", SYS_RETYPE, { frame, OBJ_ENDPOINT, 0, empty }, ERR_WRONG_TYPE },
-        { "retype bad type", SYS_RETYPE, { env.bi->untyped_first, 999, 0, empty }, ERR_INVALID_ARG },
-        { "retype untyped type", SYS_RETYPE, { env.bi->untyped_first, OBJ_UNTYPED, 0, empty }, ERR_INVALID_ARG },
-        { "retype 0-page frame", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 0, empty }, ERR_INVALID_ARG },
-        { "retype 2^40-page frame", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, huge, empty }, ERR_INVALID_ARG },
-        { "retype frame too big", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1u << 29, empty }, ERR_NO_MEMORY },
-        { "retype PD 99 bits", SYS_RETYPE, { env.bi->untyped_first, OBJ_PD, 99, empty }, ERR_INVALID_ARG },
-        { "retype into occupied", SYS_RETYPE, { env.bi->untyped_first, OBJ_ENDPOINT, 0, ep }, ERR_SLOT_OCCUPIED },
-        { "retype into slot 2^40", SYS_RETYPE, { env.bi->untyped_first, OBJ_ENDPOINT, 0, huge }, ERR_INVALID_CAP },
-        { "mint untyped", SYS_CAP_MINT, { env.bi->untyped_first, BI_CAP_PD, empty, RIGHTS_ALL, 0 }, ERR_WRONG_TYPE },
-        { "mint into non-PD", SYS_CAP_MINT, { ep, ep, empty, RIGHTS_ALL, 0 }, ERR_WRONG_TYPE },
-        { "mint into occupied", SYS_CAP_MINT, { ep, BI_CAP_PD, note, RIGHTS_ALL, 0 }, ERR_SLOT_OCCUPIED },
-        { "mint badge on frame", SYS_CAP_MINT, { frame, BI_CAP_PD, empty, RIGHTS_ALL, 5 }, ERR_INVALID_ARG },
-        { "delete empty", SYS_CAP_DELETE, { empty }, ERR_INVALID_CAP },
-        { "revoke huge", SYS_CAP_REVOKE, { huge }, ERR_INVALID_CAP },
-        { "info null", SYS_CAP_INFO, { CAP_NULL }, ERR_INVALID_CAP },
-        { "map at kernel address", SYS_FRAME_MAP, { frame, BI_CAP_PD, KERNEL_ADDR, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map at direct map", SYS_FRAME_MAP, { frame, BI_CAP_PD, DIRECT_ADDR, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map non-canonical", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x0000800000000000ull, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map at page 0", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map unaligned", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x200000001ull, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map across the top", SYS_FRAME_MAP, { frame2, BI_CAP_PD, 0x7fffffffe000ull, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map last canonical page", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x7ffffffff000ull, RIGHT_READ }, ERR_INVALID_ADDR },
-        { "map writable read-only frame", SYS_FRAME_MAP, { ro_frame, BI_CAP_PD, 0x300000000ull, RIGHT_READ | RIGHT_WRITE }, ERR_NO_RIGHTS },
-        { "map without read", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x300000000ull, RIGHT_WRITE }, ERR_NO_RIGHTS },
-        { "map over own code", SYS_FRAME_MAP, { frame, BI_CAP_PD, 0x400000, RIGHT_READ }, ERR_MAPPED },
-        { "map into a thread", SYS_FRAME_MAP, { frame, thread, 0x300000000ull, RIGHT_READ }, ERR_WRONG_TYPE },
-        { "unmap unmapped", SYS_FRAME_UNMAP, { frame }, ERR_NOT_MAPPED },
-        { "pt_map a frame", SYS_PT_MAP, { frame, BI_CAP_PD, 0x300000000ull, 1 }, ERR_WRONG_TYPE },
-        { "thread_config on self", SYS_THREAD_CONFIG, { BI_CAP_THREAD, BI_CAP_PD, 0, 0 }, ERR_BAD_STATE },
-        { "thread_config utcb not frame", SYS_THREAD_CONFIG, { thread, pd, ep, 0 }, ERR_WRONG_TYPE },
-        { "thread_config fault ep frame", SYS_THREAD_CONFIG, { thread, pd, 0, frame }, ERR_WRONG_TYPE },
-        { "thread_start kernel ip", SYS_THREAD_START, { thread, KERNEL_ADDR, 0x1000, 0 }, ERR_INVALID_ADDR },
-        { "thread_start ip 0", SYS_THREAD_START, { thread, 0, 0x1000, 0 }, ERR_INVALID_ADDR },
-        { "thread_start kernel sp", SYS_THREAD_START, { thread, 0x400000, DIRECT_ADDR, 0 }, ERR_INVALID_ADDR },
-        { "thread_start unbound", SYS_THREAD_START, { thread, 0x400000, 0x1000, 0 }, ERR_BAD_STATE },
-        { "thread_resume unstarted", SYS_THREAD_RESUME, { thread }, ERR_BAD_STATE },
-        { "thread_prio above own", SYS_THREAD_PRIO, { thread, 256 }, ERR_NO_RIGHTS },
-        { "thread_prio 2^40", SYS_THREAD_PRIO, { thread, huge }, ERR_NO_RIGHTS },
-        { "irq_get without control", SYS_IRQ_GET, { ep, 1, empty }, ERR_WRONG_TYPE },
-        { "irq_get line 9999", SYS_IRQ_GET, { BI_CAP_IRQ_CONTROL, 9999, empty }, ERR_INVALID_ARG },
-        { "irq_get into occupied", SYS_IRQ_GET, { BI_CAP_IRQ_CONTROL, 1, ep }, ERR_SLOT_OCCUPIED },
-        { "irq_bind endpoint", SYS_IRQ_BIND, { ep, note }, ERR_WRONG_TYPE },
-        { "irq_ack empty", SYS_IRQ_ACK, { empty }, ERR_INVALID_CAP },
-        { "port_in width 3", SYS_PORT_IN, { BI_CAP_IO_PORT, 0x80, 3 }, ERR_INVALID_ARG },
-        { "port_in port 2^40", SYS_PORT_IN, { BI_CAP_IO_PORT, huge, 1 }, ERR_INVALID_ARG },
-        { "port_in port -1", SYS_PORT_IN, { BI_CAP_IO_PORT, ~0ull, 4 }, ERR_INVALID_ARG },
-        { "port_out past 0xffff", SYS_PORT_OUT, { BI_CAP_IO_PORT, 0xfffe, 4, 0 }, ERR_INVALID_ARG },
-        { "port_out via endpoint", SYS_PORT_OUT, { ep, 0x80, 1, 0 }, ERR_WRONG_TYPE },
-        { "retype at unaligned offset", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 0x123 }, ERR_INVALID_ARG },
-        { "retype at offset past end", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 1ull << 50 }, ERR_NO_MEMORY },
-        { "retype at offset -4096", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 2, empty, ~0ull - 4095 }, ERR_NO_MEMORY },
-        { "retype over live object", SYS_RETYPE, { env.bi->untyped_first, OBJ_FRAME, 1, empty, 0 }, ERR_MAPPED },
-        { "bind frame as notification", SYS_THREAD_BIND, { thread, frame }, ERR_WRONG_TYPE },
-        { "bind to non-thread", SYS_THREAD_BIND, { ep, note }, ERR_WRONG_TYPE },
-        { "bind send-only notification", SYS_THREAD_BIND, { thread, ro_note }, ERR_NO_RIGHTS },
-        { "retype endpoint from device memory", SYS_RETYPE, { env.bi->device_first, OBJ_ENDPOINT, 0, empty, RETYPE_ANYWHERE }, ERR_WRONG_TYPE },
-        { "port_range beyond the parent", SYS_PORT_RANGE, { BI_CAP_IO_PORT, empty, 0xfff0, 0x20 }, ERR_INVALID_ARG },
-        { "port_range of 0 ports", SYS_PORT_RANGE, { BI_CAP_IO_PORT, empty, 0x70, 0 }, ERR_INVALID_ARG },
-        { "port_range into occupied", SYS_PORT_RANGE, { BI_CAP_IO_PORT, ep, 0x70, 2 }, ERR_SLOT_OCCUPIED },
-        { "port_range from endpoint", SYS_PORT_RANGE, { ep, empty, 0x70, 2 }, ERR_WRONG_TYPE },
+        {"unknown syscall", SYS_COUNT, {0}, ERR_INVALID_SYSCALL},
+        {"syscall -1", ~0ull, {0}, ERR_INVALID_SYSCALL},
+        {"call null cap", SYS_CALL, {CAP_NULL}, ERR_INVALID_CAP},
+        {"call empty slot", SYS_CALL, {empty}, ERR_INVALID_CAP},
+        {"call huge index", SYS_CALL, {huge}, ERR_INVALID_CAP},
+        {"call index -1", SYS_CALL, {~0ull}, ERR_INVALID_CAP},
+        {"call notification", SYS_CALL, {note}, ERR_WRONG_TYPE},
+        {"call 127 words", SYS_CALL, {ep, MSGINFO(0, 127, 0)}, ERR_INVALID_ARG},
+        {"call 65 words", SYS_CALL, {ep, MSGINFO(0, 65, 0)}, ERR_INVALID_ARG},
+        {"reply_wait frame", SYS_REPLY_WAIT, {frame}, ERR_WRONG_TYPE},
+        {"reply_wait 100 words", SYS_REPLY_WAIT, {ep, MSGINFO(0, 100, 0)}, ERR_INVALID_ARG},
+        {"signal endpoint", SYS_SIGNAL, {ep}, ERR_WRONG_TYPE},
+        {"signal empty", SYS_SIGNAL, {empty}, ERR_INVALID_CAP},
+        {"wait endpoint", SYS_WAIT, {ep}, ERR_WRONG_TYPE},
+        {"poll thread", SYS_POLL, {thread}, ERR_WRONG_TYPE},
+        {"poll nothing pending", SYS_POLL, {note}, ERR_WOULD_BLOCK},
+        {"debug_puts 1 TiB", SYS_DEBUG_PUTS, {huge}, ERR_INVALID_ARG},
+        {"debug_puts 3073", SYS_DEBUG_PUTS, {3073}, ERR_INVALID_ARG},
+        {"retype from frame", SYS_RETYPE, {frame, OBJ_ENDPOINT, 0, empty}, ERR_WRONG_TYPE},
+        {"retype bad type", SYS_RETYPE, {env.bi->untyped_first, 999, 0, empty}, ERR_INVALID_ARG},
+        {"retype untyped type", SYS_RETYPE, {env.bi->untyped_first, OBJ_UNTYPED, 0, empty}, ERR_INVALID_ARG},
+        {"retype 0-page frame", SYS_RETYPE, {env.bi->untyped_first, OBJ_FRAME, 0, empty}, ERR_INVALID_ARG},
+        {"retype 2^40-page frame",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_FRAME, huge, empty},
+         ERR_INVALID_ARG},
+        {"retype frame too big",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_FRAME, 1u << 29, empty},
+         ERR_NO_MEMORY},
+        {"retype PD 99 bits", SYS_RETYPE, {env.bi->untyped_first, OBJ_PD, 99, empty}, ERR_INVALID_ARG},
+        {"retype into occupied", SYS_RETYPE, {env.bi->untyped_first, OBJ_ENDPOINT, 0, ep}, ERR_SLOT_OCCUPIED},
+        {"retype into slot 2^40",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_ENDPOINT, 0, huge},
+         ERR_INVALID_CAP},
+        {"mint untyped",
+         SYS_CAP_MINT,
+         {env.bi->untyped_first, BI_CAP_PD, empty, RIGHTS_ALL, 0},
+         ERR_WRONG_TYPE},
+        {"mint into non-PD", SYS_CAP_MINT, {ep, ep, empty, RIGHTS_ALL, 0}, ERR_WRONG_TYPE},
+        {"mint into occupied", SYS_CAP_MINT, {ep, BI_CAP_PD, note, RIGHTS_ALL, 0}, ERR_SLOT_OCCUPIED},
+        {"mint badge on frame", SYS_CAP_MINT, {frame, BI_CAP_PD, empty, RIGHTS_ALL, 5}, ERR_INVALID_ARG},
+        {"delete empty", SYS_CAP_DELETE, {empty}, ERR_INVALID_CAP},
+        {"revoke huge", SYS_CAP_REVOKE, {huge}, ERR_INVALID_CAP},
+        {"info null", SYS_CAP_INFO, {CAP_NULL}, ERR_INVALID_CAP},
+        {"map at kernel address",
+         SYS_FRAME_MAP,
+         {frame, BI_CAP_PD, KERNEL_ADDR, RIGHT_READ},
+         ERR_INVALID_ADDR},
+        {"map at direct map", SYS_FRAME_MAP, {frame, BI_CAP_PD, DIRECT_ADDR, RIGHT_READ}, ERR_INVALID_ADDR},
+        {"map non-canonical",
+         SYS_FRAME_MAP,
+         {frame, BI_CAP_PD, 0x0000800000000000ull, RIGHT_READ},
+         ERR_INVALID_ADDR},
+        {"map at page 0", SYS_FRAME_MAP, {frame, BI_CAP_PD, 0, RIGHT_READ}, ERR_INVALID_ADDR},
+        {"map unaligned", SYS_FRAME_MAP, {frame, BI_CAP_PD, 0x200000001ull, RIGHT_READ}, ERR_INVALID_ADDR},
+        {"map across the top",
+         SYS_FRAME_MAP,
+         {frame2, BI_CAP_PD, 0x7fffffffe000ull, RIGHT_READ},
+         ERR_INVALID_ADDR},
+        {"map last canonical page",
+         SYS_FRAME_MAP,
+         {frame, BI_CAP_PD, 0x7ffffffff000ull, RIGHT_READ},
+         ERR_INVALID_ADDR},
+        {"map writable read-only frame",
+         SYS_FRAME_MAP,
+         {ro_frame, BI_CAP_PD, 0x300000000ull, RIGHT_READ | RIGHT_WRITE},
+         ERR_NO_RIGHTS},
+        {"map without read", SYS_FRAME_MAP, {frame, BI_CAP_PD, 0x300000000ull, RIGHT_WRITE}, ERR_NO_RIGHTS},
+        {"map over own code", SYS_FRAME_MAP, {frame, BI_CAP_PD, 0x400000, RIGHT_READ}, ERR_MAPPED},
+        {"map into a thread", SYS_FRAME_MAP, {frame, thread, 0x300000000ull, RIGHT_READ}, ERR_WRONG_TYPE},
+        {"unmap unmapped", SYS_FRAME_UNMAP, {frame}, ERR_NOT_MAPPED},
+        {"pt_map a frame", SYS_PT_MAP, {frame, BI_CAP_PD, 0x300000000ull, 1}, ERR_WRONG_TYPE},
+        {"thread_config on self", SYS_THREAD_CONFIG, {BI_CAP_THREAD, BI_CAP_PD, 0, 0}, ERR_BAD_STATE},
+        {"thread_config utcb not frame", SYS_THREAD_CONFIG, {thread, pd, ep, 0}, ERR_WRONG_TYPE},
+        {"thread_config fault ep frame", SYS_THREAD_CONFIG, {thread, pd, 0, frame}, ERR_WRONG_TYPE},
+        {"thread_start kernel ip", SYS_THREAD_START, {thread, KERNEL_ADDR, 0x1000, 0}, ERR_INVALID_ADDR},
+        {"thread_start ip 0", SYS_THREAD_START, {thread, 0, 0x1000, 0}, ERR_INVALID_ADDR},
+        {"thread_start kernel sp", SYS_THREAD_START, {thread, 0x400000, DIRECT_ADDR, 0}, ERR_INVALID_ADDR},
+        {"thread_start unbound", SYS_THREAD_START, {thread, 0x400000, 0x1000, 0}, ERR_BAD_STATE},
+        {"thread_resume unstarted", SYS_THREAD_RESUME, {thread}, ERR_BAD_STATE},
+        {"thread_prio above own", SYS_THREAD_PRIO, {thread, 256}, ERR_NO_RIGHTS},
+        {"thread_prio 2^40", SYS_THREAD_PRIO, {thread, huge}, ERR_NO_RIGHTS},
+        {"irq_get without control", SYS_IRQ_GET, {ep, 1, empty}, ERR_WRONG_TYPE},
+        {"irq_get line 9999", SYS_IRQ_GET, {BI_CAP_IRQ_CONTROL, 9999, empty}, ERR_INVALID_ARG},
+        {"irq_get into occupied", SYS_IRQ_GET, {BI_CAP_IRQ_CONTROL, 1, ep}, ERR_SLOT_OCCUPIED},
+        {"irq_bind endpoint", SYS_IRQ_BIND, {ep, note}, ERR_WRONG_TYPE},
+        {"irq_ack empty", SYS_IRQ_ACK, {empty}, ERR_INVALID_CAP},
+        {"port_in width 3", SYS_PORT_IN, {BI_CAP_IO_PORT, 0x80, 3}, ERR_INVALID_ARG},
+        {"port_in port 2^40", SYS_PORT_IN, {BI_CAP_IO_PORT, huge, 1}, ERR_INVALID_ARG},
+        {"port_in port -1", SYS_PORT_IN, {BI_CAP_IO_PORT, ~0ull, 4}, ERR_INVALID_ARG},
+        {"port_out past 0xffff", SYS_PORT_OUT, {BI_CAP_IO_PORT, 0xfffe, 4, 0}, ERR_INVALID_ARG},
+        {"port_out via endpoint", SYS_PORT_OUT, {ep, 0x80, 1, 0}, ERR_WRONG_TYPE},
+        {"retype at unaligned offset",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_FRAME, 1, empty, 0x123},
+         ERR_INVALID_ARG},
+        {"retype at offset past end",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_FRAME, 1, empty, 1ull << 50},
+         ERR_NO_MEMORY},
+        {"retype at offset -4096",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_FRAME, 2, empty, ~0ull - 4095},
+         ERR_NO_MEMORY},
+        {"retype over live object", SYS_RETYPE, {env.bi->untyped_first, OBJ_FRAME, 1, empty, 0}, ERR_MAPPED},
+        {"bind frame as notification", SYS_THREAD_BIND, {thread, frame}, ERR_WRONG_TYPE},
+        {"bind to non-thread", SYS_THREAD_BIND, {ep, note}, ERR_WRONG_TYPE},
+        {"bind send-only notification", SYS_THREAD_BIND, {thread, ro_note}, ERR_NO_RIGHTS},
+        {"retype endpoint from device memory",
+         SYS_RETYPE,
+         {env.bi->device_first, OBJ_ENDPOINT, 0, empty, RETYPE_ANYWHERE},
+         ERR_WRONG_TYPE},
+        {"port_range beyond the parent",
+         SYS_PORT_RANGE,
+         {BI_CAP_IO_PORT, empty, 0xfff0, 0x20},
+         ERR_INVALID_ARG},
+        {"port_range of 0 ports", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x70, 0}, ERR_INVALID_ARG},
+        {"port_range into occupied", SYS_PORT_RANGE, {BI_CAP_IO_PORT, ep, 0x70, 2}, ERR_SLOT_OCCUPIED},
+        {"port_range from endpoint", SYS_PORT_RANGE, {ep, empty, 0x70, 2}, ERR_WRONG_TYPE},
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -122,7 +164,9 @@ static int run_checks(void)
     /* A syscall made with RFLAGS.NT set must not upset the kernel's iretq. */
     uint64_t st;
     __asm__ volatile("pushfq; orq $0x4000, (%%rsp); popfq; syscall; pushfq; andq $~0x4000, (%%rsp); popfq"
-                     : "=a"(st) : "a"((uint64_t)SYS_NOP) : "rcx", "r11", "memory");
+                     : "=a"(st)
+                     : "a"((uint64_t)SYS_NOP)
+                     : "rcx", "r11", "memory");
     if (st != ERR_OK) {
         printf("syscall_abuse: FAILED: syscall with NT set: status %lu\n", st);
         bad++;
@@ -147,22 +191,48 @@ static uint64_t next_random(void)
 static uint64_t random_arg(void)
 {
     static const uint64_t special[] = {
-        0, 1, 2, 3, 7, 8, 64, 65, 127, 255, 256, 4095, 4096, 0x1000, 0x400000,
-        0x7fffffffe000ull, 0x800000000000ull, DIRECT_ADDR, KERNEL_ADDR, ~0ull, 1ull << 63,
-        MSGINFO_NO_REPLY, MSGINFO(1, 64, 3), MSGINFO(0, 9, 0), 0x300000000ull,
+        0,
+        1,
+        2,
+        3,
+        7,
+        8,
+        64,
+        65,
+        127,
+        255,
+        256,
+        4095,
+        4096,
+        0x1000,
+        0x400000,
+        0x7fffffffe000ull,
+        0x800000000000ull,
+        DIRECT_ADDR,
+        KERNEL_ADDR,
+        ~0ull,
+        1ull << 63,
+        MSGINFO_NO_REPLY,
+        MSGINFO(1, 64, 3),
+        MSGINFO(0, 9, 0),
+        0x300000000ull,
     };
     uint64_t r = next_random();
     switch (r % 4) {
-    case 0: return (r >> 8) % FUZZ_SLOTS;                 /* a cap slot */
-    case 1: return special[(r >> 8) % (sizeof(special) / sizeof(special[0]))];
-    case 2: return next_random();
-    default: return ((r >> 8) % 0x800000ull) << 12;      /* a user page */
+    case 0:
+        return (r >> 8) % FUZZ_SLOTS; /* a cap slot */
+    case 1:
+        return special[(r >> 8) % (sizeof(special) / sizeof(special[0]))];
+    case 2:
+        return next_random();
+    default:
+        return ((r >> 8) % 0x800000ull) << 12; /* a user page */
     }
 }
 
 static int fuzz(void)
 {
-    uint64_t by_status[ERR_COUNT] = { 0 }, undefined = 0;
+    uint64_t by_status[ERR_COUNT] = {0}, undefined = 0;
     for (unsigned i = 0; i < RANDOM_CALLS; i++) {
         uint64_t nr = next_random() % (SYS_COUNT + 3);
         uint64_t a[6];
@@ -190,7 +260,7 @@ static int fuzz(void)
                by_status[ERR_WRONG_TYPE] - by_status[ERR_NO_RIGHTS] - by_status[ERR_INVALID_ARG] -
                by_status[ERR_INVALID_ADDR],
            undefined);
-    struct msg m = { .info = MSGINFO(1, 2, 0), .w = { RANDOM_CALLS, undefined } };
+    struct msg m = {.info = MSGINFO(1, 2, 0), .w = {RANDOM_CALLS, undefined}};
     uint64_t err = sys_call(REPORT_SLOT, &m);
     printf("syscall_abuse: round trip after random calls: %s\n",
            err == ERR_OK && m.w[0] == RANDOM_CALLS + 1 ? "ok" : "FAILED");
@@ -211,7 +281,7 @@ static cap_t obj(unsigned type, uint64_t arg)
 
 static void echo_server(uint64_t arg)
 {
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait((cap_t)arg, &m)) {
             m.info = MSGINFO_NO_REPLY;

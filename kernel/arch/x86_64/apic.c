@@ -8,13 +8,13 @@
 #include "arch.h"
 #include "acpi.h"
 
-#define LAPIC_ID      0x020
-#define LAPIC_EOI     0x0b0
-#define LAPIC_SVR     0x0f0
+#define LAPIC_ID 0x020
+#define LAPIC_EOI 0x0b0
+#define LAPIC_SVR 0x0f0
 #define LAPIC_LVT_TIMER 0x320
 #define LAPIC_TIMER_INIT 0x380
-#define LAPIC_TIMER_CUR  0x390
-#define LAPIC_TIMER_DIV  0x3e0
+#define LAPIC_TIMER_CUR 0x390
+#define LAPIC_TIMER_DIV 0x3e0
 #define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
 
@@ -50,7 +50,7 @@ static void mask_pic(void)
 /* Measure TSC and LAPIC timer rates over 10 ms of PIT channel 2. */
 static void calibrate(void)
 {
-    lapic_write(LAPIC_TIMER_DIV, 0x3); /* divide by 16 */
+    lapic_write(LAPIC_TIMER_DIV, 0x3);      /* divide by 16 */
     lapic_write(LAPIC_LVT_TIMER, 1u << 16); /* masked */
     pit_wait_start(10);
     uint64_t t0 = rdtsc();
@@ -121,9 +121,9 @@ void apic_init(uint64_t rsdp_phys)
         }
     }
     calibrate();
-    kprintf("kernel: %s, %u IOAPIC(s) with %u GSIs, TSC %lu MHz, %s timer\n",
-            x2apic ? "x2APIC" : "xAPIC", acpi.ioapic_count, ioapic_gsi_count(),
-            tsc_hz / 1000000, cpu_features.tsc_deadline ? "TSC-deadline" : "LAPIC one-shot");
+    kprintf("kernel: %s, %u IOAPIC(s) with %u GSIs, TSC %lu MHz, %s timer\n", x2apic ? "x2APIC" : "xAPIC",
+            acpi.ioapic_count, ioapic_gsi_count(), tsc_hz / 1000000,
+            cpu_features.tsc_deadline ? "TSC-deadline" : "LAPIC one-shot");
 }
 
 uint64_t apic_tsc_hz(void)

@@ -17,7 +17,7 @@ struct regs {
     uint64_t rip, cs, rflags, rsp, ss;
 };
 #define VEC_SYSCALL 0x100
-#define VEC_TIMER   0xf0
+#define VEC_TIMER 0xf0
 #define VEC_SPURIOUS 0xff
 #define VEC_IRQ_BASE 0x20
 #define USER_CS 0x23
@@ -26,7 +26,7 @@ struct regs {
 
 /* Kernel half of the address space. */
 #define DIRECT_MAP_BASE 0xffff800000000000ull
-#define KERNEL_VMA      0xffffffff80000000ull
+#define KERNEL_VMA 0xffffffff80000000ull
 static inline void *phys_to_virt(uint64_t phys)
 {
     return (void *)(phys + DIRECT_MAP_BASE);
@@ -38,10 +38,10 @@ static inline uint64_t virt_to_phys(const void *virt)
 }
 
 /* Entry-path globals (entry.S): single CPU for now. */
-extern uint64_t cpu_kernel_stack;  /* top of the kernel stack */
-extern uint64_t cpu_regs;          /* &current->regs */
-extern uint64_t cpu_regs_top;      /* &current->regs + 1 */
-extern uint64_t cpu_user_rsp;      /* scratch for the syscall entry */
+extern uint64_t cpu_kernel_stack; /* top of the kernel stack */
+extern uint64_t cpu_regs;         /* &current->regs */
+extern uint64_t cpu_regs_top;     /* &current->regs + 1 */
+extern uint64_t cpu_user_rsp;     /* scratch for the syscall entry */
 
 struct cpu_features {
     bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid;
@@ -49,12 +49,36 @@ struct cpu_features {
 };
 extern struct cpu_features cpu_features;
 
-static inline void outb(uint16_t port, uint8_t v) { __asm__ volatile("outb %0, %1" :: "a"(v), "Nd"(port)); }
-static inline void outw(uint16_t port, uint16_t v) { __asm__ volatile("outw %0, %1" :: "a"(v), "Nd"(port)); }
-static inline void outl(uint16_t port, uint32_t v) { __asm__ volatile("outl %0, %1" :: "a"(v), "Nd"(port)); }
-static inline uint8_t inb(uint16_t port) { uint8_t v; __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint16_t inw(uint16_t port) { uint16_t v; __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port)); return v; }
-static inline uint32_t inl(uint16_t port) { uint32_t v; __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port)); return v; }
+static inline void outb(uint16_t port, uint8_t v)
+{
+    __asm__ volatile("outb %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outw(uint16_t port, uint16_t v)
+{
+    __asm__ volatile("outw %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline void outl(uint16_t port, uint32_t v)
+{
+    __asm__ volatile("outl %0, %1" ::"a"(v), "Nd"(port));
+}
+static inline uint8_t inb(uint16_t port)
+{
+    uint8_t v;
+    __asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint16_t inw(uint16_t port)
+{
+    uint16_t v;
+    __asm__ volatile("inw %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
+static inline uint32_t inl(uint16_t port)
+{
+    uint32_t v;
+    __asm__ volatile("inl %1, %0" : "=a"(v) : "Nd"(port));
+    return v;
+}
 static inline uint64_t rdmsr(uint32_t msr)
 {
     uint32_t lo, hi;
@@ -63,7 +87,7 @@ static inline uint64_t rdmsr(uint32_t msr)
 }
 static inline void wrmsr(uint32_t msr, uint64_t v)
 {
-    __asm__ volatile("wrmsr" :: "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
+    __asm__ volatile("wrmsr" ::"c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 static inline uint64_t rdtsc(void)
 {
@@ -75,17 +99,27 @@ static inline void cpuid(uint32_t leaf, uint32_t sub, uint32_t r[4])
 {
     __asm__ volatile("cpuid" : "=a"(r[0]), "=b"(r[1]), "=c"(r[2]), "=d"(r[3]) : "a"(leaf), "c"(sub));
 }
-static inline uint64_t read_cr2(void) { uint64_t v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v; }
-__attribute__((noreturn)) static inline void halt_forever(void) { for (;;) { __asm__ volatile("cli; hlt"); } }
+static inline uint64_t read_cr2(void)
+{
+    uint64_t v;
+    __asm__ volatile("mov %%cr2, %0" : "=r"(v));
+    return v;
+}
+__attribute__((noreturn)) static inline void halt_forever(void)
+{
+    for (;;) {
+        __asm__ volatile("cli; hlt");
+    }
+}
 
 /* cpu.c */
 void arch_cpu_init(void);
 void arch_set_kernel_entry(struct regs *regs); /* TSS.rsp0 + entry globals */
 void arch_wait_for_interrupt(void);            /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
-void arch_fpu_switch(void *next_owner);        /* lazy FPU: set TS if needed */
-void arch_fpu_trap(void);                      /* #NM from user */
-void arch_fpu_forget(void *thread);            /* thread dies */
+void arch_fpu_switch(void *next_owner); /* lazy FPU: set TS if needed */
+void arch_fpu_trap(void);               /* #NM from user */
+void arch_fpu_forget(void *thread);     /* thread dies */
 
 /* serial.c */
 void serial_init(void);

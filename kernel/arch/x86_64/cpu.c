@@ -31,10 +31,10 @@ static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
 static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
 static void *fpu_owner; /* thread whose state is in the FPU */
 
-#define MSR_EFER   0xc0000080
-#define MSR_STAR   0xc0000081
-#define MSR_LSTAR  0xc0000082
-#define MSR_FMASK  0xc0000084
+#define MSR_EFER 0xc0000080
+#define MSR_STAR 0xc0000081
+#define MSR_LSTAR 0xc0000082
+#define MSR_FMASK 0xc0000084
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
@@ -69,8 +69,8 @@ static void setup_gdt(void)
     gdt[3] = 0x00cff2000000ffffull; /* 0x18 user data (SYSRET: STAR+8) */
     gdt[4] = 0x00affa000000ffffull; /* 0x20 user code (SYSRET: STAR+16) */
     uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
-    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) |
-             (((limit >> 16) & 0xf) << 48) | (((base >> 24) & 0xff) << 56);
+    gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
+             (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
     tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
     tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
@@ -79,7 +79,7 @@ static void setup_gdt(void)
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = { sizeof(gdt) - 1, (uint64_t)gdt };
+    } __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
     __asm__ volatile("lgdt %0\n"
                      "pushq $0x08\n"
                      "leaq 1f(%%rip), %%rax\n"
@@ -88,8 +88,8 @@ static void setup_gdt(void)
                      "1: mov $0x10, %%ax\n"
                      "mov %%ax, %%ds\n mov %%ax, %%es\n mov %%ax, %%ss\n"
                      "xor %%eax, %%eax\n mov %%ax, %%fs\n mov %%ax, %%gs\n"
-                     "mov $0x28, %%ax\n ltr %%ax"
-                     :: "m"(gdtr) : "rax", "memory");
+                     "mov $0x28, %%ax\n ltr %%ax" ::"m"(gdtr)
+                     : "rax", "memory");
 }
 
 static void setup_idt(void)
@@ -98,15 +98,15 @@ static void setup_idt(void)
         uint64_t h = (uint64_t)vector_stubs + 16 * v;
         /* #DF, NMI and #MC may strike with a bad or user stack: own stacks */
         uint64_t ist = v == 8 ? 1 : (v == 2 || v == 18) ? 2 : 0;
-        idt[v][0] = (h & 0xffff) | (0x08ull << 16) | (ist << 32) | (0x8eull << 40) |
-                    (((h >> 16) & 0xffff) << 48);
+        idt[v][0] =
+            (h & 0xffff) | (0x08ull << 16) | (ist << 32) | (0x8eull << 40) | (((h >> 16) & 0xffff) << 48);
         idt[v][1] = h >> 32;
     }
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) idtr = { sizeof(idt) - 1, (uint64_t)idt };
-    __asm__ volatile("lidt %0" :: "m"(idtr));
+    } __attribute__((packed)) idtr = {sizeof(idt) - 1, (uint64_t)idt};
+    __asm__ volatile("lidt %0" ::"m"(idtr));
 }
 
 static void setup_control_registers(void)
@@ -116,7 +116,7 @@ static void setup_control_registers(void)
     cr0 |= (1u << 1) | (1u << 5) | (1u << 16); /* MP, NE, WP */
     cr0 &= ~(1ull << 2);                       /* EM off */
     cr0 |= 1u << 3;                            /* TS: first FPU use traps */
-    __asm__ volatile("mov %0, %%cr0" :: "r"(cr0));
+    __asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     cr4 |= (1u << 9) | (1u << 10) | (1u << 7); /* OSFXSR, OSXMMEXCPT, PGE */
     if (cpu_features.smep) {
@@ -128,7 +128,7 @@ static void setup_control_registers(void)
     if (cpu_features.pcid) {
         cr4 |= 1u << 17;
     }
-    __asm__ volatile("mov %0, %%cr4" :: "r"(cr4));
+    __asm__ volatile("mov %0, %%cr4" ::"r"(cr4));
     uint64_t efer = rdmsr(MSR_EFER) | 1; /* SCE */
     if (cpu_features.nx) {
         efer |= 1u << 11;
@@ -170,7 +170,7 @@ static void set_ts(bool on)
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     uint64_t want = on ? (cr0 | 8) : (cr0 & ~8ull);
     if (want != cr0) {
-        __asm__ volatile("mov %0, %%cr0" :: "r"(want));
+        __asm__ volatile("mov %0, %%cr0" ::"r"(want));
     }
 }
 
@@ -187,13 +187,13 @@ void arch_fpu_trap(void)
         return;
     }
     if (fpu_owner) {
-        __asm__ volatile("fxsave64 (%0)" :: "r"(((struct thread *)fpu_owner)->fpu) : "memory");
+        __asm__ volatile("fxsave64 (%0)" ::"r"(((struct thread *)fpu_owner)->fpu) : "memory");
     }
     if (t->fpu_used) {
-        __asm__ volatile("fxrstor64 (%0)" :: "r"(t->fpu) : "memory");
+        __asm__ volatile("fxrstor64 (%0)" ::"r"(t->fpu) : "memory");
     } else {
         uint32_t mxcsr = 0x1f80;
-        __asm__ volatile("fninit; ldmxcsr %0" :: "m"(mxcsr));
+        __asm__ volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
         t->fpu_used = true;
     }
     fpu_owner = t;

@@ -75,10 +75,10 @@ void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush)
             cr3 |= 1ull << 63;
         }
     }
-    __asm__ volatile("mov %0, %%cr3" :: "r"(cr3) : "memory");
+    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
 }
 
 void paging_invalidate(uint64_t vaddr)
 {
-    __asm__ volatile("invlpg (%0)" :: "r"(vaddr) : "memory");
+    __asm__ volatile("invlpg (%0)" ::"r"(vaddr) : "memory");
 }

@@ -16,7 +16,7 @@ void pit_wait_start(unsigned ms)
     outb(0x42, count & 0xff);
     outb(0x42, (count >> 8) & 0xff);
     gate = inb(0x61);
-    outb(0x61, (gate | 0x01) & ~0x02);  /* gate high: start */
+    outb(0x61, (gate | 0x01) & ~0x02); /* gate high: start */
 }
 
 bool pit_wait_done(void)

@@ -12,10 +12,10 @@
 
 struct env {
     const struct bootinfo *bi;
-    cap_t next_slot;       /* slot allocator: bump */
-    unsigned untyped;      /* index of the untyped cap in use */
-    uint64_t scratch;      /* next free address of the attach region */
-    unsigned next_area;    /* next free stack area in own PD */
+    cap_t next_slot;    /* slot allocator: bump */
+    unsigned untyped;   /* index of the untyped cap in use */
+    uint64_t scratch;   /* next free address of the attach region */
+    unsigned next_area; /* next free stack area in own PD */
 };
 
 void env_init(struct env *e, const struct bootinfo *bi);
@@ -39,20 +39,20 @@ struct env_thread {
     cap_t thread, utcb, stack;
     uint64_t sp;
 };
-uint64_t env_thread_create(struct env *e, cap_t pd, uint64_t area, cap_t fault_ep,
-                           unsigned prio, struct env_thread *t);
+uint64_t env_thread_create(struct env *e, cap_t pd, uint64_t area, cap_t fault_ep, unsigned prio,
+                           struct env_thread *t);
 
 /* A thread in our own PD running fn(arg) in the next free stack area. */
-uint64_t env_local_thread(struct env *e, void (*fn)(uint64_t), uint64_t arg, unsigned prio,
-                          cap_t fault_ep, struct env_thread *t);
+uint64_t env_local_thread(struct env *e, void (*fn)(uint64_t), uint64_t arg, unsigned prio, cap_t fault_ep,
+                          struct env_thread *t);
 
 /* Load an ELF program into a new PD and start its first thread with arg. */
 struct env_process {
     cap_t pd;
     struct env_thread main;
 };
-uint64_t env_process_create(struct env *e, const void *elf, uint64_t len, cap_t fault_ep,
-                            unsigned prio, uint64_t arg, struct env_process *p);
+uint64_t env_process_create(struct env *e, const void *elf, uint64_t len, cap_t fault_ep, unsigned prio,
+                            uint64_t arg, struct env_process *p);
 
 /* Find a boot module by name; 0 if there is none. */
 const struct bootinfo_module *env_module(struct env *e, const char *name);

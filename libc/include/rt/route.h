@@ -39,8 +39,7 @@ struct route_target {
  * and label fit. init calls it when it reads its config; false with err
  * naming the line of the first problem.
  */
-bool route_check(const struct xml_node *route, struct xml_error *err)
-    __attribute__((warn_unused_result));
+bool route_check(const struct xml_node *route, struct xml_error *err) __attribute__((warn_unused_result));
 
 /*
  * Pick the route of a session request for service, with label as the
@@ -60,9 +59,9 @@ bool route_check(const struct xml_node *route, struct xml_error *err)
  * whether or not the bad rule would have matched: a config is either
  * usable or refused, independent of the requests that happen to come.
  */
-bool route_select(const struct xml_node *start, const struct xml_node *default_route,
-                  const char *service, const char *label, struct route_target *out,
-                  struct xml_error *err) __attribute__((warn_unused_result));
+bool route_select(const struct xml_node *start, const struct xml_node *default_route, const char *service,
+                  const char *label, struct route_target *out, struct xml_error *err)
+    __attribute__((warn_unused_result));
 
 /*
  * Pick the server-side policy for a full session label among config's

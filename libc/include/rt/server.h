@@ -10,10 +10,10 @@
 #include <rt/component.h>
 
 struct server_request {
-    uint64_t id;          /* the parent's request id */
-    uint64_t kind;        /* REQUEST_OPEN or REQUEST_CLOSE */
-    uint64_t ram, caps;   /* quota the client donated (open) */
-    uint64_t session;     /* the server's session id (close) */
+    uint64_t id;        /* the parent's request id */
+    uint64_t kind;      /* REQUEST_OPEN or REQUEST_CLOSE */
+    uint64_t ram, caps; /* quota the client donated (open) */
+    uint64_t session;   /* the server's session id (close) */
     char service[32];
     char args[RPC_STRING_MAX + 1]; /* label is the full, routed label */
 };

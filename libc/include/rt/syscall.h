@@ -15,8 +15,8 @@ struct sys_result {
     uint64_t r[5]; /* r[4]: the fifth result register (r8) */
 };
 
-static inline struct sys_result sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2,
-                                     uint64_t a3, uint64_t a4, uint64_t a5)
+static inline struct sys_result sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint64_t a2, uint64_t a3,
+                                     uint64_t a4, uint64_t a5)
 {
     register uint64_t rax __asm__("rax") = nr;
     register uint64_t rdi __asm__("rdi") = a0;
@@ -29,7 +29,7 @@ static inline struct sys_result sys6(uint64_t nr, uint64_t a0, uint64_t a1, uint
                      : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9)
                      :
                      : "rcx", "r11", "memory");
-    return (struct sys_result){ rax, rdi, rsi, rdx, r10, { rdi, rsi, rdx, r10, r8 } };
+    return (struct sys_result){rax, rdi, rsi, rdx, r10, {rdi, rsi, rdx, r10, r8}};
 }
 
 #define SYS0(n) sys6((n), 0, 0, 0, 0, 0, 0).err
@@ -55,26 +55,47 @@ static inline uint64_t sys_ipc(uint64_t nr, cap_t cap, struct msg *m)
     register uint64_t r14 __asm__("r14") = m->w[6];
     register uint64_t r15 __asm__("r15") = m->w[7];
     __asm__ volatile("syscall"
-                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9),
-                       "+r"(r12), "+r"(r13), "+r"(r14), "+r"(r15)
+                     : "+r"(rax), "+r"(rdi), "+r"(rsi), "+r"(rdx), "+r"(r10), "+r"(r8), "+r"(r9), "+r"(r12),
+                       "+r"(r13), "+r"(r14), "+r"(r15)
                      :
                      : "rcx", "r11", "memory");
     m->badge = rdi;
     m->info = rsi;
-    m->w[0] = rdx; m->w[1] = r10; m->w[2] = r8; m->w[3] = r9;
-    m->w[4] = r12; m->w[5] = r13; m->w[6] = r14; m->w[7] = r15;
+    m->w[0] = rdx;
+    m->w[1] = r10;
+    m->w[2] = r8;
+    m->w[3] = r9;
+    m->w[4] = r12;
+    m->w[5] = r13;
+    m->w[6] = r14;
+    m->w[7] = r15;
     return rax;
 }
 
 /* call: send m on endpoint ep, wait for the reply (in m). */
-static inline uint64_t sys_call(cap_t ep, struct msg *m) { return sys_ipc(SYS_CALL, ep, m); }
+static inline uint64_t sys_call(cap_t ep, struct msg *m)
+{
+    return sys_ipc(SYS_CALL, ep, m);
+}
 /* reply_wait: reply with m (info MSGINFO_NO_REPLY: none), wait on ep; the
  * next message arrives in m. */
-static inline uint64_t sys_reply_wait(cap_t ep, struct msg *m) { return sys_ipc(SYS_REPLY_WAIT, ep, m); }
+static inline uint64_t sys_reply_wait(cap_t ep, struct msg *m)
+{
+    return sys_ipc(SYS_REPLY_WAIT, ep, m);
+}
 
-static inline uint64_t sys_nop(void) { return SYS0(SYS_NOP); }
-static inline uint64_t sys_yield(void) { return SYS0(SYS_YIELD); }
-static inline uint64_t sys_signal(cap_t n) { return sys6(SYS_SIGNAL, n, 0, 0, 0, 0, 0).err; }
+static inline uint64_t sys_nop(void)
+{
+    return SYS0(SYS_NOP);
+}
+static inline uint64_t sys_yield(void)
+{
+    return SYS0(SYS_YIELD);
+}
+static inline uint64_t sys_signal(cap_t n)
+{
+    return sys6(SYS_SIGNAL, n, 0, 0, 0, 0, 0).err;
+}
 static inline uint64_t sys_wait(cap_t n, uint64_t *bits)
 {
     struct sys_result r = sys6(SYS_WAIT, n, 0, 0, 0, 0, 0);
@@ -87,7 +108,10 @@ static inline uint64_t sys_poll(cap_t n, uint64_t *bits)
     *bits = r.r0;
     return r.err;
 }
-static inline uint64_t sys_debug_puts(uint64_t len) { return sys6(SYS_DEBUG_PUTS, len, 0, 0, 0, 0, 0).err; }
+static inline uint64_t sys_debug_puts(uint64_t len)
+{
+    return sys6(SYS_DEBUG_PUTS, len, 0, 0, 0, 0, 0).err;
+}
 /* Make an object from untyped memory ut behind the last one made from it. */
 static inline uint64_t sys_retype(cap_t ut, unsigned type, uint64_t arg, cap_t dst)
 {
@@ -102,14 +126,26 @@ static inline uint64_t sys_cap_mint(cap_t src, cap_t dst_pd, cap_t dst, uint64_t
 {
     return sys6(SYS_CAP_MINT, src, dst_pd, dst, rights, badge, 0).err;
 }
-static inline uint64_t sys_cap_delete(cap_t c) { return sys6(SYS_CAP_DELETE, c, 0, 0, 0, 0, 0).err; }
-static inline uint64_t sys_cap_revoke(cap_t c) { return sys6(SYS_CAP_REVOKE, c, 0, 0, 0, 0, 0).err; }
-static inline struct sys_result sys_cap_info(cap_t c) { return sys6(SYS_CAP_INFO, c, 0, 0, 0, 0, 0); }
+static inline uint64_t sys_cap_delete(cap_t c)
+{
+    return sys6(SYS_CAP_DELETE, c, 0, 0, 0, 0, 0).err;
+}
+static inline uint64_t sys_cap_revoke(cap_t c)
+{
+    return sys6(SYS_CAP_REVOKE, c, 0, 0, 0, 0, 0).err;
+}
+static inline struct sys_result sys_cap_info(cap_t c)
+{
+    return sys6(SYS_CAP_INFO, c, 0, 0, 0, 0, 0);
+}
 static inline struct sys_result sys_frame_map(cap_t f, cap_t pd, uint64_t va, uint64_t rights)
 {
     return sys6(SYS_FRAME_MAP, f, pd, va, rights, 0, 0);
 }
-static inline uint64_t sys_frame_unmap(cap_t f) { return sys6(SYS_FRAME_UNMAP, f, 0, 0, 0, 0, 0).err; }
+static inline uint64_t sys_frame_unmap(cap_t f)
+{
+    return sys6(SYS_FRAME_UNMAP, f, 0, 0, 0, 0, 0).err;
+}
 static inline struct sys_result sys_pt_map(cap_t pt, cap_t pd, uint64_t va, unsigned level)
 {
     return sys6(SYS_PT_MAP, pt, pd, va, level, 0, 0);
@@ -122,12 +158,30 @@ static inline uint64_t sys_thread_start(cap_t t, uint64_t ip, uint64_t sp, uint6
 {
     return sys6(SYS_THREAD_START, t, ip, sp, arg, 0, 0).err;
 }
-static inline uint64_t sys_thread_suspend(cap_t t) { return sys6(SYS_THREAD_SUSPEND, t, 0, 0, 0, 0, 0).err; }
-static inline uint64_t sys_thread_resume(cap_t t) { return sys6(SYS_THREAD_RESUME, t, 0, 0, 0, 0, 0).err; }
-static inline uint64_t sys_thread_prio(cap_t t, unsigned prio) { return sys6(SYS_THREAD_PRIO, t, prio, 0, 0, 0, 0).err; }
-static inline uint64_t sys_irq_get(cap_t ctl, unsigned irq, cap_t dst) { return sys6(SYS_IRQ_GET, ctl, irq, dst, 0, 0, 0).err; }
-static inline uint64_t sys_irq_bind(cap_t irq, cap_t n) { return sys6(SYS_IRQ_BIND, irq, n, 0, 0, 0, 0).err; }
-static inline uint64_t sys_irq_ack(cap_t irq) { return sys6(SYS_IRQ_ACK, irq, 0, 0, 0, 0, 0).err; }
+static inline uint64_t sys_thread_suspend(cap_t t)
+{
+    return sys6(SYS_THREAD_SUSPEND, t, 0, 0, 0, 0, 0).err;
+}
+static inline uint64_t sys_thread_resume(cap_t t)
+{
+    return sys6(SYS_THREAD_RESUME, t, 0, 0, 0, 0, 0).err;
+}
+static inline uint64_t sys_thread_prio(cap_t t, unsigned prio)
+{
+    return sys6(SYS_THREAD_PRIO, t, prio, 0, 0, 0, 0).err;
+}
+static inline uint64_t sys_irq_get(cap_t ctl, unsigned irq, cap_t dst)
+{
+    return sys6(SYS_IRQ_GET, ctl, irq, dst, 0, 0, 0).err;
+}
+static inline uint64_t sys_irq_bind(cap_t irq, cap_t n)
+{
+    return sys6(SYS_IRQ_BIND, irq, n, 0, 0, 0, 0).err;
+}
+static inline uint64_t sys_irq_ack(cap_t irq)
+{
+    return sys6(SYS_IRQ_ACK, irq, 0, 0, 0, 0, 0).err;
+}
 static inline uint64_t sys_port_in(cap_t io, unsigned port, unsigned width, uint64_t *value)
 {
     struct sys_result r = sys6(SYS_PORT_IN, io, port, width, 0, 0, 0);
@@ -136,7 +190,10 @@ static inline uint64_t sys_port_in(cap_t io, unsigned port, unsigned width, uint
 }
 /* Bind notification n to thread t: signals wake t's reply_wait with
  * NOTIFY_LABEL. n = CAP_NULL unbinds. */
-static inline uint64_t sys_thread_bind(cap_t t, cap_t n) { return sys6(SYS_THREAD_BIND, t, n, 0, 0, 0, 0).err; }
+static inline uint64_t sys_thread_bind(cap_t t, cap_t n)
+{
+    return sys6(SYS_THREAD_BIND, t, n, 0, 0, 0, 0).err;
+}
 /* A cap for ports [base, base+count) of io into our slot dst. */
 static inline uint64_t sys_port_range(cap_t io, cap_t dst, unsigned base, unsigned count)
 {
