@@ -107,6 +107,7 @@ static void sys_retype(struct thread *t)
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
+    /* (OBJ_UNTYPED splits off a part: size argument in bytes) */
     t->regs.rax = untyped_retype(ut, (unsigned)A1, A2, dst, A4);
 }
 

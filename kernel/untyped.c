@@ -9,6 +9,13 @@
 static err_t object_size(unsigned type, uint64_t arg, uint64_t *size, uint64_t *align)
 {
     switch (type) {
+    case OBJ_UNTYPED: /* a part of this region, managed on its own */
+        if (arg == 0 || (arg & (PAGE_SIZE - 1)) || arg > (1ull << 46)) {
+            return ERR_INVALID_ARG;
+        }
+        *size = arg;
+        *align = PAGE_SIZE;
+        return ERR_OK;
     case OBJ_PD:
         if (arg < PD_SLOT_BITS_MIN || arg > PD_SLOT_BITS_MAX) {
             return ERR_INVALID_ARG;
@@ -46,6 +53,10 @@ _Static_assert(sizeof(struct notification) <= 64, "notification exceeds its obje
 static void object_range(const struct cap *c, uint64_t *base, uint64_t *size)
 {
     switch (c->type) {
+    case OBJ_UNTYPED:
+        *base = c->object;
+        *size = c->word;
+        return;
     case OBJ_FRAME:
     case OBJ_PAGE_TABLE:
         *base = c->object;
@@ -93,7 +104,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     if (e) {
         return e;
     }
-    if (device && type != OBJ_FRAME) {
+    if (device && type != OBJ_FRAME && type != OBJ_UNTYPED) {
         return ERR_WRONG_TYPE; /* kernel objects live in RAM only */
     }
     if (!ut->first_child) {
@@ -111,7 +122,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     uint64_t phys = ut->object + offset, old_mark = ut->map;
     void *obj = phys_to_virt(phys);
-    if (!device) {
+    if (!device && type != OBJ_UNTYPED) { /* objects from a child are zeroed then */
         memset(obj, 0, size);
     }
     if (offset + size > ut->map) {
@@ -120,7 +131,12 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     dst->type = (uint8_t)type;
     dst->rights = RIGHTS_ALL;
     dst->object = (uint64_t)obj;
-    if (type == OBJ_FRAME || type == OBJ_PAGE_TABLE) {
+    if (type == OBJ_UNTYPED) {
+        dst->object = phys;
+        dst->word = size;
+        dst->map = 0;
+        dst->level = ut->level; /* device memory stays device memory */
+    } else if (type == OBJ_FRAME || type == OBJ_PAGE_TABLE) {
         dst->object = phys;
         dst->count = (uint32_t)(size / PAGE_SIZE);
         dst->level = device ? CAP_LEVEL_DEVICE : 0;

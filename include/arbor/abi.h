@@ -137,7 +137,8 @@ enum arbor_fault_kind {
  * thread at most its own priority. */
 #define PRIO_MAX 255
 
-/* retype: size argument per type. Frame: number of 4 KiB pages.
+/* retype: size argument per type. Untyped: bytes (a page multiple) split
+ * off into an untyped of its own. Frame: number of 4 KiB pages.
  * PD: log2 of the number of cap slots (PD_SLOT_BITS_MIN..MAX).
  * Every other type ignores it. */
 #define PD_SLOT_BITS_MIN 4
