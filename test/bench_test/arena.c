@@ -140,8 +140,8 @@ static uint64_t load_segment(struct arena *a, struct env *e, cap_t pd, const uin
         memcpy((uint8_t *)COPY_VA + (s->vaddr - start), file + s->offset, s->filesz);
         sys_frame_unmap(frame);
     }
-    unsigned rights = RIGHT_READ | ((s->flags & ELF_SEG_W) ? RIGHT_WRITE : 0) |
-                      ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
+    unsigned rights =
+        RIGHT_READ | ((s->flags & ELF_SEG_W) ? RIGHT_WRITE : 0) | ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
     return map(a, frame, pd, start, rights);
 }
 
@@ -158,7 +158,8 @@ uint64_t arena_process(struct arena *a, struct env *e, const void *elf, uint64_t
     }
     uint64_t utcb_va = STACK_AREA_UTCB(STACK_AREA_FIRST);
     cap_t utcb, stack, thread;
-    if (err || (err = arena_new(a, OBJ_FRAME, 1, &utcb)) || (err = arena_new(a, OBJ_FRAME, STACK_PAGES, &stack)) ||
+    if (err || (err = arena_new(a, OBJ_FRAME, 1, &utcb)) ||
+        (err = arena_new(a, OBJ_FRAME, STACK_PAGES, &stack)) ||
         (err = arena_new(a, OBJ_THREAD, 0, &thread)) ||
         (err = map(a, utcb, *pd, utcb_va, RIGHT_READ | RIGHT_WRITE)) ||
         (err = map(a, stack, *pd, utcb_va - STACK_PAGES * PAGE_SIZE, RIGHT_READ | RIGHT_WRITE)) ||

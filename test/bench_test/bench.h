@@ -61,15 +61,15 @@ void report_skip(const char *key, const char *why);
 
 /* One frame mapped at SHARED_VA in the driver and in every child PD:
  * parameters, time stamps handed between PDs, and the sample buffer. */
-#define SHARED_VA     0x200000000ull
-#define SHARED_PAGES  48
-#define MAX_SAMPLES   ((SHARED_PAGES * PAGE_SIZE - 128) / 8)
+#define SHARED_VA 0x200000000ull
+#define SHARED_PAGES 48
+#define MAX_SAMPLES ((SHARED_PAGES * PAGE_SIZE - 128) / 8)
 
 struct shared {
-    uint64_t iters;           /* measured iterations of a light operation */
-    uint64_t warmup;          /* unmeasured iterations before them */
-    volatile uint64_t t0;     /* start stamp written by the other side */
-    volatile uint64_t count;  /* samples recorded so far */
+    uint64_t iters;          /* measured iterations of a light operation */
+    uint64_t warmup;         /* unmeasured iterations before them */
+    volatile uint64_t t0;    /* start stamp written by the other side */
+    volatile uint64_t count; /* samples recorded so far */
     uint64_t reserved[12];
     uint64_t samples[MAX_SAMPLES];
 };
@@ -89,13 +89,13 @@ static inline void record(uint64_t i, uint64_t v)
 
 /* The role and the slots it uses in the cap space it runs in. */
 struct role_caps {
-    unsigned role;  /* enum role */
-    cap_t ep;       /* endpoint: receive (server) or call (others) */
-    cap_t note_a;   /* notification the role waits on */
-    cap_t note_b;   /* notification the role signals */
-    cap_t io;       /* I/O port capability */
-    cap_t rcv;      /* empty slot: receive window */
-    cap_t self;     /* the role's own thread (same-PD roles only) */
+    unsigned role; /* enum role */
+    cap_t ep;      /* endpoint: receive (server) or call (others) */
+    cap_t note_a;  /* notification the role waits on */
+    cap_t note_b;  /* notification the role signals */
+    cap_t io;      /* I/O port capability */
+    cap_t rcv;     /* empty slot: receive window */
+    cap_t self;    /* the role's own thread (same-PD roles only) */
 };
 
 enum role {
@@ -111,11 +111,11 @@ enum role {
 };
 
 /* In a child PD: the fixed slots the driver fills (see spawn_role). */
-#define CHILD_EP     1
+#define CHILD_EP 1
 #define CHILD_NOTE_A 2
 #define CHILD_NOTE_B 3
-#define CHILD_IO     4
-#define CHILD_RCV    5
+#define CHILD_IO 4
+#define CHILD_RCV 5
 
 /* Where ROLE_TOUCHER touches pages, in its own PD. */
 #define TOUCH_VA 0x300000000ull
@@ -129,7 +129,6 @@ void role_run(const struct role_caps *c);
 /* COM2 (ttyS1): exists only when QEMU has a second -serial. */
 #define COM2 0x2f8
 #define UART_IER 1
-#define UART_IIR 2
 #define UART_MCR 4
 #define UART_SCR 7
 #define UART_IER_THRI 0x02
@@ -167,11 +166,11 @@ uint64_t arena_process(struct arena *a, struct env *e, const void *elf, uint64_t
 struct bench {
     struct env env;
     struct arena arena;
-    uint64_t iters, warmup;   /* light operations */
-    uint64_t heavy;           /* iterations of heavy operations */
-    const void *image;        /* our own ELF, to start roles in new PDs */
+    uint64_t iters, warmup; /* light operations */
+    uint64_t heavy;         /* iterations of heavy operations */
+    const void *image;      /* our own ELF, to start roles in new PDs */
     uint64_t image_size;
-    cap_t shared_frame;       /* the frame behind SHARED_VA */
+    cap_t shared_frame; /* the frame behind SHARED_VA */
 };
 
 /* A new object from the untyped memory (the driver keeps it). */

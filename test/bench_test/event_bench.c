@@ -18,7 +18,7 @@
  * fresh frame mapped there and a retry. */
 static bool serve_faults(struct bench *b, cap_t ep, cap_t pd, const char *key)
 {
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait(ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -52,7 +52,7 @@ static void fault_round_trip(struct bench *b)
 {
     cap_t ep = bench_obj(b, OBJ_ENDPOINT, 0);
     bench_set_iters(b, b->iters, b->warmup);
-    struct role_caps give = { .ep = ep };
+    struct role_caps give = {.ep = ep};
     struct child f = spawn_role(b, ROLE_FAULTER, HELPER_PRIO, &give, RIGHT_WRITE, 0, ep);
     bool ok = serve_faults(b, ep, CAP_NULL, "fault_rt");
     sys_thread_suspend(f.thread);
@@ -70,7 +70,7 @@ static void pager(struct bench *b)
     uint64_t pages = b->iters < 512 ? b->iters : 512, warm = b->warmup < 16 ? b->warmup : 16;
     cap_t ep = bench_obj(b, OBJ_ENDPOINT, 0), probe = bench_obj(b, OBJ_FRAME, 1);
     bench_set_iters(b, pages, warm);
-    struct role_caps give = { .ep = ep };
+    struct role_caps give = {.ep = ep};
     struct child t = spawn_role(b, ROLE_TOUCHER, HELPER_PRIO, &give, RIGHT_WRITE, 0, ep);
     for (uint64_t va = TOUCH_VA; va < TOUCH_VA + (pages + warm) * PAGE_SIZE; va += 2ull << 20) {
         if (env_map(&b->env, probe, t.pd, va, RIGHT_READ | RIGHT_WRITE) || sys_frame_unmap(probe)) {
@@ -144,7 +144,7 @@ static void uart_interrupt(struct bench *b)
     }
     uint64_t n = b->heavy;
     bench_set_iters(b, n, b->warmup);
-    struct role_caps give = { .note_a = idle, .note_b = done, .io = BI_CAP_IO_PORT };
+    struct role_caps give = {.note_a = idle, .note_b = done, .io = BI_CAP_IO_PORT};
     struct child t = spawn_role(b, ROLE_TRIGGER, HELPER_PRIO, &give, 0, 0, CAP_NULL);
     for (uint64_t i = 0; i < b->warmup + n; i++) {
         sys_wait(note, &bits);

@@ -33,7 +33,7 @@ static void round_trip(struct bench *b, const char *key, cap_t ep, unsigned word
     uint64_t bad = 0;
     bench_set_iters(b, b->iters, b->warmup);
     for (uint64_t i = 0; i < b->warmup + b->iters; i++) {
-        struct msg m = { .info = MSGINFO(0, words, ncaps) };
+        struct msg m = {.info = MSGINFO(0, words, ncaps)};
         u->send_caps[0] = cap;
         uint64_t t0 = tsc_begin();
         uint64_t err = sys_call(ep, &m);
@@ -51,7 +51,7 @@ static void round_trip(struct bench *b, const char *key, cap_t ep, unsigned word
 
 static void ipc_rows(struct bench *b, const char *prefix, cap_t ep, cap_t other_cap)
 {
-    static const unsigned sizes[] = { 0, 4, 8, 32 };
+    static const unsigned sizes[] = {0, 4, 8, 32};
     char key[48];
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         snprintf(key, sizeof(key), "%s_%uw", prefix, sizes[i]);
@@ -74,12 +74,12 @@ void bench_syscall_ipc(struct bench *b)
     cap_t ep = bench_obj(b, OBJ_ENDPOINT, 0), call_ep = env_slot(&b->env);
     cap_t gift = bench_obj(b, OBJ_NOTIFICATION, 0);
     sys_cap_mint(ep, BI_CAP_PD, call_ep, RIGHTS_ALL, BADGE);
-    struct role_caps give = { .ep = ep };
+    struct role_caps give = {.ep = ep};
     spawn_role(b, ROLE_SERVER, SERVER_PRIO, &give, RIGHT_READ, 0, CAP_NULL);
     ipc_rows(b, "ipc_pd", call_ep, gift);
 
     /* Server as a second thread of our own PD: no address-space switch. */
-    static struct role_caps local = { .role = ROLE_SERVER };
+    static struct role_caps local = {.role = ROLE_SERVER};
     cap_t ep2 = bench_obj(b, OBJ_ENDPOINT, 0), call_ep2 = env_slot(&b->env);
     sys_cap_mint(ep2, BI_CAP_PD, call_ep2, RIGHTS_ALL, BADGE);
     local.ep = ep2;
@@ -97,9 +97,9 @@ void bench_notifications(struct bench *b)
 {
     cap_t note = bench_obj(b, OBJ_NOTIFICATION, 0), done = bench_obj(b, OBJ_NOTIFICATION, 0);
     bench_set_iters(b, b->iters, b->warmup);
-    struct role_caps give = { .note_a = note };
+    struct role_caps give = {.note_a = note};
     struct child w = spawn_role(b, ROLE_WAITER, 150, &give, 0, 0, CAP_NULL);
-    static struct role_caps signaller = { .role = ROLE_SIGNALLER };
+    static struct role_caps signaller = {.role = ROLE_SIGNALLER};
     signaller.note_a = note;
     signaller.note_b = done;
     cap_t st = local_role(b, 100, &signaller);
@@ -113,7 +113,7 @@ void bench_notifications(struct bench *b)
     report("notify_wake", SHARED->samples, b->iters);
 
     cap_t ping = bench_obj(b, OBJ_NOTIFICATION, 0), pong = bench_obj(b, OBJ_NOTIFICATION, 0);
-    struct role_caps give2 = { .note_a = ping, .note_b = pong };
+    struct role_caps give2 = {.note_a = ping, .note_b = pong};
     struct child p = spawn_role(b, ROLE_PONG, 255, &give2, 0, 0, CAP_NULL);
     bench_set_iters(b, b->iters, b->warmup);
     for (uint64_t i = 0; i < b->warmup + b->iters; i++) {

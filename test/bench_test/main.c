@@ -97,7 +97,7 @@ struct child spawn_role(struct bench *b, unsigned r, unsigned prio, const struct
     mint_into(give->note_a, p.pd, CHILD_NOTE_A, RIGHT_READ, 0);
     mint_into(give->note_b, p.pd, CHILD_NOTE_B, RIGHT_WRITE, 0);
     mint_into(give->io, p.pd, CHILD_IO, RIGHTS_ALL, 0);
-    return (struct child){ p.pd, p.main.thread };
+    return (struct child){p.pd, p.main.thread};
 }
 
 static void local_entry(uint64_t arg)
@@ -147,7 +147,11 @@ int main(uint64_t arg)
     uint64_t entry_tsc = tsc_begin();
     if (arg != BOOTINFO_ADDR) {
         static const struct role_caps in_child = {
-            .ep = CHILD_EP, .note_a = CHILD_NOTE_A, .note_b = CHILD_NOTE_B, .io = CHILD_IO, .rcv = CHILD_RCV,
+            .ep = CHILD_EP,
+            .note_a = CHILD_NOTE_A,
+            .note_b = CHILD_NOTE_B,
+            .io = CHILD_IO,
+            .rcv = CHILD_RCV,
         };
         struct role_caps c = in_child;
         c.role = (unsigned)arg;
@@ -157,8 +161,8 @@ int main(uint64_t arg)
     const struct bootinfo *bi = (const struct bootinfo *)arg;
     struct bench b;
     setup(&b, bi);
-    printf("bench: started: tsc_hz=%lu iterations=%lu warmup=%lu heavy=%lu ram=%lu MiB\n", bi->tsc_hz, b.iters,
-           b.warmup, b.heavy, bi->ram_total >> 20);
+    printf("bench: started: tsc_hz=%lu iterations=%lu warmup=%lu heavy=%lu ram=%lu MiB\n", bi->tsc_hz,
+           b.iters, b.warmup, b.heavy, bi->ram_total >> 20);
     report_value("boot_first_task", entry_tsc);
     measure_init();
     bench_syscall_ipc(&b);

@@ -121,7 +121,7 @@ static void processes(struct bench *b)
     uint64_t bad = 0;
     for (uint64_t i = 0; i < SHARED->warmup + b->heavy; i++) {
         cap_t pd;
-        struct msg m = { .info = MSGINFO_NO_REPLY };
+        struct msg m = {.info = MSGINFO_NO_REPLY};
         uint64_t t0 = tsc_begin();
         uint64_t err = arena_process(a, &b->env, b->image, b->image_size, ep, 100, ROLE_EXIT, &pd);
         if (!err) {

@@ -8,7 +8,7 @@
 
 static void done(cap_t ep)
 {
-    struct msg m = { .info = MSGINFO(LABEL_DONE, 0, 0) };
+    struct msg m = {.info = MSGINFO(LABEL_DONE, 0, 0)};
     sys_call(ep, &m);
 }
 
@@ -21,7 +21,7 @@ static void server(const struct role_caps *c)
     struct arbor_utcb *u = rt_utcb();
     u->rcv_base = c->rcv;
     u->rcv_count = c->rcv ? 1 : 0;
-    struct msg m = { .info = MSGINFO_NO_REPLY };
+    struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
         if (sys_reply_wait(c->ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -113,13 +113,28 @@ static void trigger(const struct role_caps *c)
 void role_run(const struct role_caps *c)
 {
     switch (c->role) {
-    case ROLE_SERVER: server(c); break;
-    case ROLE_FAULTER: faulter(c); break;
-    case ROLE_TOUCHER: toucher(c); break;
-    case ROLE_WAITER: waiter(c); break;
-    case ROLE_SIGNALLER: signaller(c); break;
-    case ROLE_PONG: pong(c); break;
-    case ROLE_TRIGGER: trigger(c); break;
-    default: break;
+    case ROLE_SERVER:
+        server(c);
+        break;
+    case ROLE_FAULTER:
+        faulter(c);
+        break;
+    case ROLE_TOUCHER:
+        toucher(c);
+        break;
+    case ROLE_WAITER:
+        waiter(c);
+        break;
+    case ROLE_SIGNALLER:
+        signaller(c);
+        break;
+    case ROLE_PONG:
+        pong(c);
+        break;
+    case ROLE_TRIGGER:
+        trigger(c);
+        break;
+    default:
+        break;
     }
 }

@@ -1,0 +1,170 @@
+# bench-table.awk - the one table of `make bench` (mk/bench.mk), as Markdown.
+#
+#   awk -v mode=icount -f bench-table.awk build/bench/sizes.txt \
+#       build/bench/arbor-*.log build/bench/linux.log
+#
+# Reads "bench: KEY median=N min=N iters=N" lines of the Arbor parts
+# (arbor-PART.log; arbor-PART-firmware.log holds the stub kernel's
+# "boot_kernel_entry"), the first child's "bench_child: entry=N logged=N"
+# of the system parts, "lbench: KEY ..." lines of the Linux run and
+# "size KEY N" lines, and prints one row per operation: Arbor median and
+# minimum, iterations, the Linux counterpart's median, Linux/Arbor, and
+# the target of issue 4 (instruction counts: icount mode only).
+
+function part_of(file,    p) {
+    p = file
+    sub(/.*\//, "", p)
+    sub(/\.log$/, "", p)
+    sub(/^arbor-/, "", p)
+    return p
+}
+
+function field(line, name,    s) {
+    s = line
+    if (!match(s, name "=[0-9]+")) {
+        return ""
+    }
+    s = substr(s, RSTART + length(name) + 1, RLENGTH - length(name) - 1)
+    return s + 0
+}
+
+/^bench: [a-z0-9_]+ median=/ {
+    key = $2
+    p = part_of(FILENAME)
+    if (p ~ /-firmware$/) {
+        sub(/-firmware$/, "", p)
+        fw[p] = field($0, "median")
+        next
+    }
+    if (p == "kernel") {
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
+/\[init -> first\] bench_child: entry=/ {
+    p = part_of(FILENAME)
+    entry[p] = field($0, "entry"); logged[p] = field($0, "logged")
+    next
+}
+
+/^lbench: [a-z0-9_]+ median=/ {
+    key = $2
+    lm[key] = field($0, "median"); ln[key] = field($0, "min"); li[key] = field($0, "iters")
+    next
+}
+
+/^size [a-z_]+ [0-9]+$/ {
+    am[$2] = $3 + 0; an[$2] = $3 + 0; ai[$2] = "-"
+    next
+}
+
+function num(v) {
+    if (v == "" || v == "-") {
+        return "-"
+    }
+    return sprintf("%.0f", v) # %d is 32 bits in mawk
+}
+
+# One row: label, Arbor key, Linux key ("" for none), target ("" for none).
+function row(label, akey, lkey, target,    a, l, ratio, t, over) {
+    a = (akey in am) ? am[akey] : ""
+    l = (lkey != "" && lkey in lm) ? lm[lkey] : ""
+    ratio = (a != "" && l != "" && a > 0) ? sprintf("%.1f", l / a) : "-"
+    t = ""
+    if (target != "" && a != "") {
+        if (mode != "icount") {
+            t = "≤ " target " (icount only)"
+        } else if (a <= target) {
+            t = "≤ " target ": met"
+        } else {
+            over = a - target
+            t = sprintf("≤ %d: **missed by %.0f (%.1fx)**", target, over, a / target)
+        }
+    } else if (target != "") {
+        t = "≤ " target
+    }
+    printf "| %s | %s | %s | %s | %s | %s | %s |\n", label, num(a), num(akey in an ? an[akey] : ""),
+        (akey in ai) ? ai[akey] : "-", (l == "" ? "-" : num(l) " " lname[lkey]), ratio, t
+}
+
+function derive(key, value) {
+    am[key] = value; an[key] = value; ai[key] = 1
+}
+
+END {
+    lname["getppid"] = "(getppid)"
+    lname["pipe_rt"] = "(pipe, 1 B)"
+    lname["futex_rt"] = "(futex, 2 processes)"
+    lname["unix_rt"] = "(UNIX socket, 1 B)"
+    lname["unix_rt_64"] = "(UNIX socket, 64 B)"
+    lname["unix_rt_256"] = "(UNIX socket, 256 B)"
+    lname["thread_create_join"] = "(pthread_create + join)"
+    lname["fork_exit_wait"] = "(fork + exit + wait)"
+    lname["fork_exec_wait"] = "(fork + exec + exit + wait)"
+    lname["page_fault"] = "(first-touch page fault)"
+    lname["mmap_touch_4k"] = "(mmap + touch 4 KiB)"
+    lname["mmap_touch_1m"] = "(mmap + touch 1 MiB)"
+    lname["boot_init"] = "(reset → /init)"
+    lname["vmlinuz"] = "(vmlinuz)"
+
+    # Boot: the stub kernel measures the firmware (reset → kernel entry).
+    if ("kernel" in fw && "boot_first_task" in am) {
+        derive("boot_kernel_entry", fw["kernel"])
+        derive("boot_to_first_task", am["boot_first_task"] - fw["kernel"])
+    }
+    if ("system1" in entry) {
+        derive("boot_reset_to_child", entry["system1"])
+        if ("system1" in fw) {
+            derive("boot_to_child", entry["system1"] - fw["system1"])
+        }
+        derive("child_first_log", logged["system1"] - entry["system1"])
+    }
+    if ("system1" in entry && "system2" in entry) {
+        derive("init_start_child", entry["system2"] - entry["system1"])
+        derive("child_start_to_log", entry["system2"] - entry["system1"] + logged["system1"] - entry["system1"])
+    }
+    if ("vmlinuz" in am) {
+        lm["vmlinuz"] = am["vmlinuz"]
+        delete am["vmlinuz"]
+    }
+
+    unit = mode == "icount" ? "instructions" : "TSC cycles"
+    printf "| operation (%s) | Arbor median | Arbor min | iterations | Linux median | Linux/Arbor | target |\n", unit
+    print "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
+    row("null syscall", "null_syscall", "getppid", 50)
+    row("IPC round trip, 2 PDs, 0 words", "ipc_pd_0w", "pipe_rt", 300)
+    row("IPC round trip, 2 PDs, 4 words (registers)", "ipc_pd_4w", "", 300)
+    row("IPC round trip, 2 PDs, 8 words (registers)", "ipc_pd_8w", "unix_rt_64", 300)
+    row("IPC round trip, 2 PDs, 32 words (UTCB)", "ipc_pd_32w", "unix_rt_256", "")
+    row("IPC round trip, 2 PDs, 1 cap to the receiving endpoint (unwrapped)", "ipc_pd_cap_unwrap", "", "")
+    row("IPC round trip, 2 PDs, 1 cap copied into the window (+ receiver's delete)", "ipc_pd_cap_copy", "", "")
+    row("IPC round trip, 2 threads of one PD, 0 words", "ipc_thread_0w", "", "")
+    row("IPC round trip, 2 threads of one PD, 8 words", "ipc_thread_8w", "", "")
+    row("UNIX socket round trip, 1 byte (Linux only)", "", "unix_rt", "")
+    row("notification: signal wakes a waiter in another PD (one way)", "notify_wake", "", "")
+    row("notification ping-pong between 2 PDs (round trip)", "notify_pingpong", "futex_rt", "")
+    row("fault round trip: ud2 → handler in another PD → resume", "fault_rt", "", 1000)
+    row("page fault resolved by a user-level pager (retype + map), per 4 KiB", "pager_fault_4k", "page_fault", 2000)
+    row("frame retype + map + touch, 4 KiB", "frame_4k", "mmap_touch_4k", "")
+    row("frame retype + map + touch, per MiB", "frame_1m", "mmap_touch_1m", "")
+    row("interrupt → user handler, PIT one-shot (from the programmed expiry)", "irq_pit", "", "")
+    row("interrupt → user handler in another PD, UART (from the triggering port write)", "irq_uart", "", "")
+    row("thread create + start + exit + destroy", "thread_create", "thread_create_join", "")
+    row("PD create + destroy", "pd_create", "", "")
+    row("fork + exit + wait (Linux only)", "", "fork_exit_wait", "")
+    row("process: ELF into a new PD + run + exit + destroy", "process_create", "fork_exec_wait", "")
+    row("init starts one more child (sessions, ELF, thread)", "init_start_child", "", "")
+    row("child: main() → first log line written (LOG session via init and core)", "child_first_log", "", "")
+    row("component started by init → its first log line", "child_start_to_log", "", "")
+    row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
+    row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
+    row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)
+    row("boot: reset → init's first child in main()", "boot_reset_to_child", "boot_init", "")
+    row("size: kernel image (kernel.bin), bytes", "kernel_bin", "vmlinuz", "")
+    row("size: kernel text+data, bytes", "kernel_text", "", "")
+    row("size: core text+data, bytes", "core_text", "", "")
+    row("size: init text+data, bytes", "init_text", "", "")
+    row("lines: kernel/ (*.c *.h *.S)", "kernel_lines", "", "")
+    row("lines: core/ (*.c *.h *.S)", "core_lines", "", "")
+}
