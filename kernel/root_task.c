@@ -44,11 +44,11 @@ static void load_elf(struct pd *pd, const struct boot_module *m, struct thread *
                           ((s->flags & ELF_SEG_X) ? RIGHT_EXEC : 0);
         for (uint64_t va = ALIGN_DOWN(s->vaddr, PAGE_SIZE); va < s->vaddr + s->memsz; va += PAGE_SIZE) {
             uint8_t *page = phys_to_virt(vspace_boot_map(pd, va, rights, alloc_page));
-            for (uint64_t off = 0; off < PAGE_SIZE; off++) {
-                uint64_t a = va + off;
-                if (a >= s->vaddr && a < s->vaddr + s->filesz) {
-                    page[off] = file[s->offset + (a - s->vaddr)];
-                }
+            /* The part of [va, va + 4K) the file provides; the rest stays 0. */
+            uint64_t from = va > s->vaddr ? va : s->vaddr;
+            uint64_t to = va + PAGE_SIZE < s->vaddr + s->filesz ? va + PAGE_SIZE : s->vaddr + s->filesz;
+            if (from < to) {
+                memcpy(page + (from - va), file + s->offset + (from - s->vaddr), to - from);
             }
         }
     }
