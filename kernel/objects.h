@@ -87,6 +87,7 @@ struct notification {
 /* Kernel-wide state (single CPU for now). */
 struct kernel_state {
     struct thread *current; /* running thread, 0 when idle */
+    struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
     struct pd *dying;       /* PDs to clean (see pd.c) */
     uint64_t ticks;         /* timer interrupts so far */

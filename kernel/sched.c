@@ -177,8 +177,15 @@ static void load_space(struct pd *pd)
 
 void kernel_exit(void)
 {
-    pd_process_dying();
+    if (kernel.dying) {
+        pd_process_dying();
+    }
     struct thread *t = kernel.current;
+    /* Back to the thread that entered, nothing to switch: the common case. */
+    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd &&
+        !t->pd->need_flush) {
+        arch_return_to_user();
+    }
     if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
         t = NULL;
     }
@@ -197,6 +204,7 @@ void kernel_exit(void)
         t->slice_left = SLICE_TICKS;
     }
     kernel.current = t;
+    kernel.entered = t;
     load_space(t->pd);
     arch_set_kernel_entry(&t->regs);
     arch_fpu_switch(t);

@@ -67,6 +67,9 @@ static void destroy(struct thread *t)
     if (kernel.current == t) {
         kernel.current = NULL;
     }
+    if (kernel.entered == t) {
+        kernel.entered = NULL; /* a new thread here must not inherit the setup */
+    }
     arch_fpu_forget(t);
     cap_delete(&t->note_slot);
     cap_delete(&t->fault_slot);
