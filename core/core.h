@@ -71,7 +71,8 @@ struct session {
     unsigned type;
     cap_t cap;          /* badged endpoint cap; clients hold copies */
     unsigned payer;     /* PD session whose account paid, or ~0u */
-    uint64_t ram, caps; /* donated quota */
+    uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
+    uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
     unsigned rom; /* ROM: module index; IO_MEM: dataspace */
     cap_t io_cap; /* IO_PORT, IRQ: the kernel capability */

@@ -117,8 +117,8 @@ static void open_session(struct core *c, struct request *r)
     struct session *s = &c->sessions[sid];
     memset(s, 0, sizeof(*s));
     s->payer = c->init_pd;
-    s->ram = ram;
-    s->caps = caps;
+    s->ram = s->donated_ram = ram;
+    s->caps = s->donated_caps = caps;
     label[0] = 0;
     args_value(args, "label", label, sizeof(label));
     snprintf(s->label, sizeof(s->label), label[0] ? "init -> %s" : "init", label);
@@ -173,7 +173,12 @@ void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
         slot_free(c, s->cap);
     }
     if (s->payer < MAX_SESSIONS && c->sessions[s->payer].type == S_PD) {
-        account_give(&c->sessions[s->payer].pd.acct, s->ram, s->caps);
+        /* The donation comes back as unused quota; what the session gained
+         * or lost by transfers since is added to or taken from the quota. */
+        struct account *payer = &c->sessions[s->payer].pd.acct;
+        account_give(payer, s->donated_ram, s->donated_caps);
+        payer->ram_quota += s->ram - s->donated_ram;
+        payer->cap_quota += s->caps - s->donated_caps;
     }
     s->type = S_NONE;
 }
@@ -203,6 +208,8 @@ void parent_dispatch(struct core *c, struct request *r)
         }
         s->ram += m->w[1];
         s->caps += m->w[2];
+        s->donated_ram += m->w[1];
+        s->donated_caps += m->w[2];
         if (s->type == S_PD) {
             s->pd.acct.ram_quota += m->w[1];
             s->pd.acct.cap_quota += m->w[2];

@@ -198,6 +198,21 @@ static void upgrade_session(struct init *in, struct child *ch, struct msg *m)
     reply(m, RPC_OK, 0);
 }
 
+/* More quota for a child, up to the maximum its config allows. */
+static void resource_request(struct init *in, struct child *ch, struct msg *m)
+{
+    uint64_t ram = m->w[0], caps = m->w[1];
+    bool allowed = ram <= ch->ram_max - ch->ram && caps <= ch->caps_max - ch->caps;
+    uint64_t st = allowed ? pd_client_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
+    printf("child \"%s\" asks for %lu KiB RAM and %lu caps more: %s\n", ch->name, ram >> 10, caps,
+           st == RPC_OK ? "granted" : allowed ? "init has not that much" : "beyond its maximum, denied");
+    if (st == RPC_OK) {
+        ch->ram += ram;
+        ch->caps += caps;
+    }
+    reply(m, st ? RPC_DENIED : RPC_OK, 0);
+}
+
 static void handle_faults(struct init *in, uint64_t bits)
 {
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
@@ -258,6 +273,9 @@ static void dispatch(struct init *in, struct msg *m)
     case PARENT_UPGRADE:
         upgrade_session(in, ch, m);
         return;
+    case PARENT_RESOURCE_REQUEST:
+        resource_request(in, ch, m);
+        return;
     case PARENT_ANNOUNCE:
         server_announce_op(in, ch, m);
         return;
@@ -300,17 +318,21 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
          ok = xml_next_of_type(&res, "resource", &res)) {
         char rname[16];
         if (xml_attr(&res, "name", rname, sizeof(rname)) && !strcmp(rname, "RAM") &&
-            !xml_attr_u64(&res, "quantum", &ch->ram)) {
-            printf("config: line %u: bad RAM quantum for \"%s\"\n", xml_line(&res), ch->name);
+            (!xml_attr_u64(&res, "quantum", &ch->ram) ||
+             (xml_has_attr(&res, "maximum") && !xml_attr_u64(&res, "maximum", &ch->ram_max)))) {
+            printf("config: line %u: bad RAM quantum or maximum for \"%s\"\n", xml_line(&res), ch->name);
             return false;
         }
     }
     if (!xml_has_attr(start, "caps")) {
         ch->caps = 100;
-    } else if (!xml_attr_u64(start, "caps", &ch->caps)) {
+    } else if (!xml_attr_u64(start, "caps", &ch->caps) ||
+               (xml_has_attr(start, "caps_maximum") && !xml_attr_u64(start, "caps_maximum", &ch->caps_max))) {
         printf("config: line %u: bad caps value for \"%s\"\n", xml_line(start), ch->name);
         return false;
     }
+    ch->ram_max = ch->ram_max > ch->ram ? ch->ram_max : ch->ram;
+    ch->caps_max = ch->caps_max > ch->caps ? ch->caps_max : ch->caps;
     if (ch->ram > avail) {
         printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",
                xml_line(start), ch->name, ch->ram >> 10, avail >> 10);

@@ -49,6 +49,11 @@ enum parent_op {
      * RPC_PENDING (w[0] = request id). Same reply as PARENT_SESSION, or
      * RPC_PENDING again. */
     PARENT_SESSION_RESULT,
+    /* Ask for w[0] bytes of RAM and w[1] caps more quota. init grants it
+     * from its own while the child stays within the maximum its config
+     * allows (<resource name="RAM" quantum=".." maximum=".."/>, likewise
+     * for caps: <start caps=".." caps_maximum="..">); DENIED otherwise. */
+    PARENT_RESOURCE_REQUEST,
 };
 
 /* A session request served by a sibling is answered later: the parent

@@ -116,6 +116,12 @@ uint64_t parent_session_exact(const char *service, const char *args, cap_t *sess
     return session_once(service, args, session, id, &needed);
 }
 
+uint64_t parent_resource_request(uint64_t ram, uint64_t caps)
+{
+    struct msg m = { .info = MSGINFO(PARENT_RESOURCE_REQUEST, 2, 0), .w = { ram, caps } };
+    return rpc_call(ENV_PARENT, &m, NULL);
+}
+
 uint64_t parent_upgrade(uint64_t id, uint64_t ram, uint64_t caps)
 {
     struct msg m = {.info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = {id, ram, caps}};

@@ -70,6 +70,13 @@ static int sibling(void)
     }
     printf("sibling: session upgrade by 8 KiB: %s\n", rpc_status_text(st));
     printf("sibling: upgrade beyond the quota: %s\n", rpc_status_text(parent_upgrade(id, 64ull << 20, 0)));
+    uint64_t q0[4], q1[4];
+    pd_client_quota(ENV_PD, q0);
+    st = parent_resource_request(1u << 20, 0);
+    pd_client_quota(ENV_PD, q1);
+    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", rpc_status_text(st), q0[0] >> 10,
+           q1[0] >> 10);
+    printf("sibling: resource request for 4 MiB more: %s\n", rpc_status_text(parent_resource_request(4u << 20, 0)));
     return 0;
 }
 

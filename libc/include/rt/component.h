@@ -36,6 +36,9 @@ uint64_t parent_session_exact(const char *service, const char *args, cap_t *sess
  * back to our account, which is what the session held when it closed. */
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps);
 
+/* Ask the parent for ram bytes and caps more quota (PARENT_RESOURCE_REQUEST). */
+uint64_t parent_resource_request(uint64_t ram, uint64_t caps);
+
 /* Donate ram bytes and caps more to open session id. */
 uint64_t parent_upgrade(uint64_t id, uint64_t ram, uint64_t caps);
 
