@@ -11,6 +11,7 @@
 #include <rt/route.h>
 #include <rt/args.h>
 #include <session/report.h>
+#include <rt/entrypoint.h>
 
 #define MAX_REPORTS 8
 #define MAX_ROMS 16
@@ -43,7 +44,8 @@ struct rom {
 
 static struct {
     struct xml_node config;
-    cap_t ep, rcv;
+    struct rt_entrypoint entry;
+    cap_t ep;
     struct report reports[MAX_REPORTS];
     struct rom roms[MAX_ROMS];
 } rr;
@@ -217,8 +219,7 @@ static void rom_op(struct rom *rom, struct msg *m)
         if (rom->sigh) {
             rt_slot_free(rom->sigh);
         }
-        rom->sigh = MSGINFO_CAPS(m->info) ? rr.rcv : CAP_NULL;
-        rr.rcv = rom->sigh ? CAP_NULL : rr.rcv;
+        rom->sigh = rt_entrypoint_take_rcv(&rr.entry);
         m->info = MSGINFO(RPC_OK, 0, 0);
         return;
     }
@@ -240,13 +241,10 @@ static void rom_op(struct rom *rom, struct msg *m)
     m->info = MSGINFO(RPC_OK, 2, 1);
 }
 
-static void dispatch(struct msg *m)
+static void dispatch(void *arg, struct msg *m)
 {
     uint64_t b = m->badge;
-    if (m->info == MSGINFO_NOTIFY) {
-        handle_requests();
-        m->info = MSGINFO_NO_REPLY;
-    } else if (b >= BADGE_ROM && b < BADGE_ROM + MAX_ROMS && rr.roms[b - BADGE_ROM].used) {
+    if (b >= BADGE_ROM && b < BADGE_ROM + MAX_ROMS && rr.roms[b - BADGE_ROM].used) {
         rom_op(&rr.roms[b - BADGE_ROM], m);
     } else if (b >= BADGE_REPORT && b < BADGE_REPORT + MAX_REPORTS && rr.reports[b - BADGE_REPORT].used) {
         struct report *r = &rr.reports[b - BADGE_REPORT];
@@ -263,31 +261,23 @@ static void dispatch(struct msg *m)
     }
 }
 
+static void requests_signal(void *arg)
+{
+    handle_requests();
+}
+
 int main(uint64_t arg)
 {
     const char *text;
     uint64_t len;
     cap_t note;
     if (rt_config(&text, &len) || !xml_parse(text, len, &rr.config, NULL) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &rr.ep) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || cpu_client_bind(ENV_THREAD, note) ||
+        rt_entrypoint_init(&rr.entry, dispatch, NULL) ||
+        !(note = rt_signal_handler(&rr.entry, 0, requests_signal, NULL)) ||
         server_announce(ROM_SERVICE, note) || server_announce(REPORT_SERVICE, note)) {
         printf("cannot start: config or announcement failed\n");
         return 1;
     }
-    struct msg m = {.info = MSGINFO_NO_REPLY};
-    for (;;) {
-        struct arbor_utcb *u = rt_utcb();
-        if (!rr.rcv) {
-            rr.rcv = rt_slot_alloc();
-        }
-        sys_cap_delete(rr.rcv);
-        u->rcv_base = rr.rcv;
-        u->rcv_count = 1;
-        if (sys_reply_wait(rr.ep, &m)) {
-            m.info = MSGINFO_NO_REPLY;
-            continue;
-        }
-        dispatch(&m);
-    }
+    rr.ep = rr.entry.ep;
+    rt_entrypoint_run(&rr.entry);
 }

@@ -8,6 +8,7 @@
  *       says so and shows it is still running.
  */
 #include <rt/server.h>
+#include <rt/entrypoint.h>
 #include <rt/xml.h>
 #include <rt/route.h>
 #include <rt/args.h>
@@ -57,31 +58,30 @@ static void handle_requests(void)
     }
 }
 
+static void echo_rpc(void *arg, struct msg *m)
+{
+    bool ok = MSGINFO_LABEL(m->info) == ECHO_OP && m->badge >= 1 && m->badge <= MAX_SESSIONS;
+    m->w[0] = ok ? m->w[0] + 1 : 0;
+    m->info = MSGINFO(ok ? RPC_OK : RPC_INVALID, 1, 0);
+}
+
+static void requests_signal(void *arg)
+{
+    handle_requests();
+}
+
 static int server(void)
 {
+    static struct rt_entrypoint entry;
     cap_t note;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || cpu_client_bind(ENV_THREAD, note) ||
-        server_announce("Echo", note)) {
+    if (rt_entrypoint_init(&entry, echo_rpc, NULL) ||
+        !(note = rt_signal_handler(&entry, 0, requests_signal, NULL)) || server_announce("Echo", note)) {
         printf("cannot announce Echo\n");
         return 1;
     }
+    ep = entry.ep;
     printf("announcing Bogus: %s\n", rpc_status_text(server_announce("Bogus", note)));
-    struct msg m = {.info = MSGINFO_NO_REPLY};
-    for (;;) {
-        if (sys_reply_wait(ep, &m)) {
-            m.info = MSGINFO_NO_REPLY;
-            continue;
-        }
-        if (m.info == MSGINFO_NOTIFY) {
-            handle_requests();
-            m.info = MSGINFO_NO_REPLY;
-            continue;
-        }
-        bool ok = MSGINFO_LABEL(m.info) == ECHO_OP && m.badge >= 1 && m.badge <= MAX_SESSIONS;
-        m.w[0] = ok ? m.w[0] + 1 : 0;
-        m.info = MSGINFO(ok ? RPC_OK : RPC_INVALID, 1, 0);
-    }
+    rt_entrypoint_run(&entry);
 }
 
 static int client(void)
