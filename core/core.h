@@ -49,7 +49,30 @@ struct kobj {
 struct attachment {
     uint64_t addr, size;
     unsigned ds;
-    cap_t frame; /* the copy of the frame cap that holds this mapping */
+    unsigned flags; /* PD_ATTACH_* */
+    cap_t frame;    /* the copy of the frame cap that holds this mapping;
+                       CAP_NULL for a region map (mapped in rm_session.c) */
+};
+
+/* A region map (RM session): dataspaces attached at offsets of a range
+ * that is itself attached like a dataspace, into PDs or other maps. */
+#define RM_REGIONS 16
+struct rm_state {
+    uint64_t size;
+    unsigned ds; /* the dataspace that stands for this map */
+    struct rm_region {
+        bool used;
+        uint64_t off, size;
+        unsigned ds, flags;
+    } region[RM_REGIONS];
+};
+
+/* One frame mapped into a PD through region maps. */
+#define RM_MAPPINGS 256
+struct rm_mapping {
+    bool used;
+    unsigned pd, att; /* PD session and its attachment of the root map */
+    cap_t frame;
 };
 
 struct pd_state {
@@ -64,13 +87,14 @@ struct pd_state {
     uint64_t fault_kind, fault_addr, fault_ip, fault_count;
 };
 
-enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU, S_IO_MEM, S_IO_PORT, S_IRQ };
-#define DS_DEVICE (~1u) /* dataspace owner: device memory of an IO_MEM session */
+enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU, S_IO_MEM, S_IO_PORT, S_IRQ, S_RM };
+#define DS_DEVICE (~1u)  /* dataspace owner: device memory of an IO_MEM session */
+#define DS_MANAGED (~2u) /* dataspace owner: a region map (no memory of its own) */
 
 struct session {
     unsigned type;
-    cap_t cap;          /* badged endpoint cap; clients hold copies */
-    unsigned payer;     /* PD session whose account paid, or ~0u */
+    cap_t cap;                          /* badged endpoint cap; clients hold copies */
+    unsigned payer;                     /* PD session whose account paid, or ~0u */
     uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
     uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
@@ -78,6 +102,7 @@ struct session {
     cap_t io_cap; /* IO_PORT, IRQ: the kernel capability */
     uint32_t port_base, port_size;
     struct pd_state pd; /* PD */
+    struct rm_state rm; /* RM */
 };
 
 struct dataspace {
@@ -85,6 +110,7 @@ struct dataspace {
     cap_t cap;         /* badged endpoint cap naming this dataspace */
     cap_t ro_cap;      /* the same, read-only (made on demand) */
     unsigned owner;    /* PD session that pays, ~0u for boot modules */
+    unsigned managed;  /* owner DS_MANAGED: the RM session it stands for */
     struct kobj frame; /* for boot modules: frame cap of the module */
     uint64_t pages, size;
 };
@@ -105,6 +131,7 @@ struct core {
     struct dataspace ds[MAX_DS];
     struct thread_rec threads[MAX_THREADS];
     unsigned init_pd, init_cpu; /* init's env sessions */
+    struct rm_mapping rm_maps[RM_MAPPINGS];
 };
 
 /* The request being served: caller's message and what came with it. */
@@ -147,6 +174,14 @@ void cpu_dispatch(struct core *c, struct session *s, struct request *r);
 void thread_dispatch(struct core *c, struct request *r);
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id);
 void threads_destroy_of(struct core *c, unsigned pd_sid);
+
+/* rm_session.c */
+uint64_t rm_session_create(struct core *c, struct session *s, const char *args);
+void rm_session_destroy(struct core *c, struct session *s);
+void rm_dispatch(struct core *c, struct session *s, struct request *r);
+uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att);
+void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att);
+void rm_forget_ds(struct core *c, unsigned ds);
 
 /* io_session.c */
 uint64_t io_session_create(struct core *c, struct session *s, const char *args);

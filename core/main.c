@@ -103,6 +103,8 @@ static void dispatch(struct core *c, struct request *r)
             pd_dispatch(c, s, r);
         } else if ((s = session_get(c, r->badge, S_CPU))) {
             cpu_dispatch(c, s, r);
+        } else if ((s = session_get(c, r->badge, S_RM))) {
+            rm_dispatch(c, s, r);
         } else if ((s = session_get(c, r->badge, S_IO_MEM)) || (s = session_get(c, r->badge, S_IO_PORT)) ||
                    (s = session_get(c, r->badge, S_IRQ))) {
             io_dispatch(c, s, r);

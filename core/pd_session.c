@@ -101,10 +101,20 @@ uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
     return RPC_OK;
 }
 
+static struct session *container_of_pd(struct pd_state *pd)
+{
+    return (struct session *)((char *)pd - offsetof(struct session, pd));
+}
+
 static void detach_at(struct core *c, struct pd_state *pd, struct attachment *a)
 {
-    sys_cap_delete(a->frame); /* unmaps */
-    slot_free(c, a->frame);
+    if (a->frame) {
+        sys_cap_delete(a->frame); /* unmaps */
+        slot_free(c, a->frame);
+    } else { /* a region map: its mappings go */
+        unsigned sid = (unsigned)(container_of_pd(pd) - c->sessions);
+        rm_unmap_attachment(c, sid, (unsigned)(a - pd->att));
+    }
     account_give(&pd->acct, 0, 1);
     a->size = 0;
 }
@@ -112,6 +122,7 @@ static void detach_at(struct core *c, struct pd_state *pd, struct attachment *a)
 void ds_free(struct core *c, unsigned id)
 {
     struct dataspace *d = &c->ds[id];
+    rm_forget_ds(c, id); /* out of every region map first */
     for (unsigned s = 0; s < MAX_SESSIONS; s++) {
         struct pd_state *pd = &c->sessions[s].pd;
         for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
@@ -132,6 +143,8 @@ void ds_free(struct core *c, unsigned id)
     if (d->owner < MAX_SESSIONS) {
         kobj_free(c, &d->frame);
         account_give(&c->sessions[d->owner].pd.acct, d->pages * PAGE_SIZE, 2);
+    } else if (d->owner == DS_MANAGED) {
+        /* a region map's stand-in: no memory of its own */
     } else if (d->owner == DS_DEVICE) {
         sys_cap_revoke(d->frame.cap); /* device memory: nothing to give back */
         sys_cap_delete(d->frame.cap);
@@ -159,6 +172,40 @@ static uint64_t find_gap(const struct pd_state *pd, uint64_t size)
     return at;
 }
 
+static bool range_free(const struct pd_state *pd, uint64_t va, uint64_t size)
+{
+    for (unsigned i = 0; i < MAX_ATTACH; i++) {
+        const struct attachment *a = &pd->att[i];
+        if (a->size && a->addr < va + size && va < a->addr + a->size) {
+            return false;
+        }
+    }
+    return va >= USER_BASE && va < USER_END && size <= USER_END - va && !(va & (PAGE_SIZE - 1));
+}
+
+/* Attach a region map: reserve its range, map what it holds (the
+ * account was charged one cap for the attachment by the caller). */
+static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned id, uint64_t addr,
+                           unsigned flags, uint64_t *out)
+{
+    struct pd_state *pd = &c->sessions[pd_sid].pd;
+    struct attachment *a = &pd->att[i];
+    uint64_t size = c->ds[id].pages * PAGE_SIZE;
+    uint64_t va = addr == PD_ATTACH_ANY ? find_gap(pd, size) : addr;
+    if (!range_free(pd, va, size)) {
+        account_give(&pd->acct, 0, 1);
+        return RPC_INVALID;
+    }
+    *a = (struct attachment){va, size, id, flags, CAP_NULL};
+    uint64_t st = rm_map_attachment(c, pd_sid, i);
+    if (st) {
+        detach_at(c, pd, a);
+        return st;
+    }
+    *out = va;
+    return RPC_OK;
+}
+
 uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
 {
     struct pd_state *pd = &c->sessions[pd_sid].pd;
@@ -174,6 +221,9 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
         return RPC_OUT_OF_CAPS;
     }
     struct attachment *a = &pd->att[i];
+    if (d->owner == DS_MANAGED) {
+        return attach_map(c, pd_sid, i, id, addr, flags, out);
+    }
     a->frame = slot_alloc(c);
     unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) ? RIGHT_WRITE : 0) |
                       ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
@@ -192,6 +242,7 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
     a->addr = va;
     a->size = d->pages * PAGE_SIZE; /* ROM sizes are bytes; mappings are pages */
     a->ds = id;
+    a->flags = flags;
     *out = va;
     return RPC_OK;
 }

@@ -5,6 +5,7 @@
  * account and returns it when the session closes.
  */
 #include "core.h"
+#include <session/rm.h>
 
 cap_t badged_cap(struct core *c, uint64_t badge)
 {
@@ -40,7 +41,7 @@ static bool minimum(const char *service, uint64_t *ram, uint64_t *caps)
         {LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA},   {ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA},
         {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA},   {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
         {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA}, {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
-        {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS},
+        {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS}, {RM_SERVICE, RM_RAM_QUOTA, RM_CAP_QUOTA},
     };
     for (unsigned i = 0; i < sizeof(cost) / sizeof(cost[0]); i++) {
         if (!strcmp(service, cost[i].name)) {
@@ -78,6 +79,10 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
     if (!strcmp(service, PD_SERVICE)) {
         s->type = S_PD;
         return pd_session_create(c, s, s->payer);
+    }
+    if (!strcmp(service, RM_SERVICE)) {
+        s->type = S_RM;
+        return rm_session_create(c, s, args);
     }
     if (!strcmp(service, IO_MEM_SERVICE) || !strcmp(service, IO_PORT_SERVICE) ||
         !strcmp(service, IRQ_SERVICE)) {
@@ -134,6 +139,9 @@ static void open_session(struct core *c, struct request *r)
         if (s->type == S_IO_MEM || s->type == S_IO_PORT || s->type == S_IRQ) {
             io_session_destroy(c, s);
         }
+        if (s->type == S_RM) {
+            rm_session_destroy(c, s);
+        }
         s->type = S_NONE;
         account_give(payer, ram, caps);
         if (st == RPC_INSUFFICIENT_RAM) {
@@ -166,6 +174,9 @@ void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
     }
     if (s->type == S_IO_MEM || s->type == S_IO_PORT || s->type == S_IRQ) {
         io_session_destroy(c, s);
+    }
+    if (s->type == S_RM) {
+        rm_session_destroy(c, s);
     }
     if (s->cap) {
         sys_cap_revoke(s->cap);

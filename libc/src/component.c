@@ -118,7 +118,7 @@ uint64_t parent_session_exact(const char *service, const char *args, cap_t *sess
 
 uint64_t parent_resource_request(uint64_t ram, uint64_t caps)
 {
-    struct msg m = { .info = MSGINFO(PARENT_RESOURCE_REQUEST, 2, 0), .w = { ram, caps } };
+    struct msg m = {.info = MSGINFO(PARENT_RESOURCE_REQUEST, 2, 0), .w = {ram, caps}};
     return rpc_call(ENV_PARENT, &m, NULL);
 }
 
@@ -267,6 +267,28 @@ uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg)
 {
     struct msg m = {.info = MSGINFO(CPU_START, 3, 0), .w = {ip, sp, arg}};
     return rpc_call(thread, &m, NULL);
+}
+
+uint64_t rm_client_dataspace(cap_t rm, cap_t *ds, uint64_t *size)
+{
+    struct msg m = {.info = MSGINFO(RM_DATASPACE, 0, 0)};
+    uint64_t st = rpc_call(rm, &m, ds);
+    *size = m.w[0];
+    return st;
+}
+
+uint64_t rm_client_attach(cap_t rm, cap_t ds, uint64_t offset, unsigned flags, uint64_t *at)
+{
+    struct msg m = {.w = {offset, flags}};
+    uint64_t st = call_with_cap(rm, RM_ATTACH, ds, &m, 2);
+    *at = m.w[0];
+    return st;
+}
+
+uint64_t rm_client_detach(cap_t rm, uint64_t offset)
+{
+    struct msg m = {.info = MSGINFO(RM_DETACH, 1, 0), .w = {offset}};
+    return rpc_call(rm, &m, NULL);
 }
 
 uint64_t log_client_write(cap_t log, const char *text)

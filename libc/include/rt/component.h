@@ -14,6 +14,7 @@
 #include <session/rom.h>
 #include <session/pd.h>
 #include <session/cpu.h>
+#include <session/rm.h>
 
 /* Free slots of the component's own cap space. 0 when none is left. */
 cap_t rt_slot_alloc(void);
@@ -61,6 +62,9 @@ uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro);
 uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread);
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
 uint64_t log_client_write(cap_t log, const char *text);
+uint64_t rm_client_dataspace(cap_t rm, cap_t *ds, uint64_t *size);
+uint64_t rm_client_attach(cap_t rm, cap_t ds, uint64_t offset, unsigned flags, uint64_t *at);
+uint64_t rm_client_detach(cap_t rm, uint64_t offset);
 
 /* The component's "config" ROM, attached; RPC_OK with *xml and *len set. */
 uint64_t rt_config(const char **xml, uint64_t *len);

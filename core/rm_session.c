@@ -1,0 +1,250 @@
+/*
+ * Region maps (RM sessions). Core maps memory when it is attached, so a
+ * region map's contents are mapped into every PD where the map (or a map
+ * containing it) is attached. After any change to a map, every PD
+ * attachment whose tree contains that map is unmapped and mapped afresh:
+ * simple, and maps are small (RM_REGIONS, nesting RM_DEPTH deep).
+ */
+#include "core.h"
+#include <session/rm.h>
+
+#define RM_DEPTH 4
+
+static struct session *rm_of_ds(struct core *c, unsigned ds)
+{
+    struct dataspace *d = &c->ds[ds];
+    if (!d->used || d->owner != DS_MANAGED || d->managed >= MAX_SESSIONS ||
+        c->sessions[d->managed].type != S_RM) {
+        return NULL;
+    }
+    return &c->sessions[d->managed];
+}
+
+/* Does the map of dataspace ds contain (or is it) the map target? */
+static bool contains(struct core *c, unsigned ds, const struct session *target, unsigned depth)
+{
+    struct session *rm = rm_of_ds(c, ds);
+    if (!rm || depth > RM_DEPTH) {
+        return false;
+    }
+    if (rm == target) {
+        return true;
+    }
+    for (unsigned i = 0; i < RM_REGIONS; i++) {
+        if (rm->rm.region[i].used && contains(c, rm->rm.region[i].ds, target, depth + 1)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static uint64_t map_frame(struct core *c, unsigned pd_sid, unsigned att, unsigned ds, uint64_t va,
+                          unsigned flags)
+{
+    struct pd_state *pd = &c->sessions[pd_sid].pd;
+    struct dataspace *d = &c->ds[ds];
+    unsigned i = 0;
+    while (i < RM_MAPPINGS && c->rm_maps[i].used) {
+        i++;
+    }
+    if (i == RM_MAPPINGS || !account_take(&pd->acct, 0, 1)) {
+        return RPC_OUT_OF_CAPS;
+    }
+    struct rm_mapping *mp = &c->rm_maps[i];
+    unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) && d->writable ? RIGHT_WRITE : 0) |
+                      ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
+    mp->frame = slot_alloc(c);
+    uint64_t err =
+        mp->frame ? sys_cap_mint(d->frame.cap, BI_CAP_PD, mp->frame, RIGHTS_ALL, 0) : ERR_INVALID_CAP;
+    if (!err) {
+        err = pd_map(c, pd, mp->frame, va, rights);
+    }
+    if (err) {
+        sys_cap_delete(mp->frame);
+        slot_free(c, mp->frame);
+        account_give(&pd->acct, 0, 1);
+        return RPC_INVALID;
+    }
+    mp->used = true;
+    mp->pd = pd_sid;
+    mp->att = att;
+    return RPC_OK;
+}
+
+static uint64_t map_tree(struct core *c, unsigned pd_sid, unsigned att, struct session *rm, uint64_t base,
+                         unsigned flags, unsigned depth)
+{
+    uint64_t st = RPC_OK;
+    for (unsigned i = 0; st == RPC_OK && i < RM_REGIONS && depth <= RM_DEPTH; i++) {
+        struct rm_region *r = &rm->rm.region[i];
+        if (!r->used) {
+            continue;
+        }
+        struct session *inner = rm_of_ds(c, r->ds);
+        st = inner ? map_tree(c, pd_sid, att, inner, base + r->off, flags & r->flags, depth + 1)
+                   : map_frame(c, pd_sid, att, r->ds, base + r->off, flags & r->flags);
+    }
+    return st;
+}
+
+uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att)
+{
+    struct attachment *a = &c->sessions[pd_sid].pd.att[att];
+    struct session *rm = rm_of_ds(c, a->ds);
+    return rm ? map_tree(c, pd_sid, att, rm, a->addr, a->flags, 0) : RPC_INVALID;
+}
+
+void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att)
+{
+    for (unsigned i = 0; i < RM_MAPPINGS; i++) {
+        struct rm_mapping *mp = &c->rm_maps[i];
+        if (mp->used && mp->pd == pd_sid && mp->att == att) {
+            sys_cap_delete(mp->frame); /* unmaps */
+            slot_free(c, mp->frame);
+            account_give(&c->sessions[pd_sid].pd.acct, 0, 1);
+            mp->used = false;
+        }
+    }
+}
+
+/* The map changed: map every attachment that shows it afresh. */
+static void remap(struct core *c, const struct session *rm)
+{
+    for (unsigned s = 0; s < MAX_SESSIONS; s++) {
+        for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
+            struct attachment *a = &c->sessions[s].pd.att[i];
+            if (a->size && !a->frame && contains(c, a->ds, rm, 0)) {
+                rm_unmap_attachment(c, s, i);
+                rm_map_attachment(c, s, i);
+            }
+        }
+    }
+}
+
+void rm_forget_ds(struct core *c, unsigned ds)
+{
+    for (unsigned s = 0; s < MAX_SESSIONS; s++) {
+        struct session *rm = &c->sessions[s];
+        bool changed = false;
+        for (unsigned i = 0; rm->type == S_RM && i < RM_REGIONS; i++) {
+            if (rm->rm.region[i].used && rm->rm.region[i].ds == ds) {
+                rm->rm.region[i].used = false;
+                changed = true;
+            }
+        }
+        if (changed) {
+            remap(c, rm);
+        }
+    }
+}
+
+uint64_t rm_session_create(struct core *c, struct session *s, const char *args)
+{
+    uint64_t size = (args_u64(args, "size", 0) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    unsigned d = 0;
+    while (d < MAX_DS && c->ds[d].used) {
+        d++;
+    }
+    if (size == 0 || size > (1ull << 30)) {
+        return RPC_INVALID;
+    }
+    if (d == MAX_DS) {
+        return RPC_OUT_OF_CAPS;
+    }
+    struct dataspace *ds = &c->ds[d];
+    memset(ds, 0, sizeof(*ds));
+    ds->used = ds->writable = true;
+    ds->owner = DS_MANAGED;
+    ds->managed = (unsigned)(s - c->sessions);
+    ds->size = size;
+    ds->pages = size / PAGE_SIZE;
+    ds->cap = badged_cap(c, BADGE(B_DS, d));
+    memset(&s->rm, 0, sizeof(s->rm));
+    s->rm.size = size;
+    s->rm.ds = d;
+    return ds->cap ? RPC_OK : RPC_OUT_OF_CAPS;
+}
+
+void rm_session_destroy(struct core *c, struct session *s)
+{
+    if (s->rm.size && c->ds[s->rm.ds].used) {
+        ds_free(c, s->rm.ds); /* leaves every place it is attached */
+    }
+    s->rm.size = 0;
+}
+
+static bool fits(const struct session *rm, uint64_t off, uint64_t size)
+{
+    if (off > rm->rm.size || size > rm->rm.size - off || (off & (PAGE_SIZE - 1))) {
+        return false;
+    }
+    for (unsigned i = 0; i < RM_REGIONS; i++) {
+        const struct rm_region *r = &rm->rm.region[i];
+        if (r->used && r->off < off + size && off < r->off + r->size) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static void attach(struct core *c, struct session *rm, struct request *r)
+{
+    unsigned ds, slot = 0;
+    if (MSGINFO_CAPS(r->m->info) < 1 || !(r->u->rcv_unwrapped & 1) ||
+        BADGE_KIND(r->u->rcv_badge[0]) != B_DS ||
+        (ds = BADGE_ID(r->u->rcv_badge[0]) & ~DS_READONLY) >= MAX_DS || !c->ds[ds].used) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    uint64_t size = c->ds[ds].pages * PAGE_SIZE, off = r->m->w[0];
+    if (rm_of_ds(c, ds) && contains(c, ds, rm, 0)) {
+        reply_status(r, RPC_DENIED, 0); /* a map inside itself */
+        return;
+    }
+    for (off = off == RM_ANY ? 0 : off; r->m->w[0] == RM_ANY && off < rm->rm.size && !fits(rm, off, size);) {
+        off += PAGE_SIZE;
+    }
+    while (slot < RM_REGIONS && rm->rm.region[slot].used) {
+        slot++;
+    }
+    if (slot == RM_REGIONS || !fits(rm, off, size)) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    unsigned flags = (unsigned)r->m->w[1];
+    if ((BADGE_ID(r->u->rcv_badge[0]) & DS_READONLY) || !c->ds[ds].writable) {
+        flags &= ~PD_ATTACH_WRITE;
+    }
+    rm->rm.region[slot] = (struct rm_region){true, off, size, ds, flags};
+    remap(c, rm);
+    r->m->w[0] = off;
+    reply_status(r, RPC_OK, 1);
+}
+
+void rm_dispatch(struct core *c, struct session *s, struct request *r)
+{
+    switch (MSGINFO_LABEL(r->m->info)) {
+    case RM_DATASPACE:
+        r->u->send_caps[0] = c->ds[s->rm.ds].cap;
+        r->m->w[0] = s->rm.size;
+        r->m->info = MSGINFO(RPC_OK, 1, 1);
+        return;
+    case RM_ATTACH:
+        attach(c, s, r);
+        return;
+    case RM_DETACH:
+        for (unsigned i = 0; i < RM_REGIONS; i++) {
+            if (s->rm.region[i].used && s->rm.region[i].off == r->m->w[0]) {
+                s->rm.region[i].used = false;
+                remap(c, s);
+                reply_status(r, RPC_OK, 0);
+                return;
+            }
+        }
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    default:
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+}
