@@ -98,8 +98,9 @@ struct session {
     uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
     uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
-    unsigned rom; /* ROM: module index; IO_MEM: dataspace */
-    cap_t io_cap; /* IO_PORT, IRQ: the kernel capability */
+    unsigned rom;      /* ROM: module index; IO_MEM: dataspace */
+    cap_t io_cap;      /* IO_PORT, IRQ: the kernel capability */
+    unsigned prio_max; /* CPU: highest priority of its threads */
     uint32_t port_base, port_size;
     struct pd_state pd; /* PD */
     struct rm_state rm; /* RM */

@@ -38,7 +38,7 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
         err = sys_thread_config(t->thread.cap, pd->pd.cap, t->utcb.cap, t->cap);
     }
     if (!err) {
-        err = sys_thread_prio(t->thread.cap, prio > 100 ? 100 : prio);
+        err = sys_thread_prio(t->thread.cap, prio > CPU_PRIO_MAX ? CPU_PRIO_MAX : prio);
     }
     if (err) {
         if (t->cap) {
@@ -90,13 +90,15 @@ void cpu_dispatch(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    uint64_t st = thread_create(c, pd_sid, r->m->w[0], (unsigned)r->m->w[1], &id);
+    unsigned prio = r->m->w[1] < s->prio_max ? (unsigned)r->m->w[1] : s->prio_max; /* its band */
+    uint64_t st = thread_create(c, pd_sid, r->m->w[0], prio, &id);
     if (st != RPC_OK) {
         reply_status(r, st, 0);
         return;
     }
     r->u->send_caps[0] = c->threads[id].cap;
-    r->m->info = MSGINFO(RPC_OK, 0, 1);
+    r->m->w[0] = prio;
+    r->m->info = MSGINFO(RPC_OK, 1, 1);
 }
 
 static void fault(struct core *c, struct thread_rec *t, struct request *r)

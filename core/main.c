@@ -54,6 +54,7 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
     snprintf(pd->label, sizeof(pd->label), "init");
     snprintf(cpu->label, sizeof(cpu->label), "init");
     cpu->type = S_CPU;
+    cpu->prio_max = CPU_PRIO_MAX;
     uint64_t st = pd_session_create(c, pd, ~0u);
     pd->cap = badged_cap(c, BADGE(B_SESSION, 0));
     cpu->cap = badged_cap(c, BADGE(B_SESSION, 1));

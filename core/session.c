@@ -74,6 +74,8 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
     }
     if (!strcmp(service, CPU_SERVICE)) {
         s->type = S_CPU;
+        uint64_t prio = args_u64(args, "priority", CPU_PRIO_MAX);
+        s->prio_max = (unsigned)(prio < CPU_PRIO_MAX ? prio : CPU_PRIO_MAX);
         return RPC_OK;
     }
     if (!strcmp(service, PD_SERVICE)) {

@@ -78,8 +78,8 @@ static uint64_t open_env_sessions(struct child *ch)
         ch->pd = CAP_NULL; /* the quantum from the config is all it gets */
         return st;
     }
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ch->name, CPU_RAM_QUOTA,
-             CPU_CAP_QUOTA);
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u, priority=%u", ch->name,
+             CPU_RAM_QUOTA, CPU_CAP_QUOTA, ch->prio);
     return parent_session(CPU_SERVICE, args, &ch->cpu, &ch->cpu_id);
 }
 
@@ -98,7 +98,7 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
         (*step = "attaching the stack",
          st = pd_client_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
         (*step = "creating the thread",
-         st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, CHILD_PRIO, &ch->thread)) ||
+         st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, ch->prio, &ch->thread)) ||
         (*step = "minting the parent capability",
          st = (sys_cap_mint(in->ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1) ||
                sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, 1ull << index))

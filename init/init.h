@@ -36,8 +36,9 @@ struct child_session {
 struct child {
     bool used;
     char name[64], binary[64];
-    uint64_t ram, caps;          /* quota given so far */
-    uint64_t ram_max, caps_max;  /* what resource requests may reach */
+    uint64_t ram, caps;         /* quota given so far */
+    uint64_t ram_max, caps_max; /* what resource requests may reach */
+    unsigned prio;              /* top of its priority band */
     struct xml_node start;
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;

@@ -77,6 +77,12 @@ static void forward_session(struct child *ch, const char *service, const char *a
         return;
     }
     args_relabel(fwd, sizeof(fwd), args, full);
+    if (!strcmp(service, CPU_SERVICE)) { /* never above the child's band */
+        char banded[RPC_STRING_MAX + 1];
+        uint64_t want = args_u64(args, "priority", CPU_PRIO_MAX);
+        args_set_u64(banded, sizeof(banded), fwd, "priority", want < ch->prio ? want : ch->prio);
+        memcpy(fwd, banded, sizeof(fwd));
+    }
     struct child_session *s = &ch->sessions[i];
     st = parent_session(service, fwd, &s->cap, &s->id);
     if (st) {
@@ -205,7 +211,9 @@ static void resource_request(struct init *in, struct child *ch, struct msg *m)
     bool allowed = ram <= ch->ram_max - ch->ram && caps <= ch->caps_max - ch->caps;
     uint64_t st = allowed ? pd_client_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
     printf("child \"%s\" asks for %lu KiB RAM and %lu caps more: %s\n", ch->name, ram >> 10, caps,
-           st == RPC_OK ? "granted" : allowed ? "init has not that much" : "beyond its maximum, denied");
+           st == RPC_OK ? "granted"
+           : allowed    ? "init has not that much"
+                        : "beyond its maximum, denied");
     if (st == RPC_OK) {
         ch->ram += ram;
         ch->caps += caps;
@@ -333,6 +341,16 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
     }
     ch->ram_max = ch->ram_max > ch->ram ? ch->ram_max : ch->ram;
     ch->caps_max = ch->caps_max > ch->caps ? ch->caps_max : ch->caps;
+    /* <start priority="-N">: the child's band ends N steps of 10 below ours */
+    char prio[8] = "0";
+    xml_attr(start, "priority", prio, sizeof(prio));
+    unsigned steps = prio[0] == '-' ? (unsigned)(prio[1] - '0') : 0;
+    if ((prio[0] != '-' && strcmp(prio, "0")) ||
+        (prio[0] == '-' && (prio[1] < '0' || prio[1] > '9' || prio[2]))) {
+        printf("config: line %u: priority of \"%s\" must be 0 or -1 .. -9\n", xml_line(start), ch->name);
+        return false;
+    }
+    ch->prio = CHILD_PRIO > 10 * steps ? CHILD_PRIO - 10 * steps : 0;
     if (ch->ram > avail) {
         printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",
                xml_line(start), ch->name, ch->ram >> 10, avail >> 10);

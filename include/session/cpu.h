@@ -11,10 +11,14 @@
 #define CPU_RAM_QUOTA 4096
 #define CPU_CAP_QUOTA 2
 #define CPU_THREAD_RAM (2048 + 4096) /* TCB + UTCB, paid by the PD */
+#define CPU_PRIO_MAX                                                                                         \
+    100 /* session argument priority=N lowers a session's                                                    \
+           band: its threads get at most N */
 
 enum cpu_op {
     /* On the session: send_caps[0] = PD session, w[0] = UTCB address (top
-     * page of a stack area), w[1] = priority -> 1 cap (thread). */
+     * page of a stack area), w[1] = priority -> 1 cap (thread), w[0] the
+     * priority it got (at most the session's). */
     CPU_CREATE_THREAD = 1,
     /* On a thread: w[0] ip, w[1] sp, w[2] argument. */
     CPU_START,

@@ -74,9 +74,19 @@ static int sibling(void)
     pd_client_quota(ENV_PD, q0);
     st = parent_resource_request(1u << 20, 0);
     pd_client_quota(ENV_PD, q1);
-    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", rpc_status_text(st), q0[0] >> 10,
-           q1[0] >> 10);
-    printf("sibling: resource request for 4 MiB more: %s\n", rpc_status_text(parent_resource_request(4u << 20, 0)));
+    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", rpc_status_text(st),
+           q0[0] >> 10, q1[0] >> 10);
+    printf("sibling: resource request for 4 MiB more: %s\n",
+           rpc_status_text(parent_resource_request(4u << 20, 0)));
+    /* Our band: a thread asked for at priority 99 gets at most init's limit for us. */
+    cap_t cpu, thread;
+    unsigned prio = 99;
+    st = parent_session(CPU_SERVICE, "label=\"extra\", ram_quota=4096, cap_quota=2, priority=100", &cpu, &id);
+    if (!st) {
+        st = cpu_client_create_thread_prio(cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + STACK_AREA_SIZE),
+                                           &prio, &thread);
+    }
+    printf("sibling: a thread asked for at priority 99 got %u (%s)\n", prio, rpc_status_text(st));
     return 0;
 }
 

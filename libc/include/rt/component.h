@@ -60,6 +60,8 @@ uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size);
 uint64_t rom_client_sigh(cap_t rom, cap_t notification);
 uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro);
 uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread);
+/* The same, telling the priority the thread got (its session's band). */
+uint64_t cpu_client_create_thread_prio(cap_t cpu, cap_t pd, uint64_t utcb, unsigned *prio, cap_t *thread);
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
 uint64_t log_client_write(cap_t log, const char *text);
 uint64_t rm_client_dataspace(cap_t rm, cap_t *ds, uint64_t *size);
