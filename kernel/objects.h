@@ -137,6 +137,8 @@ void sched_tick(void);
 void sched_yield(void);
 void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
 __attribute__((noreturn)) void kernel_exit(void);
+/* Run t (runnable, not queued, with a PD) now: the direct switch. */
+__attribute__((noreturn)) void sched_run(struct thread *t);
 void queue_push(struct thread_queue *q, struct thread *t);
 void queue_remove(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
@@ -147,6 +149,9 @@ void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info);
 void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info);
 void ipc_fault(struct thread *t);
 void ipc_send(struct thread *t, struct endpoint *ep);
+/* The fast path of call and reply_wait (ipc_fast.c): switches to the
+ * partner and does not return when it applies, returns otherwise. */
+void ipc_fast(struct thread *t, uint64_t nr);
 
 /* notification.c */
 void notification_unref(struct notification *n);

@@ -200,6 +200,11 @@ void kernel_exit(void)
             t = NULL; /* stale entry cannot happen; be strict anyway */
         }
     }
+    sched_run(t);
+}
+
+void sched_run(struct thread *t)
+{
     if (t->slice_left == 0) {
         t->slice_left = SLICE_TICKS;
     }

@@ -437,6 +437,9 @@ void syscall_dispatch(void)
 {
     struct thread *t = kernel.current;
     uint64_t nr = t->regs.rax;
+    if (nr == SYS_CALL || nr == SYS_REPLY_WAIT) {
+        ipc_fast(t, nr);
+    }
     if (nr < SYS_COUNT) {
         handlers[nr](t);
     } else {

@@ -1,0 +1,110 @@
+/*
+ * The IPC fast path: call to a waiting receiver and reply_wait to a
+ * waiting caller with no waiting sender, for messages of up to eight
+ * register words and no capabilities. It does what ipc.c does in those
+ * cases, without the general queue and scheduler helpers, and switches
+ * straight to the partner. Anything else returns to the general path.
+ */
+#include "objects.h"
+
+static void copy_words(struct thread *s, struct thread *r, unsigned len)
+{
+    switch (len) {
+    case 8:
+        r->regs.r15 = s->regs.r15; /* fall through */
+    case 7:
+        r->regs.r14 = s->regs.r14; /* fall through */
+    case 6:
+        r->regs.r13 = s->regs.r13; /* fall through */
+    case 5:
+        r->regs.r12 = s->regs.r12; /* fall through */
+    case 4:
+        r->regs.r9 = s->regs.r9; /* fall through */
+    case 3:
+        r->regs.r8 = s->regs.r8; /* fall through */
+    case 2:
+        r->regs.r10 = s->regs.r10; /* fall through */
+    case 1:
+        r->regs.rdx = s->regs.rdx; /* fall through */
+    default:
+        break;
+    }
+}
+
+/* Hand message info to r as the general path would. */
+static void received(struct thread *r, uint64_t info, uint64_t badge)
+{
+    r->regs.rax = ERR_OK;
+    r->regs.rsi = MSGINFO(MSGINFO_LABEL(info), MSGINFO_LEN(info), 0);
+    r->regs.rdi = badge;
+    if (r->utcb_phys) {
+        ((struct arbor_utcb *)phys_to_virt(r->utcb_phys))->rcv_caps = 0;
+    }
+}
+
+/* The endpoint named by index with the rights wanted, or 0. */
+static struct endpoint *endpoint(struct thread *t, cap_t index, unsigned rights, struct cap **out)
+{
+    struct cap *c = cspace_lookup(t->pd, index);
+    if (!c || c->type != OBJ_ENDPOINT || (c->rights & rights) != rights) {
+        return NULL;
+    }
+    *out = c;
+    return (struct endpoint *)c->object;
+}
+
+static void fast_call(struct thread *t)
+{
+    uint64_t info = t->regs.rsi;
+    struct cap *cap;
+    struct endpoint *ep = endpoint(t, t->regs.rdi, RIGHT_WRITE, &cap);
+    struct thread *r = ep ? ep->receivers.head : NULL;
+    if (!r || MSGINFO_LEN(info) > MSG_REG_WORDS || MSGINFO_CAPS(info) || !r->pd) {
+        return;
+    }
+    queue_remove(r);
+    r->blocked_on = NULL;
+    copy_words(t, r, MSGINFO_LEN(info));
+    received(r, info, cap->word);
+    r->caller = t;
+    t->callee = r;
+    t->blocked_on = NULL;
+    t->send_badge = cap->word;
+    t->send_rights = cap->rights;
+    t->state = THREAD_BLOCKED_REPLY;
+    r->state = THREAD_RUNNABLE;
+    sched_run(r);
+}
+
+static void fast_reply_wait(struct thread *t)
+{
+    uint64_t info = t->regs.rsi;
+    struct thread *c = t->caller;
+    struct cap *cap;
+    struct endpoint *ep = endpoint(t, t->regs.rdi, RIGHT_READ, &cap);
+    if (!ep || !c || c->in_fault || !c->pd || info == MSGINFO_NO_REPLY || MSGINFO_LEN(info) > MSG_REG_WORDS ||
+        MSGINFO_CAPS(info) || ep->senders.head || t->note_slot.type != OBJ_NULL) {
+        return;
+    }
+    copy_words(t, c, MSGINFO_LEN(info));
+    received(c, info, 0);
+    t->caller = NULL;
+    c->callee = NULL;
+    c->state = THREAD_RUNNABLE;
+    t->blocked_on = ep;
+    t->state = THREAD_BLOCKED_RECV;
+    queue_push(&ep->receivers, t);
+    sched_run(c);
+}
+
+void ipc_fast(struct thread *t, uint64_t nr)
+{
+    if (kernel.dying) {
+        return; /* let kernel_exit clean up first */
+    }
+    if (nr == SYS_CALL) {
+        fast_call(t);
+    } else {
+        fast_reply_wait(t);
+    }
+}
