@@ -95,10 +95,10 @@ UNIT_SRC_elf := common/elf.c
 UNIT_SRC_account := core/account.c
 UNIT_SRC_heap := libc/src/heap.c
 UNIT_SRC_args := libc/src/args.c
-UNIT_SRC_xml := libc/src/xml.c
-UNIT_SRC_route := libc/src/route.c libc/src/xml.c
-$(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h
-$(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h
+UNIT_SRC_xml := libc/src/xml.c libc/src/xml_node.c
+UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
+$(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
+$(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h libc/src/xml_scan.h
 
 $(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
 	@mkdir -p $(dir $@)

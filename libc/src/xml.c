@@ -14,28 +14,7 @@
 #include <rt/rt.h>
 #include <stdarg.h>
 
-enum tok_kind { TOK_EOF, TOK_TEXT, TOK_COMMENT, TOK_DECL, TOK_START, TOK_EMPTY, TOK_END };
-
-struct token {
-    enum tok_kind kind;
-    const char *at;   /* first byte of the token */
-    const char *name; /* element name of START, EMPTY and END */
-    size_t name_len;
-};
-
-struct scan {
-    const char *p, *end; /* the unread rest */
-    const char *base;    /* base is on line base_line */
-    unsigned base_line;
-    const char *mark; /* line cache: mark is on line mark_line */
-    unsigned mark_line;
-    struct xml_error *err; /* NULL when walking a checked document */
-};
-
-struct span {
-    const char *p;
-    size_t len;
-};
+#include "xml_scan.h"
 
 static const struct {
     const char *text;
@@ -59,7 +38,7 @@ static bool name_char(char c)
     return name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
 }
 
-static size_t name_length(const char *p, const char *end)
+size_t xml_name_length(const char *p, const char *end)
 {
     if (p == end || !name_start(*p)) {
         return 0;
@@ -71,13 +50,13 @@ static size_t name_length(const char *p, const char *end)
     return (size_t)(q - p);
 }
 
-static bool span_is(struct span s, const char *text)
+bool xml_span_is(struct span s, const char *text)
 {
     return s.len == strlen(text) && memcmp(s.p, text, s.len) == 0;
 }
 
 /* Length of the entity at p, 0 if it is none of the five. */
-static size_t entity_at(const char *p, const char *end, char *decoded)
+size_t xml_entity_at(const char *p, const char *end, char *decoded)
 {
     for (size_t i = 0; i < sizeof(entities) / sizeof(entities[0]); i++) {
         size_t n = strlen(entities[i].text);
@@ -173,8 +152,8 @@ void xml_error_set(struct xml_error *err, unsigned line, const char *fmt, ...)
 
 /* ---- the scanner ---- */
 
-static void scan_init(struct scan *s, const char *base, unsigned base_line, const char *from, const char *end,
-                      struct xml_error *err)
+void xml_scan_init(struct scan *s, const char *base, unsigned base_line, const char *from, const char *end,
+                   struct xml_error *err)
 {
     s->p = from;
     s->end = end;
@@ -183,7 +162,7 @@ static void scan_init(struct scan *s, const char *base, unsigned base_line, cons
     s->err = err;
 }
 
-static unsigned line_at(struct scan *s, const char *at)
+unsigned xml_line_at(struct scan *s, const char *at)
 {
     if (at < s->mark) {
         s->mark = s->base;
@@ -202,7 +181,7 @@ __attribute__((format(printf, 3, 4))) static bool fail(struct scan *s, const cha
     if (s->err) {
         va_list ap;
         va_start(ap, fmt);
-        error_v(s->err, line_at(s, at), fmt, ap);
+        error_v(s->err, xml_line_at(s, at), fmt, ap);
         va_end(ap);
     }
     return false;
@@ -242,7 +221,7 @@ static bool attr_next(const char **p, const char *end, struct span *name, struct
     struct scan s = {.p = *p, .end = end};
     skip_space(&s);
     name->p = s.p;
-    name->len = name_length(s.p, end);
+    name->len = xml_name_length(s.p, end);
     s.p += name->len;
     skip_space(&s);
     if (name->len == 0 || s.p == end || *s.p != '=') {
@@ -266,7 +245,7 @@ static bool attr_next(const char **p, const char *end, struct span *name, struct
     return true;
 }
 
-static bool attr_find(const char *p, const char *end, struct span name, struct span *value)
+bool xml_attr_find(const char *p, const char *end, struct span name, struct span *value)
 {
     struct span n;
     while (attr_next(&p, end, &n, value)) {
@@ -282,9 +261,9 @@ static bool attr_find(const char *p, const char *end, struct span name, struct s
 /* One attribute of the start tag in t; the ones before it are checked. */
 static bool attribute(struct scan *s, const struct token *t)
 {
-    struct span name = {s->p, name_length(s->p, s->end)}, dup;
+    struct span name = {s->p, xml_name_length(s->p, s->end)}, dup;
     int tl = shown(t->name_len), nl = shown(name.len);
-    if (attr_find(t->name + t->name_len, name.p, name, &dup)) {
+    if (xml_attr_find(t->name + t->name_len, name.p, name, &dup)) {
         return fail(s, name.p, "duplicate attribute \"%.*s\" in <%.*s>", nl, name.p, tl, t->name);
     }
     s->p += name.len;
@@ -304,7 +283,7 @@ static bool attribute(struct scan *s, const struct token *t)
         if (*s->p == '<') {
             return fail(s, s->p, "'<' in the value of attribute \"%.*s\" of <%.*s>", nl, name.p, tl, t->name);
         }
-        if (*s->p == '&' && entity_at(s->p, s->end, &c) == 0) {
+        if (*s->p == '&' && xml_entity_at(s->p, s->end, &c) == 0) {
             return fail(s, s->p,
                         "unknown entity in attribute \"%.*s\" of <%.*s> (known: &lt; "
                         "&gt; &amp; &quot; &apos;)",
@@ -322,7 +301,7 @@ static bool attribute(struct scan *s, const struct token *t)
 static bool start_tag(struct scan *s, struct token *t)
 {
     t->name = s->p + 1;
-    t->name_len = name_length(t->name, s->end);
+    t->name_len = xml_name_length(t->name, s->end);
     if (t->name_len == 0) {
         return fail(s, t->name, "expected an element name after '<'");
     }
@@ -355,7 +334,7 @@ static bool end_tag(struct scan *s, struct token *t)
 {
     t->kind = TOK_END;
     t->name = s->p + 2;
-    t->name_len = name_length(t->name, s->end);
+    t->name_len = xml_name_length(t->name, s->end);
     if (t->name_len == 0) {
         return fail(s, t->name, "expected an element name after '</'");
     }
@@ -385,7 +364,7 @@ static bool special(struct scan *s, struct token *t)
 }
 
 /* The next token from s; false (with s->err filled) if it is malformed. */
-static bool next_token(struct scan *s, struct token *t)
+bool xml_next_token(struct scan *s, struct token *t)
 {
     t->at = s->p;
     t->name = NULL;
@@ -435,7 +414,7 @@ static bool doc_start(struct doc *d, const struct token *t)
     if (d->depth == 0) {
         d->seen_root = true;
         d->root.p = t->at;
-        d->root.line = line_at(&d->s, t->at);
+        d->root.line = xml_line_at(&d->s, t->at);
         d->root.len = (size_t)(d->s.p - t->at);
     }
     if (t->kind == TOK_EMPTY) {
@@ -447,7 +426,7 @@ static bool doc_start(struct doc *d, const struct token *t)
     }
     d->open[d->depth].name = t->name;
     d->open[d->depth].len = t->name_len;
-    d->open[d->depth].line = line_at(&d->s, t->at);
+    d->open[d->depth].line = xml_line_at(&d->s, t->at);
     d->depth++;
     return true;
 }
@@ -512,7 +491,7 @@ static bool doc_finish(struct doc *d)
 static bool doc_step(struct doc *d, bool *done)
 {
     struct token t;
-    if (!next_token(&d->s, &t)) {
+    if (!xml_next_token(&d->s, &t)) {
         return false;
     }
     switch (t.kind) {
@@ -533,7 +512,7 @@ bool xml_parse(const char *buf, size_t len, struct xml_node *root, struct xml_er
 {
     struct doc d = {.depth = 0};
     bool done = false;
-    scan_init(&d.s, buf, 1, buf, buf + len, err);
+    xml_scan_init(&d.s, buf, 1, buf, buf + len, err);
     while (!done) {
         if (!doc_step(&d, &done)) {
             return false;
@@ -542,271 +521,4 @@ bool xml_parse(const char *buf, size_t len, struct xml_node *root, struct xml_er
     d.root.limit = d.root.p + d.root.len;
     *root = d.root;
     return true;
-}
-
-/* ---- the element itself ---- */
-
-static struct span type_of(const struct xml_node *n)
-{
-    const char *end = n->p + n->len;
-    struct span s = {n->p + 1, 0};
-    if (n->len > 0) {
-        s.len = name_length(s.p, end);
-    }
-    return s;
-}
-
-bool xml_type_is(const struct xml_node *n, const char *type)
-{
-    return span_is(type_of(n), type);
-}
-
-bool xml_type(const struct xml_node *n, char *out, size_t cap)
-{
-    struct span t = type_of(n);
-    if (cap == 0) {
-        return false;
-    }
-    out[0] = 0;
-    if (t.len >= cap) {
-        return false;
-    }
-    memcpy(out, t.p, t.len);
-    out[t.len] = 0;
-    return true;
-}
-
-unsigned xml_line(const struct xml_node *n)
-{
-    return n->line;
-}
-
-void xml_raw(const struct xml_node *n, const char **p, size_t *len)
-{
-    *p = n->p;
-    *len = n->len;
-}
-
-/* Where the content begins; NULL for <a/>. */
-static const char *content_begin(const struct xml_node *n)
-{
-    struct scan s;
-    struct token t;
-    scan_init(&s, n->p, n->line, n->p, n->p + n->len, NULL);
-    if (!next_token(&s, &t) || t.kind != TOK_START) {
-        return NULL;
-    }
-    return s.p;
-}
-
-/* The end tag is the last '<' of the element: a checked end tag, unlike
- * attribute values, contains none. */
-static const char *content_end(const struct xml_node *n, const char *begin)
-{
-    const char *q = n->p + n->len;
-    while (q > begin) {
-        if (*--q == '<') {
-            return q;
-        }
-    }
-    return begin;
-}
-
-void xml_content(const struct xml_node *n, const char **p, size_t *len)
-{
-    const char *begin = content_begin(n);
-    if (!begin) {
-        *p = n->p + n->len;
-        *len = 0;
-        return;
-    }
-    *p = begin;
-    *len = (size_t)(content_end(n, begin) - begin);
-}
-
-/* ---- children ---- */
-
-/* The next element at the top level of s, skipping text and comments. */
-static bool next_element(struct scan *s, struct xml_node *out)
-{
-    struct token t;
-    do {
-        if (!next_token(s, &t)) {
-            return false;
-        }
-    } while (t.kind == TOK_TEXT || t.kind == TOK_COMMENT || t.kind == TOK_DECL);
-    if (t.kind != TOK_START && t.kind != TOK_EMPTY) {
-        return false;
-    }
-    struct xml_node e = {.p = t.at, .line = line_at(s, t.at), .limit = s->end};
-    unsigned depth = t.kind == TOK_START;
-    while (depth > 0) {
-        if (!next_token(s, &t) || t.kind == TOK_EOF) {
-            return false;
-        }
-        depth += t.kind == TOK_START;
-        depth -= t.kind == TOK_END;
-    }
-    e.len = (size_t)(s->p - e.p);
-    *out = e;
-    return true;
-}
-
-bool xml_first_sub(const struct xml_node *n, struct xml_node *out)
-{
-    const char *begin = content_begin(n);
-    if (!begin) {
-        return false;
-    }
-    struct scan s;
-    scan_init(&s, n->p, n->line, begin, content_end(n, begin), NULL);
-    return next_element(&s, out);
-}
-
-bool xml_next_sibling(const struct xml_node *n, struct xml_node *out)
-{
-    const char *after = n->p + n->len;
-    if (after > n->limit) {
-        return false;
-    }
-    struct scan s;
-    scan_init(&s, n->p, n->line, after, n->limit, NULL);
-    return next_element(&s, out);
-}
-
-bool xml_next_of_type(const struct xml_node *n, const char *type, struct xml_node *out)
-{
-    struct xml_node c = *n;
-    while (xml_next_sibling(&c, &c)) {
-        if (xml_type_is(&c, type)) {
-            *out = c;
-            return true;
-        }
-    }
-    return false;
-}
-
-bool xml_first_sub_of_type(const struct xml_node *n, const char *type, struct xml_node *out)
-{
-    struct xml_node c;
-    if (!xml_first_sub(n, &c)) {
-        return false;
-    }
-    if (xml_type_is(&c, type)) {
-        *out = c;
-        return true;
-    }
-    return xml_next_of_type(&c, type, out);
-}
-
-unsigned xml_sub_count(const struct xml_node *n)
-{
-    struct xml_node c;
-    unsigned count = 0;
-    for (bool more = xml_first_sub(n, &c); more; more = xml_next_sibling(&c, &c)) {
-        count++;
-    }
-    return count;
-}
-
-/* ---- attributes ---- */
-
-static bool attr_value(const struct xml_node *n, const char *name, struct span *value)
-{
-    struct span t = type_of(n), key = {name, strlen(name)};
-    return t.len > 0 && attr_find(t.p + t.len, n->p + n->len, key, value);
-}
-
-bool xml_has_attr(const struct xml_node *n, const char *name)
-{
-    struct span v;
-    return attr_value(n, name, &v);
-}
-
-bool xml_attr(const struct xml_node *n, const char *name, char *out, size_t cap)
-{
-    struct span v;
-    if (cap == 0) {
-        return false;
-    }
-    if (!attr_value(n, name, &v)) {
-        return false; /* out keeps its value: a default set by the caller */
-    }
-    size_t len = 0;
-    for (const char *p = v.p, *end = v.p + v.len; p < end; len++) {
-        char c = *p;
-        size_t n_ent = c == '&' ? entity_at(p, end, &c) : 0;
-        p += n_ent ? n_ent : 1;
-        if (len + 1 >= cap) {
-            out[0] = 0;
-            return false;
-        }
-        out[len] = c;
-    }
-    out[len] = 0;
-    return true;
-}
-
-static int digit(char c, unsigned base)
-{
-    if (c >= '0' && c <= '9') {
-        return c - '0';
-    }
-    if (base == 16 && c >= 'a' && c <= 'f') {
-        return c - 'a' + 10;
-    }
-    if (base == 16 && c >= 'A' && c <= 'F') {
-        return c - 'A' + 10;
-    }
-    return -1;
-}
-
-static bool parse_u64(const char *s, uint64_t *out)
-{
-    unsigned base = 10, shift = 0;
-    uint64_t v = 0;
-    if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-        base = 16;
-        s += 2;
-    }
-    const char *first = s;
-    for (int d; (d = digit(*s, base)) >= 0; s++) {
-        if (v > (UINT64_MAX - (uint64_t)d) / base) {
-            return false;
-        }
-        v = v * base + (uint64_t)d;
-    }
-    shift = *s == 'K' ? 10 : *s == 'M' ? 20 : *s == 'G' ? 30 : 0;
-    if (s == first || (shift && v > (UINT64_MAX >> shift))) {
-        return false;
-    }
-    s += shift ? 1 : 0;
-    if (*s) {
-        return false;
-    }
-    *out = v << shift;
-    return true;
-}
-
-bool xml_attr_u64(const struct xml_node *n, const char *name, uint64_t *out)
-{
-    char v[32];
-    return xml_attr(n, name, v, sizeof(v)) && parse_u64(v, out);
-}
-
-bool xml_attr_bool(const struct xml_node *n, const char *name, bool *out)
-{
-    char v[8];
-    if (!xml_attr(n, name, v, sizeof(v))) {
-        return false;
-    }
-    if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0) {
-        *out = true;
-        return true;
-    }
-    if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0) {
-        *out = false;
-        return true;
-    }
-    return false;
 }
