@@ -23,6 +23,7 @@
 #include <session/cpu.h>
 #include <session/io.h>
 #include <rt/args.h>
+#include <rt/vspace.h>
 #include "account.h"
 
 enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };

@@ -13,38 +13,41 @@ static struct kobj core_pts[64];
 static unsigned core_pt_count;
 static uint64_t core_next = CORE_ATTACH_BASE;
 
+struct table_target {
+    struct core *c;
+    struct pd_state *pd; /* 0: core itself */
+};
+
+/* A page table for pd, paid from its account and freed with it. */
+static uint64_t new_table(void *arg, cap_t *pt)
+{
+    struct table_target *t = arg;
+    struct kobj *o = t->pd ? &t->pd->pts[t->pd->pt_count] : &core_pts[core_pt_count];
+    if ((t->pd ? t->pd->pt_count : core_pt_count) == MAX_PTS ||
+        (t->pd && !account_take(&t->pd->acct, PAGE_SIZE, 1))) {
+        return ERR_NO_MEMORY;
+    }
+    uint64_t err = kobj_make(t->c, OBJ_PAGE_TABLE, 0, o);
+    if (err) {
+        if (t->pd) {
+            account_give(&t->pd->acct, PAGE_SIZE, 1);
+        }
+        return err;
+    }
+    if (t->pd) {
+        t->pd->pt_count++;
+    } else {
+        core_pt_count++;
+    }
+    *pt = o->cap;
+    return ERR_OK;
+}
+
 /* Map frame at va in pd (0: core itself), making page tables on demand. */
 uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights)
 {
-    cap_t pd_cap = pd ? pd->pd.cap : BI_CAP_PD;
-    for (int tries = 0; tries < 8; tries++) {
-        struct sys_result r = sys_frame_map(frame, pd_cap, va, rights);
-        if (r.err != ERR_NO_TABLE) {
-            return r.err;
-        }
-        struct kobj *pt = pd ? &pd->pts[pd->pt_count] : &core_pts[core_pt_count];
-        if ((pd ? pd->pt_count : core_pt_count) == MAX_PTS ||
-            (pd && !account_take(&pd->acct, PAGE_SIZE, 1))) {
-            return ERR_NO_MEMORY;
-        }
-        uint64_t err = kobj_make(c, OBJ_PAGE_TABLE, 0, pt);
-        if (!err) {
-            err = sys_pt_map(pt->cap, pd_cap, r.r1, (unsigned)r.r0).err;
-        }
-        if (err) {
-            kobj_free(c, pt);
-            if (pd) {
-                account_give(&pd->acct, PAGE_SIZE, 1);
-            }
-            return err;
-        }
-        if (pd) {
-            pd->pt_count++;
-        } else {
-            core_pt_count++;
-        }
-    }
-    return ERR_NO_TABLE;
+    struct table_target t = {c, pd};
+    return rt_map_frame(frame, pd ? pd->pd.cap : BI_CAP_PD, va, rights, new_table, &t);
 }
 
 uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out)

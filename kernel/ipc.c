@@ -80,26 +80,7 @@ static void fault_message(struct thread *s, struct thread *r)
 static void transfer(struct thread *s, struct thread *r, uint64_t info, bool caps_ok, void *ep)
 {
     unsigned len = MSGINFO_LEN(info);
-    switch (len < MSG_REG_WORDS ? len : MSG_REG_WORDS) {
-    case 8:
-        r->regs.r15 = s->regs.r15; /* fall through */
-    case 7:
-        r->regs.r14 = s->regs.r14; /* fall through */
-    case 6:
-        r->regs.r13 = s->regs.r13; /* fall through */
-    case 5:
-        r->regs.r12 = s->regs.r12; /* fall through */
-    case 4:
-        r->regs.r9 = s->regs.r9; /* fall through */
-    case 3:
-        r->regs.r8 = s->regs.r8; /* fall through */
-    case 2:
-        r->regs.r10 = s->regs.r10; /* fall through */
-    case 1:
-        r->regs.rdx = s->regs.rdx; /* fall through */
-    default:
-        break;
-    }
+    ipc_copy_words(s, r, len < MSG_REG_WORDS ? len : MSG_REG_WORDS);
     if (len > MSG_REG_WORDS) {
         struct arbor_utcb *ru = utcb(r), *su = utcb(s);
         if (ru && su) {

@@ -7,30 +7,6 @@
  */
 #include "objects.h"
 
-static void copy_words(struct thread *s, struct thread *r, unsigned len)
-{
-    switch (len) {
-    case 8:
-        r->regs.r15 = s->regs.r15; /* fall through */
-    case 7:
-        r->regs.r14 = s->regs.r14; /* fall through */
-    case 6:
-        r->regs.r13 = s->regs.r13; /* fall through */
-    case 5:
-        r->regs.r12 = s->regs.r12; /* fall through */
-    case 4:
-        r->regs.r9 = s->regs.r9; /* fall through */
-    case 3:
-        r->regs.r8 = s->regs.r8; /* fall through */
-    case 2:
-        r->regs.r10 = s->regs.r10; /* fall through */
-    case 1:
-        r->regs.rdx = s->regs.rdx; /* fall through */
-    default:
-        break;
-    }
-}
-
 /* Hand message info to r as the general path would. */
 static void received(struct thread *r, uint64_t info, uint64_t badge)
 {
@@ -64,7 +40,7 @@ static void fast_call(struct thread *t)
     }
     queue_remove(r);
     r->blocked_on = NULL;
-    copy_words(t, r, MSGINFO_LEN(info));
+    ipc_copy_words(t, r, MSGINFO_LEN(info));
     received(r, info, cap->word);
     r->caller = t;
     t->callee = r;
@@ -86,7 +62,7 @@ static void fast_reply_wait(struct thread *t)
         MSGINFO_CAPS(info) || ep->senders.head || t->note_slot.type != OBJ_NULL) {
         return;
     }
-    copy_words(t, c, MSGINFO_LEN(info));
+    ipc_copy_words(t, c, MSGINFO_LEN(info));
     received(c, info, 0);
     t->caller = NULL;
     c->callee = NULL;

@@ -144,6 +144,32 @@ void queue_remove(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
 
 /* ipc.c */
+/* Copy message words 0..len-1 (len <= MSG_REG_WORDS) register to register:
+ * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. */
+static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned len)
+{
+    switch (len) {
+    case 8:
+        r->regs.r15 = s->regs.r15; /* fall through */
+    case 7:
+        r->regs.r14 = s->regs.r14; /* fall through */
+    case 6:
+        r->regs.r13 = s->regs.r13; /* fall through */
+    case 5:
+        r->regs.r12 = s->regs.r12; /* fall through */
+    case 4:
+        r->regs.r9 = s->regs.r9; /* fall through */
+    case 3:
+        r->regs.r8 = s->regs.r8; /* fall through */
+    case 2:
+        r->regs.r10 = s->regs.r10; /* fall through */
+    case 1:
+        r->regs.rdx = s->regs.rdx; /* fall through */
+    default:
+        break;
+    }
+}
+
 void ep_unref(struct endpoint *ep);
 void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info);
 void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info);

@@ -41,6 +41,7 @@ static void sys_nop(struct thread *t)
 
 static void sys_call(struct thread *t)
 {
+    ipc_fast(t, SYS_CALL); /* returns only when it does not apply */
     struct cap *ep;
     TRY(cspace_get(A0, OBJ_ENDPOINT, RIGHT_WRITE, &ep));
     TRY(check_info(t, A1));
@@ -49,6 +50,7 @@ static void sys_call(struct thread *t)
 
 static void sys_reply_wait(struct thread *t)
 {
+    ipc_fast(t, SYS_REPLY_WAIT);
     struct cap *ep;
     TRY(cspace_get(A0, OBJ_ENDPOINT, RIGHT_READ, &ep));
     if (A1 != MSGINFO_NO_REPLY) {
@@ -437,9 +439,6 @@ void syscall_dispatch(void)
 {
     struct thread *t = kernel.current;
     uint64_t nr = t->regs.rax;
-    if (nr == SYS_CALL || nr == SYS_REPLY_WAIT) {
-        ipc_fast(t, nr);
-    }
     if (nr < SYS_COUNT) {
         handlers[nr](t);
     } else {

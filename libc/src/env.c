@@ -2,6 +2,7 @@
  * First-task environment (see rt/env.h).
  */
 #include <rt/env.h>
+#include <rt/vspace.h>
 #include <rt/syscall.h>
 #include <arbor/elf.h>
 
@@ -40,24 +41,14 @@ uint64_t env_retype(struct env *e, unsigned type, uint64_t arg, cap_t *out)
     return err;
 }
 
+static uint64_t new_table(void *e, cap_t *pt)
+{
+    return env_retype(e, OBJ_PAGE_TABLE, 0, pt);
+}
+
 uint64_t env_map(struct env *e, cap_t frame, cap_t pd, uint64_t va, unsigned rights)
 {
-    for (int tries = 0; tries < 16; tries++) {
-        struct sys_result r = sys_frame_map(frame, pd, va, rights);
-        if (r.err != ERR_NO_TABLE) {
-            return r.err;
-        }
-        cap_t pt;
-        uint64_t err = env_retype(e, OBJ_PAGE_TABLE, 0, &pt);
-        if (err) {
-            return err;
-        }
-        r = sys_pt_map(pt, pd, r.r1, (unsigned)r.r0);
-        if (r.err) {
-            return r.err;
-        }
-    }
-    return ERR_NO_TABLE;
+    return rt_map_frame(frame, pd, va, rights, new_table, e);
 }
 
 void *env_attach(struct env *e, cap_t frame, uint64_t pages, unsigned rights)

@@ -8,6 +8,7 @@
  */
 #include "bench.h"
 #include <arbor/elf.h>
+#include <rt/vspace.h>
 
 #define ARENA_SLOT_BITS 8 /* cap space of arena PDs */
 #define STACK_PAGES 4
@@ -100,25 +101,15 @@ void arena_reset(struct arena *a)
     a->used = 0;
 }
 
+static uint64_t new_table(void *a, cap_t *pt)
+{
+    return arena_new(a, OBJ_PAGE_TABLE, 0, pt);
+}
+
 /* Map frame into pd at va, making the page tables it asks for. */
 static uint64_t map(struct arena *a, cap_t frame, cap_t pd, uint64_t va, unsigned rights)
 {
-    for (int tries = 0; tries < 4; tries++) {
-        struct sys_result r = sys_frame_map(frame, pd, va, rights);
-        if (r.err != ERR_NO_TABLE) {
-            return r.err;
-        }
-        cap_t pt;
-        uint64_t err = arena_new(a, OBJ_PAGE_TABLE, 0, &pt);
-        if (err) {
-            return err;
-        }
-        r = sys_pt_map(pt, pd, r.r1, (unsigned)r.r0);
-        if (r.err) {
-            return r.err;
-        }
-    }
-    return ERR_NO_TABLE;
+    return rt_map_frame(frame, pd, va, rights, new_table, a);
 }
 
 static uint64_t load_segment(struct arena *a, struct env *e, cap_t pd, const uint8_t *file,
