@@ -88,7 +88,7 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
     uint64_t entry = 0, at, size;
     uint64_t utcb = STACK_AREA_UTCB(STACK_AREA_FIRST);
     unsigned index = (unsigned)(ch - in->children);
-    cap_t stack = CAP_NULL, note = rt_slot_alloc();
+    cap_t stack = CAP_NULL;
     uint64_t st;
     ch->parent = rt_slot_alloc();
     if ((*step = "PD and CPU sessions", st = open_env_sessions(ch)) ||
@@ -100,19 +100,18 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
         (*step = "creating the thread",
          st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, ch->prio, &ch->thread)) ||
         (*step = "minting the parent capability",
-         st = (sys_cap_mint(in->ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1) ||
-               sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, 1ull << index))
+         st = sys_cap_mint(in->entry.ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1)
                   ? RPC_OUT_OF_CAPS
                   : RPC_OK) ||
         (*step = "installing the environment", st = pd_client_env(ch->pd, ch->parent, ch->cpu, ch->thread)) ||
-        (*step = "registering the fault handler", st = pd_client_fault_handler(ch->pd, note)) ||
+        (*step = "registering the fault handler",
+         st = pd_client_fault_handler(ch->pd, in->fault_note[index])) ||
         (*step = "starting the thread", st = cpu_client_start(ch->thread, entry, utcb, 0))) {
         /* *step names what failed */
     }
     if (stack) {
         rt_slot_free(stack);
     }
-    rt_slot_free(note);
     return st;
 }
 

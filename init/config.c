@@ -103,10 +103,7 @@ bool config_read(struct init *in)
 {
     const char *text;
     uint64_t len;
-    cap_t note = rt_slot_alloc();
-    if (!sys_cap_mint(in->note, CAP_NULL, note, RIGHT_WRITE, CONFIG_CHANGED)) {
-        rt_config_sigh(note);
-    }
+    rt_config_sigh(in->config_note);
     uint64_t st = rt_config(&text, &len);
     if (st) {
         printf("no config yet (%s): waiting for one\n", rpc_status_text(st));
@@ -278,7 +275,7 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     }
     if (!st) {
         s->cap = rt_slot_alloc();
-        st = sys_cap_mint(in->ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index))
+        st = sys_cap_mint(in->entry.ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index))
                  ? RPC_OUT_OF_CAPS
                  : RPC_OK;
     }
@@ -303,7 +300,7 @@ void config_rom_request(struct init *in, uint64_t badge, struct msg *m)
         if (ch->config_sigh) {
             rt_slot_free(ch->config_sigh);
         }
-        ch->config_sigh = init_take_rcv(in);
+        ch->config_sigh = rt_entrypoint_take_rcv(&in->entry);
         m->info = MSGINFO(ch->config_sigh ? RPC_OK : RPC_INVALID, 0, 0);
         return;
     }

@@ -13,6 +13,7 @@
 #include <rt/xml.h>
 #include <rt/route.h>
 #include <rt/args.h>
+#include <rt/entrypoint.h>
 
 #define MAX_CHILDREN 32
 #define MAX_CHILD_SESSIONS 16
@@ -69,20 +70,20 @@ struct request {
  * child index + 1; ROM sessions init serves carry ROM_BADGE. */
 #define ROM_BADGE(child) (0x10000u | (child))
 #define IS_ROM_BADGE(b) (((b) & ~0xffffull) == 0x10000u)
-/* Bits of our notification: child i faulted (bit i), config changed. */
-#define CONFIG_CHANGED (1ull << 63)
+/* Signal bits of our entrypoint: child i faulted (bit i), config changed. */
+#define CONFIG_BIT 63
 
 struct init {
-    cap_t ep, note;                /* requests from children; their faults */
-    char *config_copy, *prev_copy; /* our copies of the config (and the last) */
+    struct rt_entrypoint entry;     /* children's requests, their faults, config changes */
+    cap_t fault_note[MAX_CHILDREN]; /* signals child i's fault (bit i) */
+    cap_t config_note;              /* signals a config change (CONFIG_BIT) */
+    char *config_copy, *prev_copy;  /* our copies of the config (and the last) */
     cap_t config_copy_ds, prev_copy_ds;
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
     struct request requests[MAX_REQUESTS];
     uint64_t start_ram, start_caps; /* our available quota before children */
-    cap_t rcv;                      /* receive window: a cap sent with a request */
-    bool rcv_full;                  /* the current request left a cap there */
 };
 
 /* server.c: sessions served by children */
@@ -94,7 +95,6 @@ void server_response_op(struct init *in, struct child *ch, struct msg *m);
 void server_result_op(struct init *in, struct child *ch, struct msg *m);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
-cap_t init_take_rcv(struct init *in); /* keep what arrived in the window */
 
 /* config.c: our config ROM, and each child's <config> as its config ROM */
 bool config_read(struct init *in);

@@ -10,17 +10,6 @@
 
 static struct init init_state;
 
-cap_t init_take_rcv(struct init *in)
-{
-    if (!in->rcv_full) {
-        return CAP_NULL;
-    }
-    in->rcv_full = false;
-    cap_t slot = in->rcv;
-    in->rcv = rt_slot_alloc();
-    return slot;
-}
-
 static const char *fault_kind_text(uint64_t kind)
 {
     switch (kind) {
@@ -221,20 +210,18 @@ static void resource_request(struct init *in, struct child *ch, struct msg *m)
     reply(m, st ? RPC_DENIED : RPC_OK, 0);
 }
 
-static void handle_faults(struct init *in, uint64_t bits)
+/* Child ch faulted (its fault-handler bit was signalled). */
+static void child_faulted(struct init *in, struct child *ch)
 {
-    for (unsigned i = 0; i < MAX_CHILDREN; i++) {
-        struct child *ch = &in->children[i];
-        uint64_t info[4];
-        if (!(bits & (1ull << i)) || !ch->used || pd_client_fault_info(ch->pd, info) || !info[3]) {
-            continue;
-        }
-        uint64_t stack_bottom = STACK_AREA_UTCB(STACK_AREA_FIRST) - CHILD_STACK_PAGES * PAGE_SIZE;
-        bool overflow = info[0] == FAULT_PAGE && info[1] >= STACK_AREA_FIRST && info[1] < stack_bottom;
-        printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx%s\n", ch->name, fault_kind_text(info[0]), info[1],
-               info[2], overflow ? " (stack overflow)" : "");
-        child_destroy(in, ch);
+    uint64_t info[4];
+    if (!ch->used || pd_client_fault_info(ch->pd, info) || !info[3]) {
+        return;
     }
+    uint64_t stack_bottom = STACK_AREA_UTCB(STACK_AREA_FIRST) - CHILD_STACK_PAGES * PAGE_SIZE;
+    bool overflow = info[0] == FAULT_PAGE && info[1] >= STACK_AREA_FIRST && info[1] < stack_bottom;
+    printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx%s\n", ch->name, fault_kind_text(info[0]), info[1],
+           info[2], overflow ? " (stack overflow)" : "");
+    child_destroy(in, ch);
 }
 
 static void report_if_all_gone(struct init *in)
@@ -251,17 +238,21 @@ static void report_if_all_gone(struct init *in)
         (q[0] - q[1]) >> 10, q[2] - q[3], in->start_ram >> 10, in->start_caps);
 }
 
-static void dispatch(struct init *in, struct msg *m)
+static void fault_signal(void *child)
 {
-    if (m->info == MSGINFO_NOTIFY) {
-        handle_faults(in, m->badge);
-        if (m->badge & CONFIG_CHANGED) {
-            config_reload(in);
-        }
-        report_if_all_gone(in);
-        m->info = MSGINFO_NO_REPLY;
-        return;
-    }
+    child_faulted(&init_state, child);
+    report_if_all_gone(&init_state);
+}
+
+static void config_signal(void *in)
+{
+    config_reload(in);
+    report_if_all_gone(in);
+}
+
+static void dispatch(void *arg, struct msg *m)
+{
+    struct init *in = arg;
     if (IS_ROM_BADGE(m->badge)) {
         config_rom_request(in, m->badge, m);
         return;
@@ -408,29 +399,17 @@ static void start_children(struct init *in)
 int main(uint64_t arg)
 {
     struct init *in = &init_state;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &in->ep) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &in->note) || cpu_client_bind(ENV_THREAD, in->note)) {
+    bool ok = !rt_entrypoint_init(&in->entry, dispatch, in) &&
+              (in->config_note = rt_signal_handler(&in->entry, CONFIG_BIT, config_signal, in));
+    for (unsigned i = 0; ok && i < MAX_CHILDREN; i++) {
+        ok = (in->fault_note[i] = rt_signal_handler(&in->entry, i, fault_signal, &in->children[i]));
+    }
+    if (!ok) {
         printf("cannot set up the request endpoint\n");
         return 1;
     }
     if (config_read(in)) {
         start_children(in);
     }
-    struct msg m = {.info = MSGINFO_NO_REPLY};
-    for (;;) {
-        struct arbor_utcb *u = rt_utcb();
-        if (!in->rcv) {
-            in->rcv = rt_slot_alloc();
-        }
-        sys_cap_delete(in->rcv); /* whatever the last request left */
-        u->rcv_base = in->rcv;
-        u->rcv_count = 1;
-        if (sys_reply_wait(in->ep, &m)) {
-            m.info = MSGINFO_NO_REPLY;
-            continue;
-        }
-        /* Our own calls while serving rewrite the UTCB: note it now. */
-        in->rcv_full = MSGINFO_CAPS(m.info) && u->rcv_caps && !(u->rcv_unwrapped & 1);
-        dispatch(in, &m);
-    }
+    rt_entrypoint_run(&in->entry);
 }

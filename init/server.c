@@ -101,7 +101,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->slot = slot;
     snprintf(r->service, sizeof(r->service), "%s", service);
     args_relabel(r->args, sizeof(r->args), args, full);
-    r->client_note = init_take_rcv(in);
+    r->client_note = rt_entrypoint_take_rcv(&in->entry);
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
     wake_server(in, server);
@@ -140,7 +140,7 @@ void server_announce_op(struct init *in, struct child *ch, struct msg *m)
     if (ch->request_note) {
         rt_slot_free(ch->request_note);
     }
-    ch->request_note = init_take_rcv(in);
+    ch->request_note = rt_entrypoint_take_rcv(&in->entry);
     wake_server(in, (int)(ch - in->children)); /* requests may be waiting */
     m->info = MSGINFO(RPC_OK, 0, 0);
 }
@@ -200,7 +200,7 @@ void server_response_op(struct init *in, struct child *ch, struct msg *m)
     }
     r->status = m->w[1] < RPC_STATUS_COUNT ? m->w[1] : RPC_DENIED;
     r->server_session = m->w[2];
-    r->session_cap = ok ? init_take_rcv(in) : CAP_NULL;
+    r->session_cap = ok ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
     if (ok && pd_client_transfer(ENV_PD, ch->pd, r->ram, r->caps)) {
         printf("server \"%s\": cannot hand over the quota of session \"%s\"\n", ch->name, r->service);
     }
