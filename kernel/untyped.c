@@ -117,7 +117,9 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     if (offset > ut->word || size > ut->word - offset) {
         return ERR_NO_MEMORY;
     }
-    if (!range_free(ut, ut->object + offset, size)) {
+    /* Every live object lies below the high-water mark: only a range
+     * under it needs the scan of the children. */
+    if (offset < ut->map && !range_free(ut, ut->object + offset, size)) {
         return ERR_MAPPED; /* that memory still holds a live object */
     }
     uint64_t phys = ut->object + offset, old_mark = ut->map;
