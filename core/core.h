@@ -178,7 +178,7 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
 void threads_destroy_of(struct core *c, unsigned pd_sid);
 
 /* rm_session.c */
-uint64_t rm_session_create(struct core *c, struct session *s, const char *args);
+uint64_t rm_session_create(struct core *c, struct session *s, const struct args *args);
 void rm_session_destroy(struct core *c, struct session *s);
 void rm_dispatch(struct core *c, struct session *s, struct request *r);
 uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att);
@@ -186,7 +186,7 @@ void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att);
 void rm_forget_ds(struct core *c, unsigned ds);
 
 /* io_session.c */
-uint64_t io_session_create(struct core *c, struct session *s, const char *args);
+uint64_t io_session_create(struct core *c, struct session *s, const struct args *args);
 void io_session_destroy(struct core *c, struct session *s);
 void io_dispatch(struct core *c, struct session *s, struct request *r);
 

@@ -65,11 +65,15 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     return RPC_OK;
 }
 
-uint64_t io_session_create(struct core *c, struct session *s, const char *args)
+uint64_t io_session_create(struct core *c, struct session *s, const struct args *args)
 {
-    uint64_t base = args_u64(args, "base", ~0ull), size = args_u64(args, "size", 0);
+    uint64_t base, size, irq;
     s->io_cap = CAP_NULL;
     s->rom = ~0u; /* no dataspace yet */
+    if (!args_get_u64(args, "base", ~0ull, &base) || !args_get_u64(args, "size", 0, &size) ||
+        !args_get_u64(args, "irq", ~0ull, &irq)) {
+        return RPC_INVALID;
+    }
     if (s->type == S_IO_MEM) {
         return io_mem(c, s, base, size);
     }
@@ -89,7 +93,7 @@ uint64_t io_session_create(struct core *c, struct session *s, const char *args)
         ports_mark(s->port_base, s->port_size, true);
         return RPC_OK;
     }
-    uint64_t err = sys_irq_get(BI_CAP_IRQ_CONTROL, (unsigned)args_u64(args, "irq", ~0u), s->io_cap);
+    uint64_t err = sys_irq_get(BI_CAP_IRQ_CONTROL, irq > 0xffffffffull ? ~0u : (unsigned)irq, s->io_cap);
     return err == ERR_BUSY ? RPC_BUSY : err ? RPC_NOT_FOUND : RPC_OK;
 }
 

@@ -138,9 +138,13 @@ void rm_forget_ds(struct core *c, unsigned ds)
     }
 }
 
-uint64_t rm_session_create(struct core *c, struct session *s, const char *args)
+uint64_t rm_session_create(struct core *c, struct session *s, const struct args *args)
 {
-    uint64_t size = (args_u64(args, "size", 0) + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    uint64_t size;
+    if (!args_get_u64(args, "size", 0, &size) || size > (1ull << 30)) {
+        return RPC_INVALID;
+    }
+    size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     unsigned d = 0;
     while (d < MAX_DS && c->ds[d].used) {
         d++;

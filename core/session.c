@@ -31,39 +31,42 @@ void reply_status(struct request *r, uint64_t status, unsigned words)
     r->m->info = MSGINFO(status, words, 0);
 }
 
-/* What a session of this service costs core; it must be donated. */
-static bool minimum(const char *service, uint64_t *ram, uint64_t *caps)
+/* What a session of each service costs core (it must be donated) and
+ * the arguments it takes. */
+#define COMMON_KEYS "label", "ram_quota", "cap_quota"
+static const struct service_info {
+    const char *name;
+    uint64_t ram, caps;
+    const char *const keys[7];
+} services[] = {
+    {LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA, {COMMON_KEYS, NULL}},
+    {ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA, {COMMON_KEYS, NULL}},
+    {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA, {COMMON_KEYS, "priority", NULL}},
+    {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
+    {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
+    {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "irq", NULL}},
+    {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS, {COMMON_KEYS, NULL}},
+    {RM_SERVICE, RM_RAM_QUOTA, RM_CAP_QUOTA, {COMMON_KEYS, "size", NULL}},
+};
+
+static const struct service_info *service_of(const char *name)
 {
-    static const struct {
-        const char *name;
-        uint64_t ram, caps;
-    } cost[] = {
-        {LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA},   {ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA},
-        {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA},   {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
-        {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA}, {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA},
-        {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS}, {RM_SERVICE, RM_RAM_QUOTA, RM_CAP_QUOTA},
-    };
-    for (unsigned i = 0; i < sizeof(cost) / sizeof(cost[0]); i++) {
-        if (!strcmp(service, cost[i].name)) {
-            *ram = cost[i].ram;
-            *caps = cost[i].caps;
-            return true;
+    for (unsigned i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        if (!strcmp(name, services[i].name)) {
+            return &services[i];
         }
     }
-    return false;
+    return NULL;
 }
 
-static uint64_t create(struct core *c, struct session *s, const char *service, const char *args,
-                       uint64_t *need)
+static uint64_t create(struct core *c, struct session *s, const struct service_info *svc,
+                       const struct args *a, uint64_t *need)
 {
-    uint64_t ram, caps;
-    if (!minimum(service, &ram, &caps)) {
-        return RPC_UNAVAILABLE;
+    if (s->ram < svc->ram || s->caps < svc->caps) {
+        *need = s->ram < svc->ram ? svc->ram : svc->caps;
+        return s->ram < svc->ram ? RPC_INSUFFICIENT_RAM : RPC_INSUFFICIENT_CAPS;
     }
-    if (s->ram < ram || s->caps < caps) {
-        *need = s->ram < ram ? ram : caps;
-        return s->ram < ram ? RPC_INSUFFICIENT_RAM : RPC_INSUFFICIENT_CAPS;
-    }
+    const char *service = svc->name;
     if (!strcmp(service, LOG_SERVICE)) {
         s->type = S_LOG;
         return RPC_OK;
@@ -74,7 +77,10 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
     }
     if (!strcmp(service, CPU_SERVICE)) {
         s->type = S_CPU;
-        uint64_t prio = args_u64(args, "priority", CPU_PRIO_MAX);
+        uint64_t prio;
+        if (!args_get_u64(a, "priority", CPU_PRIO_MAX, &prio)) {
+            return RPC_INVALID;
+        }
         s->prio_max = (unsigned)(prio < CPU_PRIO_MAX ? prio : CPU_PRIO_MAX);
         return RPC_OK;
     }
@@ -84,24 +90,50 @@ static uint64_t create(struct core *c, struct session *s, const char *service, c
     }
     if (!strcmp(service, RM_SERVICE)) {
         s->type = S_RM;
-        return rm_session_create(c, s, args);
+        return rm_session_create(c, s, a);
     }
-    if (!strcmp(service, IO_MEM_SERVICE) || !strcmp(service, IO_PORT_SERVICE) ||
-        !strcmp(service, IRQ_SERVICE)) {
-        s->type = !strcmp(service, IO_MEM_SERVICE)    ? S_IO_MEM
-                  : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT
-                                                      : S_IRQ;
-        return io_session_create(c, s, args);
+    s->type = !strcmp(service, IO_MEM_SERVICE) ? S_IO_MEM : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT : S_IRQ;
+    return io_session_create(c, s, a);
+}
+
+/* The arguments of a request, strictly: false (logged) if malformed,
+ * with keys the service does not know or with quota that is no number. */
+static bool request_args(const struct service_info *svc, const char *text, struct args *a, uint64_t *ram,
+                         uint64_t *caps)
+{
+    const char *why = NULL, *bad = NULL;
+    if (!args_parse(text, a, &why)) {
+        printf("[core] session \"%s\" refused: malformed arguments (%s)\n", svc->name, why);
+        return false;
     }
-    return RPC_UNAVAILABLE;
+    if (!args_only(a, svc->keys, &bad)) {
+        printf("[core] session \"%s\" refused: unknown argument \"%s\"\n", svc->name, bad);
+        return false;
+    }
+    if (!args_get_u64(a, "ram_quota", 0, ram) || !args_get_u64(a, "cap_quota", 0, caps)) {
+        printf("[core] session \"%s\" refused: ram_quota or cap_quota is not a number\n", svc->name);
+        return false;
+    }
+    return true;
 }
 
 static void open_session(struct core *c, struct request *r)
 {
-    char service[32], args[RPC_STRING_MAX + 1], label[160];
+    char service[32], text[RPC_STRING_MAX + 1];
+    struct args args;
+    uint64_t ram, caps;
     unsigned len = MSGINFO_LEN(r->m->info);
     unsigned w = rpc_get_string(r->u, 8, len, service, sizeof(service));
-    if (!w || !rpc_get_string(r->u, w, len, args, sizeof(args))) {
+    if (!w || !rpc_get_string(r->u, w, len, text, sizeof(text))) {
+        reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    const struct service_info *svc = service_of(service);
+    if (!svc) {
+        reply_status(r, RPC_UNAVAILABLE, 0);
+        return;
+    }
+    if (!request_args(svc, text, &args, &ram, &caps)) {
         reply_status(r, RPC_INVALID, 0);
         return;
     }
@@ -110,12 +142,11 @@ static void open_session(struct core *c, struct request *r)
         sid++;
     }
     struct account *payer = &c->sessions[c->init_pd].pd.acct;
-    uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
     bool caps_short = payer->cap_quota - payer->cap_used < caps;
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
-        printf("[core] session \"%s\" (%s): init has %lu KiB RAM and %lu caps left, the request donates "
+        printf("[core] session \"%s\" for \"init -> %s\": init has %lu KiB RAM and %lu caps left, the request donates "
                "%lu KiB and %lu caps\n",
-               service, args, (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used,
+               service, args_get(&args, "label") ? args_get(&args, "label") : "", (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used,
                ram >> 10, caps);
         r->m->w[0] = ram;
         reply_status(r, sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
@@ -126,10 +157,9 @@ static void open_session(struct core *c, struct request *r)
     s->payer = c->init_pd;
     s->ram = s->donated_ram = ram;
     s->caps = s->donated_caps = caps;
-    label[0] = 0;
-    args_value(args, "label", label, sizeof(label));
-    snprintf(s->label, sizeof(s->label), label[0] ? "init -> %s" : "init", label);
-    uint64_t need = 0, st = create(c, s, service, args, &need);
+    const char *label = args_get(&args, "label");
+    snprintf(s->label, sizeof(s->label), label && label[0] ? "init -> %s" : "init", label ? label : "");
+    uint64_t need = 0, st = create(c, s, svc, &args, &need);
     s->cap = st == RPC_OK ? badged_cap(c, BADGE(B_SESSION, sid)) : CAP_NULL;
     if (st == RPC_OK && !s->cap) {
         st = RPC_OUT_OF_CAPS;

@@ -31,14 +31,26 @@ static uint64_t load_segment(struct child *ch, const uint8_t *file, const struct
     return st;
 }
 
+/* Arguments of a session init opens for the child: out[RPC_STRING_MAX+1].
+ * Names come from the config, so they go through the formatter too. */
+static bool env_args(char *out, const char *label, const char *resource, uint64_t ram, uint64_t caps)
+{
+    struct args a = {.count = 0};
+    char full[ROUTE_LABEL_MAX];
+    return label_prefix_child(full, sizeof(full), label, resource) && args_set(&a, "label", full) &&
+           args_set_u64(&a, "ram_quota", ram) && args_set_u64(&a, "cap_quota", caps) &&
+           args_format(&a, out, RPC_STRING_MAX + 1);
+}
+
 static uint64_t load_binary(struct child *ch, uint64_t *entry)
 {
-    char args[160];
+    char args[RPC_STRING_MAX + 1];
     cap_t rom, ds;
     uint64_t id, size;
     const uint8_t *image;
-    snprintf(args, sizeof(args), "label=\"%s -> %s\", ram_quota=%u, cap_quota=%u", ch->name, ch->binary,
-             ROM_RAM_QUOTA, ROM_CAP_QUOTA);
+    if (!env_args(args, ch->name, ch->binary, ROM_RAM_QUOTA, ROM_CAP_QUOTA)) {
+        return RPC_INVALID;
+    }
     uint64_t st = parent_session(ROM_SERVICE, args, &rom, &id);
     if (st) {
         printf("child \"%s\": binary \"%s\" not available: %s\n", ch->name, ch->binary, rpc_status_text(st));
@@ -71,15 +83,20 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
 
 static uint64_t open_env_sessions(struct child *ch)
 {
-    char args[160];
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%lu, cap_quota=%lu", ch->name, ch->ram, ch->caps);
+    char args[RPC_STRING_MAX + 1];
+    struct args a;
+    if (!env_args(args, ch->name, NULL, ch->ram, ch->caps)) {
+        return RPC_INVALID;
+    }
     uint64_t st = parent_session_exact(PD_SERVICE, args, &ch->pd, &ch->pd_id);
     if (st) {
         ch->pd = CAP_NULL; /* the quantum from the config is all it gets */
         return st;
     }
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u, priority=%u", ch->name,
-             CPU_RAM_QUOTA, CPU_CAP_QUOTA, ch->prio);
+    if (!env_args(args, ch->name, NULL, CPU_RAM_QUOTA, CPU_CAP_QUOTA) || !args_parse(args, &a, NULL) ||
+        !args_set_u64(&a, "priority", ch->prio) || !args_format(&a, args, sizeof(args))) {
+        return RPC_INVALID;
+    }
     return parent_session(CPU_SERVICE, args, &ch->cpu, &ch->cpu_id);
 }
 

@@ -87,14 +87,20 @@ struct init {
 };
 
 /* server.c: sessions served by children */
-void server_route(struct init *in, struct child *ch, const char *service, const char *args,
-                  const struct route_target *t, struct msg *m);
+void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
+                  uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m);
 void server_announce_op(struct init *in, struct child *ch, struct msg *m);
 void server_requests_op(struct init *in, struct child *ch, struct msg *m);
 void server_response_op(struct init *in, struct child *ch, struct msg *m);
 void server_result_op(struct init *in, struct child *ch, struct msg *m);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
+
+/* session_args.c: a child's session arguments, checked and forwarded */
+bool child_args_parse(const struct child *ch, const char *service, const char *text, struct args *a,
+                      uint64_t *ram, uint64_t *caps) __attribute__((warn_unused_result));
+bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
+                        const struct route_target *t, char *out, unsigned cap) __attribute__((warn_unused_result));
 
 /* config.c: our config ROM, and each child's <config> as its config ROM */
 bool config_read(struct init *in);

@@ -41,14 +41,13 @@ static void reply(struct msg *m, uint64_t status, unsigned words)
     m->info = MSGINFO(status, words, 0);
 }
 
-static void forward_session(struct child *ch, const char *service, const char *args,
-                            const struct route_target *t, struct msg *m)
+/* A request routed to our parent: the child's quota pays exactly what
+ * it donated, and a server's "insufficient quota" goes back to the child
+ * with the amount, for the child to retry on its own budget. */
+static void forward_session(struct child *ch, const char *service, const struct args *args, uint64_t ram,
+                            uint64_t caps, const struct route_target *t, struct msg *m)
 {
-    char label[ROUTE_LABEL_MAX], full[ROUTE_LABEL_MAX], fwd[RPC_STRING_MAX + 1];
-    label[0] = 0;
-    args_value(args, "label", label, sizeof(label));
-    label_prefix_child(full, sizeof(full), ch->name, t->label[0] ? t->label : label);
-    uint64_t ram = args_u64(args, "ram_quota", 0), caps = args_u64(args, "cap_quota", 0);
+    char fwd[RPC_STRING_MAX + 1];
     unsigned i = 0;
     while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
         i++;
@@ -57,23 +56,19 @@ static void forward_session(struct child *ch, const char *service, const char *a
         reply(m, RPC_OUT_OF_CAPS, 0);
         return;
     }
+    if (!child_args_forward(ch, service, args, t, fwd, sizeof(fwd))) {
+        reply(m, RPC_INVALID, 0);
+        return;
+    }
     uint64_t st = pd_client_transfer(ch->pd, ENV_PD, ram, caps);
     if (st) {
-        printf("child \"%s\": session \"%s\" (label \"%s\") needs %lu bytes and %lu caps of quota the child "
-               "does not have\n",
-               ch->name, service, label, ram, caps);
+        printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
+               ch->name, service, ram, caps);
         reply(m, RPC_OUT_OF_RAM, 0);
         return;
     }
-    args_relabel(fwd, sizeof(fwd), args, full);
-    if (!strcmp(service, CPU_SERVICE)) { /* never above the child's band */
-        char banded[RPC_STRING_MAX + 1];
-        uint64_t want = args_u64(args, "priority", CPU_PRIO_MAX);
-        args_set_u64(banded, sizeof(banded), fwd, "priority", want < ch->prio ? want : ch->prio);
-        memcpy(fwd, banded, sizeof(fwd));
-    }
     struct child_session *s = &ch->sessions[i];
-    st = parent_session(service, fwd, &s->cap, &s->id);
+    st = parent_session_exact(service, fwd, &s->cap, &s->id);
     if (st) {
         pd_client_transfer(ENV_PD, ch->pd, ram, caps);
         m->w[0] = s->id; /* what the server said was missing */
@@ -108,16 +103,19 @@ static bool parent_provides(struct init *in, const char *service)
 
 static void open_session(struct init *in, struct child *ch, struct msg *m)
 {
-    char service[32], args[RPC_STRING_MAX + 1], label[ROUTE_LABEL_MAX];
+    char service[32], text[RPC_STRING_MAX + 1];
+    struct args args;
+    uint64_t ram, caps;
     struct arbor_utcb *u = rt_utcb();
     unsigned len = MSGINFO_LEN(m->info);
     unsigned w = rpc_get_string(u, 8, len, service, sizeof(service));
-    if (!w || !rpc_get_string(u, w, len, args, sizeof(args))) {
+    if (!w || !rpc_get_string(u, w, len, text, sizeof(text)) ||
+        !child_args_parse(ch, service, text, &args, &ram, &caps)) {
         reply(m, RPC_INVALID, 0);
         return;
     }
-    label[0] = 0;
-    args_value(args, "label", label, sizeof(label));
+    const char *label = args_get(&args, "label");
+    label = label ? label : "";
     if (config_rom_open(in, ch, service, label, m)) {
         return;
     }
@@ -130,11 +128,11 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         return;
     }
     if (t.kind == ROUTE_PARENT && parent_provides(in, service)) {
-        forward_session(ch, service, args, &t, m);
+        forward_session(ch, service, &args, ram, caps, &t, m);
         return;
     }
     if (t.kind == ROUTE_CHILD || t.kind == ROUTE_ANY_CHILD) {
-        server_route(in, ch, service, args, &t, m);
+        server_route(in, ch, service, &args, ram, caps, &t, m);
         return;
     }
     printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,

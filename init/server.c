@@ -65,13 +65,10 @@ static int find_server(struct init *in, const struct route_target *t, const char
     return -1;
 }
 
-void server_route(struct init *in, struct child *ch, const char *service, const char *args,
-                  const struct route_target *t, struct msg *m)
+void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
+                  uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m)
 {
-    char label[ROUTE_LABEL_MAX], full[ROUTE_LABEL_MAX];
-    label[0] = 0;
-    args_value(args, "label", label, sizeof(label));
-    label_prefix_child(full, sizeof(full), ch->name, t->label[0] ? t->label : label);
+    const char *label = args_get(args, "label");
     int server = find_server(in, t, service);
     unsigned slot = 0;
     while (slot < MAX_CHILD_SESSIONS && ch->sessions[slot].used) {
@@ -81,26 +78,29 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     if (!r || MSGINFO_CAPS(m->info) != 1) {
         if (server < 0) {
             printf("child \"%s\": no server child for session \"%s\" (label \"%s\"), denied\n", ch->name,
-                   service, label);
+                   service, label ? label : "");
         }
         m->info = MSGINFO(server < 0 ? RPC_DENIED : RPC_OUT_OF_CAPS, 0, 0);
         return;
     }
-    r->ram = args_u64(args, "ram_quota", 0);
-    r->caps = args_u64(args, "cap_quota", 0);
-    if (pd_client_transfer(ch->pd, ENV_PD, r->ram, r->caps)) {
+    if (!child_args_forward(ch, service, args, t, r->args, sizeof(r->args))) {
+        m->info = MSGINFO(RPC_INVALID, 0, 0);
+        return;
+    }
+    if (pd_client_transfer(ch->pd, ENV_PD, ram, caps)) {
         printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
-               ch->name, service, r->ram, r->caps);
+               ch->name, service, ram, caps);
         m->info = MSGINFO(RPC_OUT_OF_RAM, 0, 0);
         return;
     }
+    r->ram = ram;
+    r->caps = caps;
     r->state = REQ_QUEUED;
     r->kind = REQUEST_OPEN;
     r->client = (int)(ch - in->children);
     r->server = server;
     r->slot = slot;
     snprintf(r->service, sizeof(r->service), "%s", service);
-    args_relabel(r->args, sizeof(r->args), args, full);
     r->client_note = rt_entrypoint_take_rcv(&in->entry);
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;

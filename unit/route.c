@@ -133,6 +133,25 @@ TEST(label_constraints)
     EXPECT(routes(&s, &s.app, "File_system", "", ROUTE_NONE, "", ""));
 }
 
+TEST(route_prefix_does_not_cover_appended_elements)
+{
+    static const char doc[] = "<config><start name=\"app\"><route>\n"
+                              "  <service name=\"ROM\" label_prefix=\"hello\"> <parent/> </service>\n"
+                              "  <service name=\"LOG\" label_prefix=\"sub -> \"> <parent/> </service>\n"
+                              "  <service name=\"CPU\" label_prefix=\"sub ->\"> <parent/> </service>\n"
+                              "</route></start></config>";
+    struct setup s;
+    EXPECT(xml_parse(doc, sizeof(doc) - 1, &s.root, NULL) && xml_first_sub_of_type(&s.root, "start", &s.app));
+    s.defaults = s.app; /* has no rules of its own: never consulted */
+    EXPECT(routes(&s, &s.app, "ROM", "hello", ROUTE_PARENT, "", ""));
+    EXPECT(routes(&s, &s.app, "ROM", "hello.cfg", ROUTE_PARENT, "", ""));
+    EXPECT(routes(&s, &s.app, "ROM", "hello -> config", ROUTE_NONE, "", ""));
+    EXPECT(routes(&s, &s.app, "ROM", "hellox -> config", ROUTE_NONE, "", ""));
+    EXPECT(routes(&s, &s.app, "LOG", "sub -> a -> b", ROUTE_PARENT, "", ""));
+    EXPECT(routes(&s, &s.app, "CPU", "sub -> a", ROUTE_PARENT, "", ""));
+    EXPECT(routes(&s, &s.app, "CPU", "subx -> a", ROUTE_NONE, "", ""));
+}
+
 TEST(all_target_kinds)
 {
     struct setup s;
@@ -259,18 +278,20 @@ TEST(policy_precedence)
 TEST(label_helpers)
 {
     char buf[32];
-    label_prefix_child(buf, sizeof(buf), "app", "fs");
+    EXPECT(label_prefix_child(buf, sizeof(buf), "app", "fs"));
     EXPECT(strcmp(buf, "app -> fs") == 0);
-    label_prefix_child(buf, sizeof(buf), "app", "");
+    EXPECT(label_prefix_child(buf, sizeof(buf), "app", ""));
     EXPECT(strcmp(buf, "app") == 0);
-    label_prefix_child(buf, sizeof(buf), "app", NULL);
+    EXPECT(label_prefix_child(buf, sizeof(buf), "app", NULL));
     EXPECT(strcmp(buf, "app") == 0);
-    label_prefix_child(buf, 6, "app", "fs");
+    EXPECT(!label_prefix_child(buf, 6, "app", "fs"));
     EXPECT(strcmp(buf, "app -") == 0);
-    label_prefix_child(buf, 1, "app", "fs");
+    EXPECT(!label_prefix_child(buf, 1, "app", "fs"));
     EXPECT(buf[0] == 0);
+    EXPECT(label_prefix_child(buf, 10, "app", "fs"));
+    EXPECT(!label_prefix_child(buf, 9, "app", "fs"));
     buf[0] = 'x';
-    label_prefix_child(buf, 0, "app", "fs");
+    EXPECT(!label_prefix_child(buf, 0, "app", "fs"));
     EXPECT(buf[0] == 'x');
     EXPECT(strcmp(label_last("init -> app -> fs"), "fs") == 0);
     EXPECT(strcmp(label_last("fs"), "fs") == 0);

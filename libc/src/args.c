@@ -1,99 +1,263 @@
 /*
- * Session argument strings (rt/args.h).
+ * Session arguments (rt/args.h): the one strict parser and formatter.
+ * Everything a client writes is checked here before any server or parent
+ * reads a value, so quoting tricks cannot smuggle in arguments.
  */
 #include <rt/args.h>
 #include <rt/rt.h>
 
-/* The end of the argument starting at p: the next comma outside quotes.
- * A key inside a quoted value (a label) is never taken for an argument. */
-static const char *arg_end(const char *p)
+static bool key_char(char c, bool first)
 {
-    bool quoted = false;
-    while (*p && (quoted || *p != ',')) {
-        quoted ^= *p == '"';
+    return (c >= 'a' && c <= 'z') || c == '_' || (!first && c >= '0' && c <= '9');
+}
+
+static bool bare_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+           c == '.' || c == ':' || c == '+' || c == '-';
+}
+
+static bool quoted_char(char c)
+{
+    return (unsigned char)c >= 0x20 && c != 0x7f && c != '"' && c != '\\';
+}
+
+static const char *skip_spaces(const char *p)
+{
+    while (*p == ' ') {
         p++;
     }
     return p;
 }
 
-/* Find `key=` in "k1=v1, k2=\"v 2\"" and copy its value (quotes removed). */
-bool args_value(const char *args, const char *key, char *out, unsigned cap)
+static struct arg *find(const struct args *a, const char *key)
 {
-    unsigned klen = (unsigned)strlen(key);
-    for (const char *p = args; *p;) {
-        while (*p == ' ' || *p == ',') {
-            p++;
+    for (unsigned i = 0; i < a->count; i++) {
+        if (!strcmp(a->arg[i].key, key)) {
+            return (struct arg *)&a->arg[i];
         }
-        const char *end = arg_end(p);
-        if (!strncmp(p, key, klen) && p[klen] == '=') {
-            const char *v = p + klen + 1;
-            bool quoted = *v == '"';
-            v += quoted;
-            unsigned n = 0;
-            while (v < end && !(quoted && *v == '"') && n + 1 < cap) {
-                out[n++] = *v++;
-            }
-            out[n] = 0;
-            return true;
-        }
-        p = end;
     }
-    return false;
+    return NULL;
 }
 
-/* Append the arguments of args except those named skip_key to out. */
-static void append_others(char *out, unsigned cap, unsigned len, const char *args, const char *skip_key)
+static bool valid_key(const char *key)
 {
-    unsigned klen = (unsigned)strlen(skip_key);
-    const char *p = args;
+    size_t n = strlen(key);
+    if (n == 0 || n >= ARGS_KEY_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!key_char(key[i], i == 0)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static bool valid_value(const char *value)
+{
+    size_t n = strlen(value);
+    if (n >= ARGS_VALUE_MAX) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        if (!quoted_char(value[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+/* One `key=value` at p into arg; the position after it, or NULL. */
+static const char *parse_arg(const char *p, struct arg *arg, const char **why)
+{
+    unsigned n = 0;
+    while (key_char(*p, n == 0)) {
+        if (n + 1 >= ARGS_KEY_MAX) {
+            *why = "key too long";
+            return NULL;
+        }
+        arg->key[n++] = *p++;
+    }
+    arg->key[n] = 0;
+    if (n == 0 || *p != '=') {
+        *why = n == 0 ? "expected a key" : "expected '=' after the key";
+        return NULL;
+    }
+    p++;
+    bool quoted = *p == '"';
+    p += quoted;
+    n = 0;
+    while (quoted ? quoted_char(*p) : bare_char(*p)) {
+        if (n + 1 >= ARGS_VALUE_MAX) {
+            *why = "value too long";
+            return NULL;
+        }
+        arg->value[n++] = *p++;
+    }
+    arg->value[n] = 0;
+    if (quoted && *p != '"') {
+        *why = *p ? "forbidden character in a quoted value" : "unterminated quoted value";
+        return NULL;
+    }
+    if (!quoted && n == 0) {
+        *why = "empty value (write \"\")";
+        return NULL;
+    }
+    return p + quoted;
+}
+
+bool args_parse(const char *text, struct args *out, const char **why)
+{
+    const char *dummy;
+    why = why ? why : &dummy;
+    out->count = 0;
+    const char *p = skip_spaces(text);
     while (*p) {
-        while (*p == ' ' || *p == ',') {
-            p++;
+        if (out->count == ARGS_MAX) {
+            *why = "too many arguments";
+            out->count = 0;
+            return false;
         }
-        const char *start = p;
-        p = arg_end(p);
-        if (p > start && (strncmp(start, skip_key, klen) || start[klen] != '=')) {
-            int n = snprintf(out + len, cap - len, len ? ", %.*s" : "%.*s", (int)(p - start), start);
-            len += n < 0 ? 0 : (unsigned)n < cap - len ? (unsigned)n : cap - len - 1;
+        struct arg *arg = &out->arg[out->count];
+        p = parse_arg(p, arg, why);
+        if (p && find(out, arg->key)) {
+            *why = "duplicate key";
+            p = NULL;
+        }
+        if (!p) {
+            out->count = 0;
+            return false;
+        }
+        out->count++;
+        p = skip_spaces(p);
+        if (*p == ',') {
+            p = skip_spaces(p + 1);
+            if (!*p) {
+                *why = "trailing comma";
+                out->count = 0;
+                return false;
+            }
+        } else if (*p) {
+            *why = "expected ',' between arguments";
+            out->count = 0;
+            return false;
         }
     }
+    return true;
 }
 
-void args_relabel(char *out, unsigned cap, const char *args, const char *label)
+bool args_only(const struct args *a, const char *const *allowed, const char **bad)
 {
-    int n = snprintf(out, cap, "label=\"%s\"", label);
-    append_others(out, cap, n < 0 ? 0 : (unsigned)n < cap ? (unsigned)n : cap - 1, args, "label");
-}
-
-void args_set_u64(char *out, unsigned cap, const char *args, const char *key, uint64_t value)
-{
-    out[0] = 0;
-    append_others(out, cap, 0, args, key);
-    unsigned len = (unsigned)strlen(out);
-    snprintf(out + len, cap - len, len ? ", %s=%lu" : "%s=%lu", key, value);
-}
-
-uint64_t args_u64(const char *args, const char *key, uint64_t fallback)
-{
-    char v[32];
-    if (!args_value(args, key, v, sizeof(v))) {
-        return fallback;
+    for (unsigned i = 0; i < a->count; i++) {
+        const char *const *k = allowed;
+        while (*k && strcmp(*k, a->arg[i].key)) {
+            k++;
+        }
+        if (!*k) {
+            *bad = a->arg[i].key;
+            return false;
+        }
     }
+    return true;
+}
+
+const char *args_get(const struct args *a, const char *key)
+{
+    const struct arg *arg = find(a, key);
+    return arg ? arg->value : NULL;
+}
+
+static int digit(char c, unsigned base)
+{
+    int d = c >= '0' && c <= '9'   ? c - '0'
+            : c >= 'a' && c <= 'f' ? c - 'a' + 10
+            : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                   : 99;
+    return d < (int)base ? d : -1;
+}
+
+bool args_get_u64(const struct args *a, const char *key, uint64_t fallback, uint64_t *out)
+{
+    const char *p = args_get(a, key);
+    *out = fallback;
+    if (!p) {
+        return true;
+    }
+    unsigned base = p[0] == '0' && p[1] == 'x' ? 16 : 10;
+    p += base == 16 ? 2 : 0;
     uint64_t n = 0;
-    const char *p = v;
-    if (p[0] == '0' && p[1] == 'x') {
-        for (p += 2; (*p >= '0' && *p <= '9') || (*p >= 'a' && *p <= 'f'); p++) {
-            n = n * 16 + (uint64_t)(*p <= '9' ? *p - '0' : *p - 'a' + 10);
+    const char *first = p;
+    for (int d; (d = digit(*p, base)) >= 0; p++) {
+        if (n > (UINT64_MAX - (uint64_t)d) / base) {
+            return false;
         }
-        return n;
+        n = n * base + (uint64_t)d;
     }
-    for (; *p >= '0' && *p <= '9'; p++) {
-        n = n * 10 + (uint64_t)(*p - '0');
+    bool digits = p > first;
+    unsigned shift = base != 10 ? 0 : *p == 'K' ? 10 : *p == 'M' ? 20 : *p == 'G' ? 30 : 0;
+    p += shift != 0;
+    if (!digits || *p || (shift && n > UINT64_MAX >> shift)) {
+        return false;
     }
-    if (*p == 'K') {
-        n <<= 10;
-    } else if (*p == 'M') {
-        n <<= 20;
+    *out = n << shift;
+    return true;
+}
+
+bool args_set(struct args *a, const char *key, const char *value)
+{
+    if (!valid_key(key) || !valid_value(value)) {
+        return false;
     }
-    return n;
+    struct arg *arg = find(a, key);
+    if (!arg) {
+        if (a->count == ARGS_MAX) {
+            return false;
+        }
+        arg = &a->arg[a->count++];
+        memcpy(arg->key, key, strlen(key) + 1);
+    }
+    memcpy(arg->value, value, strlen(value) + 1);
+    return true;
+}
+
+bool args_set_u64(struct args *a, const char *key, uint64_t value)
+{
+    char v[24];
+    snprintf(v, sizeof(v), "%lu", (unsigned long)value);
+    return args_set(a, key, v);
+}
+
+static bool is_bare(const char *v)
+{
+    if (!*v) {
+        return false;
+    }
+    for (; *v; v++) {
+        if (!bare_char(*v)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool args_format(const struct args *a, char *out, unsigned cap)
+{
+    unsigned len = 0;
+    for (unsigned i = 0; i < a->count; i++) {
+        const char *q = is_bare(a->arg[i].value) ? "" : "\"";
+        int n = snprintf(out + len, cap - len, "%s%s=%s%s%s", i ? ", " : "", a->arg[i].key, q, a->arg[i].value,
+                         q);
+        if (n < 0 || (unsigned)n >= cap - len) {
+            if (cap) {
+                out[0] = 0;
+            }
+            return false;
+        }
+        len += (unsigned)n;
+    }
+    if (cap) {
+        out[len] = 0;
+    }
+    return cap > 0;
 }

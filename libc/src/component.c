@@ -102,9 +102,10 @@ static uint64_t session_once(const char *service, const char *args, cap_t *sessi
 uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id)
 {
     uint64_t needed, st = session_once(service, args, session, id, &needed);
-    if (st == RPC_INSUFFICIENT_RAM && needed && needed <= (16u << 20)) {
-        char more[RPC_STRING_MAX + 1];
-        args_set_u64(more, sizeof(more), args, "ram_quota", needed);
+    struct args a;
+    char more[RPC_STRING_MAX + 1];
+    if (st == RPC_INSUFFICIENT_RAM && needed && needed <= (16u << 20) && args_parse(args, &a, NULL) &&
+        args_set_u64(&a, "ram_quota", needed) && args_format(&a, more, sizeof(more))) {
         st = session_once(service, more, session, id, &needed);
     }
     return st;

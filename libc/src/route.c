@@ -30,7 +30,34 @@ static bool ends_with(const char *s, const char *suffix)
     return a >= b && strcmp(s + a - b, suffix) == 0;
 }
 
-static struct score score_of(const struct xml_node *n, const char *label)
+/* Whether a route's label_prefix covers label. A route grants a child a
+ * resource, and servers name the resource by the last element (core's
+ * ROM serves "config" for "hello -> config"), so a prefix must not stop
+ * before elements the child appended itself: "hello" covers "hello" and
+ * "hello.cfg" but not "hello -> config". A prefix that ends with the
+ * separator ("sub -> ") names the subtree explicitly and covers it. */
+static bool route_prefix_covers(const char *label, const char *prefix)
+{
+    size_t n = strlen(prefix);
+    if (!starts_with(label, prefix)) {
+        return false;
+    }
+    while (n > 0 && prefix[n - 1] == ' ') {
+        n--;
+    }
+    bool ends_at_separator = n >= 2 && prefix[n - 2] == '-' && prefix[n - 1] == '>';
+    if (ends_at_separator) {
+        return true;
+    }
+    for (const char *p = label + strlen(prefix); *p; p++) {
+        if (starts_with(p, LABEL_SEPARATOR)) {
+            return false;
+        }
+    }
+    return true;
+}
+
+static struct score score_of(const struct xml_node *n, const char *label, bool route)
 {
     struct score s = {.conflict = false};
     char v[ROUTE_LABEL_MAX];
@@ -40,7 +67,8 @@ static struct score score_of(const struct xml_node *n, const char *label)
     }
     s.has_prefix = xml_has_attr(n, "label_prefix");
     if (s.has_prefix) {
-        bool ok = xml_attr(n, "label_prefix", v, sizeof(v)) && starts_with(label, v);
+        bool ok = xml_attr(n, "label_prefix", v, sizeof(v)) &&
+                  (route ? route_prefix_covers(label, v) : starts_with(label, v));
         s.prefix_len = strlen(v);
         s.conflict = s.conflict || !ok;
     }
@@ -144,7 +172,7 @@ static bool rule_matches(const struct xml_node *rule, const char *service, const
         !(xml_attr(rule, "name", name, sizeof(name)) && strcmp(name, service) == 0)) {
         return false;
     }
-    return !score_of(rule, label).conflict;
+    return !score_of(rule, label, true).conflict;
 }
 
 /* The target of a checked rule. */
@@ -219,7 +247,7 @@ bool policy_select(const struct xml_node *config, const char *label, struct xml_
         if (!xml_type_is(&n, "policy")) {
             continue;
         }
-        struct score s = score_of(&n, label);
+        struct score s = score_of(&n, label, false);
         if (!(s.has_label || s.has_prefix || s.has_suffix) || s.conflict) {
             continue;
         }
@@ -245,11 +273,11 @@ static void append(char *out, size_t cap, size_t *len, const char *s)
     }
 }
 
-void label_prefix_child(char *out, size_t cap, const char *child_name, const char *label)
+bool label_prefix_child(char *out, size_t cap, const char *child_name, const char *label)
 {
     size_t len = 0;
     if (cap == 0) {
-        return;
+        return false;
     }
     append(out, cap, &len, child_name);
     if (label && label[0]) {
@@ -257,6 +285,7 @@ void label_prefix_child(char *out, size_t cap, const char *child_name, const cha
         append(out, cap, &len, label);
     }
     out[len] = 0;
+    return strlen(child_name) + (label && label[0] ? strlen(LABEL_SEPARATOR) + strlen(label) : 0) < cap;
 }
 
 const char *label_last(const char *label)

@@ -156,9 +156,9 @@ static void handle_requests(void)
             close_session(req.session);
             continue;
         }
-        char label[ROUTE_LABEL_MAX] = "";
+        const char *label = args_get(&req.args, "label");
         unsigned id = 0;
-        args_value(req.args, "label", label, sizeof(label));
+        label = label ? label : "";
         bool is_report = !strcmp(req.service, REPORT_SERVICE);
         uint64_t st = is_report ? open_report(label, &id) : open_rom(label, &id);
         cap_t cap = st ? CAP_NULL : is_report ? rr.reports[id].cap : rr.roms[id].cap;

@@ -21,9 +21,9 @@ static cap_t ep, sessions[MAX_SESSIONS];
 
 static void open_request(struct server_request *r)
 {
-    char label[ROUTE_LABEL_MAX] = "";
+    const char *label = args_get(&r->args, "label");
     struct xml_node policy;
-    args_value(r->args, "label", label, sizeof(label));
+    label = label ? label : "";
     unsigned k = 0;
     while (k < MAX_SESSIONS && sessions[k]) {
         k++;

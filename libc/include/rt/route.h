@@ -50,7 +50,12 @@ bool route_check(const struct xml_node *route, struct xml_error *err) __attribut
  * a child's <route> replaces the default entirely. Rules are
  * <service name="X"> and <any-service>, either optionally restricted by
  * label="L" (equal), label_prefix="P" and label_suffix="S" (all present
- * ones must hold). The first matching rule in document order wins and its
+ * ones must hold). A route's label_prefix never covers elements the
+ * child appended after it: "hello" matches "hello" and "hello.cfg" but
+ * not "hello -> config" (whose resource, for a server such as core's ROM,
+ * is "config"); a prefix ending in the separator ("sub -> ") covers the
+ * whole subtree. Server policies (policy_select) keep Genode's plain
+ * prefix, which selects a client and everything it asks for. The first matching rule in document order wins and its
  * first child element is the target: <parent/>, <child name=".."/> or
  * <any-child/>, each with an optional label="..." rewrite.
  *
@@ -76,9 +81,12 @@ bool route_select(const struct xml_node *start, const struct xml_node *default_r
  */
 bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out);
 
-/* "child_name -> label", or "child_name" when label is empty; cut short
- * to fit out[cap] (always terminated when cap > 0). */
-void label_prefix_child(char *out, size_t cap, const char *child_name, const char *label);
+/* "child_name -> label", or "child_name" when label is empty, in
+ * out[cap]. False when it does not fit (out then holds it cut short, and
+ * terminated when cap > 0): a parent refuses such a request rather than
+ * forward a label that names something else. */
+bool label_prefix_child(char *out, size_t cap, const char *child_name, const char *label)
+    __attribute__((warn_unused_result));
 
 /* The last element of label: "c" for "a -> b -> c", label itself if it
  * has only one. */

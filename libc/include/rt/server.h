@@ -8,6 +8,7 @@
 #define RT_SERVER_H
 
 #include <rt/component.h>
+#include <rt/args.h>
 
 struct server_request {
     uint64_t id;        /* the parent's request id */
@@ -15,13 +16,15 @@ struct server_request {
     uint64_t ram, caps; /* quota the client donated (open) */
     uint64_t session;   /* the server's session id (close) */
     char service[32];
-    char args[RPC_STRING_MAX + 1]; /* label is the full, routed label */
+    struct args args; /* parsed strictly; label is the full, routed label */
 };
 
 /* Announce service; note is signalled when requests wait. */
 uint64_t server_announce(const char *service, cap_t note);
 
-/* The next waiting request: RPC_OK, or RPC_NOT_FOUND when none. */
+/* The next waiting request: RPC_OK, or RPC_NOT_FOUND when none. An open
+ * request whose arguments are malformed is refused (RPC_INVALID) here and
+ * the next one fetched. */
 uint64_t server_next_request(struct server_request *r);
 
 /* Answer an open request: status, our session id, and (RPC_OK) the cap. */

@@ -1,0 +1,45 @@
+/*
+ * The arguments of a child's session request: read strictly once, when
+ * the request arrives, and rewritten once, when it is forwarded. The
+ * label gets the child's name in front (or the route's rewrite), a CPU
+ * session's priority is clamped to the child's band; everything else
+ * goes to the server unchanged, which refuses keys it does not know.
+ */
+#include "init.h"
+
+bool child_args_parse(const struct child *ch, const char *service, const char *text, struct args *a,
+                      uint64_t *ram, uint64_t *caps)
+{
+    const char *why = NULL;
+    if (!args_parse(text, a, &why)) {
+        printf("child \"%s\": session \"%s\" refused: malformed arguments (%s)\n", ch->name, service, why);
+        return false;
+    }
+    if (!args_get_u64(a, "ram_quota", 0, ram) || !args_get_u64(a, "cap_quota", 0, caps)) {
+        printf("child \"%s\": session \"%s\" refused: ram_quota or cap_quota is not a number\n", ch->name,
+               service);
+        return false;
+    }
+    return true;
+}
+
+bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
+                        const struct route_target *t, char *out, unsigned cap)
+{
+    struct args fwd = *a;
+    char full[ROUTE_LABEL_MAX];
+    const char *label = args_get(a, "label");
+    uint64_t prio;
+    bool ok = label_prefix_child(full, sizeof(full), ch->name, t->label[0] ? t->label : label) &&
+              args_set(&fwd, "label", full);
+    if (ok && !strcmp(service, CPU_SERVICE)) { /* never above the child's band */
+        ok = args_get_u64(a, "priority", CPU_PRIO_MAX, &prio) &&
+             args_set_u64(&fwd, "priority", prio < ch->prio ? prio : ch->prio);
+    }
+    if (!ok || !args_format(&fwd, out, cap)) {
+        printf("child \"%s\": session \"%s\" refused: its label or arguments are too long or malformed\n",
+               ch->name, service);
+        return false;
+    }
+    return true;
+}
