@@ -17,7 +17,8 @@
 
 #define MAX_CHILDREN 32
 #define MAX_CHILD_SESSIONS 16
-#define MAX_REQUESTS 32
+#define MAX_PENDING 4 /* open requests a child may have waiting at server children */
+#define MAX_SERVED 64 /* sessions one server child may hold, open or closing */
 #define MAX_ANNOUNCED 4
 #define SERVER_GONE (-2)
 #define CHILD_PRIO 90
@@ -34,6 +35,22 @@ struct child_session {
     uint64_t ram, caps;      /* quota taken from the child for it */
 };
 
+enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
+
+/* A child's request to open a session at a server child. It lives with
+ * the client, so no child can use up what the others need. */
+struct request {
+    unsigned state;
+    int server;    /* child index */
+    unsigned slot; /* the client's session slot it will fill */
+    uint64_t id;   /* what client and server call it (server.c) */
+    char service[32];
+    char args[RPC_STRING_MAX + 1];
+    uint64_t ram, caps; /* the donation, held by init until answered */
+    uint64_t status, server_session;
+    cap_t client_note, session_cap;
+};
+
 struct child {
     bool used;
     char name[64], binary[64];
@@ -48,22 +65,14 @@ struct child {
     cap_t config_old_ds;        /* the version before, while it may read it */
     cap_t config_sigh;          /* signalled when its <config> changes */
     uint64_t config_len, config_hash;
+    /* as a client of server children */
+    struct request requests[MAX_PENDING];
+    /* as a server */
     char announced[MAX_ANNOUNCED][32]; /* services it serves */
     cap_t request_note;                /* signalled when requests wait for it */
-};
-
-enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
-
-/* A session request (or close) for a server that is our child. */
-struct request {
-    unsigned state, kind;
-    int client, server; /* child indices; client -1: gone */
-    unsigned slot;      /* the client's session slot it will fill */
-    char service[32];
-    char args[RPC_STRING_MAX + 1];
-    uint64_t ram, caps;
-    uint64_t status, server_session;
-    cap_t client_note, session_cap;
+    unsigned served;                   /* sessions it holds, open or closing */
+    unsigned close_count;              /* sessions it has yet to close: */
+    uint64_t closes[MAX_SERVED];       /* their server-side ids */
 };
 
 /* Badges on init's endpoint: children's parent capabilities carry the
@@ -82,7 +91,7 @@ struct init {
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
-    struct request requests[MAX_REQUESTS];
+    uint64_t request_generation; /* makes request ids unique (server.c) */
     uint64_t start_ram, start_caps; /* our available quota before children */
 };
 

@@ -3,21 +3,28 @@
  * routed to a sibling server is queued and the client is answered
  * RPC_PENDING at once; the server, signalled through the notification it
  * announced with, fetches the request and answers it; then init signals
- * the client, which collects the session capability. Quota moves from the
- * client's account to the server's when the session opens and back when
- * it closes.
+ * the client, which collects the session capability.
+ *
+ * Quota moves only as donated: from the client to init when the request
+ * is queued, to the server when it answers yes, and back the same way
+ * when the session closes or the request fails. Every table is per
+ * child: a client has MAX_PENDING requests of its own, a server at most
+ * MAX_SERVED sessions and the list of those it has yet to close, so no
+ * child can use up what its siblings need.
  */
 #include "init.h"
 
-static struct request *new_request(struct init *in)
+/* A request id names client, request and a generation, so an answer to a
+ * request that is gone never reaches a newer one in the same place. */
+#define ID_PLACES ((uint64_t)MAX_CHILDREN * MAX_PENDING)
+
+static struct request *request_of(struct init *in, uint64_t id, unsigned *client)
 {
-    for (unsigned i = 0; i < MAX_REQUESTS; i++) {
-        if (in->requests[i].state == REQ_FREE) {
-            memset(&in->requests[i], 0, sizeof(in->requests[i]));
-            return &in->requests[i];
-        }
-    }
-    return NULL;
+    unsigned place = (unsigned)(id % ID_PLACES);
+    struct child *c = &in->children[place / MAX_PENDING];
+    struct request *r = &c->requests[place % MAX_PENDING];
+    *client = place / MAX_PENDING;
+    return c->used && r->state != REQ_FREE && r->id == id ? r : NULL;
 }
 
 static void free_request(struct request *r)
@@ -28,13 +35,29 @@ static void free_request(struct request *r)
     if (r->session_cap) {
         rt_slot_free(r->session_cap);
     }
-    r->state = REQ_FREE;
+    memset(r, 0, sizeof(*r));
 }
 
-static bool provides(const struct child *ch, const char *service)
+static bool announced(const struct child *ch, const char *service)
 {
     for (unsigned i = 0; i < MAX_ANNOUNCED; i++) {
         if (!strcmp(ch->announced[i], service)) {
+            return true;
+        }
+    }
+    return false;
+}
+
+static bool server_listed(const struct child *ch, const char *service)
+{
+    struct xml_node provides_node, svc;
+    if (!xml_first_sub_of_type(&ch->start, "provides", &provides_node)) {
+        return false;
+    }
+    for (bool ok = xml_first_sub_of_type(&provides_node, "service", &svc); ok;
+         ok = xml_next_of_type(&svc, "service", &svc)) {
+        char name[32];
+        if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
             return true;
         }
     }
@@ -48,41 +71,79 @@ static void wake_server(struct init *in, int server)
     }
 }
 
-static int find_server(struct init *in, const struct route_target *t, const char *service)
+/* The server child for target t, or -1 with *why saying why there is
+ * none. Only a child whose <provides> lists the service qualifies; it
+ * need not have announced it yet (the request waits). */
+static int find_server(struct init *in, const struct route_target *t, const char *service, const char **why)
 {
+    int found = -1;
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         struct child *s = &in->children[i];
-        if (!s->used) {
+        if (!s->used || (t->kind == ROUTE_CHILD && strcmp(s->name, t->child))) {
             continue;
         }
-        if (t->kind == ROUTE_CHILD && !strcmp(s->name, t->child)) {
-            return (int)i;
+        if (!server_listed(s, service)) {
+            *why = t->kind == ROUTE_CHILD ? "the child's <provides> does not list it" : *why;
+            continue;
         }
-        if (t->kind == ROUTE_ANY_CHILD && provides(s, service)) {
-            return (int)i;
+        if (found >= 0) {
+            *why = "several children provide it (ambiguous route)";
+            return -1;
+        }
+        found = (int)i;
+    }
+    return found;
+}
+
+static unsigned pending_at(struct init *in, int server)
+{
+    unsigned n = 0;
+    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
+        for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
+            struct request *r = &in->children[c].requests[k];
+            n += r->server == server && (r->state == REQ_QUEUED || r->state == REQ_FETCHED);
         }
     }
-    return -1;
+    return n;
+}
+
+/* Whether ch has room for one more open request: a session slot and a
+ * request of its own; the indices through slot and k. */
+static bool client_room(struct child *ch, unsigned *slot, unsigned *k)
+{
+    for (*slot = 0; *slot < MAX_CHILD_SESSIONS && ch->sessions[*slot].used; (*slot)++) {
+    }
+    for (*k = 0; *k < MAX_PENDING && ch->requests[*k].state != REQ_FREE; (*k)++) {
+    }
+    return *slot < MAX_CHILD_SESSIONS && *k < MAX_PENDING;
 }
 
 void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
                   uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m)
 {
-    const char *label = args_get(args, "label");
-    int server = find_server(in, t, service);
-    unsigned slot = 0;
-    while (slot < MAX_CHILD_SESSIONS && ch->sessions[slot].used) {
-        slot++;
-    }
-    struct request *r = server >= 0 && slot < MAX_CHILD_SESSIONS ? new_request(in) : NULL;
-    if (!r || MSGINFO_CAPS(m->info) != 1) {
-        if (server < 0) {
-            printf("child \"%s\": no server child for session \"%s\" (label \"%s\"), denied\n", ch->name,
-                   service, label ? label : "");
-        }
-        m->info = MSGINFO(server < 0 ? RPC_DENIED : RPC_OUT_OF_CAPS, 0, 0);
+    const char *label = args_get(args, "label"), *why = "no child provides it";
+    unsigned slot, k;
+    int server = find_server(in, t, service, &why);
+    label = label ? label : "";
+    if (server < 0) {
+        printf("child \"%s\": session \"%s\" (label \"%s\") denied: %s\n", ch->name, service, label, why);
+        m->info = MSGINFO(RPC_DENIED, 0, 0);
         return;
     }
+    struct child *srv = &in->children[server];
+    if (!client_room(ch, &slot, &k) || MSGINFO_CAPS(m->info) != 1) {
+        printf("child \"%s\": session \"%s\" refused: %u sessions or %u waiting requests at most\n", ch->name,
+               service, MAX_CHILD_SESSIONS, MAX_PENDING);
+        m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
+        return;
+    }
+    if (srv->served + pending_at(in, server) >= MAX_SERVED) {
+        printf("child \"%s\": session \"%s\" refused: server \"%s\" holds %u sessions, its maximum\n", ch->name,
+               service, srv->name, MAX_SERVED);
+        m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
+        return;
+    }
+    struct request *r = &ch->requests[k];
     if (!child_args_forward(ch, service, args, t, r->args, sizeof(r->args))) {
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
@@ -96,41 +157,31 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->ram = ram;
     r->caps = caps;
     r->state = REQ_QUEUED;
-    r->kind = REQUEST_OPEN;
-    r->client = (int)(ch - in->children);
     r->server = server;
     r->slot = slot;
+    r->id = ++in->request_generation * ID_PLACES + (uint64_t)(ch - in->children) * MAX_PENDING + k;
     snprintf(r->service, sizeof(r->service), "%s", service);
     r->client_note = rt_entrypoint_take_rcv(&in->entry);
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
     wake_server(in, server);
-    m->w[0] = (uint64_t)(r - in->requests);
+    m->w[0] = r->id;
     m->info = MSGINFO(RPC_PENDING, 1, 0);
 }
 
 void server_announce_op(struct init *in, struct child *ch, struct msg *m)
 {
     char service[32];
-    struct xml_node provides_node, svc;
     if (!rpc_get_string(rt_utcb(), 8, MSGINFO_LEN(m->info), service, sizeof(service)) ||
         MSGINFO_CAPS(m->info) != 1) {
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
-    bool listed = false;
-    if (xml_first_sub_of_type(&ch->start, "provides", &provides_node)) {
-        for (bool ok = xml_first_sub_of_type(&provides_node, "service", &svc); ok && !listed;
-             ok = xml_next_of_type(&svc, "service", &svc)) {
-            char name[32];
-            listed = xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service);
-        }
-    }
     unsigned i = 0;
-    while (i < MAX_ANNOUNCED && ch->announced[i][0]) {
+    while (i < MAX_ANNOUNCED && ch->announced[i][0] && strcmp(ch->announced[i], service)) {
         i++;
     }
-    if (!listed || i == MAX_ANNOUNCED) {
+    if (!server_listed(ch, service) || i == MAX_ANNOUNCED) {
         printf("child \"%s\" announced service \"%s\", which its <provides> does not list: refused\n",
                ch->name, service);
         m->info = MSGINFO(RPC_DENIED, 0, 0);
@@ -145,83 +196,95 @@ void server_announce_op(struct init *in, struct child *ch, struct msg *m)
     m->info = MSGINFO(RPC_OK, 0, 0);
 }
 
+static void queue_close(struct init *in, struct child *server, uint64_t server_session)
+{
+    if (server->close_count == MAX_SERVED) { /* it answered more than it was asked */
+        printf("server \"%s\" does not fetch its requests: session %lu stays open there\n", server->name,
+               server_session);
+        return;
+    }
+    server->closes[server->close_count++] = server_session;
+    wake_server(in, (int)(server - in->children));
+}
+
+static void put_request(struct msg *m, uint64_t id, uint64_t kind, const struct request *r, uint64_t session)
+{
+    struct arbor_utcb *u = rt_utcb();
+    unsigned w = rpc_put_string(u, 8, r ? r->service : "");
+    unsigned end = w ? rpc_put_string(u, w, r ? r->args : "") : 0;
+    m->w[0] = id;
+    m->w[1] = kind;
+    m->w[2] = r ? r->ram : 0;
+    m->w[3] = r ? r->caps : 0;
+    m->w[4] = session;
+    m->info = MSGINFO(end ? RPC_OK : RPC_INVALID, end, 0);
+}
+
 void server_requests_op(struct init *in, struct child *ch, struct msg *m)
 {
     int self = (int)(ch - in->children);
-    for (unsigned i = 0; i < MAX_REQUESTS; i++) {
-        struct request *r = &in->requests[i];
-        if (r->state != REQ_QUEUED || r->server != self ||
-            (r->kind == REQUEST_OPEN && !provides(ch, r->service))) {
-            continue;
+    if (ch->close_count) {
+        uint64_t session = ch->closes[0];
+        for (unsigned i = 1; i < ch->close_count; i++) {
+            ch->closes[i - 1] = ch->closes[i];
         }
-        struct arbor_utcb *u = rt_utcb();
-        unsigned w = rpc_put_string(u, 8, r->service);
-        unsigned end = w ? rpc_put_string(u, w, r->args) : 0;
-        m->w[0] = i;
-        m->w[1] = r->kind;
-        m->w[2] = r->ram;
-        m->w[3] = r->caps;
-        m->w[4] = r->server_session;
-        m->info = MSGINFO(end ? RPC_OK : RPC_INVALID, end ? end : 0, 0);
-        if (r->kind == REQUEST_CLOSE) {
-            free_request(r); /* nothing comes back for a close */
-        } else {
-            r->state = REQ_FETCHED;
-        }
+        ch->close_count--;
+        ch->served -= ch->served > 0;
+        put_request(m, 0, REQUEST_CLOSE, NULL, session);
         return;
+    }
+    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
+        for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
+            struct request *r = &in->children[c].requests[k];
+            if (r->state == REQ_QUEUED && r->server == self && announced(ch, r->service)) {
+                put_request(m, r->id, REQUEST_OPEN, r, 0);
+                r->state = REQ_FETCHED;
+                return;
+            }
+        }
     }
     m->info = MSGINFO(RPC_NOT_FOUND, 0, 0);
 }
 
-static void queue_close(struct init *in, int server, uint64_t server_session)
-{
-    struct request *r = new_request(in);
-    if (!r) {
-        printf("too many pending requests: server \"%s\" misses a close\n", in->children[server].name);
-        return;
-    }
-    r->state = REQ_QUEUED;
-    r->kind = REQUEST_CLOSE;
-    r->client = -1;
-    r->server = server;
-    r->server_session = server_session;
-    wake_server(in, server);
-}
-
 void server_response_op(struct init *in, struct child *ch, struct msg *m)
 {
-    uint64_t id = m->w[0];
-    struct request *r = id < MAX_REQUESTS ? &in->requests[id] : NULL;
-    int self = (int)(ch - in->children);
+    unsigned client;
+    struct request *r = request_of(in, m->w[0], &client);
     bool ok = m->w[1] == RPC_OK;
-    if (!r || r->state != REQ_FETCHED || r->server != self || (ok && MSGINFO_CAPS(m->info) != 1)) {
+    if (ok && MSGINFO_CAPS(m->info) != 1) {
         m->info = MSGINFO(RPC_INVALID, 0, 0);
+        return;
+    }
+    cap_t cap = ok ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    if (!r || r->state != REQ_FETCHED || r->server != (int)(ch - in->children)) {
+        /* The client is gone (or the id is made up): a session the
+         * server made for nobody is closed again. */
+        if (ok) {
+            rt_slot_free(cap);
+            ch->served++;
+            queue_close(in, ch, m->w[2]);
+        }
+        m->info = MSGINFO(RPC_DENIED, 0, 0);
         return;
     }
     r->status = m->w[1] < RPC_STATUS_COUNT ? m->w[1] : RPC_DENIED;
     r->server_session = m->w[2];
-    r->session_cap = ok ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    r->session_cap = cap;
     if (ok && pd_client_transfer(ENV_PD, ch->pd, r->ram, r->caps)) {
         printf("server \"%s\": cannot hand over the quota of session \"%s\"\n", ch->name, r->service);
     }
+    ch->served += ok;
     r->state = REQ_DONE;
-    if (r->client < 0) { /* the client is gone meanwhile */
-        if (ok) {
-            pd_client_transfer(ch->pd, ENV_PD, r->ram, r->caps);
-            queue_close(in, self, r->server_session);
-        }
-        free_request(r);
-    } else if (r->client_note) {
-        sys_signal(r->client_note);
-    }
+    sys_signal(r->client_note);
     m->info = MSGINFO(RPC_OK, 0, 0);
 }
 
 void server_result_op(struct init *in, struct child *ch, struct msg *m)
 {
+    unsigned client;
     uint64_t id = m->w[0];
-    struct request *r = id < MAX_REQUESTS ? &in->requests[id] : NULL;
-    if (!r || r->state == REQ_FREE || r->kind != REQUEST_OPEN || r->client != (int)(ch - in->children)) {
+    struct request *r = request_of(in, id, &client);
+    if (!r || client != (unsigned)(ch - in->children)) {
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
@@ -256,41 +319,72 @@ void server_close(struct init *in, struct child *ch, struct child_session *s, ui
     struct child *server = s->server >= 0 ? &in->children[s->server] : NULL;
     sys_cap_revoke(s->cap); /* the client's copy dies with ours */
     *ram = *caps = 0;
-    if (server && server->used) {
+    if (server) {
         if (pd_client_transfer(server->pd, ENV_PD, s->ram, s->caps)) {
             printf("server \"%s\" does not return the quota of a closed session\n", server->name);
         } else {
             *ram = s->ram;
             *caps = s->caps;
         }
-        queue_close(in, s->server, s->server_session);
+        queue_close(in, server, s->server_session);
+    } else {
+        /* The server is gone; its PD's quota, the donation included,
+         * came back to us when we closed it. */
+        *ram = s->ram;
+        *caps = s->caps;
     }
-    if (ch && *ram) {
+    if (ch && (*ram || *caps)) {
         pd_client_transfer(ENV_PD, ch->pd, *ram, *caps);
+    }
+}
+
+/* The requests ch made as a client: those answered yes are closed at
+ * their server again; the donations are with us and stay (ch's PD is
+ * closed next, so what it had comes back to us as well). */
+static void client_gone(struct init *in, struct child *ch)
+{
+    for (unsigned k = 0; k < MAX_PENDING; k++) {
+        struct request *r = &ch->requests[k];
+        if (r->state == REQ_DONE && r->status == RPC_OK) {
+            struct child *server = &in->children[r->server];
+            if (pd_client_transfer(server->pd, ENV_PD, r->ram, r->caps)) {
+                printf("server \"%s\" does not return the quota of a closed session\n", server->name);
+            }
+            queue_close(in, server, r->server_session);
+        }
+        if (r->state != REQ_FREE) {
+            free_request(r);
+        }
     }
 }
 
 void server_child_gone(struct init *in, struct child *ch)
 {
     int self = (int)(ch - in->children);
-    for (unsigned i = 0; i < MAX_REQUESTS; i++) {
-        struct request *r = &in->requests[i];
-        if (r->state == REQ_FREE) {
-            continue;
-        }
-        if (r->client == self) {
-            r->client = -1;
-            if (r->state != REQ_FETCHED) {
-                free_request(r);
+    client_gone(in, ch);
+    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
+        struct child *client = &in->children[c];
+        for (unsigned k = 0; client->used && k < MAX_PENDING; k++) {
+            struct request *r = &client->requests[k];
+            if (r->server != self || r->state == REQ_FREE) {
+                continue;
             }
-        } else if (r->server == self && r->kind == REQUEST_OPEN && r->state != REQ_DONE) {
-            r->status = RPC_DENIED; /* the server is gone: the client learns it */
+            /* The server is gone: the client learns it. A donation it
+             * had taken came back to us with its PD. */
+            if (r->session_cap) {
+                rt_slot_free(r->session_cap);
+                r->session_cap = CAP_NULL;
+            }
+            r->status = RPC_DENIED;
             r->state = REQ_DONE;
-            if (r->client_note) {
-                sys_signal(r->client_note);
+            sys_signal(r->client_note);
+        }
+        /* Sessions it served are dead; its slot may get a new child. */
+        for (unsigned i = 0; client->used && i < MAX_CHILD_SESSIONS; i++) {
+            struct child_session *s = &client->sessions[i];
+            if (s->used && s->cap && s->server == self) {
+                s->server = SERVER_GONE;
             }
-        } else if (r->server == self) {
-            free_request(r);
         }
     }
     if (ch->request_note) {
@@ -298,13 +392,5 @@ void server_child_gone(struct init *in, struct child *ch)
         ch->request_note = CAP_NULL;
     }
     memset(ch->announced, 0, sizeof(ch->announced));
-    /* Sessions it served are dead; its slot may get a new child. */
-    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
-        for (unsigned i = 0; in->children[c].used && i < MAX_CHILD_SESSIONS; i++) {
-            struct child_session *s = &in->children[c].sessions[i];
-            if (s->used && s->server == self) {
-                s->server = SERVER_GONE;
-            }
-        }
-    }
+    ch->served = ch->close_count = 0;
 }
