@@ -297,7 +297,8 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m)
     if (r->status != RPC_OK) {
         s->used = false;
         pd_client_transfer(ENV_PD, ch->pd, r->ram, r->caps);
-        m->info = MSGINFO(r->status, 0, 0);
+        m->w[0] = r->server_session; /* insufficient quota: what it needs */
+        m->info = MSGINFO(r->status, 1, 0);
         free_request(r);
         return;
     }

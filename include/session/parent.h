@@ -43,7 +43,10 @@ enum parent_op {
      * when none is waiting. */
     PARENT_SESSION_REQUESTS,
     /* Server: answer request w[0] with status w[1] (an rpc_status) and
-     * its session id w[2]; for RPC_OK send_caps[0] = the session cap. */
+     * its session id w[2] (for INSUFFICIENT_RAM/CAPS: the quota needed,
+     * which the client gets); for RPC_OK send_caps[0] = the session cap.
+     * DENIED when the client is gone: a session made anyway is closed
+     * again by a close request. */
     PARENT_SESSION_RESPONSE,
     /* Client: the outcome of a session request that was answered with
      * RPC_PENDING (w[0] = request id). Same reply as PARENT_SESSION, or

@@ -9,8 +9,12 @@
 
 #define REPORT_SERVICE "Report"
 #define REPORT_BUFFER_SIZE 16384 /* bytes a report may have */
-#define REPORT_RAM_QUOTA (2 * REPORT_BUFFER_SIZE + 8192)
-#define REPORT_CAP_QUOTA 4
+#define REPORT_VERSIONS 3        /* published copies alive at once: the
+                                    current one and two that slow readers
+                                    still hold */
+/* What a session costs the server: the buffer, the copies, bookkeeping. */
+#define REPORT_RAM_QUOTA ((1 + REPORT_VERSIONS) * REPORT_BUFFER_SIZE + 4096)
+#define REPORT_CAP_QUOTA (2 + 2 * REPORT_VERSIONS)
 
 enum report_op {
     /* Reply: 1 cap, the session's writable buffer (REPORT_BUFFER_SIZE). */

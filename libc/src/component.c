@@ -104,9 +104,15 @@ uint64_t parent_session(const char *service, const char *args, cap_t *session, u
     uint64_t needed, st = session_once(service, args, session, id, &needed);
     struct args a;
     char more[RPC_STRING_MAX + 1];
-    if (st == RPC_INSUFFICIENT_RAM && needed && needed <= (16u << 20) && args_parse(args, &a, NULL) &&
-        args_set_u64(&a, "ram_quota", needed) && args_format(&a, more, sizeof(more))) {
-        st = session_once(service, more, session, id, &needed);
+    /* The server named its price: pay it, once for RAM and once for caps. */
+    for (unsigned i = 0; i < 2 && (st == RPC_INSUFFICIENT_RAM || st == RPC_INSUFFICIENT_CAPS); i++) {
+        const char *key = st == RPC_INSUFFICIENT_RAM ? "ram_quota" : "cap_quota";
+        if (!needed || needed > (16u << 20) || !args_parse(args, &a, NULL) || !args_set_u64(&a, key, needed) ||
+            !args_format(&a, more, sizeof(more))) {
+            break;
+        }
+        args = more;
+        st = session_once(service, args, session, id, &needed);
     }
     return st;
 }

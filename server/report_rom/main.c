@@ -4,20 +4,21 @@
  * report by policy: <policy label="subsystem -> config"
  * report="configurator -> config"/>. Every submit makes a new read-only
  * version; ROM clients are signalled and fetch it; a version stays alive
- * while a client still holds it.
+ * while a client still holds it, even after its report closed.
+ *
+ * Each session's records, buffer and copies are paid by its donation
+ * (REPORT_RAM_QUOTA, ROM_RAM_QUOTA): there is no table that one client
+ * could fill for the others.
  */
 #include <rt/server.h>
 #include <rt/xml.h>
 #include <rt/route.h>
 #include <rt/args.h>
+#include <rt/heap.h>
 #include <session/report.h>
 #include <rt/entrypoint.h>
 
-#define MAX_REPORTS 8
-#define MAX_ROMS 16
-#define VERSIONS 4
-#define BADGE_REPORT 0x100
-#define BADGE_ROM 0x200
+#define BADGE_ROM (1ull << 40) /* ROM badges have it, Report badges not */
 
 struct version {
     cap_t ds, ro;
@@ -25,126 +26,198 @@ struct version {
     unsigned users;
 };
 
+/* A report lives while its session is open or a reader holds a version. */
 struct report {
-    bool used;
+    struct report *next;
+    uint64_t id;
+    bool open;
     char name[ROUTE_LABEL_MAX];
     cap_t cap, buffer_ds;
     uint8_t *buffer;
-    struct version v[VERSIONS];
+    struct version v[REPORT_VERSIONS];
     int cur;
     uint64_t version;
 };
 
 struct rom {
-    bool used;
+    struct rom *next;
+    uint64_t id;
     char report[ROUTE_LABEL_MAX];
     cap_t cap, sigh;
-    int held_report, held;
+    struct report *held_report;
+    int held;
 };
 
 static struct {
     struct xml_node config;
     struct rt_entrypoint entry;
     cap_t ep;
-    struct report reports[MAX_REPORTS];
-    struct rom roms[MAX_ROMS];
+    uint64_t next_id;
+    struct report *reports;
+    struct rom *roms;
 } rr;
 
 static struct report *report_named(const char *name)
 {
-    for (unsigned i = 0; i < MAX_REPORTS; i++) {
-        if (rr.reports[i].used && !strcmp(rr.reports[i].name, name)) {
-            return &rr.reports[i];
+    for (struct report *r = rr.reports; r; r = r->next) {
+        if (r->open && !strcmp(r->name, name)) {
+            return r;
         }
     }
     return NULL;
 }
 
-static void release(struct rom *rom)
+static void free_version(struct version *v)
 {
-    if (rom->held >= 0 && rr.reports[rom->held_report].used) {
-        rr.reports[rom->held_report].v[rom->held].users--;
+    if (v->ds) {
+        pd_client_free(ENV_PD, v->ds);
+        rt_slot_free(v->ro);
     }
-    rom->held = -1;
+    memset(v, 0, sizeof(*v));
 }
 
-static uint64_t open_report(const char *label, unsigned *id)
+/* Free a closed report once no reader holds any of its versions. */
+static void reap(struct report *r)
 {
-    unsigned i = 0;
-    uint64_t size;
-    while (i < MAX_REPORTS && rr.reports[i].used) {
-        i++;
+    for (unsigned i = 0; i < REPORT_VERSIONS; i++) {
+        if (r->v[i].users) {
+            return;
+        }
     }
-    if (i == MAX_REPORTS || report_named(label)) {
-        return i == MAX_REPORTS ? RPC_OUT_OF_CAPS : RPC_BUSY;
+    for (unsigned i = 0; i < REPORT_VERSIONS; i++) {
+        free_version(&r->v[i]);
     }
-    struct report *r = &rr.reports[i];
-    memset(r, 0, sizeof(*r));
+    struct report **p = &rr.reports;
+    while (*p != r) {
+        p = &(*p)->next;
+    }
+    *p = r->next;
+    free(r);
+}
+
+static void release(struct rom *rom)
+{
+    struct report *r = rom->held_report;
+    if (r) {
+        r->v[rom->held].users--;
+        if (!r->open) {
+            reap(r);
+        }
+    }
+    rom->held_report = NULL;
+}
+
+static uint64_t mint(uint64_t badge, cap_t *cap)
+{
+    *cap = rt_slot_alloc();
+    if (*cap && !sys_cap_mint(rr.ep, CAP_NULL, *cap, RIGHT_WRITE | RIGHT_GRANT, badge)) {
+        return RPC_OK;
+    }
+    if (*cap) {
+        rt_slot_free(*cap);
+    }
+    *cap = CAP_NULL;
+    return RPC_OUT_OF_CAPS;
+}
+
+static uint64_t open_report(const char *label, uint64_t *id, cap_t *cap)
+{
+    uint64_t size, st = report_named(label) ? RPC_BUSY : RPC_OK;
+    struct report *r = st ? NULL : calloc(1, sizeof(*r));
+    if (!r) {
+        return st ? st : RPC_OUT_OF_RAM;
+    }
     r->cur = -1;
-    uint64_t st = pd_client_alloc(ENV_PD, REPORT_BUFFER_SIZE, &r->buffer_ds, &size);
+    st = pd_client_alloc(ENV_PD, REPORT_BUFFER_SIZE, &r->buffer_ds, &size);
     if (!st) {
         st = rt_attach(r->buffer_ds, PD_ATTACH_WRITE, (void **)&r->buffer);
+        if (st) {
+            pd_client_free(ENV_PD, r->buffer_ds);
+        }
     }
-    r->cap = st ? CAP_NULL : rt_slot_alloc();
-    if (!st && sys_cap_mint(rr.ep, CAP_NULL, r->cap, RIGHT_WRITE | RIGHT_GRANT, BADGE_REPORT + i)) {
-        st = RPC_OUT_OF_CAPS;
+    r->id = ++rr.next_id;
+    if (!st && (st = mint(r->id, &r->cap))) {
+        pd_client_detach(ENV_PD, (uint64_t)r->buffer);
+        pd_client_free(ENV_PD, r->buffer_ds);
     }
     if (st) {
+        free(r);
         return st;
     }
     snprintf(r->name, sizeof(r->name), "%s", label);
-    r->used = true;
-    *id = i;
+    r->open = true;
+    r->next = rr.reports;
+    rr.reports = r;
+    *id = r->id;
+    *cap = r->cap;
     return RPC_OK;
 }
 
-static uint64_t open_rom(const char *label, unsigned *id)
+static uint64_t open_rom(const char *label, uint64_t *id, cap_t *cap)
 {
     struct xml_node policy;
-    unsigned i = 0;
-    while (i < MAX_ROMS && rr.roms[i].used) {
-        i++;
+    struct rom *rom = calloc(1, sizeof(*rom));
+    if (!rom) {
+        return RPC_OUT_OF_RAM;
     }
-    struct rom *rom = &rr.roms[i];
-    if (i == MAX_ROMS) {
-        return RPC_OUT_OF_CAPS;
-    }
-    memset(rom, 0, sizeof(*rom));
     if (!policy_select(&rr.config, label, &policy) ||
         !xml_attr(&policy, "report", rom->report, sizeof(rom->report))) {
         printf("no policy for ROM \"%s\": refused\n", label);
+        free(rom);
         return RPC_DENIED;
     }
-    rom->cap = rt_slot_alloc();
-    if (!rom->cap || sys_cap_mint(rr.ep, CAP_NULL, rom->cap, RIGHT_WRITE | RIGHT_GRANT, BADGE_ROM + i)) {
+    rom->id = BADGE_ROM | ++rr.next_id;
+    if (mint(rom->id, &rom->cap)) {
+        free(rom);
         return RPC_OUT_OF_CAPS;
     }
-    rom->held = -1;
-    rom->used = true;
-    *id = i;
+    rom->next = rr.roms;
+    rr.roms = rom;
+    *id = rom->id;
+    *cap = rom->cap;
     return RPC_OK;
 }
 
-static void close_session(uint64_t session)
+static struct rom *rom_of(uint64_t id, struct rom ***link)
 {
-    if (session >= BADGE_ROM && session < BADGE_ROM + MAX_ROMS && rr.roms[session - BADGE_ROM].used) {
-        struct rom *rom = &rr.roms[session - BADGE_ROM];
+    static struct rom *none;
+    struct rom **p = &rr.roms;
+    while (*p && (*p)->id != id) {
+        p = &(*p)->next;
+    }
+    *link = *p ? p : &none;
+    return *p;
+}
+
+static struct report *report_of(uint64_t id)
+{
+    struct report *r = rr.reports;
+    while (r && !(r->open && r->id == id)) {
+        r = r->next;
+    }
+    return r;
+}
+
+static void close_session(uint64_t id)
+{
+    struct rom **link, *rom = rom_of(id, &link);
+    struct report *r = report_of(id);
+    if (rom) {
         release(rom);
         sys_cap_revoke(rom->cap);
         rt_slot_free(rom->cap);
         if (rom->sigh) {
             rt_slot_free(rom->sigh);
         }
-        rom->used = false;
-    } else if (session >= BADGE_REPORT && session < BADGE_REPORT + MAX_REPORTS &&
-               rr.reports[session - BADGE_REPORT].used) {
-        struct report *r = &rr.reports[session - BADGE_REPORT];
+        *link = rom->next;
+        free(rom);
+    } else if (r) {
         sys_cap_revoke(r->cap);
         rt_slot_free(r->cap);
         pd_client_detach(ENV_PD, (uint64_t)r->buffer);
         pd_client_free(ENV_PD, r->buffer_ds);
-        /* Published versions stay for readers until they move on. */
-        r->used = false;
+        r->open = false; /* published versions stay for readers */
+        reap(r);
     }
 }
 
@@ -157,20 +230,24 @@ static void handle_requests(void)
             continue;
         }
         const char *label = args_get(&req.args, "label");
-        unsigned id = 0;
-        label = label ? label : "";
         bool is_report = !strcmp(req.service, REPORT_SERVICE);
-        uint64_t st = is_report ? open_report(label, &id) : open_rom(label, &id);
-        cap_t cap = st ? CAP_NULL : is_report ? rr.reports[id].cap : rr.roms[id].cap;
-        server_respond(req.id, st, st ? 0 : (is_report ? BADGE_REPORT : BADGE_ROM) + id, cap);
+        uint64_t id = 0, need = is_report ? REPORT_RAM_QUOTA : ROM_RAM_QUOTA;
+        uint64_t need_caps = is_report ? REPORT_CAP_QUOTA : ROM_CAP_QUOTA;
+        cap_t cap = CAP_NULL;
+        uint64_t st = req.ram < need        ? RPC_INSUFFICIENT_RAM
+                      : req.caps < need_caps ? RPC_INSUFFICIENT_CAPS
+                      : is_report            ? open_report(label ? label : "", &id, &cap)
+                                             : open_rom(label ? label : "", &id, &cap);
+        server_respond(req.id, st, st == RPC_INSUFFICIENT_RAM ? need : st == RPC_INSUFFICIENT_CAPS ? need_caps : id,
+                       cap);
     }
 }
 
 static void notify(const char *report)
 {
-    for (unsigned i = 0; i < MAX_ROMS; i++) {
-        if (rr.roms[i].used && rr.roms[i].sigh && !strcmp(rr.roms[i].report, report)) {
-            sys_signal(rr.roms[i].sigh);
+    for (struct rom *rom = rr.roms; rom; rom = rom->next) {
+        if (rom->sigh && !strcmp(rom->report, report)) {
+            sys_signal(rom->sigh);
         }
     }
 }
@@ -178,7 +255,7 @@ static void notify(const char *report)
 static uint64_t submit(struct report *r, uint64_t len)
 {
     int slot = -1;
-    for (int i = 0; i < VERSIONS && slot < 0; i++) {
+    for (int i = 0; i < REPORT_VERSIONS && slot < 0; i++) {
         if (i != r->cur && r->v[i].users == 0) {
             slot = i;
         }
@@ -187,22 +264,19 @@ static uint64_t submit(struct report *r, uint64_t len)
         return slot < 0 ? RPC_BUSY : RPC_INVALID;
     }
     struct version *v = &r->v[slot];
-    if (v->ds) {
-        pd_client_free(ENV_PD, v->ds); /* nobody holds it any more */
-        rt_slot_free(v->ro);
-    }
+    free_version(v); /* nobody holds it any more */
     uint64_t size, st = pd_client_alloc(ENV_PD, len, &v->ds, &size);
     uint8_t *dst;
-    if (!st) {
-        st = rt_attach(v->ds, PD_ATTACH_WRITE, (void **)&dst);
-    }
-    if (!st) {
+    if (!st && !(st = rt_attach(v->ds, PD_ATTACH_WRITE, (void **)&dst))) {
         memcpy(dst, r->buffer, len);
         pd_client_detach(ENV_PD, (uint64_t)dst);
         st = pd_client_ds_readonly(ENV_PD, v->ds, &v->ro);
     }
     if (st) {
-        v->ds = CAP_NULL;
+        if (v->ds) {
+            pd_client_free(ENV_PD, v->ds);
+        }
+        memset(v, 0, sizeof(*v));
         return st;
     }
     v->len = len;
@@ -215,7 +289,7 @@ static uint64_t submit(struct report *r, uint64_t len)
 static void rom_op(struct rom *rom, struct msg *m)
 {
     struct report *r = report_named(rom->report);
-    if (MSGINFO_LABEL(m->info) == ROM_SIGH) {
+    if (MSGINFO_LABEL(m->info) == ROM_SIGH && MSGINFO_CAPS(m->info) == 1) {
         if (rom->sigh) {
             rt_slot_free(rom->sigh);
         }
@@ -232,7 +306,7 @@ static void rom_op(struct rom *rom, struct msg *m)
         return;
     }
     release(rom);
-    rom->held_report = (int)(r - rr.reports);
+    rom->held_report = r;
     rom->held = r->cur;
     r->v[r->cur].users++;
     rt_utcb()->send_caps[0] = r->v[r->cur].ro;
@@ -241,21 +315,26 @@ static void rom_op(struct rom *rom, struct msg *m)
     m->info = MSGINFO(RPC_OK, 2, 1);
 }
 
+static void report_op(struct report *r, struct msg *m)
+{
+    if (MSGINFO_LABEL(m->info) == REPORT_DATASPACE) {
+        rt_utcb()->send_caps[0] = r->buffer_ds;
+        m->w[0] = REPORT_BUFFER_SIZE;
+        m->info = MSGINFO(RPC_OK, 1, 1);
+        return;
+    }
+    bool submit_op = MSGINFO_LABEL(m->info) == REPORT_SUBMIT && MSGINFO_LEN(m->info) >= 1;
+    m->info = MSGINFO(submit_op ? submit(r, m->w[0]) : RPC_INVALID, 0, 0);
+}
+
 static void dispatch(void *arg, struct msg *m)
 {
-    uint64_t b = m->badge;
-    if (b >= BADGE_ROM && b < BADGE_ROM + MAX_ROMS && rr.roms[b - BADGE_ROM].used) {
-        rom_op(&rr.roms[b - BADGE_ROM], m);
-    } else if (b >= BADGE_REPORT && b < BADGE_REPORT + MAX_REPORTS && rr.reports[b - BADGE_REPORT].used) {
-        struct report *r = &rr.reports[b - BADGE_REPORT];
-        if (MSGINFO_LABEL(m->info) == REPORT_DATASPACE) {
-            rt_utcb()->send_caps[0] = r->buffer_ds;
-            m->w[0] = REPORT_BUFFER_SIZE;
-            m->info = MSGINFO(RPC_OK, 1, 1);
-        } else {
-            uint64_t st = MSGINFO_LABEL(m->info) == REPORT_SUBMIT ? submit(r, m->w[0]) : RPC_INVALID;
-            m->info = MSGINFO(st, 0, 0);
-        }
+    struct rom **link, *rom = rom_of(m->badge, &link);
+    struct report *r = rom ? NULL : report_of(m->badge);
+    if (rom) {
+        rom_op(rom, m);
+    } else if (r) {
+        report_op(r, m);
     } else {
         m->info = MSGINFO(RPC_INVALID, 0, 0);
     }

@@ -53,8 +53,10 @@ static int configurator(void)
     cap_t report, ds;
     uint64_t id, size;
     char *buf;
-    uint64_t st =
-        parent_session(REPORT_SERVICE, "label=\"config\", ram_quota=40960, cap_quota=4", &report, &id);
+    char args[96];
+    snprintf(args, sizeof(args), "label=\"config\", ram_quota=%u, cap_quota=%u", REPORT_RAM_QUOTA,
+             REPORT_CAP_QUOTA);
+    uint64_t st = parent_session(REPORT_SERVICE, args, &report, &id);
     struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     if (!st) {
         st = rpc_call(report, &m, &ds);

@@ -26,7 +26,8 @@ uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
 
 /* Open a session at the parent. args: "label=\"x\", ram_quota=N,
  * cap_quota=N". When the server needs more quota than offered, the
- * request is repeated with what it asked for (up to 16 MiB). */
+ * request is repeated with the RAM and caps it asked for (up to 16 MiB),
+ * paid from our own account. */
 uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
 
 /* The same without the automatic retry: the quota in args is all there

@@ -27,7 +27,8 @@ uint64_t server_announce(const char *service, cap_t note);
  * the next one fetched. */
 uint64_t server_next_request(struct server_request *r);
 
-/* Answer an open request: status, our session id, and (RPC_OK) the cap. */
+/* Answer an open request: status, our session id (for INSUFFICIENT_RAM
+ * or _CAPS the amount a session needs), and (RPC_OK) the cap. */
 uint64_t server_respond(uint64_t id, uint64_t status, uint64_t session, cap_t cap);
 
 #endif
