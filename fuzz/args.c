@@ -26,14 +26,21 @@ static bool quotes_balanced(const char *s)
     return n % 2 == 0;
 }
 
+/* A rewrite of args fits OUT_MAX for sure (it may turn each ',' into ", "
+ * and adds a label or a number); a longer one is cut short, as documented. */
+static bool fits(const char *args, const char *label)
+{
+    return 2 * strlen(args) + strlen(label) + 32 < OUT_MAX;
+}
+
 static void check_rewrites(const char *args, const char *label)
 {
     char out[OUT_MAX], v[OUT_MAX];
     args_set_u64(out, sizeof(out), args, "priority", 7);
-    if (strlen(args) + 32 < OUT_MAX && args_u64(out, "priority", 0) != 7) {
+    if (fits(args, "") && args_u64(out, "priority", 0) != 7) {
         abort(); /* the priority a parent set is not the one read */
     }
-    if (strchr(label, '"') || strlen(args) + strlen(label) + 16 >= OUT_MAX) {
+    if (strchr(label, '"') || !fits(args, label)) {
         return;
     }
     args_relabel(out, sizeof(out), args, label);
