@@ -24,28 +24,26 @@ enum elf_status elf_parse(const void *image, size_t len, uint64_t user_end, stru
     if (len < sizeof(struct ehdr)) {
         return ELF_TOO_SMALL;
     }
-    const struct ehdr *eh = image;
+    struct ehdr eh; /* copied: the image need not be aligned */
+    __builtin_memcpy(&eh, image, sizeof(eh));
     if (p[0] != 0x7f || p[1] != 'E' || p[2] != 'L' || p[3] != 'F') {
         return ELF_BAD_MAGIC;
     }
-    if (p[4] != 2 || p[5] != 1 || eh->machine != 62) {
+    if (p[4] != 2 || p[5] != 1 || eh.machine != 62) {
         return ELF_NOT_X86_64;
     }
-    if (eh->type != 2) {
+    if (eh.type != 2) {
         return ELF_NOT_EXECUTABLE;
     }
-    if (eh->phentsize != sizeof(struct phdr) || eh->phoff > len ||
-        (uint64_t)eh->phnum * sizeof(struct phdr) > len - eh->phoff) {
+    if (eh.phentsize != sizeof(struct phdr) || eh.phoff > len ||
+        (uint64_t)eh.phnum * sizeof(struct phdr) > len - eh.phoff) {
         return ELF_TOO_SMALL;
     }
-    out->entry = eh->entry;
+    out->entry = eh.entry;
     out->count = 0;
-    for (unsigned i = 0; i < eh->phnum; i++) {
+    for (unsigned i = 0; i < eh.phnum; i++) {
         struct phdr ph;
-        const unsigned char *src = p + eh->phoff + i * sizeof(ph);
-        for (size_t b = 0; b < sizeof(ph); b++) {
-            ((unsigned char *)&ph)[b] = src[b]; /* phoff may be unaligned */
-        }
+        __builtin_memcpy(&ph, p + eh.phoff + i * sizeof(ph), sizeof(ph)); /* phoff may be unaligned */
         if (ph.type != 1 || ph.memsz == 0) {
             continue;
         }

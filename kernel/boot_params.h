@@ -32,6 +32,7 @@ struct boot_params {
     char cmdline[128];
     uint64_t rsdp;      /* physical address of the RSDP, 0 if not given */
     uint64_t rsdp_copy; /* Multiboot2 gives a copy: its physical address */
+    uint64_t info_size; /* Multiboot2: bytes of the information itself */
     struct {
         uint64_t phys, pitch;
         uint32_t width, height, bpp, type;
@@ -42,8 +43,9 @@ struct boot_params {
  * unit tests: a buffer). */
 typedef const void *(*boot_phys_reader)(uint64_t phys, uint64_t len);
 
-/* Parse the loader's information; false if magic or layout is wrong
- * (message in *why). */
+/* Parse the loader's information, reading it only through `read`; false
+ * if magic or layout is wrong, with the reason for the boot log in *why
+ * (NULL on success). */
 bool boot_params_parse(uint32_t magic, uint64_t info_phys, boot_phys_reader read, struct boot_params *out,
                        const char **why);
 

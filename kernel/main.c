@@ -42,7 +42,7 @@ static uint64_t collect_memory(uint32_t info)
     for (unsigned i = 0; i < boot.module_count; i++) {
         phys_mem_reserve(&free_mem, boot.module[i].start, boot.module[i].end);
     }
-    uint64_t info_len = boot.protocol == 2 ? *(const uint32_t *)phys_to_virt(info) : PAGE_SIZE;
+    uint64_t info_len = boot.protocol == 2 ? boot.info_size : PAGE_SIZE;
     phys_mem_reserve(&free_mem, info, info + info_len);
     return total;
 }

@@ -1,19 +1,28 @@
 /*
  * Multiboot1 and Multiboot2 information -> struct boot_params.
  * Layouts from the Multiboot specifications 0.6.96 and 2.0. Pure code.
+ *
+ * Everything here comes from the boot loader and is trusted no further
+ * than the reader allows: every address goes through the reader for
+ * exactly the bytes used, offsets and bounds are computed in 64 bits,
+ * loads go bytewise (the loader aligns little), every loop advances, and
+ * a malformed structure is refused with a message the kernel prints.
  */
 #include "boot_params.h"
 #include <stddef.h>
 
-/* Loader structures are only 4-byte aligned in places: load bytewise. */
-static uint64_t ld64(const void *p)
+#define MB1_INFO_SIZE 88    /* flags .. the VBE fields */
+#define MB1_FB_INFO_END 110 /* .. framebuffer address, pitch, size, bpp, type */
+#define MB1_STRING_MAX 128  /* longest loader string kept, with its NUL */
+
+static uint64_t ld64(const uint8_t *p)
 {
     uint64_t v;
     __builtin_memcpy(&v, p, 8);
     return v;
 }
 
-static uint32_t ld32(const void *p)
+static uint32_t ld32(const uint8_t *p)
 {
     uint32_t v;
     __builtin_memcpy(&v, p, 4);
@@ -23,10 +32,30 @@ static uint32_t ld32(const void *p)
 static void copy_str(char *dst, size_t cap, const char *src, size_t max)
 {
     size_t i = 0;
-    for (; src && i + 1 < cap && i < max && src[i]; i++) {
+    for (; i + 1 < cap && i < max && src[i]; i++) {
         dst[i] = src[i];
     }
     dst[i] = 0;
+}
+
+/* A NUL-terminated string at phys, one byte at a time through the reader:
+ * it ends at its NUL, at cap - 1 bytes or where readable memory ends.
+ * False if not even its first byte can be read. */
+static bool read_str(boot_phys_reader rd, uint64_t phys, char *dst, size_t cap)
+{
+    size_t i = 0;
+    for (; i + 1 < cap; i++) {
+        const char *c = rd(phys + i, 1);
+        if (!c && i == 0) {
+            return false;
+        }
+        if (!c || !*c) {
+            break;
+        }
+        dst[i] = *c;
+    }
+    dst[i] = 0;
+    return true;
 }
 
 static void add_ram(struct boot_params *bp, uint64_t base, uint64_t len)
@@ -46,7 +75,7 @@ static void add_ram(struct boot_params *bp, uint64_t base, uint64_t len)
 static void module_name(char *dst, size_t cap, const char *s, size_t max)
 {
     size_t len = 0, word2 = 0, slash = 0;
-    while (s && len < max && s[len]) {
+    while (len < max && s[len]) {
         if (s[len] == ' ' && !word2) {
             word2 = len + 1;
         } else if (s[len] == '/' && !word2) {
@@ -58,85 +87,150 @@ static void module_name(char *dst, size_t cap, const char *s, size_t max)
     while (from + n < len && s[from + n] != ' ') {
         n++;
     }
-    copy_str(dst, cap, s ? s + from : s, n);
+    copy_str(dst, cap, s + from, n);
 }
 
-static void add_module(struct boot_params *bp, uint64_t start, uint64_t end, const char *name, size_t max)
+/* NULL, or why the module cannot be taken. */
+static const char *add_module(struct boot_params *bp, uint64_t start, uint64_t end, const char *name,
+                              size_t max)
 {
-    if (bp->module_count < BOOT_MAX_MODULES && end >= start) {
-        struct boot_module *m = &bp->module[bp->module_count++];
-        m->start = start;
-        m->end = end;
-        module_name(m->name, sizeof(m->name), name, max);
+    if (end < start) {
+        return "boot module ends before it starts";
     }
+    if (bp->module_count == BOOT_MAX_MODULES) {
+        return "too many boot modules (at most 32)";
+    }
+    struct boot_module *m = &bp->module[bp->module_count++];
+    m->start = start;
+    m->end = end;
+    module_name(m->name, sizeof(m->name), name, max);
+    return NULL;
 }
 
-static bool parse_mb1(uint64_t info, boot_phys_reader rd, struct boot_params *bp, const char **why)
+/* Each entry: start, end, string address, reserved (16 bytes). */
+static const char *mb1_modules(boot_phys_reader rd, uint64_t addr, uint64_t count, struct boot_params *bp)
 {
-    const uint32_t *mbi = rd(info, 88);
+    const uint8_t *mods = rd(addr, count * 16);
+    if (!mods) {
+        return "Multiboot1 module list unreadable";
+    }
+    for (uint64_t i = 0; i < count; i++) {
+        const uint8_t *e = mods + 16 * i;
+        char raw[MB1_STRING_MAX];
+        if (!read_str(rd, ld32(e + 8), raw, sizeof(raw))) {
+            return "Multiboot1 module string unreadable";
+        }
+        const char *bad = add_module(bp, ld32(e), ld32(e + 4), raw, sizeof(raw));
+        if (bad) {
+            return bad;
+        }
+    }
+    return NULL;
+}
+
+/* Each entry: size (not counting itself, at least 20), base, length, type. */
+static const char *mb1_memory_map(boot_phys_reader rd, uint64_t addr, uint64_t len, struct boot_params *bp)
+{
+    const uint8_t *p = rd(addr, len);
+    if (!p) {
+        return "Multiboot1 memory map unreadable";
+    }
+    for (uint64_t off = 0; off + 24 <= len; off += 4 + (uint64_t)ld32(p + off)) {
+        if (ld32(p + off) < 20) {
+            return "Multiboot1 memory map entry shorter than 20 bytes";
+        }
+        if (ld32(p + off + 20) == 1) {
+            add_ram(bp, ld64(p + off + 4), ld64(p + off + 12));
+        }
+    }
+    return NULL;
+}
+
+static const char *mb1_framebuffer(boot_phys_reader rd, uint64_t info, struct boot_params *bp)
+{
+    const uint8_t *mbi = rd(info, MB1_FB_INFO_END);
     if (!mbi) {
-        *why = "Multiboot1 info unreadable";
-        return false;
+        return "Multiboot1 framebuffer info unreadable";
     }
-    uint32_t flags = mbi[0];
-    if (flags & (1u << 2)) {
-        copy_str(bp->cmdline, sizeof(bp->cmdline), rd(mbi[4], 1), 127);
-    }
-    if (flags & (1u << 3)) {
-        const uint32_t *mods = rd(mbi[6], (uint64_t)mbi[5] * 16);
-        for (uint32_t i = 0; mods && i < mbi[5]; i++) {
-            add_module(bp, mods[4 * i], mods[4 * i + 1], rd(mods[4 * i + 2], 1), 47);
-        }
-    }
-    if (!(flags & (1u << 6))) {
-        *why = "Multiboot1 loader gave no memory map";
-        return false;
-    }
-    const uint8_t *p = rd(mbi[12], mbi[11]);
-    for (uint32_t off = 0; p && off + 24 <= mbi[11];) {
-        uint32_t size = ld32(p + off);
-        if (size < 20) {
-            break; /* malformed: entries are at least 20 bytes */
-        }
-        uint64_t base = ld64(p + off + 4);
-        uint64_t len = ld64(p + off + 12);
-        uint32_t type = ld32(p + off + 20);
-        if (type == 1) {
-            add_ram(bp, base, len);
-        }
-        off += size + 4;
-    }
-    if (flags & (1u << 12)) {
-        bp->fb.phys = ld64(&mbi[22]);
-        bp->fb.pitch = mbi[24];
-        bp->fb.width = mbi[25];
-        bp->fb.height = mbi[26];
-        bp->fb.bpp = ((const uint8_t *)mbi)[108];
-        bp->fb.type = ((const uint8_t *)mbi)[109];
-    }
-    return true;
+    bp->fb.phys = ld64(mbi + 88);
+    bp->fb.pitch = ld32(mbi + 96);
+    bp->fb.width = ld32(mbi + 100);
+    bp->fb.height = ld32(mbi + 104);
+    bp->fb.bpp = mbi[108];
+    bp->fb.type = mbi[109];
+    return NULL;
 }
 
-static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const uint8_t *t, uint64_t tag_phys,
-                    boot_phys_reader rd)
+static const char *parse_mb1(uint64_t info, boot_phys_reader rd, struct boot_params *bp)
 {
-    (void)rd;
+    const uint8_t *mbi = rd(info, MB1_INFO_SIZE);
+    if (!mbi) {
+        return "Multiboot1 info unreadable";
+    }
+    uint32_t flags = ld32(mbi);
+    if ((flags & (1u << 2)) && !read_str(rd, ld32(mbi + 16), bp->cmdline, sizeof(bp->cmdline))) {
+        return "Multiboot1 command line unreadable";
+    }
+    const char *bad = NULL;
+    if (flags & (1u << 3)) {
+        bad = mb1_modules(rd, ld32(mbi + 24), ld32(mbi + 20), bp);
+    }
+    if (!bad && !(flags & (1u << 6))) {
+        bad = "Multiboot1 loader gave no memory map";
+    }
+    if (!bad) {
+        bad = mb1_memory_map(rd, ld32(mbi + 48), ld32(mbi + 44), bp);
+    }
+    if (!bad && (flags & (1u << 12))) {
+        bad = mb1_framebuffer(rd, info, bp);
+    }
+    return bad;
+}
+
+/* Tags with fields beyond type and size, and the bytes those take. */
+static const struct {
+    uint32_t type, min_size;
+    const char *too_short;
+} mb2_tag_min[] = {
+    {3, 16, "Multiboot2 module tag shorter than its fields"},
+    {6, 16, "Multiboot2 memory map tag shorter than its fields"},
+    {8, 30, "Multiboot2 framebuffer tag shorter than its fields"},
+    {14, 8 + 20, "Multiboot2 ACPI 1.0 RSDP tag shorter than an RSDP"},
+    {15, 8 + 36, "Multiboot2 ACPI 2.0 RSDP tag shorter than an RSDP"},
+};
+
+/* Entries: base, length, type, reserved; entry size at least 24. */
+static const char *mb2_memory_map(const uint8_t *t, uint32_t size, struct boot_params *bp)
+{
+    uint32_t esize = ld32(t + 8);
+    if (esize < 24) {
+        return "Multiboot2 memory map entries shorter than 24 bytes";
+    }
+    for (uint64_t off = 16; off + esize <= size; off += esize) {
+        if (ld32(t + off + 16) == 1) {
+            add_ram(bp, ld64(t + off), ld64(t + off + 8));
+        }
+    }
+    return NULL;
+}
+
+/* One tag of `size` bytes (at least 8, all readable) at t; NULL or why not. */
+static const char *mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const uint8_t *t,
+                           uint64_t tag_phys)
+{
+    for (size_t i = 0; i < sizeof(mb2_tag_min) / sizeof(mb2_tag_min[0]); i++) {
+        if (mb2_tag_min[i].type == type && size < mb2_tag_min[i].min_size) {
+            return mb2_tag_min[i].too_short;
+        }
+    }
     switch (type) {
     case 1: /* command line */
         copy_str(bp->cmdline, sizeof(bp->cmdline), (const char *)t + 8, size - 8);
-        break;
+        return NULL;
     case 3: /* module */
-        add_module(bp, ld32(t + 8), ld32(t + 12), (const char *)t + 16, size - 16);
-        break;
-    case 6: { /* memory map */
-        uint32_t esize = ld32(t + 8);
-        for (uint32_t off = 16; esize >= 24 && off + esize <= size; off += esize) {
-            if (ld32(t + off + 16) == 1) {
-                add_ram(bp, ld64(t + off), ld64(t + off + 8));
-            }
-        }
-        break;
-    }
+        return add_module(bp, ld32(t + 8), ld32(t + 12), (const char *)t + 16, size - 16);
+    case 6:
+        return mb2_memory_map(t, size, bp);
     case 8: /* framebuffer */
         bp->fb.phys = ld64(t + 8);
         bp->fb.pitch = ld32(t + 16);
@@ -144,45 +238,45 @@ static void mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size, const 
         bp->fb.height = ld32(t + 24);
         bp->fb.bpp = t[28];
         bp->fb.type = t[29];
-        break;
+        return NULL;
     case 14: /* ACPI 1.0 RSDP copy */
     case 15: /* ACPI 2.0 RSDP copy */
         if (!bp->rsdp_copy || type == 15) {
             bp->rsdp_copy = tag_phys + 8;
         }
-        break;
+        return NULL;
     default:
-        break;
+        return NULL;
     }
 }
 
-static bool parse_mb2(uint64_t info, boot_phys_reader rd, struct boot_params *bp, const char **why)
+static const char *parse_mb2(uint64_t info, boot_phys_reader rd, struct boot_params *bp)
 {
-    const uint32_t *hdr = rd(info, 8);
-    if (!hdr || hdr[0] < 16 || hdr[0] > (16u << 20)) {
-        *why = "Multiboot2 info has a bad size";
-        return false;
+    const uint8_t *hdr = rd(info, 8);
+    uint32_t total = hdr ? ld32(hdr) : 0;
+    if (total < 16 || total > (16u << 20)) {
+        return "Multiboot2 info has a bad size";
     }
-    uint32_t total = hdr[0];
     const uint8_t *base = rd(info, total);
-    for (uint32_t off = 8; off + 8 <= total;) {
+    if (!base) {
+        return "Multiboot2 info unreadable";
+    }
+    bp->info_size = total;
+    for (uint64_t off = 8; off + 8 <= total; off += ((uint64_t)ld32(base + off + 4) + 7) & ~7ull) {
         uint32_t type = ld32(base + off);
         uint32_t size = ld32(base + off + 4);
         if (type == 0) {
             break;
         }
         if (size < 8 || off + size > total) {
-            *why = "Multiboot2 tag runs past the end";
-            return false;
+            return "Multiboot2 tag runs past the end";
         }
-        mb2_tag(bp, type, size, base + off, info + off, rd);
-        off += (size + 7) & ~7u;
+        const char *bad = mb2_tag(bp, type, size, base + off, info + off);
+        if (bad) {
+            return bad;
+        }
     }
-    if (bp->region_count == 0) {
-        *why = "Multiboot2 loader gave no memory map";
-        return false;
-    }
-    return true;
+    return NULL;
 }
 
 bool boot_params_parse(uint32_t magic, uint64_t info, boot_phys_reader rd, struct boot_params *bp,
@@ -191,12 +285,16 @@ bool boot_params_parse(uint32_t magic, uint64_t info, boot_phys_reader rd, struc
     *bp = (struct boot_params){0};
     if (magic == MB1_LOADER_MAGIC) {
         bp->protocol = 1;
-        return parse_mb1(info, rd, bp, why);
-    }
-    if (magic == MB2_LOADER_MAGIC) {
+        *why = parse_mb1(info, rd, bp);
+    } else if (magic == MB2_LOADER_MAGIC) {
         bp->protocol = 2;
-        return parse_mb2(info, rd, bp, why);
+        *why = parse_mb2(info, rd, bp);
+    } else {
+        *why = "not started by a Multiboot loader";
     }
-    *why = "not started by a Multiboot loader";
-    return false;
+    if (!*why && bp->region_count == 0) {
+        *why = bp->protocol == 1 ? "Multiboot1 memory map has no usable RAM"
+                                 : "Multiboot2 loader gave no memory map with usable RAM";
+    }
+    return *why == NULL;
 }

@@ -5,7 +5,8 @@
 #   make run/NAME         interactive boot, serial console here, Ctrl-a x quits
 #   make test/NAME        boot headless and check the output (exit 0 = passed)
 #   make image/NAME       build/images/NAME.iso, a hybrid ISO for CD/USB stick
-#   make test             make unit, then every script marked `# arbor: test`
+#   make test             make unit and fuzz-quick, then every script marked
+#                         `# arbor: test`
 #                         under the boot matrix; last line "N passed, N failed"
 #   make deps             install the Debian packages (tools/install-deps)
 # The boot configuration of run/ and test/ targets comes from the environment
@@ -50,14 +51,18 @@ $(addprefix test/,$(RUN_NAMES)): test/%: deps-check
 $(addprefix image/,$(RUN_NAMES)): image/%: deps-check
 	@tools/run --mode image $(RUN_ARGS) run/$*.run
 
-# The unit tests' output goes to build/test/unit.log; tools/test-suite reads
-# their closing line and adds the boots.
+# The output of the unit tests and of the quick fuzz run (mk/fuzz.mk) goes
+# to build/test/unit.log and fuzz.log; tools/test-suite reads their closing
+# lines and adds the boots.
 test: deps-check
 	@echo "test: $(MAKE) unit (output in build/test/unit.log)"
 	@mkdir -p build/test; \
 	    $(MAKE) --no-print-directory unit >build/test/unit.log 2>&1; \
 	    echo $$? >build/test/unit.status
-	@tools/test-suite --unit build/test/unit \
+	@echo "test: $(MAKE) fuzz-quick (output in build/test/fuzz.log)"
+	@$(MAKE) --no-print-directory fuzz-quick >build/test/fuzz.log 2>&1; \
+	    echo $$? >build/test/fuzz.status
+	@tools/test-suite --unit build/test/unit --unit build/test/fuzz \
 	    --default '$(RUN_TEST_DEFAULT)' --matrix '$(RUN_TEST_MATRIX)' \
 	    --args '$(RUN_ARGS)' $(RUN_TEST_SCRIPTS)
 

@@ -56,6 +56,19 @@ TEST(parses_loadable_segments)
     EXPECT(img.seg[0].flags == (ELF_SEG_R | ELF_SEG_X));
 }
 
+TEST(parses_an_image_at_an_odd_address)
+{
+    unsigned char *buf = malloc(sizeof(struct file) + 1);
+    struct file f;
+    make(&f, 1);
+    phdr(&f, 0, 1, 5, 0x200, 0x400000, 0x100, 0x100);
+    memcpy(buf + 1, f.b, sizeof(f.b)); /* a file inside a module or ROM need not be aligned */
+    struct elf_image img;
+    EXPECT(elf_parse(buf + 1, sizeof(f.b), USER_END, &img) == ELF_OK);
+    EXPECT(img.count == 1 && img.entry == 0x400000 && img.seg[0].offset == 0x200);
+    free(buf);
+}
+
 TEST(rejects_bad_headers)
 {
     struct file f;

@@ -1,19 +1,42 @@
 /*
  * Boot-loader information parsing: Multiboot1 and Multiboot2 structures
- * built in a fake physical memory, plus malformed ones.
+ * built in a fake physical memory, plus malformed ones. The reader hands
+ * out a fresh heap copy of exactly the bytes asked for, at the alignment
+ * of the physical address, so ASan catches a read past what the parser
+ * asked for and UBSan a misaligned load; malformed input that used to hang
+ * the parser is run under an alarm.
  */
 #include "unit.h"
 #include "boot_params.h"
 #include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
 
 static uint8_t mem[65536] __attribute__((aligned(8)));
+static void *copies[16384];
+static unsigned copy_count;
 
 static const void *rd(uint64_t phys, uint64_t len)
 {
-    if (phys == 0 || phys > sizeof(mem) || len > sizeof(mem) - phys) {
+    if (phys == 0 || phys > sizeof(mem) || len > sizeof(mem) - phys || copy_count == 16384) {
         return NULL;
     }
-    return mem + phys;
+    uint8_t *c = malloc((phys & 7) + len + 1);
+    copies[copy_count++] = c;
+    memcpy(c + (phys & 7), mem + phys, len);
+    return c + (phys & 7);
+}
+
+/* Parses, then frees what the reader handed out; a hang ends the test binary. */
+static bool parse(uint32_t magic, uint64_t info, struct boot_params *bp, const char **why)
+{
+    alarm(5);
+    bool ok = boot_params_parse(magic, info, rd, bp, why);
+    alarm(0);
+    while (copy_count) {
+        free(copies[--copy_count]);
+    }
+    return ok;
 }
 
 static void put32(uint64_t at, uint32_t v)
@@ -56,7 +79,7 @@ TEST(mb1_memory_map_modules_cmdline)
     mb1_entry(0x1018, 0x100000, 0x7f00000, 1);
     const char *why = "";
     struct boot_params bp;
-    EXPECT(boot_params_parse(MB1_LOADER_MAGIC, info, rd, &bp, &why));
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
     EXPECT(bp.protocol == 1);
     EXPECT(bp.region_count == 2 && bp.ram[1].base == 0x100000 && bp.ram[1].size == 0x7f00000);
     EXPECT(bp.module_count == 2);
@@ -71,7 +94,7 @@ TEST(mb1_without_memory_map_is_refused)
     memset(mem, 0, sizeof(mem));
     const char *why = "";
     struct boot_params bp;
-    EXPECT(!boot_params_parse(MB1_LOADER_MAGIC, 0x100, rd, &bp, &why));
+    EXPECT(!parse(MB1_LOADER_MAGIC, 0x100, &bp, &why));
     EXPECT(strstr(why, "memory map") != NULL);
 }
 
@@ -79,7 +102,7 @@ TEST(wrong_magic_is_refused)
 {
     const char *why = "";
     struct boot_params bp;
-    EXPECT(!boot_params_parse(0x12345678, 0x100, rd, &bp, &why));
+    EXPECT(!parse(0x12345678, 0x100, &bp, &why));
     EXPECT(strstr(why, "Multiboot") != NULL);
 }
 
@@ -116,7 +139,7 @@ TEST(mb2_tags)
     put32(info, (uint32_t)(t - info));
     const char *why = "";
     struct boot_params bp;
-    EXPECT(boot_params_parse(MB2_LOADER_MAGIC, info, rd, &bp, &why));
+    EXPECT(parse(MB2_LOADER_MAGIC, info, &bp, &why));
     EXPECT(bp.protocol == 2);
     EXPECT(!strcmp(bp.cmdline, "quiet"));
     EXPECT(bp.module_count == 1 && !strcmp(bp.module[0].name, "init"));
@@ -132,7 +155,7 @@ TEST(mb2_tag_past_end_is_refused)
     mb2_tag(info + 8, 6, 4000); /* claims far more than the total */
     const char *why = "";
     struct boot_params bp;
-    EXPECT(!boot_params_parse(MB2_LOADER_MAGIC, info, rd, &bp, &why));
+    EXPECT(!parse(MB2_LOADER_MAGIC, info, &bp, &why));
 }
 
 TEST(mb2_random_garbage_never_crashes)
@@ -146,7 +169,187 @@ TEST(mb2_random_garbage_never_crashes)
         put32(0x2000, 8 + (seed % 4000));
         const char *why = "";
         struct boot_params bp;
-        (void)boot_params_parse(MB2_LOADER_MAGIC, 0x2000, rd, &bp, &why);
+        (void)parse(MB2_LOADER_MAGIC, 0x2000, &bp, &why);
         EXPECT(bp.region_count <= BOOT_MAX_REGIONS && bp.module_count <= BOOT_MAX_MODULES);
     }
+}
+
+/* A Multiboot1 info at `info` with a memory map of one RAM entry. */
+static void mb1_minimal(uint64_t info, uint32_t flags)
+{
+    memset(mem, 0, sizeof(mem));
+    put32(info, flags | (1u << 6));
+    put32(info + 44, 24);
+    put32(info + 48, 0x1000);
+    mb1_entry(0x1000, 0x100000, 0x7f00000, 1);
+}
+
+TEST(mb2_total_beyond_readable_memory_is_refused)
+{
+    memset(mem, 0, sizeof(mem));
+    uint64_t info = sizeof(mem) - 16;
+    put32(info, 4000); /* the first 8 bytes are readable, the rest is not */
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(!parse(MB2_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(why && strstr(why, "unreadable") != NULL);
+}
+
+TEST(mb1_structures_at_odd_addresses_are_read)
+{
+    memset(mem, 0, sizeof(mem));
+    uint64_t info = 0x101;
+    put32(info, (1u << 3) | (1u << 6));
+    put32(info + 20, 1);
+    put32(info + 24, 0x903);
+    put32(0x903, 0x200000);
+    put32(0x907, 0x201000);
+    put32(0x90b, 0xa01);
+    strcpy((char *)mem + 0xa01, "/boot/core");
+    put32(info + 44, 24);
+    put32(info + 48, 0x1005);
+    mb1_entry(0x1005, 0x100000, 0x7f00000, 1);
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(bp.module_count == 1 && !strcmp(bp.module[0].name, "core") && bp.module[0].end == 0x201000);
+    EXPECT(bp.region_count == 1 && bp.ram[0].size == 0x7f00000);
+}
+
+TEST(mb1_framebuffer_fields_after_the_first_88_bytes_are_read)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 1u << 12);
+    put64(info + 88, 0xfd000000);
+    put32(info + 96, 4096);
+    put32(info + 100, 1024);
+    put32(info + 104, 768);
+    mem[info + 108] = 32;
+    mem[info + 109] = 1;
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(bp.fb.phys == 0xfd000000 && bp.fb.pitch == 4096 && bp.fb.width == 1024 && bp.fb.height == 768);
+    EXPECT(bp.fb.bpp == 32 && bp.fb.type == 1);
+}
+
+TEST(mb1_unterminated_command_line_ends_with_memory)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 1u << 2);
+    put32(info + 16, sizeof(mem) - 5);
+    memcpy(mem + sizeof(mem) - 5, "quiet", 5); /* no NUL before the end */
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(!strcmp(bp.cmdline, "quiet"));
+}
+
+TEST(mb1_unreadable_command_line_is_refused)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 1u << 2);
+    put32(info + 16, 0); /* the reader refuses address 0 */
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(!parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(why && strstr(why, "command line") != NULL);
+}
+
+TEST(mb1_memory_map_offset_that_wraps_32_bits_ends_the_map)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 0);
+    put32(info + 44, 48);
+    put32(0x1000, 0xfffffff0); /* next entry at 0xfffffff4: 32-bit bounds wrap */
+    put32(0x1000 + 20, 1);
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(bp.region_count == 1 && bp.ram[0].base == 0x100000);
+}
+
+TEST(mb1_memory_map_entry_of_size_2_pow_32_minus_4_ends_the_map)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 0);
+    put32(info + 44, 48);
+    mb1_entry(0x1018, 0x10000000, 0x1000, 1);
+    put32(0x1018, 0xfffffffc); /* size + 4 is 0 in 32 bits: no advance */
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(bp.region_count == 2);
+}
+
+TEST(mb1_memory_map_entry_shorter_than_20_bytes_is_refused)
+{
+    uint64_t info = 0x100;
+    mb1_minimal(info, 0);
+    put32(0x1000, 8);
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(!parse(MB1_LOADER_MAGIC, info, &bp, &why));
+    EXPECT(why && strstr(why, "shorter") != NULL);
+}
+
+/* A Multiboot2 info at 0x2000 with a memory map, then one tag (type,
+ * size, content already in place) that ends the info; its address. */
+static uint64_t mb2_with_last_tag(uint32_t type, uint32_t size)
+{
+    uint64_t info = 0x2000, t = info + 8;
+    put32(t + 8, 24);
+    put64(t + 16, 0x100000);
+    put64(t + 24, 0x1000000);
+    put32(t + 32, 1);
+    t = mb2_tag(t, 6, 16 + 24);
+    uint64_t last = t;
+    t = mb2_tag(t, type, size);
+    put32(info, (uint32_t)(last + size - info));
+    return last;
+}
+
+TEST(mb2_tags_shorter_than_their_fields_are_refused)
+{
+    static const uint32_t types[] = {3, 6, 8, 14, 15};
+    for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++) {
+        memset(mem, 0, sizeof(mem));
+        mb2_with_last_tag(types[i], 8);
+        const char *why = "";
+        struct boot_params bp;
+        EXPECT(!parse(MB2_LOADER_MAGIC, 0x2000, &bp, &why));
+        EXPECT(why && strstr(why, "shorter") != NULL);
+    }
+}
+
+TEST(mb2_tag_size_near_2_pow_32_is_refused)
+{
+    static const uint32_t sizes[] = {0xfffffff9, 0xfffffffc, 0xffffffff, 0xfffffff8};
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+        memset(mem, 0, sizeof(mem));
+        uint64_t info = 0x2000;
+        put32(info, 64);
+        mb2_tag(info + 8, 5, sizes[i]);
+        const char *why = "";
+        struct boot_params bp;
+        EXPECT(!parse(MB2_LOADER_MAGIC, info, &bp, &why));
+        EXPECT(why && strstr(why, "past the end") != NULL);
+    }
+}
+
+TEST(mb2_framebuffer_tag_is_read)
+{
+    memset(mem, 0, sizeof(mem));
+    uint64_t t = mb2_with_last_tag(8, 32);
+    put64(t + 8, 0xfd000000);
+    put32(t + 16, 4096);
+    put32(t + 20, 1024);
+    put32(t + 24, 768);
+    mem[t + 28] = 32;
+    mem[t + 29] = 1;
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB2_LOADER_MAGIC, 0x2000, &bp, &why));
+    EXPECT(bp.fb.phys == 0xfd000000 && bp.fb.width == 1024 && bp.fb.bpp == 32 && bp.fb.type == 1);
+    EXPECT(bp.info_size == t + 32 - 0x2000);
 }
