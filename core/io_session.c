@@ -3,9 +3,12 @@
  * interrupt lines, each to at most one session at a time. Exclusivity of
  * device memory and IRQs is the kernel's (a live frame blocks retyping
  * its range again; an IRQ line has one capability tree); ports are
- * tracked here.
+ * tracked here. What the kernel drives itself (include/arbor/
+ * kernel_devices.h), RAM and the boot modules are refused up front, with
+ * a log line that names the client and the reason.
  */
 #include "core.h"
+#include <arbor/kernel_devices.h>
 
 static uint64_t ports_taken[65536 / 64];
 
@@ -30,11 +33,48 @@ static void ports_mark(uint32_t base, uint32_t size, bool taken)
     }
 }
 
+static bool overlaps(uint64_t start, uint64_t end, uint64_t base, uint64_t size)
+{
+    return start < base + size && base < end;
+}
+
+/* Why [start, end) is nobody's device memory, into why; false if it may be. */
+static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end, char *why, size_t len)
+{
+    for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
+            snprintf(why, len, "the kernel drives %s", kernel_device_name(bi->kernel_mmio[i].device));
+            return true;
+        }
+    }
+    for (unsigned i = 0; i < bi->module_count; i++) {
+        if (overlaps(start, end, bi->module[i].phys, bi->module[i].size)) {
+            snprintf(why, len, "it holds boot module \"%s\"", bi->module[i].name);
+            return true;
+        }
+    }
+    for (unsigned i = 0; i < bi->ram_count; i++) {
+        if (overlaps(start, end, bi->ram[i].phys, bi->ram[i].size)) {
+            snprintf(why, len, "it is RAM (the kernel's, core's or a component's)");
+            return true;
+        }
+    }
+    return false;
+}
+
 static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_t size)
 {
     const struct bootinfo *bi = c->env.bi;
     uint64_t start = base & ~(PAGE_SIZE - 1), end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     unsigned i = 0, d = 0;
+    char why[96];
+    if (size == 0 || end <= start) {
+        return RPC_INVALID;
+    }
+    if (mem_refused(bi, start, end, why, sizeof(why))) {
+        printf("[core] IO_MEM 0x%lx-0x%lx for \"%s\" refused: %s\n", start, end - 1, s->label, why);
+        return RPC_DENIED;
+    }
     while (i < bi->device_count &&
            !(bi->device[i].phys <= start && end <= bi->device[i].phys + bi->device[i].size)) {
         i++;
@@ -42,8 +82,8 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     while (d < MAX_DS && c->ds[d].used) {
         d++;
     }
-    if (size == 0 || end <= start || i == bi->device_count) {
-        return RPC_NOT_FOUND; /* RAM, or beyond what exists */
+    if (i == bi->device_count) {
+        return RPC_NOT_FOUND; /* beyond what exists, or across device ranges */
     }
     if (d == MAX_DS) {
         return RPC_OUT_OF_CAPS;
@@ -81,6 +121,12 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
     if (s->type == S_IO_PORT) {
         if (base > 0xffff || size == 0 || size > 0x10000 - base) {
             return RPC_NOT_FOUND;
+        }
+        unsigned owner = kernel_port_owner(base, size);
+        if (owner != KDEV_COUNT) {
+            printf("[core] IO_PORT 0x%lx-0x%lx for \"%s\" refused: the kernel drives %s\n", base, base + size - 1,
+                   s->label, kernel_device_name(owner));
+            return RPC_DENIED;
         }
         if (!ports_free((uint32_t)base, (uint32_t)size)) {
             return RPC_BUSY;
