@@ -66,7 +66,7 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
 {
     const struct bootinfo *bi = c->env.bi;
     uint64_t start = base & ~(PAGE_SIZE - 1), end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    unsigned i = 0, d = 0;
+    unsigned i = 0, sid = (unsigned)(s - c->sessions);
     char why[96];
     if (size == 0 || end <= start) {
         return RPC_INVALID;
@@ -79,16 +79,10 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
            !(bi->device[i].phys <= start && end <= bi->device[i].phys + bi->device[i].size)) {
         i++;
     }
-    while (d < MAX_DS && c->ds[d].used) {
-        d++;
-    }
     if (i == bi->device_count) {
         return RPC_NOT_FOUND; /* beyond what exists, or across device ranges */
     }
-    if (d == MAX_DS) {
-        return RPC_OUT_OF_CAPS;
-    }
-    struct dataspace *ds = &c->ds[d];
+    struct dataspace *ds = &s->own_ds;
     ds->frame.cap = slot_alloc(c);
     uint64_t err = sys_retype_at(bi->device_first + i, OBJ_FRAME, (end - start) / PAGE_SIZE, ds->frame.cap,
                                  start - bi->device[i].phys);
@@ -100,8 +94,7 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     ds->owner = DS_DEVICE;
     ds->pages = (end - start) / PAGE_SIZE;
     ds->size = end - start;
-    ds->cap = badged_cap(c, BADGE(B_DS, d));
-    s->rom = d;
+    ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(sid, DS_INLINE)));
     return RPC_OK;
 }
 
@@ -109,7 +102,6 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
 {
     uint64_t base, size, irq;
     s->io_cap = CAP_NULL;
-    s->rom = ~0u; /* no dataspace yet */
     if (!args_get_u64(args, "base", ~0ull, &base) || !args_get_u64(args, "size", 0, &size) ||
         !args_get_u64(args, "irq", ~0ull, &irq)) {
         return RPC_INVALID;
@@ -124,8 +116,8 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
         }
         unsigned owner = kernel_port_owner(base, size);
         if (owner != KDEV_COUNT) {
-            printf("[core] IO_PORT 0x%lx-0x%lx for \"%s\" refused: the kernel drives %s\n", base, base + size - 1,
-                   s->label, kernel_device_name(owner));
+            printf("[core] IO_PORT 0x%lx-0x%lx for \"%s\" refused: the kernel drives %s\n", base,
+                   base + size - 1, s->label, kernel_device_name(owner));
             return RPC_DENIED;
         }
         if (!ports_free((uint32_t)base, (uint32_t)size)) {
@@ -145,8 +137,8 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
 
 void io_session_destroy(struct core *c, struct session *s)
 {
-    if (s->type == S_IO_MEM && s->rom < MAX_DS && c->ds[s->rom].used && c->ds[s->rom].owner == DS_DEVICE) {
-        ds_free(c, s->rom);
+    if (s->type == S_IO_MEM && s->own_ds.used) {
+        ds_free(c, REC_ID(s - c->sessions, DS_INLINE));
         return;
     }
     if (s->io_cap) {
@@ -167,7 +159,7 @@ void io_dispatch(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    r->u->send_caps[0] = s->type == S_IO_MEM ? c->ds[s->rom].cap : s->io_cap;
-    r->m->w[0] = s->type == S_IO_MEM ? c->ds[s->rom].size : s->port_size;
+    r->u->send_caps[0] = s->type == S_IO_MEM ? s->own_ds.cap : s->io_cap;
+    r->m->w[0] = s->type == S_IO_MEM ? s->own_ds.size : s->port_size;
     r->m->info = MSGINFO(RPC_OK, 1, 1);
 }
