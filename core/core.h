@@ -6,9 +6,12 @@
  *
  *   main.c        boot, starting init, the dispatch loop
  *   memory.c      physical memory and cap-slot allocation, kernel objects
+ *   records.c     paid records: per-PD pools of bookkeeping, charged to it
  *   session.c     session table, session arguments, the parent interface
  *   pd_session.c  PD: accounts, dataspaces, address spaces, environment
  *   cpu_session.c CPU: threads, faults
+ *   rm_session.c  RM: region maps
+ *   io_session.c  IO_MEM, IO_PORT, IRQ: devices, never the kernel's
  *   rom_log.c     ROM (boot modules) and LOG
  */
 #ifndef CORE_CORE_H
@@ -30,11 +33,19 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define BADGE(kind, id) (((uint64_t)(kind) << 48) | (uint64_t)(id))
 #define BADGE_KIND(b) ((unsigned)((b) >> 48))
 #define BADGE_ID(b) ((unsigned)((b)&0xffffffffu))
+
+/* A dataspace id (the id of its B_DS badge) names where its record is:
+ * DS_HOME the session (or DS_MODULES for a boot module), DS_INDEX the
+ * record in that PD session's pool, or DS_INLINE for the one dataspace of
+ * an IO_MEM or RM session. A thread id likewise: PD session, pool index. */
 #define DS_READONLY (1u << 31) /* in a B_DS badge id: attach read-only only */
+#define REC_ID(home, index) (((unsigned)(home) << 16) | (unsigned)(index))
+#define REC_HOME(id) (((id) >> 16) & 0x7fffu)
+#define REC_INDEX(id) ((id)&0xffffu)
+#define DS_INLINE 0xffffu
+#define DS_MODULES 0x7fffu
 
 #define MAX_SESSIONS 256
-#define MAX_DS 1024
-#define MAX_THREADS 256
 #define MAX_ATTACH 96
 #define MAX_PTS 64
 #define COMPONENT_SLOT_BITS PD_CAP_SLOT_BITS
@@ -68,12 +79,21 @@ struct rm_state {
     } region[RM_REGIONS];
 };
 
-/* One frame mapped into a PD through region maps. */
-#define RM_MAPPINGS 256
+/* One frame mapped into a PD through region maps (in the PD's pool). */
 struct rm_mapping {
     bool used;
-    unsigned pd, att; /* PD session and its attachment of the root map */
+    unsigned att; /* the PD's attachment of the root map */
     cap_t frame;
+};
+
+/* Records paid by one PD session (records.c): at most POOL_PAGES pages. */
+#define POOL_PAGES 32
+struct pool {
+    uint16_t size, per_page;      /* bytes per record, records per page */
+    const char *what;             /* "dataspace records", for messages */
+    uint16_t live[POOL_PAGES];    /* records in use on each page */
+    struct kobj page[POOL_PAGES]; /* cap 0: no page in this place */
+    void *va[POOL_PAGES];         /* where core sees it */
 };
 
 struct pd_state {
@@ -84,8 +104,19 @@ struct pd_state {
     struct attachment att[MAX_ATTACH];
     struct kobj objs[32];
     unsigned obj_count;
+    struct pool ds, threads, rm_maps; /* struct dataspace, thread_rec, rm_mapping */
     cap_t fault_note;
     uint64_t fault_kind, fault_addr, fault_ip, fault_count;
+};
+
+struct dataspace {
+    bool used, writable;
+    cap_t cap;         /* badged endpoint cap naming this dataspace */
+    cap_t ro_cap;      /* the same, read-only (made on demand) */
+    unsigned owner;    /* PD session that pays, DS_DEVICE, DS_MANAGED or ~0u (boot module) */
+    unsigned managed;  /* owner DS_MANAGED: the RM session it stands for */
+    struct kobj frame; /* for boot modules: frame cap of the module */
+    uint64_t pages, size;
 };
 
 enum session_type { S_NONE, S_LOG, S_ROM, S_PD, S_CPU, S_IO_MEM, S_IO_PORT, S_IRQ, S_RM };
@@ -99,22 +130,13 @@ struct session {
     uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
     uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
-    unsigned rom;      /* ROM: module index; IO_MEM: dataspace */
+    unsigned rom;      /* ROM: dataspace id of the module */
     cap_t io_cap;      /* IO_PORT, IRQ: the kernel capability */
     unsigned prio_max; /* CPU: highest priority of its threads */
     uint32_t port_base, port_size;
-    struct pd_state pd; /* PD */
-    struct rm_state rm; /* RM */
-};
-
-struct dataspace {
-    bool used, writable;
-    cap_t cap;         /* badged endpoint cap naming this dataspace */
-    cap_t ro_cap;      /* the same, read-only (made on demand) */
-    unsigned owner;    /* PD session that pays, ~0u for boot modules */
-    unsigned managed;  /* owner DS_MANAGED: the RM session it stands for */
-    struct kobj frame; /* for boot modules: frame cap of the module */
-    uint64_t pages, size;
+    struct dataspace own_ds; /* IO_MEM: the device memory; RM: the map */
+    struct pd_state pd;      /* PD */
+    struct rm_state rm;      /* RM */
 };
 
 struct thread_rec {
@@ -122,7 +144,6 @@ struct thread_rec {
     cap_t cap;   /* badged endpoint cap naming this thread */
     unsigned pd; /* PD session */
     struct kobj thread, utcb;
-    char name[32];
 };
 
 struct core {
@@ -130,10 +151,8 @@ struct core {
     cap_t ep;  /* the one endpoint */
     cap_t rcv; /* first receive-window slot */
     struct session sessions[MAX_SESSIONS];
-    struct dataspace ds[MAX_DS];
-    struct thread_rec threads[MAX_THREADS];
-    unsigned init_pd, init_cpu; /* init's env sessions */
-    struct rm_mapping rm_maps[RM_MAPPINGS];
+    struct dataspace modules[BOOTINFO_MAX_MODULES]; /* ROM dataspaces, made on first use */
+    unsigned init_pd, init_cpu;                     /* init's env sessions */
 };
 
 /* The request being served: caller's message and what came with it. */
@@ -153,6 +172,21 @@ void kobj_free(struct core *c, struct kobj *o);
 uint64_t kobj_size(unsigned type, uint64_t arg);
 uint64_t mem_avail(const struct core *c);
 
+/* records.c */
+void pool_init(struct pool *p, unsigned record_size, const char *what);
+/* A zeroed record (used set) in *out, its index in *id; a new page is
+ * charged to payer's account (PAGE_SIZE, 1 cap). OUT_OF_RAM/OUT_OF_CAPS
+ * (logged) if the account cannot pay or the pool is at POOL_PAGES. */
+uint64_t pool_alloc(struct core *c, struct pool *p, struct session *payer, unsigned *id, void **out);
+/* RAM the next pool_alloc will charge: PAGE_SIZE or 0. */
+uint64_t pool_cost(const struct pool *p);
+/* The record with index id if it is in use, else NULL. */
+void *pool_get(const struct pool *p, unsigned id);
+/* The first record in use from index *id on (updating *id), or NULL. */
+void *pool_next(const struct pool *p, unsigned *id);
+/* Free a record; an empty page goes back to payer's account. */
+void pool_free(struct core *c, struct pool *p, struct session *payer, unsigned id);
+
 /* session.c */
 cap_t badged_cap(struct core *c, uint64_t badge);
 void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps);
@@ -167,6 +201,8 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r);
 uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights);
 uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out);
 void ds_free(struct core *c, unsigned id);
+/* The dataspace with that id (DS_READONLY ignored), or NULL. */
+struct dataspace *ds_get(struct core *c, unsigned id);
 uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id);
 uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, unsigned flags,
                    uint64_t *out);
@@ -175,6 +211,8 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, 
 void cpu_dispatch(struct core *c, struct session *s, struct request *r);
 void thread_dispatch(struct core *c, struct request *r);
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id);
+/* The thread with that id, or NULL. */
+struct thread_rec *thread_get(struct core *c, unsigned id);
 void threads_destroy_of(struct core *c, unsigned pd_sid);
 
 /* rm_session.c */

@@ -7,22 +7,33 @@
  */
 #include "core.h"
 
+struct thread_rec *thread_get(struct core *c, unsigned id)
+{
+    unsigned pd_sid = REC_HOME(id);
+    if (pd_sid >= MAX_SESSIONS || c->sessions[pd_sid].type != S_PD) {
+        return NULL;
+    }
+    return pool_get(&c->sessions[pd_sid].pd.threads, REC_INDEX(id));
+}
+
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id)
 {
-    struct pd_state *pd = &c->sessions[pd_sid].pd;
-    unsigned i = 0;
-    while (i < MAX_THREADS && c->threads[i].used) {
-        i++;
-    }
-    if (i == MAX_THREADS || (utcb & (PAGE_SIZE - 1)) || utcb < USER_BASE || utcb >= USER_END) {
+    struct session *s = &c->sessions[pd_sid];
+    struct pd_state *pd = &s->pd;
+    if ((utcb & (PAGE_SIZE - 1)) || utcb < USER_BASE || utcb >= USER_END) {
         return RPC_INVALID;
     }
     if (!account_take(&pd->acct, CPU_THREAD_RAM, 3)) {
-        return RPC_OUT_OF_RAM;
+        return pd->acct.ram_quota - pd->acct.ram_used < CPU_THREAD_RAM ? RPC_OUT_OF_RAM : RPC_OUT_OF_CAPS;
     }
-    struct thread_rec *t = &c->threads[i];
-    memset(t, 0, sizeof(*t));
-    t->pd = pd_sid;
+    unsigned index;
+    struct thread_rec *t;
+    uint64_t st = pool_alloc(c, &pd->threads, s, &index, (void **)&t);
+    if (st != RPC_OK) {
+        account_give(&pd->acct, CPU_THREAD_RAM, 3);
+        return st;
+    }
+    *id = REC_ID(pd_sid, index);
     uint64_t err = kobj_make(c, OBJ_THREAD, 0, &t->thread);
     if (!err) {
         err = kobj_make(c, OBJ_FRAME, 1, &t->utcb);
@@ -30,7 +41,7 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
     if (!err) {
         err = pd_map(c, pd, t->utcb.cap, utcb, RIGHT_READ | RIGHT_WRITE);
     }
-    t->cap = err ? CAP_NULL : badged_cap(c, BADGE(B_THREAD, i));
+    t->cap = err ? CAP_NULL : badged_cap(c, BADGE(B_THREAD, *id));
     if (!err && !t->cap) {
         err = ERR_INVALID_CAP;
     }
@@ -47,33 +58,31 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
         }
         kobj_free(c, &t->utcb);
         kobj_free(c, &t->thread);
+        pool_free(c, &pd->threads, s, index);
         account_give(&pd->acct, CPU_THREAD_RAM, 3);
         return err == ERR_NO_MEMORY ? RPC_OUT_OF_RAM : RPC_INVALID;
     }
-    t->used = true;
-    *id = i;
+    t->pd = pd_sid;
     return RPC_OK;
 }
 
-static void thread_destroy(struct core *c, struct thread_rec *t)
+static void thread_destroy(struct core *c, unsigned id)
 {
+    struct session *s = &c->sessions[REC_HOME(id)];
+    struct thread_rec *t = thread_get(c, id);
     sys_cap_revoke(t->cap);
     sys_cap_delete(t->cap);
     slot_free(c, t->cap);
     kobj_free(c, &t->thread);
     kobj_free(c, &t->utcb);
-    if (c->sessions[t->pd].type == S_PD) {
-        account_give(&c->sessions[t->pd].pd.acct, CPU_THREAD_RAM, 3);
-    }
-    t->used = false;
+    account_give(&s->pd.acct, CPU_THREAD_RAM, 3);
+    pool_free(c, &s->pd.threads, s, REC_INDEX(id));
 }
 
 void threads_destroy_of(struct core *c, unsigned pd_sid)
 {
-    for (unsigned i = 0; i < MAX_THREADS; i++) {
-        if (c->threads[i].used && c->threads[i].pd == pd_sid) {
-            thread_destroy(c, &c->threads[i]);
-        }
+    for (unsigned i = 0; pool_next(&c->sessions[pd_sid].pd.threads, &i); i++) {
+        thread_destroy(c, REC_ID(pd_sid, i));
     }
 }
 
@@ -96,7 +105,7 @@ void cpu_dispatch(struct core *c, struct session *s, struct request *r)
         reply_status(r, st, 0);
         return;
     }
-    r->u->send_caps[0] = c->threads[id].cap;
+    r->u->send_caps[0] = thread_get(c, id)->cap;
     r->m->w[0] = prio;
     r->m->info = MSGINFO(RPC_OK, 1, 1);
 }
@@ -120,8 +129,7 @@ static void fault(struct core *c, struct thread_rec *t, struct request *r)
 
 void thread_dispatch(struct core *c, struct request *r)
 {
-    unsigned id = BADGE_ID(r->badge);
-    struct thread_rec *t = id < MAX_THREADS && c->threads[id].used ? &c->threads[id] : NULL;
+    struct thread_rec *t = thread_get(c, BADGE_ID(r->badge));
     struct msg *m = r->m;
     if (!t) {
         r->reply = MSGINFO_LABEL(m->info) != FAULT_LABEL;

@@ -3,9 +3,12 @@
  * interrupt lines, each to at most one session at a time. Exclusivity of
  * device memory and IRQs is the kernel's (a live frame blocks retyping
  * its range again; an IRQ line has one capability tree); ports are
- * tracked here.
+ * tracked here. What the kernel drives itself (include/arbor/
+ * kernel_devices.h), RAM and the boot modules are refused up front, with
+ * a log line that names the client and the reason.
  */
 #include "core.h"
+#include <arbor/kernel_devices.h>
 
 static uint64_t ports_taken[65536 / 64];
 
@@ -30,25 +33,56 @@ static void ports_mark(uint32_t base, uint32_t size, bool taken)
     }
 }
 
+static bool overlaps(uint64_t start, uint64_t end, uint64_t base, uint64_t size)
+{
+    return start < base + size && base < end;
+}
+
+/* Why [start, end) is nobody's device memory, into why; false if it may be. */
+static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end, char *why, size_t len)
+{
+    for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
+            snprintf(why, len, "the kernel drives %s", kernel_device_name(bi->kernel_mmio[i].device));
+            return true;
+        }
+    }
+    for (unsigned i = 0; i < bi->module_count; i++) {
+        if (overlaps(start, end, bi->module[i].phys, bi->module[i].size)) {
+            snprintf(why, len, "it holds boot module \"%s\"", bi->module[i].name);
+            return true;
+        }
+    }
+    for (unsigned i = 0; i < bi->ram_count; i++) {
+        if (overlaps(start, end, bi->ram[i].phys, bi->ram[i].size)) {
+            snprintf(why, len, "it is RAM (the kernel's, core's or a component's)");
+            return true;
+        }
+    }
+    return false;
+}
+
 static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_t size)
 {
     const struct bootinfo *bi = c->env.bi;
     uint64_t start = base & ~(PAGE_SIZE - 1), end = (base + size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    unsigned i = 0, d = 0;
+    unsigned i = 0, sid = (unsigned)(s - c->sessions);
+    char why[96];
+    if (size == 0 || end <= start) {
+        return RPC_INVALID;
+    }
+    if (mem_refused(bi, start, end, why, sizeof(why))) {
+        printf("[core] IO_MEM 0x%lx-0x%lx for \"%s\" refused: %s\n", start, end - 1, s->label, why);
+        return RPC_DENIED;
+    }
     while (i < bi->device_count &&
            !(bi->device[i].phys <= start && end <= bi->device[i].phys + bi->device[i].size)) {
         i++;
     }
-    while (d < MAX_DS && c->ds[d].used) {
-        d++;
+    if (i == bi->device_count) {
+        return RPC_NOT_FOUND; /* beyond what exists, or across device ranges */
     }
-    if (size == 0 || end <= start || i == bi->device_count) {
-        return RPC_NOT_FOUND; /* RAM, or beyond what exists */
-    }
-    if (d == MAX_DS) {
-        return RPC_OUT_OF_CAPS;
-    }
-    struct dataspace *ds = &c->ds[d];
+    struct dataspace *ds = &s->own_ds;
     ds->frame.cap = slot_alloc(c);
     uint64_t err = sys_retype_at(bi->device_first + i, OBJ_FRAME, (end - start) / PAGE_SIZE, ds->frame.cap,
                                  start - bi->device[i].phys);
@@ -60,8 +94,7 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     ds->owner = DS_DEVICE;
     ds->pages = (end - start) / PAGE_SIZE;
     ds->size = end - start;
-    ds->cap = badged_cap(c, BADGE(B_DS, d));
-    s->rom = d;
+    ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(sid, DS_INLINE)));
     return RPC_OK;
 }
 
@@ -69,7 +102,6 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
 {
     uint64_t base, size, irq;
     s->io_cap = CAP_NULL;
-    s->rom = ~0u; /* no dataspace yet */
     if (!args_get_u64(args, "base", ~0ull, &base) || !args_get_u64(args, "size", 0, &size) ||
         !args_get_u64(args, "irq", ~0ull, &irq)) {
         return RPC_INVALID;
@@ -81,6 +113,12 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
     if (s->type == S_IO_PORT) {
         if (base > 0xffff || size == 0 || size > 0x10000 - base) {
             return RPC_NOT_FOUND;
+        }
+        unsigned owner = kernel_port_owner(base, size);
+        if (owner != KDEV_COUNT) {
+            printf("[core] IO_PORT 0x%lx-0x%lx for \"%s\" refused: the kernel drives %s\n", base,
+                   base + size - 1, s->label, kernel_device_name(owner));
+            return RPC_DENIED;
         }
         if (!ports_free((uint32_t)base, (uint32_t)size)) {
             return RPC_BUSY;
@@ -99,8 +137,8 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
 
 void io_session_destroy(struct core *c, struct session *s)
 {
-    if (s->type == S_IO_MEM && s->rom < MAX_DS && c->ds[s->rom].used && c->ds[s->rom].owner == DS_DEVICE) {
-        ds_free(c, s->rom);
+    if (s->type == S_IO_MEM && s->own_ds.used) {
+        ds_free(c, REC_ID(s - c->sessions, DS_INLINE));
         return;
     }
     if (s->io_cap) {
@@ -121,7 +159,7 @@ void io_dispatch(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    r->u->send_caps[0] = s->type == S_IO_MEM ? c->ds[s->rom].cap : s->io_cap;
-    r->m->w[0] = s->type == S_IO_MEM ? c->ds[s->rom].size : s->port_size;
+    r->u->send_caps[0] = s->type == S_IO_MEM ? s->own_ds.cap : s->io_cap;
+    r->m->w[0] = s->type == S_IO_MEM ? s->own_ds.size : s->port_size;
     r->m->info = MSGINFO(RPC_OK, 1, 1);
 }

@@ -23,8 +23,8 @@ static uint64_t load_segment(struct core *c, const uint8_t *file, const struct e
     }
     cap_t copy = slot_alloc(c);
     void *dst;
-    if (!copy || sys_cap_mint(c->ds[id].frame.cap, BI_CAP_PD, copy, RIGHTS_ALL, 0) ||
-        core_attach(c, copy, c->ds[id].pages, RIGHT_READ | RIGHT_WRITE, &dst)) {
+    if (!copy || sys_cap_mint(ds_get(c, id)->frame.cap, BI_CAP_PD, copy, RIGHTS_ALL, 0) ||
+        core_attach(c, copy, ds_get(c, id)->pages, RIGHT_READ | RIGHT_WRITE, &dst)) {
         return RPC_OUT_OF_RAM;
     }
     memcpy((uint8_t *)dst + (seg->vaddr - start), file + seg->offset, seg->filesz);
@@ -76,13 +76,13 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
     if (!parent || sys_cap_mint(parent, pd->pd.pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0) ||
         sys_cap_mint(pd->cap, pd->pd.pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0) ||
         sys_cap_mint(cpu->cap, pd->pd.pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0) ||
-        sys_cap_mint(c->threads[thread].cap, pd->pd.pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0)) {
+        sys_cap_mint(thread_get(c, thread)->cap, pd->pd.pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0)) {
         printf("[core] cannot start init: %s\n", rpc_status_text(st ? st : RPC_INVALID));
         return RPC_INVALID;
     }
     struct account *a = &pd->pd.acct;
     printf("[core] %lu MiB RAM and %lu caps assigned to init\n", a->ram_quota >> 20, a->cap_quota);
-    return sys_thread_start(c->threads[thread].thread.cap, img.entry, utcb, 0) ? RPC_INVALID : RPC_OK;
+    return sys_thread_start(thread_get(c, thread)->thread.cap, img.entry, utcb, 0) ? RPC_INVALID : RPC_OK;
 }
 
 static void dispatch(struct core *c, struct request *r)

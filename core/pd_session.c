@@ -9,7 +9,8 @@
 #define ATTACH_ANY_BASE 0x40000000ull
 #define CORE_ATTACH_BASE 0x100000000ull
 
-static struct kobj core_pts[64];
+#define CORE_PTS 256 /* core's own page tables: attached modules, record pages */
+static struct kobj core_pts[CORE_PTS];
 static unsigned core_pt_count;
 static uint64_t core_next = CORE_ATTACH_BASE;
 
@@ -23,7 +24,7 @@ static uint64_t new_table(void *arg, cap_t *pt)
 {
     struct table_target *t = arg;
     struct kobj *o = t->pd ? &t->pd->pts[t->pd->pt_count] : &core_pts[core_pt_count];
-    if ((t->pd ? t->pd->pt_count : core_pt_count) == MAX_PTS ||
+    if ((t->pd ? t->pd->pt_count == MAX_PTS : core_pt_count == CORE_PTS) ||
         (t->pd && !account_take(&t->pd->acct, PAGE_SIZE, 1))) {
         return ERR_NO_MEMORY;
     }
@@ -65,6 +66,9 @@ uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
     struct pd_state *pd = &s->pd;
     pd->acct.ram_quota = s->ram;
     pd->acct.cap_quota = s->caps;
+    pool_init(&pd->ds, sizeof(struct dataspace), "dataspace records");
+    pool_init(&pd->threads, sizeof(struct thread_rec), "thread records");
+    pool_init(&pd->rm_maps, sizeof(struct rm_mapping), "region-map mapping records");
     uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
     if (!account_take(&pd->acct, size, 1)) {
         return RPC_INSUFFICIENT_RAM; /* session.c checked; init's own PD only */
@@ -75,32 +79,51 @@ uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
     return RPC_OK;
 }
 
+struct dataspace *ds_get(struct core *c, unsigned id)
+{
+    unsigned home = REC_HOME(id), index = REC_INDEX(id);
+    if (home == DS_MODULES) {
+        return index < BOOTINFO_MAX_MODULES && c->modules[index].used ? &c->modules[index] : NULL;
+    }
+    struct session *s = home < MAX_SESSIONS ? &c->sessions[home] : NULL;
+    if (!s || s->type == S_NONE) {
+        return NULL;
+    }
+    if (index == DS_INLINE) {
+        return (s->type == S_IO_MEM || s->type == S_RM) && s->own_ds.used ? &s->own_ds : NULL;
+    }
+    return s->type == S_PD ? pool_get(&s->pd.ds, index) : NULL;
+}
+
 uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
 {
-    struct account *a = &c->sessions[owner].pd.acct;
+    struct session *s = &c->sessions[owner];
+    struct account *a = &s->pd.acct;
     uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
-    unsigned i = 0;
-    while (i < MAX_DS && c->ds[i].used) {
-        i++;
-    }
-    if (pages == 0 || pages > (1u << 20) || i == MAX_DS) {
+    if (pages == 0 || pages > (1u << 20)) {
         return RPC_INVALID;
     }
+    /* The dataspace, then its record (which may need a page more). */
     if (!account_take(a, pages * PAGE_SIZE, 2)) {
         return a->ram_quota - a->ram_used < pages * PAGE_SIZE ? RPC_OUT_OF_RAM : RPC_OUT_OF_CAPS;
     }
-    struct dataspace *d = &c->ds[i];
-    if (kobj_make(c, OBJ_FRAME, pages, &d->frame)) {
-        account_give(a, pages * PAGE_SIZE, 2);
-        return RPC_OUT_OF_RAM;
+    unsigned index;
+    struct dataspace *d;
+    uint64_t st = pool_alloc(c, &s->pd.ds, s, &index, (void **)&d);
+    if (st == RPC_OK && kobj_make(c, OBJ_FRAME, pages, &d->frame)) {
+        pool_free(c, &s->pd.ds, s, index);
+        st = RPC_OUT_OF_RAM;
     }
-    d->cap = badged_cap(c, BADGE(B_DS, i));
-    d->used = true;
+    if (st != RPC_OK) {
+        account_give(a, pages * PAGE_SIZE, 2);
+        return st;
+    }
+    *id = REC_ID(owner, index);
+    d->cap = badged_cap(c, BADGE(B_DS, *id));
     d->writable = true;
     d->owner = owner;
     d->pages = pages;
     d->size = pages * PAGE_SIZE;
-    *id = i;
     return RPC_OK;
 }
 
@@ -124,7 +147,7 @@ static void detach_at(struct core *c, struct pd_state *pd, struct attachment *a)
 
 void ds_free(struct core *c, unsigned id)
 {
-    struct dataspace *d = &c->ds[id];
+    struct dataspace *d = ds_get(c, id);
     rm_forget_ds(c, id); /* out of every region map first */
     for (unsigned s = 0; s < MAX_SESSIONS; s++) {
         struct pd_state *pd = &c->sessions[s].pd;
@@ -144,15 +167,17 @@ void ds_free(struct core *c, unsigned id)
         d->ro_cap = CAP_NULL;
     }
     if (d->owner < MAX_SESSIONS) {
+        struct session *owner = &c->sessions[d->owner];
         kobj_free(c, &d->frame);
-        account_give(&c->sessions[d->owner].pd.acct, d->pages * PAGE_SIZE, 2);
-    } else if (d->owner == DS_MANAGED) {
-        /* a region map's stand-in: no memory of its own */
-    } else if (d->owner == DS_DEVICE) {
+        account_give(&owner->pd.acct, d->pages * PAGE_SIZE, 2);
+        pool_free(c, &owner->pd.ds, owner, REC_INDEX(id));
+        return;
+    }
+    if (d->owner == DS_DEVICE) {
         sys_cap_revoke(d->frame.cap); /* device memory: nothing to give back */
         sys_cap_delete(d->frame.cap);
         slot_free(c, d->frame.cap);
-    }
+    } /* DS_MANAGED: a region map's stand-in has no memory of its own */
     d->used = false;
 }
 
@@ -193,7 +218,7 @@ static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned
 {
     struct pd_state *pd = &c->sessions[pd_sid].pd;
     struct attachment *a = &pd->att[i];
-    uint64_t size = c->ds[id].pages * PAGE_SIZE;
+    uint64_t size = ds_get(c, id)->pages * PAGE_SIZE;
     uint64_t va = addr == PD_ATTACH_ANY ? find_gap(pd, size) : addr;
     if (!range_free(pd, va, size)) {
         account_give(&pd->acct, 0, 1);
@@ -212,7 +237,7 @@ static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned
 uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
 {
     struct pd_state *pd = &c->sessions[pd_sid].pd;
-    struct dataspace *d = &c->ds[id];
+    struct dataspace *d = ds_get(c, id);
     unsigned i = 0;
     while (i < MAX_ATTACH && pd->att[i].size) {
         i++;
@@ -260,10 +285,8 @@ void pd_session_destroy(struct core *c, struct session *s)
             detach_at(c, pd, &pd->att[i]);
         }
     }
-    for (unsigned i = 0; i < MAX_DS; i++) {
-        if (c->ds[i].used && c->ds[i].owner == sid) {
-            ds_free(c, i);
-        }
+    for (unsigned i = 0; pool_next(&pd->ds, &i); i++) {
+        ds_free(c, REC_ID(sid, i));
     }
     for (unsigned i = 0; i < pd->pt_count; i++) {
         kobj_free(c, &pd->pts[i]);
@@ -296,7 +319,7 @@ static void env_setup(struct core *c, struct session *s, struct request *r)
     struct pd_state *pd = &s->pd;
     if (MSGINFO_CAPS(r->m->info) < 3 || (r->u->rcv_unwrapped & 1) || !passed(r, 1, B_SESSION, &cpu) ||
         cpu >= MAX_SESSIONS || c->sessions[cpu].type != S_CPU || !passed(r, 2, B_THREAD, &th) ||
-        th >= MAX_THREADS || !c->threads[th].used || c->threads[th].pd != (unsigned)(s - c->sessions)) {
+        !thread_get(c, th) || REC_HOME(th) != (unsigned)(s - c->sessions)) {
         reply_status(r, RPC_INVALID, 0);
         return;
     }
@@ -308,7 +331,7 @@ static void env_setup(struct core *c, struct session *s, struct request *r)
         err = sys_cap_mint(c->sessions[cpu].cap, pd->pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0);
     }
     if (!err) {
-        err = sys_cap_mint(c->threads[th].cap, pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0);
+        err = sys_cap_mint(thread_get(c, th)->cap, pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0);
     }
     reply_status(r, err ? RPC_INVALID : RPC_OK, 0);
 }
@@ -348,25 +371,28 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
     struct pd_state *pd = &s->pd;
     switch (MSGINFO_LABEL(m->info)) {
     case PD_ALLOC: {
-        uint64_t want = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE;
+        /* what it costs: the pages, and a page of records when one is due */
+        uint64_t record = pool_cost(&pd->ds);
+        uint64_t want = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE + record,
+                 caps = 2 + (record ? 1 : 0);
         uint64_t st = ds_alloc(c, sid, m->w[0], &id);
         if (st != RPC_OK) {
             /* w[0]: how much is missing, of RAM or of caps */
             uint64_t ram_left = pd->acct.ram_quota - pd->acct.ram_used;
             uint64_t caps_left = pd->acct.cap_quota - pd->acct.cap_used;
             m->w[0] = st == RPC_OUT_OF_RAM    ? (want > ram_left ? want - ram_left : 0)
-                      : st == RPC_OUT_OF_CAPS ? (caps_left < 2 ? 2 - caps_left : 0)
+                      : st == RPC_OUT_OF_CAPS ? (caps_left < caps ? caps - caps_left : 0)
                                               : 0;
             reply_status(r, st, 1);
             return;
         }
-        r->u->send_caps[0] = c->ds[id].cap;
-        m->w[0] = c->ds[id].size;
+        r->u->send_caps[0] = ds_get(c, id)->cap;
+        m->w[0] = ds_get(c, id)->size;
         m->info = MSGINFO(RPC_OK, 1, 1);
         return;
     }
     case PD_FREE:
-        if (!passed(r, 0, B_DS, &id) || id >= MAX_DS || !c->ds[id].used || c->ds[id].owner != sid) {
+        if (!passed(r, 0, B_DS, &id) || (id & DS_READONLY) || !ds_get(c, id) || ds_get(c, id)->owner != sid) {
             reply_status(r, RPC_INVALID, 0);
             return;
         }
@@ -375,7 +401,7 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
         return;
     case PD_ATTACH: {
         uint64_t addr;
-        if (!passed(r, 0, B_DS, &id) || (id & ~DS_READONLY) >= MAX_DS || !c->ds[id & ~DS_READONLY].used) {
+        if (!passed(r, 0, B_DS, &id) || !ds_get(c, id & ~DS_READONLY)) {
             reply_status(r, RPC_INVALID, 0);
             return;
         }
@@ -424,11 +450,11 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
         return;
     }
     case PD_DS_READONLY: {
-        if (!passed(r, 0, B_DS, &id) || (id & ~DS_READONLY) >= MAX_DS || !c->ds[id & ~DS_READONLY].used) {
+        struct dataspace *d = passed(r, 0, B_DS, &id) ? ds_get(c, id & ~DS_READONLY) : NULL;
+        if (!d) {
             reply_status(r, RPC_INVALID, 0);
             return;
         }
-        struct dataspace *d = &c->ds[id & ~DS_READONLY];
         if (!d->ro_cap) {
             d->ro_cap = badged_cap(c, BADGE(B_DS, (id & ~DS_READONLY) | DS_READONLY));
         }

@@ -12,9 +12,8 @@
 
 static struct session *rm_of_ds(struct core *c, unsigned ds)
 {
-    struct dataspace *d = &c->ds[ds];
-    if (!d->used || d->owner != DS_MANAGED || d->managed >= MAX_SESSIONS ||
-        c->sessions[d->managed].type != S_RM) {
+    struct dataspace *d = ds_get(c, ds);
+    if (!d || d->owner != DS_MANAGED || d->managed >= MAX_SESSIONS || c->sessions[d->managed].type != S_RM) {
         return NULL;
     }
     return &c->sessions[d->managed];
@@ -41,16 +40,19 @@ static bool contains(struct core *c, unsigned ds, const struct session *target, 
 static uint64_t map_frame(struct core *c, unsigned pd_sid, unsigned att, unsigned ds, uint64_t va,
                           unsigned flags)
 {
-    struct pd_state *pd = &c->sessions[pd_sid].pd;
-    struct dataspace *d = &c->ds[ds];
-    unsigned i = 0;
-    while (i < RM_MAPPINGS && c->rm_maps[i].used) {
-        i++;
-    }
-    if (i == RM_MAPPINGS || !account_take(&pd->acct, 0, 1)) {
+    struct session *s = &c->sessions[pd_sid];
+    struct pd_state *pd = &s->pd;
+    struct dataspace *d = ds_get(c, ds);
+    if (!account_take(&pd->acct, 0, 1)) {
         return RPC_OUT_OF_CAPS;
     }
-    struct rm_mapping *mp = &c->rm_maps[i];
+    unsigned index;
+    struct rm_mapping *mp;
+    uint64_t st = pool_alloc(c, &pd->rm_maps, s, &index, (void **)&mp);
+    if (st != RPC_OK) {
+        account_give(&pd->acct, 0, 1);
+        return st;
+    }
     unsigned rights = RIGHT_READ | ((flags & PD_ATTACH_WRITE) && d->writable ? RIGHT_WRITE : 0) |
                       ((flags & PD_ATTACH_EXEC) ? RIGHT_EXEC : 0);
     mp->frame = slot_alloc(c);
@@ -62,11 +64,10 @@ static uint64_t map_frame(struct core *c, unsigned pd_sid, unsigned att, unsigne
     if (err) {
         sys_cap_delete(mp->frame);
         slot_free(c, mp->frame);
+        pool_free(c, &pd->rm_maps, s, index);
         account_give(&pd->acct, 0, 1);
         return RPC_INVALID;
     }
-    mp->used = true;
-    mp->pd = pd_sid;
     mp->att = att;
     return RPC_OK;
 }
@@ -96,13 +97,14 @@ uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att)
 
 void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att)
 {
-    for (unsigned i = 0; i < RM_MAPPINGS; i++) {
-        struct rm_mapping *mp = &c->rm_maps[i];
-        if (mp->used && mp->pd == pd_sid && mp->att == att) {
+    struct session *s = &c->sessions[pd_sid];
+    struct rm_mapping *mp;
+    for (unsigned i = 0; (mp = pool_next(&s->pd.rm_maps, &i)); i++) {
+        if (mp->att == att) {
             sys_cap_delete(mp->frame); /* unmaps */
             slot_free(c, mp->frame);
-            account_give(&c->sessions[pd_sid].pd.acct, 0, 1);
-            mp->used = false;
+            account_give(&s->pd.acct, 0, 1);
+            pool_free(c, &s->pd.rm_maps, s, i);
         }
     }
 }
@@ -141,37 +143,28 @@ void rm_forget_ds(struct core *c, unsigned ds)
 uint64_t rm_session_create(struct core *c, struct session *s, const struct args *args)
 {
     uint64_t size;
-    if (!args_get_u64(args, "size", 0, &size) || size > (1ull << 30)) {
+    if (!args_get_u64(args, "size", 0, &size) || size == 0 || size > (1ull << 30)) {
         return RPC_INVALID;
     }
     size = (size + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
-    unsigned d = 0;
-    while (d < MAX_DS && c->ds[d].used) {
-        d++;
-    }
-    if (size == 0 || size > (1ull << 30)) {
-        return RPC_INVALID;
-    }
-    if (d == MAX_DS) {
-        return RPC_OUT_OF_CAPS;
-    }
-    struct dataspace *ds = &c->ds[d];
+    unsigned sid = (unsigned)(s - c->sessions);
+    struct dataspace *ds = &s->own_ds;
     memset(ds, 0, sizeof(*ds));
     ds->used = ds->writable = true;
     ds->owner = DS_MANAGED;
-    ds->managed = (unsigned)(s - c->sessions);
+    ds->managed = sid;
     ds->size = size;
     ds->pages = size / PAGE_SIZE;
-    ds->cap = badged_cap(c, BADGE(B_DS, d));
+    ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(sid, DS_INLINE)));
     memset(&s->rm, 0, sizeof(s->rm));
     s->rm.size = size;
-    s->rm.ds = d;
+    s->rm.ds = REC_ID(sid, DS_INLINE);
     return ds->cap ? RPC_OK : RPC_OUT_OF_CAPS;
 }
 
 void rm_session_destroy(struct core *c, struct session *s)
 {
-    if (s->rm.size && c->ds[s->rm.ds].used) {
+    if (s->rm.size && s->own_ds.used) {
         ds_free(c, s->rm.ds); /* leaves every place it is attached */
     }
     s->rm.size = 0;
@@ -196,11 +189,11 @@ static void attach(struct core *c, struct session *rm, struct request *r)
     unsigned ds, slot = 0;
     if (MSGINFO_CAPS(r->m->info) < 1 || !(r->u->rcv_unwrapped & 1) ||
         BADGE_KIND(r->u->rcv_badge[0]) != B_DS ||
-        (ds = BADGE_ID(r->u->rcv_badge[0]) & ~DS_READONLY) >= MAX_DS || !c->ds[ds].used) {
+        !ds_get(c, ds = BADGE_ID(r->u->rcv_badge[0]) & ~DS_READONLY)) {
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    uint64_t size = c->ds[ds].pages * PAGE_SIZE, off = r->m->w[0];
+    uint64_t size = ds_get(c, ds)->pages * PAGE_SIZE, off = r->m->w[0];
     if (rm_of_ds(c, ds) && contains(c, ds, rm, 0)) {
         reply_status(r, RPC_DENIED, 0); /* a map inside itself */
         return;
@@ -216,7 +209,7 @@ static void attach(struct core *c, struct session *rm, struct request *r)
         return;
     }
     unsigned flags = (unsigned)r->m->w[1];
-    if ((BADGE_ID(r->u->rcv_badge[0]) & DS_READONLY) || !c->ds[ds].writable) {
+    if ((BADGE_ID(r->u->rcv_badge[0]) & DS_READONLY) || !ds_get(c, ds)->writable) {
         flags &= ~PD_ATTACH_WRITE;
     }
     rm->rm.region[slot] = (struct rm_region){true, off, size, ds, flags};
@@ -229,7 +222,7 @@ void rm_dispatch(struct core *c, struct session *s, struct request *r)
 {
     switch (MSGINFO_LABEL(r->m->info)) {
     case RM_DATASPACE:
-        r->u->send_caps[0] = c->ds[s->rm.ds].cap;
+        r->u->send_caps[0] = s->own_ds.cap;
         r->m->w[0] = s->rm.size;
         r->m->info = MSGINFO(RPC_OK, 1, 1);
         return;

@@ -17,27 +17,21 @@ uint64_t rom_session_create(struct core *c, struct session *s)
             continue;
         }
         /* One read-only dataspace per module, made on first use. */
-        for (unsigned d = 0; d < MAX_DS; d++) {
-            if (c->ds[d].used && c->ds[d].owner == ~0u && c->ds[d].frame.cap == bi->module[i].frame) {
-                s->rom = d;
-                return RPC_OK;
+        struct dataspace *ds = &c->modules[i];
+        if (!ds->used) {
+            ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, i)));
+            if (!ds->cap) {
+                return RPC_OUT_OF_CAPS;
             }
+            ds->used = true;
+            ds->writable = false;
+            ds->owner = ~0u;
+            ds->frame.cap = bi->module[i].frame;
+            ds->size = bi->module[i].size;
+            ds->pages = (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
         }
-        for (unsigned d = 0; d < MAX_DS; d++) {
-            if (!c->ds[d].used) {
-                struct dataspace *ds = &c->ds[d];
-                ds->used = true;
-                ds->writable = false;
-                ds->owner = ~0u;
-                ds->frame.cap = bi->module[i].frame;
-                ds->size = bi->module[i].size;
-                ds->pages = (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
-                ds->cap = badged_cap(c, BADGE(B_DS, d));
-                s->rom = d;
-                return RPC_OK;
-            }
-        }
-        return RPC_OUT_OF_CAPS;
+        s->rom = REC_ID(DS_MODULES, i);
+        return RPC_OK;
     }
     return RPC_NOT_FOUND;
 }
@@ -52,8 +46,8 @@ void rom_dispatch(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    r->u->send_caps[0] = c->ds[s->rom].cap;
-    r->m->w[0] = c->ds[s->rom].size;
+    r->u->send_caps[0] = ds_get(c, s->rom)->cap;
+    r->m->w[0] = ds_get(c, s->rom)->size;
     r->m->w[1] = 1;
     r->m->info = MSGINFO(RPC_OK, 2, 1);
 }

@@ -92,7 +92,9 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
         s->type = S_RM;
         return rm_session_create(c, s, a);
     }
-    s->type = !strcmp(service, IO_MEM_SERVICE) ? S_IO_MEM : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT : S_IRQ;
+    s->type = !strcmp(service, IO_MEM_SERVICE)    ? S_IO_MEM
+              : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT
+                                                  : S_IRQ;
     return io_session_create(c, s, a);
 }
 
@@ -144,10 +146,12 @@ static void open_session(struct core *c, struct request *r)
     struct account *payer = &c->sessions[c->init_pd].pd.acct;
     bool caps_short = payer->cap_quota - payer->cap_used < caps;
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
-        printf("[core] session \"%s\" for \"init -> %s\": init has %lu KiB RAM and %lu caps left, the request donates "
+        printf("[core] session \"%s\" for \"init -> %s\": init has %lu KiB RAM and %lu caps left, the "
+               "request donates "
                "%lu KiB and %lu caps\n",
-               service, args_get(&args, "label") ? args_get(&args, "label") : "", (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used,
-               ram >> 10, caps);
+               service, args_get(&args, "label") ? args_get(&args, "label") : "",
+               (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used, ram >> 10,
+               caps);
         r->m->w[0] = ram;
         reply_status(r, sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
         return;

@@ -8,8 +8,10 @@
 #include "objects.h"
 #include "boot_params.h"
 #include "phys_mem.h"
+#include "arch/x86_64/acpi.h"
 #include <arbor/bootinfo.h>
 #include <arbor/elf.h>
+#include <arbor/kernel_devices.h>
 
 #define ROOT_SLOT_BITS 14
 
@@ -65,8 +67,24 @@ static struct cap *put(struct pd *pd, cap_t slot, unsigned type, unsigned rights
     return c;
 }
 
+/* The device pages the kernel drives (the APICs, from ACPI), listed in
+ * the boot-info page so that core can say why it refuses them. */
+static void list_kernel_mmio(struct bootinfo *bi)
+{
+    bi->kernel_mmio[0].phys = ALIGN_DOWN(acpi.lapic_phys, PAGE_SIZE);
+    bi->kernel_mmio[0].size = PAGE_SIZE;
+    bi->kernel_mmio[0].device = KDEV_LAPIC;
+    bi->kernel_mmio_count = 1;
+    for (unsigned i = 0; i < acpi.ioapic_count && bi->kernel_mmio_count < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        bi->kernel_mmio[bi->kernel_mmio_count].phys = ALIGN_DOWN(acpi.ioapic[i].phys, PAGE_SIZE);
+        bi->kernel_mmio[bi->kernel_mmio_count].size = PAGE_SIZE;
+        bi->kernel_mmio[bi->kernel_mmio_count].device = KDEV_IOAPIC;
+        bi->kernel_mmio_count++;
+    }
+}
+
 /* Device memory: every page below DEVICE_LIMIT the loader did not call
- * RAM. */
+ * RAM, except the pages the kernel drives itself. */
 #define DEVICE_LIMIT (64ull << 30)
 
 static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_params *bp, cap_t slot)
@@ -75,6 +93,10 @@ static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_p
     phys_mem_add(&dev, 0, DEVICE_LIMIT, DEVICE_LIMIT);
     for (unsigned i = 0; i < bp->region_count; i++) {
         phys_mem_reserve(&dev, bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    }
+    list_kernel_mmio(bi);
+    for (unsigned i = 0; i < bi->kernel_mmio_count; i++) {
+        phys_mem_reserve(&dev, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].phys + bi->kernel_mmio[i].size);
     }
     bi->device_first = slot;
     for (unsigned i = 0; i < dev.count && bi->device_count < BOOTINFO_MAX_DEVICE; i++) {

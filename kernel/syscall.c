@@ -5,6 +5,7 @@
  * arrive in rdi rsi rdx r10 r8 r9 (a0..a5); results go back in rdi, rsi...
  */
 #include "objects.h"
+#include <arbor/kernel_devices.h>
 
 #define A0 (t->regs.rdi)
 #define A1 (t->regs.rsi)
@@ -421,6 +422,10 @@ static void sys_port_range(struct thread *t)
     TRY(cspace_empty_slot(t->pd, A1, &dst));
     if (A3 == 0 || A2 < io->word || A2 > 0xffff || A3 > 0x10000 || A2 + A3 > io->word + io->count) {
         t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    if (kernel_port_owner(A2, A3) != KDEV_COUNT) {
+        t->regs.rax = ERR_KERNEL_OWNED;
         return;
     }
     cap_copy(dst, io, io);

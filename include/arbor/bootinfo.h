@@ -42,6 +42,7 @@ enum bootinfo_slot {
 #define BOOTINFO_MAX_MODULES 24
 #define BOOTINFO_MAX_DEVICE  16
 #define BOOTINFO_NAME_LEN    48
+#define BOOTINFO_MAX_KERNEL_MMIO 9 /* the local APIC and up to 8 IOAPICs */
 
 struct bootinfo_untyped {
     uint64_t phys;  /* physical base, page aligned */
@@ -80,6 +81,11 @@ struct bootinfo {
         uint32_t width, height, bpp, type;
     } framebuffer;                /* phys == 0: none */
     char cmdline[128];            /* kernel command line */
+    uint32_t kernel_mmio_count;   /* device memory the kernel drives itself */
+    struct {
+        uint64_t phys, size;      /* page aligned; in no device[] range */
+        uint32_t device;          /* enum kernel_device (kernel_devices.h) */
+    } kernel_mmio[BOOTINFO_MAX_KERNEL_MMIO];
 };
 _Static_assert(sizeof(struct bootinfo) <= 4096, "bootinfo exceeds a page");
 

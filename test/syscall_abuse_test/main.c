@@ -155,6 +155,10 @@ static int run_checks(void)
         {"port_range of 0 ports", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x70, 0}, ERR_INVALID_ARG},
         {"port_range into occupied", SYS_PORT_RANGE, {BI_CAP_IO_PORT, ep, 0x70, 2}, ERR_SLOT_OCCUPIED},
         {"port_range from endpoint", SYS_PORT_RANGE, {ep, empty, 0x70, 2}, ERR_WRONG_TYPE},
+        {"port_range over the PIC", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x21, 1}, ERR_KERNEL_OWNED},
+        {"port_range over the PIT gate", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x60, 2}, ERR_KERNEL_OWNED},
+        {"port_range over COM1", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x3f0, 9}, ERR_KERNEL_OWNED},
+        {"port_range of all ports", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0, 0x10000}, ERR_KERNEL_OWNED},
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -164,6 +168,23 @@ static int run_checks(void)
             printf("syscall_abuse: FAILED: %s: status %lu, expected %lu\n", c->what, r.err, c->expect);
             bad++;
         }
+    }
+    /* The device untyped leaves out the APIC pages the kernel drives. */
+    const struct bootinfo *bi = env.bi;
+    for (unsigned k = 0; k < bi->kernel_mmio_count; k++) {
+        for (unsigned d = 0; d < bi->device_count; d++) {
+            if (bi->device[d].phys < bi->kernel_mmio[k].phys + bi->kernel_mmio[k].size &&
+                bi->kernel_mmio[k].phys < bi->device[d].phys + bi->device[d].size) {
+                printf("syscall_abuse: FAILED: device untyped %u covers kernel page %lx\n", d,
+                       bi->kernel_mmio[k].phys);
+                bad++;
+            }
+        }
+    }
+    if (bi->kernel_mmio_count < 2) {
+        printf("syscall_abuse: FAILED: %u kernel device pages listed, expected the LAPIC and an IOAPIC\n",
+               bi->kernel_mmio_count);
+        bad++;
     }
     /* A syscall made with RFLAGS.NT set must not upset the kernel's iretq. */
     uint64_t st;

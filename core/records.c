@@ -1,0 +1,168 @@
+/*
+ * Paid records: what core keeps about a client's objects (dataspace,
+ * thread and region-map mapping records) lives in pages core retypes for
+ * itself when they are needed and charges to the PD session they belong
+ * to, as Genode pays a server's session metadata from the client's
+ * donation. So no client fills a table that others share: each pool
+ * belongs to one PD session, its limit (POOL_PAGES) is that session's,
+ * and a page goes back to the account as soon as it is empty.
+ *
+ * A record is named by its index in the pool (page * per page + slot).
+ * Records start with `bool used`; pool_get checks that the page exists
+ * and the record is in use, so a stale or made-up index finds nothing.
+ * Record pages are mapped into core in a window of their own whose
+ * virtual pages are reused; its page tables are core's (from its reserve).
+ */
+#include "core.h"
+
+#define WINDOW_BASE 0x10000000000ull /* 1 TiB, far above core_attach's area */
+#define WINDOW_PAGES 32768           /* 128 MiB of records at a time */
+
+static uint64_t window_used[WINDOW_PAGES / 64];
+
+static void *window_alloc(void)
+{
+    for (unsigned w = 0; w < WINDOW_PAGES / 64; w++) {
+        if (~window_used[w]) {
+            unsigned b = (unsigned)__builtin_ctzll(~window_used[w]);
+            window_used[w] |= 1ull << b;
+            return (void *)(WINDOW_BASE + (w * 64ull + b) * PAGE_SIZE);
+        }
+    }
+    return NULL;
+}
+
+static void window_free(void *va)
+{
+    uint64_t page = ((uint64_t)va - WINDOW_BASE) / PAGE_SIZE;
+    window_used[page / 64] &= ~(1ull << (page % 64));
+}
+
+void pool_init(struct pool *p, unsigned record_size, const char *what)
+{
+    memset(p, 0, sizeof(*p));
+    p->size = (uint16_t)record_size;
+    p->per_page = (uint16_t)(PAGE_SIZE / record_size);
+    p->what = what;
+}
+
+static bool *record_at(const struct pool *p, unsigned pg, unsigned slot)
+{
+    return (bool *)((char *)p->va[pg] + slot * p->size);
+}
+
+/* The page where the next record goes: one with room, else an empty slot
+ * for a new page (*fresh), else POOL_PAGES. */
+static unsigned page_for_next(const struct pool *p, bool *fresh)
+{
+    unsigned empty = POOL_PAGES;
+    for (unsigned pg = 0; pg < POOL_PAGES; pg++) {
+        if (p->page[pg].cap && p->live[pg] < p->per_page) {
+            *fresh = false;
+            return pg;
+        }
+        if (!p->page[pg].cap && empty == POOL_PAGES) {
+            empty = pg;
+        }
+    }
+    *fresh = true;
+    return empty;
+}
+
+uint64_t pool_cost(const struct pool *p)
+{
+    bool fresh;
+    page_for_next(p, &fresh);
+    return fresh ? PAGE_SIZE : 0;
+}
+
+static uint64_t add_page(struct core *c, struct pool *p, unsigned pg)
+{
+    void *va = window_alloc();
+    if (!va) {
+        return RPC_OUT_OF_RAM;
+    }
+    if (kobj_make(c, OBJ_FRAME, 1, &p->page[pg])) {
+        window_free(va);
+        return RPC_OUT_OF_RAM;
+    }
+    if (pd_map(c, NULL, p->page[pg].cap, (uint64_t)va, RIGHT_READ | RIGHT_WRITE)) {
+        kobj_free(c, &p->page[pg]);
+        window_free(va);
+        return RPC_OUT_OF_RAM;
+    }
+    p->va[pg] = va; /* retyped RAM comes zeroed */
+    return RPC_OK;
+}
+
+uint64_t pool_alloc(struct core *c, struct pool *p, struct session *payer, unsigned *id, void **out)
+{
+    struct account *a = &payer->pd.acct;
+    bool fresh;
+    unsigned pg = page_for_next(p, &fresh);
+    if (pg == POOL_PAGES) {
+        printf("[core] PD \"%s\": all %u pages of %s in use (the limit per PD session)\n", payer->label,
+               POOL_PAGES, p->what);
+        return RPC_OUT_OF_CAPS;
+    }
+    if (fresh && !account_take(a, PAGE_SIZE, 1)) {
+        bool ram_short = a->ram_quota - a->ram_used < PAGE_SIZE;
+        printf("[core] PD \"%s\": %s more needed for %s\n", payer->label, ram_short ? "4 KiB RAM" : "1 cap",
+               p->what);
+        return ram_short ? RPC_OUT_OF_RAM : RPC_OUT_OF_CAPS;
+    }
+    uint64_t st = fresh ? add_page(c, p, pg) : RPC_OK;
+    if (st != RPC_OK) {
+        account_give(a, PAGE_SIZE, 1);
+        return st;
+    }
+    for (unsigned slot = 0; slot < p->per_page; slot++) {
+        bool *rec = record_at(p, pg, slot);
+        if (!*rec) {
+            memset(rec, 0, p->size);
+            *rec = true;
+            p->live[pg]++;
+            *id = pg * p->per_page + slot;
+            *out = rec;
+            return RPC_OK;
+        }
+    }
+    return RPC_OUT_OF_RAM; /* not reached: the page had room */
+}
+
+void *pool_get(const struct pool *p, unsigned id)
+{
+    unsigned pg = id / (p->per_page ? p->per_page : 1);
+    if (pg >= POOL_PAGES || !p->page[pg].cap) {
+        return NULL;
+    }
+    bool *rec = record_at(p, pg, id % p->per_page);
+    return *rec ? rec : NULL;
+}
+
+void *pool_next(const struct pool *p, unsigned *id)
+{
+    for (; *id < POOL_PAGES * p->per_page; (*id)++) {
+        void *rec = pool_get(p, *id);
+        if (rec) {
+            return rec;
+        }
+    }
+    return NULL;
+}
+
+void pool_free(struct core *c, struct pool *p, struct session *payer, unsigned id)
+{
+    unsigned pg = id / p->per_page;
+    bool *rec = pool_get(p, id);
+    if (!rec) {
+        return;
+    }
+    *rec = false;
+    if (--p->live[pg] == 0) {
+        kobj_free(c, &p->page[pg]); /* unmaps it from core */
+        window_free(p->va[pg]);
+        p->va[pg] = NULL;
+        account_give(&payer->pd.acct, PAGE_SIZE, 1);
+    }
+}

@@ -1,0 +1,67 @@
+/*
+ * The devices the kernel drives itself and therefore never hands out
+ * (DESIGN.md §2, rule 5), written down once for the kernel and core.
+ *
+ * I/O ports: the fixed table below. The kernel refuses an I/O port
+ * capability that overlaps it (port_range: ERR_KERNEL_OWNED); core refuses
+ * IO_PORT sessions for it up front and logs why.
+ *
+ * Memory-mapped: the local APIC and the IOAPICs, at the addresses the
+ * ACPI MADT gives (default 0xfee00000 and 0xfec00000 without one). The
+ * kernel lists them in the boot-info page (bootinfo.kernel_mmio) and keeps
+ * their pages out of the device untyped it gives the first task; core
+ * refuses IO_MEM sessions that overlap them.
+ */
+#ifndef ARBOR_KERNEL_DEVICES_H
+#define ARBOR_KERNEL_DEVICES_H
+
+#include <stdint.h>
+
+enum kernel_device {
+    KDEV_PIC,      /* 8259 pair: masked, vectors moved off the exceptions */
+    KDEV_ELCR,     /* the PIC's edge/level control */
+    KDEV_IMCR,     /* PIC/APIC mode select */
+    KDEV_PIT,      /* 8254 timer: calibrates the TSC and the LAPIC timer */
+    KDEV_PIT_GATE, /* port 0x61: gates PIT channel 2 during calibration */
+    KDEV_COM1,     /* the kernel console */
+    KDEV_LAPIC,    /* local APIC: the kernel's timer, EOI, IPIs */
+    KDEV_IOAPIC,   /* interrupt routing, reached through IRQ capabilities */
+    KDEV_COUNT
+};
+
+/* "the PIC", "the local APIC", ...: for messages that say why. */
+static inline const char *kernel_device_name(unsigned d)
+{
+    static const char *const name[KDEV_COUNT] = {
+        "the PIC",
+        "the PIC's ELCR",
+        "the IMCR",
+        "the PIT",
+        "the PIT gate (port 0x61)",
+        "COM1 (the kernel console)",
+        "the local APIC",
+        "the IOAPIC",
+    };
+    return d < KDEV_COUNT ? name[d] : "a kernel device";
+}
+
+/* The kernel device whose I/O ports [base, base + count) overlaps, or
+ * KDEV_COUNT if none. */
+static inline unsigned kernel_port_owner(uint64_t base, uint64_t count)
+{
+    static const struct {
+        uint16_t base, count;
+        uint8_t device;
+    } ports[] = {
+        {0x20, 2, KDEV_PIC}, {0xa0, 2, KDEV_PIC},      {0x4d0, 2, KDEV_ELCR}, {0x22, 2, KDEV_IMCR},
+        {0x40, 4, KDEV_PIT}, {0x61, 1, KDEV_PIT_GATE}, {0x3f8, 8, KDEV_COM1},
+    };
+    for (unsigned i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
+        if (base < ports[i].base + ports[i].count && ports[i].base < base + count) {
+            return ports[i].device;
+        }
+    }
+    return KDEV_COUNT;
+}
+
+#endif
