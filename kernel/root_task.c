@@ -66,7 +66,7 @@ static struct cap *put(struct pd *pd, cap_t slot, unsigned type, unsigned rights
 }
 
 /* Device memory: every page below DEVICE_LIMIT the loader did not call
- * RAM. */
+ * RAM, except what the kernel drives itself (bi->kernel_mmio). */
 #define DEVICE_LIMIT (64ull << 30)
 
 static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_params *bp, cap_t slot)
@@ -75,6 +75,9 @@ static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_p
     phys_mem_add(&dev, 0, DEVICE_LIMIT, DEVICE_LIMIT);
     for (unsigned i = 0; i < bp->region_count; i++) {
         phys_mem_reserve(&dev, bp->ram[i].base, bp->ram[i].base + bp->ram[i].size);
+    }
+    for (unsigned i = 0; i < bi->kernel_mmio_count; i++) {
+        phys_mem_reserve(&dev, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].phys + bi->kernel_mmio[i].size);
     }
     bi->device_first = slot;
     for (unsigned i = 0; i < dev.count && bi->device_count < BOOTINFO_MAX_DEVICE; i++) {
@@ -160,6 +163,8 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     memcpy(&bi->framebuffer, &bp->fb, sizeof(bp->fb));
     bi->acpi_rsdp = rsdp;
     memcpy(bi->cmdline, bp->cmdline, sizeof(bi->cmdline));
+    bi->kernel_mmio_count = apic_owned_mmio(bi->kernel_mmio, BOOTINFO_MAX_KERNEL_MMIO);
+    bi->kernel_port_count = apic_owned_ports(bi->kernel_ports, BOOTINFO_MAX_KERNEL_PORTS);
     slot = give_device(pd, bi, bp, slot);
     bi->first_free = give_untyped(pd, bi, slot);
     boot_mem = NULL; /* everything left now belongs to the first task */

@@ -4,7 +4,8 @@
  * Mapped read-only at BOOTINFO_ADDR in the first task. It lists which caps
  * the kernel placed in which slots of the first task's cap space, the
  * physical memory it got as untyped caps, the boot modules, the framebuffer,
- * the ACPI RSDP and the calibrated TSC frequency.
+ * the ACPI RSDP, the calibrated TSC frequency, and the device memory and
+ * I/O ports the kernel keeps for itself.
  */
 #ifndef ARBOR_BOOTINFO_H
 #define ARBOR_BOOTINFO_H
@@ -42,6 +43,8 @@ enum bootinfo_slot {
 #define BOOTINFO_MAX_MODULES 24
 #define BOOTINFO_MAX_DEVICE  16
 #define BOOTINFO_NAME_LEN    48
+#define BOOTINFO_MAX_KERNEL_MMIO  9 /* local APIC + up to 8 IOAPICs */
+#define BOOTINFO_MAX_KERNEL_PORTS 8
 
 struct bootinfo_untyped {
     uint64_t phys;  /* physical base, page aligned */
@@ -80,6 +83,21 @@ struct bootinfo {
         uint32_t width, height, bpp, type;
     } framebuffer;                /* phys == 0: none */
     char cmdline[128];            /* kernel command line */
+    /* What the kernel drives itself and core must never hand out (as
+     * IO_MEM, IO_PORT or anything else), whatever a config asks for.
+     * kernel_mmio: physical ranges, page aligned: the local APIC (the
+     * MADT's address, one page) and every IOAPIC the MADT names (one page
+     * each). The kernel already leaves them out of device[], so no device
+     * untyped covers them. kernel_ports: I/O port ranges: the two 8259
+     * PICs (0x20-0x21, 0xa0-0xa1), the PIT (0x40-0x43) and the ELCR
+     * (0x4d0-0x4d1). BI_CAP_IO_PORT still spans every port: core derives
+     * narrower port caps (port_range) only outside these ranges. */
+    uint32_t kernel_mmio_count;
+    uint32_t kernel_port_count;
+    struct bootinfo_untyped kernel_mmio[BOOTINFO_MAX_KERNEL_MMIO];
+    struct bootinfo_ports {
+        uint16_t base, count;     /* ports base .. base + count - 1 */
+    } kernel_ports[BOOTINFO_MAX_KERNEL_PORTS];
 };
 _Static_assert(sizeof(struct bootinfo) <= 4096, "bootinfo exceeds a page");
 

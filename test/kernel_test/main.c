@@ -6,10 +6,8 @@
  * role number it plays the client of one test. Each test prints a line
  * that run/kernel.run checks.
  */
-#include <rt/env.h>
-#include <rt/syscall.h>
+#include "kernel_test.h"
 
-enum role { ROLE_PINGER = 1, ROLE_CAP_USER, ROLE_NULL, ROLE_UD, ROLE_DIV };
 enum label { L_PING = 1, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
 
 #define CHILD_EP 1 /* slot of the endpoint cap in child PDs */
@@ -21,16 +19,8 @@ void do_ud2(void);
 void do_divide(void);
 extern char fault_null_ip[], fault_ud_ip[], fault_div_ip[];
 
-static struct env env;
-static int failures;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("kernel_test: FAILED: " __VA_ARGS__);                                                     \
-        }                                                                                                    \
-    } while (0)
+struct env env;
+int failures;
 
 /* ---- child roles ---- */
 
@@ -100,6 +90,9 @@ static int child(uint64_t role)
     case ROLE_DIV:
         do_divide();
         break;
+    case ROLE_INTS:
+        do_ints();
+        break;
     }
     printf("kernel_test: FAILED: role %lu did not fault\n", role);
     return 1;
@@ -107,7 +100,7 @@ static int child(uint64_t role)
 
 /* ---- driver ---- */
 
-static cap_t new_obj(unsigned type, uint64_t arg)
+cap_t new_obj(unsigned type, uint64_t arg)
 {
     cap_t c;
     uint64_t err = env_retype(&env, type, arg, &c);
@@ -118,7 +111,7 @@ static cap_t new_obj(unsigned type, uint64_t arg)
     return c;
 }
 
-static struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep)
+struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep)
 {
     const struct bootinfo_module *m = &env.bi->module[0];
     static const void *image;
@@ -394,8 +387,10 @@ static void test_no_leak(void)
     }
     uint64_t after = sys_cap_info(ut).r3;
     bool ok = !failed && after == before;
-    printf("kernel_test: %u create/revoke cycles of PD, thread, endpoint, frame: untyped %lu -> %lu bytes free, "
-           "no leak: %s\n", CYCLES, before, after, ok ? "yes" : "NO");
+    printf(
+        "kernel_test: %u create/revoke cycles of PD, thread, endpoint, frame: untyped %lu -> %lu bytes free, "
+        "no leak: %s\n",
+        CYCLES, before, after, ok ? "yes" : "NO");
     if (failed) {
         printf("kernel_test: FAILED: a retype or bind failed in the leak test\n");
     }
@@ -495,6 +490,8 @@ int main(uint64_t arg)
     printf("kernel_test: started, %u untyped regions, %u modules, first free slot %lu\n", bi->untyped_count,
            bi->module_count, bi->first_free);
     test_faults();
+    test_user_int();
+    test_pic();
     test_ping_pong();
     test_cap_transfer();
     test_timer_preemption();

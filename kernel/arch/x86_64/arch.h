@@ -16,10 +16,22 @@ struct regs {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
-#define VEC_SYSCALL 0x100
-#define VEC_TIMER 0xf0
-#define VEC_SPURIOUS 0xff
-#define VEC_IRQ_BASE 0x20
+/*
+ * The vector plan. 0x00-0x1f are CPU exceptions only: nothing the kernel
+ * programs (IOAPIC, PIC, LAPIC) delivers there, and the IDT gates have
+ * DPL 0, so a user `int N` is a #GP. An interrupt that still arrives on
+ * an exception vector with an error code is recognised by entry.S and
+ * marked VEC_EXC_AS_IRQ. Every vector has a stub; trap.c reports one it
+ * does not expect once and ignores it.
+ */
+#define VEC_IRQ_BASE 0x20    /* IOAPIC GSI n on VEC_IRQ_BASE + n */
+#define IRQ_LINES 64         /* GSIs the kernel routes: 0x20..0x5f */
+#define VEC_UNROUTED 0x60    /* IOAPIC pins not routed (masked) */
+#define VEC_PIC_BASE 0xe0    /* 8259 IRQ n on VEC_PIC_BASE + n, all masked */
+#define VEC_TIMER 0xf0       /* LAPIC timer */
+#define VEC_SPURIOUS 0xff    /* LAPIC spurious: no EOI */
+#define VEC_SYSCALL 0x100    /* not a vector: marks a SYSCALL frame */
+#define VEC_EXC_AS_IRQ 0x200 /* or'ed in: interrupt on an exception vector */
 #define USER_CS 0x23
 #define USER_SS 0x1b
 #define RFLAGS_IF 0x200ull
@@ -131,16 +143,26 @@ void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
 void paging_invalidate(uint64_t vaddr);
 uint64_t paging_kernel_pml4(void);
 
-/* apic.c, ioapic.c, pit.c */
+/* pic.c: the legacy 8259s, remapped to VEC_PIC_BASE and masked */
+void pic_init(void);
+void pic_interrupt(unsigned irq);
+
+/* apic.c, pit.c */
 void apic_init(uint64_t rsdp_phys);
 void apic_timer_start(uint64_t period_us);
 void apic_timer_rearm(void);
 void apic_eoi(void);
 uint64_t apic_tsc_hz(void);
-bool ioapic_gsi(unsigned irq, unsigned *gsi_out); /* ISA override applied */
-bool ioapic_route(unsigned irq, unsigned vector, unsigned *gsi_out);
+bool ioapic_gsi(unsigned irq, unsigned *gsi_out);   /* ISA override applied */
+bool ioapic_route(unsigned irq, unsigned *gsi_out); /* to VEC_IRQ_BASE + gsi */
 void ioapic_mask(unsigned gsi, bool masked);
 unsigned ioapic_gsi_count(void);
+/* What the kernel drives and nobody else may get (bootinfo.h, kernel_*):
+ * fill out[0..max) and return the number of entries. */
+struct bootinfo_untyped;
+struct bootinfo_ports;
+unsigned apic_owned_mmio(struct bootinfo_untyped *out, unsigned max);
+unsigned apic_owned_ports(struct bootinfo_ports *out, unsigned max);
 uint64_t acpi_find_rsdp(void);
 void pit_wait_start(unsigned ms);
 bool pit_wait_done(void);
