@@ -142,6 +142,7 @@ void paging_init(uint64_t ram_top);
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
 void paging_invalidate(uint64_t vaddr);
 uint64_t paging_kernel_pml4(void);
+void paging_check_wx(void); /* log what the kernel half maps W+X and X */
 
 /* pic.c: the legacy 8259s, remapped to VEC_PIC_BASE and masked */
 void pic_init(void);
