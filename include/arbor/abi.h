@@ -159,7 +159,7 @@ enum arbor_fault_kind {
 /* Bytes of untyped memory each object takes (and its alignment, capped at
  * a page): user-level allocators place objects with retype-at-offset. */
 #define OBJ_SIZE_PD(slot_bits) (2 * 4096ull + (64ull << (slot_bits)))
-#define OBJ_SIZE_THREAD       2048ull
+#define OBJ_SIZE_THREAD       4096ull /* TCB with FPU/SSE/AVX state */
 #define OBJ_SIZE_ENDPOINT     64ull
 #define OBJ_SIZE_NOTIFICATION 64ull
 #define OBJ_SIZE_PAGE_TABLE   4096ull

@@ -13,6 +13,8 @@
 
 enum role { ROLE_PINGER = 1, ROLE_CAP_USER, ROLE_NULL, ROLE_UD, ROLE_DIV, ROLE_INTS, ROLE_FPU };
 
+#define CHILD_EP 1 /* slot of the endpoint cap in child PDs */
+
 extern struct env env;
 extern int failures;
 
@@ -30,5 +32,9 @@ void do_ints(void);
 /* vectors.c */
 void test_user_int(void);
 void test_pic(void);
+
+/* fpu.c; the child's arg is ROLE_FPU | seed << 8 | TSC kHz << 16 */
+void test_fpu(void);
+int fpu_child(uint64_t arg);
 
 #endif

@@ -10,7 +10,6 @@
 
 enum label { L_PING = 1, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
 
-#define CHILD_EP 1 /* slot of the endpoint cap in child PDs */
 #define CHILD_RCV 10
 #define PINGS 500
 
@@ -76,7 +75,7 @@ static int cap_user(void)
 
 static int child(uint64_t role)
 {
-    switch (role) {
+    switch (role & 0xff) {
     case ROLE_PINGER:
         return pinger();
     case ROLE_CAP_USER:
@@ -93,6 +92,8 @@ static int child(uint64_t role)
     case ROLE_INTS:
         do_ints();
         break;
+    case ROLE_FPU:
+        return fpu_child(role);
     }
     printf("kernel_test: FAILED: role %lu did not fault\n", role);
     return 1;
@@ -495,6 +496,7 @@ int main(uint64_t arg)
     test_ping_pong();
     test_cap_transfer();
     test_timer_preemption();
+    test_fpu();
     test_bound_and_unwrap();
     test_retype_at();
     test_device_memory();

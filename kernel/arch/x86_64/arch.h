@@ -129,9 +129,15 @@ void arch_cpu_init(void);
 void arch_set_kernel_entry(struct regs *regs); /* TSS.rsp0 + entry globals */
 void arch_wait_for_interrupt(void);            /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
-void arch_fpu_switch(void *next_owner); /* lazy FPU: set TS if needed */
-void arch_fpu_trap(void);               /* #NM from user */
-void arch_fpu_forget(void *thread);     /* thread dies */
+
+/* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
+ * aligned) */
+#define FPU_AREA_SIZE 3072
+struct thread;
+void arch_fpu_init(void);                   /* boot: pick XSAVE/FXSAVE */
+void arch_fpu_init_thread(uint8_t *area);   /* a new, zeroed TCB */
+void arch_fpu_switch(struct thread *next);  /* before next runs */
+void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c */
 void serial_init(void);

@@ -42,9 +42,7 @@ void arch_user_trap(void)
 {
     struct thread *t = kernel.current;
     uint64_t v = t->regs.vector;
-    if (v == FAULT_NO_FPU) {
-        arch_fpu_trap();
-    } else if (v < 32) {
+    if (v < 32) {
         fault_raise(t, (unsigned)v, v == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);
     } else {
         interrupt(v);
