@@ -155,7 +155,7 @@ static void test_faults(void)
         struct msg m = {.info = MSGINFO_NO_REPLY};
         uint64_t err = sys_reply_wait(fep, &m);
         unsigned i = (unsigned)(m.badge - 0xf0);
-        if (err || i > 2 || MSGINFO_LABEL(m.info) != FAULT_LABEL) {
+        if (err || i > 2 || !MSGINFO_IS_FAULT(m.info)) {
             printf("kernel_test: FAILED: fault message err %lu badge %lx\n", err, m.badge);
             failures++;
             continue;
