@@ -132,15 +132,16 @@ void thread_dispatch(struct core *c, struct request *r)
     struct thread_rec *t = thread_get(c, BADGE_ID(r->badge));
     struct msg *m = r->m;
     if (!t) {
-        r->reply = MSGINFO_LABEL(m->info) != FAULT_LABEL;
+        r->reply = !MSGINFO_IS_FAULT(m->info);
         reply_status(r, RPC_INVALID, 0);
+        return;
+    }
+    if (MSGINFO_IS_FAULT(m->info)) { /* only the kernel can send these */
+        fault(c, t, r);
         return;
     }
     uint64_t err;
     switch (MSGINFO_LABEL(m->info)) {
-    case FAULT_LABEL:
-        fault(c, t, r);
-        return;
     case CPU_START:
         err = sys_thread_start(t->thread.cap, m->w[0], m->w[1], m->w[2]);
         break;

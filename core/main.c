@@ -114,7 +114,7 @@ static void dispatch(struct core *c, struct request *r)
         }
         return;
     default:
-        r->reply = MSGINFO_LABEL(r->m->info) != FAULT_LABEL;
+        r->reply = !MSGINFO_IS_FAULT(r->m->info);
         reply_status(r, RPC_INVALID, 0);
         return;
     }

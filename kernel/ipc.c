@@ -7,7 +7,9 @@
  * up to three capabilities into the receiver's receive window. The badge
  * of the sender's capability arrives in rdi. When a partner is waiting
  * the kernel switches straight to it: no queue, no scheduler pass.
- * Fault messages (fault.c) are calls whose words the kernel makes up.
+ * Fault messages (fault.c) are calls whose words the kernel makes up;
+ * only they carry MSGINFO_KERNEL: every other info word a receiver gets is
+ * rebuilt here (and in ipc_fast.c) from label, length and caps.
  */
 #include "objects.h"
 
@@ -73,7 +75,7 @@ static void fault_message(struct thread *s, struct thread *r)
     *mr(&r->regs, FAULT_IP) = s->regs.rip;
     *mr(&r->regs, FAULT_ERROR) = s->fault_error;
     *mr(&r->regs, FAULT_SP) = s->regs.rsp;
-    r->regs.rsi = MSGINFO(FAULT_LABEL, FAULT_WORDS, 0);
+    r->regs.rsi = MSGINFO(FAULT_LABEL, FAULT_WORDS, 0) | MSGINFO_KERNEL;
 }
 
 /* Copy the message of s (info) to r; caps only when allowed. */

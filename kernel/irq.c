@@ -6,8 +6,6 @@
  */
 #include "objects.h"
 
-#define IRQ_LINES 64
-
 static struct irq_line {
     struct cap notify; /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
     uint32_t refs;     /* IRQ capabilities naming this line */
@@ -22,7 +20,7 @@ err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
     if (lines[gsi].refs) {
         return ERR_BUSY; /* checked before touching the owner's line */
     }
-    if (!ioapic_route(irq, VEC_IRQ_BASE, &gsi)) {
+    if (!ioapic_route(irq, &gsi)) {
         return ERR_INVALID_ARG;
     }
     lines[gsi].notify.owner = CAP_OWNER_IRQ_NOTIFY;

@@ -58,6 +58,7 @@ void kernel_main(uint32_t magic, uint32_t info)
         panic("%s (magic %x)", why, magic);
     }
     uint64_t ram = collect_memory(info);
+    paging_check_wx();
     kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol, ram >> 20,
             boot.module_count, cpu_features.vendor, cpu_features.nx ? " nx" : "",
             cpu_features.smep ? " smep" : "", cpu_features.smap ? " smap" : "",

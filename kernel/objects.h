@@ -44,14 +44,12 @@ enum thread_state {
 };
 
 struct thread {
-    struct regs regs;                              /* user state; entry.S saves here */
-    uint8_t fpu[512] __attribute__((aligned(16))); /* FXSAVE area */
+    struct regs regs; /* user state; entry.S saves here */
     /* scheduling: owned by sched.c */
     struct thread *next, *prev; /* queue links (ready or blocking queue) */
     struct thread_queue *queue; /* queue we are on, if any */
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
-    bool fpu_used;
     bool in_fault; /* blocked on behalf of a fault message */
     bool started;
     uint32_t refs;
@@ -67,6 +65,8 @@ struct thread {
     struct pd *pd;
     uint64_t utcb_phys; /* 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
+    /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
+    uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
 
 #define THREAD_OBJECT_SIZE OBJ_SIZE_THREAD

@@ -134,7 +134,7 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     if (pd_create(pd, ROOT_SLOT_BITS)) {
         panic("no ASID for the first task");
     }
-    struct thread *t = phys_to_virt(alloc_page());
+    struct thread *t = phys_to_virt(alloc_pages(OBJ_SIZE_THREAD / PAGE_SIZE));
     thread_init(t);
     t->prio = PRIO_MAX;
     load_elf(pd, &bp->module[0], t);

@@ -16,6 +16,7 @@ void thread_init(struct thread *t)
     t->regs.ss = USER_SS;
     t->regs.rflags = RFLAGS_IF | 0x2;
     t->state = THREAD_INACTIVE;
+    arch_fpu_init_thread(t->fpu);
 }
 
 /* Wake a thread whose pending IPC was cut short. A thread blocked for a

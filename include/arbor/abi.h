@@ -59,6 +59,8 @@ typedef uint64_t cap_t;
  * Message info word: passed with call / reply_wait and returned to the
  * receiver. len = number of message words (0..MSG_MAX_WORDS), caps = number
  * of capabilities to transfer (0..MSG_MAX_CAPS), label = free for protocols.
+ * Bits 0-6 len, 8-9 caps, 15 MSGINFO_KERNEL (see the fault messages),
+ * 16-63 label; the kernel drops the other bits of a sender's word.
  */
 #define MSG_MAX_WORDS  64
 #define MSG_REG_WORDS  8 /* words 0..7 travel in registers */
@@ -107,8 +109,18 @@ _Static_assert(sizeof(struct arbor_utcb) <= 4096, "UTCB exceeds one page");
  * Fault messages: a faulting thread "calls" its fault endpoint with
  * label FAULT_LABEL and these words. A reply with 0 words retries the
  * faulting instruction; a reply with 2 words sets (ip, sp) first.
+ *
+ * The fault endpoint is usually a badged endpoint that others hold too
+ * (core's thread capability is the same badge), so the label alone proves
+ * nothing: anybody may send FAULT_LABEL. The kernel sets MSGINFO_KERNEL
+ * in the info word of the fault messages it makes, and only there: on
+ * every user send and reply it rebuilds the info word the receiver gets
+ * from label, length and caps, so no user message carries this bit. A
+ * fault handler believes a message only if MSGINFO_IS_FAULT holds.
  */
 #define FAULT_LABEL 0xfa017ull
+#define MSGINFO_KERNEL (1ull << 15) /* made by the kernel: a real fault */
+#define MSGINFO_IS_FAULT(i) (MSGINFO_LABEL(i) == FAULT_LABEL && ((i) & MSGINFO_KERNEL))
 enum arbor_fault_word {
     FAULT_KIND = 0, /* enum arbor_fault_kind */
     FAULT_ADDR,     /* faulting data address (page fault), else ip */
@@ -147,7 +159,7 @@ enum arbor_fault_kind {
 /* Bytes of untyped memory each object takes (and its alignment, capped at
  * a page): user-level allocators place objects with retype-at-offset. */
 #define OBJ_SIZE_PD(slot_bits) (2 * 4096ull + (64ull << (slot_bits)))
-#define OBJ_SIZE_THREAD       2048ull
+#define OBJ_SIZE_THREAD       4096ull /* TCB with FPU/SSE/AVX state */
 #define OBJ_SIZE_ENDPOINT     64ull
 #define OBJ_SIZE_NOTIFICATION 64ull
 #define OBJ_SIZE_PAGE_TABLE   4096ull

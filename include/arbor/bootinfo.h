@@ -4,7 +4,8 @@
  * Mapped read-only at BOOTINFO_ADDR in the first task. It lists which caps
  * the kernel placed in which slots of the first task's cap space, the
  * physical memory it got as untyped caps, the boot modules, the framebuffer,
- * the ACPI RSDP and the calibrated TSC frequency.
+ * the ACPI RSDP, the calibrated TSC frequency, and the device memory and
+ * I/O ports the kernel keeps for itself.
  */
 #ifndef ARBOR_BOOTINFO_H
 #define ARBOR_BOOTINFO_H

@@ -10,7 +10,7 @@
 #define CPU_SERVICE "CPU"
 #define CPU_RAM_QUOTA 4096
 #define CPU_CAP_QUOTA 2
-#define CPU_THREAD_RAM (2048 + 4096) /* TCB + UTCB, paid by the PD */
+#define CPU_THREAD_RAM (OBJ_SIZE_THREAD + 4096) /* TCB + UTCB, paid by the PD */
 #define CPU_PRIO_MAX                                                                                         \
     100 /* session argument priority=N lowers a session's                                                    \
            band: its threads get at most N */

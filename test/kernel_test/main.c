@@ -6,13 +6,10 @@
  * role number it plays the client of one test. Each test prints a line
  * that run/kernel.run checks.
  */
-#include <rt/env.h>
-#include <rt/syscall.h>
+#include "kernel_test.h"
 
-enum role { ROLE_PINGER = 1, ROLE_CAP_USER, ROLE_NULL, ROLE_UD, ROLE_DIV };
 enum label { L_PING = 1, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
 
-#define CHILD_EP 1 /* slot of the endpoint cap in child PDs */
 #define CHILD_RCV 10
 #define PINGS 500
 
@@ -21,16 +18,8 @@ void do_ud2(void);
 void do_divide(void);
 extern char fault_null_ip[], fault_ud_ip[], fault_div_ip[];
 
-static struct env env;
-static int failures;
-
-#define CHECK(cond, ...)                                                                                     \
-    do {                                                                                                     \
-        if (!(cond)) {                                                                                       \
-            failures++;                                                                                      \
-            printf("kernel_test: FAILED: " __VA_ARGS__);                                                     \
-        }                                                                                                    \
-    } while (0)
+struct env env;
+int failures;
 
 /* ---- child roles ---- */
 
@@ -86,7 +75,7 @@ static int cap_user(void)
 
 static int child(uint64_t role)
 {
-    switch (role) {
+    switch (role & 0xff) {
     case ROLE_PINGER:
         return pinger();
     case ROLE_CAP_USER:
@@ -100,6 +89,11 @@ static int child(uint64_t role)
     case ROLE_DIV:
         do_divide();
         break;
+    case ROLE_INTS:
+        do_ints();
+        break;
+    case ROLE_FPU:
+        return fpu_child(role);
     }
     printf("kernel_test: FAILED: role %lu did not fault\n", role);
     return 1;
@@ -107,7 +101,7 @@ static int child(uint64_t role)
 
 /* ---- driver ---- */
 
-static cap_t new_obj(unsigned type, uint64_t arg)
+cap_t new_obj(unsigned type, uint64_t arg)
 {
     cap_t c;
     uint64_t err = env_retype(&env, type, arg, &c);
@@ -118,7 +112,7 @@ static cap_t new_obj(unsigned type, uint64_t arg)
     return c;
 }
 
-static struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep)
+struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep)
 {
     const struct bootinfo_module *m = &env.bi->module[0];
     static const void *image;
@@ -161,7 +155,7 @@ static void test_faults(void)
         struct msg m = {.info = MSGINFO_NO_REPLY};
         uint64_t err = sys_reply_wait(fep, &m);
         unsigned i = (unsigned)(m.badge - 0xf0);
-        if (err || i > 2 || MSGINFO_LABEL(m.info) != FAULT_LABEL) {
+        if (err || i > 2 || !MSGINFO_IS_FAULT(m.info)) {
             printf("kernel_test: FAILED: fault message err %lu badge %lx\n", err, m.badge);
             failures++;
             continue;
@@ -394,8 +388,10 @@ static void test_no_leak(void)
     }
     uint64_t after = sys_cap_info(ut).r3;
     bool ok = !failed && after == before;
-    printf("kernel_test: %u create/revoke cycles of PD, thread, endpoint, frame: untyped %lu -> %lu bytes free, "
-           "no leak: %s\n", CYCLES, before, after, ok ? "yes" : "NO");
+    printf(
+        "kernel_test: %u create/revoke cycles of PD, thread, endpoint, frame: untyped %lu -> %lu bytes free, "
+        "no leak: %s\n",
+        CYCLES, before, after, ok ? "yes" : "NO");
     if (failed) {
         printf("kernel_test: FAILED: a retype or bind failed in the leak test\n");
     }
@@ -495,9 +491,12 @@ int main(uint64_t arg)
     printf("kernel_test: started, %u untyped regions, %u modules, first free slot %lu\n", bi->untyped_count,
            bi->module_count, bi->first_free);
     test_faults();
+    test_user_int();
+    test_pic();
     test_ping_pong();
     test_cap_transfer();
     test_timer_preemption();
+    test_fpu();
     test_bound_and_unwrap();
     test_retype_at();
     test_device_memory();

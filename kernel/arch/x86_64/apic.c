@@ -2,11 +2,13 @@
  * Interrupt controllers and the timer: the local APIC (x2APIC mode when the
  * CPU has it, else xAPIC MMIO), its timer (TSC-deadline when available,
  * else one-shot counts) calibrated against the PIT, and the IOAPICs that
- * route device interrupts. The legacy 8259 PIC is masked.
+ * route device interrupts (never below vector 0x20). The legacy 8259 PIC
+ * is remapped and masked (pic.c).
  */
 #include "../../kernel.h"
 #include "arch.h"
 #include "acpi.h"
+#include <arbor/bootinfo.h>
 
 #define LAPIC_ID 0x020
 #define LAPIC_EOI 0x0b0
@@ -39,12 +41,6 @@ static void lapic_write(uint32_t reg, uint32_t v)
 void apic_eoi(void)
 {
     lapic_write(LAPIC_EOI, 0);
-}
-
-static void mask_pic(void)
-{
-    outb(0x21, 0xff);
-    outb(0xa1, 0xff);
 }
 
 /* Measure TSC and LAPIC timer rates over CALIBRATE_MS of PIT channel 2:
@@ -106,7 +102,7 @@ unsigned ioapic_gsi_count(void)
 void apic_init(uint64_t rsdp_phys)
 {
     acpi_init(rsdp_phys);
-    mask_pic();
+    pic_init();
     uint64_t base = rdmsr(MSR_APIC_BASE);
     x2apic = cpu_features.x2apic;
     base |= 1u << 11;
@@ -119,7 +115,7 @@ void apic_init(uint64_t rsdp_phys)
     for (unsigned i = 0; i < acpi.ioapic_count; i++) {
         acpi.ioapic[i].pins = ((ioapic_read(i, 1) >> 16) & 0xff) + 1;
         for (unsigned pin = 0; pin < acpi.ioapic[i].pins; pin++) {
-            ioapic_write(i, 0x10 + 2 * pin, 1u << 16);
+            ioapic_write(i, 0x10 + 2 * pin, (1u << 16) | VEC_UNROUTED);
             ioapic_write(i, 0x11 + 2 * pin, 0);
         }
     }
@@ -165,7 +161,7 @@ bool ioapic_gsi(unsigned irq, unsigned *gsi_out)
     return ioapic_of(*gsi_out, &idx, &pin);
 }
 
-bool ioapic_route(unsigned irq, unsigned vector_base, unsigned *gsi_out)
+bool ioapic_route(unsigned irq, unsigned *gsi_out)
 {
     unsigned gsi = irq;
     bool level = irq >= 16, low = irq >= 16;
@@ -180,10 +176,10 @@ bool ioapic_route(unsigned irq, unsigned vector_base, unsigned *gsi_out)
         }
     }
     unsigned idx, pin;
-    if (!ioapic_of(gsi, &idx, &pin)) {
-        return false;
+    if (gsi >= IRQ_LINES || !ioapic_of(gsi, &idx, &pin)) {
+        return false; /* vectors stay in VEC_IRQ_BASE..+IRQ_LINES */
     }
-    uint32_t lo = (vector_base + gsi) | (1u << 16) | (low ? 1u << 13 : 0) | (level ? 1u << 15 : 0);
+    uint32_t lo = (VEC_IRQ_BASE + gsi) | (1u << 16) | (low ? 1u << 13 : 0) | (level ? 1u << 15 : 0);
     ioapic_write(idx, 0x11 + 2 * pin, lapic_read(LAPIC_ID) << (x2apic ? 24 : 0));
     ioapic_write(idx, 0x10 + 2 * pin, lo);
     *gsi_out = gsi;

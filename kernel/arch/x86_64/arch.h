@@ -16,10 +16,22 @@ struct regs {
     uint64_t vector, error;
     uint64_t rip, cs, rflags, rsp, ss;
 };
-#define VEC_SYSCALL 0x100
-#define VEC_TIMER 0xf0
-#define VEC_SPURIOUS 0xff
-#define VEC_IRQ_BASE 0x20
+/*
+ * The vector plan. 0x00-0x1f are CPU exceptions only: nothing the kernel
+ * programs (IOAPIC, PIC, LAPIC) delivers there, and the IDT gates have
+ * DPL 0, so a user `int N` is a #GP. An interrupt that still arrives on
+ * an exception vector with an error code is recognised by entry.S and
+ * marked VEC_EXC_AS_IRQ. Every vector has a stub; trap.c reports one it
+ * does not expect once and ignores it.
+ */
+#define VEC_IRQ_BASE 0x20    /* IOAPIC GSI n on VEC_IRQ_BASE + n */
+#define IRQ_LINES 64         /* GSIs the kernel routes: 0x20..0x5f */
+#define VEC_UNROUTED 0x60    /* IOAPIC pins not routed (masked) */
+#define VEC_PIC_BASE 0xe0    /* 8259 IRQ n on VEC_PIC_BASE + n, all masked */
+#define VEC_TIMER 0xf0       /* LAPIC timer */
+#define VEC_SPURIOUS 0xff    /* LAPIC spurious: no EOI */
+#define VEC_SYSCALL 0x100    /* not a vector: marks a SYSCALL frame */
+#define VEC_EXC_AS_IRQ 0x200 /* or'ed in: interrupt on an exception vector */
 #define USER_CS 0x23
 #define USER_SS 0x1b
 #define RFLAGS_IF 0x200ull
@@ -117,9 +129,15 @@ void arch_cpu_init(void);
 void arch_set_kernel_entry(struct regs *regs); /* TSS.rsp0 + entry globals */
 void arch_wait_for_interrupt(void);            /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
-void arch_fpu_switch(void *next_owner); /* lazy FPU: set TS if needed */
-void arch_fpu_trap(void);               /* #NM from user */
-void arch_fpu_forget(void *thread);     /* thread dies */
+
+/* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
+ * aligned) */
+#define FPU_AREA_SIZE 3072
+struct thread;
+void arch_fpu_init(void);                   /* boot: pick XSAVE/FXSAVE */
+void arch_fpu_init_thread(uint8_t *area);   /* a new, zeroed TCB */
+void arch_fpu_switch(struct thread *next);  /* before next runs */
+void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c */
 void serial_init(void);
@@ -130,15 +148,20 @@ void paging_init(uint64_t ram_top);
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
 void paging_invalidate(uint64_t vaddr);
 uint64_t paging_kernel_pml4(void);
+void paging_check_wx(void); /* log what the kernel half maps W+X and X */
 
-/* apic.c, ioapic.c, pit.c */
+/* pic.c: the legacy 8259s, remapped to VEC_PIC_BASE and masked */
+void pic_init(void);
+void pic_interrupt(unsigned irq);
+
+/* apic.c, pit.c */
 void apic_init(uint64_t rsdp_phys);
 void apic_timer_start(uint64_t period_us);
 void apic_timer_rearm(void);
 void apic_eoi(void);
 uint64_t apic_tsc_hz(void);
-bool ioapic_gsi(unsigned irq, unsigned *gsi_out); /* ISA override applied */
-bool ioapic_route(unsigned irq, unsigned vector, unsigned *gsi_out);
+bool ioapic_gsi(unsigned irq, unsigned *gsi_out);   /* ISA override applied */
+bool ioapic_route(unsigned irq, unsigned *gsi_out); /* to VEC_IRQ_BASE + gsi */
 void ioapic_mask(unsigned gsi, bool masked);
 unsigned ioapic_gsi_count(void);
 uint64_t acpi_find_rsdp(void);

@@ -1,6 +1,6 @@
 /*
  * CPU setup: feature detection, GDT with TSS, IDT, SYSCALL MSRs, control
- * register bits (NX, SMEP, SMAP, PCID, FXSR) and the lazy FPU switch.
+ * register bits (NX, SMEP, SMAP, PCID, FXSR). The FPU is fpu.c's.
  */
 #include "../../objects.h"
 
@@ -29,7 +29,6 @@ static uint64_t gdt[7];
 static uint64_t idt[256][2];
 static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
 static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
-static void *fpu_owner; /* thread whose state is in the FPU */
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
@@ -114,8 +113,7 @@ static void setup_control_registers(void)
     uint64_t cr0, cr4;
     __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
     cr0 |= (1u << 1) | (1u << 5) | (1u << 16); /* MP, NE, WP */
-    cr0 &= ~(1ull << 2);                       /* EM off */
-    cr0 |= 1u << 3;                            /* TS: first FPU use traps */
+    cr0 &= ~((1ull << 2) | (1ull << 3));       /* EM, TS off: eager FPU (fpu.c) */
     __asm__ volatile("mov %0, %%cr0" ::"r"(cr0));
     __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
     cr4 |= (1u << 9) | (1u << 10) | (1u << 7); /* OSFXSR, OSXMMEXCPT, PGE */
@@ -140,6 +138,7 @@ void arch_cpu_init(void)
 {
     detect_features();
     setup_control_registers();
+    arch_fpu_init();
     setup_gdt();
     setup_idt();
     wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
@@ -162,46 +161,4 @@ void arch_set_kernel_entry(struct regs *regs)
 void arch_wait_for_interrupt(void)
 {
     __asm__ volatile("sti; hlt; cli" ::: "memory");
-}
-
-static void set_ts(bool on)
-{
-    uint64_t cr0;
-    __asm__ volatile("mov %%cr0, %0" : "=r"(cr0));
-    uint64_t want = on ? (cr0 | 8) : (cr0 & ~8ull);
-    if (want != cr0) {
-        __asm__ volatile("mov %0, %%cr0" ::"r"(want));
-    }
-}
-
-void arch_fpu_switch(void *next_owner)
-{
-    set_ts(next_owner != fpu_owner);
-}
-
-void arch_fpu_trap(void)
-{
-    struct thread *t = kernel.current;
-    set_ts(false);
-    if (fpu_owner == t) {
-        return;
-    }
-    if (fpu_owner) {
-        __asm__ volatile("fxsave64 (%0)" ::"r"(((struct thread *)fpu_owner)->fpu) : "memory");
-    }
-    if (t->fpu_used) {
-        __asm__ volatile("fxrstor64 (%0)" ::"r"(t->fpu) : "memory");
-    } else {
-        uint32_t mxcsr = 0x1f80;
-        __asm__ volatile("fninit; ldmxcsr %0" ::"m"(mxcsr));
-        t->fpu_used = true;
-    }
-    fpu_owner = t;
-}
-
-void arch_fpu_forget(void *t)
-{
-    if (fpu_owner == t) {
-        fpu_owner = NULL;
-    }
 }

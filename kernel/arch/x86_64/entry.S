@@ -12,6 +12,7 @@
 #define USER_CS 0x23
 #define USER_SS 0x1b
 #define VEC_SYSCALL 0x100
+#define VEC_EXC_AS_IRQ 0x200 /* arch.h */
 
 .macro SAVE_GPRS
     pushq %rax
@@ -50,7 +51,17 @@
 .endm
 
     .text
-/* One 16-byte stub per vector; vectors with a CPU error code skip the dummy. */
+/*
+ * One 16-byte stub per vector. Most push a dummy error code so every frame
+ * has the same layout. The exceptions for which the CPU pushes an error
+ * code (8, 10-14, 17, 21, 29, 30) go through error_code_check: their
+ * vector can also be raised by an interrupt (a misprogrammed PIC, IOAPIC
+ * or MSI), which pushes none. Long mode aligns the stack to 16 bytes
+ * before pushing the frame, so after the stub's push the stack is 16-byte
+ * aligned exactly when the CPU pushed no error code: then the stub adds a
+ * zero error code and marks the vector with VEC_EXC_AS_IRQ, and trap.c
+ * treats it as a stray interrupt, not as an exception.
+ */
     .balign 16
     .globl vector_stubs
 vector_stubs:
@@ -58,17 +69,39 @@ vector_stubs:
     .rept 256
     .balign 16
     .if (vec == 8) || (vec >= 10 && vec <= 14) || (vec == 17) || (vec == 21) || (vec == 29) || (vec == 30)
+    pushq $vec
+    .if vec == 8
+    jmp error_code_check_ist
+    .else
+    jmp error_code_check
+    .endif
     .else
     pushq $0
-    .endif
     pushq $vec
-    .if (vec == 2) || (vec == 8) || (vec == 18)
+    .if (vec == 2) || (vec == 18)
     jmp ist_common
     .else
     jmp interrupt_common
     .endif
+    .endif
     vec = vec + 1
     .endr
+
+.macro ERROR_CODE_CHECK
+    testq $8, %rsp
+    jnz 1f                               /* the CPU pushed an error code */
+    pushq (%rsp)                         /* vector one slot down ... */
+    movq $0, 8(%rsp)                     /* ... and a zero error code */
+    orq $VEC_EXC_AS_IRQ, (%rsp)
+1:
+.endm
+
+error_code_check:
+    ERROR_CODE_CHECK
+    jmp interrupt_common
+error_code_check_ist:
+    ERROR_CODE_CHECK
+    jmp ist_common
 
 /* NMI, #DF, #MC arrive on IST stacks, never in the thread's frame: they
  * are handled right there, whatever mode they interrupted. */

@@ -6,6 +6,20 @@
  */
 #include "../../objects.h"
 
+/* A vector nothing should raise: acknowledged at the LAPIC in case it
+ * came from there (no EOI would block lower vectors), reported once. */
+static void unexpected(uint64_t vector)
+{
+    static uint64_t reported[256 / 64];
+    unsigned v = (unsigned)(vector & 0xff);
+    apic_eoi();
+    if (!(reported[v / 64] & (1ull << (v % 64)))) {
+        reported[v / 64] |= 1ull << (v % 64);
+        kprintf("kernel: unexpected interrupt on vector %u%s, ignored\n", v,
+                (vector & VEC_EXC_AS_IRQ) ? " (an exception vector)" : "");
+    }
+}
+
 static void interrupt(uint64_t vector)
 {
     if (vector == VEC_TIMER) {
@@ -14,11 +28,13 @@ static void interrupt(uint64_t vector)
         sched_tick();
     } else if (vector == VEC_SPURIOUS) {
         /* no EOI for spurious interrupts */
-    } else if (vector >= VEC_IRQ_BASE && vector < VEC_TIMER) {
+    } else if (vector >= VEC_IRQ_BASE && vector < VEC_IRQ_BASE + IRQ_LINES) {
         irq_raise((unsigned)(vector - VEC_IRQ_BASE));
         apic_eoi();
+    } else if (vector >= VEC_PIC_BASE && vector < VEC_PIC_BASE + 16) {
+        pic_interrupt((unsigned)(vector - VEC_PIC_BASE));
     } else {
-        apic_eoi();
+        unexpected(vector);
     }
 }
 
@@ -26,9 +42,7 @@ void arch_user_trap(void)
 {
     struct thread *t = kernel.current;
     uint64_t v = t->regs.vector;
-    if (v == FAULT_NO_FPU) {
-        arch_fpu_trap();
-    } else if (v < 32) {
+    if (v < 32) {
         fault_raise(t, (unsigned)v, v == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);
     } else {
         interrupt(v);
