@@ -43,7 +43,7 @@ static void attack(const struct target *t, struct held **keep)
     if (!strcmp(t->service, "parent")) {
         requests_close_all(NULL, &tally); /* hold nothing: no answer may give us anything */
         *keep = NULL;
-    } else {
+    } else if (strncmp(t->service, "own ", 4)) {
         opens_attack(t, &tally);
     }
     requests_attack(t, &tally);

@@ -107,6 +107,9 @@ static void random_request(const struct target *t, cap_t target, bool parent, st
     for (unsigned w = 0; w < MSG_MAX_WORDS; w++) {
         u->mr[w] = word();
     }
+    if (target == ENV_PD && (op == PD_DETACH || op == PD_ENV)) {
+        return; /* would only unmap our own memory or replace our own slots */
+    }
     if (parent &&
         (op == PARENT_EXIT || ((op == PARENT_CLOSE || op == PARENT_UPGRADE) && u->mr[0] < HELD_MAX))) {
         return; /* would only end ourselves, or close or grow the runtime's own LOG and config sessions */
@@ -193,6 +196,14 @@ void requests_attack(const struct target *t, struct tally *tally)
             }
         }
         return;
+    }
+    /* Our own PD and CPU sessions, made by our parent: attacked in place. */
+    cap_t own = !strcmp(t->service, "own PD") ? ENV_PD : !strcmp(t->service, "own CPU") ? ENV_CPU : CAP_NULL;
+    for (unsigned i = 0; own && i < t->requests; i++) {
+        random_request(t, own, false, tally);
+        if (i % 64 == 0) {
+            account_check(t->service);
+        }
     }
     struct held *mine[HELD_MAX];
     unsigned n = 0;
