@@ -55,7 +55,25 @@ static struct {
     uint64_t next_id;
     struct report *reports;
     struct rom *roms;
+    bool verbose; /* <config verbose="yes">: log sessions and RAM use */
 } rr;
+
+/* After each open and close: how many sessions, how much of our RAM is
+ * used (a server under attack must come back to where it was). */
+static void show_use(void)
+{
+    uint64_t q[4] = {0};
+    unsigned open = 0;
+    for (struct report *r = rr.reports; r; r = r->next) {
+        open += r->open ? 1 : 0;
+    }
+    for (struct rom *rom = rr.roms; rom; rom = rom->next) {
+        open++;
+    }
+    if (rr.verbose && !pd_client_quota(ENV_PD, q)) {
+        printf("%u sessions, %lu KiB RAM used\n", open, q[1] >> 10);
+    }
+}
 
 static struct report *report_named(const char *name)
 {
@@ -227,6 +245,7 @@ static void handle_requests(void)
     while (server_next_request(&req) == RPC_OK) {
         if (req.kind == REQUEST_CLOSE) {
             close_session(req.session);
+            show_use();
             continue;
         }
         const char *label = args_get(&req.args, "label");
@@ -234,12 +253,18 @@ static void handle_requests(void)
         uint64_t id = 0, need = is_report ? REPORT_RAM_QUOTA : ROM_RAM_QUOTA;
         uint64_t need_caps = is_report ? REPORT_CAP_QUOTA : ROM_CAP_QUOTA;
         cap_t cap = CAP_NULL;
-        uint64_t st = req.ram < need        ? RPC_INSUFFICIENT_RAM
+        uint64_t st = req.ram < need         ? RPC_INSUFFICIENT_RAM
                       : req.caps < need_caps ? RPC_INSUFFICIENT_CAPS
                       : is_report            ? open_report(label ? label : "", &id, &cap)
                                              : open_rom(label ? label : "", &id, &cap);
-        server_respond(req.id, st, st == RPC_INSUFFICIENT_RAM ? need : st == RPC_INSUFFICIENT_CAPS ? need_caps : id,
+        server_respond(req.id, st,
+                       st == RPC_INSUFFICIENT_RAM    ? need
+                       : st == RPC_INSUFFICIENT_CAPS ? need_caps
+                                                     : id,
                        cap);
+        if (!st) {
+            show_use();
+        }
     }
 }
 
@@ -358,5 +383,7 @@ int main(uint64_t arg)
         return 1;
     }
     rr.ep = rr.entry.ep;
+    xml_attr_bool(&rr.config, "verbose", &rr.verbose);
+    show_use();
     rt_entrypoint_run(&rr.entry);
 }

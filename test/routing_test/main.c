@@ -1,8 +1,9 @@
 /*
  * routing_test: an "Echo" server and its clients, for run/routing.run.
- *   <config mode="server"> <policy label_prefix=".."/> ... </config>
+ *   <config mode="server" verbose="no"> <policy label_prefix=".."/> ... </config>
  *       announces Echo; opens sessions only for labels a policy matches;
- *       ECHO returns its argument + 1.
+ *       ECHO returns its argument + 1. verbose="yes": after each open
+ *       and close, the number of sessions and the RAM we use.
  *   <config mode="client"/>
  *       opens an Echo session, calls it, closes it, exits 0; on refusal
  *       says so and shows it is still running.
@@ -14,10 +15,23 @@
 #include <rt/args.h>
 
 #define ECHO_OP 1
-#define MAX_SESSIONS 8
+#define MAX_SESSIONS 32 /* twice what init lets one child hold */
 
 static struct xml_node config;
 static cap_t ep, sessions[MAX_SESSIONS];
+static bool verbose;
+
+static void show_use(void)
+{
+    uint64_t q[4] = {0};
+    unsigned open = 0;
+    for (unsigned k = 0; k < MAX_SESSIONS; k++) {
+        open += sessions[k] ? 1 : 0;
+    }
+    if (verbose && !pd_client_quota(ENV_PD, q)) {
+        printf("%u sessions, %lu KiB RAM used\n", open, q[1] >> 10);
+    }
+}
 
 static void open_request(struct server_request *r)
 {
@@ -41,6 +55,7 @@ static void open_request(struct server_request *r)
     sessions[k] = cap;
     printf("session %u opened for \"%s\"\n", k, label);
     server_respond(r->id, RPC_OK, k, cap);
+    show_use();
 }
 
 static void handle_requests(void)
@@ -54,13 +69,17 @@ static void handle_requests(void)
             rt_slot_free(sessions[r.session]);
             sessions[r.session] = CAP_NULL;
             printf("session %lu closed\n", r.session);
+            show_use();
         }
     }
 }
 
 static void echo_rpc(void *arg, struct msg *m)
 {
-    bool ok = MSGINFO_LABEL(m->info) == ECHO_OP && m->badge >= 1 && m->badge <= MAX_SESSIONS;
+    /* the argument word must be in the message: a word beyond its length
+     * is whatever the registers held before */
+    bool ok = MSGINFO_LABEL(m->info) == ECHO_OP && MSGINFO_LEN(m->info) >= 1 && m->badge >= 1 &&
+              m->badge <= MAX_SESSIONS;
     m->w[0] = ok ? m->w[0] + 1 : 0;
     m->info = MSGINFO(ok ? RPC_OK : RPC_INVALID, 1, 0);
 }
@@ -80,6 +99,8 @@ static int server(void)
         return 1;
     }
     ep = entry.ep;
+    xml_attr_bool(&config, "verbose", &verbose);
+    show_use();
     printf("announcing Bogus: %s\n", rpc_status_text(server_announce("Bogus", note)));
     rt_entrypoint_run(&entry);
 }
