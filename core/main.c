@@ -3,6 +3,7 @@
  * remaining RAM as its quota, then serve requests forever.
  */
 #include "core.h"
+#include <session/rm.h>
 #include <arbor/elf.h>
 
 #define RESERVE_RAM (4ull << 20) /* kept for core's own page tables etc. */
@@ -85,15 +86,23 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
     return sys_thread_start(thread_get(c, thread)->thread.cap, img.entry, utcb, 0) ? RPC_INVALID : RPC_OK;
 }
 
+/* Whether r carries the words its opcode takes; a shorter request is
+ * answered RPC_INVALID here, before any word is read. */
+#define WORDS_OK(r, ...) (RPC_WORDS_OK((r)->m->info, __VA_ARGS__) || (reply_status(r, RPC_INVALID, 0), false))
+
 static void dispatch(struct core *c, struct request *r)
 {
     struct session *s;
     switch (BADGE_KIND(r->badge)) {
     case B_PARENT:
-        parent_dispatch(c, r);
+        if (WORDS_OK(r, PARENT_OP_WORDS)) {
+            parent_dispatch(c, r);
+        }
         return;
     case B_THREAD:
-        thread_dispatch(c, r);
+        if (MSGINFO_IS_FAULT(r->m->info) || WORDS_OK(r, CPU_OP_WORDS)) {
+            thread_dispatch(c, r);
+        }
         return;
     case B_SESSION:
         if ((s = session_get(c, r->badge, S_LOG))) {
@@ -101,11 +110,17 @@ static void dispatch(struct core *c, struct request *r)
         } else if ((s = session_get(c, r->badge, S_ROM))) {
             rom_dispatch(c, s, r);
         } else if ((s = session_get(c, r->badge, S_PD))) {
-            pd_dispatch(c, s, r);
+            if (WORDS_OK(r, PD_OP_WORDS)) {
+                pd_dispatch(c, s, r);
+            }
         } else if ((s = session_get(c, r->badge, S_CPU))) {
-            cpu_dispatch(c, s, r);
+            if (WORDS_OK(r, CPU_OP_WORDS)) {
+                cpu_dispatch(c, s, r);
+            }
         } else if ((s = session_get(c, r->badge, S_RM))) {
-            rm_dispatch(c, s, r);
+            if (WORDS_OK(r, RM_OP_WORDS)) {
+                rm_dispatch(c, s, r);
+            }
         } else if ((s = session_get(c, r->badge, S_IO_MEM)) || (s = session_get(c, r->badge, S_IO_PORT)) ||
                    (s = session_get(c, r->badge, S_IRQ))) {
             io_dispatch(c, s, r);

@@ -52,15 +52,26 @@ void rom_dispatch(struct core *c, struct session *s, struct request *r)
     r->m->info = MSGINFO(RPC_OK, 2, 1);
 }
 
+/* One line of a client's text, printable ASCII only: no control byte or
+ * escape sequence of a client reaches the console. */
+static void print_line(const char *label, const char *text, unsigned len)
+{
+    char line[RPC_STRING_MAX + 1];
+    for (unsigned i = 0; i < len; i++) {
+        line[i] = (text[i] >= 0x20 && text[i] < 0x7f) || text[i] == '\t' ? text[i] : '?';
+    }
+    printf("[%s] %.*s\n", label, (int)len, line);
+}
+
 void log_print(const char *label, const char *text)
 {
     while (*text) {
         const char *nl = text;
-        while (*nl && *nl != '\n') {
+        while (*nl && *nl != '\n' && nl - text < RPC_STRING_MAX) {
             nl++;
         }
-        printf("[%s] %.*s\n", label, (int)(nl - text), text);
-        text = *nl ? nl + 1 : nl;
+        print_line(label, text, (unsigned)(nl - text));
+        text = *nl == '\n' ? nl + 1 : nl;
     }
 }
 

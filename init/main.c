@@ -256,7 +256,7 @@ static void dispatch(void *arg, struct msg *m)
         return;
     }
     struct child *ch = child_of(in, m->badge);
-    if (!ch) {
+    if (!ch || !RPC_WORDS_OK(m->info, PARENT_OP_WORDS)) {
         reply(m, RPC_INVALID, 0);
         return;
     }

@@ -70,6 +70,7 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, vo
 
 static void fault_message(struct thread *s, struct thread *r)
 {
+    ipc_copy_words(s, r, 0); /* the words a fault message leaves out are 0 */
     *mr(&r->regs, FAULT_KIND) = s->fault_kind;
     *mr(&r->regs, FAULT_ADDR) = s->fault_addr;
     *mr(&r->regs, FAULT_IP) = s->regs.rip;

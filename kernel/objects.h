@@ -145,29 +145,19 @@ struct thread *queue_pop(struct thread_queue *q);
 
 /* ipc.c */
 /* Copy message words 0..len-1 (len <= MSG_REG_WORDS) register to register:
- * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. */
+ * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. Words the
+ * sender did not send arrive as 0, never as what the receiver's registers
+ * held before (its last reply, to somebody else). */
 static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned len)
 {
-    switch (len) {
-    case 8:
-        r->regs.r15 = s->regs.r15; /* fall through */
-    case 7:
-        r->regs.r14 = s->regs.r14; /* fall through */
-    case 6:
-        r->regs.r13 = s->regs.r13; /* fall through */
-    case 5:
-        r->regs.r12 = s->regs.r12; /* fall through */
-    case 4:
-        r->regs.r9 = s->regs.r9; /* fall through */
-    case 3:
-        r->regs.r8 = s->regs.r8; /* fall through */
-    case 2:
-        r->regs.r10 = s->regs.r10; /* fall through */
-    case 1:
-        r->regs.rdx = s->regs.rdx; /* fall through */
-    default:
-        break;
-    }
+    r->regs.rdx = len > 0 ? s->regs.rdx : 0;
+    r->regs.r10 = len > 1 ? s->regs.r10 : 0;
+    r->regs.r8 = len > 2 ? s->regs.r8 : 0;
+    r->regs.r9 = len > 3 ? s->regs.r9 : 0;
+    r->regs.r12 = len > 4 ? s->regs.r12 : 0;
+    r->regs.r13 = len > 5 ? s->regs.r13 : 0;
+    r->regs.r14 = len > 6 ? s->regs.r14 : 0;
+    r->regs.r15 = len > 7 ? s->regs.r15 : 0;
 }
 
 void ep_unref(struct endpoint *ep);

@@ -28,5 +28,7 @@ enum cpu_op {
      * thread's reply_wait (kernel thread_bind). */
     CPU_BIND,
 };
+/* Words each request takes (RPC_WORDS_OK). */
+#define CPU_OP_WORDS {[CPU_CREATE_THREAD] = 2, [CPU_START] = 3, [CPU_PAUSE] = 0, [CPU_RESUME] = 0, [CPU_BIND] = 0}
 
 #endif

@@ -58,6 +58,11 @@ enum parent_op {
      * for caps: <start caps=".." caps_maximum="..">); DENIED otherwise. */
     PARENT_RESOURCE_REQUEST,
 };
+/* Words each request takes (RPC_WORDS_OK); strings are checked apart. */
+#define PARENT_OP_WORDS                                                                                      \
+    {[PARENT_SESSION] = 0,          [PARENT_UPGRADE] = 3,           [PARENT_CLOSE] = 1,                      \
+     [PARENT_EXIT] = 1,             [PARENT_ANNOUNCE] = 0,          [PARENT_SESSION_REQUESTS] = 0,           \
+     [PARENT_SESSION_RESPONSE] = 3, [PARENT_SESSION_RESULT] = 1,    [PARENT_RESOURCE_REQUEST] = 2}
 
 /* A session request served by a sibling is answered later: the parent
  * replies RPC_PENDING with w[0] = request id and signals the notification

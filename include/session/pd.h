@@ -52,5 +52,10 @@ enum pd_op {
      * w[2] ip, w[3] number of faults so far (0: none). */
     PD_FAULT_INFO,
 };
+/* Words each request takes (RPC_WORDS_OK). */
+#define PD_OP_WORDS                                                                                          \
+    {[PD_ALLOC] = 1, [PD_FREE] = 0,      [PD_ATTACH] = 2,        [PD_DETACH] = 1,                            \
+     [PD_QUOTA] = 0, [PD_TRANSFER] = 2,  [PD_ENV] = 0,           [PD_FAULT_HANDLER] = 0,                     \
+     [PD_ALLOC_OBJ] = 1, [PD_DS_READONLY] = 0, [PD_FAULT_INFO] = 0}
 
 #endif

@@ -9,12 +9,13 @@
 
 #define REPORT_SERVICE "Report"
 #define REPORT_BUFFER_SIZE 16384 /* bytes a report may have */
-#define REPORT_VERSIONS 3        /* published copies alive at once: the
-                                    current one and two that slow readers
-                                    still hold */
-/* What a session costs the server: the buffer, the copies, bookkeeping. */
-#define REPORT_RAM_QUOTA ((1 + REPORT_VERSIONS) * REPORT_BUFFER_SIZE + 4096)
-#define REPORT_CAP_QUOTA (2 + 2 * REPORT_VERSIONS)
+/* What a session costs report_rom, paid by the donation: a Report
+ * session its buffer and current copy, a ROM session there the copy it
+ * holds (a reader may keep an old one as long as it likes). */
+#define REPORT_RAM_QUOTA (2 * REPORT_BUFFER_SIZE + 4096)
+#define REPORT_CAP_QUOTA 6
+#define REPORT_ROM_RAM_QUOTA (REPORT_BUFFER_SIZE + 4096)
+#define REPORT_ROM_CAP_QUOTA 4
 
 enum report_op {
     /* Reply: 1 cap, the session's writable buffer (REPORT_BUFFER_SIZE). */

@@ -24,5 +24,7 @@ enum rm_op {
     /* w[0] offset of an attachment -> gone from every place. */
     RM_DETACH,
 };
+/* Words each request takes (RPC_WORDS_OK). */
+#define RM_OP_WORDS {[RM_DATASPACE] = 0, [RM_ATTACH] = 2, [RM_DETACH] = 1}
 
 #endif

@@ -38,18 +38,31 @@ static inline const char *rpc_status_text(uint64_t s)
     return s < RPC_STATUS_COUNT ? t[s] : "unknown status";
 }
 
+/* Whether a request carries at least the words its opcode takes. Each
+ * interface lists them once, next to its opcodes (e.g. PD_OP_WORDS);
+ * a server refuses a shorter request (RPC_INVALID) before it reads any
+ * word, so no argument is ever a leftover of another message. Opcodes
+ * beyond the list fail too. */
+static inline bool rpc_words_ok(uint64_t info, const uint8_t *words, unsigned count)
+{
+    return MSGINFO_LABEL(info) < count && MSGINFO_LEN(info) >= words[MSGINFO_LABEL(info)];
+}
+#define RPC_WORDS_OK(info, ...)                                                                              \
+    rpc_words_ok(info, (const uint8_t[])__VA_ARGS__, sizeof((const uint8_t[])__VA_ARGS__))
+
 /* Strings travel in UTCB message words from index `word`: one word of
  * length, then the bytes. Returns the index of the next free word, or 0
- * if it does not fit (max RPC_STRING_MAX bytes). */
+ * if it does not fit (more than RPC_STRING_MAX bytes, or past the UTCB):
+ * a string is never cut short. */
 #define RPC_STRING_MAX 255
 static inline unsigned rpc_put_string(struct arbor_utcb *u, unsigned word, const char *s)
 {
     unsigned len = 0;
-    while (s[len] && len < RPC_STRING_MAX) {
+    while (s[len] && len <= RPC_STRING_MAX) {
         len++;
     }
     unsigned words = (len + 7) / 8;
-    if (word + 1 + words > MSG_MAX_WORDS) {
+    if (len > RPC_STRING_MAX || word + 1 + words > MSG_MAX_WORDS) {
         return 0;
     }
     u->mr[word] = len;
@@ -61,7 +74,10 @@ static inline unsigned rpc_put_string(struct arbor_utcb *u, unsigned word, const
 }
 
 /* Copy the string at `word` out of a received UTCB into out[cap];
- * returns the next word index or 0 if malformed (never trusts length). */
+ * returns the next word index or 0 if malformed: a length beyond the
+ * message or cap, or a NUL inside (never trusts the length). The bytes
+ * are the sender's as they are; whoever prints them makes them safe
+ * (core's LOG does). */
 static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word, unsigned msg_len,
                                       char *out, unsigned cap)
 {
@@ -73,8 +89,11 @@ static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word,
         return 0;
     }
     const char *src = (const char *)&u->mr[word + 1];
-    for (unsigned i = 0; i < len; i++) { /* printable ASCII only: it may be logged */
-        out[i] = (src[i] >= 0x20 && src[i] < 0x7f) || src[i] == '\n' || src[i] == '\t' ? src[i] : '?';
+    for (unsigned i = 0; i < len; i++) {
+        if (!src[i]) {
+            return 0;
+        }
+        out[i] = src[i];
     }
     out[len] = 0;
     return word + 1 + words;

@@ -8,23 +8,31 @@
 
 #define SLOT_LIMIT 1024 /* a component's cap space (core: COMPONENT_SLOT_BITS) */
 
-static cap_t next_slot = ENV_FIRST_FREE;
-static cap_t free_slots[32];
-static unsigned free_count;
+/* Which slots from ENV_FIRST_FREE on are taken: one bit each, so every
+ * slot freed can be had again. */
+static uint64_t slots_taken[SLOT_LIMIT / 64];
 
 cap_t rt_slot_alloc(void)
 {
-    if (free_count) {
-        return free_slots[--free_count];
+    for (cap_t slot = ENV_FIRST_FREE; slot < SLOT_LIMIT; slot++) {
+        uint64_t bit = 1ull << (slot % 64);
+        if (slots_taken[slot / 64] == ~0ull) {
+            slot |= 63; /* a full word: on to the next */
+            continue;
+        }
+        if (!(slots_taken[slot / 64] & bit)) {
+            slots_taken[slot / 64] |= bit;
+            return slot;
+        }
     }
-    return next_slot < SLOT_LIMIT ? next_slot++ : CAP_NULL;
+    return CAP_NULL;
 }
 
 void rt_slot_free(cap_t slot)
 {
     sys_cap_delete(slot);
-    if (slot >= ENV_FIRST_FREE && free_count < 32) {
-        free_slots[free_count++] = slot;
+    if (slot >= ENV_FIRST_FREE && slot < SLOT_LIMIT) {
+        slots_taken[slot / 64] &= ~(1ull << (slot % 64));
     }
 }
 

@@ -6,9 +6,12 @@
  * version; ROM clients are signalled and fetch it; a version stays alive
  * while a client still holds it, even after its report closed.
  *
- * Each session's records, buffer and copies are paid by its donation
- * (REPORT_RAM_QUOTA, ROM_RAM_QUOTA): there is no table that one client
- * could fill for the others.
+ * Each session's records and memory are paid by its donation: a Report
+ * session its buffer and current version (REPORT_RAM_QUOTA), a ROM
+ * session the version it holds (REPORT_ROM_RAM_QUOTA). So there is no
+ * table that one client could fill for the others, and a reader that
+ * keeps an old version keeps it on its own budget, never stopping the
+ * writer.
  */
 #include <rt/server.h>
 #include <rt/xml.h>
@@ -20,22 +23,22 @@
 
 #define BADGE_ROM (1ull << 40) /* ROM badges have it, Report badges not */
 
+/* A published copy: alive while it is its report's current one or a
+ * reader holds it. */
 struct version {
     cap_t ds, ro;
     uint64_t len;
     unsigned users;
+    bool current;
 };
 
-/* A report lives while its session is open or a reader holds a version. */
 struct report {
     struct report *next;
     uint64_t id;
-    bool open;
     char name[ROUTE_LABEL_MAX];
     cap_t cap, buffer_ds;
     uint8_t *buffer;
-    struct version v[REPORT_VERSIONS];
-    int cur;
+    struct version *cur;
     uint64_t version;
 };
 
@@ -44,8 +47,7 @@ struct rom {
     uint64_t id;
     char report[ROUTE_LABEL_MAX];
     cap_t cap, sigh;
-    struct report *held_report;
-    int held;
+    struct version *held;
 };
 
 static struct {
@@ -65,7 +67,7 @@ static void show_use(void)
     uint64_t q[4] = {0};
     unsigned open = 0;
     for (struct report *r = rr.reports; r; r = r->next) {
-        open += r->open ? 1 : 0;
+        open++;
     }
     for (struct rom *rom = rr.roms; rom; rom = rom->next) {
         open++;
@@ -78,51 +80,30 @@ static void show_use(void)
 static struct report *report_named(const char *name)
 {
     for (struct report *r = rr.reports; r; r = r->next) {
-        if (r->open && !strcmp(r->name, name)) {
+        if (!strcmp(r->name, name)) {
             return r;
         }
     }
     return NULL;
 }
 
-static void free_version(struct version *v)
+/* Free v if nobody needs it any more. */
+static void version_put(struct version *v)
 {
-    if (v->ds) {
+    if (v && !v->current && !v->users) {
         pd_client_free(ENV_PD, v->ds);
         rt_slot_free(v->ro);
+        free(v);
     }
-    memset(v, 0, sizeof(*v));
-}
-
-/* Free a closed report once no reader holds any of its versions. */
-static void reap(struct report *r)
-{
-    for (unsigned i = 0; i < REPORT_VERSIONS; i++) {
-        if (r->v[i].users) {
-            return;
-        }
-    }
-    for (unsigned i = 0; i < REPORT_VERSIONS; i++) {
-        free_version(&r->v[i]);
-    }
-    struct report **p = &rr.reports;
-    while (*p != r) {
-        p = &(*p)->next;
-    }
-    *p = r->next;
-    free(r);
 }
 
 static void release(struct rom *rom)
 {
-    struct report *r = rom->held_report;
-    if (r) {
-        r->v[rom->held].users--;
-        if (!r->open) {
-            reap(r);
-        }
+    if (rom->held) {
+        rom->held->users--;
+        version_put(rom->held);
     }
-    rom->held_report = NULL;
+    rom->held = NULL;
 }
 
 static uint64_t mint(uint64_t badge, cap_t *cap)
@@ -145,7 +126,6 @@ static uint64_t open_report(const char *label, uint64_t *id, cap_t *cap)
     if (!r) {
         return st ? st : RPC_OUT_OF_RAM;
     }
-    r->cur = -1;
     st = pd_client_alloc(ENV_PD, REPORT_BUFFER_SIZE, &r->buffer_ds, &size);
     if (!st) {
         st = rt_attach(r->buffer_ds, PD_ATTACH_WRITE, (void **)&r->buffer);
@@ -163,7 +143,6 @@ static uint64_t open_report(const char *label, uint64_t *id, cap_t *cap)
         return st;
     }
     snprintf(r->name, sizeof(r->name), "%s", label);
-    r->open = true;
     r->next = rr.reports;
     rr.reports = r;
     *id = r->id;
@@ -210,7 +189,7 @@ static struct rom *rom_of(uint64_t id, struct rom ***link)
 static struct report *report_of(uint64_t id)
 {
     struct report *r = rr.reports;
-    while (r && !(r->open && r->id == id)) {
+    while (r && r->id != id) {
         r = r->next;
     }
     return r;
@@ -234,8 +213,16 @@ static void close_session(uint64_t id)
         rt_slot_free(r->cap);
         pd_client_detach(ENV_PD, (uint64_t)r->buffer);
         pd_client_free(ENV_PD, r->buffer_ds);
-        r->open = false; /* published versions stay for readers */
-        reap(r);
+        if (r->cur) { /* readers may keep it */
+            r->cur->current = false;
+            version_put(r->cur);
+        }
+        struct report **p = &rr.reports;
+        while (*p != r) {
+            p = &(*p)->next;
+        }
+        *p = r->next;
+        free(r);
     }
 }
 
@@ -250,8 +237,8 @@ static void handle_requests(void)
         }
         const char *label = args_get(&req.args, "label");
         bool is_report = !strcmp(req.service, REPORT_SERVICE);
-        uint64_t id = 0, need = is_report ? REPORT_RAM_QUOTA : ROM_RAM_QUOTA;
-        uint64_t need_caps = is_report ? REPORT_CAP_QUOTA : ROM_CAP_QUOTA;
+        uint64_t id = 0, need = is_report ? REPORT_RAM_QUOTA : REPORT_ROM_RAM_QUOTA;
+        uint64_t need_caps = is_report ? REPORT_CAP_QUOTA : REPORT_ROM_CAP_QUOTA;
         cap_t cap = CAP_NULL;
         uint64_t st = req.ram < need         ? RPC_INSUFFICIENT_RAM
                       : req.caps < need_caps ? RPC_INSUFFICIENT_CAPS
@@ -279,18 +266,11 @@ static void notify(const char *report)
 
 static uint64_t submit(struct report *r, uint64_t len)
 {
-    int slot = -1;
-    for (int i = 0; i < REPORT_VERSIONS && slot < 0; i++) {
-        if (i != r->cur && r->v[i].users == 0) {
-            slot = i;
-        }
+    if (len > REPORT_BUFFER_SIZE || len == 0) {
+        return RPC_INVALID;
     }
-    if (len > REPORT_BUFFER_SIZE || len == 0 || slot < 0) {
-        return slot < 0 ? RPC_BUSY : RPC_INVALID;
-    }
-    struct version *v = &r->v[slot];
-    free_version(v); /* nobody holds it any more */
-    uint64_t size, st = pd_client_alloc(ENV_PD, len, &v->ds, &size);
+    struct version *v = calloc(1, sizeof(*v));
+    uint64_t size, st = v ? pd_client_alloc(ENV_PD, len, &v->ds, &size) : RPC_OUT_OF_RAM;
     uint8_t *dst;
     if (!st && !(st = rt_attach(v->ds, PD_ATTACH_WRITE, (void **)&dst))) {
         memcpy(dst, r->buffer, len);
@@ -298,14 +278,19 @@ static uint64_t submit(struct report *r, uint64_t len)
         st = pd_client_ds_readonly(ENV_PD, v->ds, &v->ro);
     }
     if (st) {
-        if (v->ds) {
+        if (v && v->ds) {
             pd_client_free(ENV_PD, v->ds);
         }
-        memset(v, 0, sizeof(*v));
+        free(v);
         return st;
     }
     v->len = len;
-    r->cur = slot;
+    v->current = true;
+    if (r->cur) {
+        r->cur->current = false;
+        version_put(r->cur);
+    }
+    r->cur = v;
     r->version++;
     notify(r->name);
     return RPC_OK;
@@ -326,16 +311,15 @@ static void rom_op(struct rom *rom, struct msg *m)
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
-    if (!r || r->cur < 0) {
+    if (!r || !r->cur) {
         m->info = MSGINFO(RPC_NOT_FOUND, 0, 0); /* nothing reported yet */
         return;
     }
+    r->cur->users++; /* before release: it may be the one held */
     release(rom);
-    rom->held_report = r;
     rom->held = r->cur;
-    r->v[r->cur].users++;
-    rt_utcb()->send_caps[0] = r->v[r->cur].ro;
-    m->w[0] = r->v[r->cur].len;
+    rt_utcb()->send_caps[0] = r->cur->ro;
+    m->w[0] = r->cur->len;
     m->w[1] = r->version;
     m->info = MSGINFO(RPC_OK, 2, 1);
 }

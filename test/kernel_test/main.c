@@ -8,7 +8,7 @@
  */
 #include "kernel_test.h"
 
-enum label { L_PING = 1, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
+enum label { L_PING = 1, L_SHORT, L_DONE, L_GET_CAP, L_USED_CAP, L_RESULT, L_SERVE };
 
 #define CHILD_RCV 10
 #define PINGS 500
@@ -34,6 +34,18 @@ static int pinger(void)
         }
         if (sys_call(CHILD_EP, &m) || m.w[0] != i * 8 + 1 || m.w[7] != i * 8 + 7) {
             bad++;
+        }
+        /* A short message: the words it leaves out arrive as 0 on both
+         * sides, not as the other side's earlier words. */
+        m.info = MSGINFO(L_SHORT, 2, 0);
+        for (unsigned w = 0; w < 8; w++) {
+            m.w[w] = 0xdead0000 + w;
+        }
+        if (sys_call(CHILD_EP, &m) || MSGINFO_LEN(m.info) != 1 || m.w[0] != 0xdead0001) {
+            bad++;
+        }
+        for (unsigned w = 1; w < 8; w++) {
+            bad += m.w[w] != 0;
         }
     }
     struct arbor_utcb *u = rt_utcb();
@@ -191,6 +203,14 @@ static void test_ping_pong(void)
             bad += (unsigned)m.w[0] + !long_ok;
             done++;
             m.info = MSGINFO(0, 0, 0);
+            continue;
+        }
+        if (MSGINFO_LABEL(m.info) == L_SHORT) {
+            for (unsigned w = 2; w < 8; w++) {
+                bad += m.w[w] != 0; /* not our last reply's words */
+            }
+            m.w[0] = m.w[1];
+            m.info = MSGINFO(0, 1, 0);
             continue;
         }
         calls[who]++;
