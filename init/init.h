@@ -35,13 +35,17 @@ struct child_session {
     uint64_t ram, caps;      /* quota taken from the child for it */
 };
 
-enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_DONE };
+/* QUEUED, FETCHED: at a server child; RELAYED: at our parent, which
+ * answered "pending" (a server among our siblings); DONE: answered. */
+enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_RELAYED, REQ_DONE };
 
-/* A child's request to open a session at a server child. It lives with
- * the client, so no child can use up what the others need. */
+/* A child's request to open a session that is answered later: at a
+ * server child, or at our parent. It lives with the client, so no child
+ * can use up what the others need. */
 struct request {
     unsigned state;
-    int server;    /* child index */
+    int server;    /* child index; -1: relayed to our parent */
+    uint64_t parent_request; /* RELAYED: our parent's id for it */
     unsigned slot; /* the client's session slot it will fill */
     uint64_t id;   /* what client and server call it (server.c) */
     char service[32];
@@ -79,13 +83,18 @@ struct child {
  * child index + 1; ROM sessions init serves carry ROM_BADGE. */
 #define ROM_BADGE(child) (0x10000u | (child))
 #define IS_ROM_BADGE(b) (((b) & ~0xffffull) == 0x10000u)
-/* Signal bits of our entrypoint: child i faulted (bit i), config changed. */
+/* Signal bits of our entrypoint: child i faulted (bit i), config changed,
+ * our parent answered a request we relayed. */
 #define CONFIG_BIT 63
+#define RELAY_BIT 62
 
 struct init {
     struct rt_entrypoint entry;     /* children's requests, their faults, config changes */
     cap_t fault_note[MAX_CHILDREN]; /* signals child i's fault (bit i) */
     cap_t config_note;              /* signals a config change (CONFIG_BIT) */
+    cap_t relay_note;               /* our parent answered (RELAY_BIT) */
+    uint64_t orphans[MAX_PENDING];  /* relayed requests whose child is gone */
+    unsigned orphan_count;
     char *config_copy, *prev_copy;  /* our copies of the config (and the last) */
     cap_t config_copy_ds, prev_copy_ds;
     struct xml_node root, default_route;
@@ -104,6 +113,12 @@ void server_response_op(struct init *in, struct child *ch, struct msg *m);
 void server_result_op(struct init *in, struct child *ch, struct msg *m);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
+/* A request our parent answered "pending": keep it with the client; its
+ * outcome comes with relay_collect. */
+void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
+                  uint64_t ram, uint64_t caps, struct msg *m);
+bool server_client_room(struct child *ch, unsigned *slot, unsigned *k);
+void relay_collect(struct init *in);
 
 /* session_args.c: a child's session arguments, checked and forwarded */
 bool child_args_parse(const struct child *ch, const char *service, const char *text, struct args *a,

@@ -43,16 +43,18 @@ static void reply(struct msg *m, uint64_t status, unsigned words)
 
 /* A request routed to our parent: the child's quota pays exactly what
  * it donated, and a server's "insufficient quota" goes back to the child
- * with the amount, for the child to retry on its own budget. */
-static void forward_session(struct child *ch, const char *service, const struct args *args, uint64_t ram,
-                            uint64_t caps, const struct route_target *t, struct msg *m)
+ * with the amount, for the child to retry on its own budget. We never
+ * wait for the answer: if our parent has to ask a server, the request is
+ * relayed and the child waits instead (server_relay). */
+static void forward_session(struct init *in, struct child *ch, const char *service, const struct args *args,
+                            uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m)
 {
     char fwd[RPC_STRING_MAX + 1];
-    unsigned i = 0;
-    while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
-        i++;
-    }
-    if (i == MAX_CHILD_SESSIONS) {
+    unsigned i, k;
+    uint64_t id;
+    if (!server_client_room(ch, &i, &k)) {
+        printf("child \"%s\": session \"%s\" refused: %u sessions or %u waiting requests at most\n", ch->name,
+               service, MAX_CHILD_SESSIONS, MAX_PENDING);
         reply(m, RPC_OUT_OF_CAPS, 0);
         return;
     }
@@ -68,13 +70,18 @@ static void forward_session(struct child *ch, const char *service, const struct 
         return;
     }
     struct child_session *s = &ch->sessions[i];
-    st = parent_session_exact(service, fwd, &s->cap, &s->id);
+    st = parent_session_start(service, fwd, in->relay_note, &s->cap, &id);
+    if (st == RPC_PENDING) {
+        server_relay(in, ch, i, k, id, ram, caps, m);
+        return;
+    }
     if (st) {
         pd_client_transfer(ENV_PD, ch->pd, ram, caps);
-        m->w[0] = s->id; /* what the server said was missing */
+        m->w[0] = id; /* what the server said was missing */
         reply(m, st, 1);
         return;
     }
+    s->id = id;
     s->used = true;
     s->local = false;
     s->server = -1;
@@ -128,7 +135,7 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         return;
     }
     if (t.kind == ROUTE_PARENT && parent_provides(in, service)) {
-        forward_session(ch, service, &args, ram, caps, &t, m);
+        forward_session(in, ch, service, &args, ram, caps, &t, m);
         return;
     }
     if (t.kind == ROUTE_CHILD || t.kind == ROUTE_ANY_CHILD) {
@@ -240,6 +247,11 @@ static void fault_signal(void *child)
 {
     child_faulted(&init_state, child);
     report_if_all_gone(&init_state);
+}
+
+static void relay_signal(void *in)
+{
+    relay_collect(in);
 }
 
 static void config_signal(void *in)
@@ -398,7 +410,8 @@ int main(uint64_t arg)
 {
     struct init *in = &init_state;
     bool ok = !rt_entrypoint_init(&in->entry, dispatch, in) &&
-              (in->config_note = rt_signal_handler(&in->entry, CONFIG_BIT, config_signal, in));
+              (in->config_note = rt_signal_handler(&in->entry, CONFIG_BIT, config_signal, in)) &&
+              (in->relay_note = rt_signal_handler(&in->entry, RELAY_BIT, relay_signal, in));
     for (unsigned i = 0; ok && i < MAX_CHILDREN; i++) {
         ok = (in->fault_note[i] = rt_signal_handler(&in->entry, i, fault_signal, &in->children[i]));
     }

@@ -27,6 +27,11 @@ static struct request *request_of(struct init *in, uint64_t id, unsigned *client
     return c->used && r->state != REQ_FREE && r->id == id ? r : NULL;
 }
 
+static uint64_t new_id(struct init *in, const struct child *ch, unsigned k)
+{
+    return ++in->request_generation * ID_PLACES + (uint64_t)(ch - in->children) * MAX_PENDING + k;
+}
+
 static void free_request(struct request *r)
 {
     if (r->client_note) {
@@ -109,7 +114,7 @@ static unsigned pending_at(struct init *in, int server)
 
 /* Whether ch has room for one more open request: a session slot and a
  * request of its own; the indices through slot and k. */
-static bool client_room(struct child *ch, unsigned *slot, unsigned *k)
+bool server_client_room(struct child *ch, unsigned *slot, unsigned *k)
 {
     for (*slot = 0; *slot < MAX_CHILD_SESSIONS && ch->sessions[*slot].used; (*slot)++) {
     }
@@ -131,7 +136,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
         return;
     }
     struct child *srv = &in->children[server];
-    if (!client_room(ch, &slot, &k) || MSGINFO_CAPS(m->info) != 1) {
+    if (!server_client_room(ch, &slot, &k) || MSGINFO_CAPS(m->info) != 1) {
         printf("child \"%s\": session \"%s\" refused: %u sessions or %u waiting requests at most\n", ch->name,
                service, MAX_CHILD_SESSIONS, MAX_PENDING);
         m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
@@ -159,7 +164,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->state = REQ_QUEUED;
     r->server = server;
     r->slot = slot;
-    r->id = ++in->request_generation * ID_PLACES + (uint64_t)(ch - in->children) * MAX_PENDING + k;
+    r->id = new_id(in, ch, k);
     snprintf(r->service, sizeof(r->service), "%s", service);
     r->client_note = rt_entrypoint_take_rcv(&in->entry);
     ch->sessions[slot].used = true; /* reserved until the answer */
@@ -167,6 +172,61 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     wake_server(in, server);
     m->w[0] = r->id;
     m->info = MSGINFO(RPC_PENDING, 1, 0);
+}
+
+void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
+                  uint64_t ram, uint64_t caps, struct msg *m)
+{
+    struct request *r = &ch->requests[k];
+    r->state = REQ_RELAYED;
+    r->server = -1;
+    r->parent_request = parent_request;
+    r->slot = slot;
+    r->ram = ram;
+    r->caps = caps;
+    r->id = new_id(in, ch, k);
+    r->client_note = MSGINFO_CAPS(m->info) == 1 ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    ch->sessions[slot].used = true; /* reserved until the answer */
+    ch->sessions[slot].cap = CAP_NULL;
+    m->w[0] = r->id;
+    m->info = MSGINFO(RPC_PENDING, 1, 0);
+}
+
+/* Our parent signalled: fetch the outcome of every request we relayed.
+ * One whose child is gone is closed again at once (its donation is
+ * ours: the child's PD came back to us). */
+void relay_collect(struct init *in)
+{
+    cap_t cap;
+    uint64_t id;
+    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
+        for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
+            struct request *r = &in->children[c].requests[k];
+            uint64_t st = r->state == REQ_RELAYED ? parent_session_collect(r->parent_request, &cap, &id)
+                                                  : RPC_PENDING;
+            if (st != RPC_PENDING) {
+                r->status = st;
+                r->session_cap = cap;
+                r->server_session = id; /* our parent's session id, or what is needed */
+                r->state = REQ_DONE;
+                if (r->client_note) {
+                    sys_signal(r->client_note);
+                }
+            }
+        }
+    }
+    for (unsigned i = 0; i < in->orphan_count;) {
+        uint64_t st = parent_session_collect(in->orphans[i], &cap, &id);
+        if (st == RPC_PENDING) {
+            i++;
+            continue;
+        }
+        if (st == RPC_OK) {
+            parent_close(id, NULL, NULL);
+            rt_slot_free(cap);
+        }
+        in->orphans[i] = in->orphans[--in->orphan_count];
+    }
 }
 
 void server_announce_op(struct init *in, struct child *ch, struct msg *m)
@@ -305,6 +365,7 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m)
     s->local = false;
     s->server = r->server;
     s->server_session = r->server_session;
+    s->id = r->server_session; /* relayed (server -1): our parent's id */
     s->cap = r->session_cap;
     s->ram = r->ram;
     s->caps = r->caps;
@@ -346,7 +407,14 @@ static void client_gone(struct init *in, struct child *ch)
 {
     for (unsigned k = 0; k < MAX_PENDING; k++) {
         struct request *r = &ch->requests[k];
-        if (r->state == REQ_DONE && r->status == RPC_OK) {
+        if (r->state == REQ_RELAYED && in->orphan_count < MAX_PENDING) {
+            in->orphans[in->orphan_count++] = r->parent_request;
+        } else if (r->state == REQ_RELAYED) {
+            printf("child \"%s\" is gone: a session our parent grants it later stays open\n", ch->name);
+        }
+        if (r->state == REQ_DONE && r->status == RPC_OK && r->server < 0) {
+            parent_close(r->server_session, NULL, NULL);
+        } else if (r->state == REQ_DONE && r->status == RPC_OK) {
             struct child *server = &in->children[r->server];
             if (pd_client_transfer(server->pd, ENV_PD, r->ram, r->caps)) {
                 printf("server \"%s\" does not return the quota of a closed session\n", server->name);

@@ -71,39 +71,44 @@ static cap_t pending_note(void)
     return note;
 }
 
-/* A request the parent answered with RPC_PENDING: wait for its outcome. */
-static uint64_t await_session(struct msg *m, cap_t note, cap_t *session)
-{
-    uint64_t request = m->w[0], st = RPC_PENDING, bits;
-    while (st == RPC_PENDING) {
-        if (sys_wait(note, &bits)) {
-            return RPC_INVALID;
-        }
-        m->info = MSGINFO(PARENT_SESSION_RESULT, 1, 0);
-        m->w[0] = request;
-        st = rpc_call(ENV_PARENT, m, session);
-    }
-    return st;
-}
-
-static uint64_t session_once(const char *service, const char *args, cap_t *session, uint64_t *id,
-                             uint64_t *needed)
+uint64_t parent_session_start(const char *service, const char *args, cap_t note, cap_t *session, uint64_t *id)
 {
     struct arbor_utcb *u = rt_utcb();
-    cap_t note = pending_note();
     unsigned w = rpc_put_string(u, 8, service);
     unsigned end = w ? rpc_put_string(u, w, args) : 0;
     if (!end) {
+        *session = CAP_NULL;
+        *id = 0;
         return RPC_INVALID;
     }
     u->send_caps[0] = note;
     struct msg m = {.info = MSGINFO(PARENT_SESSION, end, note ? 1 : 0)};
     uint64_t st = rpc_call(ENV_PARENT, &m, session);
-    if (st == RPC_PENDING) {
-        st = await_session(&m, note, session);
-    }
     *id = m.w[0];
-    *needed = m.w[0];
+    return st;
+}
+
+uint64_t parent_session_collect(uint64_t request, cap_t *session, uint64_t *id)
+{
+    struct msg m = {.info = MSGINFO(PARENT_SESSION_RESULT, 1, 0), .w = {request}};
+    uint64_t st = rpc_call(ENV_PARENT, &m, session);
+    *id = m.w[0];
+    return st;
+}
+
+/* Ask once and wait for the answer, however long the server takes. */
+static uint64_t session_once(const char *service, const char *args, cap_t *session, uint64_t *id,
+                             uint64_t *needed)
+{
+    cap_t note = pending_note();
+    uint64_t bits, st = parent_session_start(service, args, note, session, id);
+    while (st == RPC_PENDING) {
+        if (sys_wait(note, &bits)) {
+            return RPC_INVALID;
+        }
+        st = parent_session_collect(*id, session, id);
+    }
+    *needed = *id;
     return st;
 }
 

@@ -12,7 +12,13 @@
  *   <config mode="provider"/>  a session at a child that does not provide it
  *   <config mode="dies"/>      request a session, then exit before collecting
  *   <config mode="idle"/>      just stay
+ *   <config mode="mute"/>      announce Echo and never answer
+ *   <config mode="waiter"/>    ask for Echo (at a mute server) and wait
+ *   <config mode="alive"/>     open and close sessions while others wait
+ *   <config mode="slow"/>      an Echo server that answers each request late
+ *   <config mode="quitter"/>   ask for Echo and exit before the answer
  */
+#include <rt/server.h>
 #include <rt/component.h>
 #include <rt/xml.h>
 
@@ -258,6 +264,96 @@ static int dies(void)
     return 0;
 }
 
+static int stay(void)
+{
+    cap_t note;
+    uint64_t bits;
+    return pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ? 1 : (int)sys_wait(note, &bits);
+}
+
+static int mute(void)
+{
+    cap_t note;
+    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || server_announce("Echo", note)) {
+        printf("mute: cannot announce Echo\n");
+        return 1;
+    }
+    printf("mute: Echo announced, never answering\n");
+    return stay();
+}
+
+static int waiter(void)
+{
+    cap_t s;
+    uint64_t id;
+    printf("waiter: asking for Echo\n");
+    uint64_t st = parent_session("Echo", "label=\"\", ram_quota=8192, cap_quota=2", &s, &id);
+    printf("waiter: Echo answered: %s\n", rpc_status_text(st));
+    return 0;
+}
+
+/* Answer every open request yes, but only after a while; log closes. */
+static int slow(void)
+{
+    cap_t note, ep;
+    uint64_t bits;
+    struct server_request r;
+    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) ||
+        server_announce("Echo", note)) {
+        printf("slow: cannot announce Echo\n");
+        return 1;
+    }
+    for (uint64_t n = 1;; n++) {
+        sys_wait(note, &bits);
+        for (unsigned i = 0; i < 20000; i++) {
+            sys_yield();
+        }
+        while (server_next_request(&r) == RPC_OK) {
+            cap_t cap = rt_slot_alloc();
+            if (r.kind == REQUEST_CLOSE) {
+                printf("slow: session %lu closed\n", r.session);
+            } else if (cap && !sys_cap_mint(ep, CAP_NULL, cap, RIGHT_WRITE, n)) {
+                printf("slow: session %lu opened, late\n", n);
+                server_respond(r.id, RPC_OK, n, cap);
+            }
+            rt_slot_free(cap);
+        }
+    }
+}
+
+/* Ask without waiting for the answer, then exit: our parent must close
+ * the session the server grants later. */
+static int quitter(void)
+{
+    cap_t s;
+    uint64_t id;
+    uint64_t st = parent_session_start("Echo", "label=\"\", ram_quota=8192, cap_quota=2", CAP_NULL, &s, &id);
+    printf("quitter: asked for Echo (%s), leaving\n", rpc_status_text(st));
+    return 0;
+}
+
+/* Sessions one after another, after the waiter has asked: a parent that
+ * waited for the mute server would never serve them. */
+static int alive(void)
+{
+    unsigned ok = 0;
+    for (unsigned i = 0; i < 20000; i++) {
+        sys_yield();
+    }
+    for (unsigned i = 0; i < 5; i++) {
+        cap_t s;
+        uint64_t id;
+        if (parent_session_exact(LOG_SERVICE, "label=\"alive\", ram_quota=4096, cap_quota=1", &s, &id) ==
+            RPC_OK) {
+            ok++;
+            parent_close(id, NULL, NULL);
+            rt_slot_free(s);
+        }
+    }
+    printf("alive: %u of 5 sessions opened and closed while a sibling waits for a mute server\n", ok);
+    return 0;
+}
+
 int main(uint64_t arg)
 {
     char mode[16] = "", band[8] = "0";
@@ -288,9 +384,22 @@ int main(uint64_t arg)
         return dies();
     }
     if (!strcmp(mode, "idle")) { /* stays, holding its config */
-        cap_t note;
-        uint64_t bits;
-        return pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ? 1 : (int)sys_wait(note, &bits);
+        return stay();
+    }
+    if (!strcmp(mode, "mute")) {
+        return mute();
+    }
+    if (!strcmp(mode, "waiter")) {
+        return waiter();
+    }
+    if (!strcmp(mode, "alive")) {
+        return alive();
+    }
+    if (!strcmp(mode, "slow")) {
+        return slow();
+    }
+    if (!strcmp(mode, "quitter")) {
+        return quitter();
     }
     printf("unknown mode \"%s\"\n", mode);
     return 1;

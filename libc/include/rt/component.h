@@ -34,6 +34,15 @@ uint64_t parent_session(const char *service, const char *args, cap_t *session, u
  * is (init uses it for a child's PD, whose size the config fixes). On
  * failure *id holds what the server said was missing, if anything. */
 uint64_t parent_session_exact(const char *service, const char *args, cap_t *session, uint64_t *id);
+/* The two halves of a request, for a component that must not wait for a
+ * server (init relaying a child's request): ask, passing a notification
+ * the parent signals once a pending request is answered. RPC_OK gives
+ * *session and *id; RPC_PENDING gives *id = the request, whose outcome
+ * parent_session_collect fetches (RPC_PENDING again while there is
+ * none); an error gives *id = what the server needs, if it said. */
+uint64_t parent_session_start(const char *service, const char *args, cap_t note, cap_t *session, uint64_t *id);
+uint64_t parent_session_collect(uint64_t request, cap_t *session, uint64_t *id);
+
 /* Close session id; *ram and *caps (may be NULL) say how much quota came
  * back to our account, which is what the session held when it closed. */
 uint64_t parent_close(uint64_t id, uint64_t *ram, uint64_t *caps);
