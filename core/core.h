@@ -69,9 +69,11 @@ struct attachment {
 /* A region map (RM session): dataspaces attached at offsets of a range
  * that is itself attached like a dataspace, into PDs or other maps. */
 #define RM_REGIONS 16
+#define RM_NO_PARENT (~0u)
 struct rm_state {
     uint64_t size;
-    unsigned ds; /* the dataspace that stands for this map */
+    unsigned ds;     /* the dataspace that stands for this map */
+    unsigned parent; /* the one map it is attached in, or RM_NO_PARENT */
     struct rm_region {
         bool used;
         uint64_t off, size;

@@ -2,13 +2,20 @@
  * Region maps (RM sessions). Core maps memory when it is attached, so a
  * region map's contents are mapped into every PD where the map (or a map
  * containing it) is attached. After any change to a map, every PD
- * attachment whose tree contains that map is unmapped and mapped afresh:
- * simple, and maps are small (RM_REGIONS, nesting RM_DEPTH deep).
+ * attachment of that map or of a map above it is unmapped and mapped
+ * afresh.
+ *
+ * Maps nest as a forest: a map is attached inside at most one other map
+ * (any number of PDs may attach it), at most RM_DEPTH levels deep. So
+ * finding what to remap walks up one parent chain, and mapping a tree
+ * visits each of its maps once: no client can make core walk an
+ * exponential number of paths (12 maps attached 12 times into each other
+ * used to keep core busy for tens of seconds).
  */
 #include "core.h"
 #include <session/rm.h>
 
-#define RM_DEPTH 4
+#define RM_DEPTH 4 /* maps inside maps, below the one a PD attaches */
 
 static struct session *rm_of_ds(struct core *c, unsigned ds)
 {
@@ -19,18 +26,39 @@ static struct session *rm_of_ds(struct core *c, unsigned ds)
     return &c->sessions[d->managed];
 }
 
-/* Does the map of dataspace ds contain (or is it) the map target? */
-static bool contains(struct core *c, unsigned ds, const struct session *target, unsigned depth)
+static struct session *parent_of(struct core *c, const struct session *rm)
 {
-    struct session *rm = rm_of_ds(c, ds);
-    if (!rm || depth > RM_DEPTH) {
-        return false;
+    unsigned p = rm->rm.parent;
+    return p < MAX_SESSIONS && c->sessions[p].type == S_RM ? &c->sessions[p] : NULL;
+}
+
+/* Levels above rm (0: attached in no map). */
+static unsigned depth_of(struct core *c, const struct session *rm)
+{
+    unsigned d = 0;
+    for (const struct session *p = parent_of(c, rm); p && d <= RM_DEPTH; p = parent_of(c, p)) {
+        d++;
     }
-    if (rm == target) {
-        return true;
-    }
+    return d;
+}
+
+/* Levels of maps below rm (0: none inside it). */
+static unsigned height_of(struct core *c, const struct session *rm)
+{
+    unsigned h = 0;
     for (unsigned i = 0; i < RM_REGIONS; i++) {
-        if (rm->rm.region[i].used && contains(c, rm->rm.region[i].ds, target, depth + 1)) {
+        struct session *inner = rm->rm.region[i].used ? rm_of_ds(c, rm->rm.region[i].ds) : NULL;
+        unsigned hi = inner ? 1 + height_of(c, inner) : 0;
+        h = hi > h ? hi : h;
+    }
+    return h;
+}
+
+/* Is target rm itself or a map above it? */
+static bool above_or_same(struct core *c, const struct session *target, const struct session *rm)
+{
+    for (const struct session *p = rm; p; p = parent_of(c, p)) {
+        if (p == target) {
             return true;
         }
     }
@@ -109,18 +137,31 @@ void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att)
     }
 }
 
-/* The map changed: map every attachment that shows it afresh. */
+/* The map changed: map afresh every PD attachment of it or of a map it
+ * is inside. */
 static void remap(struct core *c, const struct session *rm)
 {
-    for (unsigned s = 0; s < MAX_SESSIONS; s++) {
-        for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
-            struct attachment *a = &c->sessions[s].pd.att[i];
-            if (a->size && !a->frame && contains(c, a->ds, rm, 0)) {
-                rm_unmap_attachment(c, s, i);
-                rm_map_attachment(c, s, i);
+    for (const struct session *m = rm; m; m = parent_of(c, m)) {
+        for (unsigned s = 0; s < MAX_SESSIONS; s++) {
+            for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
+                struct attachment *a = &c->sessions[s].pd.att[i];
+                if (a->size && !a->frame && a->ds == m->rm.ds) {
+                    rm_unmap_attachment(c, s, i);
+                    rm_map_attachment(c, s, i);
+                }
             }
         }
     }
+}
+
+/* Region i of rm goes: a map in it is inside no map any more. */
+static void drop_region(struct core *c, struct session *rm, unsigned i)
+{
+    struct session *inner = rm_of_ds(c, rm->rm.region[i].ds);
+    if (inner && inner->rm.parent == (unsigned)(rm - c->sessions)) {
+        inner->rm.parent = RM_NO_PARENT;
+    }
+    rm->rm.region[i].used = false;
 }
 
 void rm_forget_ds(struct core *c, unsigned ds)
@@ -130,7 +171,7 @@ void rm_forget_ds(struct core *c, unsigned ds)
         bool changed = false;
         for (unsigned i = 0; rm->type == S_RM && i < RM_REGIONS; i++) {
             if (rm->rm.region[i].used && rm->rm.region[i].ds == ds) {
-                rm->rm.region[i].used = false;
+                drop_region(c, rm, i);
                 changed = true;
             }
         }
@@ -157,6 +198,7 @@ uint64_t rm_session_create(struct core *c, struct session *s, const struct args 
     ds->pages = size / PAGE_SIZE;
     ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(sid, DS_INLINE)));
     memset(&s->rm, 0, sizeof(s->rm));
+    s->rm.parent = RM_NO_PARENT;
     s->rm.size = size;
     s->rm.ds = REC_ID(sid, DS_INLINE);
     return ds->cap ? RPC_OK : RPC_OUT_OF_CAPS;
@@ -164,6 +206,11 @@ uint64_t rm_session_create(struct core *c, struct session *s, const struct args 
 
 void rm_session_destroy(struct core *c, struct session *s)
 {
+    for (unsigned i = 0; i < RM_REGIONS; i++) {
+        if (s->rm.region[i].used) {
+            drop_region(c, s, i); /* maps inside it are free again */
+        }
+    }
     if (s->rm.size && s->own_ds.used) {
         ds_free(c, s->rm.ds); /* leaves every place it is attached */
     }
@@ -194,8 +241,11 @@ static void attach(struct core *c, struct session *rm, struct request *r)
         return;
     }
     uint64_t size = ds_get(c, ds)->pages * PAGE_SIZE, off = r->m->w[0];
-    if (rm_of_ds(c, ds) && contains(c, ds, rm, 0)) {
-        reply_status(r, RPC_DENIED, 0); /* a map inside itself */
+    struct session *inner = rm_of_ds(c, ds);
+    if (inner && (above_or_same(c, inner, rm) || parent_of(c, inner) ||
+                  depth_of(c, rm) + 1 + height_of(c, inner) > RM_DEPTH)) {
+        /* a map inside itself, inside a second map, or too deep */
+        reply_status(r, RPC_DENIED, 0);
         return;
     }
     for (off = off == RM_ANY ? 0 : off; r->m->w[0] == RM_ANY && off < rm->rm.size && !fits(rm, off, size);) {
@@ -213,6 +263,9 @@ static void attach(struct core *c, struct session *rm, struct request *r)
         flags &= ~PD_ATTACH_WRITE;
     }
     rm->rm.region[slot] = (struct rm_region){true, off, size, ds, flags};
+    if (inner) {
+        inner->rm.parent = (unsigned)(rm - c->sessions);
+    }
     remap(c, rm);
     r->m->w[0] = off;
     reply_status(r, RPC_OK, 1);
@@ -232,7 +285,7 @@ void rm_dispatch(struct core *c, struct session *s, struct request *r)
     case RM_DETACH:
         for (unsigned i = 0; i < RM_REGIONS; i++) {
             if (s->rm.region[i].used && s->rm.region[i].off == r->m->w[0]) {
-                s->rm.region[i].used = false;
+                drop_region(c, s, i);
                 remap(c, s);
                 reply_status(r, RPC_OK, 0);
                 return;
