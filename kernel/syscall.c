@@ -91,13 +91,23 @@ static void sys_yield(struct thread *t)
     sched_yield();
 }
 
+/* Writing to the kernel console takes the authority to drive its UART:
+ * an I/O port capability covering COM1, which only the first task holds
+ * (core never hands COM1 out). Anybody else talks through a LOG session,
+ * which labels and filters every line. */
 static void sys_debug_puts(struct thread *t)
 {
-    if (!t->utcb_phys || A0 > sizeof(((struct arbor_utcb *)0)->buf)) {
+    struct cap *io;
+    TRY(cspace_get(A0, OBJ_IO_PORT, 0, &io));
+    if (io->word > KERNEL_CONSOLE_PORT || io->word + io->count < KERNEL_CONSOLE_PORT + 8) {
+        t->regs.rax = ERR_NO_RIGHTS;
+        return;
+    }
+    if (!t->utcb_phys || A1 > sizeof(((struct arbor_utcb *)0)->buf)) {
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    kputs_n(((struct arbor_utcb *)phys_to_virt(t->utcb_phys))->buf, A0);
+    kputs_n(((struct arbor_utcb *)phys_to_virt(t->utcb_phys))->buf, A1);
     t->regs.rax = ERR_OK;
 }
 

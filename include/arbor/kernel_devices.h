@@ -17,6 +17,10 @@
 
 #include <stdint.h>
 
+/* COM1, 8 ports: the kernel console. An I/O port capability covering it
+ * is also what debug_puts asks for (kernel-abi.md). */
+#define KERNEL_CONSOLE_PORT 0x3f8
+
 enum kernel_device {
     KDEV_PIC,      /* 8259 pair: masked, vectors moved off the exceptions */
     KDEV_ELCR,     /* the PIC's edge/level control */
@@ -54,7 +58,7 @@ static inline unsigned kernel_port_owner(uint64_t base, uint64_t count)
         uint8_t device;
     } ports[] = {
         {0x20, 2, KDEV_PIC}, {0xa0, 2, KDEV_PIC},      {0x4d0, 2, KDEV_ELCR}, {0x22, 2, KDEV_IMCR},
-        {0x40, 4, KDEV_PIT}, {0x61, 1, KDEV_PIT_GATE}, {0x3f8, 8, KDEV_COM1},
+        {0x40, 4, KDEV_PIT}, {0x61, 1, KDEV_PIT_GATE}, {KERNEL_CONSOLE_PORT, 8, KDEV_COM1},
     };
     for (unsigned i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
         if (base < ports[i].base + ports[i].count && ports[i].base < base + count) {

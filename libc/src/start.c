@@ -3,7 +3,8 @@
  * text goes. The start argument tells what we are: the first task (core;
  * arg = boot-info address), a component started by a parent (arg 0: LOG
  * session for output, the parent interface for exit), or a bare program
- * a test started in a PD of its own (any other arg: kernel console).
+ * a test started in a PD of its own (any other arg: kernel console, if
+ * its creator put the console capability in slot BI_CAP_IO_PORT).
  */
 #include <rt/component.h>
 #include <arbor/bootinfo.h>
@@ -24,7 +25,7 @@ void rt_start(uint64_t arg)
 void rt_console_write(const char *text, size_t len)
 {
     if (!component) {
-        sys_debug_puts(len); /* text is already in the UTCB buffer */
+        sys_debug_puts(BI_CAP_IO_PORT, len); /* text is already in the UTCB buffer */
         return;
     }
     if (!log_session) {

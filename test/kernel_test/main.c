@@ -136,6 +136,9 @@ struct env_process spawn(uint64_t role, cap_t ep, uint64_t badge, cap_t fault_ep
     if (!err && ep) {
         err = sys_cap_mint(ep, p.pd, CHILD_EP, RIGHT_WRITE | RIGHT_GRANT, badge);
     }
+    if (!err) { /* the console, so a failing child can say so */
+        err = sys_cap_mint(BI_CAP_IO_PORT, p.pd, BI_CAP_IO_PORT, RIGHTS_ALL, 0);
+    }
     if (err) {
         printf("kernel_test: FAILED: spawning role %lu: error %lu\n", role, err);
         rt_exit(1);

@@ -2,9 +2,10 @@
  * COM1 (16550 UART at 0x3f8), 115200 8N1, polled: the kernel console.
  */
 #include "arch.h"
+#include <arbor/kernel_devices.h>
 #include <stdbool.h>
 
-#define COM1 0x3f8
+#define COM1 KERNEL_CONSOLE_PORT
 
 void serial_init(void)
 {

@@ -108,9 +108,11 @@ static inline uint64_t sys_poll(cap_t n, uint64_t *bits)
     *bits = r.r0;
     return r.err;
 }
-static inline uint64_t sys_debug_puts(uint64_t len)
+/* Write len bytes of the UTCB's buf to the kernel console; io: an I/O
+ * port capability covering COM1 (the first task's BI_CAP_IO_PORT). */
+static inline uint64_t sys_debug_puts(cap_t io, uint64_t len)
 {
-    return sys6(SYS_DEBUG_PUTS, len, 0, 0, 0, 0, 0).err;
+    return sys6(SYS_DEBUG_PUTS, io, len, 0, 0, 0, 0).err;
 }
 /* Make an object from untyped memory ut behind the last one made from it. */
 static inline uint64_t sys_retype(cap_t ut, unsigned type, uint64_t arg, cap_t dst)
