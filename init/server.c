@@ -316,6 +316,20 @@ void server_response_op(struct init *in, struct child *ch, struct msg *m)
         return;
     }
     cap_t cap = ok ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    if (ok && !cap) {
+        /* A capability to one of our own objects arrives unwrapped, as
+         * no capability: that is no session. The server closes it. */
+        printf("server \"%s\" answered a session request without a session capability: refused\n", ch->name);
+        ch->served++;
+        queue_close(in, ch, m->w[2]);
+        m->info = MSGINFO(RPC_INVALID, 0, 0);
+        if (r && r->state == REQ_FETCHED && r->server == (int)(ch - in->children)) {
+            r->status = RPC_DENIED;
+            r->state = REQ_DONE;
+            sys_signal(r->client_note);
+        }
+        return;
+    }
     if (!r || r->state != REQ_FETCHED || r->server != (int)(ch - in->children)) {
         /* The client is gone (or the id is made up): a session the
          * server made for nobody is closed again. */

@@ -139,6 +139,9 @@ TEST(route_prefix_does_not_cover_appended_elements)
                               "  <service name=\"ROM\" label_prefix=\"hello\"> <parent/> </service>\n"
                               "  <service name=\"LOG\" label_prefix=\"sub -> \"> <parent/> </service>\n"
                               "  <service name=\"CPU\" label_prefix=\"sub ->\"> <parent/> </service>\n"
+                              "  <service name=\"PD\" label_prefix=\"hello \"> <parent/> </service>\n"
+                              "  <service name=\"RM\" label_prefix=\"hello -\"> <parent/> </service>\n"
+                              "  <service name=\"IO_MEM\" label_prefix=\"hello -> c\"> <parent/> </service>\n"
                               "</route></start></config>";
     struct setup s;
     EXPECT(xml_parse(doc, sizeof(doc) - 1, &s.root, NULL) && xml_first_sub_of_type(&s.root, "start", &s.app));
@@ -150,6 +153,10 @@ TEST(route_prefix_does_not_cover_appended_elements)
     EXPECT(routes(&s, &s.app, "LOG", "sub -> a -> b", ROUTE_PARENT, "", ""));
     EXPECT(routes(&s, &s.app, "CPU", "sub -> a", ROUTE_PARENT, "", ""));
     EXPECT(routes(&s, &s.app, "CPU", "subx -> a", ROUTE_NONE, "", ""));
+    /* a prefix that stops inside the separator does not name the subtree */
+    EXPECT(routes(&s, &s.app, "PD", "hello -> config", ROUTE_NONE, "", ""));
+    EXPECT(routes(&s, &s.app, "RM", "hello -> config", ROUTE_NONE, "", ""));
+    EXPECT(routes(&s, &s.app, "IO_MEM", "hello -> config", ROUTE_PARENT, "", ""));
 }
 
 TEST(all_target_kinds)

@@ -38,23 +38,18 @@ static bool ends_with(const char *s, const char *suffix)
  * separator ("sub -> ") names the subtree explicitly and covers it. */
 static bool route_prefix_covers(const char *label, const char *prefix)
 {
-    size_t n = strlen(prefix);
+    size_t n = strlen(prefix), sep = strlen(LABEL_SEPARATOR), last = 0;
     if (!starts_with(label, prefix)) {
         return false;
     }
-    while (n > 0 && prefix[n - 1] == ' ') {
-        n--;
-    }
-    bool ends_at_separator = n >= 2 && prefix[n - 2] == '-' && prefix[n - 1] == '>';
-    if (ends_at_separator) {
-        return true;
-    }
-    for (const char *p = label + strlen(prefix); *p; p++) {
+    bool subtree = (n >= sep && !strcmp(prefix + n - sep, LABEL_SEPARATOR)) ||
+                   (n >= sep - 1 && !strncmp(prefix + n - (sep - 1), LABEL_SEPARATOR, sep - 1));
+    for (const char *p = label; *p; p++) {
         if (starts_with(p, LABEL_SEPARATOR)) {
-            return false;
+            last = (size_t)(p - label) + sep; /* where the last element starts */
         }
     }
-    return true;
+    return subtree || n >= last;
 }
 
 static struct score score_of(const struct xml_node *n, const char *label, bool route)

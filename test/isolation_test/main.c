@@ -17,6 +17,10 @@
  *   <config mode="alive"/>     open and close sessions while others wait
  *   <config mode="slow"/>      an Echo server that answers each request late
  *   <config mode="quitter"/>   ask for Echo and exit before the answer
+ *   <config mode="bogus"/>     an Echo server that answers yes with its own
+ *                              parent capability as the "session"
+ *   <config mode="asks"/>      ask for Echo 17 times (more than a child's
+ *                              16 session slots) and say what came back
  */
 #include <rt/server.h>
 #include <rt/component.h>
@@ -321,6 +325,38 @@ static int slow(void)
     }
 }
 
+static int bogus(void)
+{
+    cap_t note;
+    uint64_t bits;
+    struct server_request r;
+    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || server_announce("Echo", note)) {
+        return 1;
+    }
+    for (;;) {
+        sys_wait(note, &bits);
+        while (server_next_request(&r) == RPC_OK) {
+            if (r.kind == REQUEST_OPEN) {
+                printf("bogus: answered %s\n", rpc_status_text(server_respond(r.id, RPC_OK, 7, ENV_PARENT)));
+            }
+        }
+    }
+}
+
+static int asks(void)
+{
+    unsigned denied = 0, other = 0;
+    for (unsigned i = 0; i < 17; i++) {
+        cap_t s;
+        uint64_t id;
+        uint64_t st = parent_session("Echo", "label=\"\", ram_quota=8192, cap_quota=2", &s, &id);
+        denied += st == RPC_DENIED;
+        other += st != RPC_DENIED;
+    }
+    printf("asks: 17 requests: %u denied, %u otherwise\n", denied, other);
+    return 0;
+}
+
 /* Ask without waiting for the answer, then exit: our parent must close
  * the session the server grants later. */
 static int quitter(void)
@@ -400,6 +436,12 @@ int main(uint64_t arg)
     }
     if (!strcmp(mode, "quitter")) {
         return quitter();
+    }
+    if (!strcmp(mode, "bogus")) {
+        return bogus();
+    }
+    if (!strcmp(mode, "asks")) {
+        return asks();
     }
     printf("unknown mode \"%s\"\n", mode);
     return 1;
