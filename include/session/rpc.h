@@ -41,11 +41,12 @@ static inline const char *rpc_status_text(uint64_t s)
 /* Whether a request carries at least the words its opcode takes. Each
  * interface lists them once, next to its opcodes (e.g. PD_OP_WORDS);
  * a server refuses a shorter request (RPC_INVALID) before it reads any
- * word, so no argument is ever a leftover of another message. Opcodes
- * beyond the list fail too. */
+ * word, so no argument is ever a leftover of another message. Opcode 0
+ * and opcodes beyond the list fail too. */
 static inline bool rpc_words_ok(uint64_t info, const uint8_t *words, unsigned count)
 {
-    return MSGINFO_LABEL(info) < count && MSGINFO_LEN(info) >= words[MSGINFO_LABEL(info)];
+    uint64_t op = MSGINFO_LABEL(info); /* opcodes start at 1 */
+    return op >= 1 && op < count && MSGINFO_LEN(info) >= words[op];
 }
 #define RPC_WORDS_OK(info, ...)                                                                              \
     rpc_words_ok(info, (const uint8_t[])__VA_ARGS__, sizeof((const uint8_t[])__VA_ARGS__))

@@ -34,7 +34,9 @@ static uint64_t open_all(struct honest *h, const char *done)
         st = parent_session(REPORT_SERVICE, args, &h->report, &h->ids[1]);
     }
     if (!st) {
-        st = parent_session(ROM_SERVICE, "label=\"work.rr\", ram_quota=4096, cap_quota=2", &h->work,
+        snprintf(args, sizeof(args), "label=\"work.rr\", ram_quota=%u, cap_quota=%u", REPORT_ROM_RAM_QUOTA,
+                 REPORT_ROM_CAP_QUOTA);
+        st = parent_session(ROM_SERVICE, args, &h->work,
                             &h->ids[2]);
     }
     struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
@@ -44,7 +46,8 @@ static uint64_t open_all(struct honest *h, const char *done)
     for (uint64_t r = 0; !st && r < 2; r++) { /* a current copy and one held */
         st = round_of_work(h, r) ? RPC_INVALID : RPC_OK;
     }
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=4096, cap_quota=2", done);
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", done, REPORT_ROM_RAM_QUOTA,
+             REPORT_ROM_CAP_QUOTA);
     return st ? st : parent_session(ROM_SERVICE, args, &h->done, &h->ids[3]);
 }
 

@@ -1,16 +1,19 @@
 /*
  * hostile_client: a generic hostile client, for run/hostile_servers.run.
  *
- *   <config mode="hostile" done="done" ack="ack.rr">
- *       <target service="Report" label="report" ops="2" ram="69632" caps="8"
+ *   <config mode="hostile" done="done" ack="ack.rr" [ready="ready.rr"]>
+ *       <target service="Report" label="report" ops="2" ram="36864" caps="6"
  *               args="" requests="4000"/>
  *       <target service="parent" ops="9" requests="4000"/> ...
  *   </config>
  *       attacks each target in turn (opens.c, requests.c), keeping track
  *       of its quota (account.c), and prints one line per target:
  *       "hostile: Report: 12000 requests, 0 unexpected answers, quota exact".
- *       Then it publishes the Report `done` and waits until the ROM `ack`
- *       has content (the honest clients saw it), and exits 0.
+ *       With `ready`, it first waits until that ROM (the honest client's
+ *       work report) says "round 1", so the servers' use before the attack
+ *       is the honest client's alone. At the end it publishes the Report
+ *       `done` and waits until the ROM `ack` has content (the honest
+ *       clients saw it), and exits 0.
  *   <config mode="honest"> (honest.c) uses the same servers correctly
  *       before, during and after the attack.
  */
@@ -62,6 +65,33 @@ static void attack(const struct target *t, struct held **keep)
            tally.requests, tally.opened, tally.unexpected, exact ? "exact" : "NOT EXACT");
 }
 
+/* Wait until the honest client has published its second round (its
+ * sessions are all open then, or about to be), so that the servers' use
+ * before the attack is theirs alone. */
+static void await_ready(const char *ready)
+{
+    char args[96];
+    cap_t rom, ds;
+    uint64_t id, size;
+    const char *text;
+    bool seen = false;
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ready, REPORT_ROM_RAM_QUOTA,
+             REPORT_ROM_CAP_QUOTA);
+    if (parent_session(ROM_SERVICE, args, &rom, &id)) {
+        return;
+    }
+    while (!seen) {
+        if (rom_client_dataspace(rom, &ds, &size) == RPC_OK && rt_attach(ds, 0, (void **)&text) == RPC_OK) {
+            seen = size >= 7 && !memcmp(text, "round 1", 7);
+            pd_client_detach(ENV_PD, (uint64_t)text);
+            rt_slot_free(ds);
+        }
+        sys_yield();
+    }
+    parent_close(id, NULL, NULL);
+    rt_slot_free(rom);
+}
+
 /* Tell the honest clients we are done, and wait until they saw it. */
 static uint64_t announce_done(const char *done, const char *ack)
 {
@@ -79,8 +109,8 @@ static uint64_t announce_done(const char *done, const char *ack)
         m = (struct msg){.info = MSGINFO(REPORT_SUBMIT, 1, 0), .w = {4}};
         st = rpc_call(report, &m, NULL);
     }
-    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ack, ROM_RAM_QUOTA,
-             ROM_CAP_QUOTA);
+    snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ack, REPORT_ROM_RAM_QUOTA,
+             REPORT_ROM_CAP_QUOTA);
     if (!st) {
         st = parent_session(ROM_SERVICE, args, &rom, &rom_id);
     }
@@ -96,9 +126,12 @@ static int hostile(const struct xml_node *config)
     struct xml_node n;
     struct target t;
     struct held *keep = NULL;
-    char done[32] = "done", ack[32] = "ack";
+    char done[32] = "done", ack[32] = "ack", ready[32];
     xml_attr(config, "done", done, sizeof(done));
     xml_attr(config, "ack", ack, sizeof(ack));
+    if (xml_attr(config, "ready", ready, sizeof(ready))) {
+        await_ready(ready);
+    }
     printf("hostile: attacking\n"); /* opens our LOG session before the account starts */
     account_init();
     for (bool more = xml_first_sub_of_type(config, "target", &n); more;

@@ -58,6 +58,7 @@ static const char *const malformed[] = {
     "label=\"%s\", ram_quota=%lu, cap_quota=%lu, =1",
     "label=\"%s\", Ram_quota=%lu, cap_quota=%lu",
     "label=\"%s, ram_quota=%lu, cap_quota=%lu",
+    "label=\"%s\x01\x1b[2J\", ram_quota=%lu, cap_quota=%lu",
 };
 
 void opens_attack(const struct target *t, struct tally *tally)
