@@ -103,17 +103,21 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
 static bool request_args(const struct service_info *svc, const char *text, struct args *a, uint64_t *ram,
                          uint64_t *caps)
 {
-    const char *why = NULL, *bad = NULL;
+    const char *why = NULL, *bad = NULL, *label;
     if (!args_parse(text, a, &why)) {
         printf("[core] session \"%s\" refused: malformed arguments (%s)\n", svc->name, why);
         return false;
     }
+    label = args_get(a, "label") ? args_get(a, "label") : "";
     if (!args_only(a, svc->keys, &bad)) {
-        printf("[core] session \"%s\" refused: unknown argument \"%s\"\n", svc->name, bad);
+        printf("[core] session \"%s\" for \"init -> %s\" refused: unknown argument \"%s\"\n", svc->name, label,
+               bad);
         return false;
     }
     if (!args_get_u64(a, "ram_quota", 0, ram) || !args_get_u64(a, "cap_quota", 0, caps)) {
-        printf("[core] session \"%s\" refused: ram_quota or cap_quota is not a number\n", svc->name);
+        printf("[core] session \"%s\" for \"init -> %s\" refused: ram_quota or cap_quota is not a number "
+               "(decimal with K, M or G, or 0x hexadecimal, within 64 bits)\n",
+               svc->name, label);
         return false;
     }
     return true;

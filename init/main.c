@@ -142,8 +142,12 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         server_route(in, ch, service, &args, ram, caps, &t, m);
         return;
     }
+    bool appended = strcmp(label_last(label), label) != 0; /* a hint for label_prefix */
     printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
-           label, t.kind == ROUTE_PARENT ? " (not in <parent-provides>)" : "");
+           label,
+           t.kind == ROUTE_PARENT ? " (not in <parent-provides>)"
+           : appended             ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
+                                  : "");
     reply(m, RPC_DENIED, 0);
 }
 

@@ -19,6 +19,7 @@ FUZZ_CFLAGS     := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-s
 FUZZ_SRC_xml            := libc/src/xml.c libc/src/xml_node.c
 FUZZ_SRC_route          := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 FUZZ_SRC_args           := libc/src/args.c
+FUZZ_SRC_request        := libc/src/args.c
 FUZZ_SRC_elf            := common/elf.c
 FUZZ_SRC_multiboot_info := kernel/multiboot_info.c
 

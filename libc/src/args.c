@@ -81,7 +81,7 @@ static const char *parse_arg(const char *p, struct arg *arg, const char **why)
     }
     arg->key[n] = 0;
     if (n == 0 || *p != '=') {
-        *why = n == 0 ? "expected a key" : "expected '=' after the key";
+        *why = n == 0 ? "expected a key: lower case, [a-z_][a-z0-9_]*" : "expected '=' after the key";
         return NULL;
     }
     p++;
