@@ -134,6 +134,8 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
 void config_rom_request(struct init *in, uint64_t badge, struct msg *m);
 void config_child_gone(struct child *ch);
 bool config_check_start(const struct xml_node *start); /* reports problems */
+/* Whether node's <list> (e.g. "provides") has <service name="service">. */
+bool config_lists_service(const struct xml_node *node, const char *list, const char *service);
 
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);

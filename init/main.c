@@ -94,18 +94,7 @@ static void forward_session(struct init *in, struct child *ch, const char *servi
 
 static bool parent_provides(struct init *in, const char *service)
 {
-    struct xml_node pp, svc;
-    if (!xml_first_sub_of_type(&in->root, "parent-provides", &pp)) {
-        return false;
-    }
-    for (bool ok = xml_first_sub_of_type(&pp, "service", &svc); ok;
-         ok = xml_next_of_type(&svc, "service", &svc)) {
-        char name[32];
-        if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
-            return true;
-        }
-    }
-    return false;
+    return config_lists_service(&in->root, "parent-provides", service);
 }
 
 static void open_session(struct init *in, struct child *ch, struct msg *m)

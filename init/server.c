@@ -55,18 +55,7 @@ static bool announced(const struct child *ch, const char *service)
 
 static bool server_listed(const struct child *ch, const char *service)
 {
-    struct xml_node provides_node, svc;
-    if (!xml_first_sub_of_type(&ch->start, "provides", &provides_node)) {
-        return false;
-    }
-    for (bool ok = xml_first_sub_of_type(&provides_node, "service", &svc); ok;
-         ok = xml_next_of_type(&svc, "service", &svc)) {
-        char name[32];
-        if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
-            return true;
-        }
-    }
-    return false;
+    return config_lists_service(&ch->start, "provides", service);
 }
 
 static void wake_server(struct init *in, int server)
