@@ -102,6 +102,9 @@ static void release(const struct cap *c)
     case OBJ_IRQ:
         irq_unref((unsigned)c->word);
         break;
+    case OBJ_REPLY:
+        reply_drop(c);
+        break;
     default:
         break;
     }

@@ -48,7 +48,8 @@ static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, vo
     ru->rcv_unwrapped = 0;
     for (unsigned i = 0; i < n; i++) {
         struct cap *src = cspace_lookup(s->pd, su->send_caps[i]);
-        if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE) {
+        if (!src || src->type == OBJ_NULL || src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE ||
+            src->type == OBJ_REPLY) {
             break;
         }
         if (ep && src->type == OBJ_ENDPOINT && (void *)src->object == ep) {
@@ -139,15 +140,8 @@ void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info)
     ipc_send(t, (struct endpoint *)ep_cap->object);
 }
 
-/* Answer t's caller; returns the woken caller or 0. */
-static struct thread *reply(struct thread *t, uint64_t info)
+struct thread *ipc_answer(struct thread *t, struct thread *c, uint64_t info)
 {
-    struct thread *c = t->caller;
-    if (!c) {
-        return NULL;
-    }
-    t->caller = NULL;
-    c->callee = NULL;
     if (c->in_fault) {
         c->in_fault = false;
         if (MSGINFO_LEN(info) == 2 && t->regs.rdx >= USER_BASE && t->regs.rdx < USER_END &&
@@ -170,10 +164,32 @@ static struct thread *reply(struct thread *t, uint64_t info)
     return c;
 }
 
-void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info)
+/* Answer t's caller; returns the woken caller or 0. */
+static struct thread *reply(struct thread *t, uint64_t info)
+{
+    struct thread *c = t->caller;
+    if (!c) {
+        return NULL;
+    }
+    t->caller = NULL;
+    c->callee = NULL;
+    return ipc_answer(t, c, info);
+}
+
+void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info, struct cap *saved)
 {
     struct endpoint *ep = (struct endpoint *)ep_cap->object;
-    struct thread *c = reply(t, info);
+    struct thread *c;
+    if (saved) {
+        c = reply_take(saved);
+        if (!c) {
+            t->regs.rax = ERR_ABORTED; /* its caller is gone: nothing sent, no wait */
+            return;
+        }
+        c = ipc_answer(t, c, info);
+    } else {
+        c = reply(t, info);
+    }
     struct thread *s = queue_pop(&ep->senders);
     if (s) {
         deliver(s, t);

@@ -1,7 +1,8 @@
 /*
  * The IPC fast path: call to a waiting receiver and reply_wait to a
- * waiting caller with no waiting sender, for messages of up to eight
- * register words and no capabilities. It does what ipc.c does in those
+ * waiting caller (pending, or saved in a reply capability) with no
+ * waiting sender, for messages of up to eight register words and no
+ * capabilities. It does what ipc.c does in those
  * cases, without the general queue and scheduler helpers, and switches
  * straight to the partner. Anything else returns to the general path.
  */
@@ -52,15 +53,27 @@ static void fast_call(struct thread *t)
     sched_run(r);
 }
 
+/* rdi's high half may name a reply capability to answer instead of the
+ * pending caller (which the thread must not have then). */
 static void fast_reply_wait(struct thread *t)
 {
     uint64_t info = t->regs.rsi;
     struct thread *c = t->caller;
-    struct cap *cap;
-    struct endpoint *ep = endpoint(t, t->regs.rdi, RIGHT_READ, &cap);
+    struct cap *cap, *saved = NULL;
+    if (t->regs.rdi >> 32) {
+        saved = cspace_lookup(t->pd, t->regs.rdi >> 32);
+        if (!saved || saved->type != OBJ_REPLY || c) {
+            return;
+        }
+        c = (struct thread *)saved->object; /* 0 if dead: general path */
+    }
+    struct endpoint *ep = endpoint(t, (uint32_t)t->regs.rdi, RIGHT_READ, &cap);
     if (!ep || !c || c->in_fault || !c->pd || info == MSGINFO_NO_REPLY || MSGINFO_LEN(info) > MSG_REG_WORDS ||
         MSGINFO_CAPS(info) || ep->senders.head || t->note_slot.type != OBJ_NULL) {
         return;
+    }
+    if (saved) {
+        reply_take(saved);
     }
     ipc_copy_words(t, c, MSGINFO_LEN(info));
     received(c, info, 0);

@@ -58,6 +58,7 @@ struct thread {
     void *blocked_on;      /* endpoint or notification */
     struct thread *caller; /* thread we owe a reply */
     struct thread *callee; /* thread that owes us a reply */
+    struct cap *reply_slot; /* reply capability that owes us a reply (reply.c) */
     uint64_t send_badge;   /* badge of the cap we are sending with */
     uint64_t send_rights;  /* rights of that cap (grant?) */
     uint64_t fault_kind, fault_addr, fault_error;
@@ -128,6 +129,9 @@ void thread_unref(struct thread *t);
 void thread_slot_cleared(struct cap *slot, const struct cap *old);
 void thread_suspend(struct thread *t);
 void thread_cancel_ipc(struct thread *t);
+/* Wake t, whose pending IPC was cut short, with ERR_ABORTED; a thread
+ * blocked for a fault stays stopped instead. */
+void thread_abort_ipc(struct thread *t);
 
 /* sched.c */
 void sched_ready(struct thread *t);  /* make runnable, maybe preempt */
@@ -162,12 +166,33 @@ static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned l
 
 void ep_unref(struct endpoint *ep);
 void ipc_call(struct thread *t, struct cap *ep_cap, uint64_t info);
-void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info);
+/* Answer the pending caller, or the one a reply capability names
+ * (saved, consumed; 0: none), then wait on the endpoint. */
+void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info, struct cap *saved);
+/* Deliver t's reply (info) to caller c, which is detached from t; returns
+ * c if it may run now, 0 if it stays stopped (a dropped fault). */
+struct thread *ipc_answer(struct thread *t, struct thread *c, uint64_t info);
 void ipc_fault(struct thread *t);
 void ipc_send(struct thread *t, struct endpoint *ep);
 /* The fast path of call and reply_wait (ipc_fast.c): switches to the
  * partner and does not return when it applies, returns otherwise. */
 void ipc_fast(struct thread *t, uint64_t nr);
+
+/* reply.c */
+/* Move t's pending caller into the empty slot; ERR_NO_REPLY if none. */
+err_t reply_save(struct thread *t, struct cap *slot) MUST_CHECK;
+/* Empty a reply capability's slot; returns its caller (0 if dead), which
+ * is detached and still blocked: the caller of this answers it. */
+struct thread *reply_take(struct cap *slot);
+/* Answer the caller of a reply capability with t's message (info, as
+ * checked for a reply) and empty the slot; ERR_ABORTED in rax if the
+ * caller is gone. The caller runs at once if its priority is higher. */
+void reply_to(struct thread *t, struct cap *slot, uint64_t info);
+/* A reply capability was deleted unanswered: wake its caller with
+ * ERR_ABORTED. old is the slot's former contents. */
+void reply_drop(const struct cap *old);
+/* c's IPC was cancelled: a reply capability naming it becomes dead. */
+void reply_cancel(struct thread *c);
 
 /* notification.c */
 void notification_unref(struct notification *n);

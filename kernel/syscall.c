@@ -49,15 +49,23 @@ static void sys_call(struct thread *t)
     ipc_call(t, ep, A1);
 }
 
+/* A0: endpoint in bits 0-31, a reply capability or 0 in bits 32-63. */
 static void sys_reply_wait(struct thread *t)
 {
     ipc_fast(t, SYS_REPLY_WAIT);
-    struct cap *ep;
-    TRY(cspace_get(A0, OBJ_ENDPOINT, RIGHT_READ, &ep));
+    struct cap *ep, *saved = NULL;
+    TRY(cspace_get(A0 & 0xffffffff, OBJ_ENDPOINT, RIGHT_READ, &ep));
+    if (A0 >> 32) {
+        TRY(cspace_get(A0 >> 32, OBJ_REPLY, 0, &saved));
+        if (t->caller) {
+            t->regs.rax = ERR_BAD_STATE; /* it would lose its pending caller */
+            return;
+        }
+    }
     if (A1 != MSGINFO_NO_REPLY) {
         TRY(check_info(t, A1));
     }
-    ipc_reply_wait(t, ep, A1);
+    ipc_reply_wait(t, ep, A1, saved);
 }
 
 static void sys_signal(struct thread *t)
@@ -135,7 +143,7 @@ static void sys_cap_mint(struct thread *t)
         TRY(cspace_empty_slot((struct pd *)pdc->object, A2, &dst));
     }
     uint64_t badge = A4;
-    if (src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE) {
+    if (src->type == OBJ_UNTYPED || src->type == OBJ_PAGE_TABLE || src->type == OBJ_REPLY) {
         t->regs.rax = ERR_WRONG_TYPE;
         return;
     }
@@ -442,6 +450,21 @@ static void sys_port_range(struct thread *t)
     dst->word = A2;
     dst->count = (uint32_t)A3;
     t->regs.rax = ERR_OK;
+}
+
+static void sys_reply_save(struct thread *t)
+{
+    struct cap *slot;
+    TRY(cspace_empty_slot(t->pd, A0, &slot));
+    t->regs.rax = reply_save(t, slot);
+}
+
+static void sys_reply_to(struct thread *t)
+{
+    struct cap *saved;
+    TRY(cspace_get(A0, OBJ_REPLY, 0, &saved));
+    TRY(check_info(t, A1)); /* MSGINFO_NO_REPLY too: cap_delete drops a reply */
+    reply_to(t, saved, A1);
 }
 
 static void (*const handlers[SYS_COUNT])(struct thread *) = {

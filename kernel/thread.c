@@ -19,9 +19,9 @@ void thread_init(struct thread *t)
     arch_fpu_init_thread(t->fpu);
 }
 
-/* Wake a thread whose pending IPC was cut short. A thread blocked for a
- * fault stays stopped: nobody is left to handle its fault. */
-static void abort_ipc(struct thread *t)
+/* A thread blocked for a fault stays stopped: nobody is left to handle
+ * its fault. */
+void thread_abort_ipc(struct thread *t)
 {
     if (t->in_fault) {
         t->state = THREAD_INACTIVE;
@@ -43,6 +43,7 @@ void thread_cancel_ipc(struct thread *t)
         }
         t->callee = NULL;
     }
+    reply_cancel(t);
     t->blocked_on = NULL;
     if (!t->in_fault && t->state != THREAD_RUNNABLE && t->state != THREAD_INACTIVE) {
         t->regs.rax = ERR_ABORTED;
@@ -63,7 +64,7 @@ static void destroy(struct thread *t)
         struct thread *c = t->caller;
         t->caller = NULL;
         c->callee = NULL;
-        abort_ipc(c);
+        thread_abort_ipc(c);
     }
     if (kernel.current == t) {
         kernel.current = NULL;

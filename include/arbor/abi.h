@@ -38,6 +38,7 @@ enum arbor_obj {
     OBJ_IRQ_CONTROL,  /* authority to create IRQ handler caps */
     OBJ_IRQ,          /* one interrupt line */
     OBJ_IO_PORT,      /* a range of I/O ports */
+    OBJ_REPLY,        /* a saved reply: the right to answer one caller */
     OBJ_COUNT
 };
 
@@ -81,6 +82,13 @@ typedef uint64_t cap_t;
 /* retype behind the last object made (the high-water mark; it starts over
  * once the untyped has no children) instead of at an explicit offset. */
 #define RETYPE_ANYWHERE (~(uint64_t)0)
+
+/*
+ * reply_wait's first argument: the endpoint to wait on in bits 0-31 and,
+ * in bits 32-63, a reply capability (reply_save) to answer instead of the
+ * pending caller, or 0. Capability indices are below 2^16.
+ */
+#define REPLY_WAIT_ARG(ep, reply) ((cap_t)(ep) | (cap_t)(reply) << 32)
 
 /* reply_wait with this info word sends no reply: a pending caller is
  * released with ERR_ABORTED (a faulted one stays stopped), then it waits. */

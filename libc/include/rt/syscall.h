@@ -84,6 +84,26 @@ static inline uint64_t sys_reply_wait(cap_t ep, struct msg *m)
     return sys_ipc(SYS_REPLY_WAIT, ep, m);
 }
 
+/* reply_wait answering the caller of reply capability `reply` (see
+ * sys_reply_save) instead of the pending caller; the capability is
+ * consumed. ERR_ABORTED (nothing sent, no wait) if that caller is gone. */
+static inline uint64_t sys_reply_to_wait(cap_t reply, cap_t ep, struct msg *m)
+{
+    return sys_ipc(SYS_REPLY_WAIT, REPLY_WAIT_ARG(ep, reply), m);
+}
+/* Move the pending caller's reply into the empty slot `reply`, so the
+ * thread can receive again and answer later; ERR_NO_REPLY if none. */
+static inline uint64_t sys_reply_save(cap_t reply)
+{
+    return sys6(SYS_REPLY_SAVE, reply, 0, 0, 0, 0, 0).err;
+}
+/* Answer the caller of reply capability `reply` with m and go on (no
+ * wait); the capability is consumed. ERR_ABORTED if the caller is gone. */
+static inline uint64_t sys_reply_to(cap_t reply, struct msg *m)
+{
+    return sys_ipc(SYS_REPLY_TO, reply, m);
+}
+
 static inline uint64_t sys_nop(void)
 {
     return SYS0(SYS_NOP);
