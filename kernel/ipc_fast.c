@@ -53,21 +53,15 @@ static void fast_call(struct thread *t)
     sched_run(r);
 }
 
-/* rdi's high half may name a reply capability to answer instead of the
- * pending caller (which the thread must not have then). */
-static void fast_reply_wait(struct thread *t)
+/* Answer c, the pending caller or (saved) the caller of a reply
+ * capability, and wait on the endpoint named by index. Inlined twice:
+ * with saved = 0 it is the plain reply_wait, untouched by reply caps. */
+static inline __attribute__((always_inline)) void reply_wait(struct thread *t, struct thread *c,
+                                                             struct cap *saved, cap_t index)
 {
     uint64_t info = t->regs.rsi;
-    struct thread *c = t->caller;
-    struct cap *cap, *saved = NULL;
-    if (t->regs.rdi >> 32) {
-        saved = cspace_lookup(t->pd, t->regs.rdi >> 32);
-        if (!saved || saved->type != OBJ_REPLY || c) {
-            return;
-        }
-        c = (struct thread *)saved->object; /* 0 if dead: general path */
-    }
-    struct endpoint *ep = endpoint(t, (uint32_t)t->regs.rdi, RIGHT_READ, &cap);
+    struct cap *cap;
+    struct endpoint *ep = endpoint(t, index, RIGHT_READ, &cap);
     if (!ep || !c || c->in_fault || !c->pd || info == MSGINFO_NO_REPLY || MSGINFO_LEN(info) > MSG_REG_WORDS ||
         MSGINFO_CAPS(info) || ep->senders.head || t->note_slot.type != OBJ_NULL) {
         return;
@@ -86,6 +80,17 @@ static void fast_reply_wait(struct thread *t)
     sched_run(c);
 }
 
+/* reply_wait whose rdi names a reply capability in its high half: its
+ * caller is answered (a thread with a pending caller of its own, or a
+ * dead capability, take the general path). */
+static void reply_saved_wait(struct thread *t)
+{
+    struct cap *saved = cspace_lookup(t->pd, t->regs.rdi >> 32);
+    if (saved && saved->type == OBJ_REPLY && !t->caller) {
+        reply_wait(t, (struct thread *)saved->object, saved, (uint32_t)t->regs.rdi);
+    }
+}
+
 void ipc_fast(struct thread *t, uint64_t nr)
 {
     if (kernel.dying) {
@@ -93,7 +98,9 @@ void ipc_fast(struct thread *t, uint64_t nr)
     }
     if (nr == SYS_CALL) {
         fast_call(t);
+    } else if (t->regs.rdi >> 32) {
+        reply_saved_wait(t);
     } else {
-        fast_reply_wait(t);
+        reply_wait(t, t->caller, NULL, t->regs.rdi);
     }
 }

@@ -107,6 +107,8 @@ enum role {
     ROLE_PONG,       /* wait on note_a, signal note_b, forever */
     ROLE_TRIGGER,    /* raise the COM2 interrupt by a port write, iters times */
     ROLE_EXIT,       /* return at once: the process-creation benchmark */
+    ROLE_DEFERRED,   /* like ROLE_SERVER, each reply saved, then sent by reply_wait */
+    ROLE_DEFERRED_TO, /* the same, sent by reply_to before the next reply_wait */
     ROLE_COUNT
 };
 

@@ -5,7 +5,9 @@
  * child PD (or a second thread of the driver's PD) that answers every
  * call with as many words as it got and the number of capabilities that
  * arrived as the reply's label, which the driver checks. Words 0..7 go
- * in registers, 32 words take the UTCB path in both directions.
+ * in registers, 32 words take the UTCB path in both directions. The
+ * deferred rows have servers that save each reply into a reply
+ * capability before answering through it.
  */
 #include "bench.h"
 
@@ -77,6 +79,24 @@ void bench_syscall_ipc(struct bench *b)
     struct role_caps give = {.ep = ep};
     spawn_role(b, ROLE_SERVER, SERVER_PRIO, &give, RIGHT_READ, 0, CAP_NULL);
     ipc_rows(b, "ipc_pd", call_ep, gift);
+
+    /* Deferred replies: servers in PDs of their own that save every
+     * reply into a capability and answer through it. */
+    static const struct {
+        unsigned role;
+        const char *key[2];
+    } deferred[] = {
+        {ROLE_DEFERRED, {"ipc_pd_deferred_0w", "ipc_pd_deferred_8w"}},
+        {ROLE_DEFERRED_TO, {"ipc_pd_deferred_to_0w", "ipc_pd_deferred_to_8w"}},
+    };
+    for (unsigned i = 0; i < 2; i++) {
+        cap_t dep = bench_obj(b, OBJ_ENDPOINT, 0), call_dep = env_slot(&b->env);
+        sys_cap_mint(dep, BI_CAP_PD, call_dep, RIGHT_WRITE, BADGE);
+        struct role_caps dgive = {.ep = dep};
+        spawn_role(b, deferred[i].role, SERVER_PRIO, &dgive, RIGHT_READ, 0, CAP_NULL);
+        round_trip(b, deferred[i].key[0], call_dep, 0, CAP_NULL);
+        round_trip(b, deferred[i].key[1], call_dep, 8, CAP_NULL);
+    }
 
     /* Server as a second thread of our own PD: no address-space switch. */
     static struct role_caps local = {.role = ROLE_SERVER};

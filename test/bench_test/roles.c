@@ -34,6 +34,31 @@ static void server(const struct role_caps *c)
     }
 }
 
+/* Answer every call as server() does (no caps), but save the reply into
+ * a capability first, as a server that answers later would: then answer
+ * through it with reply_wait (or, with send_only, with reply_to and a
+ * reply_wait that has nothing to answer). */
+static void deferred_server(const struct role_caps *c, bool send_only)
+{
+    struct msg m = {.info = MSGINFO_NO_REPLY};
+    uint64_t err = sys_reply_wait(c->ep, &m);
+    for (;;) {
+        if (err || sys_reply_save(c->rcv)) {
+            m.info = MSGINFO_NO_REPLY;
+            err = sys_reply_wait(c->ep, &m);
+            continue;
+        }
+        m.info = MSGINFO(0, MSGINFO_LEN(m.info), 0);
+        if (send_only) {
+            sys_reply_to(c->rcv, &m);
+            m.info = MSGINFO_NO_REPLY;
+            err = sys_reply_wait(c->ep, &m);
+        } else {
+            err = sys_reply_to_wait(c->rcv, c->ep, &m);
+        }
+    }
+}
+
 /* ud2 traps; the handler resumes us at the next instruction. */
 static void faulter(const struct role_caps *c)
 {
@@ -115,6 +140,10 @@ void role_run(const struct role_caps *c)
     switch (c->role) {
     case ROLE_SERVER:
         server(c);
+        break;
+    case ROLE_DEFERRED:
+    case ROLE_DEFERRED_TO:
+        deferred_server(c, c->role == ROLE_DEFERRED_TO);
         break;
     case ROLE_FAULTER:
         faulter(c);

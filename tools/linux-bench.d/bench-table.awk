@@ -139,6 +139,12 @@ END {
     row("IPC round trip, 2 PDs, 32 words (UTCB)", "ipc_pd_32w", "unix_rt_256", "")
     row("IPC round trip, 2 PDs, 1 cap to the receiving endpoint (unwrapped)", "ipc_pd_cap_unwrap", "", "")
     row("IPC round trip, 2 PDs, 1 cap copied into the window (+ receiver's delete)", "ipc_pd_cap_copy", "", "")
+    row("IPC round trip, 2 PDs, 0 words, deferred: reply_save, then reply_wait through the reply cap",
+        "ipc_pd_deferred_0w", "", ("ipc_pd_0w" in am) ? am["ipc_pd_0w"] + 100 : "")
+    row("IPC round trip, 2 PDs, 8 words, deferred: reply_save, then reply_wait through the reply cap",
+        "ipc_pd_deferred_8w", "", ("ipc_pd_8w" in am) ? am["ipc_pd_8w"] + 100 : "")
+    row("IPC round trip, 2 PDs, 0 words, deferred: reply_save, reply_to, reply_wait", "ipc_pd_deferred_to_0w", "", "")
+    row("IPC round trip, 2 PDs, 8 words, deferred: reply_save, reply_to, reply_wait", "ipc_pd_deferred_to_8w", "", "")
     row("IPC round trip, 2 threads of one PD, 0 words", "ipc_thread_0w", "", "")
     row("IPC round trip, 2 threads of one PD, 8 words", "ipc_thread_8w", "", "")
     row("UNIX socket round trip, 1 byte (Linux only)", "", "unix_rt", "")
