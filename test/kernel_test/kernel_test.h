@@ -33,6 +33,9 @@ void do_ints(void);
 void test_user_int(void);
 void test_pic(void);
 
+/* reply.c: deferred replies */
+void test_deferred_replies(void);
+
 /* fpu.c; the child's arg is ROLE_FPU | seed << 8 | TSC kHz << 16 */
 void test_fpu(void);
 int fpu_child(uint64_t arg);

@@ -523,6 +523,7 @@ int main(uint64_t arg)
     test_bound_and_unwrap();
     test_retype_at();
     test_device_memory();
+    test_deferred_replies();
     test_no_leak();
     printf("kernel_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);
     for (;;) {
