@@ -163,6 +163,18 @@ static int run_checks(void)
         {"port_range over the PIT gate", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x60, 2}, ERR_KERNEL_OWNED},
         {"port_range over COM1", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0x3f0, 9}, ERR_KERNEL_OWNED},
         {"port_range of all ports", SYS_PORT_RANGE, {BI_CAP_IO_PORT, empty, 0, 0x10000}, ERR_KERNEL_OWNED},
+        {"reply_save into slot 0", SYS_REPLY_SAVE, {CAP_NULL}, ERR_INVALID_CAP},
+        {"reply_save into slot 2^40", SYS_REPLY_SAVE, {huge}, ERR_INVALID_CAP},
+        {"reply_save into occupied", SYS_REPLY_SAVE, {ep}, ERR_SLOT_OCCUPIED},
+        {"reply_save without a caller", SYS_REPLY_SAVE, {empty}, ERR_NO_REPLY},
+        {"reply_to null cap", SYS_REPLY_TO, {CAP_NULL, MSGINFO(0, 0, 0)}, ERR_INVALID_CAP},
+        {"reply_to empty slot", SYS_REPLY_TO, {empty, MSGINFO(0, 0, 0)}, ERR_INVALID_CAP},
+        {"reply_to index -1", SYS_REPLY_TO, {~0ull, MSGINFO(0, 0, 0)}, ERR_INVALID_CAP},
+        {"reply_to an endpoint", SYS_REPLY_TO, {ep, MSGINFO(0, 0, 0)}, ERR_WRONG_TYPE},
+        {"reply_wait saved reply empty", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, empty), 0}, ERR_INVALID_CAP},
+        {"reply_wait saved reply is ep", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, ep), 0}, ERR_WRONG_TYPE},
+        {"reply_wait reply 2^31", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, 1ull << 31), 0}, ERR_INVALID_CAP},
+        {"retype a reply cap", SYS_RETYPE, {env.bi->untyped_first, OBJ_REPLY, 0, empty}, ERR_INVALID_ARG},
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
