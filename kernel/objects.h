@@ -55,12 +55,12 @@ struct thread {
     uint32_t refs;
     uint64_t slice_left; /* timer ticks left in this slice */
     /* IPC: owned by ipc.c */
-    void *blocked_on;      /* endpoint or notification */
-    struct thread *caller; /* thread we owe a reply */
-    struct thread *callee; /* thread that owes us a reply */
+    void *blocked_on;       /* endpoint or notification */
+    struct thread *caller;  /* thread we owe a reply */
+    struct thread *callee;  /* thread that owes us a reply */
     struct cap *reply_slot; /* reply capability that owes us a reply (reply.c) */
-    uint64_t send_badge;   /* badge of the cap we are sending with */
-    uint64_t send_rights;  /* rights of that cap (grant?) */
+    uint64_t send_badge;    /* badge of the cap we are sending with */
+    uint64_t send_rights;   /* rights of that cap (grant?) */
     uint64_t fault_kind, fault_addr, fault_error;
     /* binding: owned by thread.c */
     struct pd *pd;

@@ -35,7 +35,7 @@ err_t reply_save(struct thread *t, struct cap *slot)
     slot->rights = 0;
     slot->object = (uint64_t)c;
     slot->count = 1; /* cap_info: 1 while the caller waits, 0 once dead */
-    return ERR_OK; /* an empty slot has no tree links, nor will this one */
+    return ERR_OK;   /* an empty slot has no tree links, nor will this one */
 }
 
 struct thread *reply_take(struct cap *slot)

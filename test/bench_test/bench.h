@@ -99,15 +99,15 @@ struct role_caps {
 };
 
 enum role {
-    ROLE_SERVER = 1, /* reply_wait loop: echo the length, drop received caps */
-    ROLE_FAULTER,    /* time ud2 → fault handler → resume after it */
-    ROLE_TOUCHER,    /* time first touches of pages a pager maps */
-    ROLE_WAITER,     /* wait on note_a, time the wake-up against SHARED->t0 */
-    ROLE_SIGNALLER,  /* stamp SHARED->t0 and signal note_a, iters times */
-    ROLE_PONG,       /* wait on note_a, signal note_b, forever */
-    ROLE_TRIGGER,    /* raise the COM2 interrupt by a port write, iters times */
-    ROLE_EXIT,       /* return at once: the process-creation benchmark */
-    ROLE_DEFERRED,   /* like ROLE_SERVER, each reply saved, then sent by reply_wait */
+    ROLE_SERVER = 1,  /* reply_wait loop: echo the length, drop received caps */
+    ROLE_FAULTER,     /* time ud2 → fault handler → resume after it */
+    ROLE_TOUCHER,     /* time first touches of pages a pager maps */
+    ROLE_WAITER,      /* wait on note_a, time the wake-up against SHARED->t0 */
+    ROLE_SIGNALLER,   /* stamp SHARED->t0 and signal note_a, iters times */
+    ROLE_PONG,        /* wait on note_a, signal note_b, forever */
+    ROLE_TRIGGER,     /* raise the COM2 interrupt by a port write, iters times */
+    ROLE_EXIT,        /* return at once: the process-creation benchmark */
+    ROLE_DEFERRED,    /* like ROLE_SERVER, each reply saved, then sent by reply_wait */
     ROLE_DEFERRED_TO, /* the same, sent by reply_to before the next reply_wait */
     ROLE_COUNT
 };

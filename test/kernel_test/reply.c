@@ -57,7 +57,8 @@ static void answer_words(struct msg *m, uint64_t tag)
 
 static bool got_answer(const struct caller *c)
 {
-    bool ok = c->err == ERR_OK && c->returns == 1 && MSGINFO_LABEL(c->info) == 0x77 && MSGINFO_LEN(c->info) == 8;
+    bool ok =
+        c->err == ERR_OK && c->returns == 1 && MSGINFO_LABEL(c->info) == 0x77 && MSGINFO_LEN(c->info) == 8;
     for (unsigned i = 0; i < MSG_REG_WORDS; i++) {
         ok = ok && c->w[i] == c->tag + i + 0x1000;
     }
@@ -112,13 +113,14 @@ static void test_two_callers_reversed(cap_t ep)
               done2 && e13 == ERR_BAD_STATE && got_answer(&a) && got_answer(&b);
     printf("kernel_test: deferred replies: 2 callers saved, answered in reverse order with their own words, "
            "each once; reply cap used twice: second %s; save without a caller: %s: %s\n",
-           e10 == ERR_INVALID_CAP ? "fails (invalid cap)" : "WORKS", e3 == ERR_NO_REPLY ? "no reply" : "WORKS",
-           ok ? "ok" : "FAILED");
+           e10 == ERR_INVALID_CAP ? "fails (invalid cap)" : "WORKS",
+           e3 == ERR_NO_REPLY ? "no reply" : "WORKS", ok ? "ok" : "FAILED");
     if (!ok) {
-        printf("kernel_test: FAILED: %lu %d %lu %lu %lu/%lu/%lu %lu %lu %d %lu %lu %lu %lu %lu %d %lu %d %lu %d "
-               "%lu %d %d\n",
-               e1, from_a, e2, e3, info.err, info.r0, info.r3, e4, e5, from_b, e6, e7, e8, e9, e10, b_early, e11,
-               done1, e12, done2, e13, got_answer(&a), got_answer(&b));
+        printf(
+            "kernel_test: FAILED: %lu %d %lu %lu %lu/%lu/%lu %lu %lu %d %lu %lu %lu %lu %lu %d %lu %d %lu %d "
+            "%lu %d %d\n",
+            e1, from_a, e2, e3, info.err, info.r0, info.r3, e4, e5, from_b, e6, e7, e8, e9, e10, b_early, e11,
+            done1, e12, done2, e13, got_answer(&a), got_answer(&b));
     }
     failures += !ok;
     sys_reply_save(rb); /* b's "done": answered by deleting it */
