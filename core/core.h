@@ -45,7 +45,7 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define DS_INLINE 0xffffu
 #define DS_MODULES 0x7fffu
 
-#define MAX_SESSIONS 256
+#define MAX_SESSIONS 1024 /* more than init's 32 children with 16 sessions each and their env sessions need */
 #define MAX_ATTACH 96
 #define MAX_PTS 64
 #define COMPONENT_SLOT_BITS PD_CAP_SLOT_BITS
@@ -98,7 +98,11 @@ struct pool {
     void *va[POOL_PAGES];         /* where core sees it */
 };
 
+/* A PD session's state: in pages core makes for it and charges to the
+ * session's own account (core_region_alloc), so the session table itself
+ * stays small. */
 struct pd_state {
+    unsigned sid; /* the session it belongs to */
     struct kobj pd;
     struct account acct;
     struct kobj pts[MAX_PTS];
@@ -137,7 +141,8 @@ struct session {
     unsigned prio_max; /* CPU: highest priority of its threads */
     uint32_t port_base, port_size;
     struct dataspace own_ds; /* IO_MEM: the device memory; RM: the map */
-    struct pd_state pd;      /* PD */
+    struct pd_state *pd;     /* PD: in pd_mem, paid by the session */
+    struct kobj pd_mem;
     struct rm_state rm;      /* RM */
 };
 
@@ -188,6 +193,11 @@ void *pool_get(const struct pool *p, unsigned id);
 void *pool_next(const struct pool *p, unsigned *id);
 /* Free a record; an empty page goes back to payer's account. */
 void pool_free(struct core *c, struct pool *p, struct session *payer, unsigned id);
+/* pages of zeroed memory for core itself, mapped at *va in the records'
+ * window (whose places are reused), held by *frame; whoever it is for
+ * pays (the caller charges the account). */
+uint64_t core_region_alloc(struct core *c, unsigned pages, struct kobj *frame, void **va);
+void core_region_free(struct core *c, struct kobj *frame, void *va, unsigned pages);
 
 /* session.c */
 cap_t badged_cap(struct core *c, uint64_t badge);

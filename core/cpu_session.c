@@ -13,13 +13,13 @@ struct thread_rec *thread_get(struct core *c, unsigned id)
     if (pd_sid >= MAX_SESSIONS || c->sessions[pd_sid].type != S_PD) {
         return NULL;
     }
-    return pool_get(&c->sessions[pd_sid].pd.threads, REC_INDEX(id));
+    return pool_get(&c->sessions[pd_sid].pd->threads, REC_INDEX(id));
 }
 
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id)
 {
     struct session *s = &c->sessions[pd_sid];
-    struct pd_state *pd = &s->pd;
+    struct pd_state *pd = s->pd;
     if ((utcb & (PAGE_SIZE - 1)) || utcb < USER_BASE || utcb >= USER_END) {
         return RPC_INVALID;
     }
@@ -75,13 +75,13 @@ static void thread_destroy(struct core *c, unsigned id)
     slot_free(c, t->cap);
     kobj_free(c, &t->thread);
     kobj_free(c, &t->utcb);
-    account_give(&s->pd.acct, CPU_THREAD_RAM, 3);
-    pool_free(c, &s->pd.threads, s, REC_INDEX(id));
+    account_give(&s->pd->acct, CPU_THREAD_RAM, 3);
+    pool_free(c, &s->pd->threads, s, REC_INDEX(id));
 }
 
 void threads_destroy_of(struct core *c, unsigned pd_sid)
 {
-    for (unsigned i = 0; pool_next(&c->sessions[pd_sid].pd.threads, &i); i++) {
+    for (unsigned i = 0; pool_next(&c->sessions[pd_sid].pd->threads, &i); i++) {
         thread_destroy(c, REC_ID(pd_sid, i));
     }
 }
@@ -113,7 +113,7 @@ void cpu_dispatch(struct core *c, struct session *s, struct request *r)
 static void fault(struct core *c, struct thread_rec *t, struct request *r)
 {
     struct session *s = &c->sessions[t->pd];
-    struct pd_state *pd = &s->pd;
+    struct pd_state *pd = s->pd;
     pd->fault_kind = r->m->w[FAULT_KIND];
     pd->fault_addr = r->m->w[FAULT_ADDR];
     pd->fault_ip = r->m->w[FAULT_IP];

@@ -74,14 +74,14 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
         st = thread_create(c, c->init_pd, utcb, INIT_PRIO, &thread);
     }
     cap_t parent = st == RPC_OK ? badged_cap(c, BADGE(B_PARENT, 0)) : CAP_NULL;
-    if (!parent || sys_cap_mint(parent, pd->pd.pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0) ||
-        sys_cap_mint(pd->cap, pd->pd.pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0) ||
-        sys_cap_mint(cpu->cap, pd->pd.pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0) ||
-        sys_cap_mint(thread_get(c, thread)->cap, pd->pd.pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0)) {
+    if (!parent || sys_cap_mint(parent, pd->pd->pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0) ||
+        sys_cap_mint(pd->cap, pd->pd->pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0) ||
+        sys_cap_mint(cpu->cap, pd->pd->pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0) ||
+        sys_cap_mint(thread_get(c, thread)->cap, pd->pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0)) {
         printf("[core] cannot start init: %s\n", rpc_status_text(st ? st : RPC_INVALID));
         return RPC_INVALID;
     }
-    struct account *a = &pd->pd.acct;
+    struct account *a = &pd->pd->acct;
     printf("[core] %lu MiB RAM and %lu caps assigned to init\n", a->ram_quota >> 20, a->cap_quota);
     return sys_thread_start(thread_get(c, thread)->thread.cap, img.entry, utcb, 0) ? RPC_INVALID : RPC_OK;
 }

@@ -61,19 +61,32 @@ uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned right
     return err;
 }
 
+#define PD_STATE_PAGES ((sizeof(struct pd_state) + PAGE_SIZE - 1) / PAGE_SIZE)
+_Static_assert(OBJ_SIZE_PD(COMPONENT_SLOT_BITS) + PD_STATE_PAGES * PAGE_SIZE <= PD_SESSION_RAM,
+               "PD_SESSION_RAM must pay the PD object and core's record of the session");
+
 uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
 {
-    struct pd_state *pd = &s->pd;
+    uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
+    void *va;
+    if (s->ram < size + PD_STATE_PAGES * PAGE_SIZE || s->caps < 2) {
+        return RPC_INSUFFICIENT_RAM; /* session.c checked; init's own PD only */
+    }
+    uint64_t st = core_region_alloc(c, PD_STATE_PAGES, &s->pd_mem, &va);
+    if (st) {
+        return st;
+    }
+    struct pd_state *pd = s->pd = va;
+    pd->sid = (unsigned)(s - c->sessions);
     pd->acct.ram_quota = s->ram;
     pd->acct.cap_quota = s->caps;
+    account_take(&pd->acct, PD_STATE_PAGES * PAGE_SIZE + size, 2); /* checked above */
     pool_init(&pd->ds, sizeof(struct dataspace), "dataspace records");
     pool_init(&pd->threads, sizeof(struct thread_rec), "thread records");
     pool_init(&pd->rm_maps, sizeof(struct rm_mapping), "region-map mapping records");
-    uint64_t size = kobj_size(OBJ_PD, COMPONENT_SLOT_BITS);
-    if (!account_take(&pd->acct, size, 1)) {
-        return RPC_INSUFFICIENT_RAM; /* session.c checked; init's own PD only */
-    }
     if (kobj_make(c, OBJ_PD, COMPONENT_SLOT_BITS, &pd->pd)) {
+        core_region_free(c, &s->pd_mem, va, PD_STATE_PAGES);
+        s->pd = NULL;
         return RPC_OUT_OF_RAM;
     }
     return RPC_OK;
@@ -92,13 +105,13 @@ struct dataspace *ds_get(struct core *c, unsigned id)
     if (index == DS_INLINE) {
         return (s->type == S_IO_MEM || s->type == S_RM) && s->own_ds.used ? &s->own_ds : NULL;
     }
-    return s->type == S_PD ? pool_get(&s->pd.ds, index) : NULL;
+    return s->type == S_PD ? pool_get(&s->pd->ds, index) : NULL;
 }
 
 uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
 {
     struct session *s = &c->sessions[owner];
-    struct account *a = &s->pd.acct;
+    struct account *a = &s->pd->acct;
     uint64_t pages = (bytes + PAGE_SIZE - 1) / PAGE_SIZE;
     if (pages == 0 || pages > (1u << 20)) {
         return RPC_INVALID;
@@ -109,9 +122,9 @@ uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
     }
     unsigned index;
     struct dataspace *d;
-    uint64_t st = pool_alloc(c, &s->pd.ds, s, &index, (void **)&d);
+    uint64_t st = pool_alloc(c, &s->pd->ds, s, &index, (void **)&d);
     if (st == RPC_OK && kobj_make(c, OBJ_FRAME, pages, &d->frame)) {
-        pool_free(c, &s->pd.ds, s, index);
+        pool_free(c, &s->pd->ds, s, index);
         st = RPC_OUT_OF_RAM;
     }
     if (st != RPC_OK) {
@@ -127,19 +140,13 @@ uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id)
     return RPC_OK;
 }
 
-static struct session *container_of_pd(struct pd_state *pd)
-{
-    return (struct session *)((char *)pd - offsetof(struct session, pd));
-}
-
 static void detach_at(struct core *c, struct pd_state *pd, struct attachment *a)
 {
     if (a->frame) {
         sys_cap_delete(a->frame); /* unmaps */
         slot_free(c, a->frame);
     } else { /* a region map: its mappings go */
-        unsigned sid = (unsigned)(container_of_pd(pd) - c->sessions);
-        rm_unmap_attachment(c, sid, (unsigned)(a - pd->att));
+        rm_unmap_attachment(c, pd->sid, (unsigned)(a - pd->att));
     }
     account_give(&pd->acct, 0, 1);
     a->size = 0;
@@ -150,7 +157,7 @@ void ds_free(struct core *c, unsigned id)
     struct dataspace *d = ds_get(c, id);
     rm_forget_ds(c, id); /* out of every region map first */
     for (unsigned s = 0; s < MAX_SESSIONS; s++) {
-        struct pd_state *pd = &c->sessions[s].pd;
+        struct pd_state *pd = c->sessions[s].pd;
         for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
             if (pd->att[i].size && pd->att[i].ds == id) {
                 detach_at(c, pd, &pd->att[i]);
@@ -169,8 +176,8 @@ void ds_free(struct core *c, unsigned id)
     if (d->owner < MAX_SESSIONS) {
         struct session *owner = &c->sessions[d->owner];
         kobj_free(c, &d->frame);
-        account_give(&owner->pd.acct, d->pages * PAGE_SIZE, 2);
-        pool_free(c, &owner->pd.ds, owner, REC_INDEX(id));
+        account_give(&owner->pd->acct, d->pages * PAGE_SIZE, 2);
+        pool_free(c, &owner->pd->ds, owner, REC_INDEX(id));
         return;
     }
     if (d->owner == DS_DEVICE) {
@@ -216,7 +223,7 @@ static bool range_free(const struct pd_state *pd, uint64_t va, uint64_t size)
 static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned id, uint64_t addr,
                            unsigned flags, uint64_t *out)
 {
-    struct pd_state *pd = &c->sessions[pd_sid].pd;
+    struct pd_state *pd = c->sessions[pd_sid].pd;
     struct attachment *a = &pd->att[i];
     uint64_t size = ds_get(c, id)->pages * PAGE_SIZE;
     uint64_t va = addr == PD_ATTACH_ANY ? find_gap(pd, size) : addr;
@@ -236,7 +243,7 @@ static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned
 
 uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
 {
-    struct pd_state *pd = &c->sessions[pd_sid].pd;
+    struct pd_state *pd = c->sessions[pd_sid].pd;
     struct dataspace *d = ds_get(c, id);
     unsigned i = 0;
     while (i < MAX_ATTACH && pd->att[i].size) {
@@ -277,7 +284,10 @@ uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, 
 
 void pd_session_destroy(struct core *c, struct session *s)
 {
-    struct pd_state *pd = &s->pd;
+    if (!s->pd) {
+        return;
+    }
+    struct pd_state *pd = s->pd;
     unsigned sid = (unsigned)(s - c->sessions);
     threads_destroy_of(c, sid);
     for (unsigned i = 0; i < MAX_ATTACH; i++) {
@@ -299,7 +309,8 @@ void pd_session_destroy(struct core *c, struct session *s)
         slot_free(c, pd->fault_note);
     }
     kobj_free(c, &pd->pd);
-    memset(pd, 0, sizeof(*pd));
+    core_region_free(c, &s->pd_mem, pd, PD_STATE_PAGES);
+    s->pd = NULL;
 }
 
 /* The dataspace or session a client passed in send_caps[0], by badge. */
@@ -316,7 +327,7 @@ static bool passed(struct request *r, unsigned i, unsigned kind, unsigned *id)
 static void env_setup(struct core *c, struct session *s, struct request *r)
 {
     unsigned cpu, th;
-    struct pd_state *pd = &s->pd;
+    struct pd_state *pd = s->pd;
     if (MSGINFO_CAPS(r->m->info) < 3 || (r->u->rcv_unwrapped & 1) || !passed(r, 1, B_SESSION, &cpu) ||
         cpu >= MAX_SESSIONS || c->sessions[cpu].type != S_CPU || !passed(r, 2, B_THREAD, &th) ||
         !thread_get(c, th) || REC_HOME(th) != (unsigned)(s - c->sessions)) {
@@ -352,7 +363,7 @@ static void transfer(struct core *c, struct session *s, struct request *r)
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    if (!account_move(&s->pd.acct, &c->sessions[to].pd.acct, r->m->w[0], r->m->w[1])) {
+    if (!account_move(&s->pd->acct, &c->sessions[to].pd->acct, r->m->w[0], r->m->w[1])) {
         reply_status(r, RPC_OUT_OF_RAM, 0);
         return;
     }
@@ -368,7 +379,7 @@ void pd_dispatch(struct core *c, struct session *s, struct request *r)
 {
     struct msg *m = r->m;
     unsigned sid = (unsigned)(s - c->sessions), id;
-    struct pd_state *pd = &s->pd;
+    struct pd_state *pd = s->pd;
     switch (MSGINFO_LABEL(m->info)) {
     case PD_ALLOC: {
         /* what it costs: the pages, and a page of records when one is due */

@@ -12,6 +12,8 @@
  * and the record is in use, so a stale or made-up index finds nothing.
  * Record pages are mapped into core in a window of their own whose
  * virtual pages are reused; its page tables are core's (from its reserve).
+ * A PD session's state (struct pd_state, a few pages) lives in the same
+ * window (core_region_alloc).
  */
 #include "core.h"
 
@@ -20,22 +22,77 @@
 
 static uint64_t window_used[WINDOW_PAGES / 64];
 
-static void *window_alloc(void)
+static bool window_taken(unsigned page)
 {
-    for (unsigned w = 0; w < WINDOW_PAGES / 64; w++) {
-        if (~window_used[w]) {
-            unsigned b = (unsigned)__builtin_ctzll(~window_used[w]);
-            window_used[w] |= 1ull << b;
-            return (void *)(WINDOW_BASE + (w * 64ull + b) * PAGE_SIZE);
+    return window_used[page / 64] & (1ull << (page % 64));
+}
+
+static void window_mark(unsigned first, unsigned pages, bool taken)
+{
+    for (unsigned p = first; p < first + pages; p++) {
+        if (taken) {
+            window_used[p / 64] |= 1ull << (p % 64);
+        } else {
+            window_used[p / 64] &= ~(1ull << (p % 64));
+        }
+    }
+}
+
+/* pages free places in a row of the window, first fit. */
+static void *window_alloc_n(unsigned pages)
+{
+    unsigned run = 0;
+    for (unsigned p = 0; p < WINDOW_PAGES; p++) {
+        if (run == 0 && p % 64 == 0 && window_used[p / 64] == ~0ull) {
+            p += 63; /* a full word */
+            continue;
+        }
+        run = window_taken(p) ? 0 : run + 1;
+        if (run == pages) {
+            window_mark(p + 1 - pages, pages, true);
+            return (void *)(WINDOW_BASE + (p + 1ull - pages) * PAGE_SIZE);
         }
     }
     return NULL;
 }
 
+static void *window_alloc(void)
+{
+    return window_alloc_n(1);
+}
+
+static void window_free_n(void *va, unsigned pages)
+{
+    window_mark((unsigned)(((uint64_t)va - WINDOW_BASE) / PAGE_SIZE), pages, false);
+}
+
 static void window_free(void *va)
 {
-    uint64_t page = ((uint64_t)va - WINDOW_BASE) / PAGE_SIZE;
-    window_used[page / 64] &= ~(1ull << (page % 64));
+    window_free_n(va, 1);
+}
+
+uint64_t core_region_alloc(struct core *c, unsigned pages, struct kobj *frame, void **va)
+{
+    *va = window_alloc_n(pages);
+    if (!*va) {
+        return RPC_OUT_OF_RAM;
+    }
+    if (kobj_make(c, OBJ_FRAME, pages, frame)) {
+        window_free_n(*va, pages);
+        return RPC_OUT_OF_RAM;
+    }
+    if (pd_map(c, NULL, frame->cap, (uint64_t)*va, RIGHT_READ | RIGHT_WRITE)) {
+        kobj_free(c, frame);
+        window_free_n(*va, pages);
+        return RPC_OUT_OF_RAM;
+    }
+    return RPC_OK; /* retyped RAM comes zeroed */
+}
+
+void core_region_free(struct core *c, struct kobj *frame, void *va, unsigned pages)
+{
+    kobj_free(c, frame); /* unmaps it from core */
+    window_free_n(va, pages);
 }
 
 void pool_init(struct pool *p, unsigned record_size, const char *what)
@@ -97,7 +154,7 @@ static uint64_t add_page(struct core *c, struct pool *p, unsigned pg)
 
 uint64_t pool_alloc(struct core *c, struct pool *p, struct session *payer, unsigned *id, void **out)
 {
-    struct account *a = &payer->pd.acct;
+    struct account *a = &payer->pd->acct;
     bool fresh;
     unsigned pg = page_for_next(p, &fresh);
     if (pg == POOL_PAGES) {
@@ -163,6 +220,6 @@ void pool_free(struct core *c, struct pool *p, struct session *payer, unsigned i
         kobj_free(c, &p->page[pg]); /* unmaps it from core */
         window_free(p->va[pg]);
         p->va[pg] = NULL;
-        account_give(&payer->pd.acct, PAGE_SIZE, 1);
+        account_give(&payer->pd->acct, PAGE_SIZE, 1);
     }
 }

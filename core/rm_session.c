@@ -69,7 +69,7 @@ static uint64_t map_frame(struct core *c, unsigned pd_sid, unsigned att, unsigne
                           unsigned flags)
 {
     struct session *s = &c->sessions[pd_sid];
-    struct pd_state *pd = &s->pd;
+    struct pd_state *pd = s->pd;
     struct dataspace *d = ds_get(c, ds);
     if (!account_take(&pd->acct, 0, 1)) {
         return RPC_OUT_OF_CAPS;
@@ -118,7 +118,7 @@ static uint64_t map_tree(struct core *c, unsigned pd_sid, unsigned att, struct s
 
 uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att)
 {
-    struct attachment *a = &c->sessions[pd_sid].pd.att[att];
+    struct attachment *a = &c->sessions[pd_sid].pd->att[att];
     struct session *rm = rm_of_ds(c, a->ds);
     return rm ? map_tree(c, pd_sid, att, rm, a->addr, a->flags, 0) : RPC_INVALID;
 }
@@ -127,12 +127,12 @@ void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att)
 {
     struct session *s = &c->sessions[pd_sid];
     struct rm_mapping *mp;
-    for (unsigned i = 0; (mp = pool_next(&s->pd.rm_maps, &i)); i++) {
+    for (unsigned i = 0; (mp = pool_next(&s->pd->rm_maps, &i)); i++) {
         if (mp->att == att) {
             sys_cap_delete(mp->frame); /* unmaps */
             slot_free(c, mp->frame);
-            account_give(&s->pd.acct, 0, 1);
-            pool_free(c, &s->pd.rm_maps, s, i);
+            account_give(&s->pd->acct, 0, 1);
+            pool_free(c, &s->pd->rm_maps, s, i);
         }
     }
 }
@@ -144,7 +144,7 @@ static void remap(struct core *c, const struct session *rm)
     for (const struct session *m = rm; m; m = parent_of(c, m)) {
         for (unsigned s = 0; s < MAX_SESSIONS; s++) {
             for (unsigned i = 0; c->sessions[s].type == S_PD && i < MAX_ATTACH; i++) {
-                struct attachment *a = &c->sessions[s].pd.att[i];
+                struct attachment *a = &c->sessions[s].pd->att[i];
                 if (a->size && !a->frame && a->ds == m->rm.ds) {
                     rm_unmap_attachment(c, s, i);
                     rm_map_attachment(c, s, i);

@@ -147,7 +147,7 @@ static void open_session(struct core *c, struct request *r)
     while (sid < MAX_SESSIONS && c->sessions[sid].type != S_NONE) {
         sid++;
     }
-    struct account *payer = &c->sessions[c->init_pd].pd.acct;
+    struct account *payer = &c->sessions[c->init_pd].pd->acct;
     bool caps_short = payer->cap_quota - payer->cap_used < caps;
     if (sid == MAX_SESSIONS || !account_take(payer, ram, caps)) {
         printf("[core] session \"%s\" for \"init -> %s\": init has %lu KiB RAM and %lu caps left, the "
@@ -173,7 +173,7 @@ static void open_session(struct core *c, struct request *r)
         st = RPC_OUT_OF_CAPS;
     }
     if (st != RPC_OK) {
-        if (s->type == S_PD && s->pd.pd.cap) {
+        if (s->type == S_PD) {
             pd_session_destroy(c, s);
         }
         if (s->type == S_IO_MEM || s->type == S_IO_PORT || s->type == S_IRQ) {
@@ -226,7 +226,7 @@ void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
     if (s->payer < MAX_SESSIONS && c->sessions[s->payer].type == S_PD) {
         /* The donation comes back as unused quota; what the session gained
          * or lost by transfers since is added to or taken from the quota. */
-        struct account *payer = &c->sessions[s->payer].pd.acct;
+        struct account *payer = &c->sessions[s->payer].pd->acct;
         account_give(payer, s->donated_ram, s->donated_caps);
         payer->ram_quota += s->ram - s->donated_ram;
         payer->cap_quota += s->caps - s->donated_caps;
@@ -252,7 +252,7 @@ void parent_dispatch(struct core *c, struct request *r)
     case PARENT_UPGRADE: {
         unsigned sid = (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : 0);
         struct session *s = &c->sessions[sid];
-        struct account *payer = &c->sessions[c->init_pd].pd.acct;
+        struct account *payer = &c->sessions[c->init_pd].pd->acct;
         if (m->w[0] >= MAX_SESSIONS || s->type == S_NONE || !account_take(payer, m->w[1], m->w[2])) {
             reply_status(r, m->w[0] >= MAX_SESSIONS || s->type == S_NONE ? RPC_INVALID : RPC_OUT_OF_RAM, 0);
             return;
@@ -262,8 +262,8 @@ void parent_dispatch(struct core *c, struct request *r)
         s->donated_ram += m->w[1];
         s->donated_caps += m->w[2];
         if (s->type == S_PD) {
-            s->pd.acct.ram_quota += m->w[1];
-            s->pd.acct.cap_quota += m->w[2];
+            s->pd->acct.ram_quota += m->w[1];
+            s->pd->acct.cap_quota += m->w[2];
         }
         reply_status(r, RPC_OK, 0);
         return;

@@ -10,8 +10,9 @@
 
 #define PD_SERVICE "PD"
 #define PD_CAP_SLOT_BITS 10 /* a component's cap space: 1024 slots */
-#define PD_SESSION_RAM OBJ_SIZE_PD(PD_CAP_SLOT_BITS) /* the least a PD session
-                                     needs: the PD object; its memory more */
+/* The least a PD session needs: the PD object and core's record of the
+ * session (3 pages); its memory more. */
+#define PD_SESSION_RAM (OBJ_SIZE_PD(PD_CAP_SLOT_BITS) + 3 * 4096ull)
 #define PD_SESSION_CAPS 8
 
 #define PD_ATTACH_ANY (~0ull)

@@ -54,11 +54,10 @@ static void print_quota(const char *who)
 }
 
 /* Sleep for ticks of the CMOS clock's 64 Hz periodic interrupt. */
-static int sleep_rtc(cap_t ports, cap_t irq, unsigned ticks)
+static int sleep_rtc(cap_t ports, cap_t irq, cap_t note, unsigned ticks)
 {
-    cap_t note;
     uint64_t b, bits;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note) ||
+    if (sys_irq_bind(irq, note) ||
         sys_port_out(ports, 0x70, 1, 0x0a) || sys_port_out(ports, 0x71, 1, 0x2a) ||
         sys_port_out(ports, 0x70, 1, 0x0b) || sys_port_in(ports, 0x71, 1, &b) ||
         sys_port_out(ports, 0x70, 1, 0x0b) || sys_port_out(ports, 0x71, 1, b | 0x40)) {
@@ -76,12 +75,14 @@ static int sleep_rtc(cap_t ports, cap_t irq, unsigned ticks)
 
 static int greedy(void)
 {
-    cap_t ports, irq;
+    cap_t ports, irq, note;
     unsigned ds, th;
     printf("greedy: taking what its quota pays for\n");
+    /* the clock to sleep on, before the quota is gone */
     if (io_session(IO_PORT_SERVICE, "label=\"rtc\", base=0x70, size=2, ram_quota=4096, cap_quota=2",
                    &ports) ||
-        io_session(IRQ_SERVICE, "label=\"rtc\", irq=8, ram_quota=4096, cap_quota=2", &irq)) {
+        io_session(IRQ_SERVICE, "label=\"rtc\", irq=8, ram_quota=4096, cap_quota=2", &irq) ||
+        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
         printf("greedy: no clock\n");
         return 1;
     }
@@ -94,7 +95,7 @@ static int greedy(void)
     printf("greedy: %u threads, then: %s\n", th, rpc_status_text(st));
     print_quota("greedy");
     printf("greedy: holding them for 2 s\n");
-    int bad = sleep_rtc(ports, irq, 128);
+    int bad = sleep_rtc(ports, irq, note, 128);
     printf("greedy: exiting\n");
     return bad;
 }
