@@ -67,7 +67,7 @@ $(LIBC): $(LIBC_OBJ)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
 # ---- components ---------------------------------------------------------
-COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard core/main.c init/main.c app/*/main.c test/*/main.c server/*/main.c driver/*/main.c))
+COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard core/main.c init/main.c app/*/main.c test/*/main.c servers/*/main.c drivers/*/main.c))
 USER_LD := libc/user.ld
 
 define component_rule

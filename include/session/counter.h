@@ -1,6 +1,6 @@
 /*
  * Counter: one counter per session; COUNTER_INC adds one and returns it.
- * Served by server/counter.
+ * Served by servers/counter.
  */
 #ifndef SESSION_COUNTER_H
 #define SESSION_COUNTER_H

@@ -1,7 +1,7 @@
 /*
  * hostile_client: a generic hostile client, for run/hostile_servers.run.
  *
- *   <config mode="hostile" done="done" ack="ack.rr" [ready="ready.rr"]>
+ *   <config mode="hostile" [done="done" ack="ack.rr"] [ready="ready.rr"]>
  *       <target service="Report" label="report" ops="2" ram="36864" caps="6"
  *               args="" requests="4000"/>
  *       <target service="parent" ops="9" requests="4000"/> ...
@@ -11,9 +11,10 @@
  *       "hostile: Report: 12000 requests, 0 unexpected answers, quota exact".
  *       With `ready`, it first waits until that ROM (the honest client's
  *       work report) says "round 1", so the servers' use before the attack
- *       is the honest client's alone. At the end it publishes the Report
- *       `done` and waits until the ROM `ack` has content (the honest
- *       clients saw it), and exits 0.
+ *       is the honest client's alone. With `done`, at the end it
+ *       publishes the Report `done` and waits until the ROM `ack` has
+ *       content (the honest clients saw it). It exits 0 if its quota was
+ *       exact throughout.
  *   <config mode="honest"> (honest.c) uses the same servers correctly
  *       before, during and after the attack.
  */
@@ -126,8 +127,8 @@ static int hostile(const struct xml_node *config)
     struct xml_node n;
     struct target t;
     struct held *keep = NULL;
-    char done[32] = "done", ack[32] = "ack", ready[32];
-    xml_attr(config, "done", done, sizeof(done));
+    char done[32], ack[32] = "ack", ready[32];
+    bool tell = xml_attr(config, "done", done, sizeof(done));
     xml_attr(config, "ack", ack, sizeof(ack));
     if (xml_attr(config, "ready", ready, sizeof(ready))) {
         await_ready(ready);
@@ -152,8 +153,10 @@ static int hostile(const struct xml_node *config)
            "caps: %s\n",
            requests_kernel_refusals(), ram >> 10, given_ram >> 10, caps, given_caps,
            exact ? "exact" : "NOT EXACT");
-    uint64_t st = announce_done(done, ack);
-    printf("hostile: the honest clients saw that we are done: %s\n", rpc_status_text(st));
+    uint64_t st = tell ? announce_done(done, ack) : RPC_OK;
+    if (tell) {
+        printf("hostile: the honest clients saw that we are done: %s\n", rpc_status_text(st));
+    }
     return exact && !st ? 0 : 1;
 }
 

@@ -23,6 +23,8 @@ void rt_slot_free(cap_t slot);
 /* Call cap with m; the reply's label is the status. Caps in the reply
  * land in a fresh slot, returned in *cap when cap is not NULL. */
 uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
+/* rpc_call with opcode op, words words and one capability, pass. */
+uint64_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words);
 
 /* Open a session at the parent. args: "label=\"x\", ram_quota=N,
  * cap_quota=N". When the server needs more quota than offered, the
