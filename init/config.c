@@ -39,20 +39,28 @@ bool config_check_start(const struct xml_node *start)
     return true;
 }
 
-/* Our own copy of a config text: the ROM's content goes away with the
- * next update, but children's start nodes point into the config. */
-static bool copy_config(const char *text, uint64_t len, cap_t *ds, char **copy)
+/* Our own copy of the config: the ROM's content (and the XML a HID
+ * config became) goes away with the next update, but children's start
+ * nodes point into the config. The copy is the XML text of the top-level
+ * node after as many LFs as it had lines before it, so that its lines are
+ * the lines of the text the user wrote. */
+static bool copy_config(const struct xml_node *top, cap_t *ds, char **copy, uint64_t *len)
 {
+    const char *raw;
+    size_t raw_len;
     uint64_t size;
-    if (pd_client_alloc(ENV_PD, len ? len : 1, ds, &size)) {
-        printf("config: no RAM for a copy of the config (%lu bytes)\n", len);
+    xml_raw(top, &raw, &raw_len);
+    *len = raw_len + xml_line(top) - 1;
+    if (pd_client_alloc(ENV_PD, *len, ds, &size)) {
+        printf("config: no RAM for a copy of the config (%lu bytes)\n", *len);
         return false;
     }
     if (rt_attach(*ds, PD_ATTACH_WRITE, (void **)copy)) {
         pd_client_free(ENV_PD, *ds);
         return false;
     }
-    memcpy(*copy, text, len);
+    memset(*copy, '\n', *len - raw_len);
+    memcpy(*copy + *len - raw_len, raw, raw_len);
     return true;
 }
 
@@ -62,16 +70,27 @@ static void drop_copy(cap_t ds, char *copy)
     pd_client_free(ENV_PD, ds);
 }
 
-static bool parse(struct init *in, const char *rom_text, uint64_t len, struct xml_node *root)
+/* Take the config rt_config (or rt_config_update) answered with st. */
+static bool parse(struct init *in, uint64_t st, const struct xml_node *top, const struct xml_error *rom_err,
+                  struct xml_node *root)
 {
     struct xml_error err;
     struct xml_node sub;
     char type[32], *text;
+    uint64_t len;
     cap_t ds;
-    if (!copy_config(rom_text, len, &ds, &text)) {
+    if (st == RPC_INVALID) {
+        printf("config: %s\n", rom_err->msg);
         return false;
     }
-    if (!xml_parse(text, len, root, &err)) {
+    if (st) {
+        printf("no config yet (%s): waiting for one\n", rpc_status_text(st));
+        return false;
+    }
+    if (!copy_config(top, &ds, &text, &len)) {
+        return false;
+    }
+    if (!config_parse(text, len, NULL, 0, root, &err)) { /* XML now: no scratch needed */
         printf("config: %s\n", err.msg);
         drop_copy(ds, text);
         return false;
@@ -101,16 +120,10 @@ static bool parse(struct init *in, const char *rom_text, uint64_t len, struct xm
 
 bool config_read(struct init *in)
 {
-    const char *text;
-    uint64_t len;
+    struct xml_node top, root;
+    struct xml_error err;
     rt_config_sigh(in->config_note);
-    uint64_t st = rt_config(&text, &len);
-    if (st) {
-        printf("no config yet (%s): waiting for one\n", rpc_status_text(st));
-        return false;
-    }
-    struct xml_node root;
-    return parse(in, text, len, &root);
+    return parse(in, rt_config(&top, &err), &top, &err, &root);
 }
 
 static struct xml_node *find_start(struct init *in, const char *name, struct xml_node *out)
@@ -192,10 +205,9 @@ static void update_child(struct child *ch, const struct xml_node *start)
 
 void config_reload(struct init *in)
 {
-    const char *text;
-    uint64_t len;
-    struct xml_node root, start;
-    if (rt_config_update(&text, &len) || !parse(in, text, len, &root)) {
+    struct xml_node top, root, start;
+    struct xml_error err;
+    if (!parse(in, rt_config_update(&top, &err), &top, &err, &root)) {
         return; /* keep running what we have */
     }
     bool none = true;

@@ -11,6 +11,7 @@
 
 #include <rt/component.h>
 #include <rt/xml.h>
+#include <rt/hid.h>
 #include <rt/route.h>
 #include <rt/args.h>
 #include <rt/entrypoint.h>

@@ -97,11 +97,19 @@ UNIT_SRC_heap := libc/src/heap.c
 UNIT_SRC_args := libc/src/args.c
 UNIT_SRC_xml := libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
+UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
+$(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
 $(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h libc/src/xml_scan.h
+
+# ---- host tools (tools/) ------------------------------------------------
+CONFIG_CONVERT_SRC := tools/config-convert.d/main.c $(UNIT_SRC_hid)
+$(BUILD)/tools/config-convert: $(CONFIG_CONVERT_SRC) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 $(WARN) -O2 -Ilibc/include -o $@ $(CONFIG_CONVERT_SRC)
 
 $(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
 	@mkdir -p $(dir $@)

@@ -17,6 +17,8 @@ FUZZ_CFLAGS     := -std=gnu11 $(WARN) -g -O1 -fsanitize=address,undefined -fno-s
                    -Iinclude -Ikernel -Ilibc/include
 
 FUZZ_SRC_xml            := libc/src/xml.c libc/src/xml_node.c
+FUZZ_SRC_hid            := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c \
+                           libc/src/xml_node.c
 FUZZ_SRC_route          := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 FUZZ_SRC_args           := libc/src/args.c
 FUZZ_SRC_request        := libc/src/args.c

@@ -12,16 +12,15 @@
 int main(uint64_t arg)
 {
     (void)arg;
-    const char *text;
-    uint64_t len, ram = COUNTER_RAM_QUOTA, caps = COUNTER_CAP_QUOTA, count = 3, id;
+    uint64_t ram = COUNTER_RAM_QUOTA, caps = COUNTER_CAP_QUOTA, count = 3, id;
     bool exact = false;
     struct xml_node config;
     struct xml_error err;
     char args[96];
     cap_t counter;
 
-    if (rt_config(&text, &len) || !xml_parse(text, len, &config, &err)) {
-        printf("bad config\n");
+    if (rt_config(&config, &err)) {
+        printf("bad config: %s\n", err.msg);
         return 1;
     }
     xml_attr_u64(&config, "ram", &ram);

@@ -20,18 +20,18 @@ static uint64_t check(uint8_t *p, uint64_t size, uint8_t value)
 int main(uint64_t arg)
 {
     (void)arg; /* 0 for every component started by a parent */
-    const char *text;
-    uint64_t len, size = 16 * 1024, got, bad = 0;
+    uint64_t st, size = 16 * 1024, got, bad = 0;
     struct xml_node config, pattern;
     struct xml_error err;
 
     /* The config ROM is the <config> node of our <start> in init's config. */
-    if (rt_config(&text, &len) != RPC_OK) {
-        printf("no config ROM\n");
+    st = rt_config(&config, &err);
+    if (st == RPC_INVALID) {
+        printf("bad config: %s\n", err.msg);
         return 1;
     }
-    if (!xml_parse(text, len, &config, &err)) {
-        printf("bad config: %s\n", err.msg);
+    if (st != RPC_OK) {
+        printf("no config ROM\n");
         return 1;
     }
     if (xml_has_attr(&config, "size") && !xml_attr_u64(&config, "size", &size)) {
@@ -42,7 +42,7 @@ int main(uint64_t arg)
     /* RAM comes from our own PD session, paid from our RAM quota. */
     cap_t ds;
     uint8_t *p;
-    uint64_t st = pd_client_alloc(ENV_PD, size, &ds, &got);
+    st = pd_client_alloc(ENV_PD, size, &ds, &got);
     if (st != RPC_OK) {
         printf("cannot allocate %lu KiB: %s (%lu %s missing)\n", size >> 10, rpc_status_text(st),
                st == RPC_OUT_OF_RAM ? got >> 10 : got, st == RPC_OUT_OF_RAM ? "KiB" : "caps");

@@ -1,16 +1,36 @@
 /*
- * The component's config ROM (rt/component.h): its <config>, and
- * signals when it changes.
+ * The component's config ROM (rt/component.h): its <config> in XML or
+ * HID, parsed, and signals when it changes.
  */
 #include <rt/component.h>
 #include <rt/args.h>
 #include <rt/xml.h>
+#include <rt/hid.h>
 
 static struct {
-    cap_t rom, ds;
+    cap_t rom, ds, scratch_ds;
     const char *text;
+    char *scratch;
     uint64_t size;
+    bool parsed;
+    struct xml_node top;
 } config;
+
+static void config_let_go(void)
+{
+    if (config.scratch) {
+        pd_client_detach(ENV_PD, (uint64_t)config.scratch);
+        pd_client_free(ENV_PD, config.scratch_ds);
+        config.scratch = NULL;
+    }
+    if (config.text) {
+        pd_client_detach(ENV_PD, (uint64_t)config.text);
+        rt_slot_free(config.ds);
+        config.text = NULL;
+        config.ds = CAP_NULL;
+    }
+    config.parsed = false;
+}
 
 /* Fetch the current version. The previous one is let go first: the
  * server may free it once we moved on, and its address may be reused. */
@@ -18,12 +38,7 @@ static uint64_t config_fetch(void)
 {
     cap_t ds;
     void *ptr;
-    if (config.text) {
-        pd_client_detach(ENV_PD, (uint64_t)config.text);
-        rt_slot_free(config.ds);
-        config.text = NULL;
-        config.ds = CAP_NULL;
-    }
+    config_let_go();
     uint64_t size, st = rom_client_dataspace(config.rom, &ds, &size);
     if (!st) {
         st = rt_attach(ds, 0, &ptr);
@@ -37,7 +52,7 @@ static uint64_t config_fetch(void)
     return RPC_OK;
 }
 
-uint64_t rt_config(const char **xml, uint64_t *len)
+static uint64_t config_open(void)
 {
     if (!config.rom) {
         uint64_t id;
@@ -48,38 +63,58 @@ uint64_t rt_config(const char **xml, uint64_t *len)
             return st;
         }
     }
-    if (!config.text) {
-        uint64_t st = config_fetch(); /* the content may not exist yet */
-        if (st) {
+    return config.text ? RPC_OK : config_fetch(); /* the content may not exist yet */
+}
+
+static uint64_t config_node(struct xml_node *top, struct xml_error *err)
+{
+    uint64_t got, st;
+    size_t cap = 0;
+    if (config.parsed) {
+        *top = config.top;
+        return RPC_OK;
+    }
+    if (config_is_hid(config.text, config.size) && !config.scratch) {
+        cap = hid_xml_budget(config.size);
+        if ((st = pd_client_alloc(ENV_PD, cap, &config.scratch_ds, &got))) {
+            xml_error_set(err, 1, "no RAM to convert the HID config (%u bytes): %s", (unsigned)cap,
+                          rpc_status_text(st));
+            return st;
+        }
+        if ((st = rt_attach(config.scratch_ds, PD_ATTACH_WRITE, (void **)&config.scratch))) {
+            pd_client_free(ENV_PD, config.scratch_ds);
+            config.scratch = NULL;
             return st;
         }
     }
-    *xml = config.text;
-    *len = config.size;
+    if (!config_parse(config.text, config.size, config.scratch, cap, &config.top, err)) {
+        return RPC_INVALID;
+    }
+    config.parsed = true;
+    *top = config.top;
     return RPC_OK;
+}
+
+uint64_t rt_config(struct xml_node *top, struct xml_error *err)
+{
+    uint64_t st = config_open();
+    return st ? st : config_node(top, err);
 }
 
 bool rt_config_attr(const char *name, char *out, size_t cap)
 {
-    const char *xml;
-    uint64_t len;
     struct xml_node top;
-    return rt_config(&xml, &len) == RPC_OK && xml_parse(xml, len, &top, NULL) &&
-           xml_attr(&top, name, out, cap);
+    return rt_config(&top, NULL) == RPC_OK && xml_attr(&top, name, out, cap);
 }
 
 uint64_t rt_config_sigh(cap_t note)
 {
-    const char *xml;
-    uint64_t len;
-    rt_config(&xml, &len); /* opens the session; content may follow later */
+    config_open(); /* opens the session; content may follow later */
     return config.rom ? rom_client_sigh(config.rom, note) : RPC_UNAVAILABLE;
 }
 
-uint64_t rt_config_update(const char **xml, uint64_t *len)
+uint64_t rt_config_update(struct xml_node *top, struct xml_error *err)
 {
-    uint64_t st = config.rom ? config_fetch() : rt_config(xml, len);
-    *xml = config.text;
-    *len = config.size;
-    return st;
+    uint64_t st = config.rom ? config_fetch() : config_open();
+    return st ? st : config_node(top, err);
 }

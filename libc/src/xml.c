@@ -216,7 +216,7 @@ static bool skip_past(struct scan *s, const char *close)
 
 /* Attribute list from p (just after the element name) to end; stops at
  * the first thing that is not an attribute, such as '>' or '/>'. */
-static bool attr_next(const char **p, const char *end, struct span *name, struct span *value)
+bool xml_attr_next(const char **p, const char *end, struct span *name, struct span *value)
 {
     struct scan s = {.p = *p, .end = end};
     skip_space(&s);
@@ -248,7 +248,7 @@ static bool attr_next(const char **p, const char *end, struct span *name, struct
 bool xml_attr_find(const char *p, const char *end, struct span name, struct span *value)
 {
     struct span n;
-    while (attr_next(&p, end, &n, value)) {
+    while (xml_attr_next(&p, end, &n, value)) {
         if (n.len == name.len && memcmp(n.p, name.p, n.len) == 0) {
             return true;
         }

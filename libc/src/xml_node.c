@@ -87,6 +87,75 @@ void xml_content(const struct xml_node *n, const char **p, size_t *len)
     *len = (size_t)(content_end(n, begin) - begin);
 }
 
+/* ---- text content ---- */
+
+static void put_decoded(const char *p, const char *end, void (*put)(void *ctx, char c), void *ctx)
+{
+    while (p < end) {
+        char c = *p;
+        size_t n = c == '&' ? xml_entity_at(p, end, &c) : 0;
+        p += n ? n : 1; /* an '&' that starts no entity stands for itself */
+        put(ctx, c);
+    }
+}
+
+bool xml_text_each(const struct xml_node *n, void (*put)(void *ctx, char c), void *ctx)
+{
+    const char *begin = content_begin(n);
+    struct scan s;
+    struct token t;
+    bool blank = true;
+    if (!begin || xml_sub_count(n) > 0) {
+        return false;
+    }
+    for (int pass = 0; pass < 2; pass++) {
+        xml_scan_init(&s, n->p, n->line, begin, content_end(n, begin), NULL);
+        while (xml_next_token(&s, &t) && t.kind != TOK_EOF) {
+            for (const char *c = t.at; t.kind == TOK_TEXT && c < s.p && blank; c++) {
+                blank = *c == ' ' || *c == '\t' || *c == '\r' || *c == '\n';
+            }
+            if (pass == 1 && t.kind == TOK_TEXT) {
+                put_decoded(t.at, s.p, put, ctx);
+            }
+        }
+        if (blank) {
+            return false;
+        }
+    }
+    return true;
+}
+
+struct text_buf {
+    char *out;
+    size_t cap, len;
+    bool full;
+};
+
+static void text_put(void *ctx, char c)
+{
+    struct text_buf *b = ctx;
+    if (b->len + 1 >= b->cap) {
+        b->full = true;
+        return;
+    }
+    b->out[b->len++] = c;
+}
+
+bool xml_text(const struct xml_node *n, char *out, size_t cap, size_t *len)
+{
+    struct text_buf b = {out, cap, 0, false};
+    if (cap == 0) {
+        return false;
+    }
+    xml_text_each(n, text_put, &b);
+    if (b.full) {
+        b.len = 0;
+    }
+    out[b.len] = 0;
+    *len = b.len;
+    return !b.full;
+}
+
 /* ---- children ---- */
 
 /* The next element at the top level of s, skipping text and comments. */
@@ -180,6 +249,15 @@ static bool attr_value(const struct xml_node *n, const char *name, struct span *
     return t.len > 0 && xml_attr_find(t.p + t.len, n->p + n->len, key, value);
 }
 
+/* A value with its entities decoded into out[cap] (not empty). */
+static bool decode(struct span v, char *out, size_t cap)
+{
+    struct text_buf b = {out, cap, 0, false};
+    put_decoded(v.p, v.p + v.len, text_put, &b);
+    out[b.full ? 0 : b.len] = 0;
+    return !b.full;
+}
+
 bool xml_has_attr(const struct xml_node *n, const char *name)
 {
     struct span v;
@@ -195,19 +273,28 @@ bool xml_attr(const struct xml_node *n, const char *name, char *out, size_t cap)
     if (!attr_value(n, name, &v)) {
         return false; /* out keeps its value: a default set by the caller */
     }
-    size_t len = 0;
-    for (const char *p = v.p, *end = v.p + v.len; p < end; len++) {
-        char c = *p;
-        size_t n_ent = c == '&' ? xml_entity_at(p, end, &c) : 0;
-        p += n_ent ? n_ent : 1;
-        if (len + 1 >= cap) {
-            out[0] = 0;
-            return false;
-        }
-        out[len] = c;
+    return decode(v, out, cap);
+}
+
+bool xml_attr_nth(const struct xml_node *n, unsigned i, char *name, size_t name_cap, char *value,
+                  size_t value_cap)
+{
+    struct span t = type_of(n), k, v;
+    const char *p = t.p + t.len;
+    if (t.len == 0 || name_cap == 0 || value_cap == 0) {
+        return false;
     }
-    out[len] = 0;
-    return true;
+    for (unsigned at = 0; xml_attr_next(&p, n->p + n->len, &k, &v); at++) {
+        if (at == i) {
+            if (k.len >= name_cap) {
+                return false;
+            }
+            memcpy(name, k.p, k.len);
+            name[k.len] = 0;
+            return decode(v, value, value_cap);
+        }
+    }
+    return false;
 }
 
 static int digit(char c, unsigned base)

@@ -38,6 +38,11 @@ void xml_scan_init(struct scan *s, const char *base, unsigned base_line, const c
                    struct xml_error *err);
 unsigned xml_line_at(struct scan *s, const char *at);
 bool xml_next_token(struct scan *s, struct token *t);
+/* The attribute at *p of a checked start tag (up to end), *p moved past
+ * it; false at the first thing that is not an attribute. */
+bool xml_attr_next(const char **p, const char *end, struct span *name, struct span *value);
+/* Decoded text content of n, one byte at a time (see xml_text). */
+bool xml_text_each(const struct xml_node *n, void (*put)(void *ctx, char c), void *ctx);
 bool xml_attr_find(const char *p, const char *end, struct span name, struct span *value);
 
 #endif

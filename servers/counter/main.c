@@ -118,12 +118,10 @@ int main(uint64_t arg)
 {
     (void)arg;
     static struct rt_entrypoint entry;
-    const char *text;
-    uint64_t len;
     cap_t note;
     struct xml_error err;
-    if (rt_config(&text, &len) || !xml_parse(text, len, &config, &err)) {
-        printf("bad config\n");
+    if (rt_config(&config, &err)) {
+        printf("bad config: %s\n", err.msg);
         return 1;
     }
     xml_attr_bool(&config, "verbose", &verbose);

@@ -356,10 +356,9 @@ static void requests_signal(void *arg)
 
 int main(uint64_t arg)
 {
-    const char *text;
-    uint64_t len;
+    struct xml_error err;
     cap_t note;
-    if (rt_config(&text, &len) || !xml_parse(text, len, &rr.config, NULL) ||
+    if (rt_config(&rr.config, &err) ||
         rt_entrypoint_init(&rr.entry, dispatch, NULL) ||
         !(note = rt_signal_handler(&rr.entry, 0, requests_signal, NULL)) ||
         server_announce(ROM_SERVICE, note) || server_announce(REPORT_SERVICE, note)) {

@@ -162,11 +162,9 @@ static int hostile(const struct xml_node *config)
 
 int main(uint64_t arg)
 {
-    const char *text;
-    uint64_t len;
     struct xml_node config;
     char mode[16] = "";
-    if (rt_config(&text, &len) || !xml_parse(text, len, &config, NULL) ||
+    if (rt_config(&config, NULL) ||
         !xml_attr(&config, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;

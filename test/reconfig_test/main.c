@@ -80,8 +80,7 @@ static int worker(const struct xml_node *cfg)
 {
     char version[8] = "?";
     cap_t note;
-    uint64_t bits, len;
-    const char *text;
+    uint64_t bits;
     struct xml_node now;
     xml_attr(cfg, "version", version, sizeof(version));
     printf("worker started with config version %s\n", version);
@@ -91,7 +90,7 @@ static int worker(const struct xml_node *cfg)
     }
     for (;;) {
         sys_wait(note, &bits);
-        if (!rt_config_update(&text, &len) && xml_parse(text, len, &now, NULL) &&
+        if (!rt_config_update(&now, NULL) &&
             xml_attr(&now, "version", version, sizeof(version))) {
             printf("worker config changed: version %s\n", version);
         }
@@ -100,11 +99,9 @@ static int worker(const struct xml_node *cfg)
 
 int main(uint64_t arg)
 {
-    const char *text;
-    uint64_t len;
     struct xml_node cfg;
     char mode[16] = "";
-    if (rt_config(&text, &len) || !xml_parse(text, len, &cfg, NULL) ||
+    if (rt_config(&cfg, NULL) ||
         !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;

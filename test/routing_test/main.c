@@ -128,10 +128,8 @@ static int client(void)
 
 int main(uint64_t arg)
 {
-    const char *text;
-    uint64_t len;
     char mode[16] = "";
-    if (rt_config(&text, &len) || !xml_parse(text, len, &config, NULL) ||
+    if (rt_config(&config, NULL) ||
         !xml_attr(&config, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;

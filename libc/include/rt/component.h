@@ -9,6 +9,7 @@
 
 #include <rt/rt.h>
 #include <rt/syscall.h>
+#include <rt/xml.h>
 #include <session/parent.h>
 #include <session/log.h>
 #include <session/rom.h>
@@ -80,19 +81,23 @@ uint64_t rm_client_dataspace(cap_t rm, cap_t *ds, uint64_t *size);
 uint64_t rm_client_attach(cap_t rm, cap_t ds, uint64_t offset, unsigned flags, uint64_t *at);
 uint64_t rm_client_detach(cap_t rm, uint64_t offset);
 
-/* The component's "config" ROM, attached; RPC_OK with *xml and *len set. */
-uint64_t rt_config(const char **xml, uint64_t *len);
+/* The component's "config" ROM, parsed whatever its syntax (XML or HID,
+ * see rt/hid.h): RPC_OK with *top its top-level node; RPC_INVALID with
+ * err (if not NULL) naming the line and the problem when it does not
+ * parse; the ROM session's status when there is none (yet). Nodes stay
+ * valid until rt_config_update. */
+uint64_t rt_config(struct xml_node *top, struct xml_error *err);
 
 /* Have note signalled when the config changes; rt_config_update then
- * fetches the new content. Pointers into the old content become invalid
- * with the update: copy what must outlive it. */
+ * fetches and parses the new content. Nodes of the old content become
+ * invalid with the update: copy what must outlive it. */
 uint64_t rt_config_sigh(cap_t note);
+uint64_t rt_config_update(struct xml_node *top, struct xml_error *err);
 
 /* An attribute of the config's top node into out[cap]; false if there is
- * no config, it is not well formed, or it has no such attribute (out is
- * then left as it was). */
+ * no config, it does not parse, or it has no such attribute (out is then
+ * left as it was). */
 bool rt_config_attr(const char *name, char *out, size_t cap);
-uint64_t rt_config_update(const char **xml, uint64_t *len);
 
 /* Attach a whole dataspace to our own address space (RPC_OK: *ptr set). */
 uint64_t rt_attach(cap_t ds, unsigned flags, void **ptr);

@@ -84,6 +84,12 @@ void xml_raw(const struct xml_node *n, const char **p, size_t *len);
  * text included); empty for <a/>. */
 void xml_content(const struct xml_node *n, const char **p, size_t *len);
 
+/* The quoted lines of n: its text content with the five entities decoded
+ * and comments dropped, lines separated by LF, into out[cap] (NUL
+ * terminated, *len bytes). Empty when n has sub elements or its text is
+ * blank. False (out empty) when it does not fit. */
+bool xml_text(const struct xml_node *n, char *out, size_t cap, size_t *len);
+
 /* ---- children (elements only; text and comments are skipped) ---- */
 
 /* The first child element of n; false if it has none. out may be n. */
@@ -106,6 +112,12 @@ unsigned xml_sub_count(const struct xml_node *n);
 /* ---- attributes ---- */
 
 bool xml_has_attr(const struct xml_node *n, const char *name);
+
+/* The i-th attribute (0-based, in document order): its name into
+ * name[name_cap] and its decoded value into value[value_cap]. False when
+ * there are fewer, or when either does not fit. */
+bool xml_attr_nth(const struct xml_node *n, unsigned i, char *name, size_t name_cap, char *value,
+                  size_t value_cap);
 
 /* Copy the value of attribute name into out[cap] with the five entities
  * decoded. False when absent (out unchanged, so a default set before
