@@ -110,8 +110,8 @@ static bool request_args(const struct service_info *svc, const char *text, struc
     }
     label = args_get(a, "label") ? args_get(a, "label") : "";
     if (!args_only(a, svc->keys, &bad)) {
-        printf("[core] session \"%s\" for \"init -> %s\" refused: unknown argument \"%s\"\n", svc->name, label,
-               bad);
+        printf("[core] session \"%s\" for \"init -> %s\" refused: unknown argument \"%s\"\n", svc->name,
+               label, bad);
         return false;
     }
     if (!args_get_u64(a, "ram_quota", 0, ram) || !args_get_u64(a, "cap_quota", 0, caps)) {

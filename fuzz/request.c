@@ -27,7 +27,8 @@ static void check_words(uint64_t info, const uint8_t *words, unsigned count)
         abort();
     }
 }
-#define CHECK_WORDS(info, ...) check_words(info, (const uint8_t[])__VA_ARGS__, sizeof((const uint8_t[])__VA_ARGS__))
+#define CHECK_WORDS(info, ...)                                                                               \
+    check_words(info, (const uint8_t[])__VA_ARGS__, sizeof((const uint8_t[])__VA_ARGS__))
 
 /* A string read from the message: inside it, terminated, no NUL inside. */
 static unsigned check_string(const struct arbor_utcb *u, unsigned word, unsigned len, char *out, unsigned cap)

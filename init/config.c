@@ -343,7 +343,8 @@ bool config_lists_service(const struct xml_node *node, const char *list, const c
     if (!xml_first_sub_of_type(node, list, &l)) {
         return false;
     }
-    for (bool ok = xml_first_sub_of_type(&l, "service", &svc); ok; ok = xml_next_of_type(&svc, "service", &svc)) {
+    for (bool ok = xml_first_sub_of_type(&l, "service", &svc); ok;
+         ok = xml_next_of_type(&svc, "service", &svc)) {
         char name[32];
         if (xml_attr(&svc, "name", name, sizeof(name)) && !strcmp(name, service)) {
             return true;

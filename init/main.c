@@ -135,8 +135,9 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
            label,
            t.kind == ROUTE_PARENT ? " (not in <parent-provides>)"
-           : appended             ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
-                                  : "");
+           : appended
+               ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
+               : "");
     reply(m, RPC_DENIED, 0);
 }
 

@@ -132,8 +132,8 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
         return;
     }
     if (srv->served + pending_at(in, server) >= MAX_SERVED) {
-        printf("child \"%s\": session \"%s\" refused: server \"%s\" holds %u sessions, its maximum\n", ch->name,
-               service, srv->name, MAX_SERVED);
+        printf("child \"%s\": session \"%s\" refused: server \"%s\" holds %u sessions, its maximum\n",
+               ch->name, service, srv->name, MAX_SERVED);
         m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
         return;
     }
@@ -191,8 +191,8 @@ void relay_collect(struct init *in)
     for (unsigned c = 0; c < MAX_CHILDREN; c++) {
         for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
             struct request *r = &in->children[c].requests[k];
-            uint64_t st = r->state == REQ_RELAYED ? parent_session_collect(r->parent_request, &cap, &id)
-                                                  : RPC_PENDING;
+            uint64_t st =
+                r->state == REQ_RELAYED ? parent_session_collect(r->parent_request, &cap, &id) : RPC_PENDING;
             if (st != RPC_PENDING) {
                 r->status = st;
                 r->session_cap = cap;

@@ -16,9 +16,10 @@ bool child_args_parse(const struct child *ch, const char *service, const char *t
         return false;
     }
     if (!args_get_u64(a, "ram_quota", 0, ram) || !args_get_u64(a, "cap_quota", 0, caps)) {
-        printf("child \"%s\": session \"%s\" refused: ram_quota or cap_quota is not a number (decimal with K, M "
-               "or G, or 0x hexadecimal, within 64 bits)\n",
-               ch->name, service);
+        printf(
+            "child \"%s\": session \"%s\" refused: ram_quota or cap_quota is not a number (decimal with K, M "
+            "or G, or 0x hexadecimal, within 64 bits)\n",
+            ch->name, service);
         return false;
     }
     return true;
@@ -38,9 +39,10 @@ bool child_args_forward(const struct child *ch, const char *service, const struc
              args_set_u64(&fwd, "priority", prio < ch->prio ? prio : ch->prio);
     }
     if (!ok || !args_format(&fwd, out, cap)) {
-        printf("child \"%s\": session \"%s\" refused: its label (with the child's name in front) is longer than "
-               "%u bytes or holds a quote, or the arguments do not fit %u bytes\n",
-               ch->name, service, ROUTE_LABEL_MAX - 1, RPC_STRING_MAX);
+        printf(
+            "child \"%s\": session \"%s\" refused: its label (with the child's name in front) is longer than "
+            "%u bytes or holds a quote, or the arguments do not fit %u bytes\n",
+            ch->name, service, ROUTE_LABEL_MAX - 1, RPC_STRING_MAX);
         return false;
     }
     return true;

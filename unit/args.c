@@ -96,7 +96,8 @@ TEST(keys_outside_a_list_are_named)
     struct args a;
     const char *bad = NULL;
     EXPECT(args_parse("label=\"x\", ram_quota=1", &a, NULL) && args_only(&a, allowed, &bad));
-    EXPECT(args_parse("label=\"x\", base=1", &a, NULL) && !args_only(&a, allowed, &bad) && !strcmp(bad, "base"));
+    EXPECT(args_parse("label=\"x\", base=1", &a, NULL) && !args_only(&a, allowed, &bad) &&
+           !strcmp(bad, "base"));
 }
 
 TEST(set_and_format_round_trip)

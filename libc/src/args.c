@@ -246,8 +246,8 @@ bool args_format(const struct args *a, char *out, unsigned cap)
     unsigned len = 0;
     for (unsigned i = 0; i < a->count; i++) {
         const char *q = is_bare(a->arg[i].value) ? "" : "\"";
-        int n = snprintf(out + len, cap - len, "%s%s=%s%s%s", i ? ", " : "", a->arg[i].key, q, a->arg[i].value,
-                         q);
+        int n = snprintf(out + len, cap - len, "%s%s=%s%s%s", i ? ", " : "", a->arg[i].key, q,
+                         a->arg[i].value, q);
         if (n < 0 || (unsigned)n >= cap - len) {
             if (cap) {
                 out[0] = 0;

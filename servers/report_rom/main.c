@@ -358,8 +358,7 @@ int main(uint64_t arg)
 {
     struct xml_error err;
     cap_t note;
-    if (rt_config(&rr.config, &err) ||
-        rt_entrypoint_init(&rr.entry, dispatch, NULL) ||
+    if (rt_config(&rr.config, &err) || rt_entrypoint_init(&rr.entry, dispatch, NULL) ||
         !(note = rt_signal_handler(&rr.entry, 0, requests_signal, NULL)) ||
         server_announce(ROM_SERVICE, note) || server_announce(REPORT_SERVICE, note)) {
         printf("cannot start: config or announcement failed\n");

@@ -19,8 +19,8 @@ static uint64_t rm_session(uint64_t pages, cap_t *rm)
 {
     char args[128];
     uint64_t id;
-    snprintf(args, sizeof(args), "label=\"map\", size=%lu, ram_quota=%u, cap_quota=%u", (unsigned long)(pages * PAGE_SIZE),
-             RM_RAM_QUOTA, RM_CAP_QUOTA);
+    snprintf(args, sizeof(args), "label=\"map\", size=%lu, ram_quota=%u, cap_quota=%u",
+             (unsigned long)(pages * PAGE_SIZE), RM_RAM_QUOTA, RM_CAP_QUOTA);
     return parent_session(RM_SERVICE, args, rm, &id);
 }
 
@@ -58,8 +58,8 @@ static int rm_fanout(unsigned attachments, unsigned probes)
         }
         pages *= FAN;
     }
-    printf("rm_fanout: %u maps nested %u deep, %u wide: %u of %u attaches refused\n", LEVELS, LEVELS, FAN, refused,
-           tried);
+    printf("rm_fanout: %u maps nested %u deep, %u wide: %u of %u attaches refused\n", LEVELS, LEVELS, FAN,
+           refused, tried);
     if (rm_session(4, &probe) || rm_client_dataspace(probe, &probe_ds, &size) ||
         pd_client_alloc(ENV_PD, PAGE_SIZE, &page, &size)) {
         printf("rm_fanout: probe setup failed\n");
@@ -71,8 +71,8 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     for (; npds < 6; npds++) {
         uint64_t id;
         char args[96];
-        snprintf(args, sizeof(args), "label=\"pd%u\", ram_quota=%u, cap_quota=%u", npds, (unsigned)PD_SESSION_RAM,
-                 (unsigned)PD_SESSION_CAPS);
+        snprintf(args, sizeof(args), "label=\"pd%u\", ram_quota=%u, cap_quota=%u", npds,
+                 (unsigned)PD_SESSION_RAM, (unsigned)PD_SESSION_CAPS);
         if (parent_session(PD_SERVICE, args, &pds[npds], &id) ||
             pd_client_transfer(ENV_PD, pds[npds], 0, attachments)) {
             break;
@@ -82,12 +82,14 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     } /* let the sibling get going */
     t0 = rdtsc();
     for (unsigned p = 0; p < npds; p++) {
-        for (unsigned i = 0; i < attachments && !pd_client_attach(pds[p], ds[0], PD_ATTACH_ANY, 0, &at); i++) {
+        for (unsigned i = 0; i < attachments && !pd_client_attach(pds[p], ds[0], PD_ATTACH_ANY, 0, &at);
+             i++) {
             n++;
         }
     }
     t1 = rdtsc();
-    printf("rm_fanout: outermost map attached %u times into %u PDs (%lu Mcycles)\n", n, npds, (t1 - t0) >> 20);
+    printf("rm_fanout: outermost map attached %u times into %u PDs (%lu Mcycles)\n", n, npds,
+           (t1 - t0) >> 20);
     for (unsigned i = 0; i < probes; i++) {
         t0 = rdtsc();
         uint64_t st = rm_client_attach(probe, page, 0, 0, &off);
@@ -95,8 +97,8 @@ static int rm_fanout(unsigned attachments, unsigned probes)
             st = rm_client_detach(probe, 0);
         }
         t1 = rdtsc();
-        printf("rm_fanout: probe %u: attach+detach of one page in an unrelated map took %lu Mcycles (%s)\n", i,
-               (t1 - t0) >> 20, rpc_status_text(st));
+        printf("rm_fanout: probe %u: attach+detach of one page in an unrelated map took %lu Mcycles (%s)\n",
+               i, (t1 - t0) >> 20, rpc_status_text(st));
     }
     printf("rm_fanout: done\n");
     return 0;

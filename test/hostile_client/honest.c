@@ -36,8 +36,7 @@ static uint64_t open_all(struct honest *h, const char *done)
     if (!st) {
         snprintf(args, sizeof(args), "label=\"work.rr\", ram_quota=%u, cap_quota=%u", REPORT_ROM_RAM_QUOTA,
                  REPORT_ROM_CAP_QUOTA);
-        st = parent_session(ROM_SERVICE, args, &h->work,
-                            &h->ids[2]);
+        st = parent_session(ROM_SERVICE, args, &h->work, &h->ids[2]);
     }
     struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     if (!st && !(st = rpc_call(h->report, &m, &ds))) {

@@ -164,8 +164,7 @@ int main(uint64_t arg)
 {
     struct xml_node config;
     char mode[16] = "";
-    if (rt_config(&config, NULL) ||
-        !xml_attr(&config, "mode", mode, sizeof(mode))) {
+    if (rt_config(&config, NULL) || !xml_attr(&config, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;
     }

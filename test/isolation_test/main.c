@@ -51,7 +51,8 @@ static int zero_donations(void)
         }
     }
     quota(&ram1, &caps1);
-    printf("zero: 70 requests with ram_quota=0, %u opened (each paying for itself), quota %lu -> %lu KiB, %lu -> "
+    printf("zero: 70 requests with ram_quota=0, %u opened (each paying for itself), quota %lu -> %lu KiB, "
+           "%lu -> "
            "%lu caps: %s\n",
            opened, ram0 >> 10, ram1 >> 10, caps0, caps1, ram1 > ram0 || caps1 > caps0 ? "GAINED" : "ok");
     return 0;
@@ -201,7 +202,9 @@ static int random_sequences(unsigned steps)
     printf("random: %u steps, %lu opens, %lu upgrades, %lu closes; quota never above what was given; "
            "after closing all %lu of %lu KiB, %lu of %lu caps: %s\n",
            steps, opens, upgrades, closes, ram >> 10, ram0 >> 10, caps, caps0,
-           ram == ram0 && caps == caps0 ? "exact" : ram > ram0 || caps > caps0 ? "GAINED" : "LOST");
+           ram == ram0 && caps == caps0 ? "exact"
+           : ram > ram0 || caps > caps0 ? "GAINED"
+                                        : "LOST");
     return 0;
 }
 
@@ -302,8 +305,8 @@ static int slow(void)
     cap_t note, ep;
     uint64_t bits;
     struct server_request r;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) ||
-        server_announce("Echo", note)) {
+    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ||
+        pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) || server_announce("Echo", note)) {
         printf("slow: cannot announce Echo\n");
         return 1;
     }

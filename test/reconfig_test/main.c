@@ -90,8 +90,7 @@ static int worker(const struct xml_node *cfg)
     }
     for (;;) {
         sys_wait(note, &bits);
-        if (!rt_config_update(&now, NULL) &&
-            xml_attr(&now, "version", version, sizeof(version))) {
+        if (!rt_config_update(&now, NULL) && xml_attr(&now, "version", version, sizeof(version))) {
             printf("worker config changed: version %s\n", version);
         }
     }
@@ -101,8 +100,7 @@ int main(uint64_t arg)
 {
     struct xml_node cfg;
     char mode[16] = "";
-    if (rt_config(&cfg, NULL) ||
-        !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
+    if (rt_config(&cfg, NULL) || !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;
     }

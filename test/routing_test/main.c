@@ -129,8 +129,7 @@ static int client(void)
 int main(uint64_t arg)
 {
     char mode[16] = "";
-    if (rt_config(&config, NULL) ||
-        !xml_attr(&config, "mode", mode, sizeof(mode))) {
+    if (rt_config(&config, NULL) || !xml_attr(&config, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;
     }

@@ -14,7 +14,7 @@
 #define DIRECT_ADDR 0xffff800000100000ull
 #define REPORT_SLOT 200 /* child: endpoint to the driver, never fuzzed */
 enum report_label { L_COUNTS = 1, L_ROUND_TRIP };
-#define FUZZ_SLOTS 16   /* child: caps in slots 1..15 may be abused */
+#define FUZZ_SLOTS 16 /* child: caps in slots 1..15 may be abused */
 
 static struct env env;
 
@@ -55,9 +55,13 @@ static int run_checks(void)
         {"retype from frame", SYS_RETYPE, {frame, OBJ_ENDPOINT, 0, empty}, ERR_WRONG_TYPE},
         {"retype bad type", SYS_RETYPE, {env.bi->untyped_first, 999, 0, empty}, ERR_INVALID_ARG},
         {"split 0-byte untyped", SYS_RETYPE, {env.bi->untyped_first, OBJ_UNTYPED, 0, empty}, ERR_INVALID_ARG},
-        {"split unaligned untyped", SYS_RETYPE, {env.bi->untyped_first, OBJ_UNTYPED, 5000, empty, RETYPE_ANYWHERE},
+        {"split unaligned untyped",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_UNTYPED, 5000, empty, RETYPE_ANYWHERE},
          ERR_INVALID_ARG},
-        {"split 2^46-byte untyped", SYS_RETYPE, {env.bi->untyped_first, OBJ_UNTYPED, 1ull << 46, empty, RETYPE_ANYWHERE},
+        {"split 2^46-byte untyped",
+         SYS_RETYPE,
+         {env.bi->untyped_first, OBJ_UNTYPED, 1ull << 46, empty, RETYPE_ANYWHERE},
          ERR_NO_MEMORY},
         {"retype 0-page frame", SYS_RETYPE, {env.bi->untyped_first, OBJ_FRAME, 0, empty}, ERR_INVALID_ARG},
         {"retype 2^40-page frame",
@@ -348,8 +352,8 @@ static void report_server(uint64_t arg)
         if (MSGINFO_LABEL(m.info) == L_COUNTS) {
             printf("syscall_abuse: %lu random calls: %lu ok, %lu invalid cap, %lu wrong type, %lu no rights, "
                    "%lu invalid arg, %lu invalid addr, %lu other errors, %lu undefined statuses\n",
-                   w[0], w[2], w[3], w[4], w[5], w[6], w[7], w[0] - w[1] - w[2] - w[3] - w[4] - w[5] - w[6] - w[7],
-                   w[1]);
+                   w[0], w[2], w[3], w[4], w[5], w[6], w[7],
+                   w[0] - w[1] - w[2] - w[3] - w[4] - w[5] - w[6] - w[7], w[1]);
         } else if (MSGINFO_LABEL(m.info) == L_ROUND_TRIP) {
             printf("syscall_abuse: round trip after random calls: %s\n", w[0] ? "ok" : "FAILED");
         }

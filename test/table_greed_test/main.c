@@ -57,8 +57,7 @@ static void print_quota(const char *who)
 static int sleep_rtc(cap_t ports, cap_t irq, cap_t note, unsigned ticks)
 {
     uint64_t b, bits;
-    if (sys_irq_bind(irq, note) ||
-        sys_port_out(ports, 0x70, 1, 0x0a) || sys_port_out(ports, 0x71, 1, 0x2a) ||
+    if (sys_irq_bind(irq, note) || sys_port_out(ports, 0x70, 1, 0x0a) || sys_port_out(ports, 0x71, 1, 0x2a) ||
         sys_port_out(ports, 0x70, 1, 0x0b) || sys_port_in(ports, 0x71, 1, &b) ||
         sys_port_out(ports, 0x70, 1, 0x0b) || sys_port_out(ports, 0x71, 1, b | 0x40)) {
         return 1;
