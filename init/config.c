@@ -6,7 +6,7 @@
  */
 #include "init.h"
 
-static const char *const top_nodes[] = {"parent-provides", "default-route", "start", NULL};
+static const char *const top_nodes[] = {"parent-provides", "default-route", "default", "start", NULL};
 static const char *const start_nodes[] = {"resource", "binary", "config", "route", "provides", NULL};
 
 static bool known(const struct xml_node *n, const char *const *names)

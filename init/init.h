@@ -138,6 +138,11 @@ bool config_check_start(const struct xml_node *start); /* reports problems */
 /* Whether node's <list> (e.g. "provides") has <service name="service">. */
 bool config_lists_service(const struct xml_node *node, const char *list, const char *service);
 
+/* start_quota.c: the child's RAM and caps from its config; false
+ * (reported) if they are malformed or zero */
+bool start_quota(const struct init *in, struct child *ch, const struct xml_node *start)
+    __attribute__((warn_unused_result));
+
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);
 

@@ -305,7 +305,7 @@ static void dispatch(void *arg, struct msg *m)
 
 static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t avail)
 {
-    struct xml_node res, bin;
+    struct xml_node bin;
     ch->start = *start;
     if (!xml_attr(start, "name", ch->name, sizeof(ch->name))) {
         printf("config: line %u: <start> needs a name attribute of at most %u characters\n", xml_line(start),
@@ -316,26 +316,9 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
         !xml_attr(&bin, "name", ch->binary, sizeof(ch->binary))) {
         snprintf(ch->binary, sizeof(ch->binary), "%s", ch->name);
     }
-    ch->ram = 0;
-    for (bool ok = xml_first_sub_of_type(start, "resource", &res); ok;
-         ok = xml_next_of_type(&res, "resource", &res)) {
-        char rname[16];
-        if (xml_attr(&res, "name", rname, sizeof(rname)) && !strcmp(rname, "RAM") &&
-            (!xml_attr_u64(&res, "quantum", &ch->ram) ||
-             (xml_has_attr(&res, "maximum") && !xml_attr_u64(&res, "maximum", &ch->ram_max)))) {
-            printf("config: line %u: bad RAM quantum or maximum for \"%s\"\n", xml_line(&res), ch->name);
-            return false;
-        }
-    }
-    if (!xml_has_attr(start, "caps")) {
-        ch->caps = 100;
-    } else if (!xml_attr_u64(start, "caps", &ch->caps) ||
-               (xml_has_attr(start, "caps_maximum") && !xml_attr_u64(start, "caps_maximum", &ch->caps_max))) {
-        printf("config: line %u: bad caps value for \"%s\"\n", xml_line(start), ch->name);
+    if (!start_quota(in, ch, start)) {
         return false;
     }
-    ch->ram_max = ch->ram_max > ch->ram ? ch->ram_max : ch->ram;
-    ch->caps_max = ch->caps_max > ch->caps ? ch->caps_max : ch->caps;
     /* <start priority="-N">: the child's band ends N steps of 10 below ours */
     char prio[8] = "0";
     xml_attr(start, "priority", prio, sizeof(prio));

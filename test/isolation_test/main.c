@@ -21,6 +21,7 @@
  *                              parent capability as the "session"
  *   <config mode="asks"/>      ask for Echo 17 times (more than a child's
  *                              16 session slots) and say what came back
+ *   <config mode="quota"/>     print the quota it was given
  */
 #include <rt/server.h>
 #include <rt/component.h>
@@ -439,6 +440,12 @@ int main(uint64_t arg)
     }
     if (!strcmp(mode, "quitter")) {
         return quitter();
+    }
+    if (!strcmp(mode, "quota")) {
+        uint64_t ram, caps;
+        quota(&ram, &caps);
+        printf("quota: %lu KiB RAM, %lu caps\n", ram >> 10, caps);
+        return 0;
     }
     if (!strcmp(mode, "bogus")) {
         return bogus();
