@@ -52,7 +52,7 @@ static void check_route(const struct xml_node *start, const struct xml_node *def
 {
     struct route_target t;
     struct xml_error err;
-    if (!route_select(start, defaults, service, label, &t, &err)) {
+    if (!route_select(start, defaults, service, label, NULL, NULL, &t, &err)) {
         return;
     }
     struct xml_node own, rule;

@@ -106,6 +106,9 @@ struct init {
 };
 
 /* server.c: sessions served by children */
+/* Whether target t (a child, any child) can serve service: a child whose
+ * <provides> lists it (announced or not yet). */
+bool server_can_take(struct init *in, const struct route_target *t, const char *service);
 void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
                   uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m);
 void server_announce_op(struct init *in, struct child *ch, struct msg *m);

@@ -97,6 +97,18 @@ static bool parent_provides(struct init *in, const char *service)
     return config_lists_service(&in->root, "parent-provides", service);
 }
 
+struct usable_arg {
+    struct init *in;
+    const char *service;
+};
+
+/* Whether a route target can take the request now, for route_select. */
+static bool usable(const struct route_target *t, void *arg)
+{
+    struct usable_arg *a = arg;
+    return t->kind == ROUTE_PARENT ? parent_provides(a->in, a->service) : server_can_take(a->in, t, a->service);
+}
+
 static void open_session(struct init *in, struct child *ch, struct msg *m)
 {
     char service[32], text[RPC_STRING_MAX + 1];
@@ -117,13 +129,14 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     }
     struct route_target t;
     struct xml_error err;
-    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, &t,
-                      &err)) {
+    struct usable_arg ua = {in, service};
+    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, usable, &ua,
+                      &t, &err)) {
         printf("config: %s\n", err.msg);
         reply(m, RPC_DENIED, 0);
         return;
     }
-    if (t.kind == ROUTE_PARENT && parent_provides(in, service)) {
+    if (t.kind == ROUTE_PARENT) {
         forward_session(in, ch, service, &args, ram, caps, &t, m);
         return;
     }
@@ -132,12 +145,17 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
         return;
     }
     bool appended = strcmp(label_last(label), label) != 0; /* a hint for label_prefix */
-    printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
-           label,
-           t.kind == ROUTE_PARENT ? " (not in <parent-provides>)"
-           : appended
-               ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
-               : "");
+    if (t.line) {
+        printf("child \"%s\" requested session \"%s\" with label \"%s\": the rule on line %u matches, but none of "
+               "its targets can take it (<parent/>: not in <parent-provides>; <child>, <any-child/>: no one child "
+               "whose <provides> lists it), denied\n",
+               ch->name, service, label, t.line);
+    } else {
+        printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
+               label,
+               appended ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
+                        : "");
+    }
     reply(m, RPC_DENIED, 0);
 }
 

@@ -89,6 +89,12 @@ static int find_server(struct init *in, const struct route_target *t, const char
     return found;
 }
 
+bool server_can_take(struct init *in, const struct route_target *t, const char *service)
+{
+    const char *why = "";
+    return find_server(in, t, service, &why) >= 0;
+}
+
 static unsigned pending_at(struct init *in, int server)
 {
     unsigned n = 0;

@@ -74,7 +74,7 @@ static bool routes(const struct setup *s, const struct xml_node *start, const ch
 {
     struct route_target t;
     struct xml_error err = {0, ""};
-    if (!route_select(start, &s->defaults, service, label, &t, &err)) {
+    if (!route_select(start, &s->defaults, service, label, NULL, NULL, &t, &err)) {
         printf("  %s \"%s\": %s\n", service, label, err.msg);
         return false;
     }
@@ -113,7 +113,7 @@ TEST(first_matching_rule_wins)
     EXPECT(routes(&s, &s.app, "ROM", "other", ROUTE_CHILD, "rom_fs", ""));
     /* matches both the prefix and the suffix rule: the first one counts */
     EXPECT(routes(&s, &s.app, "File_system", "data/tmp", ROUTE_CHILD, "fs", "data_fs"));
-    EXPECT(route_select(&s.app, &s.defaults, "ROM", "binary", &t, NULL));
+    EXPECT(route_select(&s.app, &s.defaults, "ROM", "binary", NULL, NULL, &t, NULL));
     EXPECT(t.line == line_of(config, "<service name=\"ROM\" label=\"binary\">"));
 }
 
@@ -159,6 +159,38 @@ TEST(route_prefix_does_not_cover_appended_elements)
     EXPECT(routes(&s, &s.app, "IO_MEM", "hello -> config", ROUTE_PARENT, "", ""));
 }
 
+/* usable(): the parent takes only LOG; children: only "b". */
+static bool only_log_and_b(const struct route_target *t, void *arg)
+{
+    const char *service = arg;
+    return t->kind == ROUTE_PARENT ? !strcmp(service, "LOG") : t->kind == ROUTE_CHILD && !strcmp(t->child, "b");
+}
+
+static bool picks(const char *doc, const char *service, enum route_kind kind, const char *child, unsigned line)
+{
+    struct xml_node root, start;
+    struct route_target t;
+    if (!xml_parse(doc, strlen(doc), &root, NULL) || !xml_first_sub_of_type(&root, "start", &start) ||
+        !route_select(&start, NULL, service, "", only_log_and_b, (void *)service, &t, NULL)) {
+        return false;
+    }
+    return t.kind == kind && !strcmp(t.child, child) && t.line == line;
+}
+
+TEST(targets_are_tried_in_order)
+{
+    static const char doc[] = "<config><start name=\"app\"><route>\n"
+                              "<service name=\"Echo\"> <child name=\"a\"/> <child name=\"b\"/> </service>\n"
+                              "<service name=\"Timer\"> <child name=\"a\"/> <parent/> </service>\n"
+                              "<any-service> <parent/> <any-child/> </any-service>\n"
+                              "<any-service> <child name=\"b\" label=\"x\"/> </any-service>\n"
+                              "</route></start></config>";
+    EXPECT(picks(doc, "Echo", ROUTE_CHILD, "b", 2));
+    EXPECT(picks(doc, "Timer", ROUTE_NONE, "", 3)); /* a <service> whose targets all fail denies */
+    EXPECT(picks(doc, "LOG", ROUTE_PARENT, "", 4));
+    EXPECT(picks(doc, "ROM", ROUTE_CHILD, "b", 5)); /* an <any-service> passes it on */
+}
+
 TEST(all_target_kinds)
 {
     struct setup s;
@@ -173,9 +205,9 @@ TEST(no_routes_at_all_is_none)
 {
     struct route_target t;
     struct xml_node start;
-    EXPECT(route_select(NULL, NULL, "LOG", "x", &t, NULL) && t.kind == ROUTE_NONE);
+    EXPECT(route_select(NULL, NULL, "LOG", "x", NULL, NULL, &t, NULL) && t.kind == ROUTE_NONE);
     EXPECT(xml_parse("<start name=\"a\"/>", 17, &start, NULL));
-    EXPECT(route_select(&start, NULL, "LOG", NULL, &t, NULL) && t.kind == ROUTE_NONE);
+    EXPECT(route_select(&start, NULL, "LOG", NULL, NULL, NULL, &t, NULL) && t.kind == ROUTE_NONE);
     EXPECT(t.line == 0 && t.child[0] == 0 && t.label[0] == 0);
 }
 
@@ -190,7 +222,7 @@ static bool refused(const char *doc, unsigned line, const char *part)
         printf("  not well formed: %s\n", doc);
         return false;
     }
-    if (route_select(&start, NULL, "LOG", "", &t, &err)) {
+    if (route_select(&start, NULL, "LOG", "", NULL, NULL, &t, &err)) {
         printf("  accepted: %s\n", doc);
         return false;
     }
@@ -339,7 +371,7 @@ static void route_all(const struct xml_node *root, const char *buf, size_t len)
         struct route_target t;
         struct xml_error err = {0, ""};
         unsigned i = rnd(5), j = rnd(5);
-        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], &t, &err)) {
+        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], NULL, NULL, &t, &err)) {
             EXPECT(t.kind == ROUTE_NONE || (t.line >= 1 && t.line <= lines_in(buf, len)));
             EXPECT(strlen(t.child) < sizeof(t.child) && strlen(t.label) < sizeof(t.label));
         } else {

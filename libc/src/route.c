@@ -99,31 +99,43 @@ static bool attr_fits(const struct xml_node *n, const char *name, size_t cap, st
     return false;
 }
 
-static bool check_target(const struct xml_node *rule, struct xml_error *err)
+static bool check_target(const struct xml_node *t, struct xml_error *err)
+{
+    char type[32];
+    type_name(t, type, sizeof(type));
+    if (xml_type_is(t, "child") && !xml_has_attr(t, "name")) {
+        xml_error_set(err, xml_line(t), "<child> route target without name attribute");
+        return false;
+    }
+    if (!xml_type_is(t, "child") && !xml_type_is(t, "parent") && !xml_type_is(t, "any-child")) {
+        xml_error_set(err, xml_line(t),
+                      "unknown route target <%s> (expected <parent/>, "
+                      "<child name=\"..\"/> or <any-child/>)",
+                      type);
+        return false;
+    }
+    return attr_fits(t, "name", ROUTE_NAME_MAX, err) && attr_fits(t, "label", ROUTE_LABEL_MAX, err);
+}
+
+/* Every target of a rule; at least one. */
+static bool check_targets(const struct xml_node *rule, struct xml_error *err)
 {
     struct xml_node t;
     char type[32];
-    type_name(rule, type, sizeof(type));
     if (!xml_first_sub(rule, &t)) {
+        type_name(rule, type, sizeof(type));
         xml_error_set(err, xml_line(rule),
                       "<%s> rule has no target (<parent/>, "
                       "<child name=\"..\"/> or <any-child/>)",
                       type);
         return false;
     }
-    type_name(&t, type, sizeof(type));
-    if (xml_type_is(&t, "child") && !xml_has_attr(&t, "name")) {
-        xml_error_set(err, xml_line(&t), "<child> route target without name attribute");
-        return false;
+    for (bool more = true; more; more = xml_next_sibling(&t, &t)) {
+        if (!check_target(&t, err)) {
+            return false;
+        }
     }
-    if (!xml_type_is(&t, "child") && !xml_type_is(&t, "parent") && !xml_type_is(&t, "any-child")) {
-        xml_error_set(err, xml_line(&t),
-                      "unknown route target <%s> (expected <parent/>, "
-                      "<child name=\"..\"/> or <any-child/>)",
-                      type);
-        return false;
-    }
-    return attr_fits(&t, "name", ROUTE_NAME_MAX, err) && attr_fits(&t, "label", ROUTE_LABEL_MAX, err);
+    return true;
 }
 
 static bool check_rule(const struct xml_node *rule, struct xml_error *err)
@@ -144,7 +156,7 @@ static bool check_rule(const struct xml_node *rule, struct xml_error *err)
     }
     return attr_fits(rule, "name", ROUTE_NAME_MAX, err) && attr_fits(rule, "label", ROUTE_LABEL_MAX, err) &&
            attr_fits(rule, "label_prefix", ROUTE_LABEL_MAX, err) &&
-           attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) && check_target(rule, err);
+           attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) && check_targets(rule, err);
 }
 
 bool route_check(const struct xml_node *route, struct xml_error *err)
@@ -170,27 +182,25 @@ static bool rule_matches(const struct xml_node *rule, const char *service, const
     return !score_of(rule, label, true).conflict;
 }
 
-/* The target of a checked rule. */
-static void fill_target(const struct xml_node *rule, struct route_target *out)
+/* Target node t of a checked rule. */
+static void fill_target(const struct xml_node *rule, const struct xml_node *t, struct route_target *out)
 {
-    struct xml_node t;
-    if (!xml_first_sub(rule, &t)) {
-        return;
-    }
-    out->kind = xml_type_is(&t, "parent")  ? ROUTE_PARENT
-                : xml_type_is(&t, "child") ? ROUTE_CHILD
-                                           : ROUTE_ANY_CHILD;
+    memset(out, 0, sizeof(*out));
+    out->kind = xml_type_is(t, "parent")  ? ROUTE_PARENT
+                : xml_type_is(t, "child") ? ROUTE_CHILD
+                                          : ROUTE_ANY_CHILD;
     if (out->kind == ROUTE_CHILD) {
-        (void)xml_attr(&t, "name", out->child, sizeof(out->child));
+        (void)xml_attr(t, "name", out->child, sizeof(out->child));
     }
-    (void)xml_attr(&t, "label", out->label, sizeof(out->label));
+    (void)xml_attr(t, "label", out->label, sizeof(out->label));
     out->line = xml_line(rule);
 }
 
 bool route_select(const struct xml_node *start, const struct xml_node *default_route, const char *service,
-                  const char *label, struct route_target *out, struct xml_error *err)
+                  const char *label, route_usable_fn usable, void *arg, struct route_target *out,
+                  struct xml_error *err)
 {
-    struct xml_node own, rule;
+    struct xml_node own, rule, t;
     const struct xml_node *rules = default_route;
     memset(out, 0, sizeof(*out));
     out->kind = ROUTE_NONE;
@@ -205,9 +215,20 @@ bool route_select(const struct xml_node *start, const struct xml_node *default_r
     }
     label = label ? label : "";
     for (bool more = xml_first_sub(rules, &rule); more; more = xml_next_sibling(&rule, &rule)) {
-        if (rule_matches(&rule, service, label)) {
-            fill_target(&rule, out);
-            return true;
+        if (!rule_matches(&rule, service, label)) {
+            continue;
+        }
+        for (bool next = xml_first_sub(&rule, &t); next; next = xml_next_sibling(&t, &t)) {
+            fill_target(&rule, &t, out);
+            if (!usable || usable(out, arg)) {
+                return true;
+            }
+        }
+        memset(out, 0, sizeof(*out));
+        out->kind = ROUTE_NONE;
+        out->line = xml_line(&rule);
+        if (xml_type_is(&rule, "service")) {
+            return true; /* its targets all failed: denied */
         }
     }
     return true;

@@ -21,7 +21,7 @@ enum route_kind {
     ROUTE_NONE,      /* no rule matched: deny the request */
     ROUTE_PARENT,    /* <parent/>: pass it on to our own parent */
     ROUTE_CHILD,     /* <child name="x"/>: to the child named in child */
-    ROUTE_ANY_CHILD, /* <any-child/>: to whichever child announced it */
+    ROUTE_ANY_CHILD, /* <any-child/>: to the one child that provides it */
 };
 
 struct route_target {
@@ -34,12 +34,17 @@ struct route_target {
 /*
  * Check every rule of a <route> or <default-route> node: each is a
  * <service name=".."> or <any-service> whose label, label_prefix and
- * label_suffix fit ROUTE_LABEL_MAX, and whose first child element is a
- * known target (<parent/>, <child name=".."/>, <any-child/>) whose name
- * and label fit. init calls it when it reads its config; false with err
+ * label_suffix fit ROUTE_LABEL_MAX, and whose child elements (one at
+ * least) are known targets (<parent/>, <child name=".."/>, <any-child/>)
+ * whose names and labels fit. init calls it when it reads its config; false with err
  * naming the line of the first problem.
  */
 bool route_check(const struct xml_node *route, struct xml_error *err) __attribute__((warn_unused_result));
+
+/* Whether a target can take the request now (init: the parent provides
+ * the service, the named child lists it in its <provides>, exactly one
+ * child does for <any-child/>). */
+typedef bool (*route_usable_fn)(const struct route_target *t, void *arg);
 
 /*
  * Pick the route of a session request for service, with label as the
@@ -55,9 +60,15 @@ bool route_check(const struct xml_node *route, struct xml_error *err) __attribut
  * not "hello -> config" (whose resource, for a server such as core's ROM,
  * is "config"); a prefix ending in the separator ("sub -> ") covers the
  * whole subtree. Server policies (policy_select) keep Genode's plain
- * prefix, which selects a client and everything it asks for. The first matching rule in document order wins and its
- * first child element is the target: <parent/>, <child name=".."/> or
- * <any-child/>, each with an optional label="..." rewrite.
+ * prefix, which selects a client and everything it asks for.
+ *
+ * As in Genode, a rule lists one or more targets, <parent/>, <child
+ * name=".."/> and <any-child/>, each with an optional label="..."
+ * rewrite, tried in order: the first that usable (may be NULL: every
+ * target is) accepts is the route. When none does, a <service> rule
+ * denies the request (ROUTE_NONE with the rule's line) and an
+ * <any-service> rule passes it on to the next rule. The first matching
+ * rule in document order decides.
  *
  * Returns true with out->kind ROUTE_NONE when no rule matches. Returns
  * false with err naming the line when the chosen rules fail route_check,
@@ -65,8 +76,8 @@ bool route_check(const struct xml_node *route, struct xml_error *err) __attribut
  * usable or refused, independent of the requests that happen to come.
  */
 bool route_select(const struct xml_node *start, const struct xml_node *default_route, const char *service,
-                  const char *label, struct route_target *out, struct xml_error *err)
-    __attribute__((warn_unused_result));
+                  const char *label, route_usable_fn usable, void *arg, struct route_target *out,
+                  struct xml_error *err) __attribute__((warn_unused_result));
 
 /*
  * Pick the server-side policy for a full session label among config's
