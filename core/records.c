@@ -56,19 +56,9 @@ static void *window_alloc_n(unsigned pages)
     return NULL;
 }
 
-static void *window_alloc(void)
-{
-    return window_alloc_n(1);
-}
-
 static void window_free_n(void *va, unsigned pages)
 {
     window_mark((unsigned)(((uint64_t)va - WINDOW_BASE) / PAGE_SIZE), pages, false);
-}
-
-static void window_free(void *va)
-{
-    window_free_n(va, 1);
 }
 
 uint64_t core_region_alloc(struct core *c, unsigned pages, struct kobj *frame, void **va)
@@ -135,17 +125,17 @@ uint64_t pool_cost(const struct pool *p)
 
 static uint64_t add_page(struct core *c, struct pool *p, unsigned pg)
 {
-    void *va = window_alloc();
+    void *va = window_alloc_n(1);
     if (!va) {
         return RPC_OUT_OF_RAM;
     }
     if (kobj_make(c, OBJ_FRAME, 1, &p->page[pg])) {
-        window_free(va);
+        window_free_n(va, 1);
         return RPC_OUT_OF_RAM;
     }
     if (pd_map(c, NULL, p->page[pg].cap, (uint64_t)va, RIGHT_READ | RIGHT_WRITE)) {
         kobj_free(c, &p->page[pg]);
-        window_free(va);
+        window_free_n(va, 1);
         return RPC_OUT_OF_RAM;
     }
     p->va[pg] = va; /* retyped RAM comes zeroed */
@@ -218,7 +208,7 @@ void pool_free(struct core *c, struct pool *p, struct session *payer, unsigned i
     *rec = false;
     if (--p->live[pg] == 0) {
         kobj_free(c, &p->page[pg]); /* unmaps it from core */
-        window_free(p->va[pg]);
+        window_free_n(p->va[pg], 1);
         p->va[pg] = NULL;
         account_give(&payer->pd->acct, PAGE_SIZE, 1);
     }

@@ -10,6 +10,7 @@
  * - written back as HID, the tree converts again.
  */
 #include <rt/hid.h>
+#include "xml_walk.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,24 +36,15 @@ static void query(const struct xml_node *n, const char *buf, size_t len)
     }
 }
 
-static void walk(const struct xml_node *root, const char *buf, size_t len)
+struct span {
+    const char *buf;
+    size_t len;
+};
+
+static void visit(const struct xml_node *n, void *arg)
 {
-    struct xml_node stack[XML_MAX_DEPTH + 1];
-    unsigned depth = 0;
-    stack[0] = *root;
-    for (;;) {
-        query(&stack[depth], buf, len);
-        if (depth < XML_MAX_DEPTH && xml_first_sub(&stack[depth], &stack[depth + 1])) {
-            depth++;
-            continue;
-        }
-        while (!xml_next_sibling(&stack[depth], &stack[depth])) {
-            if (depth == 0) {
-                return;
-            }
-            depth--;
-        }
-    }
+    const struct span *s = arg;
+    query(n, s->buf, s->len);
 }
 
 static void check_refusal(const struct xml_error *err)
@@ -83,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (!xml_parse(xml, xml_len, &root, &err)) {
             abort(); /* the conversion made XML that does not parse */
         }
-        walk(&root, xml, xml_len);
+        xml_walk(&root, visit, &(struct span){xml, xml_len});
         char *back = malloc(4 * xml_len + 64), *again = malloc(hid_xml_budget(4 * xml_len + 64));
         if (hid_from_xml(&root, back, 4 * xml_len + 64, &hid_len, &err) &&
             !hid_to_xml(back, hid_len, again, hid_xml_budget(4 * xml_len + 64), &again_len, &err)) {

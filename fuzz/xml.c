@@ -5,7 +5,7 @@
  * every node must lie inside the buffer, and the text of the top-level
  * element must parse again on its own.
  */
-#include <rt/xml.h>
+#include "xml_walk.h"
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,27 +39,16 @@ static void query(const struct xml_node *n)
     }
 }
 
-/* Depth-first over every element, without recursion. */
-static void walk(const struct xml_node *root, const char *buf, size_t len)
+struct span {
+    const char *buf;
+    size_t len;
+};
+
+static void visit(const struct xml_node *n, void *arg)
 {
-    struct xml_node stack[XML_MAX_DEPTH + 1];
-    unsigned depth = 0;
-    stack[0] = *root;
-    for (;;) {
-        struct xml_node *n = &stack[depth];
-        check_inside(n, buf, len);
-        query(n);
-        if (depth < XML_MAX_DEPTH && xml_first_sub(n, &stack[depth + 1])) {
-            depth++;
-            continue;
-        }
-        while (!xml_next_sibling(&stack[depth], &stack[depth])) {
-            if (depth == 0) {
-                return;
-            }
-            depth--;
-        }
-    }
+    const struct span *s = arg;
+    check_inside(n, s->buf, s->len);
+    query(n);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -73,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
         return 0;
     }
-    walk(&root, buf, size);
+    xml_walk(&root, visit, &(struct span){buf, size});
     const char *raw;
     size_t raw_len;
     xml_raw(&root, &raw, &raw_len);

@@ -146,18 +146,25 @@ static const char *mb1_memory_map(boot_phys_reader rd, uint64_t addr, uint64_t l
     return NULL;
 }
 
+/* Multiboot1 (at info + 88) and Multiboot2 (tag + 8) lay the framebuffer
+ * out alike: address 64, pitch, width, height 32, bpp and type 8 bits. */
+static void read_framebuffer(const uint8_t *p, struct boot_params *bp)
+{
+    bp->fb.phys = ld64(p);
+    bp->fb.pitch = ld32(p + 8);
+    bp->fb.width = ld32(p + 12);
+    bp->fb.height = ld32(p + 16);
+    bp->fb.bpp = p[20];
+    bp->fb.type = p[21];
+}
+
 static const char *mb1_framebuffer(boot_phys_reader rd, uint64_t info, struct boot_params *bp)
 {
     const uint8_t *mbi = rd(info, MB1_FB_INFO_END);
     if (!mbi) {
         return "Multiboot1 framebuffer info unreadable";
     }
-    bp->fb.phys = ld64(mbi + 88);
-    bp->fb.pitch = ld32(mbi + 96);
-    bp->fb.width = ld32(mbi + 100);
-    bp->fb.height = ld32(mbi + 104);
-    bp->fb.bpp = mbi[108];
-    bp->fb.type = mbi[109];
+    read_framebuffer(mbi + 88, bp);
     return NULL;
 }
 
@@ -232,12 +239,7 @@ static const char *mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size,
     case 6:
         return mb2_memory_map(t, size, bp);
     case 8: /* framebuffer */
-        bp->fb.phys = ld64(t + 8);
-        bp->fb.pitch = ld32(t + 16);
-        bp->fb.width = ld32(t + 20);
-        bp->fb.height = ld32(t + 24);
-        bp->fb.bpp = t[28];
-        bp->fb.type = t[29];
+        read_framebuffer(t + 8, bp);
         return NULL;
     case 14: /* ACPI 1.0 RSDP copy */
     case 15: /* ACPI 2.0 RSDP copy */

@@ -35,14 +35,20 @@ uint64_t pd_client_detach(cap_t pd, uint64_t at)
     return rpc_call(pd, &m, NULL);
 }
 
-uint64_t pd_client_quota(cap_t pd, uint64_t q[4])
+/* An operation without arguments that answers four words. */
+static uint64_t four_words(cap_t pd, uint64_t op, uint64_t out[4])
 {
-    struct msg m = {.info = MSGINFO(PD_QUOTA, 0, 0)};
+    struct msg m = {.info = MSGINFO(op, 0, 0)};
     uint64_t st = rpc_call(pd, &m, NULL);
     for (unsigned i = 0; i < 4; i++) {
-        q[i] = m.w[i];
+        out[i] = m.w[i];
     }
     return st;
+}
+
+uint64_t pd_client_quota(cap_t pd, uint64_t q[4])
+{
+    return four_words(pd, PD_QUOTA, q);
 }
 
 uint64_t pd_client_env(cap_t pd, cap_t parent, cap_t cpu, cap_t thread)
@@ -75,12 +81,7 @@ uint64_t pd_client_fault_handler(cap_t pd, cap_t notification)
 
 uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4])
 {
-    struct msg m = {.info = MSGINFO(PD_FAULT_INFO, 0, 0)};
-    uint64_t st = rpc_call(pd, &m, NULL);
-    for (unsigned i = 0; i < 4; i++) {
-        info[i] = m.w[i];
-    }
-    return st;
+    return four_words(pd, PD_FAULT_INFO, info);
 }
 
 uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro)
