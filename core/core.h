@@ -242,8 +242,13 @@ void io_dispatch(struct core *c, struct session *s, struct request *r);
 
 /* rom_log.c */
 uint64_t rom_session_create(struct core *c, struct session *s);
-void rom_dispatch(struct core *c, struct session *s, struct request *r);
-void log_dispatch(struct core *c, struct session *s, struct request *r);
+/* A ROM or LOG session's call, through the interface's dispatch. */
+struct rom_op_arg {
+    struct core *c;
+    struct session *s;
+};
+void rom_serve(struct core *c, struct session *s, struct request *r);
+void log_serve(struct core *c, struct session *s, struct request *r);
 void log_print(const char *label, const char *text);
 
 #endif

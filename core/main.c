@@ -78,7 +78,7 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
         sys_cap_mint(pd->cap, pd->pd->pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0) ||
         sys_cap_mint(cpu->cap, pd->pd->pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0) ||
         sys_cap_mint(thread_get(c, thread)->cap, pd->pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0)) {
-        printf("[core] cannot start init: %s\n", rpc_status_text(st ? st : RPC_INVALID));
+        printf("[core] cannot start init: %s\n", status_text(st ? st : RPC_INVALID));
         return RPC_INVALID;
     }
     struct account *a = &pd->pd->acct;
@@ -106,9 +106,9 @@ static void dispatch(struct core *c, struct request *r)
         return;
     case B_SESSION:
         if ((s = session_get(c, r->badge, S_LOG))) {
-            log_dispatch(c, s, r);
+            log_serve(c, s, r);
         } else if ((s = session_get(c, r->badge, S_ROM))) {
-            rom_dispatch(c, s, r);
+            rom_serve(c, s, r);
         } else if ((s = session_get(c, r->badge, S_PD))) {
             if (WORDS_OK(r, PD_OP_WORDS)) {
                 pd_dispatch(c, s, r);

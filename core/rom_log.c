@@ -36,20 +36,31 @@ uint64_t rom_session_create(struct core *c, struct session *s)
     return RPC_NOT_FOUND;
 }
 
-void rom_dispatch(struct core *c, struct session *s, struct request *r)
+/* The operations of a ROM session at core (session/rom.h): a boot module
+ * never changes, so its version stays 1 and a signal handler is never
+ * needed (the capability stays in core's receive window, which the next
+ * request empties). */
+static status_t rom_ds(void *session, struct rt_call *call, cap_t *ds, uint64_t *size, uint64_t *version)
 {
-    if (MSGINFO_LABEL(r->m->info) == ROM_SIGH) {
-        reply_status(r, RPC_OK, 0); /* boot modules never change */
-        return;
-    }
-    if (MSGINFO_LABEL(r->m->info) != ROM_DATASPACE) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
-    r->u->send_caps[0] = ds_get(c, s->rom)->cap;
-    r->m->w[0] = ds_get(c, s->rom)->size;
-    r->m->w[1] = 1;
-    r->m->info = MSGINFO(RPC_OK, 2, 1);
+    struct rom_op_arg *a = session;
+    *ds = ds_get(a->c, a->s->rom)->cap;
+    *size = ds_get(a->c, a->s->rom)->size;
+    *version = 1;
+    return RPC_OK;
+}
+
+static status_t rom_sigh_op(void *session, struct rt_call *call, cap_t sigh)
+{
+    return RPC_OK;
+}
+
+static const struct rom_ops rom_ops = {.dataspace = rom_ds, .sigh = rom_sigh_op};
+
+void rom_serve(struct core *c, struct session *s, struct request *r)
+{
+    struct rom_op_arg a = {c, s};
+    struct rt_call call = {.m = r->m, .rcv = MSGINFO_CAPS(r->m->info) && r->u->rcv_caps ? c->rcv : CAP_NULL};
+    rom_dispatch(&rom_ops, &a, &call);
 }
 
 /* One line of a client's text, printable ASCII only: no control byte or
@@ -75,14 +86,16 @@ void log_print(const char *label, const char *text)
     }
 }
 
-void log_dispatch(struct core *c, struct session *s, struct request *r)
+static status_t log_write_op(void *session, struct rt_call *call, const char *text)
 {
-    char text[RPC_STRING_MAX + 1];
-    if (MSGINFO_LABEL(r->m->info) != LOG_WRITE ||
-        !rpc_get_string(r->u, 8, MSGINFO_LEN(r->m->info), text, sizeof(text))) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
-    log_print(s->label, text);
-    reply_status(r, RPC_OK, 0);
+    log_print(session, text);
+    return RPC_OK;
+}
+
+static const struct log_ops log_ops = {.write = log_write_op};
+
+void log_serve(struct core *c, struct session *s, struct request *r)
+{
+    struct rt_call call = {.m = r->m};
+    log_dispatch(&log_ops, s->label, &call);
 }

@@ -4,7 +4,7 @@
  * word (8 bytes, label = opcode) and then the message words, as a client
  * may send anything. Each interface's word-count check
  * (RPC_WORDS_OK with PD_OP_WORDS, CPU_OP_WORDS, RM_OP_WORDS,
- * PARENT_OP_WORDS, COUNTER_OP_WORDS) must accept exactly the opcodes
+ * PARENT_OP_WORDS) must accept exactly the opcodes
  * 1..N with enough words; the two strings of PARENT_SESSION (service and
  * arguments at word 8) must be read only from words inside the message,
  * never longer than RPC_STRING_MAX, never with a NUL inside, and their
@@ -15,7 +15,6 @@
 #include <session/pd.h>
 #include <session/cpu.h>
 #include <session/rm.h>
-#include <session/counter.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -63,7 +62,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     CHECK_WORDS(info, CPU_OP_WORDS);
     CHECK_WORDS(info, RM_OP_WORDS);
     CHECK_WORDS(info, PARENT_OP_WORDS);
-    CHECK_WORDS(info, COUNTER_OP_WORDS);
     char service[32], text[RPC_STRING_MAX + 1];
     struct args a;
     unsigned w = check_string(&u, 8, len, service, sizeof(service));

@@ -46,17 +46,17 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
 {
     char args[RPC_STRING_MAX + 1];
     cap_t rom, ds;
-    uint64_t id, size;
+    uint64_t id, size, version;
     const uint8_t *image;
     if (!env_args(args, ch->name, ch->binary, ROM_RAM_QUOTA, ROM_CAP_QUOTA)) {
         return RPC_INVALID;
     }
     uint64_t st = parent_session(ROM_SERVICE, args, &rom, &id);
     if (st) {
-        printf("child \"%s\": binary \"%s\" not available: %s\n", ch->name, ch->binary, rpc_status_text(st));
+        printf("child \"%s\": binary \"%s\" not available: %s\n", ch->name, ch->binary, status_text(st));
         return st;
     }
-    st = rom_client_dataspace(rom, &ds, &size);
+    st = rom_dataspace(rom, &ds, &size, &version);
     if (!st) {
         st = rt_attach(ds, 0, (void **)&image);
     }

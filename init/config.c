@@ -84,7 +84,7 @@ static bool parse(struct init *in, uint64_t st, const struct xml_node *top, cons
         return false;
     }
     if (st) {
-        printf("no config yet (%s): waiting for one\n", rpc_status_text(st));
+        printf("no config yet (%s): waiting for one\n", status_text(st));
         return false;
     }
     if (!copy_config(top, &ds, &text, &len)) {
@@ -304,15 +304,16 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     return true;
 }
 
-void config_rom_request(struct init *in, uint64_t badge, struct msg *m)
+void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call)
 {
+    struct msg *m = call->m;
     unsigned index = (unsigned)(badge & 0xffff);
     struct child *ch = index < MAX_CHILDREN && in->children[index].used ? &in->children[index] : NULL;
     if (ch && MSGINFO_LABEL(m->info) == ROM_SIGH) {
         if (ch->config_sigh) {
             rt_slot_free(ch->config_sigh);
         }
-        ch->config_sigh = rt_entrypoint_take_rcv(&in->entry);
+        ch->config_sigh = rt_call_take_cap(call);
         m->info = MSGINFO(ch->config_sigh ? RPC_OK : RPC_INVALID, 0, 0);
         return;
     }

@@ -110,17 +110,17 @@ struct init {
  * <provides> lists it (announced or not yet). */
 bool server_can_take(struct init *in, const struct route_target *t, const char *service);
 void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
-                  uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m);
-void server_announce_op(struct init *in, struct child *ch, struct msg *m);
+                  uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call);
+void server_announce_op(struct init *in, struct child *ch, struct rt_call *call);
 void server_requests_op(struct init *in, struct child *ch, struct msg *m);
-void server_response_op(struct init *in, struct child *ch, struct msg *m);
+void server_response_op(struct init *in, struct child *ch, struct rt_call *call);
 void server_result_op(struct init *in, struct child *ch, struct msg *m);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
 /* A request our parent answered "pending": keep it with the client; its
  * outcome comes with relay_collect. */
 void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
-                  uint64_t ram, uint64_t caps, struct msg *m);
+                  uint64_t ram, uint64_t caps, struct rt_call *call);
 bool server_client_room(struct child *ch, unsigned *slot, unsigned *k);
 void relay_collect(struct init *in);
 
@@ -135,7 +135,7 @@ bool config_read(struct init *in);
 void config_reload(struct init *in);
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label,
                      struct msg *m);
-void config_rom_request(struct init *in, uint64_t badge, struct msg *m);
+void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call);
 void config_child_gone(struct child *ch);
 bool config_check_start(const struct xml_node *start); /* reports problems */
 /* Whether node's <list> (e.g. "provides") has <service name="service">. */

@@ -47,8 +47,9 @@ static void reply(struct msg *m, uint64_t status, unsigned words)
  * wait for the answer: if our parent has to ask a server, the request is
  * relayed and the child waits instead (server_relay). */
 static void forward_session(struct init *in, struct child *ch, const char *service, const struct args *args,
-                            uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m)
+                            uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call)
 {
+    struct msg *m = call->m;
     char fwd[RPC_STRING_MAX + 1];
     unsigned i, k;
     uint64_t id;
@@ -72,7 +73,7 @@ static void forward_session(struct init *in, struct child *ch, const char *servi
     struct child_session *s = &ch->sessions[i];
     st = parent_session_start(service, fwd, in->relay_note, &s->cap, &id);
     if (st == RPC_PENDING) {
-        server_relay(in, ch, i, k, id, ram, caps, m);
+        server_relay(in, ch, i, k, id, ram, caps, call);
         return;
     }
     if (st) {
@@ -106,11 +107,13 @@ struct usable_arg {
 static bool usable(const struct route_target *t, void *arg)
 {
     struct usable_arg *a = arg;
-    return t->kind == ROUTE_PARENT ? parent_provides(a->in, a->service) : server_can_take(a->in, t, a->service);
+    return t->kind == ROUTE_PARENT ? parent_provides(a->in, a->service)
+                                   : server_can_take(a->in, t, a->service);
 }
 
-static void open_session(struct init *in, struct child *ch, struct msg *m)
+static void open_session(struct init *in, struct child *ch, struct rt_call *call)
 {
+    struct msg *m = call->m;
     char service[32], text[RPC_STRING_MAX + 1];
     struct args args;
     uint64_t ram, caps;
@@ -130,31 +133,34 @@ static void open_session(struct init *in, struct child *ch, struct msg *m)
     struct route_target t;
     struct xml_error err;
     struct usable_arg ua = {in, service};
-    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, usable, &ua,
-                      &t, &err)) {
+    if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, usable,
+                      &ua, &t, &err)) {
         printf("config: %s\n", err.msg);
         reply(m, RPC_DENIED, 0);
         return;
     }
     if (t.kind == ROUTE_PARENT) {
-        forward_session(in, ch, service, &args, ram, caps, &t, m);
+        forward_session(in, ch, service, &args, ram, caps, &t, call);
         return;
     }
     if (t.kind == ROUTE_CHILD || t.kind == ROUTE_ANY_CHILD) {
-        server_route(in, ch, service, &args, ram, caps, &t, m);
+        server_route(in, ch, service, &args, ram, caps, &t, call);
         return;
     }
     bool appended = strcmp(label_last(label), label) != 0; /* a hint for label_prefix */
     if (t.line) {
-        printf("child \"%s\" requested session \"%s\" with label \"%s\": the rule on line %u matches, but none of "
-               "its targets can take it (<parent/>: not in <parent-provides>; <child>, <any-child/>: no one child "
+        printf("child \"%s\" requested session \"%s\" with label \"%s\": the rule on line %u matches, but "
+               "none of "
+               "its targets can take it (<parent/>: not in <parent-provides>; <child>, <any-child/>: no one "
+               "child "
                "whose <provides> lists it), denied\n",
                ch->name, service, label, t.line);
     } else {
-        printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name, service,
-               label,
-               appended ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
-                        : "");
+        printf("child \"%s\" requested session \"%s\" with label \"%s\": no route%s, denied\n", ch->name,
+               service, label,
+               appended
+                   ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
+                   : "");
     }
     reply(m, RPC_DENIED, 0);
 }
@@ -272,11 +278,12 @@ static void config_signal(void *in)
     report_if_all_gone(in);
 }
 
-static void dispatch(void *arg, struct msg *m)
+static void dispatch(void *arg, struct rt_call *call)
 {
+    struct msg *m = call->m;
     struct init *in = arg;
     if (IS_ROM_BADGE(m->badge)) {
-        config_rom_request(in, m->badge, m);
+        config_rom_request(in, m->badge, call);
         return;
     }
     struct child *ch = child_of(in, m->badge);
@@ -286,7 +293,7 @@ static void dispatch(void *arg, struct msg *m)
     }
     switch (MSGINFO_LABEL(m->info)) {
     case PARENT_SESSION:
-        open_session(in, ch, m);
+        open_session(in, ch, call);
         return;
     case PARENT_CLOSE:
         close_session(in, ch, m);
@@ -298,13 +305,13 @@ static void dispatch(void *arg, struct msg *m)
         resource_request(in, ch, m);
         return;
     case PARENT_ANNOUNCE:
-        server_announce_op(in, ch, m);
+        server_announce_op(in, ch, call);
         return;
     case PARENT_SESSION_REQUESTS:
         server_requests_op(in, ch, m);
         return;
     case PARENT_SESSION_RESPONSE:
-        server_response_op(in, ch, m);
+        server_response_op(in, ch, call);
         return;
     case PARENT_SESSION_RESULT:
         server_result_op(in, ch, m);
@@ -380,7 +387,7 @@ void init_launch(struct init *in, const struct xml_node *start)
     const char *step = "";
     uint64_t st = child_start(in, ch, &step);
     if (st) {
-        printf("child \"%s\" could not be started: %s: %s\n", ch->name, step, rpc_status_text(st));
+        printf("child \"%s\" could not be started: %s: %s\n", ch->name, step, status_text(st));
         child_destroy(in, ch);
     }
 }

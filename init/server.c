@@ -119,8 +119,9 @@ bool server_client_room(struct child *ch, unsigned *slot, unsigned *k)
 }
 
 void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
-                  uint64_t ram, uint64_t caps, const struct route_target *t, struct msg *m)
+                  uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call)
 {
+    struct msg *m = call->m;
     const char *label = args_get(args, "label"), *why = "no child provides it";
     unsigned slot, k;
     int server = find_server(in, t, service, &why);
@@ -161,7 +162,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->slot = slot;
     r->id = new_id(in, ch, k);
     snprintf(r->service, sizeof(r->service), "%s", service);
-    r->client_note = rt_entrypoint_take_rcv(&in->entry);
+    r->client_note = rt_call_take_cap(call);
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
     wake_server(in, server);
@@ -170,8 +171,9 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
 }
 
 void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
-                  uint64_t ram, uint64_t caps, struct msg *m)
+                  uint64_t ram, uint64_t caps, struct rt_call *call)
 {
+    struct msg *m = call->m;
     struct request *r = &ch->requests[k];
     r->state = REQ_RELAYED;
     r->server = -1;
@@ -180,7 +182,7 @@ void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, 
     r->ram = ram;
     r->caps = caps;
     r->id = new_id(in, ch, k);
-    r->client_note = MSGINFO_CAPS(m->info) == 1 ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    r->client_note = MSGINFO_CAPS(m->info) == 1 ? rt_call_take_cap(call) : CAP_NULL;
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
     m->w[0] = r->id;
@@ -224,8 +226,9 @@ void relay_collect(struct init *in)
     }
 }
 
-void server_announce_op(struct init *in, struct child *ch, struct msg *m)
+void server_announce_op(struct init *in, struct child *ch, struct rt_call *call)
 {
+    struct msg *m = call->m;
     char service[32];
     if (!rpc_get_string(rt_utcb(), 8, MSGINFO_LEN(m->info), service, sizeof(service)) ||
         MSGINFO_CAPS(m->info) != 1) {
@@ -246,7 +249,7 @@ void server_announce_op(struct init *in, struct child *ch, struct msg *m)
     if (ch->request_note) {
         rt_slot_free(ch->request_note);
     }
-    ch->request_note = rt_entrypoint_take_rcv(&in->entry);
+    ch->request_note = rt_call_take_cap(call);
     wake_server(in, (int)(ch - in->children)); /* requests may be waiting */
     m->info = MSGINFO(RPC_OK, 0, 0);
 }
@@ -301,8 +304,9 @@ void server_requests_op(struct init *in, struct child *ch, struct msg *m)
     m->info = MSGINFO(RPC_NOT_FOUND, 0, 0);
 }
 
-void server_response_op(struct init *in, struct child *ch, struct msg *m)
+void server_response_op(struct init *in, struct child *ch, struct rt_call *call)
 {
+    struct msg *m = call->m;
     unsigned client;
     struct request *r = request_of(in, m->w[0], &client);
     bool ok = m->w[1] == RPC_OK;
@@ -310,7 +314,7 @@ void server_response_op(struct init *in, struct child *ch, struct msg *m)
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
-    cap_t cap = ok ? rt_entrypoint_take_rcv(&in->entry) : CAP_NULL;
+    cap_t cap = ok ? rt_call_take_cap(call) : CAP_NULL;
     if (ok && !cap) {
         /* A capability to one of our own objects arrives unwrapped, as
          * no capability: that is no session. The server closes it. */

@@ -24,7 +24,8 @@ bool start_quota(const struct init *in, struct child *ch, const struct xml_node 
     struct xml_node def, res;
     bool has_default = xml_first_sub_of_type(&in->root, "default", &def);
     ch->ram = ch->caps = ch->ram_max = ch->caps_max = 0;
-    if ((has_default && (!number(&def, "ram", ch->name, &ch->ram) || !number(&def, "caps", ch->name, &ch->caps))) ||
+    if ((has_default &&
+         (!number(&def, "ram", ch->name, &ch->ram) || !number(&def, "caps", ch->name, &ch->caps))) ||
         !number(start, "ram", ch->name, &ch->ram) || !number(start, "caps", ch->name, &ch->caps) ||
         !number(start, "caps_maximum", ch->name, &ch->caps_max)) {
         return false;
@@ -35,8 +36,8 @@ bool start_quota(const struct init *in, struct child *ch, const struct xml_node 
         xml_attr(&res, "name", rname, sizeof(rname));
         bool ram = !strcmp(rname, "RAM"), caps = !strcmp(rname, "CAP");
         if ((ram || caps) && !xml_has_attr(&res, "quantum")) {
-            printf("config: line %u: <resource name=\"%s\"> of \"%s\" needs a quantum\n", xml_line(&res), rname,
-                   ch->name);
+            printf("config: line %u: <resource name=\"%s\"> of \"%s\" needs a quantum\n", xml_line(&res),
+                   rname, ch->name);
             return false;
         }
         if ((ram && (!number(&res, "quantum", ch->name, &ch->ram) ||
@@ -51,10 +52,11 @@ bool start_quota(const struct init *in, struct child *ch, const struct xml_node 
         }
     }
     if (!ch->ram || !ch->caps) {
-        printf("config: line %u: child \"%s\" has no %s quota (give <start %s=\"..\"> or <default %s=\"..\">); "
-               "not started\n",
-               xml_line(start), ch->name, ch->ram ? "caps" : "RAM", ch->ram ? "caps" : "ram",
-               ch->ram ? "caps" : "ram");
+        printf(
+            "config: line %u: child \"%s\" has no %s quota (give <start %s=\"..\"> or <default %s=\"..\">); "
+            "not started\n",
+            xml_line(start), ch->name, ch->ram ? "caps" : "RAM", ch->ram ? "caps" : "ram",
+            ch->ram ? "caps" : "ram");
         return false;
     }
     ch->ram_max = ch->ram_max > ch->ram ? ch->ram_max : ch->ram;

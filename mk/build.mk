@@ -19,7 +19,16 @@ BASE_CFLAGS := -std=gnu11 $(WARN) -O2 -g -ffreestanding -fno-pic -fno-pie \
                -nostdinc -isystem $(shell $(CC) -print-file-name=include) -Iinclude
 KERNEL_CFLAGS := $(BASE_CFLAGS) -mcmodel=kernel -mno-red-zone -mgeneral-regs-only \
                  -fno-omit-frame-pointer -Ikernel
-USER_CFLAGS := $(BASE_CFLAGS) -Ilibc/include
+USER_CFLAGS := $(BASE_CFLAGS) -Ilibc/include -I$(BUILD)/gen/include
+
+# Session interfaces: include/session/NAME.def -> <session/NAME.h> (tools/ifgen).
+SESSION_DEFS := $(wildcard include/session/*.def)
+SESSION_HEADERS := $(patsubst include/session/%.def,$(BUILD)/gen/include/session/%.h,$(SESSION_DEFS))
+$(BUILD)/gen/include/session/%.h: include/session/%.def tools/ifgen
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/ifgen $< > $@.tmp && mv $@.tmp $@
+.PHONY: interfaces
+interfaces: $(SESSION_HEADERS)
 ASFLAGS := -Iinclude
 
 # ---- kernel -------------------------------------------------------------
@@ -29,16 +38,16 @@ KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 $(BUILD)/obj/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/kernel/%.S.o: kernel/%.S
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/common/%.c.o: common/%.c
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -c $< -o $@
-$(BUILD)/obj/user/common/%.c.o: common/%.c
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
+$(BUILD)/obj/user/common/%.c.o: common/%.c | $(SESSION_HEADERS)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/kernel/kernel.elf: $(KERNEL_OBJ) kernel/arch/x86_64/kernel.ld
 	@mkdir -p $(dir $@)
@@ -56,12 +65,12 @@ LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)
             $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
 LIBC := $(BUILD)/lib/libarbor.a
 
-$(BUILD)/obj/user/%.c.o: %.c
+$(BUILD)/obj/user/%.c.o: %.c | $(SESSION_HEADERS)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(USER_CFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/user/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) -MMD -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
 $(LIBC): $(LIBC_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^

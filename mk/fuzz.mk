@@ -30,7 +30,7 @@ FUZZ_SRC_multiboot_info := kernel/multiboot_info.c
 # at the link.
 $(BUILD)/fuzz/obj/%.c.o: %.c
 	@mkdir -p $(dir $@)
-	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -ffreestanding -fsanitize=fuzzer-no-link -MMD -c $< -o $@
+	$(Q)$(FUZZ_CC) $(FUZZ_CFLAGS) -ffreestanding -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
 
 define fuzz_rule
 $(BUILD)/fuzz/$(1): $$(patsubst %,$(BUILD)/fuzz/obj/%.o,fuzz/$(1).c $$(FUZZ_SRC_$(1)))

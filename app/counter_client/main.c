@@ -1,6 +1,6 @@
 /*
  * counter_client: opens a Counter session donating <config ram=".."
- * caps=".."/> (default: the price), calls COUNTER_INC <config count=".."/>
+ * caps=".."/> (default: the price), calls counter_inc <config count=".."/>
  * times (default 3), prints each answer, closes, exits 0.
  * exact="yes" opens without the automatic retry. Exits 1 when the
  * session is refused, 2 on a failed call.
@@ -32,17 +32,17 @@ int main(uint64_t arg)
     uint64_t st = exact ? parent_session_exact(COUNTER_SERVICE, args, &counter, &id)
                         : parent_session(COUNTER_SERVICE, args, &counter, &id);
     if (st != RPC_OK) {
-        printf("Counter session: %s (%lu)\n", rpc_status_text(st), id);
+        printf("Counter session: %s (%lu)\n", status_text(st), id);
         return 1;
     }
     for (uint64_t i = 0; i < count; i++) {
-        struct msg m = {.info = MSGINFO(COUNTER_INC, 0, 0)};
-        st = rpc_call(counter, &m, NULL);
+        uint64_t value;
+        st = counter_inc(counter, &value);
         if (st != RPC_OK) {
-            printf("COUNTER_INC: %s\n", rpc_status_text(st));
+            printf("counter_inc: %s\n", status_text(st));
             return 2;
         }
-        printf("counter is %lu\n", m.w[0]);
+        printf("counter is %lu\n", value);
     }
     uint64_t back_ram, back_caps;
     parent_close(id, &back_ram, &back_caps);

@@ -44,12 +44,12 @@ int main(uint64_t arg)
     uint8_t *p;
     st = pd_client_alloc(ENV_PD, size, &ds, &got);
     if (st != RPC_OK) {
-        printf("cannot allocate %lu KiB: %s (%lu %s missing)\n", size >> 10, rpc_status_text(st),
+        printf("cannot allocate %lu KiB: %s (%lu %s missing)\n", size >> 10, status_text(st),
                st == RPC_OUT_OF_RAM ? got >> 10 : got, st == RPC_OUT_OF_RAM ? "KiB" : "caps");
         return 2;
     }
     if ((st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&p)) != RPC_OK) {
-        printf("cannot attach: %s\n", rpc_status_text(st));
+        printf("cannot attach: %s\n", status_text(st));
         return 2;
     }
 

@@ -11,7 +11,14 @@
 #ifndef SESSION_RPC_H
 #define SESSION_RPC_H
 
+#include <stdbool.h>
 #include <arbor/abi.h>
+
+/* What every RPC answers: an enum rpc_status below STATUS_KERNEL_BASE,
+ * or a kernel error (include/arbor/errors.def) that ended the call,
+ * STATUS_KERNEL(ERR_...): a client learns what happened, not just that
+ * something did. */
+typedef uint64_t status_t;
 
 enum rpc_status {
     RPC_OK = 0,
@@ -25,18 +32,17 @@ enum rpc_status {
     RPC_OUT_OF_CAPS,       /* the account has not enough caps left */
     RPC_BUSY,              /* resource already handed out */
     RPC_PENDING,           /* answered later (parent interface, see there) */
+    RPC_BAD_REPLY,         /* the server's reply lacks the results it owes */
+    RPC_DEFERRED,          /* never sent: a server operation answers later */
     RPC_STATUS_COUNT
 };
 
-static inline const char *rpc_status_text(uint64_t s)
-{
-    static const char *const t[] = {
-        "ok", "invalid request", "denied", "service unavailable", "not found",
-        "insufficient RAM quota", "insufficient cap quota", "out of RAM", "out of caps",
-        "busy", "pending",
-    };
-    return s < RPC_STATUS_COUNT ? t[s] : "unknown status";
-}
+#define STATUS_KERNEL_BASE 0x100
+#define STATUS_KERNEL(err) ((status_t)STATUS_KERNEL_BASE + (err))
+
+/* "denied"; for a kernel error its text and name from errors.def, e.g.
+ * "capability index out of range or slot empty (ERR_INVALID_CAP)". */
+const char *status_text(status_t s);
 
 /* Whether a request carries at least the words its opcode takes. Each
  * interface lists them once, next to its opcodes (e.g. PD_OP_WORDS);

@@ -39,7 +39,7 @@ static uint64_t config_fetch(void)
     cap_t ds;
     void *ptr;
     config_let_go();
-    uint64_t size, st = rom_client_dataspace(config.rom, &ds, &size);
+    uint64_t size, version, st = rom_dataspace(config.rom, &ds, &size, &version);
     if (!st) {
         st = rt_attach(ds, 0, &ptr);
     }
@@ -78,7 +78,7 @@ static uint64_t config_node(struct xml_node *top, struct xml_error *err)
         cap = hid_xml_budget(config.size);
         if ((st = pd_client_alloc(ENV_PD, cap, &config.scratch_ds, &got))) {
             xml_error_set(err, 1, "no RAM to convert the HID config (%u bytes): %s", (unsigned)cap,
-                          rpc_status_text(st));
+                          status_text(st));
             return st;
         }
         if ((st = rt_attach(config.scratch_ds, PD_ATTACH_WRITE, (void **)&config.scratch))) {
@@ -110,7 +110,7 @@ bool rt_config_attr(const char *name, char *out, size_t cap)
 uint64_t rt_config_sigh(cap_t note)
 {
     config_open(); /* opens the session; content may follow later */
-    return config.rom ? rom_client_sigh(config.rom, note) : RPC_UNAVAILABLE;
+    return config.rom ? rom_sigh(config.rom, note) : RPC_UNAVAILABLE;
 }
 
 uint64_t rt_config_update(struct xml_node *top, struct xml_error *err)

@@ -3,12 +3,12 @@
  */
 #include <rt/entrypoint.h>
 
-uint64_t rt_entrypoint_init(struct rt_entrypoint *e, rt_rpc_fn rpc, void *arg)
+status_t rt_entrypoint_init(struct rt_entrypoint *e, rt_rpc_fn rpc, void *arg)
 {
     memset(e, 0, sizeof(*e));
     e->rpc = rpc;
     e->rpc_arg = arg;
-    uint64_t st = pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &e->ep);
+    status_t st = pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &e->ep);
     if (!st) {
         st = pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &e->note);
     }
@@ -22,6 +22,9 @@ cap_t rt_signal_handler(struct rt_entrypoint *e, unsigned bit, rt_signal_fn fn, 
     }
     cap_t cap = rt_slot_alloc();
     if (!cap || sys_cap_mint(e->note, CAP_NULL, cap, RIGHT_WRITE, 1ull << bit)) {
+        if (cap) {
+            rt_slot_free(cap);
+        }
         return CAP_NULL;
     }
     e->handler[bit].fn = fn;
@@ -38,42 +41,36 @@ static void dispatch_signals(struct rt_entrypoint *e, uint64_t bits)
     }
 }
 
-cap_t rt_entrypoint_take_rcv(struct rt_entrypoint *e)
-{
-    if (!e->rcv_full) {
-        return CAP_NULL;
-    }
-    cap_t slot = e->rcv;
-    e->rcv = CAP_NULL;
-    e->rcv_full = false;
-    return slot;
-}
-
 void rt_entrypoint_run(struct rt_entrypoint *e)
 {
     struct msg m = {.info = MSGINFO_NO_REPLY};
     struct arbor_utcb *u = rt_utcb();
+    bool left = false; /* the last request's capability is still in rcv */
     for (;;) {
-        if (!e->rcv) {
-            e->rcv = rt_slot_alloc();
+        if (left) {
+            sys_cap_delete(e->rcv); /* nobody took it */
+        } else if (!e->rcv) {
+            e->rcv = rt_slot_alloc(); /* the last one was taken */
         }
-        sys_cap_delete(e->rcv); /* what the last request left */
         u->rcv_base = e->rcv;
-        u->rcv_count = 1;
+        u->rcv_count = e->rcv ? 1 : 0;
+        left = false;
         if (sys_reply_wait(e->ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
             continue;
         }
-        /* the handler's own calls rewrite the UTCB: note it now */
-        e->rcv_full =
-            m.info != MSGINFO_NOTIFY && MSGINFO_CAPS(m.info) && u->rcv_caps && !(u->rcv_unwrapped & 1);
         if (m.info == MSGINFO_NOTIFY) {
             dispatch_signals(e, m.badge);
             m.info = MSGINFO_NO_REPLY;
-        } else if (e->rpc) {
-            e->rpc(e->rpc_arg, &m);
-        } else {
-            m.info = MSGINFO(RPC_INVALID, 0, 0);
+            continue;
         }
+        /* the handler's own calls rewrite the UTCB: note it now */
+        bool brought = MSGINFO_CAPS(m.info) && u->rcv_caps && !(u->rcv_unwrapped & 1);
+        struct rt_call call = {.m = &m, .rcv = brought ? e->rcv : CAP_NULL};
+        e->rpc(e->rpc_arg, &call);
+        if (brought && !call.rcv) {
+            e->rcv = CAP_NULL; /* the handler owns the slot now */
+        }
+        left = brought && call.rcv;
     }
 }

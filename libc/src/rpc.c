@@ -1,36 +1,40 @@
 /*
- * The RPC call of the component side (rt/component.h, session/rpc.h):
- * one kernel call, the reply label as the status, a reply capability in
- * a fresh slot.
+ * The RPC call of the component side (rt/session.h, session/rpc.h): one
+ * kernel call, the reply label as the status, a reply capability in a
+ * fresh slot.
  */
-#include <rt/component.h>
+#include <rt/session.h>
 
-uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
+status_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
 {
     struct arbor_utcb *u = rt_utcb();
     cap_t slot = cap ? rt_slot_alloc() : CAP_NULL;
+    if (cap && !slot) {
+        return RPC_OUT_OF_CAPS; /* nowhere to put the answer: do not ask */
+    }
     u->rcv_base = slot;
     u->rcv_count = slot ? 1 : 0;
-    if (sys_call(target, m)) {
+    uint64_t err = sys_call(target, m);
+    if (err) {
         if (slot) {
             rt_slot_free(slot);
         }
-        return RPC_INVALID;
+        return STATUS_KERNEL(err);
     }
-    uint64_t st = MSGINFO_LABEL(m->info);
+    status_t st = MSGINFO_LABEL(m->info);
     if (cap) {
-        if (st == RPC_OK && MSGINFO_CAPS(m->info) == 1) {
+        if (st == RPC_OK && MSGINFO_CAPS(m->info) == 1 && u->rcv_caps == 1) {
             *cap = slot;
         } else {
             rt_slot_free(slot);
             *cap = CAP_NULL;
-            st = st == RPC_OK ? RPC_INVALID : st;
+            st = st == RPC_OK ? RPC_BAD_REPLY : st;
         }
     }
     return st;
 }
 
-uint64_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words)
+status_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words)
 {
     rt_utcb()->send_caps[0] = pass;
     m->info = MSGINFO(op, words, 1);

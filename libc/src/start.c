@@ -44,7 +44,7 @@ void rt_console_write(const char *text, size_t len)
         size_t n = len < RPC_STRING_MAX ? len : RPC_STRING_MAX;
         memcpy(line, text, n);
         line[n] = 0;
-        if (log_client_write(log_session, line)) {
+        if (log_write(log_session, line)) {
             /* The session is gone (closed by a parent, a server restart):
              * open a new one and try once more. */
             uint64_t id;
@@ -53,7 +53,7 @@ void rt_console_write(const char *text, size_t len)
                 log_session = CAP_NULL;
                 return;
             }
-            log_client_write(log_session, line);
+            log_write(log_session, line);
         }
         text += n;
         len -= n;

@@ -51,7 +51,7 @@ static int rm_fanout(unsigned attachments, unsigned probes)
                 tried++;
                 refused += st == RPC_DENIED;
                 if (st && st != RPC_DENIED) {
-                    printf("rm_fanout: attach %u at level %d: %s\n", i, l, rpc_status_text(st));
+                    printf("rm_fanout: attach %u at level %d: %s\n", i, l, status_text(st));
                     return 1;
                 }
             }
@@ -98,7 +98,7 @@ static int rm_fanout(unsigned attachments, unsigned probes)
         }
         t1 = rdtsc();
         printf("rm_fanout: probe %u: attach+detach of one page in an unrelated map took %lu Mcycles (%s)\n",
-               i, (t1 - t0) >> 20, rpc_status_text(st));
+               i, (t1 - t0) >> 20, status_text(st));
     }
     printf("rm_fanout: done\n");
     return 0;
@@ -151,7 +151,7 @@ static int sibling(unsigned rounds)
         prev = now;
         worst = took > worst ? took : worst;
         printf("sibling: round %u: allocate, free and spin took %lu Mcycles (%s)%s\n", i, took,
-               rpc_status_text(st), took > 5000 ? ": SLOW, starved while core was busy" : "");
+               status_text(st), took > 5000 ? ": SLOW, starved while core was busy" : "");
     }
     printf("sibling: done, worst round %lu Mcycles\n", worst);
     return 0;

@@ -60,19 +60,19 @@ static unsigned legitimate(void)
     unsigned ok = 0;
     uint64_t st = io_session(IO_PORT_SERVICE, "post", 0x80, 1, &port80, &size);
     st = st ? st : sys_port_out(port80, 0x80, 1, 0x42) ? RPC_INVALID : RPC_OK;
-    printf("legitimate IO_PORT 0x80: %s\n", rpc_status_text(st));
+    printf("legitimate IO_PORT 0x80: %s\n", status_text(st));
     ok += st == RPC_OK;
     st = io_session(IO_PORT_SERVICE, "com2", 0x2f8, 8, &com2, &size);
     /* COM2 may be absent; port access through the cap works either way */
     st = st                                                                      ? st
          : sys_port_out(com2, 0x2ff, 1, 0x5a) || sys_port_in(com2, 0x2ff, 1, &v) ? RPC_INVALID
                                                                                  : RPC_OK;
-    printf("legitimate IO_PORT COM2 0x2f8: %s\n", rpc_status_text(st));
+    printf("legitimate IO_PORT COM2 0x2f8: %s\n", status_text(st));
     ok += st == RPC_OK;
     st = io_session(IO_MEM_SERVICE, "hpet", 0xfed00000, 4096, &hpet_ds, &size);
     st = st ? st : rt_attach(hpet_ds, PD_ATTACH_WRITE, (void **)&hpet);
     st = st ? st : (hpet[0] >> 32) > 0 && (hpet[0] >> 32) <= 100000000 ? RPC_OK : RPC_INVALID;
-    printf("legitimate IO_MEM HPET 0xfed00000: %s\n", rpc_status_text(st));
+    printf("legitimate IO_MEM HPET 0xfed00000: %s\n", status_text(st));
     ok += st == RPC_OK;
     return ok;
 }
@@ -84,7 +84,7 @@ static int attacker(void)
         cap_t cap;
         uint64_t size;
         uint64_t st = io_session(hostile[i].service, "attack", hostile[i].base, hostile[i].size, &cap, &size);
-        printf("%s %s: %s\n", hostile[i].service, hostile[i].what, rpc_status_text(st));
+        printf("%s %s: %s\n", hostile[i].service, hostile[i].what, status_text(st));
         granted += st != RPC_DENIED;
     }
     unsigned ok = legitimate();

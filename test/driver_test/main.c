@@ -43,15 +43,15 @@ static int timer(void)
     uint64_t size, bits;
     uint64_t st = io_session(IO_PORT_SERVICE, "label=\"rtc\", base=0x70, size=2, ram_quota=4096, cap_quota=2",
                              &ports, &size);
-    printf("IO_PORT 0x70-0x71: %s\n", rpc_status_text(st));
+    printf("IO_PORT 0x70-0x71: %s\n", status_text(st));
     printf("IO_PORT 0x71 again: %s\n",
-           rpc_status_text(io_session(IO_PORT_SERVICE,
+           status_text(io_session(IO_PORT_SERVICE,
                                       "label=\"rtc2\", base=0x71, size=1, ram_quota=4096, cap_quota=2",
                                       &dummy, &size)));
     st = st ? st : io_session(IRQ_SERVICE, "label=\"rtc\", irq=8, ram_quota=4096, cap_quota=2", &irq, &size);
-    printf("IRQ 8: %s\n", rpc_status_text(st));
+    printf("IRQ 8: %s\n", status_text(st));
     printf("IRQ 8 again: %s\n",
-           rpc_status_text(
+           status_text(
                io_session(IRQ_SERVICE, "label=\"rtc2\", irq=8, ram_quota=4096, cap_quota=2", &dummy, &size)));
     if (st || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note)) {
         return 1;
@@ -80,13 +80,13 @@ static int timer(void)
         uint64_t period = hpet[0] >> 32;
         st = period > 0 && period <= 100000000 ? RPC_OK : RPC_INVALID;
     }
-    printf("IO_MEM HPET registers: %s\n", rpc_status_text(st));
+    printf("IO_MEM HPET registers: %s\n", status_text(st));
     printf("IO_MEM 0xfed00000 again: %s\n",
-           rpc_status_text(io_session(
+           status_text(io_session(
                IO_MEM_SERVICE, "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2",
                &dummy, &size)));
     printf("IO_MEM on RAM at 1 MiB: %s\n",
-           rpc_status_text(io_session(IO_MEM_SERVICE,
+           status_text(io_session(IO_MEM_SERVICE,
                                       "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2",
                                       &dummy, &size)));
     rtc_write(ports, 0x0b, b & ~0x40ull); /* quiet */

@@ -93,7 +93,7 @@ void account_close(struct held *h, struct tally *t)
         t->requests++;
         if (sys_call(h->cap, &m) == 0) {
             printf("session %lu answered %s after its close: unexpected\n", h->id,
-                   rpc_status_text(MSGINFO_LABEL(m.info)));
+                   status_text(MSGINFO_LABEL(m.info)));
             t->unexpected++;
         }
     }

@@ -9,8 +9,7 @@
  */
 #include "hostile.h"
 #include <session/report.h>
-
-#define ECHO_OP 1
+#include <session/echo.h>
 
 struct honest {
     cap_t echo, report, work, done;
@@ -38,8 +37,8 @@ static uint64_t open_all(struct honest *h, const char *done)
                  REPORT_ROM_CAP_QUOTA);
         st = parent_session(ROM_SERVICE, args, &h->work, &h->ids[2]);
     }
-    struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
-    if (!st && !(st = rpc_call(h->report, &m, &ds))) {
+    uint64_t size;
+    if (!st && !(st = report_dataspace(h->report, &ds, &size))) {
         st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&h->buffer);
     }
     for (uint64_t r = 0; !st && r < 2; r++) { /* a current copy and one held */
@@ -53,19 +52,18 @@ static uint64_t open_all(struct honest *h, const char *done)
 /* One round of work; a text saying what went wrong, or NULL. */
 static const char *round_of_work(struct honest *h, uint64_t r)
 {
-    struct msg m = {.info = MSGINFO(ECHO_OP, 1, 0), .w = {r}};
-    if (rpc_call(h->echo, &m, NULL) || m.w[0] != r + 1) {
+    uint64_t answer;
+    if (echo_echo(h->echo, r, &answer) || answer != r + 1) {
         return "Echo";
     }
     int len = snprintf(h->buffer, 64, "round %lu", r);
-    m = (struct msg){.info = MSGINFO(REPORT_SUBMIT, 1, 0), .w = {(uint64_t)len}};
-    if (rpc_call(h->report, &m, NULL)) {
+    if (report_submit(h->report, (uint64_t)len)) {
         return "Report submit";
     }
     cap_t ds;
-    uint64_t size;
+    uint64_t size, version;
     const char *text;
-    if (rom_client_dataspace(h->work, &ds, &size) || rt_attach(ds, 0, (void **)&text)) {
+    if (rom_dataspace(h->work, &ds, &size, &version) || rt_attach(ds, 0, (void **)&text)) {
         return "ROM";
     }
     bool same = size == (uint64_t)len && !memcmp(text, h->buffer, size);
@@ -83,8 +81,8 @@ static const char *round_of_work(struct honest *h, uint64_t r)
 static bool attack_over(struct honest *h)
 {
     cap_t ds;
-    uint64_t size;
-    if (rom_client_dataspace(h->done, &ds, &size)) {
+    uint64_t size, version;
+    if (rom_dataspace(h->done, &ds, &size, &version)) {
         return false;
     }
     rt_slot_free(ds);
@@ -95,16 +93,15 @@ static uint64_t acknowledge(const char *ack)
 {
     char args[128];
     cap_t report, ds;
-    uint64_t id;
+    uint64_t id, size;
     char *text;
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ack, REPORT_RAM_QUOTA,
              REPORT_CAP_QUOTA);
-    struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     uint64_t st = parent_session(REPORT_SERVICE, args, &report, &id);
-    if (!st && !(st = rpc_call(report, &m, &ds)) && !(st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&text))) {
+    if (!st && !(st = report_dataspace(report, &ds, &size)) &&
+        !(st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&text))) {
         memcpy(text, "ack", 3);
-        m = (struct msg){.info = MSGINFO(REPORT_SUBMIT, 1, 0), .w = {3}};
-        st = rpc_call(report, &m, NULL);
+        st = report_submit(report, 3);
     }
     return st;
 }
@@ -122,7 +119,7 @@ int honest_main(const struct xml_node *config)
     }
     uint64_t st = open_all(&h, done);
     if (st) {
-        printf("honest: cannot open the sessions: %s\n", rpc_status_text(st));
+        printf("honest: cannot open the sessions: %s\n", status_text(st));
         return 1;
     }
     const char *failed = NULL;
@@ -141,7 +138,7 @@ int honest_main(const struct xml_node *config)
         sys_yield();
     }
     if (st || failed) {
-        printf("honest: after the attack: %s FAILED\n", failed ? failed : rpc_status_text(st));
+        printf("honest: after the attack: %s FAILED\n", failed ? failed : status_text(st));
         return 1;
     }
     for (unsigned i = 0; i < 4; i++) {

@@ -73,7 +73,7 @@ static void await_ready(const char *ready)
 {
     char args[96];
     cap_t rom, ds;
-    uint64_t id, size;
+    uint64_t id, size, version;
     const char *text;
     bool seen = false;
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ready, REPORT_ROM_RAM_QUOTA,
@@ -82,7 +82,8 @@ static void await_ready(const char *ready)
         return;
     }
     while (!seen) {
-        if (rom_client_dataspace(rom, &ds, &size) == RPC_OK && rt_attach(ds, 0, (void **)&text) == RPC_OK) {
+        if (rom_dataspace(rom, &ds, &size, &version) == RPC_OK &&
+            rt_attach(ds, 0, (void **)&text) == RPC_OK) {
             seen = size >= 7 && !memcmp(text, "round 1", 7);
             pd_client_detach(ENV_PD, (uint64_t)text);
             rt_slot_free(ds);
@@ -98,24 +99,22 @@ static uint64_t announce_done(const char *done, const char *ack)
 {
     char args[128];
     cap_t report, buffer, rom, ds;
-    uint64_t id, rom_id, size;
+    uint64_t id, rom_id, size, version;
     char *text;
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", done, REPORT_RAM_QUOTA,
              REPORT_CAP_QUOTA);
-    struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     uint64_t st = parent_session(REPORT_SERVICE, args, &report, &id);
-    if (!st && !(st = rpc_call(report, &m, &buffer)) &&
+    if (!st && !(st = report_dataspace(report, &buffer, &size)) &&
         !(st = rt_attach(buffer, PD_ATTACH_WRITE, (void **)&text))) {
         memcpy(text, "done", 4);
-        m = (struct msg){.info = MSGINFO(REPORT_SUBMIT, 1, 0), .w = {4}};
-        st = rpc_call(report, &m, NULL);
+        st = report_submit(report, 4);
     }
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=%u", ack, REPORT_ROM_RAM_QUOTA,
              REPORT_ROM_CAP_QUOTA);
     if (!st) {
         st = parent_session(ROM_SERVICE, args, &rom, &rom_id);
     }
-    while (!st && (st = rom_client_dataspace(rom, &ds, &size)) == RPC_NOT_FOUND) {
+    while (!st && (st = rom_dataspace(rom, &ds, &size, &version)) == RPC_NOT_FOUND) {
         st = RPC_OK;
         sys_yield();
     }
@@ -155,7 +154,7 @@ static int hostile(const struct xml_node *config)
            exact ? "exact" : "NOT EXACT");
     uint64_t st = tell ? announce_done(done, ack) : RPC_OK;
     if (tell) {
-        printf("hostile: the honest clients saw that we are done: %s\n", rpc_status_text(st));
+        printf("hostile: the honest clients saw that we are done: %s\n", status_text(st));
     }
     return exact && !st ? 0 : 1;
 }

@@ -134,7 +134,7 @@ static void random_request(const struct target *t, cap_t target, bool parent, st
     bool defined = op >= 1 && op <= t->ops;
     if (st >= RPC_STATUS_COUNT || (st == RPC_PENDING && !parent) || (st == RPC_OK && !defined)) {
         printf("%s: opcode %lu with %u words, %u caps answered %lu (%s): unexpected\n", t->service, op, len,
-               caps, st, rpc_status_text(st));
+               caps, st, status_text(st));
         tally->unexpected++;
     }
     /* The parent interface: we hold no session now, so nothing may grant

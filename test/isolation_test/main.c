@@ -83,7 +83,7 @@ static int inject(void)
             parent_close(id, NULL, NULL);
             rt_slot_free(s);
         }
-        printf("inject %u: %s\n", i, rpc_status_text(st));
+        printf("inject %u: %s\n", i, status_text(st));
     }
     quota(&ram1, &caps1);
     printf("inject: quota %lu -> %lu KiB, %lu -> %lu caps: %s\n", ram0 >> 10, ram1 >> 10, caps0, caps1,
@@ -111,7 +111,7 @@ static int priority(unsigned band)
             worst = st == RPC_OK && prio > worst ? prio : worst;
             parent_close(id, NULL, NULL);
         }
-        printf("priority %u: %s, thread priority %u\n", i, rpc_status_text(st), st == RPC_OK ? prio : 0);
+        printf("priority %u: %s, thread priority %u\n", i, status_text(st), st == RPC_OK ? prio : 0);
     }
     printf("priority: highest thread priority got %u, band %u: %s\n", worst, band,
            worst > band ? "GAINED" : "ok");
@@ -215,11 +215,11 @@ static void try_rom(const char *label)
 {
     char args[128];
     cap_t rom, ds;
-    uint64_t id, size;
+    uint64_t id, size, version;
     const char *text;
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=4096, cap_quota=2", label);
     uint64_t st = parent_session_exact(ROM_SERVICE, args, &rom, &id);
-    if (st == RPC_OK && rom_client_dataspace(rom, &ds, &size) == RPC_OK &&
+    if (st == RPC_OK && rom_dataspace(rom, &ds, &size, &version) == RPC_OK &&
         rt_attach(ds, 0, (void **)&text) == RPC_OK) {
         bool secret = false; /* the sibling's, in the boot config */
         for (uint64_t i = 0; i + 6 <= size && !secret; i++) {
@@ -228,7 +228,7 @@ static void try_rom(const char *label)
         printf("ROM \"%s\": %s %.*s\n", label, secret ? "LEAK" : "read", (int)(size < 24 ? size : 24), text);
         return;
     }
-    printf("ROM \"%s\": %s\n", label, rpc_status_text(st));
+    printf("ROM \"%s\": %s\n", label, status_text(st));
 }
 
 static int rom_routes(void)
@@ -246,7 +246,7 @@ static int non_provider(void)
     cap_t s;
     uint64_t id;
     uint64_t st = parent_session_exact("Echo", "label=\"\", ram_quota=8192, cap_quota=2", &s, &id);
-    printf("Echo at a child that does not provide it: %s\n", rpc_status_text(st));
+    printf("Echo at a child that does not provide it: %s\n", status_text(st));
     return 0;
 }
 
@@ -265,7 +265,7 @@ static int dies(void)
     u->send_caps[0] = note;
     struct msg m = {.info = MSGINFO(PARENT_SESSION, end, 1)};
     uint64_t st = rpc_call(ENV_PARENT, &m, NULL);
-    printf("dies: request %s; waiting for the answer, then exiting without it\n", rpc_status_text(st));
+    printf("dies: request %s; waiting for the answer, then exiting without it\n", status_text(st));
     if (st == RPC_PENDING) {
         sys_wait(note, &bits);
     }
@@ -296,7 +296,7 @@ static int waiter(void)
     uint64_t id;
     printf("waiter: asking for Echo\n");
     uint64_t st = parent_session("Echo", "label=\"\", ram_quota=8192, cap_quota=2", &s, &id);
-    printf("waiter: Echo answered: %s\n", rpc_status_text(st));
+    printf("waiter: Echo answered: %s\n", status_text(st));
     return 0;
 }
 
@@ -341,7 +341,7 @@ static int bogus(void)
         sys_wait(note, &bits);
         while (server_next_request(&r) == RPC_OK) {
             if (r.kind == REQUEST_OPEN) {
-                printf("bogus: answered %s\n", rpc_status_text(server_respond(r.id, RPC_OK, 7, ENV_PARENT)));
+                printf("bogus: answered %s\n", status_text(server_respond(r.id, RPC_OK, 7, ENV_PARENT)));
             }
         }
     }
@@ -368,7 +368,7 @@ static int quitter(void)
     cap_t s;
     uint64_t id;
     uint64_t st = parent_session_start("Echo", "label=\"\", ram_quota=8192, cap_quota=2", CAP_NULL, &s, &id);
-    printf("quitter: asked for Echo (%s), leaving\n", rpc_status_text(st));
+    printf("quitter: asked for Echo (%s), leaving\n", status_text(st));
     return 0;
 }
 

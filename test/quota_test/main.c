@@ -21,7 +21,7 @@ static int exhaust(uint64_t chunk, const char *what)
     }
     missing = size;
     printf("%s: %lu dataspaces of %lu KiB, then: %s (%lu %s missing)\n", what, count, chunk >> 10,
-           rpc_status_text(st), st == RPC_OUT_OF_RAM ? missing >> 10 : missing,
+           status_text(st), st == RPC_OUT_OF_RAM ? missing >> 10 : missing,
            st == RPC_OUT_OF_RAM ? "KiB" : "caps");
     return st == RPC_OUT_OF_RAM || st == RPC_OUT_OF_CAPS ? 0 : 1;
 }
@@ -68,16 +68,16 @@ static int sibling(void)
     if (!st) {
         st = parent_upgrade(id, 8192, 1);
     }
-    printf("sibling: session upgrade by 8 KiB: %s\n", rpc_status_text(st));
-    printf("sibling: upgrade beyond the quota: %s\n", rpc_status_text(parent_upgrade(id, 64ull << 20, 0)));
+    printf("sibling: session upgrade by 8 KiB: %s\n", status_text(st));
+    printf("sibling: upgrade beyond the quota: %s\n", status_text(parent_upgrade(id, 64ull << 20, 0)));
     uint64_t q0[4], q1[4];
     pd_client_quota(ENV_PD, q0);
     st = parent_resource_request(1u << 20, 0);
     pd_client_quota(ENV_PD, q1);
-    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", rpc_status_text(st),
+    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", status_text(st),
            q0[0] >> 10, q1[0] >> 10);
     printf("sibling: resource request for 4 MiB more: %s\n",
-           rpc_status_text(parent_resource_request(4u << 20, 0)));
+           status_text(parent_resource_request(4u << 20, 0)));
     /* Our band: a thread asked for at priority 99 gets at most init's limit for us. */
     cap_t cpu, thread;
     unsigned prio = 99;
@@ -86,7 +86,7 @@ static int sibling(void)
         st = cpu_client_create_thread_prio(cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + STACK_AREA_SIZE),
                                            &prio, &thread);
     }
-    printf("sibling: a thread asked for at priority 99 got %u (%s)\n", prio, rpc_status_text(st));
+    printf("sibling: a thread asked for at priority 99 got %u (%s)\n", prio, status_text(st));
     return 0;
 }
 

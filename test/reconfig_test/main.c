@@ -57,9 +57,8 @@ static int configurator(void)
     snprintf(args, sizeof(args), "label=\"config\", ram_quota=%u, cap_quota=%u", REPORT_RAM_QUOTA,
              REPORT_CAP_QUOTA);
     uint64_t st = parent_session(REPORT_SERVICE, args, &report, &id);
-    struct msg m = {.info = MSGINFO(REPORT_DATASPACE, 0, 0)};
     if (!st) {
-        st = rpc_call(report, &m, &ds);
+        st = report_dataspace(report, &ds, &size);
     }
     if (!st) {
         st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&buf);
@@ -67,10 +66,8 @@ static int configurator(void)
     for (unsigned v = 0; !st && v < 3; v++) {
         size = strlen(versions[v]);
         memcpy(buf, versions[v], size);
-        m.info = MSGINFO(REPORT_SUBMIT, 1, 0);
-        m.w[0] = size;
-        st = rpc_call(report, &m, NULL);
-        printf("published config version %u: %s\n", v + 1, rpc_status_text(st));
+        st = report_submit(report, size);
+        printf("published config version %u: %s\n", v + 1, status_text(st));
         pause_a_while();
     }
     return st ? 1 : 0;

@@ -43,26 +43,26 @@ int main(uint64_t arg)
     volatile char *map = (volatile char *)base;
     uint64_t st = rm_client_attach(outer, a, PAGE_SIZE, PD_ATTACH_WRITE, &off);
     printf("rm: page A at offset 0x%lx of the map reads '%c' (%s)\n", off, st ? '?' : map[off],
-           rpc_status_text(st));
+           status_text(st));
     st = rm_client_attach(inner, b, 0, PD_ATTACH_WRITE, &off);
     if (!st) {
         st = rm_client_attach(outer, inner_ds, 8 * PAGE_SIZE, PD_ATTACH_WRITE, &off);
     }
     printf("rm: nested map at 0x8000 shows page B: '%c' (%s)\n", st ? '?' : map[8 * PAGE_SIZE],
-           rpc_status_text(st));
+           status_text(st));
     st = rm_client_attach(inner, c, PAGE_SIZE, PD_ATTACH_WRITE, &off);
     printf("rm: attached to the inner map later, page C shows at 0x9000: '%c' (%s)\n",
-           st ? '?' : map[9 * PAGE_SIZE], rpc_status_text(st));
+           st ? '?' : map[9 * PAGE_SIZE], status_text(st));
     map[9 * PAGE_SIZE + 1] = 'c'; /* writes reach the dataspace itself */
     st = rm_client_detach(outer, PAGE_SIZE);
     if (!st) {
         st = rm_client_attach(outer, c, PAGE_SIZE, 0, &off);
     }
     printf("rm: after detach and re-attach, offset 0x1000 reads '%c%c' (%s)\n", st ? '?' : map[PAGE_SIZE],
-           st ? '?' : map[PAGE_SIZE + 1], rpc_status_text(st));
+           st ? '?' : map[PAGE_SIZE + 1], status_text(st));
     printf("rm: the outer map into the inner one: %s\n",
-           rpc_status_text(rm_client_attach(inner, outer_ds, 2 * PAGE_SIZE, 0, &off)));
+           status_text(rm_client_attach(inner, outer_ds, 2 * PAGE_SIZE, 0, &off)));
     printf("rm: overlapping attachment: %s\n",
-           rpc_status_text(rm_client_attach(outer, b, 8 * PAGE_SIZE, 0, &off)));
+           status_text(rm_client_attach(outer, b, 8 * PAGE_SIZE, 0, &off)));
     return 0;
 }

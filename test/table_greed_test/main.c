@@ -86,12 +86,12 @@ static int greedy(void)
         return 1;
     }
     uint64_t st = dataspaces(&ds);
-    printf("greedy: %u dataspaces of 4 KiB, then: %s\n", ds, rpc_status_text(st));
+    printf("greedy: %u dataspaces of 4 KiB, then: %s\n", ds, status_text(st));
     print_quota("greedy");
     uint64_t more = parent_resource_request(0, 1500);
-    printf("greedy: 1500 caps more: %s\n", rpc_status_text(more));
+    printf("greedy: 1500 caps more: %s\n", status_text(more));
     st = threads(0, &th);
-    printf("greedy: %u threads, then: %s\n", th, rpc_status_text(st));
+    printf("greedy: %u threads, then: %s\n", th, status_text(st));
     print_quota("greedy");
     printf("greedy: holding them for 2 s\n");
     int bad = sleep_rtc(ports, irq, note, 128);

@@ -1,14 +1,13 @@
 /*
  * The component side of the session protocol: slots, the parent
  * interface (sessions, exit) and client stubs of the core services. Every
- * stub returns an enum rpc_status (RPC_OK = 0) or, for a failed kernel
- * call, RPC_INVALID.
+ * stub returns a status_t (session/rpc.h): RPC_OK = 0, an rpc_status, or
+ * the kernel error that ended the call.
  */
 #ifndef RT_COMPONENT_H
 #define RT_COMPONENT_H
 
-#include <rt/rt.h>
-#include <rt/syscall.h>
+#include <rt/session.h>
 #include <rt/xml.h>
 #include <session/parent.h>
 #include <session/log.h>
@@ -17,15 +16,8 @@
 #include <session/cpu.h>
 #include <session/rm.h>
 
-/* Free slots of the component's own cap space. 0 when none is left. */
-cap_t rt_slot_alloc(void);
-void rt_slot_free(cap_t slot);
-
-/* Call cap with m; the reply's label is the status. Caps in the reply
- * land in a fresh slot, returned in *cap when cap is not NULL. */
-uint64_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
 /* rpc_call with opcode op, words words and one capability, pass. */
-uint64_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words);
+status_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words);
 
 /* Open a session at the parent. args: "label=\"x\", ram_quota=N,
  * cap_quota=N". When the server needs more quota than offered, the
@@ -69,14 +61,11 @@ uint64_t pd_client_transfer(cap_t from, cap_t to, uint64_t ram, uint64_t caps);
 uint64_t cpu_client_bind(cap_t thread, cap_t notification);
 uint64_t pd_client_fault_handler(cap_t pd, cap_t notification);
 uint64_t pd_client_fault_info(cap_t pd, uint64_t info[4]);
-uint64_t rom_client_dataspace(cap_t rom, cap_t *ds, uint64_t *size);
-uint64_t rom_client_sigh(cap_t rom, cap_t notification);
 uint64_t pd_client_ds_readonly(cap_t pd, cap_t ds, cap_t *ro);
 uint64_t cpu_client_create_thread(cap_t cpu, cap_t pd, uint64_t utcb, unsigned prio, cap_t *thread);
 /* The same, telling the priority the thread got (its session's band). */
 uint64_t cpu_client_create_thread_prio(cap_t cpu, cap_t pd, uint64_t utcb, unsigned *prio, cap_t *thread);
 uint64_t cpu_client_start(cap_t thread, uint64_t ip, uint64_t sp, uint64_t arg);
-uint64_t log_client_write(cap_t log, const char *text);
 uint64_t rm_client_dataspace(cap_t rm, cap_t *ds, uint64_t *size);
 uint64_t rm_client_attach(cap_t rm, cap_t ds, uint64_t offset, unsigned flags, uint64_t *at);
 uint64_t rm_client_detach(cap_t rm, uint64_t offset);

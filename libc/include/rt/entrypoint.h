@@ -4,6 +4,7 @@
  * The notification is bound to the thread, so a signal ends its wait
  * like a request does (MSGINFO_NOTIFY); each handler owns one bit, and
  * the capability to signal it is a badged copy of the notification.
+ * Servers use it through the session layer (rt/server.h).
  */
 #ifndef RT_ENTRYPOINT_H
 #define RT_ENTRYPOINT_H
@@ -13,14 +14,14 @@
 #define RT_SIGNAL_BITS 64
 
 typedef void (*rt_signal_fn)(void *arg);
-/* Handle the request in m (badge, info, words; the UTCB holds the rest)
- * and leave the reply in m, or set m->info = MSGINFO_NO_REPLY. */
-typedef void (*rt_rpc_fn)(void *arg, struct msg *m);
+/* Handle call (its message, and the capability it brought, which the
+ * handler may take: rt_call_take_cap) and leave the reply in call->m,
+ * or set call->m->info = MSGINFO_NO_REPLY. */
+typedef void (*rt_rpc_fn)(void *arg, struct rt_call *call);
 
 struct rt_entrypoint {
     cap_t ep, note;
-    cap_t rcv;     /* receive window: one capability a request may carry */
-    bool rcv_full; /* the current request left one there */
+    cap_t rcv; /* receive window: one capability a request may carry */
     rt_rpc_fn rpc;
     void *rpc_arg;
     struct {
@@ -31,15 +32,11 @@ struct rt_entrypoint {
 
 /* Make the endpoint and the notification (from our PD session) and bind
  * the notification to the main thread. */
-uint64_t rt_entrypoint_init(struct rt_entrypoint *e, rt_rpc_fn rpc, void *arg);
+status_t rt_entrypoint_init(struct rt_entrypoint *e, rt_rpc_fn rpc, void *arg);
 
 /* Call fn(arg) whenever the returned capability is signalled (CAP_NULL if
  * bit is taken or out of range, or no slot is left). */
 cap_t rt_signal_handler(struct rt_entrypoint *e, unsigned bit, rt_signal_fn fn, void *arg);
-
-/* Keep the capability the current request brought (CAP_NULL if none);
- * the caller owns the slot from now on. */
-cap_t rt_entrypoint_take_rcv(struct rt_entrypoint *e);
 
 /* Serve forever. */
 __attribute__((noreturn)) void rt_entrypoint_run(struct rt_entrypoint *e);
