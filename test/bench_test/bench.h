@@ -204,6 +204,7 @@ void bench_set_iters(struct bench *b, uint64_t iters, uint64_t warmup);
 void bench_syscall_ipc(struct bench *b);   /* ipc_bench.c */
 void bench_notifications(struct bench *b); /* ipc_bench.c */
 void bench_faults(struct bench *b);        /* event_bench.c */
+void bench_pager(struct bench *b);         /* pager_bench.c */
 void bench_interrupts(struct bench *b);    /* event_bench.c */
 void bench_objects(struct bench *b);       /* object_bench.c */
 

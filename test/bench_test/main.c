@@ -168,6 +168,7 @@ int main(uint64_t arg)
     bench_syscall_ipc(&b);
     bench_notifications(&b);
     bench_faults(&b);
+    bench_pager(&b);
     bench_interrupts(&b);
     bench_objects(&b);
     printf("bench: done\n");
