@@ -54,15 +54,18 @@ struct region {
 };
 
 struct pager {
-    cap_t untyped; /* the memory behind every region */
-    cap_t pd;      /* the toucher's */
+    cap_t untyped;    /* the memory behind every region */
+    cap_t pd, thread; /* the toucher's */
+    bool owed;        /* the toucher waits for the answer to its LABEL_DONE */
     struct region region[MAX_REGIONS];
     unsigned regions;
     cap_t slot[MAX_PAGES]; /* cap slots of the frames, reused by each run */
     unsigned frames;       /* slots in use */
 };
 
-static struct pager pager_state;
+/* In memory of its own (bench_obj), not in .bss: the process row loads
+ * this very program, and a larger .bss would cost it the zeroing. */
+static struct pager *pager_state;
 
 /* The region holding va, or NULL: regions are sorted and disjoint. */
 static const struct region *region_find(const struct pager *p, uint64_t va)
@@ -93,10 +96,21 @@ static bool resolve(const struct pager *p, uint64_t addr, uint64_t error)
     return !sys_frame_map(r->frames[i], p->pd, r->va + i * r->chunk * PAGE_SIZE, r->rights).err;
 }
 
-/* Serve the toucher's page faults until it calls with LABEL_DONE. */
-static bool serve(const struct pager *p, cap_t ep, const char *key)
+/* The old way: a frame retyped from the arena at fault time, mapped. */
+static bool resolve_retype(const struct pager *p, struct arena *a, uint64_t addr)
 {
-    struct msg m = {.info = MSGINFO_NO_REPLY};
+    cap_t frame;
+    return !arena_new(a, OBJ_FRAME, 1, &frame) &&
+           !sys_frame_map(frame, p->pd, addr & ~(PAGE_SIZE - 1), RIGHT_READ | RIGHT_WRITE).err;
+}
+
+/* Serve the toucher's page faults (with `retype`: the old way) until it
+ * calls with LABEL_DONE; that call stays owed and its answer starts the
+ * toucher's next round. */
+static bool serve(struct pager *p, cap_t ep, const char *key, struct arena *retype)
+{
+    struct msg m = {.info = p->owed ? MSGINFO(0, 0, 0) : MSGINFO_NO_REPLY};
+    p->owed = false;
     for (;;) {
         if (sys_reply_wait(ep, &m)) {
             m.info = MSGINFO_NO_REPLY;
@@ -104,10 +118,12 @@ static bool serve(const struct pager *p, cap_t ep, const char *key)
         }
         uint64_t label = MSGINFO_LABEL(m.info);
         if (label == LABEL_DONE) {
+            p->owed = true;
             return true;
         }
         if (MSGINFO_IS_FAULT(m.info) && m.w[FAULT_KIND] == FAULT_PAGE &&
-            resolve(p, m.w[FAULT_ADDR], m.w[FAULT_ERROR])) {
+            (retype ? resolve_retype(p, retype, m.w[FAULT_ADDR])
+                    : resolve(p, m.w[FAULT_ADDR], m.w[FAULT_ERROR]))) {
             m.info = MSGINFO(0, 0, 0); /* retry the access */
             continue;
         }
@@ -153,31 +169,34 @@ static void regions_free(struct pager *p)
     p->frames = p->regions = 0;
 }
 
-/* A toucher PD whose page tables for `pages` pages exist (made by mapping
- * and unmapping a frame in each 2 MiB), so a fault costs no table. */
-static struct child toucher(struct bench *b, cap_t ep, uint64_t pages)
+/* The toucher, one PD for every run, with the page tables for `pages`
+ * pages made beforehand (by mapping and unmapping a frame in each 2 MiB),
+ * so a fault costs no table. */
+static bool toucher(struct bench *b, struct pager *p, cap_t ep, uint64_t pages)
 {
-    static cap_t probe;
-    if (!probe) {
-        probe = bench_obj(b, OBJ_FRAME, 1);
-    }
+    cap_t probe = bench_obj(b, OBJ_FRAME, 1);
     struct role_caps give = {.ep = ep};
     struct child t = spawn_role(b, ROLE_TOUCHER, HELPER_PRIO, &give, RIGHT_WRITE, 0, ep);
+    p->pd = t.pd;
+    p->thread = t.thread;
+    p->owed = false;
     for (uint64_t va = TOUCH_VA; va < TOUCH_VA + pages * PAGE_SIZE; va += 2ull << 20) {
         if (env_map(&b->env, probe, t.pd, va, RIGHT_READ | RIGHT_WRITE) || sys_frame_unmap(probe)) {
             printf("bench: FAILED: page tables for the pager benchmark\n");
+            return false;
         }
     }
-    return t;
+    sys_cap_delete(probe);
+    return true;
 }
 
-/* One run: `pages` measured touches after WARM_PAGES, frames of `chunk`
- * pages. With alloc_key, the 1-page retypes are reported first. The
- * samples are left in SHARED->samples. */
+/* One round: `pages` measured touches after WARM_PAGES, frames of
+ * `chunk` pages. With alloc_key, the 1-page retypes are reported first.
+ * The samples are left in SHARED->samples. */
 static bool run(struct bench *b, cap_t ep, const char *key, uint64_t pages, unsigned chunk,
                 const char *alloc_key)
 {
-    struct pager *p = &pager_state;
+    struct pager *p = pager_state;
     bench_set_iters(b, pages + WARM_PAGES, 0);
     if (!regions_alloc(p, WARM_PAGES + pages, chunk)) {
         regions_free(p);
@@ -187,72 +206,43 @@ static bool run(struct bench *b, cap_t ep, const char *key, uint64_t pages, unsi
         report(alloc_key, SHARED->samples, p->frames);
     }
     bench_set_iters(b, pages, WARM_PAGES);
-    struct child t = toucher(b, ep, WARM_PAGES + pages);
-    p->pd = t.pd;
-    bool ok = serve(p, ep, key);
-    sys_thread_suspend(t.thread);
-    regions_free(p);
+    bool ok = serve(p, ep, key, NULL);
+    regions_free(p); /* unmaps every page: the next round faults again */
     return ok;
-}
-
-/* The old row: retype at fault time (arena), then map. */
-static bool serve_retype(struct bench *b, cap_t ep, cap_t pd)
-{
-    struct msg m = {.info = MSGINFO_NO_REPLY};
-    for (;;) {
-        if (sys_reply_wait(ep, &m)) {
-            m.info = MSGINFO_NO_REPLY;
-            continue;
-        }
-        if (MSGINFO_LABEL(m.info) == LABEL_DONE) {
-            return true;
-        }
-        cap_t frame;
-        if (MSGINFO_IS_FAULT(m.info) && m.w[FAULT_KIND] == FAULT_PAGE &&
-            !arena_new(&b->arena, OBJ_FRAME, 1, &frame) &&
-            !sys_frame_map(frame, pd, m.w[FAULT_ADDR] & ~(PAGE_SIZE - 1), RIGHT_READ | RIGHT_WRITE).err) {
-            m.info = MSGINFO(0, 0, 0);
-            continue;
-        }
-        printf("bench: FAILED: pager_retype_4k: unresolved fault at %lx\n", m.w[FAULT_ADDR]);
-        return false;
-    }
-}
-
-static void retype_at_fault(struct bench *b, cap_t ep, uint64_t pages)
-{
-    bench_set_iters(b, pages, WARM_PAGES);
-    struct child t = toucher(b, ep, WARM_PAGES + pages);
-    bool ok = serve_retype(b, ep, t.pd);
-    sys_thread_suspend(t.thread);
-    arena_reset(&b->arena);
-    if (ok) {
-        report("pager_retype_4k", SHARED->samples, pages);
-    } else {
-        report_skip("pager_retype_4k", "unresolved fault");
-    }
 }
 
 void bench_pager(struct bench *b)
 {
-    struct pager *p = &pager_state;
+    uint64_t pages = (sizeof(struct pager) + PAGE_SIZE - 1) / PAGE_SIZE;
+    struct pager *p = pager_state =
+        env_attach(&b->env, bench_obj(b, OBJ_FRAME, pages), pages, RIGHT_READ | RIGHT_WRITE);
+    if (!p) {
+        report_skip("pager_fault_4k", "no memory for the pager's records");
+        return;
+    }
     uint64_t one = b->iters < MAX_PAGES_ONE ? b->iters : MAX_PAGES_ONE, many = SCALE * one;
+    uint64_t slots = (WARM_PAGES + many + REGION_PAGES - 1) / REGION_PAGES * REGION_PAGES;
     cap_t ep = bench_obj(b, OBJ_ENDPOINT, 0);
     p->untyped = bench_obj(b, OBJ_UNTYPED, MAX_PAGES * PAGE_SIZE);
-    uint64_t slots = (WARM_PAGES + many + REGION_PAGES - 1) / REGION_PAGES * REGION_PAGES;
     for (unsigned i = 0; i < slots; i++) {
         if (!(p->slot[i] = env_slot(&b->env))) {
             report_skip("pager_fault_4k", "no cap slots");
             return;
         }
     }
-    if (run(b, ep, "pager_fault_4k", one, 1, NULL)) {
+    if (!toucher(b, p, ep, slots)) {
+        return;
+    }
+    bool ok = run(b, ep, "pager_fault_4k", one, 1, NULL);
+    if (ok) {
         report("pager_fault_4k", SHARED->samples, one);
+        ok = run(b, ep, "pager_fault_4k_x8", many, 1, "pager_alloc_4k");
     }
-    if (run(b, ep, "pager_fault_4k_x8", many, 1, "pager_alloc_4k")) {
+    if (ok) {
         report("pager_fault_4k_x8", SHARED->samples, many);
+        ok = run(b, ep, "pager_ahead_4k", many, AHEAD_PAGES, NULL);
     }
-    if (run(b, ep, "pager_ahead_4k", many, AHEAD_PAGES, NULL)) {
+    if (ok) {
         /* one sample per chunk: the mean of its touches */
         uint64_t *s = SHARED->samples, chunks = many / AHEAD_PAGES;
         for (uint64_t c = 0; c < chunks; c++) {
@@ -263,6 +253,12 @@ void bench_pager(struct bench *b)
             s[c] = sum / AHEAD_PAGES + tsc_overhead; /* report() takes the overhead off again */
         }
         report("pager_ahead_4k", s, chunks);
+        bench_set_iters(b, one, WARM_PAGES);
+        ok = serve(p, ep, "pager_retype_4k", &b->arena);
+        arena_reset(&b->arena); /* unmaps */
     }
-    retype_at_fault(b, ep, one);
+    if (ok) {
+        report("pager_retype_4k", SHARED->samples, one);
+    }
+    sys_thread_suspend(p->thread); /* waiting for its next round, or stuck in a fault */
 }
