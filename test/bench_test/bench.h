@@ -101,7 +101,7 @@ struct role_caps {
 enum role {
     ROLE_SERVER = 1,  /* reply_wait loop: echo the length, drop received caps */
     ROLE_FAULTER,     /* time ud2 → fault handler → resume after it */
-    ROLE_TOUCHER,     /* time first touches of pages a pager maps */
+    ROLE_TOUCHER,     /* time first touches of pages a pager maps, round after round */
     ROLE_WAITER,      /* wait on note_a, time the wake-up against SHARED->t0 */
     ROLE_SIGNALLER,   /* stamp SHARED->t0 and signal note_a, iters times */
     ROLE_PONG,        /* wait on note_a, signal note_b, forever */
@@ -204,6 +204,7 @@ void bench_set_iters(struct bench *b, uint64_t iters, uint64_t warmup);
 void bench_syscall_ipc(struct bench *b);   /* ipc_bench.c */
 void bench_notifications(struct bench *b); /* ipc_bench.c */
 void bench_faults(struct bench *b);        /* event_bench.c */
+void bench_pager(struct bench *b);         /* pager_bench.c */
 void bench_interrupts(struct bench *b);    /* event_bench.c */
 void bench_objects(struct bench *b);       /* object_bench.c */
 

@@ -1,10 +1,9 @@
 /*
  * Faults and interrupts: the fault round trip (exception → handler in
- * another PD → reply with a new ip → resume), a page fault resolved by a
- * user-level pager (we retype and map a frame at the faulting address),
- * and an interrupt delivered to a user-level handler through a
- * notification, from the PIT and from a UART interrupt raised by a port
- * write at a known instruction.
+ * another PD → reply with a new ip → resume) and an interrupt delivered
+ * to a user-level handler through a notification, from the PIT and from
+ * a UART interrupt raised by a port write at a known instruction. Page
+ * faults resolved by a pager are in pager_bench.c.
  */
 #include "bench.h"
 
@@ -13,10 +12,9 @@
 #define PIT_COUNT 20 /* one-shot of ~16.8 us */
 #define UD2_LEN 2
 
-/* Serve fault messages on ep until the child calls with LABEL_DONE. A
- * #UD is answered with ip past the ud2; a page fault (pd != 0) with a
- * fresh frame mapped there and a retry. */
-static bool serve_faults(struct bench *b, cap_t ep, cap_t pd, const char *key)
+/* Serve fault messages on ep until the child calls with LABEL_DONE: a
+ * #UD is answered with ip past the ud2. */
+static bool serve_faults(cap_t ep, const char *key)
 {
     struct msg m = {.info = MSGINFO_NO_REPLY};
     for (;;) {
@@ -28,18 +26,11 @@ static bool serve_faults(struct bench *b, cap_t ep, cap_t pd, const char *key)
         if (label == LABEL_DONE) {
             return true;
         }
-        if (label == FAULT_LABEL && m.w[FAULT_KIND] == FAULT_UNDEFINED && !pd) {
+        if (label == FAULT_LABEL && m.w[FAULT_KIND] == FAULT_UNDEFINED) {
             uint64_t ip = m.w[FAULT_IP] + UD2_LEN, sp = m.w[FAULT_SP];
             m.w[0] = ip;
             m.w[1] = sp;
             m.info = MSGINFO(0, 2, 0);
-            continue;
-        }
-        cap_t frame;
-        if (label == FAULT_LABEL && m.w[FAULT_KIND] == FAULT_PAGE && pd &&
-            !arena_new(&b->arena, OBJ_FRAME, 1, &frame) &&
-            !sys_frame_map(frame, pd, m.w[FAULT_ADDR] & ~(PAGE_SIZE - 1), RIGHT_READ | RIGHT_WRITE).err) {
-            m.info = MSGINFO(0, 0, 0); /* retry the access */
             continue;
         }
         printf("bench: FAILED: %s: unexpected message label %lx kind %lu addr %lx ip %lx\n", key, label,
@@ -54,7 +45,7 @@ static void fault_round_trip(struct bench *b)
     bench_set_iters(b, b->iters, b->warmup);
     struct role_caps give = {.ep = ep};
     struct child f = spawn_role(b, ROLE_FAULTER, HELPER_PRIO, &give, RIGHT_WRITE, 0, ep);
-    bool ok = serve_faults(b, ep, CAP_NULL, "fault_rt");
+    bool ok = serve_faults(ep, "fault_rt");
     sys_thread_suspend(f.thread);
     if (ok) {
         report("fault_rt", SHARED->samples, b->iters);
@@ -63,34 +54,9 @@ static void fault_round_trip(struct bench *b)
     }
 }
 
-/* The toucher's page tables exist beforehand (made here by mapping and
- * unmapping a frame in each 2 MiB), so every fault costs one frame. */
-static void pager(struct bench *b)
-{
-    uint64_t pages = b->iters < 512 ? b->iters : 512, warm = b->warmup < 16 ? b->warmup : 16;
-    cap_t ep = bench_obj(b, OBJ_ENDPOINT, 0), probe = bench_obj(b, OBJ_FRAME, 1);
-    bench_set_iters(b, pages, warm);
-    struct role_caps give = {.ep = ep};
-    struct child t = spawn_role(b, ROLE_TOUCHER, HELPER_PRIO, &give, RIGHT_WRITE, 0, ep);
-    for (uint64_t va = TOUCH_VA; va < TOUCH_VA + (pages + warm) * PAGE_SIZE; va += 2ull << 20) {
-        if (env_map(&b->env, probe, t.pd, va, RIGHT_READ | RIGHT_WRITE) || sys_frame_unmap(probe)) {
-            printf("bench: FAILED: page tables for the pager benchmark\n");
-        }
-    }
-    bool ok = serve_faults(b, ep, t.pd, "pager_fault_4k");
-    sys_thread_suspend(t.thread);
-    arena_reset(&b->arena);
-    if (ok) {
-        report("pager_fault_4k", SHARED->samples, pages);
-    } else {
-        report_skip("pager_fault_4k", "unexpected fault");
-    }
-}
-
 void bench_faults(struct bench *b)
 {
     fault_round_trip(b);
-    pager(b);
 }
 
 static bool port_out(unsigned port, uint64_t value)

@@ -6,7 +6,7 @@
 # Reads "bench: KEY median=N min=N iters=N" lines of the Arbor parts
 # (arbor-PART.log; arbor-PART-firmware.log holds the stub kernel's
 # "boot_kernel_entry"), the first child's "bench_child: entry=N logged=N"
-# of the system parts, "lbench: KEY ..." lines of the Linux run and
+# of the system parts (and its "ram_4k=N ram_256k=N"), "lbench: KEY ..." lines of the Linux run and
 # "size KEY N" lines, and prints one row per operation: Arbor median and
 # minimum, iterations, the Linux counterpart's median, Linux/Arbor, and
 # the target of issue 4 (instruction counts: icount mode only).
@@ -38,6 +38,13 @@ function field(line, name,    s) {
     }
     if (p == "kernel") {
         am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
+/\[init -> first\] bench_child: ram_4k=/ {
+    if (part_of(FILENAME) == "system1") {
+        derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
     }
     next
 }
@@ -151,7 +158,13 @@ END {
     row("notification: signal wakes a waiter in another PD (one way)", "notify_wake", "", "")
     row("notification ping-pong between 2 PDs (round trip)", "notify_pingpong", "futex_rt", "")
     row("fault round trip: ud2 → handler in another PD → resume", "fault_rt", "", 1000)
-    row("page fault resolved by a user-level pager (retype + map), per 4 KiB", "pager_fault_4k", "page_fault", 2000)
+    row("page fault resolved by a user-level pager (map of a page zeroed at allocation), per 4 KiB", "pager_fault_4k", "page_fault", 2000)
+    row("the same over 8x the pages and regions (flat?)", "pager_fault_4k_x8", "", 2000)
+    row("the same with fault-ahead of 16 pages (a chunk per fault), per 4 KiB", "pager_ahead_4k", "", 2000)
+    row("pager's allocation of that memory: retype of a zeroed 4 KiB frame", "pager_alloc_4k", "", "")
+    row("page fault, pager retypes at fault time (zeroing and overlap walk on the fault path)", "pager_retype_4k", "", "")
+    row("RAM from core: alloc + attach (mapped whole, no fault) + touch, 4 KiB", "core_ram_4k", "mmap_touch_4k", "")
+    row("RAM from core: alloc + attach + touch, 256 KiB, per 4 KiB", "core_ram_256k", "", "")
     row("frame retype + map + touch, 4 KiB", "frame_4k", "mmap_touch_4k", "")
     row("frame retype + map + touch, per MiB", "frame_1m", "mmap_touch_1m", "")
     row("interrupt → user handler, PIT one-shot (from the programmed expiry)", "irq_pit", "", "")
