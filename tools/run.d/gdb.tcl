@@ -80,13 +80,15 @@ hardware breakpoint on its FUNCTION that stops only in that component
 end
 "
     foreach name $names {
+        # gdb command names take letters, digits, '-', '_' and '.'.
+        if {![regexp {^[A-Za-z0-9_.-]+$} $name]} { continue }
         puts $fh "define arbor-$name\n  arbor-symbols $name\nend"
         puts $fh "document arbor-$name\nThe kernel's symbols and those of $name.\nend"
     }
     puts $fh "
 target remote 127.0.0.1:$::gdb_port
-echo run/$::run_name halted before the first instruction. Components: [join $names]\\n
-echo Symbols: the kernel's. Switch with arbor-symbols NAME; stop in a component with arbor-break NAME FUNCTION.\\n"
+echo gdb holds run/$::run_name (QEMU starts halted). Components: [join $names]\\n
+echo Symbols: the kernel's. arbor-symbols NAME adds a component's, arbor-break NAME FUNCTION stops in one.\\n"
     close $fh
 }
 
