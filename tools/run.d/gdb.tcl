@@ -58,10 +58,15 @@ set pagination off
 set confirm off
 file $kernel
 
+# The component's symbols replace those of the one before (its .text
+# starts at 0x400000 too); the kernel's stay.
+set \$arbor_component = 0
 define arbor-symbols
-  symbol-file
-  symbol-file $kernel
+  if \$arbor_component
+    remove-symbol-file -a 0x400000
+  end
   add-symbol-file $mods/\$arg0
+  set \$arbor_component = 1
 end
 document arbor-symbols
 arbor-symbols NAME: the kernel's symbols and those of component NAME.
