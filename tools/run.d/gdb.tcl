@@ -90,7 +90,9 @@ end
         puts $fh "define arbor-$name\n  arbor-symbols $name\nend"
         puts $fh "document arbor-$name\nThe kernel's symbols and those of $name.\nend"
     }
+    # gdb retries a refused connection until QEMU listens (tcp auto-retry).
     puts $fh "
+set tcp connect-timeout 60
 target remote 127.0.0.1:$::gdb_port
 echo gdb holds run/$::run_name (QEMU starts halted). Components: [join $names]\\n
 echo Symbols: the kernel's. arbor-symbols NAME adds a component's, arbor-break NAME FUNCTION stops in one.\\n"
