@@ -5,6 +5,7 @@
 #   make run/NAME         interactive boot, serial console here, Ctrl-a x quits
 #   make test/NAME        boot headless and check the output (exit 0 = passed)
 #   make image/NAME       build/images/NAME.iso, a hybrid ISO for CD/USB stick
+#   make run/NAME DEBUG=gdb  the same, QEMU halted until gdb attaches
 #   make test             make unit and fuzz-quick, then every script marked
 #                         `# arbor: test`
 #                         under the boot matrix; last line "N passed, N failed"
@@ -27,7 +28,13 @@ RUN_TEST_DEFAULT ?= kernel/q35/128M
 RUN_TEST_MATRIX  ?= kernel/pc/4G iso/q35/128M iso/pc/4G uefi/q35/4G uefi/pc/128M
 
 # Extra options for tools/run, e.g. RUN_ARGS="--timeout-scale 3".
+# DEBUG=gdb adds --gdb: QEMU waits for gdb (docs/debugging.md).
 RUN_ARGS ?=
+ifeq ($(DEBUG),gdb)
+RUN_ARGS += --gdb
+else ifneq ($(DEBUG),)
+$(error DEBUG=$(DEBUG): the only debugger is gdb (DEBUG=gdb))
+endif
 
 # test/NAME means run/NAME.run here and a test component test/NAME/
 # elsewhere; the two kinds must never share a name.

@@ -79,7 +79,7 @@ proc qemu_command {} {
                 -cdrom $root/[iso_file] -boot d
         }
     }
-    return [concat $cmd $::qemu_args]
+    return [concat $cmd [gdb_qemu_args] $::qemu_args]
 }
 
 proc sh_quote {word} {
@@ -103,6 +103,7 @@ proc qemu_boot {} {
     set ::serial_log [open $::boot_dir/serial.log w]
 
     msg "booting: [join $cmd]"
+    gdb_announce
     cd $cwd
     set failed [catch {spawn -noecho {*}$cmd} qemu_pid]
     cd $::root
