@@ -57,7 +57,10 @@ status_t rt_server_init(struct rt_server *s, void *state)
 
 status_t rt_server_announce(struct rt_server *s, const struct rt_service *svc)
 {
-    if (s->services == RT_SERVICES_MAX) {
+    if (s->services == RT_SERVICES_MAX || !svc->ram || !svc->caps) {
+        printf("service \"%s\" not announced: %s\n", svc->name,
+               s->services == RT_SERVICES_MAX ? "a server offers 4 services at most"
+                                              : "it states no session price (.ram and .caps)");
         return RPC_INVALID;
     }
     status_t st = server_announce(svc->name, s->requests);

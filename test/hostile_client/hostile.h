@@ -26,6 +26,7 @@ struct target {
     char label[64];
     char args[64];      /* service arguments beside label and quota */
     unsigned ops;       /* opcodes 1..ops are defined */
+    uint64_t blocking;  /* bit n: opcode n blocks by design (a deferred reply): never sent */
     uint64_t ram, caps; /* what a session costs: the exact donation */
     unsigned requests;  /* random requests to send */
 };

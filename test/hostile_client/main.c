@@ -3,7 +3,7 @@
  *
  *   <config mode="hostile" [done="done" ack="ack.rr"] [ready="ready.rr"]>
  *       <target service="Report" label="report" ops="2" ram="36864" caps="6"
- *               args="" requests="4000"/>
+ *               args="" requests="4000" [blocking="3 5"]/>
  *       <target service="parent" ops="9" requests="4000"/> ...
  *   </config>
  *       attacks each target in turn (opens.c, requests.c), keeping track
@@ -14,7 +14,8 @@
  *       is the honest client's alone. With `done`, at the end it
  *       publishes the Report `done` and waits until the ROM `ack` has
  *       content (the honest clients saw it). It exits 0 if its quota was
- *       exact throughout.
+ *       exact throughout. `blocking` lists opcodes that wait by design
+ *       (deferred replies, e.g. Kv's watch): they are never sent.
  *   <config mode="honest"> (honest.c) uses the same servers correctly
  *       before, during and after the attack.
  */
@@ -37,6 +38,19 @@ static bool read_target(const struct xml_node *n, struct target *t)
     }
     t->ops = (unsigned)ops;
     t->requests = (unsigned)requests;
+    char list[64] = "";
+    xml_attr(n, "blocking", list, sizeof(list));
+    for (const char *p = list; *p;) {
+        uint64_t op = 0;
+        while (*p >= '0' && *p <= '9') {
+            op = op * 10 + (uint64_t)(*p++ - '0');
+        }
+        if ((*p && *p != ' ') || op < 1 || op > 63) {
+            return false;
+        }
+        t->blocking |= 1ull << op;
+        p += *p == ' ';
+    }
     return true;
 }
 

@@ -46,6 +46,8 @@ static const struct rt_service echo_service = {ECHO_SERVICE_INFO(&ops), .ram = E
                                                .create = create,        .close = destroy};
 /* Not in the server's <provides>: init must refuse the announcement. */
 static const struct rt_service bogus = {.name = "Bogus",
+                                        .ram = ECHO_RAM_QUOTA,
+                                        .caps = ECHO_CAP_QUOTA,
                                         .args = (const char *const[]){NULL},
                                         .dispatch = echo_dispatch,
                                         .ops = &ops,

@@ -40,11 +40,15 @@ struct rt_session_info {
 
 /* One service of a server. */
 struct rt_service {
-    const char *name;        /* \                                  */
-    uint64_t ram, caps;      /*  | NAME_SERVICE_INFO(ops) fills     */
-    const char *const *args; /*  | these from the interface         */
+    /* name, args, dispatch, ops: NAME_SERVICE_INFO(&ops) fills them in
+     * from the interface */
+    const char *name;
+    const char *const *args;
     void (*dispatch)(const void *ops, void *session, struct rt_call *call);
-    const void *ops; /* /                                  */
+    const void *ops;
+    /* What a session costs (usually NAME_RAM_QUOTA, NAME_CAP_QUOTA);
+     * neither may be 0: announcing refuses such a service. */
+    uint64_t ram, caps;
     /* Sessions need a <policy> for their label in the server's config;
      * without one a request is denied (and logged). */
     bool policy;
