@@ -1,7 +1,7 @@
 /*
  * The RPC call of the component side (rt/session.h, session/rpc.h): one
- * kernel call, the reply label as the status, a reply capability in a
- * fresh slot.
+ * kernel call, the reply label as the status (RPC_BAD_REPLY for a label
+ * no server may answer), a reply capability in a fresh slot.
  */
 #include <rt/session.h>
 
@@ -22,6 +22,13 @@ status_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
         return STATUS_KERNEL(err);
     }
     status_t st = MSGINFO_LABEL(m->info);
+    if (st >= RPC_STATUS_COUNT || st == RPC_DEFERRED) {
+        /* No server answers this: a label beyond enum rpc_status (a
+         * kernel error forged as STATUS_KERNEL(..), say) or DEFERRED,
+         * which never leaves a server. The server, not the kernel, is
+         * what went wrong. */
+        st = RPC_BAD_REPLY;
+    }
     if (cap) {
         if (st == RPC_OK && MSGINFO_CAPS(m->info) == 1 && u->rcv_caps == 1) {
             *cap = slot;

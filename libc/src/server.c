@@ -108,7 +108,8 @@ static void show_use(struct rt_server *s)
 {
     uint64_t q[4] = {0};
     if (s->verbose && !pd_client_quota(ENV_PD, q)) {
-        printf("%u sessions, %lu KiB RAM used\n", s->open, q[1] >> 10);
+        printf("%u sessions, %lu KiB RAM used, %lu caps used, %u slots used\n", s->open, q[1] >> 10, q[3],
+               rt_slots_used());
     }
 }
 

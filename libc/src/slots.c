@@ -31,3 +31,14 @@ void rt_slot_free(cap_t slot)
         slots_taken[slot / 64] &= ~(1ull << (slot % 64));
     }
 }
+
+unsigned rt_slots_used(void)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < SLOT_LIMIT / 64; i++) {
+        for (uint64_t w = slots_taken[i]; w; w &= w - 1) {
+            n++;
+        }
+    }
+    return n;
+}

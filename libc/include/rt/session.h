@@ -15,9 +15,13 @@
  * freeing deletes what the slot holds. */
 cap_t rt_slot_alloc(void);
 void rt_slot_free(cap_t slot);
+/* How many slots are taken (what tests count before and after). */
+unsigned rt_slots_used(void);
 
 /* Call target with m; the reply's label is the status (a kernel error
- * that ended the call: STATUS_KERNEL(err)). A capability in the reply
+ * that ended the call: STATUS_KERNEL(err); a label that is no enum
+ * rpc_status a server may answer, a forged STATUS_KERNEL or
+ * RPC_DEFERRED among them: RPC_BAD_REPLY). A capability in the reply
  * lands in a fresh slot, returned in *cap when cap is not NULL (a reply
  * without one is RPC_BAD_REPLY then). */
 status_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
