@@ -25,6 +25,7 @@
 #include <session/pd.h>
 #include <session/cpu.h>
 #include <session/io.h>
+#include <session/rm.h>
 #include <rt/args.h>
 #include <rt/vspace.h>
 #include "account.h"
@@ -45,7 +46,8 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define DS_INLINE 0xffffu
 #define DS_MODULES 0x7fffu
 
-#define MAX_SESSIONS 1024 /* more than init's 32 children with 16 sessions each and their env sessions need */
+#define MAX_SESSIONS 1024 /* more than init's 32 children with 16 sessions each and their env sessions need  \
+                           */
 #define MAX_ATTACH 96
 #define MAX_PTS 64
 #define COMPONENT_SLOT_BITS PD_CAP_SLOT_BITS
@@ -143,7 +145,7 @@ struct session {
     struct dataspace own_ds; /* IO_MEM: the device memory; RM: the map */
     struct pd_state *pd;     /* PD: in pd_mem, paid by the session */
     struct kobj pd_mem;
-    struct rm_state rm;      /* RM */
+    struct rm_state rm; /* RM */
 };
 
 struct thread_rec {
@@ -160,6 +162,13 @@ struct core {
     struct session sessions[MAX_SESSIONS];
     struct dataspace modules[BOOTINFO_MAX_MODULES]; /* ROM dataspaces, made on first use */
     unsigned init_pd, init_cpu;                     /* init's env sessions */
+};
+
+/* The object a call of PD, CPU, RM or IO is for (the ops' session). */
+struct core_call {
+    struct core *c;
+    struct session *s;    /* the session called */
+    struct thread_rec *t; /* a thread capability called */
 };
 
 /* The request being served: caller's message and what came with it. */
@@ -202,26 +211,27 @@ void core_region_free(struct core *c, struct kobj *frame, void *va, unsigned pag
 /* session.c */
 cap_t badged_cap(struct core *c, uint64_t badge);
 void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps);
-void parent_dispatch(struct core *c, struct request *r);
+extern const struct parent_ops parent_at_core;
 struct session *session_get(struct core *c, uint64_t badge, unsigned type);
 void reply_status(struct request *r, uint64_t status, unsigned words);
 
 /* pd_session.c */
 uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer);
 void pd_session_destroy(struct core *c, struct session *s);
-void pd_dispatch(struct core *c, struct session *s, struct request *r);
+extern const struct pd_ops pd_session_ops;
 uint64_t pd_map(struct core *c, struct pd_state *pd, cap_t frame, uint64_t va, unsigned rights);
 uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned rights, void **out);
 void ds_free(struct core *c, unsigned id);
 /* The dataspace with that id (DS_READONLY ignored), or NULL. */
 struct dataspace *ds_get(struct core *c, unsigned id);
 uint64_t ds_alloc(struct core *c, unsigned owner, uint64_t bytes, unsigned *id);
-uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, unsigned flags,
-                   uint64_t *out);
+uint64_t pd_attach_ds(struct core *c, unsigned pd_sid, unsigned ds, uint64_t addr, unsigned flags,
+                      uint64_t *out);
 
 /* cpu_session.c */
-void cpu_dispatch(struct core *c, struct session *s, struct request *r);
-void thread_dispatch(struct core *c, struct request *r);
+extern const struct cpu_ops cpu_session_ops;
+/* A call to a thread capability, or a fault of the thread. */
+void thread_serve(struct core *c, struct request *r, struct rt_call *call);
 uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id);
 /* The thread with that id, or NULL. */
 struct thread_rec *thread_get(struct core *c, unsigned id);
@@ -230,7 +240,7 @@ void threads_destroy_of(struct core *c, unsigned pd_sid);
 /* rm_session.c */
 uint64_t rm_session_create(struct core *c, struct session *s, const struct args *args);
 void rm_session_destroy(struct core *c, struct session *s);
-void rm_dispatch(struct core *c, struct session *s, struct request *r);
+extern const struct rm_ops rm_session_ops;
 uint64_t rm_map_attachment(struct core *c, unsigned pd_sid, unsigned att);
 void rm_unmap_attachment(struct core *c, unsigned pd_sid, unsigned att);
 void rm_forget_ds(struct core *c, unsigned ds);
@@ -238,7 +248,7 @@ void rm_forget_ds(struct core *c, unsigned ds);
 /* io_session.c */
 uint64_t io_session_create(struct core *c, struct session *s, const struct args *args);
 void io_session_destroy(struct core *c, struct session *s);
-void io_dispatch(struct core *c, struct session *s, struct request *r);
+extern const struct io_ops io_session_ops;
 
 /* rom_log.c */
 uint64_t rom_session_create(struct core *c, struct session *s);

@@ -86,29 +86,26 @@ void threads_destroy_of(struct core *c, unsigned pd_sid)
     }
 }
 
-void cpu_dispatch(struct core *c, struct session *s, struct request *r)
+static status_t create_thread_op(void *session, struct rt_call *call, uint64_t pd_badge, uint64_t utcb,
+                                 uint64_t priority, cap_t *thread, uint64_t *got)
 {
-    unsigned pd_sid, id;
-    if (MSGINFO_LABEL(r->m->info) != CPU_CREATE_THREAD) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+    struct core *c = ((struct core_call *)session)->c;
+    struct session *s = ((struct core_call *)session)->s;
+    unsigned pd_sid = BADGE_ID(pd_badge), id;
+    if (BADGE_KIND(pd_badge) != B_SESSION || pd_sid >= MAX_SESSIONS || c->sessions[pd_sid].type != S_PD) {
+        return RPC_INVALID;
     }
-    if (MSGINFO_CAPS(r->m->info) < 1 || !(r->u->rcv_unwrapped & 1) ||
-        BADGE_KIND(r->u->rcv_badge[0]) != B_SESSION ||
-        (pd_sid = BADGE_ID(r->u->rcv_badge[0])) >= MAX_SESSIONS || c->sessions[pd_sid].type != S_PD) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
-    unsigned prio = r->m->w[1] < s->prio_max ? (unsigned)r->m->w[1] : s->prio_max; /* its band */
-    uint64_t st = thread_create(c, pd_sid, r->m->w[0], prio, &id);
+    unsigned prio = priority < s->prio_max ? (unsigned)priority : s->prio_max; /* its band */
+    uint64_t st = thread_create(c, pd_sid, utcb, prio, &id);
     if (st != RPC_OK) {
-        reply_status(r, st, 0);
-        return;
+        return st;
     }
-    r->u->send_caps[0] = thread_get(c, id)->cap;
-    r->m->w[0] = prio;
-    r->m->info = MSGINFO(RPC_OK, 1, 1);
+    *thread = thread_get(c, id)->cap;
+    *got = prio;
+    return RPC_OK;
 }
+
+const struct cpu_ops cpu_session_ops = {.create_thread = create_thread_op};
 
 static void fault(struct core *c, struct thread_rec *t, struct request *r)
 {
@@ -127,38 +124,45 @@ static void fault(struct core *c, struct thread_rec *t, struct request *r)
            pd->fault_addr, pd->fault_ip);
 }
 
-void thread_dispatch(struct core *c, struct request *r)
+/* The operations on a thread capability: the kernel's answer, as RPC_INVALID
+ * if it refused. */
+#define THREAD_OF(session) (((struct core_call *)(session))->t)
+
+static status_t start_op(void *session, struct rt_call *call, uint64_t ip, uint64_t sp, uint64_t arg)
+{
+    return sys_thread_start(THREAD_OF(session)->thread.cap, ip, sp, arg) ? RPC_INVALID : RPC_OK;
+}
+
+static status_t pause_op(void *session, struct rt_call *call)
+{
+    return sys_thread_suspend(THREAD_OF(session)->thread.cap) ? RPC_INVALID : RPC_OK;
+}
+
+static status_t resume_op(void *session, struct rt_call *call)
+{
+    return sys_thread_resume(THREAD_OF(session)->thread.cap) ? RPC_INVALID : RPC_OK;
+}
+
+static status_t bind_op(void *session, struct rt_call *call, cap_t note)
+{
+    return sys_thread_bind(THREAD_OF(session)->thread.cap, note) ? RPC_INVALID : RPC_OK;
+}
+
+static const struct cpu_ops thread_ops = {
+    .start = start_op, .pause = pause_op, .resume = resume_op, .bind = bind_op};
+
+void thread_serve(struct core *c, struct request *r, struct rt_call *call)
 {
     struct thread_rec *t = thread_get(c, BADGE_ID(r->badge));
-    struct msg *m = r->m;
     if (!t) {
-        r->reply = !MSGINFO_IS_FAULT(m->info);
+        r->reply = !MSGINFO_IS_FAULT(r->m->info);
         reply_status(r, RPC_INVALID, 0);
         return;
     }
-    if (MSGINFO_IS_FAULT(m->info)) { /* only the kernel can send these */
+    if (MSGINFO_IS_FAULT(r->m->info)) { /* only the kernel can send these */
         fault(c, t, r);
         return;
     }
-    uint64_t err;
-    switch (MSGINFO_LABEL(m->info)) {
-    case CPU_START:
-        err = sys_thread_start(t->thread.cap, m->w[0], m->w[1], m->w[2]);
-        break;
-    case CPU_PAUSE:
-        err = sys_thread_suspend(t->thread.cap);
-        break;
-    case CPU_RESUME:
-        err = sys_thread_resume(t->thread.cap);
-        break;
-    case CPU_BIND:
-        err = MSGINFO_CAPS(m->info) == 1 && !(r->u->rcv_unwrapped & 1)
-                  ? sys_thread_bind(t->thread.cap, c->rcv)
-                  : ERR_INVALID_ARG;
-        break;
-    default:
-        err = ERR_INVALID_ARG;
-        break;
-    }
-    reply_status(r, err ? RPC_INVALID : RPC_OK, 0);
+    struct core_call cc = {.c = c, .t = t};
+    cpu_dispatch(&thread_ops, &cc, call);
 }

@@ -153,13 +153,12 @@ void io_session_destroy(struct core *c, struct session *s)
     }
 }
 
-void io_dispatch(struct core *c, struct session *s, struct request *r)
+static status_t cap_op(void *session, struct rt_call *call, cap_t *resource, uint64_t *size)
 {
-    if (MSGINFO_LABEL(r->m->info) != IO_CAP) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
-    r->u->send_caps[0] = s->type == S_IO_MEM ? s->own_ds.cap : s->io_cap;
-    r->m->w[0] = s->type == S_IO_MEM ? s->own_ds.size : s->port_size;
-    r->m->info = MSGINFO(RPC_OK, 1, 1);
+    struct session *s = ((struct core_call *)session)->s;
+    *resource = s->type == S_IO_MEM ? s->own_ds.cap : s->io_cap;
+    *size = s->type == S_IO_MEM ? s->own_ds.size : s->port_size;
+    return RPC_OK;
 }
+
+const struct io_ops io_session_ops = {.cap = cap_op};

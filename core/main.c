@@ -33,7 +33,7 @@ static uint64_t load_segment(struct core *c, const uint8_t *file, const struct e
     slot_free(c, copy);
     unsigned flags =
         ((seg->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) | ((seg->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
-    return pd_attach(c, c->init_pd, id, start, flags, &va);
+    return pd_attach_ds(c, c->init_pd, id, start, flags, &va);
 }
 
 static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
@@ -68,7 +68,7 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
         st = ds_alloc(c, c->init_pd, INIT_STACK_PAGES * PAGE_SIZE, &stack);
     }
     if (st == RPC_OK) {
-        st = pd_attach(c, c->init_pd, stack, utcb - INIT_STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &va);
+        st = pd_attach_ds(c, c->init_pd, stack, utcb - INIT_STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &va);
     }
     if (st == RPC_OK) {
         st = thread_create(c, c->init_pd, utcb, INIT_PRIO, &thread);
@@ -86,45 +86,50 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
     return sys_thread_start(thread_get(c, thread)->thread.cap, img.entry, utcb, 0) ? RPC_INVALID : RPC_OK;
 }
 
-/* Whether r carries the words its opcode takes; a shorter request is
- * answered RPC_INVALID here, before any word is read. */
-#define WORDS_OK(r, ...) (RPC_WORDS_OK((r)->m->info, __VA_ARGS__) || (reply_status(r, RPC_INVALID, 0), false))
+/* A call to a session of one of core's services, through the
+ * interface's generated dispatch (which checks every argument). */
+static bool session_call(struct core *c, struct request *r, struct rt_call *call)
+{
+    static const struct {
+        unsigned type;
+        void (*dispatch)(const void *ops, void *session, struct rt_call *call);
+        const void *ops;
+    } services[] = {
+        {S_PD, pd_dispatch, &pd_session_ops},      {S_CPU, cpu_dispatch, &cpu_session_ops},
+        {S_RM, rm_dispatch, &rm_session_ops},      {S_IO_MEM, io_dispatch, &io_session_ops},
+        {S_IO_PORT, io_dispatch, &io_session_ops}, {S_IRQ, io_dispatch, &io_session_ops},
+    };
+    struct session *s;
+    for (unsigned i = 0; i < sizeof(services) / sizeof(services[0]); i++) {
+        if ((s = session_get(c, r->badge, services[i].type))) {
+            struct core_call cc = {.c = c, .s = s};
+            services[i].dispatch(services[i].ops, &cc, call);
+            return true;
+        }
+    }
+    return false;
+}
 
 static void dispatch(struct core *c, struct request *r)
 {
     struct session *s;
+    /* A capability the request brought (not one of core's own, which
+     * the kernel unwraps) is in the first slot of the receive window. */
+    bool brought = MSGINFO_CAPS(r->m->info) && r->u->rcv_caps && !(r->u->rcv_unwrapped & 1);
+    struct rt_call call = {.m = r->m, .rcv = brought ? c->rcv : CAP_NULL};
     switch (BADGE_KIND(r->badge)) {
     case B_PARENT:
-        if (WORDS_OK(r, PARENT_OP_WORDS)) {
-            parent_dispatch(c, r);
-        }
+        parent_dispatch(&parent_at_core, c, &call);
         return;
     case B_THREAD:
-        if (MSGINFO_IS_FAULT(r->m->info) || WORDS_OK(r, CPU_OP_WORDS)) {
-            thread_dispatch(c, r);
-        }
+        thread_serve(c, r, &call);
         return;
     case B_SESSION:
         if ((s = session_get(c, r->badge, S_LOG))) {
             log_serve(c, s, r);
         } else if ((s = session_get(c, r->badge, S_ROM))) {
             rom_serve(c, s, r);
-        } else if ((s = session_get(c, r->badge, S_PD))) {
-            if (WORDS_OK(r, PD_OP_WORDS)) {
-                pd_dispatch(c, s, r);
-            }
-        } else if ((s = session_get(c, r->badge, S_CPU))) {
-            if (WORDS_OK(r, CPU_OP_WORDS)) {
-                cpu_dispatch(c, s, r);
-            }
-        } else if ((s = session_get(c, r->badge, S_RM))) {
-            if (WORDS_OK(r, RM_OP_WORDS)) {
-                rm_dispatch(c, s, r);
-            }
-        } else if ((s = session_get(c, r->badge, S_IO_MEM)) || (s = session_get(c, r->badge, S_IO_PORT)) ||
-                   (s = session_get(c, r->badge, S_IRQ))) {
-            io_dispatch(c, s, r);
-        } else {
+        } else if (!session_call(c, r, &call)) {
             reply_status(r, RPC_INVALID, 0);
         }
         return;

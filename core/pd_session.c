@@ -62,8 +62,8 @@ uint64_t core_attach(struct core *c, cap_t frame, uint64_t pages, unsigned right
 }
 
 #define PD_STATE_PAGES ((sizeof(struct pd_state) + PAGE_SIZE - 1) / PAGE_SIZE)
-_Static_assert(OBJ_SIZE_PD(COMPONENT_SLOT_BITS) + PD_STATE_PAGES * PAGE_SIZE <= PD_SESSION_RAM,
-               "PD_SESSION_RAM must pay the PD object and core's record of the session");
+_Static_assert(OBJ_SIZE_PD(COMPONENT_SLOT_BITS) + PD_STATE_PAGES * PAGE_SIZE <= PD_RAM_QUOTA,
+               "PD_RAM_QUOTA must pay the PD object and core's record of the session");
 
 uint64_t pd_session_create(struct core *c, struct session *s, unsigned payer)
 {
@@ -241,7 +241,8 @@ static uint64_t attach_map(struct core *c, unsigned pd_sid, unsigned i, unsigned
     return RPC_OK;
 }
 
-uint64_t pd_attach(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags, uint64_t *out)
+uint64_t pd_attach_ds(struct core *c, unsigned pd_sid, unsigned id, uint64_t addr, unsigned flags,
+                      uint64_t *out)
 {
     struct pd_state *pd = c->sessions[pd_sid].pd;
     struct dataspace *d = ds_get(c, id);
@@ -313,198 +314,210 @@ void pd_session_destroy(struct core *c, struct session *s)
     s->pd = NULL;
 }
 
-/* The dataspace or session a client passed in send_caps[0], by badge. */
-static bool passed(struct request *r, unsigned i, unsigned kind, unsigned *id)
+/* Whether badge (of a capability a client passed) names an object of
+ * that kind; its id in *id. */
+static bool badge_of(uint64_t badge, unsigned kind, unsigned *id)
 {
-    if (MSGINFO_CAPS(r->m->info) <= i || !(r->u->rcv_unwrapped & (1ull << i)) ||
-        BADGE_KIND(r->u->rcv_badge[i]) != kind) {
-        return false;
-    }
-    *id = BADGE_ID(r->u->rcv_badge[i]);
-    return true;
+    *id = BADGE_ID(badge);
+    return BADGE_KIND(badge) == kind;
 }
 
-static void env_setup(struct core *c, struct session *s, struct request *r)
+/* The PD session s of a call, and its index. */
+#define PD_OF(session) (((struct core_call *)(session))->s)
+#define CORE_OF(session) (((struct core_call *)(session))->c)
+#define SID_OF(session) ((unsigned)(PD_OF(session) - CORE_OF(session)->sessions))
+
+static status_t env_op(void *session, struct rt_call *call, cap_t parent, uint64_t cpu_badge,
+                       uint64_t thread_badge)
 {
+    struct core *c = CORE_OF(session);
+    struct session *s = PD_OF(session);
     unsigned cpu, th;
-    struct pd_state *pd = s->pd;
-    if (MSGINFO_CAPS(r->m->info) < 3 || (r->u->rcv_unwrapped & 1) || !passed(r, 1, B_SESSION, &cpu) ||
-        cpu >= MAX_SESSIONS || c->sessions[cpu].type != S_CPU || !passed(r, 2, B_THREAD, &th) ||
-        !thread_get(c, th) || REC_HOME(th) != (unsigned)(s - c->sessions)) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+    if (!badge_of(cpu_badge, B_SESSION, &cpu) || cpu >= MAX_SESSIONS || c->sessions[cpu].type != S_CPU ||
+        !badge_of(thread_badge, B_THREAD, &th) || !thread_get(c, th) || REC_HOME(th) != SID_OF(session)) {
+        return RPC_INVALID;
     }
-    uint64_t err = sys_cap_mint(c->rcv, pd->pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0);
+    cap_t pd = s->pd->pd.cap;
+    uint64_t err = sys_cap_mint(parent, pd, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0);
     if (!err) {
-        err = sys_cap_mint(s->cap, pd->pd.cap, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0);
+        err = sys_cap_mint(s->cap, pd, ENV_PD, RIGHT_WRITE | RIGHT_GRANT, 0);
     }
     if (!err) {
-        err = sys_cap_mint(c->sessions[cpu].cap, pd->pd.cap, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0);
+        err = sys_cap_mint(c->sessions[cpu].cap, pd, ENV_CPU, RIGHT_WRITE | RIGHT_GRANT, 0);
     }
     if (!err) {
-        err = sys_cap_mint(thread_get(c, th)->cap, pd->pd.cap, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0);
+        err = sys_cap_mint(thread_get(c, th)->cap, pd, ENV_THREAD, RIGHT_WRITE | RIGHT_GRANT, 0);
     }
-    reply_status(r, err ? RPC_INVALID : RPC_OK, 0);
+    return err ? RPC_INVALID : RPC_OK;
 }
 
-static void quota(struct request *r, struct pd_state *pd)
+static status_t quota_op(void *session, struct rt_call *call, uint64_t *ram_quota, uint64_t *ram_used,
+                         uint64_t *cap_quota, uint64_t *caps_used)
 {
-    r->m->w[0] = pd->acct.ram_quota;
-    r->m->w[1] = pd->acct.ram_used;
-    r->m->w[2] = pd->acct.cap_quota;
-    r->m->w[3] = pd->acct.cap_used;
-    reply_status(r, RPC_OK, 4);
+    struct account *a = &PD_OF(session)->pd->acct;
+    *ram_quota = a->ram_quota;
+    *ram_used = a->ram_used;
+    *cap_quota = a->cap_quota;
+    *caps_used = a->cap_used;
+    return RPC_OK;
 }
 
-static void transfer(struct core *c, struct session *s, struct request *r)
+static status_t transfer_op(void *session, struct rt_call *call, uint64_t to_badge, uint64_t ram,
+                            uint64_t caps)
 {
+    struct core *c = CORE_OF(session);
+    struct session *s = PD_OF(session);
     unsigned to;
-    if (!passed(r, 0, B_SESSION, &to) || to >= MAX_SESSIONS || c->sessions[to].type != S_PD) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+    if (!badge_of(to_badge, B_SESSION, &to) || to >= MAX_SESSIONS || c->sessions[to].type != S_PD) {
+        return RPC_INVALID;
     }
-    if (!account_move(&s->pd->acct, &c->sessions[to].pd->acct, r->m->w[0], r->m->w[1])) {
-        reply_status(r, RPC_OUT_OF_RAM, 0);
-        return;
+    if (!account_move(&s->pd->acct, &c->sessions[to].pd->acct, ram, caps)) {
+        return RPC_OUT_OF_RAM;
     }
     /* The moved quota now belongs to the receiver, for good. */
-    s->ram -= r->m->w[0] <= s->ram ? r->m->w[0] : s->ram;
-    s->caps -= r->m->w[1] <= s->caps ? r->m->w[1] : s->caps;
-    c->sessions[to].ram += r->m->w[0];
-    c->sessions[to].caps += r->m->w[1];
-    reply_status(r, RPC_OK, 0);
+    s->ram -= ram <= s->ram ? ram : s->ram;
+    s->caps -= caps <= s->caps ? caps : s->caps;
+    c->sessions[to].ram += ram;
+    c->sessions[to].caps += caps;
+    return RPC_OK;
 }
 
-void pd_dispatch(struct core *c, struct session *s, struct request *r)
+static status_t alloc_op(void *session, struct rt_call *call, uint64_t bytes, cap_t *ds, uint64_t *size,
+                         uint64_t *missing)
 {
-    struct msg *m = r->m;
-    unsigned sid = (unsigned)(s - c->sessions), id;
-    struct pd_state *pd = s->pd;
-    switch (MSGINFO_LABEL(m->info)) {
-    case PD_ALLOC: {
-        /* what it costs: the pages, and a page of records when one is due */
-        uint64_t record = pool_cost(&pd->ds);
-        uint64_t want = (m->w[0] + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE + record,
-                 caps = 2 + (record ? 1 : 0);
-        uint64_t st = ds_alloc(c, sid, m->w[0], &id);
-        if (st != RPC_OK) {
-            /* w[0]: how much is missing, of RAM or of caps */
-            uint64_t ram_left = pd->acct.ram_quota - pd->acct.ram_used;
-            uint64_t caps_left = pd->acct.cap_quota - pd->acct.cap_used;
-            m->w[0] = st == RPC_OUT_OF_RAM    ? (want > ram_left ? want - ram_left : 0)
-                      : st == RPC_OUT_OF_CAPS ? (caps_left < caps ? caps - caps_left : 0)
-                                              : 0;
-            reply_status(r, st, 1);
-            return;
-        }
-        r->u->send_caps[0] = ds_get(c, id)->cap;
-        m->w[0] = ds_get(c, id)->size;
-        m->info = MSGINFO(RPC_OK, 1, 1);
-        return;
+    struct core *c = CORE_OF(session);
+    struct pd_state *pd = PD_OF(session)->pd;
+    unsigned id;
+    /* what it costs: the pages, and a page of records when one is due */
+    uint64_t record = pool_cost(&pd->ds);
+    uint64_t want = (bytes + PAGE_SIZE - 1) / PAGE_SIZE * PAGE_SIZE + record, caps = 2 + (record ? 1 : 0);
+    uint64_t st = ds_alloc(c, SID_OF(session), bytes, &id);
+    if (st != RPC_OK) {
+        uint64_t ram_left = pd->acct.ram_quota - pd->acct.ram_used;
+        uint64_t caps_left = pd->acct.cap_quota - pd->acct.cap_used;
+        *missing = st == RPC_OUT_OF_RAM    ? (want > ram_left ? want - ram_left : 0)
+                   : st == RPC_OUT_OF_CAPS ? (caps_left < caps ? caps - caps_left : 0)
+                                           : 0;
+        return st;
     }
-    case PD_FREE:
-        if (!passed(r, 0, B_DS, &id) || (id & DS_READONLY) || !ds_get(c, id) || ds_get(c, id)->owner != sid) {
-            reply_status(r, RPC_INVALID, 0);
-            return;
-        }
-        ds_free(c, id);
-        reply_status(r, RPC_OK, 0);
-        return;
-    case PD_ATTACH: {
-        uint64_t addr;
-        if (!passed(r, 0, B_DS, &id) || !ds_get(c, id & ~DS_READONLY)) {
-            reply_status(r, RPC_INVALID, 0);
-            return;
-        }
-        if ((id & DS_READONLY) && (m->w[1] & PD_ATTACH_WRITE)) {
-            reply_status(r, RPC_DENIED, 0);
-            return;
-        }
-        uint64_t st = pd_attach(c, sid, id & ~DS_READONLY, m->w[0], (unsigned)m->w[1], &addr);
-        m->w[0] = addr;
-        reply_status(r, st, st == RPC_OK);
-        return;
-    }
-    case PD_DETACH:
-        for (unsigned i = 0; i < MAX_ATTACH; i++) {
-            if (pd->att[i].size && pd->att[i].addr == m->w[0]) {
-                detach_at(c, pd, &pd->att[i]);
-                reply_status(r, RPC_OK, 0);
-                return;
-            }
-        }
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    case PD_QUOTA:
-        quota(r, pd);
-        return;
-    case PD_TRANSFER:
-        transfer(c, s, r);
-        return;
-    case PD_ENV:
-        env_setup(c, s, r);
-        return;
-    case PD_FAULT_HANDLER: {
-        cap_t slot = slot_alloc(c);
-        if (!slot || MSGINFO_CAPS(m->info) < 1 || (r->u->rcv_unwrapped & 1) ||
-            sys_cap_mint(c->rcv, BI_CAP_PD, slot, RIGHTS_ALL, 0)) {
-            slot_free(c, slot);
-            reply_status(r, RPC_INVALID, 0);
-            return;
-        }
-        if (pd->fault_note) {
-            sys_cap_delete(pd->fault_note);
-            slot_free(c, pd->fault_note);
-        }
-        pd->fault_note = slot;
-        reply_status(r, RPC_OK, 0);
-        return;
-    }
-    case PD_DS_READONLY: {
-        struct dataspace *d = passed(r, 0, B_DS, &id) ? ds_get(c, id & ~DS_READONLY) : NULL;
-        if (!d) {
-            reply_status(r, RPC_INVALID, 0);
-            return;
-        }
-        if (!d->ro_cap) {
-            d->ro_cap = badged_cap(c, BADGE(B_DS, (id & ~DS_READONLY) | DS_READONLY));
-        }
-        r->u->send_caps[0] = d->ro_cap;
-        m->info = MSGINFO(d->ro_cap ? RPC_OK : RPC_OUT_OF_CAPS, 0, d->ro_cap ? 1 : 0);
-        return;
-    }
-    case PD_ALLOC_OBJ: {
-        struct kobj *o = &pd->objs[pd->obj_count];
-        if (m->w[0] != OBJ_ENDPOINT && m->w[0] != OBJ_NOTIFICATION) {
-            reply_status(r, RPC_INVALID, 0);
-            return;
-        }
-        if (pd->obj_count == 32 || !account_take(&pd->acct, 64, 1)) {
-            reply_status(r,
-                         pd->obj_count == 32 || pd->acct.ram_quota - pd->acct.ram_used >= 64 ? RPC_OUT_OF_CAPS
-                                                                                             : RPC_OUT_OF_RAM,
-                         0);
-            return;
-        }
-        if (kobj_make(c, (unsigned)m->w[0], 0, o)) {
-            account_give(&pd->acct, 64, 1);
-            reply_status(r, RPC_OUT_OF_RAM, 0);
-            return;
-        }
-        pd->obj_count++;
-        r->u->send_caps[0] = o->cap;
-        m->info = MSGINFO(RPC_OK, 0, 1);
-        return;
-    }
-    case PD_FAULT_INFO:
-        m->w[0] = pd->fault_kind;
-        m->w[1] = pd->fault_addr;
-        m->w[2] = pd->fault_ip;
-        m->w[3] = pd->fault_count;
-        reply_status(r, RPC_OK, 4);
-        return;
-    default:
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
+    *ds = ds_get(c, id)->cap;
+    *size = ds_get(c, id)->size;
+    return RPC_OK;
 }
+
+static status_t free_op(void *session, struct rt_call *call, uint64_t badge)
+{
+    struct core *c = CORE_OF(session);
+    unsigned id;
+    if (!badge_of(badge, B_DS, &id) || (id & DS_READONLY) || !ds_get(c, id) ||
+        ds_get(c, id)->owner != SID_OF(session)) {
+        return RPC_INVALID;
+    }
+    ds_free(c, id);
+    return RPC_OK;
+}
+
+static status_t attach_op(void *session, struct rt_call *call, uint64_t badge, uint64_t addr, uint64_t flags,
+                          uint64_t *at)
+{
+    struct core *c = CORE_OF(session);
+    unsigned id;
+    if (!badge_of(badge, B_DS, &id) || !ds_get(c, id & ~DS_READONLY)) {
+        return RPC_INVALID;
+    }
+    if ((id & DS_READONLY) && (flags & PD_ATTACH_WRITE)) {
+        return RPC_DENIED;
+    }
+    return pd_attach_ds(c, SID_OF(session), id & ~DS_READONLY, addr, (unsigned)flags, at);
+}
+
+static status_t detach_op(void *session, struct rt_call *call, uint64_t at)
+{
+    struct pd_state *pd = PD_OF(session)->pd;
+    for (unsigned i = 0; i < MAX_ATTACH; i++) {
+        if (pd->att[i].size && pd->att[i].addr == at) {
+            detach_at(CORE_OF(session), pd, &pd->att[i]);
+            return RPC_OK;
+        }
+    }
+    return RPC_INVALID;
+}
+
+/* note is in core's receive window, which the next request empties:
+ * keep a copy. */
+static status_t fault_handler_op(void *session, struct rt_call *call, cap_t note)
+{
+    struct core *c = CORE_OF(session);
+    struct pd_state *pd = PD_OF(session)->pd;
+    cap_t slot = slot_alloc(c);
+    if (!slot || sys_cap_mint(note, BI_CAP_PD, slot, RIGHTS_ALL, 0)) {
+        slot_free(c, slot);
+        return RPC_INVALID;
+    }
+    if (pd->fault_note) {
+        sys_cap_delete(pd->fault_note);
+        slot_free(c, pd->fault_note);
+    }
+    pd->fault_note = slot;
+    return RPC_OK;
+}
+
+static status_t ds_readonly_op(void *session, struct rt_call *call, uint64_t badge, cap_t *ro)
+{
+    struct core *c = CORE_OF(session);
+    unsigned id;
+    struct dataspace *d = badge_of(badge, B_DS, &id) ? ds_get(c, id & ~DS_READONLY) : NULL;
+    if (!d) {
+        return RPC_INVALID;
+    }
+    if (!d->ro_cap) {
+        d->ro_cap = badged_cap(c, BADGE(B_DS, (id & ~DS_READONLY) | DS_READONLY));
+    }
+    *ro = d->ro_cap;
+    return d->ro_cap ? RPC_OK : RPC_OUT_OF_CAPS;
+}
+
+static status_t alloc_obj_op(void *session, struct rt_call *call, uint64_t type, cap_t *obj)
+{
+    struct pd_state *pd = PD_OF(session)->pd;
+    struct kobj *o = &pd->objs[pd->obj_count];
+    if (type != OBJ_ENDPOINT && type != OBJ_NOTIFICATION) {
+        return RPC_INVALID;
+    }
+    if (pd->obj_count == 32 || !account_take(&pd->acct, 64, 1)) {
+        return pd->obj_count == 32 || pd->acct.ram_quota - pd->acct.ram_used >= 64 ? RPC_OUT_OF_CAPS
+                                                                                   : RPC_OUT_OF_RAM;
+    }
+    if (kobj_make(CORE_OF(session), (unsigned)type, 0, o)) {
+        account_give(&pd->acct, 64, 1);
+        return RPC_OUT_OF_RAM;
+    }
+    pd->obj_count++;
+    *obj = o->cap;
+    return RPC_OK;
+}
+
+static status_t fault_info_op(void *session, struct rt_call *call, uint64_t *kind, uint64_t *addr,
+                              uint64_t *ip, uint64_t *faults)
+{
+    struct pd_state *pd = PD_OF(session)->pd;
+    *kind = pd->fault_kind;
+    *addr = pd->fault_addr;
+    *ip = pd->fault_ip;
+    *faults = pd->fault_count;
+    return RPC_OK;
+}
+
+const struct pd_ops pd_session_ops = {
+    .alloc = alloc_op,
+    .free = free_op,
+    .attach = attach_op,
+    .detach = detach_op,
+    .quota = quota_op,
+    .transfer = transfer_op,
+    .env = env_op,
+    .fault_handler = fault_handler_op,
+    .alloc_obj = alloc_obj_op,
+    .ds_readonly = ds_readonly_op,
+    .fault_info = fault_info_op,
+};

@@ -231,70 +231,63 @@ static bool fits(const struct session *rm, uint64_t off, uint64_t size)
     return true;
 }
 
-static void attach(struct core *c, struct session *rm, struct request *r)
+static status_t attach_op(void *session, struct rt_call *call, uint64_t badge, uint64_t offset,
+                          uint64_t flags, uint64_t *at)
 {
-    unsigned ds, slot = 0;
-    if (MSGINFO_CAPS(r->m->info) < 1 || !(r->u->rcv_unwrapped & 1) ||
-        BADGE_KIND(r->u->rcv_badge[0]) != B_DS ||
-        !ds_get(c, ds = BADGE_ID(r->u->rcv_badge[0]) & ~DS_READONLY)) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+    struct core *c = ((struct core_call *)session)->c;
+    struct session *rm = ((struct core_call *)session)->s;
+    unsigned ds = BADGE_ID(badge) & ~DS_READONLY, slot = 0;
+    if (BADGE_KIND(badge) != B_DS || !ds_get(c, ds)) {
+        return RPC_INVALID;
     }
-    uint64_t size = ds_get(c, ds)->pages * PAGE_SIZE, off = r->m->w[0];
+    uint64_t size = ds_get(c, ds)->pages * PAGE_SIZE, off;
     struct session *inner = rm_of_ds(c, ds);
     if (inner && (above_or_same(c, inner, rm) || parent_of(c, inner) ||
                   depth_of(c, rm) + 1 + height_of(c, inner) > RM_DEPTH)) {
-        /* a map inside itself, inside a second map, or too deep */
-        reply_status(r, RPC_DENIED, 0);
-        return;
+        return RPC_DENIED; /* a map inside itself, inside a second map, or too deep */
     }
-    for (off = off == RM_ANY ? 0 : off; r->m->w[0] == RM_ANY && off < rm->rm.size && !fits(rm, off, size);) {
+    for (off = offset == RM_ANY ? 0 : offset;
+         offset == RM_ANY && off < rm->rm.size && !fits(rm, off, size);) {
         off += PAGE_SIZE;
     }
     while (slot < RM_REGIONS && rm->rm.region[slot].used) {
         slot++;
     }
     if (slot == RM_REGIONS || !fits(rm, off, size)) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+        return RPC_INVALID;
     }
-    unsigned flags = (unsigned)r->m->w[1];
-    if ((BADGE_ID(r->u->rcv_badge[0]) & DS_READONLY) || !ds_get(c, ds)->writable) {
-        flags &= ~PD_ATTACH_WRITE;
+    if ((BADGE_ID(badge) & DS_READONLY) || !ds_get(c, ds)->writable) {
+        flags &= ~(uint64_t)PD_ATTACH_WRITE;
     }
-    rm->rm.region[slot] = (struct rm_region){true, off, size, ds, flags};
+    rm->rm.region[slot] = (struct rm_region){true, off, size, ds, (unsigned)flags};
     if (inner) {
         inner->rm.parent = (unsigned)(rm - c->sessions);
     }
     remap(c, rm);
-    r->m->w[0] = off;
-    reply_status(r, RPC_OK, 1);
+    *at = off;
+    return RPC_OK;
 }
 
-void rm_dispatch(struct core *c, struct session *s, struct request *r)
+static status_t dataspace_op(void *session, struct rt_call *call, cap_t *ds, uint64_t *size)
 {
-    switch (MSGINFO_LABEL(r->m->info)) {
-    case RM_DATASPACE:
-        r->u->send_caps[0] = s->own_ds.cap;
-        r->m->w[0] = s->rm.size;
-        r->m->info = MSGINFO(RPC_OK, 1, 1);
-        return;
-    case RM_ATTACH:
-        attach(c, s, r);
-        return;
-    case RM_DETACH:
-        for (unsigned i = 0; i < RM_REGIONS; i++) {
-            if (s->rm.region[i].used && s->rm.region[i].off == r->m->w[0]) {
-                drop_region(c, s, i);
-                remap(c, s);
-                reply_status(r, RPC_OK, 0);
-                return;
-            }
-        }
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    default:
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
+    struct session *s = ((struct core_call *)session)->s;
+    *ds = s->own_ds.cap;
+    *size = s->rm.size;
+    return RPC_OK;
 }
+
+static status_t detach_op(void *session, struct rt_call *call, uint64_t offset)
+{
+    struct core *c = ((struct core_call *)session)->c;
+    struct session *s = ((struct core_call *)session)->s;
+    for (unsigned i = 0; i < RM_REGIONS; i++) {
+        if (s->rm.region[i].used && s->rm.region[i].off == offset) {
+            drop_region(c, s, i);
+            remap(c, s);
+            return RPC_OK;
+        }
+    }
+    return RPC_INVALID;
+}
+
+const struct rm_ops rm_session_ops = {.dataspace = dataspace_op, .attach = attach_op, .detach = detach_op};

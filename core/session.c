@@ -45,7 +45,7 @@ static const struct service_info {
     {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "irq", NULL}},
-    {PD_SERVICE, PD_SESSION_RAM, PD_SESSION_CAPS, {COMMON_KEYS, NULL}},
+    {PD_SERVICE, PD_RAM_QUOTA, PD_CAP_QUOTA, {COMMON_KEYS, NULL}},
     {RM_SERVICE, RM_RAM_QUOTA, RM_CAP_QUOTA, {COMMON_KEYS, "size", NULL}},
 };
 
@@ -123,25 +123,19 @@ static bool request_args(const struct service_info *svc, const char *text, struc
     return true;
 }
 
-static void open_session(struct core *c, struct request *r)
+/* The parent interface's open_session: init asks core for a session. */
+static status_t open_op(void *core, struct rt_call *call, const char *service, const char *text, cap_t note,
+                        cap_t *session_cap, uint64_t *id, uint64_t *detail)
 {
-    char service[32], text[RPC_STRING_MAX + 1];
+    struct core *c = core;
     struct args args;
     uint64_t ram, caps;
-    unsigned len = MSGINFO_LEN(r->m->info);
-    unsigned w = rpc_get_string(r->u, 8, len, service, sizeof(service));
-    if (!w || !rpc_get_string(r->u, w, len, text, sizeof(text))) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
     const struct service_info *svc = service_of(service);
     if (!svc) {
-        reply_status(r, RPC_UNAVAILABLE, 0);
-        return;
+        return RPC_UNAVAILABLE;
     }
     if (!request_args(svc, text, &args, &ram, &caps)) {
-        reply_status(r, RPC_INVALID, 0);
-        return;
+        return RPC_INVALID;
     }
     unsigned sid = 0;
     while (sid < MAX_SESSIONS && c->sessions[sid].type != S_NONE) {
@@ -156,9 +150,8 @@ static void open_session(struct core *c, struct request *r)
                service, args_get(&args, "label") ? args_get(&args, "label") : "",
                (payer->ram_quota - payer->ram_used) >> 10, payer->cap_quota - payer->cap_used, ram >> 10,
                caps);
-        r->m->w[0] = ram;
-        reply_status(r, sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM, 1);
-        return;
+        *detail = ram;
+        return sid == MAX_SESSIONS || caps_short ? RPC_OUT_OF_CAPS : RPC_OUT_OF_RAM;
     }
     struct session *s = &c->sessions[sid];
     memset(s, 0, sizeof(*s));
@@ -191,13 +184,12 @@ static void open_session(struct core *c, struct request *r)
             printf("[core] session \"%s\" for \"%s\": %lu caps donated, %lu needed\n", service, s->label,
                    caps, need);
         }
-        r->m->w[0] = need;
-        reply_status(r, st, 1);
-        return;
+        *detail = need;
+        return st;
     }
-    r->u->send_caps[0] = s->cap;
-    r->m->w[0] = sid;
-    r->m->info = MSGINFO(RPC_OK, 1, 1);
+    *session_cap = s->cap;
+    *id = sid;
+    return RPC_OK;
 }
 
 void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
@@ -234,46 +226,46 @@ void session_close(struct core *c, unsigned sid, uint64_t *ram, uint64_t *caps)
     s->type = S_NONE;
 }
 
-void parent_dispatch(struct core *c, struct request *r)
+static status_t close_op(void *core, struct rt_call *call, uint64_t id, uint64_t *ram, uint64_t *caps)
 {
-    struct msg *m = r->m;
-    switch (MSGINFO_LABEL(m->info)) {
-    case PARENT_SESSION:
-        open_session(c, r);
-        return;
-    case PARENT_CLOSE:
-        if (m->w[0] == c->init_pd || m->w[0] == c->init_cpu) {
-            reply_status(r, RPC_DENIED, 0);
-            return;
-        }
-        session_close(c, (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : MAX_SESSIONS), &m->w[0], &m->w[1]);
-        reply_status(r, RPC_OK, 2);
-        return;
-    case PARENT_UPGRADE: {
-        unsigned sid = (unsigned)(m->w[0] < MAX_SESSIONS ? m->w[0] : 0);
-        struct session *s = &c->sessions[sid];
-        struct account *payer = &c->sessions[c->init_pd].pd->acct;
-        if (m->w[0] >= MAX_SESSIONS || s->type == S_NONE || !account_take(payer, m->w[1], m->w[2])) {
-            reply_status(r, m->w[0] >= MAX_SESSIONS || s->type == S_NONE ? RPC_INVALID : RPC_OUT_OF_RAM, 0);
-            return;
-        }
-        s->ram += m->w[1];
-        s->caps += m->w[2];
-        s->donated_ram += m->w[1];
-        s->donated_caps += m->w[2];
-        if (s->type == S_PD) {
-            s->pd->acct.ram_quota += m->w[1];
-            s->pd->acct.cap_quota += m->w[2];
-        }
-        reply_status(r, RPC_OK, 0);
-        return;
+    struct core *c = core;
+    if (id == c->init_pd || id == c->init_cpu) {
+        return RPC_DENIED;
     }
-    case PARENT_EXIT:
-        printf("[core] init exited with exit value %ld\n", (int64_t)m->w[0]);
-        r->reply = false;
-        return;
-    default:
-        reply_status(r, RPC_INVALID, 0);
-        return;
-    }
+    session_close(c, (unsigned)(id < MAX_SESSIONS ? id : MAX_SESSIONS), ram, caps);
+    return RPC_OK;
 }
+
+static status_t upgrade_op(void *core, struct rt_call *call, uint64_t id, uint64_t ram, uint64_t caps)
+{
+    struct core *c = core;
+    struct session *s = &c->sessions[id < MAX_SESSIONS ? id : 0];
+    struct account *payer = &c->sessions[c->init_pd].pd->acct;
+    if (id >= MAX_SESSIONS || s->type == S_NONE) {
+        return RPC_INVALID;
+    }
+    if (!account_take(payer, ram, caps)) {
+        return RPC_OUT_OF_RAM;
+    }
+    s->ram += ram;
+    s->caps += caps;
+    s->donated_ram += ram;
+    s->donated_caps += caps;
+    if (s->type == S_PD) {
+        s->pd->acct.ram_quota += ram;
+        s->pd->acct.cap_quota += caps;
+    }
+    return RPC_OK;
+}
+
+/* init is done: it is not answered, and core has nothing left to do. */
+static status_t exit_op(void *core, struct rt_call *call, uint64_t value)
+{
+    printf("[core] init exited with exit value %ld\\n", (int64_t)value);
+    return RPC_DEFERRED;
+}
+
+/* The parent interface core offers init; what only a parent with
+ * children that serve (init) does is refused. */
+const struct parent_ops parent_at_core = {
+    .open_session = open_op, .upgrade = upgrade_op, .close = close_op, .exit = exit_op};

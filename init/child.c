@@ -15,17 +15,17 @@ static uint64_t load_segment(struct child *ch, const uint8_t *file, const struct
     uint64_t start = s->vaddr & ~(PAGE_SIZE - 1), size, at;
     cap_t ds;
     void *dst;
-    uint64_t st = pd_client_alloc(ch->pd, s->vaddr + s->memsz - start, &ds, &size);
+    uint64_t st = pd_alloc(ch->pd, s->vaddr + s->memsz - start, &ds, &size, NULL);
     if (st) {
         return st;
     }
     st = rt_attach(ds, PD_ATTACH_WRITE, &dst);
     if (!st) {
         memcpy((uint8_t *)dst + (s->vaddr - start), file + s->offset, s->filesz);
-        pd_client_detach(ENV_PD, (uint64_t)dst);
+        pd_detach(ENV_PD, (uint64_t)dst);
         unsigned flags =
             ((s->flags & ELF_SEG_W) ? PD_ATTACH_WRITE : 0) | ((s->flags & ELF_SEG_X) ? PD_ATTACH_EXEC : 0);
-        st = pd_client_attach(ch->pd, ds, start, flags, &at);
+        st = pd_attach(ch->pd, ds, start, flags, &at);
     }
     rt_slot_free(ds);
     return st;
@@ -71,12 +71,12 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
             st = load_segment(ch, image, &img.seg[i]);
         }
         *entry = img.entry;
-        pd_client_detach(ENV_PD, (uint64_t)image);
+        pd_detach(ENV_PD, (uint64_t)image);
     }
     if (ds) {
         rt_slot_free(ds);
     }
-    parent_close(id, NULL, NULL);
+    parent_close(ENV_PARENT, id, NULL, NULL);
     rt_slot_free(rom);
     return st;
 }
@@ -111,19 +111,18 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
     if ((*step = "PD and CPU sessions", st = open_env_sessions(ch)) ||
         (*step = "loading the binary", st = load_binary(ch, &entry)) ||
         (*step = "allocating the stack",
-         st = pd_client_alloc(ch->pd, STACK_PAGES * PAGE_SIZE, &stack, &size)) ||
+         st = pd_alloc(ch->pd, STACK_PAGES * PAGE_SIZE, &stack, &size, NULL)) ||
         (*step = "attaching the stack",
-         st = pd_client_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
+         st = pd_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
         (*step = "creating the thread",
-         st = cpu_client_create_thread(ch->cpu, ch->pd, utcb, ch->prio, &ch->thread)) ||
+         st = cpu_create_thread(ch->cpu, ch->pd, utcb, ch->prio, &ch->thread, NULL)) ||
         (*step = "minting the parent capability",
          st = sys_cap_mint(in->entry.ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1)
                   ? RPC_OUT_OF_CAPS
                   : RPC_OK) ||
-        (*step = "installing the environment", st = pd_client_env(ch->pd, ch->parent, ch->cpu, ch->thread)) ||
-        (*step = "registering the fault handler",
-         st = pd_client_fault_handler(ch->pd, in->fault_note[index])) ||
-        (*step = "starting the thread", st = cpu_client_start(ch->thread, entry, utcb, 0))) {
+        (*step = "installing the environment", st = pd_env(ch->pd, ch->parent, ch->cpu, ch->thread)) ||
+        (*step = "registering the fault handler", st = pd_fault_handler(ch->pd, in->fault_note[index])) ||
+        (*step = "starting the thread", st = cpu_start(ch->thread, entry, utcb, 0))) {
         /* *step names what failed */
     }
     if (stack) {
@@ -142,7 +141,7 @@ void child_destroy(struct init *in, struct child *ch)
         } else if (s->used && s->cap && (s->server >= 0 || s->server == SERVER_GONE)) {
             server_close(in, NULL, s, &ram, &caps); /* quota stays with us */
         } else if (s->used && s->cap) {
-            parent_close(s->id, NULL, NULL);
+            parent_close(ENV_PARENT, s->id, NULL, NULL);
         }
         if (s->used && s->cap) {
             rt_slot_free(s->cap);
@@ -154,11 +153,11 @@ void child_destroy(struct init *in, struct child *ch)
     /* Closing the PD session destroys the PD, its threads and memory, and
      * gives its quota back to us. */
     if (ch->cpu) {
-        parent_close(ch->cpu_id, NULL, NULL);
+        parent_close(ENV_PARENT, ch->cpu_id, NULL, NULL);
         rt_slot_free(ch->cpu);
     }
     if (ch->pd) {
-        parent_close(ch->pd_id, NULL, NULL);
+        parent_close(ENV_PARENT, ch->pd_id, NULL, NULL);
         rt_slot_free(ch->pd);
     }
     if (ch->thread) {

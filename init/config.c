@@ -51,12 +51,13 @@ static bool copy_config(const struct xml_node *top, cap_t *ds, char **copy, uint
     uint64_t size;
     xml_raw(top, &raw, &raw_len);
     *len = raw_len + xml_line(top) - 1;
-    if (pd_client_alloc(ENV_PD, *len, ds, &size)) {
+    if (pd_alloc(ENV_PD, *len, ds, &size, NULL)) {
         printf("config: no RAM for a copy of the config (%lu bytes)\n", *len);
         return false;
     }
     if (rt_attach(*ds, PD_ATTACH_WRITE, (void **)copy)) {
-        pd_client_free(ENV_PD, *ds);
+        pd_free(ENV_PD, *ds);
+        rt_slot_free(*ds);
         return false;
     }
     memset(*copy, '\n', *len - raw_len);
@@ -66,8 +67,9 @@ static bool copy_config(const struct xml_node *top, cap_t *ds, char **copy, uint
 
 static void drop_copy(cap_t ds, char *copy)
 {
-    pd_client_detach(ENV_PD, (uint64_t)copy);
-    pd_client_free(ENV_PD, ds);
+    pd_detach(ENV_PD, (uint64_t)copy);
+    pd_free(ENV_PD, ds);
+    rt_slot_free(ds);
 }
 
 /* Take the config rt_config (or rt_config_update) answered with st. */
@@ -160,18 +162,20 @@ static uint64_t publish(struct child *ch)
     cap_t ds, ro;
     uint64_t size;
     void *dst;
-    uint64_t st = pd_client_alloc(ch->pd, len, &ds, &size);
+    uint64_t st = pd_alloc(ch->pd, len, &ds, &size, NULL);
     if (st) {
         return st;
     }
-    if ((st = rt_attach(ds, PD_ATTACH_WRITE, &dst)) || (st = pd_client_ds_readonly(ENV_PD, ds, &ro))) {
-        pd_client_free(ch->pd, ds);
+    if ((st = rt_attach(ds, PD_ATTACH_WRITE, &dst)) || (st = pd_ds_readonly(ENV_PD, ds, &ro))) {
+        pd_free(ch->pd, ds);
+        rt_slot_free(ds);
         return st;
     }
     memcpy(dst, text, len);
-    pd_client_detach(ENV_PD, (uint64_t)dst);
+    pd_detach(ENV_PD, (uint64_t)dst);
     if (ch->config_old_ds) {
-        pd_client_free(ch->pd, ch->config_old_ds);
+        pd_free(ch->pd, ch->config_old_ds);
+        rt_slot_free(ch->config_old_ds);
     }
     if (ch->config_ro) {
         rt_slot_free(ch->config_ro);
@@ -216,7 +220,7 @@ void config_reload(struct init *in)
     }
     if (none && !in->start_ram) { /* the first config: note our quota */
         uint64_t q[4];
-        pd_client_quota(ENV_PD, q);
+        pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
         in->start_ram = q[0] - q[1];
         in->start_caps = q[2] - q[3];
     }

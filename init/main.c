@@ -63,7 +63,7 @@ static void forward_session(struct init *in, struct child *ch, const char *servi
         reply(m, RPC_INVALID, 0);
         return;
     }
-    uint64_t st = pd_client_transfer(ch->pd, ENV_PD, ram, caps);
+    uint64_t st = pd_transfer(ch->pd, ENV_PD, ram, caps);
     if (st) {
         printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
                ch->name, service, ram, caps);
@@ -71,14 +71,15 @@ static void forward_session(struct init *in, struct child *ch, const char *servi
         return;
     }
     struct child_session *s = &ch->sessions[i];
-    st = parent_session_start(service, fwd, in->relay_note, &s->cap, &id);
+    uint64_t detail;
+    st = parent_open_session(ENV_PARENT, service, fwd, in->relay_note, &s->cap, &id, &detail);
     if (st == RPC_PENDING) {
-        server_relay(in, ch, i, k, id, ram, caps, call);
+        server_relay(in, ch, i, k, detail, ram, caps, call);
         return;
     }
     if (st) {
-        pd_client_transfer(ENV_PD, ch->pd, ram, caps);
-        m->w[0] = id; /* what the server said was missing */
+        pd_transfer(ENV_PD, ch->pd, ram, caps);
+        m->w[0] = detail; /* what the server said was missing */
         reply(m, st, 1);
         return;
     }
@@ -178,8 +179,8 @@ static void close_session(struct init *in, struct child *ch, struct msg *m)
         sys_cap_revoke(s->cap);
     } else if (s->server >= 0 || s->server == SERVER_GONE) {
         server_close(in, ch, s, &ram, &caps);
-    } else if (!parent_close(s->id, &ram, &caps)) {
-        pd_client_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
+    } else if (!parent_close(ENV_PARENT, s->id, &ram, &caps)) {
+        pd_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
     }
     rt_slot_free(s->cap);
     s->used = false;
@@ -198,16 +199,15 @@ static void upgrade_session(struct init *in, struct child *ch, struct msg *m)
         reply(m, RPC_INVALID, 0);
         return;
     }
-    if (pd_client_transfer(ch->pd, ENV_PD, ram, caps)) {
+    if (pd_transfer(ch->pd, ENV_PD, ram, caps)) {
         printf("child \"%s\": upgrade by %lu bytes and %lu caps exceeds its quota\n", ch->name, ram, caps);
         reply(m, RPC_OUT_OF_RAM, 0);
         return;
     }
-    struct msg up = {.info = MSGINFO(PARENT_UPGRADE, 3, 0), .w = {s->id, ram, caps}};
-    uint64_t st = s->server >= 0 ? pd_client_transfer(ENV_PD, in->children[s->server].pd, ram, caps)
-                                 : rpc_call(ENV_PARENT, &up, NULL);
+    uint64_t st = s->server >= 0 ? pd_transfer(ENV_PD, in->children[s->server].pd, ram, caps)
+                                 : parent_upgrade(ENV_PARENT, s->id, ram, caps);
     if (st) {
-        pd_client_transfer(ENV_PD, ch->pd, ram, caps);
+        pd_transfer(ENV_PD, ch->pd, ram, caps);
         reply(m, st, 0);
         return;
     }
@@ -221,7 +221,7 @@ static void resource_request(struct init *in, struct child *ch, struct msg *m)
 {
     uint64_t ram = m->w[0], caps = m->w[1];
     bool allowed = ram <= ch->ram_max - ch->ram && caps <= ch->caps_max - ch->caps;
-    uint64_t st = allowed ? pd_client_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
+    uint64_t st = allowed ? pd_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
     printf("child \"%s\" asks for %lu KiB RAM and %lu caps more: %s\n", ch->name, ram >> 10, caps,
            st == RPC_OK ? "granted"
            : allowed    ? "init has not that much"
@@ -237,7 +237,7 @@ static void resource_request(struct init *in, struct child *ch, struct msg *m)
 static void child_faulted(struct init *in, struct child *ch)
 {
     uint64_t info[4];
-    if (!ch->used || pd_client_fault_info(ch->pd, info) || !info[3]) {
+    if (!ch->used || pd_fault_info(ch->pd, &info[0], &info[1], &info[2], &info[3]) || !info[3]) {
         return;
     }
     uint64_t stack_bottom = STACK_AREA_UTCB(STACK_AREA_FIRST) - CHILD_STACK_PAGES * PAGE_SIZE;
@@ -255,7 +255,7 @@ static void report_if_all_gone(struct init *in)
         }
     }
     uint64_t q[4];
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     printf(
         "all children gone: %lu KiB RAM and %lu caps available (before children: %lu KiB RAM and %lu caps)\n",
         (q[0] - q[1]) >> 10, q[2] - q[3], in->start_ram >> 10, in->start_caps);
@@ -278,6 +278,15 @@ static void config_signal(void *in)
     report_if_all_gone(in);
 }
 
+/* Words each request of the parent interface takes (strings are checked
+ * apart). */
+#define PARENT_OP_WORDS                                                                                      \
+    {                                                                                                        \
+        [PARENT_OPEN_SESSION] = 0, [PARENT_UPGRADE] = 3, [PARENT_CLOSE] = 1, [PARENT_EXIT] = 1,              \
+        [PARENT_ANNOUNCE] = 0, [PARENT_NEXT_REQUEST] = 0, [PARENT_RESPOND] = 3,                              \
+        [PARENT_COLLECT_SESSION] = 1, [PARENT_RESOURCE_REQUEST] = 2                                          \
+    }
+
 static void dispatch(void *arg, struct rt_call *call)
 {
     struct msg *m = call->m;
@@ -292,7 +301,7 @@ static void dispatch(void *arg, struct rt_call *call)
         return;
     }
     switch (MSGINFO_LABEL(m->info)) {
-    case PARENT_SESSION:
+    case PARENT_OPEN_SESSION:
         open_session(in, ch, call);
         return;
     case PARENT_CLOSE:
@@ -307,13 +316,13 @@ static void dispatch(void *arg, struct rt_call *call)
     case PARENT_ANNOUNCE:
         server_announce_op(in, ch, call);
         return;
-    case PARENT_SESSION_REQUESTS:
+    case PARENT_NEXT_REQUEST:
         server_requests_op(in, ch, m);
         return;
-    case PARENT_SESSION_RESPONSE:
+    case PARENT_RESPOND:
         server_response_op(in, ch, call);
         return;
-    case PARENT_SESSION_RESULT:
+    case PARENT_COLLECT_SESSION:
         server_result_op(in, ch, m);
         return;
     case PARENT_EXIT:
@@ -378,7 +387,7 @@ void init_launch(struct init *in, const struct xml_node *start)
     }
     struct child *ch = &in->children[i];
     memset(ch, 0, sizeof(*ch));
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     uint64_t avail = q[0] - q[1] > (1u << 20) ? q[0] - q[1] - (1u << 20) : 0; /* keep 1 MiB */
     if (!start_node(in, ch, start, avail)) {
         return;
@@ -395,10 +404,10 @@ void init_launch(struct init *in, const struct xml_node *start)
 static void start_children(struct init *in)
 {
     uint64_t q[4];
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     uint64_t avail = q[0] - q[1] - (1u << 20); /* keep 1 MiB for ourselves */
     printf("%lu MiB RAM and %lu caps available for children\n", avail >> 20, q[2] - q[3]);
-    pd_client_quota(ENV_PD, q); /* after the first printf opened our LOG session */
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]); /* after the first printf opened our LOG session */
     in->start_ram = q[0] - q[1];
     in->start_caps = q[2] - q[3];
     struct xml_node start;

@@ -149,7 +149,7 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
         m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
-    if (pd_client_transfer(ch->pd, ENV_PD, ram, caps)) {
+    if (pd_transfer(ch->pd, ENV_PD, ram, caps)) {
         printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
                ch->name, service, ram, caps);
         m->info = MSGINFO(RPC_OUT_OF_RAM, 0, 0);
@@ -195,16 +195,18 @@ void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, 
 void relay_collect(struct init *in)
 {
     cap_t cap;
-    uint64_t id;
+    uint64_t id, detail;
     for (unsigned c = 0; c < MAX_CHILDREN; c++) {
         for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
             struct request *r = &in->children[c].requests[k];
-            uint64_t st =
-                r->state == REQ_RELAYED ? parent_session_collect(r->parent_request, &cap, &id) : RPC_PENDING;
+            uint64_t st = r->state == REQ_RELAYED
+                              ? parent_collect_session(ENV_PARENT, r->parent_request, &cap, &id, &detail)
+                              : RPC_PENDING;
             if (st != RPC_PENDING) {
                 r->status = st;
                 r->session_cap = cap;
-                r->server_session = id; /* our parent's session id, or what is needed */
+                r->server_session =
+                    st == RPC_OK ? id : detail; /* our parent's session id, or what is needed */
                 r->state = REQ_DONE;
                 if (r->client_note) {
                     sys_signal(r->client_note);
@@ -213,13 +215,13 @@ void relay_collect(struct init *in)
         }
     }
     for (unsigned i = 0; i < in->orphan_count;) {
-        uint64_t st = parent_session_collect(in->orphans[i], &cap, &id);
+        uint64_t st = parent_collect_session(ENV_PARENT, in->orphans[i], &cap, &id, NULL);
         if (st == RPC_PENDING) {
             i++;
             continue;
         }
         if (st == RPC_OK) {
-            parent_close(id, NULL, NULL);
+            parent_close(ENV_PARENT, id, NULL, NULL);
             rt_slot_free(cap);
         }
         in->orphans[i] = in->orphans[--in->orphan_count];
@@ -343,7 +345,7 @@ void server_response_op(struct init *in, struct child *ch, struct rt_call *call)
     r->status = m->w[1] < RPC_STATUS_COUNT ? m->w[1] : RPC_DENIED;
     r->server_session = m->w[2];
     r->session_cap = cap;
-    if (ok && pd_client_transfer(ENV_PD, ch->pd, r->ram, r->caps)) {
+    if (ok && pd_transfer(ENV_PD, ch->pd, r->ram, r->caps)) {
         printf("server \"%s\": cannot hand over the quota of session \"%s\"\n", ch->name, r->service);
     }
     ch->served += ok;
@@ -369,7 +371,7 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m)
     struct child_session *s = &ch->sessions[r->slot];
     if (r->status != RPC_OK) {
         s->used = false;
-        pd_client_transfer(ENV_PD, ch->pd, r->ram, r->caps);
+        pd_transfer(ENV_PD, ch->pd, r->ram, r->caps);
         m->w[0] = r->server_session; /* insufficient quota: what it needs */
         m->info = MSGINFO(r->status, 1, 0);
         free_request(r);
@@ -395,7 +397,7 @@ void server_close(struct init *in, struct child *ch, struct child_session *s, ui
     sys_cap_revoke(s->cap); /* the client's copy dies with ours */
     *ram = *caps = 0;
     if (server) {
-        if (pd_client_transfer(server->pd, ENV_PD, s->ram, s->caps)) {
+        if (pd_transfer(server->pd, ENV_PD, s->ram, s->caps)) {
             printf("server \"%s\" does not return the quota of a closed session\n", server->name);
         } else {
             *ram = s->ram;
@@ -409,7 +411,7 @@ void server_close(struct init *in, struct child *ch, struct child_session *s, ui
         *caps = s->caps;
     }
     if (ch && (*ram || *caps)) {
-        pd_client_transfer(ENV_PD, ch->pd, *ram, *caps);
+        pd_transfer(ENV_PD, ch->pd, *ram, *caps);
     }
 }
 
@@ -426,10 +428,10 @@ static void client_gone(struct init *in, struct child *ch)
             printf("child \"%s\" is gone: a session our parent grants it later stays open\n", ch->name);
         }
         if (r->state == REQ_DONE && r->status == RPC_OK && r->server < 0) {
-            parent_close(r->server_session, NULL, NULL);
+            parent_close(ENV_PARENT, r->server_session, NULL, NULL);
         } else if (r->state == REQ_DONE && r->status == RPC_OK) {
             struct child *server = &in->children[r->server];
-            if (pd_client_transfer(server->pd, ENV_PD, r->ram, r->caps)) {
+            if (pd_transfer(server->pd, ENV_PD, r->ram, r->caps)) {
                 printf("server \"%s\" does not return the quota of a closed session\n", server->name);
             }
             queue_close(in, server, r->server_session);

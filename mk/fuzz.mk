@@ -25,6 +25,10 @@ FUZZ_SRC_request        := libc/src/args.c
 FUZZ_SRC_elf            := common/elf.c
 FUZZ_SRC_multiboot_info := kernel/multiboot_info.c
 
+# request fuzzes the generated interface headers, on a stand-in for rt/session.h.
+$(BUILD)/fuzz/obj/fuzz/request.c.o: FUZZ_CFLAGS := -Ifuzz/shim -I$(BUILD)/gen/include $(FUZZ_CFLAGS)
+$(BUILD)/fuzz/obj/fuzz/request.c.o: $(SESSION_HEADERS)
+
 # Compiled freestanding as in Arbor (clang refuses rt.h's main() in a
 # hosted build) and instrumented for coverage; libFuzzer's main comes in
 # at the link.

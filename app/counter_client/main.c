@@ -45,7 +45,7 @@ int main(uint64_t arg)
         printf("counter is %lu\n", value);
     }
     uint64_t back_ram, back_caps;
-    parent_close(id, &back_ram, &back_caps);
+    parent_close(ENV_PARENT, id, &back_ram, &back_caps);
     printf("closed: %lu bytes and %lu caps came back\n", back_ram, back_caps);
     return 0;
 }

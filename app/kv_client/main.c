@@ -125,8 +125,8 @@ int main(uint64_t arg)
     xml_attr_bool(&config, "exact", &exact);
 
     snprintf(args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu", ram, caps);
-    status_t st = exact ? parent_session_exact(KV_SERVICE, args, &kv, &id)
-                        : parent_session(KV_SERVICE, args, &kv, &id);
+    status_t st =
+        exact ? parent_session_exact(KV_SERVICE, args, &kv, &id) : parent_session(KV_SERVICE, args, &kv, &id);
     if (st != RPC_OK) {
         printf("Kv session: %s\n", status_text(st));
         return 1;
@@ -137,7 +137,7 @@ int main(uint64_t arg)
         }
     }
     uint64_t back_ram, back_caps;
-    parent_close(id, &back_ram, &back_caps);
+    parent_close(ENV_PARENT, id, &back_ram, &back_caps);
     printf("closed: %lu bytes and %lu caps came back\n", back_ram, back_caps);
     return 0;
 }

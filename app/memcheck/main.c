@@ -20,7 +20,7 @@ static uint64_t check(uint8_t *p, uint64_t size, uint8_t value)
 int main(uint64_t arg)
 {
     (void)arg; /* 0 for every component started by a parent */
-    uint64_t st, size = 16 * 1024, got, bad = 0;
+    uint64_t st, size = 16 * 1024, got, missing, bad = 0;
     struct xml_node config, pattern;
     struct xml_error err;
 
@@ -42,10 +42,10 @@ int main(uint64_t arg)
     /* RAM comes from our own PD session, paid from our RAM quota. */
     cap_t ds;
     uint8_t *p;
-    st = pd_client_alloc(ENV_PD, size, &ds, &got);
+    st = pd_alloc(ENV_PD, size, &ds, &got, &missing);
     if (st != RPC_OK) {
         printf("cannot allocate %lu KiB: %s (%lu %s missing)\n", size >> 10, status_text(st),
-               st == RPC_OUT_OF_RAM ? got >> 10 : got, st == RPC_OUT_OF_RAM ? "KiB" : "caps");
+               st == RPC_OUT_OF_RAM ? missing >> 10 : missing, st == RPC_OUT_OF_RAM ? "KiB" : "caps");
         return 2;
     }
     if ((st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&p)) != RPC_OK) {
@@ -65,7 +65,8 @@ int main(uint64_t arg)
         bad += wrong;
     }
 
-    pd_client_detach(ENV_PD, (uint64_t)p);
-    pd_client_free(ENV_PD, ds); /* the RAM goes back to our quota */
+    pd_detach(ENV_PD, (uint64_t)p);
+    pd_free(ENV_PD, ds);
+    rt_slot_free(ds); /* the RAM goes back to our quota */
     return bad ? 3 : 0;
 }

@@ -45,7 +45,7 @@ enum rpc_status {
 const char *status_text(status_t s);
 
 /* Whether a request carries at least the words its opcode takes. Each
- * interface lists them once, next to its opcodes (e.g. PD_OP_WORDS);
+ * interface lists them once, next to its opcodes (init's PARENT_OP_WORDS);
  * a server refuses a shorter request (RPC_INVALID) before it reads any
  * word, so no argument is ever a leftover of another message. Opcode 0
  * and opcodes beyond the list fail too. */
@@ -85,8 +85,8 @@ static inline unsigned rpc_put_string(struct arbor_utcb *u, unsigned word, const
  * message or cap, or a NUL inside (never trusts the length). The bytes
  * are the sender's as they are; whoever prints them makes them safe
  * (core's LOG does). */
-static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word, unsigned msg_len,
-                                      char *out, unsigned cap)
+static inline unsigned rpc_get_string(const struct arbor_utcb *u, unsigned word, unsigned msg_len, char *out,
+                                      unsigned cap)
 {
     if (word >= msg_len || u->mr[word] > RPC_STRING_MAX || u->mr[word] >= cap) {
         return 0;

@@ -19,12 +19,13 @@ static struct {
 static void config_let_go(void)
 {
     if (config.scratch) {
-        pd_client_detach(ENV_PD, (uint64_t)config.scratch);
-        pd_client_free(ENV_PD, config.scratch_ds);
+        pd_detach(ENV_PD, (uint64_t)config.scratch);
+        pd_free(ENV_PD, config.scratch_ds);
+        rt_slot_free(config.scratch_ds);
         config.scratch = NULL;
     }
     if (config.text) {
-        pd_client_detach(ENV_PD, (uint64_t)config.text);
+        pd_detach(ENV_PD, (uint64_t)config.text);
         rt_slot_free(config.ds);
         config.text = NULL;
         config.ds = CAP_NULL;
@@ -76,13 +77,14 @@ static uint64_t config_node(struct xml_node *top, struct xml_error *err)
     }
     if (config_is_hid(config.text, config.size) && !config.scratch) {
         cap = hid_xml_budget(config.size);
-        if ((st = pd_client_alloc(ENV_PD, cap, &config.scratch_ds, &got))) {
+        if ((st = pd_alloc(ENV_PD, cap, &config.scratch_ds, &got, NULL))) {
             xml_error_set(err, 1, "no RAM to convert the HID config (%u bytes): %s", (unsigned)cap,
                           status_text(st));
             return st;
         }
         if ((st = rt_attach(config.scratch_ds, PD_ATTACH_WRITE, (void **)&config.scratch))) {
-            pd_client_free(ENV_PD, config.scratch_ds);
+            pd_free(ENV_PD, config.scratch_ds);
+            rt_slot_free(config.scratch_ds);
             config.scratch = NULL;
             return st;
         }

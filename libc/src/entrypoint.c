@@ -8,11 +8,11 @@ status_t rt_entrypoint_init(struct rt_entrypoint *e, rt_rpc_fn rpc, void *arg)
     memset(e, 0, sizeof(*e));
     e->rpc = rpc;
     e->rpc_arg = arg;
-    status_t st = pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &e->ep);
+    status_t st = pd_alloc_obj(ENV_PD, OBJ_ENDPOINT, &e->ep);
     if (!st) {
-        st = pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &e->note);
+        st = pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &e->note);
     }
-    return st ? st : cpu_client_bind(ENV_THREAD, e->note);
+    return st ? st : cpu_bind(ENV_THREAD, e->note);
 }
 
 cap_t rt_signal_handler(struct rt_entrypoint *e, unsigned bit, rt_signal_fn fn, void *arg)

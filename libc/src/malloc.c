@@ -15,11 +15,12 @@ static bool grow(size_t n)
     uint64_t size;
     void *mem;
     size_t want = n + 64 > GROW_MIN ? n + 64 : GROW_MIN;
-    if (heap.regions == HEAP_MAX_REGIONS || pd_client_alloc(ENV_PD, want, &ds, &size)) {
+    if (heap.regions == HEAP_MAX_REGIONS || pd_alloc(ENV_PD, want, &ds, &size, NULL)) {
         return false;
     }
     if (rt_attach(ds, PD_ATTACH_WRITE, &mem)) {
-        pd_client_free(ENV_PD, ds);
+        pd_free(ENV_PD, ds);
+        rt_slot_free(ds);
         return false;
     }
     heap_add_region(&heap, mem, size);

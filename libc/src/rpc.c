@@ -10,7 +10,8 @@ status_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
     struct arbor_utcb *u = rt_utcb();
     cap_t slot = cap ? rt_slot_alloc() : CAP_NULL;
     if (cap && !slot) {
-        return RPC_OUT_OF_CAPS; /* nowhere to put the answer: do not ask */
+        m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0); /* nowhere to put the answer: do not ask */
+        return RPC_OUT_OF_CAPS;
     }
     u->rcv_base = slot;
     u->rcv_count = slot ? 1 : 0;
@@ -39,11 +40,4 @@ status_t rpc_call(cap_t target, struct msg *m, cap_t *cap)
         }
     }
     return st;
-}
-
-status_t rpc_call_with_cap(cap_t target, uint64_t op, cap_t pass, struct msg *m, unsigned words)
-{
-    rt_utcb()->send_caps[0] = pass;
-    m->info = MSGINFO(op, words, 1);
-    return rpc_call(target, m, NULL);
 }

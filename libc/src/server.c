@@ -63,7 +63,7 @@ status_t rt_server_announce(struct rt_server *s, const struct rt_service *svc)
                                               : "it states no session price (.ram and .caps)");
         return RPC_INVALID;
     }
-    status_t st = server_announce(svc->name, s->requests);
+    status_t st = parent_announce(ENV_PARENT, svc->name, s->requests);
     if (!st) {
         s->service[s->services++] = svc;
     }
@@ -107,7 +107,7 @@ void *rt_server_session(struct rt_server *s, uint64_t badge, const struct rt_ser
 static void show_use(struct rt_server *s)
 {
     uint64_t q[4] = {0};
-    if (s->verbose && !pd_client_quota(ENV_PD, q)) {
+    if (s->verbose && !pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3])) {
         printf("%u sessions, %lu KiB RAM used, %lu caps used, %u slots used\n", s->open, q[1] >> 10, q[3],
                rt_slots_used());
     }
@@ -207,7 +207,7 @@ static void open_session(struct rt_server *s, const struct server_request *r)
     if (!st && (st = svc->create(s->state, &info, &rec->object)) == RPC_OK) {
         s->session[index] = rec;
         s->open++;
-        server_respond(r->id, RPC_OK, rec->badge, rec->cap);
+        parent_respond(ENV_PARENT, r->id, RPC_OK, rec->badge, rec->cap);
         show_use(s);
         return;
     }
@@ -217,7 +217,7 @@ static void open_session(struct rt_server *s, const struct server_request *r)
         }
         free(rec);
     }
-    server_respond(r->id, st, need, CAP_NULL);
+    parent_respond(ENV_PARENT, r->id, st, need, CAP_NULL);
 }
 
 static void close_session(struct rt_server *s, uint64_t badge)

@@ -69,8 +69,7 @@ void rt_exit(int value)
         printf("exited with exit value %d\n", value);
         sys_thread_suspend(BI_CAP_THREAD);
     } else if (component) {
-        struct msg m = {.info = MSGINFO(PARENT_EXIT, 1, 0), .w = {(uint64_t)(int64_t)value}};
-        sys_call(ENV_PARENT, &m);
+        parent_exit(ENV_PARENT, (uint64_t)(int64_t)value);
     }
     for (;;) {
         __asm__ volatile("ud2");

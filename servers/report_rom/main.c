@@ -65,7 +65,8 @@ static struct report *report_named(struct report_rom *rr, const char *name)
 static void version_put(struct version *v)
 {
     if (v && !v->current && !v->users) {
-        pd_client_free(ENV_PD, v->ds);
+        pd_free(ENV_PD, v->ds);
+        rt_slot_free(v->ds);
         rt_slot_free(v->ro);
         free(v);
     }
@@ -100,9 +101,10 @@ static status_t report_create(void *state, const struct rt_session_info *info, v
     if (!r) {
         return report_named(rr, info->label) ? RPC_BUSY : RPC_OUT_OF_RAM;
     }
-    status_t st = pd_client_alloc(ENV_PD, REPORT_BUFFER_SIZE, &r->buffer_ds, &size);
+    status_t st = pd_alloc(ENV_PD, REPORT_BUFFER_SIZE, &r->buffer_ds, &size, NULL);
     if (!st && (st = rt_attach(r->buffer_ds, PD_ATTACH_WRITE, (void **)&r->buffer))) {
-        pd_client_free(ENV_PD, r->buffer_ds);
+        pd_free(ENV_PD, r->buffer_ds);
+        rt_slot_free(r->buffer_ds);
     }
     if (st) {
         free(r);
@@ -120,8 +122,9 @@ static void report_close(void *state, void *session)
 {
     struct report_rom *rr = state;
     struct report *r = session;
-    pd_client_detach(ENV_PD, (uint64_t)r->buffer);
-    pd_client_free(ENV_PD, r->buffer_ds);
+    pd_detach(ENV_PD, (uint64_t)r->buffer);
+    pd_free(ENV_PD, r->buffer_ds);
+    rt_slot_free(r->buffer_ds);
     if (r->cur) { /* readers may keep it */
         r->cur->current = false;
         version_put(r->cur);
@@ -146,16 +149,17 @@ static status_t submit(void *session, struct rt_call *call, uint64_t len)
     }
     struct version *v = calloc(1, sizeof(*v));
     uint64_t size;
-    status_t st = v ? pd_client_alloc(ENV_PD, len, &v->ds, &size) : RPC_OUT_OF_RAM;
+    status_t st = v ? pd_alloc(ENV_PD, len, &v->ds, &size, NULL) : RPC_OUT_OF_RAM;
     uint8_t *dst;
     if (!st && !(st = rt_attach(v->ds, PD_ATTACH_WRITE, (void **)&dst))) {
         memcpy(dst, r->buffer, len);
-        pd_client_detach(ENV_PD, (uint64_t)dst);
-        st = pd_client_ds_readonly(ENV_PD, v->ds, &v->ro);
+        pd_detach(ENV_PD, (uint64_t)dst);
+        st = pd_ds_readonly(ENV_PD, v->ds, &v->ro);
     }
     if (st) {
         if (v && v->ds) {
-            pd_client_free(ENV_PD, v->ds);
+            pd_free(ENV_PD, v->ds);
+            rt_slot_free(v->ds);
         }
         free(v);
         return st;

@@ -41,13 +41,13 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     uint64_t t0, t1;
     unsigned refused = 0, tried = 0;
     for (int l = LEVELS - 1; l >= 0; l--) {
-        if (rm_session(pages, &rm[l]) || rm_client_dataspace(rm[l], &ds[l], &size)) {
+        if (rm_session(pages, &rm[l]) || rm_dataspace(rm[l], &ds[l], &size)) {
             printf("rm_fanout: map %d of %lu pages: setup failed\n", l, pages);
             return 1;
         }
         if (l < LEVELS - 1) {
             for (unsigned i = 0; i < FAN; i++) {
-                uint64_t st = rm_client_attach(rm[l], ds[l + 1], i * (pages / FAN) * PAGE_SIZE, 0, &off);
+                uint64_t st = rm_attach(rm[l], ds[l + 1], i * (pages / FAN) * PAGE_SIZE, 0, &off);
                 tried++;
                 refused += st == RPC_DENIED;
                 if (st && st != RPC_DENIED) {
@@ -60,8 +60,8 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     }
     printf("rm_fanout: %u maps nested %u deep, %u wide: %u of %u attaches refused\n", LEVELS, LEVELS, FAN,
            refused, tried);
-    if (rm_session(4, &probe) || rm_client_dataspace(probe, &probe_ds, &size) ||
-        pd_client_alloc(ENV_PD, PAGE_SIZE, &page, &size)) {
+    if (rm_session(4, &probe) || rm_dataspace(probe, &probe_ds, &size) ||
+        pd_alloc(ENV_PD, PAGE_SIZE, &page, &size, NULL)) {
         printf("rm_fanout: probe setup failed\n");
         return 1;
     }
@@ -72,9 +72,9 @@ static int rm_fanout(unsigned attachments, unsigned probes)
         uint64_t id;
         char args[96];
         snprintf(args, sizeof(args), "label=\"pd%u\", ram_quota=%u, cap_quota=%u", npds,
-                 (unsigned)PD_SESSION_RAM, (unsigned)PD_SESSION_CAPS);
+                 (unsigned)PD_RAM_QUOTA, (unsigned)PD_CAP_QUOTA);
         if (parent_session(PD_SERVICE, args, &pds[npds], &id) ||
-            pd_client_transfer(ENV_PD, pds[npds], 0, attachments)) {
+            pd_transfer(ENV_PD, pds[npds], 0, attachments)) {
             break;
         }
     }
@@ -82,8 +82,7 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     } /* let the sibling get going */
     t0 = rdtsc();
     for (unsigned p = 0; p < npds; p++) {
-        for (unsigned i = 0; i < attachments && !pd_client_attach(pds[p], ds[0], PD_ATTACH_ANY, 0, &at);
-             i++) {
+        for (unsigned i = 0; i < attachments && !pd_attach(pds[p], ds[0], PD_ATTACH_ANY, 0, &at); i++) {
             n++;
         }
     }
@@ -92,9 +91,9 @@ static int rm_fanout(unsigned attachments, unsigned probes)
            (t1 - t0) >> 20);
     for (unsigned i = 0; i < probes; i++) {
         t0 = rdtsc();
-        uint64_t st = rm_client_attach(probe, page, 0, 0, &off);
+        uint64_t st = rm_attach(probe, page, 0, 0, &off);
         if (!st) {
-            st = rm_client_detach(probe, 0);
+            st = rm_detach(probe, 0);
         }
         t1 = rdtsc();
         printf("rm_fanout: probe %u: attach+detach of one page in an unrelated map took %lu Mcycles (%s)\n",
@@ -140,9 +139,9 @@ static int sibling(unsigned rounds)
     for (unsigned i = 0; i < rounds; i++) {
         cap_t ds;
         uint64_t size;
-        uint64_t st = pd_client_alloc(ENV_PD, 4 * PAGE_SIZE, &ds, &size);
+        uint64_t st = pd_alloc(ENV_PD, 4 * PAGE_SIZE, &ds, &size, NULL);
         if (!st) {
-            st = pd_client_free(ENV_PD, ds);
+            st = pd_free(ENV_PD, ds);
             rt_slot_free(ds);
         }
         for (volatile unsigned long spin = 0; spin < 20000000ul; spin++) {

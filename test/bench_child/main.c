@@ -30,19 +30,21 @@ static uint64_t ram_round(uint64_t pages)
     cap_t ds;
     uint64_t size, at;
     uint64_t t0 = tsc();
-    if (pd_client_alloc(ENV_PD, pages * PAGE_SIZE, &ds, &size)) {
+    if (pd_alloc(ENV_PD, pages * PAGE_SIZE, &ds, &size, NULL)) {
         return 0;
     }
-    if (pd_client_attach(ENV_PD, ds, PD_ATTACH_ANY, PD_ATTACH_WRITE, &at)) {
-        pd_client_free(ENV_PD, ds);
+    if (pd_attach(ENV_PD, ds, PD_ATTACH_ANY, PD_ATTACH_WRITE, &at)) {
+        pd_free(ENV_PD, ds);
+        rt_slot_free(ds);
         return 0;
     }
     for (uint64_t p = 0; p < pages; p++) {
         *(volatile uint8_t *)(at + p * PAGE_SIZE) = 1;
     }
     uint64_t t1 = tsc();
-    pd_client_detach(ENV_PD, at);
-    pd_client_free(ENV_PD, ds);
+    pd_detach(ENV_PD, at);
+    pd_free(ENV_PD, ds);
+    rt_slot_free(ds);
     return (t1 - t0) / pages;
 }
 

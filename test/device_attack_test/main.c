@@ -45,10 +45,7 @@ static uint64_t io_session(const char *service, const char *label, uint64_t base
     if (st) {
         return st;
     }
-    struct msg m = {.info = MSGINFO(IO_CAP, 0, 0)};
-    st = rpc_call(session, &m, cap);
-    *got = m.w[0];
-    return st;
+    return io_cap(session, cap, got);
 }
 
 /* Harmless devices are still granted: POST port 0x80, COM2, the HPET. */

@@ -16,10 +16,7 @@ static uint64_t io_session(const char *service, const char *args, cap_t *cap, ui
     if (st) {
         return st;
     }
-    struct msg m = {.info = MSGINFO(IO_CAP, 0, 0)};
-    st = rpc_call(session, &m, cap);
-    *size = m.w[0];
-    return st;
+    return io_cap(session, cap, size);
 }
 
 #define RTC_INDEX 0x70
@@ -46,14 +43,14 @@ static int timer(void)
     printf("IO_PORT 0x70-0x71: %s\n", status_text(st));
     printf("IO_PORT 0x71 again: %s\n",
            status_text(io_session(IO_PORT_SERVICE,
-                                      "label=\"rtc2\", base=0x71, size=1, ram_quota=4096, cap_quota=2",
-                                      &dummy, &size)));
+                                  "label=\"rtc2\", base=0x71, size=1, ram_quota=4096, cap_quota=2", &dummy,
+                                  &size)));
     st = st ? st : io_session(IRQ_SERVICE, "label=\"rtc\", irq=8, ram_quota=4096, cap_quota=2", &irq, &size);
     printf("IRQ 8: %s\n", status_text(st));
     printf("IRQ 8 again: %s\n",
            status_text(
                io_session(IRQ_SERVICE, "label=\"rtc2\", irq=8, ram_quota=4096, cap_quota=2", &dummy, &size)));
-    if (st || pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note)) {
+    if (st || pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || sys_irq_bind(irq, note)) {
         return 1;
     }
     uint64_t b, c;
@@ -82,13 +79,13 @@ static int timer(void)
     }
     printf("IO_MEM HPET registers: %s\n", status_text(st));
     printf("IO_MEM 0xfed00000 again: %s\n",
-           status_text(io_session(
-               IO_MEM_SERVICE, "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2",
-               &dummy, &size)));
+           status_text(io_session(IO_MEM_SERVICE,
+                                  "label=\"hpet2\", base=0xfed00000, size=4096, ram_quota=4096, cap_quota=2",
+                                  &dummy, &size)));
     printf("IO_MEM on RAM at 1 MiB: %s\n",
            status_text(io_session(IO_MEM_SERVICE,
-                                      "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2",
-                                      &dummy, &size)));
+                                  "label=\"ram\", base=0x100000, size=4096, ram_quota=4096, cap_quota=2",
+                                  &dummy, &size)));
     rtc_write(ports, 0x0b, b & ~0x40ull); /* quiet */
     return got == 5 ? 0 : 1;
 }

@@ -15,7 +15,7 @@ static struct {
 static void quota(cap_t pd, uint64_t *ram, uint64_t *caps)
 {
     uint64_t q[4] = {0};
-    pd_client_quota(pd, q);
+    pd_quota(pd, &q[0], &q[1], &q[2], &q[3]);
     *ram = q[0];
     *caps = q[2];
 }
@@ -82,7 +82,7 @@ void account_close(struct held *h, struct tally *t)
     uint64_t ram, caps;
     account_check("before close");
     t->requests++;
-    if (parent_close(h->id, &ram, &caps) || ram != h->ram || caps != h->caps) {
+    if (parent_close(ENV_PARENT, h->id, &ram, &caps) || ram != h->ram || caps != h->caps) {
         printf("close of session %lu: %lu bytes and %lu caps back of %lu and %lu: unexpected\n", h->id, ram,
                caps, h->ram, h->caps);
         t->unexpected++;

@@ -67,12 +67,17 @@ static const char *round_of_work(struct honest *h, uint64_t r)
         return "ROM";
     }
     bool same = size == (uint64_t)len && !memcmp(text, h->buffer, size);
-    pd_client_detach(ENV_PD, (uint64_t)text);
+    pd_detach(ENV_PD, (uint64_t)text);
     rt_slot_free(ds);
     if (!same) {
         return "ROM content";
     }
-    if (pd_client_alloc(ENV_PD, 4096, &ds, &size) || pd_client_free(ENV_PD, ds)) {
+    status_t st = pd_alloc(ENV_PD, 4096, &ds, &size, NULL);
+    if (st == RPC_OK) {
+        st = pd_free(ENV_PD, ds);
+        rt_slot_free(ds);
+    }
+    if (st) {
         return "PD";
     }
     return NULL;
@@ -142,7 +147,7 @@ int honest_main(const struct xml_node *config)
         return 1;
     }
     for (unsigned i = 0; i < 4; i++) {
-        parent_close(h.ids[i], NULL, NULL);
+        parent_close(ENV_PARENT, h.ids[i], NULL, NULL);
     }
     printf("honest: %lu rounds after the attack, all answered correctly\n", after);
     return 0;

@@ -99,12 +99,12 @@ static void await_ready(const char *ready)
         if (rom_dataspace(rom, &ds, &size, &version) == RPC_OK &&
             rt_attach(ds, 0, (void **)&text) == RPC_OK) {
             seen = size >= 7 && !memcmp(text, "round 1", 7);
-            pd_client_detach(ENV_PD, (uint64_t)text);
+            pd_detach(ENV_PD, (uint64_t)text);
             rt_slot_free(ds);
         }
         sys_yield();
     }
-    parent_close(id, NULL, NULL);
+    parent_close(ENV_PARENT, id, NULL, NULL);
     rt_slot_free(rom);
 }
 

@@ -31,7 +31,7 @@ static uint64_t open_args(const struct target *t, const char *label, const char 
     }
     struct held *h = account_add(id, cap, ram, caps, !strcmp(t->service, PD_SERVICE));
     if (!h) {
-        parent_close(id, NULL, NULL);
+        parent_close(ENV_PARENT, id, NULL, NULL);
         rt_slot_free(cap);
     }
     account_check(t->service);

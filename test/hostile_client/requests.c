@@ -143,12 +143,12 @@ static void random_request(const struct target *t, cap_t target, bool parent, st
     /* The parent interface: we hold no session now, so nothing may grant
      * us one, close one or add quota. */
     if (parent && st == RPC_OK &&
-        (op == PARENT_SESSION || op == PARENT_SESSION_RESULT || op == PARENT_CLOSE || op == PARENT_UPGRADE ||
-         (op == PARENT_RESOURCE_REQUEST && (asked_ram || asked_caps)))) {
+        (op == PARENT_OPEN_SESSION || op == PARENT_COLLECT_SESSION || op == PARENT_CLOSE ||
+         op == PARENT_UPGRADE || (op == PARENT_RESOURCE_REQUEST && (asked_ram || asked_caps)))) {
         printf("parent: opcode %lu with %u words answered ok: unexpected\n", op, len);
         tally->unexpected++;
-        if (op == PARENT_SESSION || op == PARENT_SESSION_RESULT) {
-            parent_close(m.w[0], NULL, NULL);
+        if (op == PARENT_OPEN_SESSION || op == PARENT_COLLECT_SESSION) {
+            parent_close(ENV_PARENT, m.w[0], NULL, NULL);
         }
     }
 }
@@ -175,14 +175,14 @@ static void upgrades(struct held *h, struct tally *tally)
         {1ull << 63, 0}, {~0ull, ~0ull}, {ram + 4096, 0}, {0, caps + 1}, {0, 1ull << 63}};
     for (unsigned i = 0; i < sizeof(absurd) / sizeof(absurd[0]); i++) {
         tally->requests++;
-        if (parent_upgrade(h->id, absurd[i][0], absurd[i][1]) == RPC_OK) {
+        if (parent_upgrade(ENV_PARENT, h->id, absurd[i][0], absurd[i][1]) == RPC_OK) {
             printf("upgrade of session %lu by %lu bytes, %lu caps: granted: unexpected\n", h->id,
                    absurd[i][0], absurd[i][1]);
             tally->unexpected++;
         }
     }
     tally->requests++;
-    if (parent_upgrade(h->id, 4096, 1) == RPC_OK) {
+    if (parent_upgrade(ENV_PARENT, h->id, 4096, 1) == RPC_OK) {
         h->ram += 4096;
         h->caps += 1;
     }
@@ -252,7 +252,7 @@ void requests_close_all(struct held *keep, struct tally *tally)
             continue;
         }
         tally->requests++;
-        if (parent_close(id, &ram, &caps) == RPC_OK && (ram || caps)) {
+        if (parent_close(ENV_PARENT, id, &ram, &caps) == RPC_OK && (ram || caps)) {
             printf("close of id %lu we do not hold: %lu bytes, %lu caps back: unexpected\n", id, ram, caps);
             tally->unexpected++;
         }

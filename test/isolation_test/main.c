@@ -30,7 +30,7 @@
 static void quota(uint64_t *ram, uint64_t *caps)
 {
     uint64_t q[4];
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     *ram = q[0];
     *caps = q[2];
 }
@@ -47,7 +47,7 @@ static int zero_donations(void)
                             : parent_session_exact(LOG_SERVICE, args, &log, &id);
         if (st == RPC_OK) {
             opened++;
-            parent_close(id, NULL, NULL);
+            parent_close(ENV_PARENT, id, NULL, NULL);
             rt_slot_free(log);
         }
     }
@@ -80,7 +80,7 @@ static int inject(void)
     for (unsigned i = 0; i < sizeof(injections) / sizeof(injections[0]); i++) {
         uint64_t st = parent_session_exact(LOG_SERVICE, injections[i], &s, &id);
         if (st == RPC_OK) {
-            parent_close(id, NULL, NULL);
+            parent_close(ENV_PARENT, id, NULL, NULL);
             rt_slot_free(s);
         }
         printf("inject %u: %s\n", i, status_text(st));
@@ -103,15 +103,15 @@ static int priority(unsigned band)
     for (unsigned i = 0; i < sizeof(tries) / sizeof(tries[0]); i++) {
         cap_t cpu, thread;
         uint64_t id;
-        unsigned prio = 255;
+        uint64_t prio = 255;
         uint64_t st = parent_session_exact(CPU_SERVICE, tries[i], &cpu, &id);
         if (st == RPC_OK) {
-            st = cpu_client_create_thread_prio(
-                cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + (i + 1) * STACK_AREA_SIZE), &prio, &thread);
+            st = cpu_create_thread(cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + (i + 1) * STACK_AREA_SIZE),
+                                   prio, &thread, &prio);
             worst = st == RPC_OK && prio > worst ? prio : worst;
-            parent_close(id, NULL, NULL);
+            parent_close(ENV_PARENT, id, NULL, NULL);
         }
-        printf("priority %u: %s, thread priority %u\n", i, status_text(st), st == RPC_OK ? prio : 0);
+        printf("priority %u: %s, thread priority %lu\n", i, status_text(st), st == RPC_OK ? prio : 0);
     }
     printf("priority: highest thread priority got %u, band %u: %s\n", worst, band,
            worst > band ? "GAINED" : "ok");
@@ -169,13 +169,13 @@ static int random_sequences(unsigned steps)
             }
         } else if (h->used && op == 1) {
             uint64_t r = pick(rams, 9), c = pick(capss, 6);
-            if (parent_upgrade(h->id, r, c) == RPC_OK) {
+            if (parent_upgrade(ENV_PARENT, h->id, r, c) == RPC_OK) {
                 h->ram += r;
                 h->caps += c;
                 upgrades++;
             }
         } else if (h->used && op == 2) {
-            parent_close(h->id, NULL, NULL);
+            parent_close(ENV_PARENT, h->id, NULL, NULL);
             rt_slot_free(h->cap);
             h->used = false;
             closes++;
@@ -195,7 +195,7 @@ static int random_sequences(unsigned steps)
     }
     for (unsigned i = 0; i < OPEN_MAX; i++) {
         if (held[i].used) {
-            parent_close(held[i].id, NULL, NULL);
+            parent_close(ENV_PARENT, held[i].id, NULL, NULL);
             rt_slot_free(held[i].cap);
         }
     }
@@ -254,17 +254,13 @@ static int non_provider(void)
  * collecting it: init must close it at the server again. */
 static int dies(void)
 {
-    cap_t note;
-    uint64_t bits;
-    struct arbor_utcb *u = rt_utcb();
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
+    cap_t note, s;
+    uint64_t bits, id;
+    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
         return 1;
     }
-    unsigned w = rpc_put_string(u, 8, "Echo");
-    unsigned end = rpc_put_string(u, w, "label=\"\", ram_quota=8192, cap_quota=2");
-    u->send_caps[0] = note;
-    struct msg m = {.info = MSGINFO(PARENT_SESSION, end, 1)};
-    uint64_t st = rpc_call(ENV_PARENT, &m, NULL);
+    uint64_t st = parent_open_session(ENV_PARENT, "Echo", "label=\"\", ram_quota=8192, cap_quota=2", note, &s,
+                                      &id, NULL);
     printf("dies: request %s; waiting for the answer, then exiting without it\n", status_text(st));
     if (st == RPC_PENDING) {
         sys_wait(note, &bits);
@@ -276,13 +272,13 @@ static int stay(void)
 {
     cap_t note;
     uint64_t bits;
-    return pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ? 1 : (int)sys_wait(note, &bits);
+    return pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ? 1 : (int)sys_wait(note, &bits);
 }
 
 static int mute(void)
 {
     cap_t note;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || server_announce("Echo", note)) {
+    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || parent_announce(ENV_PARENT, "Echo", note)) {
         printf("mute: cannot announce Echo\n");
         return 1;
     }
@@ -306,8 +302,8 @@ static int slow(void)
     cap_t note, ep;
     uint64_t bits;
     struct server_request r;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) || server_announce("Echo", note)) {
+    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || pd_alloc_obj(ENV_PD, OBJ_ENDPOINT, &ep) ||
+        parent_announce(ENV_PARENT, "Echo", note)) {
         printf("slow: cannot announce Echo\n");
         return 1;
     }
@@ -322,7 +318,7 @@ static int slow(void)
                 printf("slow: session %lu closed\n", r.session);
             } else if (cap && !sys_cap_mint(ep, CAP_NULL, cap, RIGHT_WRITE, n)) {
                 printf("slow: session %lu opened, late\n", n);
-                server_respond(r.id, RPC_OK, n, cap);
+                parent_respond(ENV_PARENT, r.id, RPC_OK, n, cap);
             }
             rt_slot_free(cap);
         }
@@ -334,14 +330,15 @@ static int bogus(void)
     cap_t note;
     uint64_t bits;
     struct server_request r;
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || server_announce("Echo", note)) {
+    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || parent_announce(ENV_PARENT, "Echo", note)) {
         return 1;
     }
     for (;;) {
         sys_wait(note, &bits);
         while (server_next_request(&r) == RPC_OK) {
             if (r.kind == REQUEST_OPEN) {
-                printf("bogus: answered %s\n", status_text(server_respond(r.id, RPC_OK, 7, ENV_PARENT)));
+                printf("bogus: answered %s\n",
+                       status_text(parent_respond(ENV_PARENT, r.id, RPC_OK, 7, ENV_PARENT)));
             }
         }
     }
@@ -367,7 +364,8 @@ static int quitter(void)
 {
     cap_t s;
     uint64_t id;
-    uint64_t st = parent_session_start("Echo", "label=\"\", ram_quota=8192, cap_quota=2", CAP_NULL, &s, &id);
+    uint64_t st = parent_open_session(ENV_PARENT, "Echo", "label=\"\", ram_quota=8192, cap_quota=2", CAP_NULL,
+                                      &s, &id, NULL);
     printf("quitter: asked for Echo (%s), leaving\n", status_text(st));
     return 0;
 }
@@ -386,7 +384,7 @@ static int alive(void)
         if (parent_session_exact(LOG_SERVICE, "label=\"alive\", ram_quota=4096, cap_quota=1", &s, &id) ==
             RPC_OK) {
             ok++;
-            parent_close(id, NULL, NULL);
+            parent_close(ENV_PARENT, id, NULL, NULL);
             rt_slot_free(s);
         }
     }

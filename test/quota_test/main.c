@@ -11,15 +11,14 @@
 
 static int exhaust(uint64_t chunk, const char *what)
 {
-    uint64_t count = 0, missing = 0, size;
+    uint64_t count = 0, missing = 0;
     cap_t ds;
     uint64_t st;
     /* Print first: the LOG session must be open before the quota is gone. */
     printf("%s: allocating until the quota runs out\n", what);
-    while ((st = pd_client_alloc(ENV_PD, chunk, &ds, &size)) == RPC_OK) {
+    while ((st = pd_alloc(ENV_PD, chunk, &ds, NULL, &missing)) == RPC_OK) {
         count++;
     }
-    missing = size;
     printf("%s: %lu dataspaces of %lu KiB, then: %s (%lu %s missing)\n", what, count, chunk >> 10,
            status_text(st), st == RPC_OUT_OF_RAM ? missing >> 10 : missing,
            st == RPC_OUT_OF_RAM ? "KiB" : "caps");
@@ -32,14 +31,15 @@ static int sibling(void)
         cap_t ds;
         uint64_t size;
         uint8_t *p;
-        if (pd_client_alloc(ENV_PD, 16384, &ds, &size) || rt_attach(ds, PD_ATTACH_WRITE, (void **)&p)) {
+        if (pd_alloc(ENV_PD, 16384, &ds, &size, NULL) || rt_attach(ds, PD_ATTACH_WRITE, (void **)&p)) {
             printf("sibling: allocation failed in round %u\n", round);
             return 1;
         }
         memset(p, (int)round, size);
         bool ok = p[size - 1] == (uint8_t)round;
-        pd_client_detach(ENV_PD, (uint64_t)p);
-        pd_client_free(ENV_PD, ds);
+        pd_detach(ENV_PD, (uint64_t)p);
+        pd_free(ENV_PD, ds);
+        rt_slot_free(ds);
         if (!ok) {
             return 1;
         }
@@ -66,27 +66,28 @@ static int sibling(void)
     uint64_t id;
     uint64_t st = parent_session(LOG_SERVICE, "label=\"upgraded\", ram_quota=4096, cap_quota=1", &log, &id);
     if (!st) {
-        st = parent_upgrade(id, 8192, 1);
+        st = parent_upgrade(ENV_PARENT, id, 8192, 1);
     }
     printf("sibling: session upgrade by 8 KiB: %s\n", status_text(st));
-    printf("sibling: upgrade beyond the quota: %s\n", status_text(parent_upgrade(id, 64ull << 20, 0)));
+    printf("sibling: upgrade beyond the quota: %s\n",
+           status_text(parent_upgrade(ENV_PARENT, id, 64ull << 20, 0)));
     uint64_t q0[4], q1[4];
-    pd_client_quota(ENV_PD, q0);
-    st = parent_resource_request(1u << 20, 0);
-    pd_client_quota(ENV_PD, q1);
-    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", status_text(st),
-           q0[0] >> 10, q1[0] >> 10);
+    pd_quota(ENV_PD, &q0[0], &q0[1], &q0[2], &q0[3]);
+    st = parent_resource_request(ENV_PARENT, 1u << 20, 0);
+    pd_quota(ENV_PD, &q1[0], &q1[1], &q1[2], &q1[3]);
+    printf("sibling: resource request for 1 MiB: %s, quota %lu -> %lu KiB\n", status_text(st), q0[0] >> 10,
+           q1[0] >> 10);
     printf("sibling: resource request for 4 MiB more: %s\n",
-           status_text(parent_resource_request(4u << 20, 0)));
+           status_text(parent_resource_request(ENV_PARENT, 4u << 20, 0)));
     /* Our band: a thread asked for at priority 99 gets at most init's limit for us. */
     cap_t cpu, thread;
-    unsigned prio = 99;
+    uint64_t prio = 99;
     st = parent_session(CPU_SERVICE, "label=\"extra\", ram_quota=4096, cap_quota=2, priority=100", &cpu, &id);
     if (!st) {
-        st = cpu_client_create_thread_prio(cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + STACK_AREA_SIZE),
-                                           &prio, &thread);
+        st = cpu_create_thread(cpu, ENV_PD, STACK_AREA_UTCB(STACK_AREA_FIRST + STACK_AREA_SIZE), prio,
+                               &thread, &prio);
     }
-    printf("sibling: a thread asked for at priority 99 got %u (%s)\n", prio, status_text(st));
+    printf("sibling: a thread asked for at priority 99 got %lu (%s)\n", prio, status_text(st));
     return 0;
 }
 

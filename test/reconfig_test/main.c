@@ -81,7 +81,7 @@ static int worker(const struct xml_node *cfg)
     struct xml_node now;
     xml_attr(cfg, "version", version, sizeof(version));
     printf("worker started with config version %s\n", version);
-    if (pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || rt_config_sigh(note)) {
+    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || rt_config_sigh(note)) {
         printf("cannot watch the config\n");
         return 1;
     }

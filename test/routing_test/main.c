@@ -81,7 +81,7 @@ static int client(void)
     uint64_t answer;
     st = echo_echo(echo, 41, &answer);
     printf("echo answered %lu (%s)\n", answer, status_text(st));
-    parent_close(id, NULL, NULL);
+    parent_close(ENV_PARENT, id, NULL, NULL);
     uint64_t again;
     bool gone = echo_echo(echo, 41, &again) == STATUS_KERNEL(ERR_INVALID_CAP);
     printf("after close the session is %s\n", gone ? "gone" : "STILL THERE");

@@ -40,13 +40,13 @@ static void verdict(const char *what, bool ok, const char *fmt, ...)
 
 static void quota(uint64_t q[4])
 {
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
 }
 
 static cap_t notification(void)
 {
     cap_t n = CAP_NULL;
-    pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &n);
+    pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &n);
     return n;
 }
 
@@ -96,14 +96,14 @@ static status_t waiter_start(struct waiter *w, unsigned k, cap_t gate)
     w->gate = gate;
     w->done = false;
     w->result = ~0ull;
-    status_t st = cpu_client_create_thread(ENV_CPU, ENV_PD, top, 90, &w->thread);
+    status_t st = cpu_create_thread(ENV_CPU, ENV_PD, top, 90, &w->thread, NULL);
     if (!st) {
-        st = pd_client_alloc(ENV_PD, 8 * PAGE_SIZE, &ds, &size);
+        st = pd_alloc(ENV_PD, 8 * PAGE_SIZE, &ds, &size, NULL);
     }
     if (!st) {
-        st = pd_client_attach(ENV_PD, ds, top - 8 * PAGE_SIZE, PD_ATTACH_WRITE, &at);
+        st = pd_attach(ENV_PD, ds, top - 8 * PAGE_SIZE, PD_ATTACH_WRITE, &at);
     }
-    return st ? st : cpu_client_start(w->thread, (uint64_t)waiter_main, top - 8, (uint64_t)w);
+    return st ? st : cpu_start(w->thread, (uint64_t)waiter_main, top - 8, (uint64_t)w);
 }
 
 /* Until count callers wait at the gate (seen through probe). */
@@ -141,7 +141,7 @@ static void warm_up(const char *service, const char *args)
     status_t st;
     cap_t c = open_exact(service, args, &id, &st);
     if (c) {
-        parent_close(id, NULL, NULL);
+        parent_close(ENV_PARENT, id, NULL, NULL);
         rt_slot_free(c);
     }
     verdict(service, st == RPC_OK, "warm-up session: %s,", status_text(st));
@@ -177,7 +177,7 @@ static void attack_counter(void)
      * session caps (unwrapped), three at once; every call still counts */
     cap_t n = notification(), ds;
     uint64_t size;
-    pd_client_alloc(ENV_PD, PAGE_SIZE, &ds, &size);
+    pd_alloc(ENV_PD, PAGE_SIZE, &ds, &size, NULL);
     const cap_t sets[][3] = {{n, 0, 0}, {ds, 0, 0}, {c, 0, 0}, {c2, n, ds}, {n, ds, c}, {ENV_PARENT, n, 0}};
     uint64_t wrong = 0, calls = 3000;
     unsigned slots1 = rt_slots_used();
@@ -200,7 +200,7 @@ static void attack_counter(void)
      * place is not reached through anything we kept */
     cap_t copy = rt_slot_alloc();
     sys_cap_mint(c, CAP_NULL, copy, RIGHT_WRITE, 0);
-    parent_close(id, NULL, NULL);
+    parent_close(ENV_PARENT, id, NULL, NULL);
     st = counter_inc(c, &v);
     status_t st2 = counter_inc(copy, &v);
     verdict("Counter: calls on a closed session and its copy",
@@ -210,9 +210,10 @@ static void attack_counter(void)
     cap_t c3 = open_exact(COUNTER_SERVICE, "label=\"c\", ram_quota=4096, cap_quota=1", &id, &st);
     st = counter_inc(c3, &v);
     verdict("Counter: the next session starts afresh", st == RPC_OK && v == 1, "%s, %lu", status_text(st), v);
-    parent_close(id, NULL, NULL);
-    parent_close(id2, NULL, NULL);
-    pd_client_free(ENV_PD, ds);
+    parent_close(ENV_PARENT, id, NULL, NULL);
+    parent_close(ENV_PARENT, id2, NULL, NULL);
+    pd_free(ENV_PD, ds);
+    rt_slot_free(ds);
     rt_slot_free(n);
     rt_slot_free(c);
     rt_slot_free(c2);
@@ -238,7 +239,7 @@ static void attack_gate(void)
     /* a call deferred, then its session closed under it by the parent */
     st = waiter_start(&w1, 1, g1);
     bool waits = !st && gate_until(probe, 1);
-    parent_close(id1, NULL, NULL);
+    parent_close(ENV_PARENT, id1, NULL, NULL);
     bool back = done_within(&w1);
     verdict("Gate: session closed while its call waits",
             waits && back && w1.result == STATUS_KERNEL(ERR_ABORTED), "the waiter %s with %s,",
@@ -259,7 +260,7 @@ static void attack_gate(void)
             "open: %s, let through %lu,", status_text(st), n);
     st = gate_waiting(probe, &n);
     verdict("Gate: the dead caller is forgotten", st == RPC_OK && n == 0, "%lu waiting,", n);
-    parent_close(id2, NULL, NULL);
+    parent_close(ENV_PARENT, id2, NULL, NULL);
 
     /* one more waiter stays deferred while we exit: init closes its
      * session, the server must let go of the reply capability */
@@ -344,17 +345,17 @@ static void attack_report(void)
             "%s, version %lu -> %lu,", status_text(st), version, v);
     rt_slot_free(held_ds); /* its mapping went with the fetch: the server freed it */
     /* submit after close, and the reader keeps what it has */
-    pd_client_detach(ENV_PD, (uint64_t)buf);
+    pd_detach(ENV_PD, (uint64_t)buf);
     rt_slot_free(buf_ds);
-    parent_close(idr, NULL, NULL);
+    parent_close(ENV_PARENT, idr, NULL, NULL);
     st = report_submit(rep, 1);
     verdict("Report: submit after close", st == STATUS_KERNEL(ERR_INVALID_CAP), "%s,", status_text(st));
     st = rom_dataspace(rom, &ds, &size, &version);
     verdict("ROM: after the report closed", st == RPC_NOT_FOUND && !strcmp(latest, "version 3001"), "%s,",
             status_text(st));
-    pd_client_detach(ENV_PD, (uint64_t)latest);
+    pd_detach(ENV_PD, (uint64_t)latest);
     rt_slot_free(ds2);
-    parent_close(idm, NULL, NULL);
+    parent_close(ENV_PARENT, idm, NULL, NULL);
     rt_slot_free(rep);
     rt_slot_free(rom);
     rt_slot_free(n);
@@ -475,7 +476,7 @@ static int evil(void)
     uint64_t size;
     evil_caps[0] = notification();
     evil_caps[1] = notification();
-    pd_client_alloc(ENV_PD, PAGE_SIZE, &evil_caps[2], &size);
+    pd_alloc(ENV_PD, PAGE_SIZE, &evil_caps[2], &size, NULL);
     return rt_serve(NULL, &evil_counter_service, &evil_rom_service, NULL);
 }
 
@@ -529,8 +530,8 @@ static int victim(void)
             "%lu of 600 wrong, %lu caps handed to us,", wrong_rom, kept);
     verdict("victim: our slots after 1300 hostile answers", rt_slots_used() == slots0, "%u -> %u,", slots0,
             rt_slots_used());
-    parent_close(id, NULL, NULL);
-    parent_close(id2, NULL, NULL);
+    parent_close(ENV_PARENT, id, NULL, NULL);
+    parent_close(ENV_PARENT, id2, NULL, NULL);
     printf("attack: victim done, %u failed\n", failures);
     return 0;
 }

@@ -13,8 +13,7 @@ static uint64_t io_session(const char *service, const char *args, cap_t *cap)
     cap_t session;
     uint64_t id;
     uint64_t st = parent_session(service, args, &session, &id);
-    struct msg m = {.info = MSGINFO(IO_CAP, 0, 0)};
-    return st ? st : rpc_call(session, &m, cap);
+    return st ? st : io_cap(session, cap, NULL);
 }
 
 static void drop(cap_t cap)
@@ -27,7 +26,7 @@ static uint64_t dataspaces(unsigned *count)
 {
     cap_t ds;
     uint64_t size, st;
-    for (*count = 0; (st = pd_client_alloc(ENV_PD, 4096, &ds, &size)) == RPC_OK; (*count)++) {
+    for (*count = 0; (st = pd_alloc(ENV_PD, 4096, &ds, &size, NULL)) == RPC_OK; (*count)++) {
         drop(ds);
     }
     return st;
@@ -37,8 +36,8 @@ static uint64_t threads(unsigned first, unsigned *count)
 {
     cap_t th;
     uint64_t st;
-    for (*count = 0; (st = cpu_client_create_thread(ENV_CPU, ENV_PD, UTCB_AREA + (first + *count) * 4096ull,
-                                                    0, &th)) == RPC_OK;
+    for (*count = 0; (st = cpu_create_thread(ENV_CPU, ENV_PD, UTCB_AREA + (first + *count) * 4096ull, 0, &th,
+                                             NULL)) == RPC_OK;
          (*count)++) {
         drop(th);
     }
@@ -48,7 +47,7 @@ static uint64_t threads(unsigned first, unsigned *count)
 static void print_quota(const char *who)
 {
     uint64_t q[4];
-    pd_client_quota(ENV_PD, q);
+    pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     printf("%s: own quota left: %lu KiB RAM of %lu, %lu caps of %lu\n", who, (q[0] - q[1]) >> 10, q[0] >> 10,
            q[2] - q[3], q[2]);
 }
@@ -81,14 +80,14 @@ static int greedy(void)
     if (io_session(IO_PORT_SERVICE, "label=\"rtc\", base=0x70, size=2, ram_quota=4096, cap_quota=2",
                    &ports) ||
         io_session(IRQ_SERVICE, "label=\"rtc\", irq=8, ram_quota=4096, cap_quota=2", &irq) ||
-        pd_client_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
+        pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note)) {
         printf("greedy: no clock\n");
         return 1;
     }
     uint64_t st = dataspaces(&ds);
     printf("greedy: %u dataspaces of 4 KiB, then: %s\n", ds, status_text(st));
     print_quota("greedy");
-    uint64_t more = parent_resource_request(0, 1500);
+    uint64_t more = parent_resource_request(ENV_PARENT, 0, 1500);
     printf("greedy: 1500 caps more: %s\n", status_text(more));
     st = threads(0, &th);
     printf("greedy: %u threads, then: %s\n", th, status_text(st));
@@ -105,10 +104,10 @@ static int sibling(void)
     cap_t ds, th;
     uint64_t size;
     for (unsigned i = 0; i < 20; i++) {
-        made += pd_client_alloc(ENV_PD, 4096, &ds, &size) == RPC_OK;
+        made += pd_alloc(ENV_PD, 4096, &ds, &size, NULL) == RPC_OK;
     }
     for (unsigned i = 0; i < 5; i++) {
-        started += cpu_client_create_thread(ENV_CPU, ENV_PD, UTCB_AREA + i * 4096ull, 0, &th) == RPC_OK;
+        started += cpu_create_thread(ENV_CPU, ENV_PD, UTCB_AREA + i * 4096ull, 0, &th, NULL) == RPC_OK;
     }
     printf("sibling: %u of 20 dataspaces and %u of 5 threads: %s\n", made, started,
            made == 20 && started == 5 ? "ok" : "FAILED");

@@ -110,16 +110,11 @@ struct server_request {
     struct args args; /* parsed strictly; label is the full, routed label */
 };
 
-/* Announce service; note is signalled when requests wait. */
-status_t server_announce(const char *service, cap_t note);
-
-/* The next waiting request: RPC_OK, or RPC_NOT_FOUND when none. An open
- * request whose arguments are malformed is refused (RPC_INVALID) here and
- * the next one fetched. */
+/* The next waiting request (parent_next_request with its arguments
+ * parsed): RPC_OK, or RPC_NOT_FOUND when none. An open request whose
+ * arguments are malformed is refused (RPC_INVALID) here and the next one
+ * fetched. Announce with parent_announce, answer with parent_respond
+ * (<session/parent.h>). */
 status_t server_next_request(struct server_request *r);
-
-/* Answer an open request: status, our session id (for INSUFFICIENT_RAM
- * or _CAPS the amount a session needs), and (RPC_OK) the cap. */
-status_t server_respond(uint64_t id, status_t status, uint64_t session, cap_t cap);
 
 #endif

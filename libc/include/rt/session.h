@@ -38,6 +38,19 @@ struct rt_call {
 cap_t rt_call_take_cap(struct rt_call *call);
 void rt_call_drop_cap(cap_t cap);
 
+/* Whether capability i of the call named the server's own endpoint (an
+ * object the server issued, say a dataspace or a session: the kernel
+ * unwraps it instead of transferring it); its badge in *badge. */
+static inline bool rt_call_obj(const struct rt_call *call, unsigned i, uint64_t *badge)
+{
+    const struct arbor_utcb *u = rt_utcb();
+    if (MSGINFO_CAPS(call->m->info) <= i || !(u->rcv_unwrapped & (1ull << i))) {
+        return false;
+    }
+    *badge = u->rcv_badge[i];
+    return true;
+}
+
 /* Keep the caller waiting: a reply capability to answer it later with
  * the operation's _reply function (or rt_reply), from any point of the
  * server; the operation then returns RPC_DEFERRED. CAP_NULL if no slot
