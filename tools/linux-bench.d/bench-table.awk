@@ -42,6 +42,16 @@ function field(line, name,    s) {
     next
 }
 
+# The stream part: "[init -> bench] bench: stream_KEY median=N min=N iters=N",
+# instructions per MiB moved.
+/\] bench: stream_[a-z0-9_]+ median=/ {
+    if (part_of(FILENAME) == "stream" && match($0, /bench: stream_[a-z0-9_]+/)) {
+        key = substr($0, RSTART + 7, RLENGTH - 7)
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
 /\[init -> first\] bench_child: ram_4k=/ {
     if (part_of(FILENAME) == "system1") {
         derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
@@ -95,6 +105,20 @@ function row(label, akey, lkey, target,    a, l, ratio, t, over) {
         (akey in ai) ? ai[akey] : "-", (l == "" ? "-" : num(l) " " lname[lkey]), ratio, t
 }
 
+# A throughput row: the logs give instructions per MiB (median, min); the
+# row shows MiB per million instructions (the min column: the best round)
+# and, as Linux/Arbor, how many times Arbor's throughput Linux's is.
+function rate(v) {
+    return (v == "" || v <= 0) ? "-" : sprintf("%.2f", 1000000 / v)
+}
+function rate_row(label, akey, lkey,    a, l) {
+    a = (akey != "" && akey in am) ? am[akey] : ""
+    l = (lkey != "" && lkey in lm) ? lm[lkey] : ""
+    printf "| %s | %s | %s | %s | %s | %s |  |\n", label, rate(a), rate(akey != "" && akey in an ? an[akey] : ""),
+        (akey != "" && akey in ai) ? ai[akey] " MiB" : "-", (l == "" ? "-" : rate(l) " " lname[lkey]),
+        (a != "" && l != "" && a > 0) ? sprintf("%.1f", l / a) : "-"
+}
+
 function derive(key, value) {
     am[key] = value; an[key] = value; ai[key] = 1
 }
@@ -112,6 +136,8 @@ END {
     lname["page_fault"] = "(first-touch page fault)"
     lname["mmap_touch_4k"] = "(mmap + touch 4 KiB)"
     lname["mmap_touch_1m"] = "(mmap + touch 1 MiB)"
+    lname["pipe_mib"] = "(pipe, 4 KiB writes)"
+    lname["unix_mib"] = "(UNIX socket, 4 KiB writes)"
     lname["boot_init"] = "(reset → /init)"
     lname["vmlinuz"] = "(vmlinuz)"
 
@@ -167,6 +193,9 @@ END {
     row("RAM from core: alloc + attach + touch, 256 KiB, per 4 KiB", "core_ram_256k", "", "")
     row("frame retype + map + touch, 4 KiB", "frame_4k", "mmap_touch_4k", "")
     row("frame retype + map + touch, per MiB", "frame_1m", "mmap_touch_1m", "")
+    rate_row("bulk data between 2 PDs, MiB per million instructions (higher is better): packet stream, 4 KiB packets, zero copy (written in place, not read)", "stream_zero_mib", "pipe_mib")
+    rate_row("… packet stream, 4 KiB packets, copied in by the producer and out by the consumer (what a pipe does)", "stream_copy_mib", "pipe_mib")
+    rate_row("… UNIX socket, 4 KiB writes (Linux only)", "", "unix_mib")
     row("interrupt → user handler, PIT one-shot (from the programmed expiry)", "irq_pit", "", "")
     row("interrupt → user handler in another PD, UART (from the triggering port write)", "irq_uart", "", "")
     row("thread create + start + exit + destroy", "thread_create", "thread_create_join", "")

@@ -4,7 +4,8 @@
  * Arbor benchmarks (test/bench_test) with the same method: serialising
  * TSC reads (lfence; rdtsc; lfence .. rdtscp; lfence), warm-up rounds,
  * the cost of an empty pair of reads subtracted, median and minimum.
- * Each result is one console line "lbench: KEY median=N min=N iters=N";
+ * Each result is one console line "lbench: KEY median=N min=N iters=N"
+ * (for pipe_mib and unix_mib: instructions per MiB moved);
  * then the machine powers off.
  *
  *   /init [ITERS [WARMUP [HEAVY]]]
@@ -200,6 +201,90 @@ static void bench_unix(const char *key, size_t size)
     waitpid(pid, NULL, 0);
 }
 
+/* Bulk data: MiB after MiB written in 4 KiB pieces to the other end,
+ * which reads them and answers one byte per MiB; a sample is the
+ * instructions of one MiB (the counterpart of the packet stream rows). */
+#define BULK_PIECE 4096
+#define BULK_PIECES (MIB_PAGES * PAGE / BULK_PIECE)
+
+static void bulk_reader(int in, int out)
+{
+    static char buf[BULK_PIECE];
+    for (;;) {
+        for (size_t got = 0; got < BULK_PIECES * BULK_PIECE;) {
+            ssize_t r = read(in, buf, sizeof(buf));
+            if (r <= 0) {
+                _exit(0);
+            }
+            got += (size_t)r;
+        }
+        if (write(out, buf, 1) != 1) {
+            _exit(1);
+        }
+    }
+}
+
+static void bulk_rounds(const char *key, int to_child, int from_child)
+{
+    static char buf[BULK_PIECE];
+    uint64_t warm = warmup / 10 + 1;
+    for (uint64_t i = 0; i < warm + heavy; i++) {
+        uint64_t t0 = tsc_begin();
+        for (int k = 0; k < BULK_PIECES; k++) {
+            if (write(to_child, buf, sizeof(buf)) != (ssize_t)sizeof(buf)) {
+                fail(key);
+                return;
+            }
+        }
+        if (read(from_child, buf, 1) != 1) {
+            fail(key);
+            return;
+        }
+        uint64_t t1 = tsc_end();
+        record(i, warm, t1 - t0);
+    }
+    report(key, heavy);
+}
+
+static void bench_bulk_pipe(void)
+{
+    int down[2], up[2];
+    if (pipe(down) || pipe(up)) {
+        fail("pipe");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(down[1]);
+        close(up[0]);
+        bulk_reader(down[0], up[1]);
+    }
+    close(down[0]);
+    close(up[1]);
+    bulk_rounds("pipe_mib", down[1], up[0]);
+    close(down[1]);
+    close(up[0]);
+    waitpid(pid, NULL, 0);
+}
+
+static void bench_bulk_unix(void)
+{
+    int sv[2];
+    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv)) {
+        fail("socketpair");
+        return;
+    }
+    pid_t pid = fork();
+    if (pid == 0) {
+        close(sv[0]);
+        bulk_reader(sv[1], sv[1]);
+    }
+    close(sv[1]);
+    bulk_rounds("unix_mib", sv[0], sv[0]);
+    close(sv[0]);
+    waitpid(pid, NULL, 0);
+}
+
 static long futex(int *addr, int op, int val)
 {
     return syscall(SYS_futex, addr, op, val, NULL, NULL, 0);
@@ -381,6 +466,8 @@ int main(int argc, char **argv)
     bench_unix("unix_rt", 1);
     bench_unix("unix_rt_64", 64);
     bench_unix("unix_rt_256", 256);
+    bench_bulk_pipe();
+    bench_bulk_unix();
     bench_thread();
     bench_fork("fork_exit_wait", NULL);
     char *exec_argv[] = {argv[0], "exit", NULL};

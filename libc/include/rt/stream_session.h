@@ -1,0 +1,87 @@
+/*
+ * A packet stream (rt/packet_stream.h) between a client and a server of
+ * one session: the system-call half. The server allocates the stream's
+ * dataspace from the RAM the client donated with the session (so the
+ * client pays, and cannot take the memory away under the server: a
+ * dataspace is freed with its owner's PD), formats and attaches it; the
+ * client attaches the same dataspace. Each side gives the other a
+ * capability to a notification of its own. An interface with a stream
+ * declares two operations for this (include/session/stream_test.def):
+ *
+ *   op stream -> cap ds, u64 size, u64 slots    the dataspace and its geometry
+ *   op connect cap note -> cap server_note      notifications both ways
+ *
+ * docs/packet-stream.md shows a whole client and server.
+ */
+#ifndef RT_STREAM_SESSION_H
+#define RT_STREAM_SESSION_H
+
+#include <rt/component.h>
+#include <rt/entrypoint.h>
+#include <rt/packet_stream.h>
+
+/* RAM a stream of slots and payload bytes costs its server: the
+ * dataspace and the page tables of its attachment. Add it to the
+ * interface's ram when asking for a session. */
+uint64_t ps_session_ram(uint32_t slots, uint64_t payload);
+
+/* ---- the server: the sink ---- */
+
+struct ps_server {
+    struct ps_sink sink;
+    cap_t ds;
+    void *base;
+    cap_t peer; /* the client's notification (CAP_NULL until connect) */
+    cap_t note; /* ours for this stream, handed to the client */
+};
+
+/* Allocate (from our PD, paid by the session's donation), attach and
+ * format a stream of slots and payload bytes. */
+status_t ps_server_open(struct ps_server *s, uint32_t slots, uint64_t payload);
+
+/* The "stream" operation: a copy of the dataspace capability and the
+ * geometry. */
+status_t ps_server_dataspace(struct ps_server *s, cap_t *ds, uint64_t *size, uint64_t *slots);
+
+/* The "connect" operation: keep peer (the operation's capability
+ * argument), mint our notification as bit of entry's (its handler looks
+ * after this stream) into *note. BUSY if connected already. */
+status_t ps_server_connect(struct ps_server *s, struct rt_entrypoint *entry, unsigned bit, cap_t peer,
+                           cap_t *note);
+
+/* Signal the client (a client that is gone is ignored). */
+void ps_server_signal(struct ps_server *s);
+
+/* Signal ourselves: come back to this stream after serving the others. */
+void ps_server_defer(struct ps_server *s);
+
+/* Take the client's notification capability away (revoking every copy
+ * of ours), detach and free the dataspace. */
+void ps_server_close(struct ps_server *s);
+
+/* ---- the client: the source ---- */
+
+struct ps_client {
+    struct ps_source src;
+    cap_t ds;
+    void *base;
+    cap_t peer; /* the server's notification */
+};
+
+/* Attach ds (from the "stream" operation) and check its geometry. */
+status_t ps_client_attach(struct ps_client *c, cap_t ds, uint64_t size, uint64_t slots);
+
+/* The capability to pass to "connect": a write-only copy of the
+ * component's stream notification (made on first use, one for all the
+ * component's streams); CAP_NULL if there is no RAM or slot for it. */
+cap_t ps_client_note(void);
+
+/* Signal the server / wait until some server signals us. */
+void ps_client_signal(struct ps_client *c);
+void ps_client_wait(void);
+
+/* Detach the dataspace and free the slots (before or after the session
+ * is closed). */
+void ps_client_detach(struct ps_client *c);
+
+#endif
