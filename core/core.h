@@ -137,7 +137,8 @@ struct session {
     uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
     uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
-    struct rom_reader rom; /* ROM: a reader of its boot module (rom_log.c) */
+    /* ROM: the session as a reader of its boot module (rom_log.c) */
+    struct rom_reader rom;
     cap_t io_cap;      /* IO_PORT, IRQ: the kernel capability */
     unsigned prio_max; /* CPU: highest priority of its threads */
     uint32_t port_base, port_size;

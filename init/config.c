@@ -179,8 +179,11 @@ static uint64_t publish(struct child *ch)
     uint64_t size, st;
     void *dst;
     unsigned i = 0;
-    while (ch->config_versions[i].used) {
-        i++; /* one is free: see CONFIG_ROM_VERSIONS */
+    while (i < CONFIG_ROM_VERSIONS && ch->config_versions[i].used) {
+        i++;
+    }
+    if (i == CONFIG_ROM_VERSIONS) {
+        return RPC_OUT_OF_RAM; /* cannot happen: see CONFIG_ROM_VERSIONS */
     }
     struct config_version *cv = &ch->config_versions[i];
     config_text(&ch->start, &text, &len);
