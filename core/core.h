@@ -28,6 +28,7 @@
 #include <session/rm.h>
 #include <rt/args.h>
 #include <rt/vspace.h>
+#include <rt/rom_module.h>
 #include "account.h"
 
 enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
@@ -138,7 +139,8 @@ struct session {
     uint64_t ram, caps;                 /* quota it holds (a PD's changes with transfers) */
     uint64_t donated_ram, donated_caps; /* what the payer's account counts as used for it */
     char label[168];
-    unsigned rom;      /* ROM: dataspace id of the module */
+    /* ROM: the session as a reader of its boot module (rom_log.c) */
+    struct rom_reader rom;
     cap_t io_cap;      /* IO_PORT, IRQ: the kernel capability */
     unsigned prio_max; /* CPU: highest priority of its threads */
     uint32_t port_base, port_size;
@@ -162,6 +164,11 @@ struct core {
     struct session sessions[MAX_SESSIONS];
     struct dataspace modules[BOOTINFO_MAX_MODULES]; /* ROM dataspaces, made on first use */
     unsigned init_pd, init_cpu;                     /* init's env sessions */
+    /* ROM modules of the boot modules: constant, published once (rom_log.c) */
+    struct boot_rom {
+        struct rom_module module;
+        struct rom_version version;
+    } roms[BOOTINFO_MAX_MODULES];
 };
 
 /* The object a call of PD, CPU, RM or IO is for (the ops' session). */
@@ -253,10 +260,6 @@ extern const struct io_ops io_session_ops;
 /* rom_log.c */
 uint64_t rom_session_create(struct core *c, struct session *s);
 /* A ROM or LOG session's call, through the interface's dispatch. */
-struct rom_op_arg {
-    struct core *c;
-    struct session *s;
-};
 void rom_serve(struct core *c, struct session *s, struct request *r);
 void log_serve(struct core *c, struct session *s, struct request *r);
 void log_print(const char *label, const char *text);

@@ -1,7 +1,45 @@
 /*
- * ROM sessions for boot modules and the LOG service.
+ * ROM sessions for boot modules, and the LOG service.
+ *
+ * A boot module is a constant ROM module (rt/rom_module.h): published
+ * once, as version 1, when a session first asks for it, and never again.
+ * Its sessions are readers served by the one ROM implementation
+ * (rom_reader_ops); since the module never changes they are not listed,
+ * hold nothing it counts and keep no notification (ROM_SIGH leaves the
+ * capability in core's receive window, emptied before the next
+ * request), so closing one needs nothing here.
  */
 #include "core.h"
+
+/* Versions of boot modules are never let go. */
+static void boot_version_free(struct rom_version *v)
+{
+}
+
+/* Module i's dataspace and its one version, made on first use. */
+static uint64_t boot_module(struct core *c, unsigned i, struct rom_module **out)
+{
+    struct boot_rom *rom = &c->roms[i];
+    struct dataspace *ds = &c->modules[i];
+    const struct bootinfo *bi = c->env.bi;
+    if (!ds->used) {
+        ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, i)));
+        if (!ds->cap) {
+            return RPC_OUT_OF_CAPS;
+        }
+        ds->used = true;
+        ds->writable = false;
+        ds->owner = ~0u;
+        ds->frame.cap = bi->module[i].frame;
+        ds->size = bi->module[i].size;
+        ds->pages = (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
+        rom->version = (struct rom_version){.ds = ds->cap, .size = ds->size, .free = boot_version_free};
+        rom_module_init(&rom->module, true);
+        rom_module_set_current(&rom->module, &rom->version);
+    }
+    *out = &rom->module;
+    return RPC_OK;
+}
 
 uint64_t rom_session_create(struct core *c, struct session *s)
 {
@@ -13,54 +51,23 @@ uint64_t rom_session_create(struct core *c, struct session *s)
     }
     const struct bootinfo *bi = c->env.bi;
     for (unsigned i = 1; i < bi->module_count; i++) { /* module 0 is core */
+        struct rom_module *m;
         if (strcmp(bi->module[i].name, name)) {
             continue;
         }
-        /* One read-only dataspace per module, made on first use. */
-        struct dataspace *ds = &c->modules[i];
-        if (!ds->used) {
-            ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, i)));
-            if (!ds->cap) {
-                return RPC_OUT_OF_CAPS;
-            }
-            ds->used = true;
-            ds->writable = false;
-            ds->owner = ~0u;
-            ds->frame.cap = bi->module[i].frame;
-            ds->size = bi->module[i].size;
-            ds->pages = (ds->size + PAGE_SIZE - 1) / PAGE_SIZE;
+        uint64_t st = boot_module(c, i, &m);
+        if (!st) {
+            rom_reader_attach(&s->rom, m);
         }
-        s->rom = REC_ID(DS_MODULES, i);
-        return RPC_OK;
+        return st;
     }
     return RPC_NOT_FOUND;
 }
 
-/* The operations of a ROM session at core (session/rom.h): a boot module
- * never changes, so its version stays 1 and a signal handler is never
- * needed (the capability stays in core's receive window, which the next
- * request empties). */
-static status_t rom_ds(void *session, struct rt_call *call, cap_t *ds, uint64_t *size, uint64_t *version)
-{
-    struct rom_op_arg *a = session;
-    *ds = ds_get(a->c, a->s->rom)->cap;
-    *size = ds_get(a->c, a->s->rom)->size;
-    *version = 1;
-    return RPC_OK;
-}
-
-static status_t rom_sigh_op(void *session, struct rt_call *call, cap_t sigh)
-{
-    return RPC_OK;
-}
-
-static const struct rom_ops rom_ops = {.dataspace = rom_ds, .sigh = rom_sigh_op};
-
 void rom_serve(struct core *c, struct session *s, struct request *r)
 {
-    struct rom_op_arg a = {c, s};
     struct rt_call call = {.m = r->m, .rcv = MSGINFO_CAPS(r->m->info) && r->u->rcv_caps ? c->rcv : CAP_NULL};
-    rom_dispatch(&rom_ops, &a, &call);
+    rom_dispatch(&rom_reader_ops, &s->rom, &call);
 }
 
 /* One line of a client's text, printable ASCII only: no control byte or

@@ -149,61 +149,81 @@ static uint64_t hash(const char *p, size_t len)
     return h;
 }
 
-/* Put the child's current <config> text into a fresh dataspace of its
- * own; the version before stays until the next change. */
-static uint64_t publish(struct child *ch)
+/* The text of the child's <config> node (an empty one if it has none). */
+static void config_text(const struct xml_node *start, const char **text, size_t *len)
 {
     struct xml_node cfg;
-    const char *text = "<config/>";
-    size_t len = 9;
-    if (xml_first_sub_of_type(&ch->start, "config", &cfg)) {
-        xml_raw(&cfg, &text, &len);
+    *text = "<config/>";
+    *len = 9;
+    if (xml_first_sub_of_type(start, "config", &cfg)) {
+        xml_raw(&cfg, text, len);
     }
-    cap_t ds, ro;
-    uint64_t size;
+}
+
+/* A version of a child's config ROM is a dataspace in the child's RAM
+ * (so the child pays for what it reads) and our read-only capability of
+ * it (v.ds), in one of the child's version records: one for each config
+ * session it may hold, the current one and the one being published. */
+static void version_free(struct rom_version *v)
+{
+    struct config_version *cv = (struct config_version *)v;
+    pd_free(cv->pd, cv->ds);
+    rt_slot_free(cv->ds);
+    rt_slot_free(cv->v.ds);
+    cv->used = false;
+}
+
+/* Publish the child's current <config> text as a new version of its
+ * config ROM, and signal its readers. */
+static uint64_t publish(struct child *ch)
+{
+    const char *text;
+    size_t len;
+    uint64_t size, st;
     void *dst;
-    uint64_t st = pd_alloc(ch->pd, len, &ds, &size, NULL);
-    if (st) {
+    unsigned i = 0;
+    while (i < CONFIG_ROM_VERSIONS && ch->config_versions[i].used) {
+        i++;
+    }
+    if (i == CONFIG_ROM_VERSIONS) {
+        return RPC_OUT_OF_RAM; /* cannot happen: see CONFIG_ROM_VERSIONS */
+    }
+    struct config_version *cv = &ch->config_versions[i];
+    config_text(&ch->start, &text, &len);
+    if ((st = pd_alloc(ch->pd, len, &cv->ds, &size, NULL))) {
         return st;
     }
-    if ((st = rt_attach(ds, PD_ATTACH_WRITE, &dst)) || (st = pd_ds_readonly(ENV_PD, ds, &ro))) {
-        pd_free(ch->pd, ds);
-        rt_slot_free(ds);
+    if ((st = rt_attach(cv->ds, PD_ATTACH_WRITE, &dst)) ||
+        (st = pd_ds_readonly(ENV_PD, cv->ds, &cv->v.ds))) {
+        pd_free(ch->pd, cv->ds);
+        rt_slot_free(cv->ds);
         return st;
     }
     memcpy(dst, text, len);
     pd_detach(ENV_PD, (uint64_t)dst);
-    if (ch->config_old_ds) {
-        pd_free(ch->pd, ch->config_old_ds);
-        rt_slot_free(ch->config_old_ds);
-    }
-    if (ch->config_ro) {
-        rt_slot_free(ch->config_ro);
-    }
-    ch->config_old_ds = ch->config_ds;
-    ch->config_ds = ds;
-    ch->config_ro = ro;
-    ch->config_len = len;
+    cv->used = true;
+    cv->pd = ch->pd;
+    cv->v.size = len;
+    cv->v.free = version_free;
+    rom_module_publish(&ch->config_rom, &cv->v);
     ch->config_hash = hash(text, len);
     return RPC_OK;
 }
 
+/* A running child's <start> node changed (or stayed): a config ROM whose
+ * text differs gets a new version. Until the child first asks for it,
+ * there is nothing to update. */
 static void update_child(struct child *ch, const struct xml_node *start)
 {
-    struct xml_node cfg;
-    const char *text = "<config/>";
-    size_t len = 9;
+    const char *text;
+    size_t len;
     ch->start = *start;
-    if (xml_first_sub_of_type(start, "config", &cfg)) {
-        xml_raw(&cfg, &text, &len);
-    }
-    if (!ch->config_ds || hash(text, len) == ch->config_hash) {
+    config_text(start, &text, &len);
+    if (!ch->config_rom.current || hash(text, len) == ch->config_hash) {
         return;
     }
     if (publish(ch)) {
         printf("child \"%s\": cannot pass on its new config\n", ch->name);
-    } else if (ch->config_sigh) {
-        sys_signal(ch->config_sigh);
     }
 }
 
@@ -274,7 +294,9 @@ static bool config_routed(const struct child *ch)
 }
 
 /* A child's config ROM is its <config> (an empty one if there is none),
- * unless its route names a source for ROM "config" explicitly. */
+ * unless its route names a source for ROM "config" explicitly. Each
+ * session is a reader of the child's config module, named by the badge
+ * of its capability. */
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m)
 {
     if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") || config_routed(ch)) {
@@ -284,14 +306,24 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     while (i < MAX_CHILD_SESSIONS && ch->sessions[i].used) {
         i++;
     }
+    unsigned readers = 0;
+    for (unsigned k = 0; k < MAX_CHILD_SESSIONS; k++) {
+        readers += ch->sessions[k].used && ch->sessions[k].local;
+    }
+    if (readers == CONFIG_ROM_SESSIONS) {
+        printf("child \"%s\" asked for more than %u config ROM sessions: refused\n", ch->name,
+               CONFIG_ROM_SESSIONS);
+        m->info = MSGINFO(RPC_DENIED, 0, 0);
+        return true;
+    }
     struct child_session *s = &ch->sessions[i];
     uint64_t st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
-    if (!st && !ch->config_ds) {
+    if (!st && !ch->config_rom.current) {
         st = publish(ch);
     }
     if (!st) {
         s->cap = rt_slot_alloc();
-        st = sys_cap_mint(in->entry.ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index))
+        st = sys_cap_mint(in->entry.ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index, i))
                  ? RPC_OUT_OF_CAPS
                  : RPC_OK;
     }
@@ -302,6 +334,7 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     s->used = s->local = true;
     s->server = -1;
     s->ram = s->caps = 0;
+    rom_reader_attach(&s->config_reader, &ch->config_rom);
     rt_utcb()->send_caps[0] = s->cap;
     m->w[0] = i;
     m->info = MSGINFO(RPC_OK, 1, 1);
@@ -310,36 +343,27 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
 
 void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call)
 {
-    struct msg *m = call->m;
-    unsigned index = (unsigned)(badge & 0xffff);
+    unsigned index = ROM_BADGE_CHILD(badge), i = ROM_BADGE_SESSION(badge);
     struct child *ch = index < MAX_CHILDREN && in->children[index].used ? &in->children[index] : NULL;
-    if (ch && MSGINFO_LABEL(m->info) == ROM_SIGH) {
-        if (ch->config_sigh) {
-            rt_slot_free(ch->config_sigh);
-        }
-        ch->config_sigh = rt_call_take_cap(call);
-        m->info = MSGINFO(ch->config_sigh ? RPC_OK : RPC_INVALID, 0, 0);
+    struct child_session *s = ch && i < MAX_CHILD_SESSIONS ? &ch->sessions[i] : NULL;
+    if (!s || !s->used || !s->local) {
+        call->m->info = MSGINFO(RPC_INVALID, 0, 0); /* revoked before: cannot happen */
         return;
     }
-    if (!ch || !ch->config_ro || MSGINFO_LABEL(m->info) != ROM_DATASPACE) {
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
-        return;
-    }
-    rt_utcb()->send_caps[0] = ch->config_ro;
-    m->w[0] = ch->config_len;
-    m->w[1] = ch->config_hash;
-    m->info = MSGINFO(RPC_OK, 2, 1);
+    rom_dispatch(&rom_reader_ops, &s->config_reader, call);
+}
+
+void config_rom_close(struct child_session *s)
+{
+    rom_reader_close(&s->config_reader);
 }
 
 void config_child_gone(struct child *ch)
 {
-    cap_t *caps[] = {&ch->config_ds, &ch->config_ro, &ch->config_old_ds, &ch->config_sigh};
-    for (unsigned i = 0; i < 4; i++) {
-        if (*caps[i]) {
-            rt_slot_free(*caps[i]);
-            *caps[i] = CAP_NULL;
-        }
+    for (unsigned i = 0; i < MAX_CHILD_SESSIONS; i++) {
+        rom_reader_close(&ch->sessions[i].config_reader); /* nothing if not one */
     }
+    rom_module_retire(&ch->config_rom); /* its memory goes too: in the child's PD */
 }
 
 bool config_lists_service(const struct xml_node *node, const char *list, const char *service)

@@ -15,12 +15,18 @@
 #include <rt/route.h>
 #include <rt/args.h>
 #include <rt/entrypoint.h>
+#include <rt/rom_module.h>
 
 #define MAX_CHILDREN 32
 #define MAX_CHILD_SESSIONS 16
 #define MAX_PENDING 4 /* open requests a child may have waiting at server children */
 #define MAX_SERVED 64 /* sessions one server child may hold, open or closing */
 #define MAX_ANNOUNCED 4
+/* Config ROM sessions of one child; each holds at most one version, so
+ * with the current one and the one being published no more versions
+ * than these are ever alive. */
+#define CONFIG_ROM_SESSIONS 4
+#define CONFIG_ROM_VERSIONS (CONFIG_ROM_SESSIONS + 2)
 #define SERVER_GONE (-2)
 #define CHILD_PRIO 90
 #define CHILD_STACK_PAGES 16 /* below the UTCB of the first stack area */
@@ -34,6 +40,8 @@ struct child_session {
     uint64_t id;             /* at the parent (core) */
     cap_t cap;               /* our copy */
     uint64_t ram, caps;      /* quota taken from the child for it */
+    /* local: the config ROM session, a reader of the child's config_rom */
+    struct rom_reader config_reader;
 };
 
 /* QUEUED, FETCHED: at a server child; RELAYED: at our parent, which
@@ -66,10 +74,15 @@ struct child {
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
     struct child_session sessions[MAX_CHILD_SESSIONS];
-    cap_t config_ds, config_ro; /* the child's <config>, in its own RAM */
-    cap_t config_old_ds;        /* the version before, while it may read it */
-    cap_t config_sigh;          /* signalled when its <config> changes */
-    uint64_t config_len, config_hash;
+    /* its <config> as a ROM module (config.c), the records of its
+     * versions, and a hash of the text published last */
+    struct rom_module config_rom;
+    struct config_version {
+        struct rom_version v;
+        bool used;
+        cap_t ds, pd; /* in the child's RAM */
+    } config_versions[CONFIG_ROM_VERSIONS];
+    uint64_t config_hash;
     /* as a client of server children */
     struct request requests[MAX_PENDING];
     /* as a server */
@@ -81,9 +94,12 @@ struct child {
 };
 
 /* Badges on init's endpoint: children's parent capabilities carry the
- * child index + 1; ROM sessions init serves carry ROM_BADGE. */
-#define ROM_BADGE(child) (0x10000u | (child))
+ * child index + 1; config ROM sessions init serves carry ROM_BADGE of
+ * the child and the session's slot. */
+#define ROM_BADGE(child, slot) (0x10000u | (slot) << 8 | (child))
 #define IS_ROM_BADGE(b) (((b) & ~0xffffull) == 0x10000u)
+#define ROM_BADGE_CHILD(b) ((unsigned)((b)&0xff))
+#define ROM_BADGE_SESSION(b) ((unsigned)(((b) >> 8) & 0xff))
 /* Signal bits of our entrypoint: child i faulted (bit i), config changed,
  * our parent answered a request we relayed. */
 #define CONFIG_BIT 63
@@ -136,6 +152,7 @@ void config_reload(struct init *in);
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label,
                      struct msg *m);
 void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call);
+void config_rom_close(struct child_session *s);
 void config_child_gone(struct child *ch);
 bool config_check_start(const struct xml_node *start); /* reports problems */
 /* Whether node's <list> (e.g. "provides") has <service name="service">. */

@@ -177,6 +177,7 @@ static void close_session(struct init *in, struct child *ch, struct msg *m)
     uint64_t ram = 0, caps = 0;
     if (s->local) {
         sys_cap_revoke(s->cap);
+        config_rom_close(s);
     } else if (s->server >= 0 || s->server == SERVER_GONE) {
         server_close(in, ch, s, &ram, &caps);
     } else if (!parent_close(ENV_PARENT, s->id, &ram, &caps)) {

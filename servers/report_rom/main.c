@@ -2,9 +2,13 @@
  * report_rom: components publish documents through Report sessions and
  * others read them as ROMs that change. A ROM session's label picks its
  * report by policy: <policy label="subsystem -> config"
- * report="configurator -> config"/>. Every submit makes a new read-only
- * version; ROM clients are signalled and fetch it; a version stays alive
- * while a client still holds it, even after its report closed.
+ * report="configurator -> config"/>. A report is a ROM module
+ * (rt/rom_module.h) and its ROM sessions are the module's readers: every
+ * submit publishes a new read-only version, readers are signalled and
+ * fetch it, and a version stays alive while a reader still holds it,
+ * even after its report closed. A reader outlives its report: it is put
+ * on the report's module again when a report of that name opens, whose
+ * version numbers then go on past the one it holds.
  *
  * Each session's records and memory are paid by its donation: a Report
  * session its buffer and current version (REPORT_RAM_QUOTA), a ROM
@@ -15,36 +19,32 @@
  */
 #include <rt/server.h>
 #include <rt/route.h>
+#include <rt/rom_module.h>
 #include <session/report.h>
 #include <session/rom.h>
 
-/* A published copy: alive while it is its report's current one or a
- * reader holds it. */
-struct version {
-    cap_t ds, ro;
-    uint64_t len;
-    unsigned users;
-    bool current;
+/* A published copy (a ROM module's version) and its writable original. */
+struct copy {
+    struct rom_version v; /* v.ds: the read-only capability */
+    cap_t ds;
 };
 
 struct report_rom;
 
 struct report {
     struct report *next;
-    struct report_rom *rr;
     char name[ROUTE_LABEL_MAX];
     cap_t buffer_ds;
     uint8_t *buffer;
-    struct version *cur;
-    uint64_t version;
+    struct rom_module module;
 };
 
+/* A ROM session: the session object is its reader (first), which is on
+ * its report's module while there is one. */
 struct rom {
+    struct rom_reader reader;
     struct rom *next;
-    struct report_rom *rr;
     char report[ROUTE_LABEL_MAX];
-    cap_t sigh;
-    struct version *held;
 };
 
 struct report_rom {
@@ -61,34 +61,13 @@ static struct report *report_named(struct report_rom *rr, const char *name)
     return r;
 }
 
-/* Free v if nobody needs it any more. */
-static void version_put(struct version *v)
+static void copy_free(struct rom_version *v)
 {
-    if (v && !v->current && !v->users) {
-        pd_free(ENV_PD, v->ds);
-        rt_slot_free(v->ds);
-        rt_slot_free(v->ro);
-        free(v);
-    }
-}
-
-static void release(struct rom *rom)
-{
-    if (rom->held) {
-        rom->held->users--;
-        version_put(rom->held);
-    }
-    rom->held = NULL;
-}
-
-/* Unlink item from the list at head (both of a type whose first field is next). */
-static void unlink(void *head, void *item)
-{
-    void **p = head;
-    while (*p != item) {
-        p = *p;
-    }
-    *p = *(void **)item;
+    struct copy *c = (struct copy *)v;
+    pd_free(ENV_PD, c->ds);
+    rt_slot_free(c->ds);
+    rt_slot_free(c->v.ds);
+    free(c);
 }
 
 /* ---- Report sessions ---- */
@@ -111,7 +90,12 @@ static status_t report_create(void *state, const struct rt_session_info *info, v
         return st;
     }
     snprintf(r->name, sizeof(r->name), "%s", info->label);
-    r->rr = rr;
+    rom_module_init(&r->module, false);
+    for (struct rom *rom = rr->roms; rom; rom = rom->next) {
+        if (!rom->reader.module && !strcmp(rom->report, r->name)) {
+            rom_reader_attach(&rom->reader, &r->module); /* waiting for it, or for its return */
+        }
+    }
     r->next = rr->reports;
     rr->reports = r;
     *session = r;
@@ -125,11 +109,12 @@ static void report_close(void *state, void *session)
     pd_detach(ENV_PD, (uint64_t)r->buffer);
     pd_free(ENV_PD, r->buffer_ds);
     rt_slot_free(r->buffer_ds);
-    if (r->cur) { /* readers may keep it */
-        r->cur->current = false;
-        version_put(r->cur);
+    rom_module_retire(&r->module); /* readers keep what they hold */
+    struct report **p = &rr->reports;
+    while (*p != r) {
+        p = &(*p)->next;
     }
-    unlink(&rr->reports, r);
+    *p = r->next;
     free(r);
 }
 
@@ -141,42 +126,34 @@ static status_t buffer(void *session, struct rt_call *call, cap_t *ds, uint64_t 
     return RPC_OK;
 }
 
+/* Publish a copy of the buffer, paid by the session's donation while it
+ * is current and by each reader's while one holds it. */
 static status_t submit(void *session, struct rt_call *call, uint64_t len)
 {
     struct report *r = session;
     if (len > REPORT_BUFFER_SIZE || len == 0) {
         return RPC_INVALID;
     }
-    struct version *v = calloc(1, sizeof(*v));
+    struct copy *c = calloc(1, sizeof(*c));
     uint64_t size;
-    status_t st = v ? pd_alloc(ENV_PD, len, &v->ds, &size, NULL) : RPC_OUT_OF_RAM;
+    status_t st = c ? pd_alloc(ENV_PD, len, &c->ds, &size, NULL) : RPC_OUT_OF_RAM;
     uint8_t *dst;
-    if (!st && !(st = rt_attach(v->ds, PD_ATTACH_WRITE, (void **)&dst))) {
+    if (!st && !(st = rt_attach(c->ds, PD_ATTACH_WRITE, (void **)&dst))) {
         memcpy(dst, r->buffer, len);
         pd_detach(ENV_PD, (uint64_t)dst);
-        st = pd_ds_readonly(ENV_PD, v->ds, &v->ro);
+        st = pd_ds_readonly(ENV_PD, c->ds, &c->v.ds);
     }
     if (st) {
-        if (v && v->ds) {
-            pd_free(ENV_PD, v->ds);
-            rt_slot_free(v->ds);
+        if (c && c->ds) {
+            pd_free(ENV_PD, c->ds);
+            rt_slot_free(c->ds);
         }
-        free(v);
+        free(c);
         return st;
     }
-    v->len = len;
-    v->current = true;
-    if (r->cur) {
-        r->cur->current = false;
-        version_put(r->cur);
-    }
-    r->cur = v;
-    r->version++;
-    for (struct rom *rom = r->rr->roms; rom; rom = rom->next) {
-        if (rom->sigh && !strcmp(rom->report, r->name)) {
-            sys_signal(rom->sigh);
-        }
-    }
+    c->v.size = len;
+    c->v.free = copy_free;
+    rom_module_publish(&r->module, &c->v);
     return RPC_OK;
 }
 
@@ -194,7 +171,10 @@ static status_t rom_create(void *state, const struct rt_session_info *info, void
         free(rom);
         return RPC_DENIED;
     }
-    rom->rr = rr;
+    struct report *r = report_named(rr, rom->report);
+    if (r) {
+        rom_reader_attach(&rom->reader, &r->module);
+    }
     rom->next = rr->roms;
     rr->roms = rom;
     *session = rom;
@@ -205,48 +185,25 @@ static void rom_close(void *state, void *session)
 {
     struct report_rom *rr = state;
     struct rom *rom = session;
-    release(rom);
-    if (rom->sigh) {
-        rt_slot_free(rom->sigh);
+    rom_reader_close(&rom->reader);
+    struct rom **p = &rr->roms;
+    while (*p != rom) {
+        p = &(*p)->next;
     }
-    unlink(&rr->roms, rom);
+    *p = rom->next;
     free(rom);
 }
 
-static status_t content(void *session, struct rt_call *call, cap_t *ds, uint64_t *size, uint64_t *version)
-{
-    struct rom *rom = session;
-    struct report *r = report_named(rom->rr, rom->report);
-    if (!r || !r->cur) {
-        return RPC_NOT_FOUND; /* nothing reported yet */
-    }
-    r->cur->users++; /* before release: it may be the one held */
-    release(rom);
-    rom->held = r->cur;
-    *ds = r->cur->ro;
-    *size = r->cur->len;
-    *version = r->version;
-    return RPC_OK;
-}
-
-static status_t sigh(void *session, struct rt_call *call, cap_t note)
-{
-    struct rom *rom = session;
-    if (rom->sigh) {
-        rt_slot_free(rom->sigh);
-    }
-    rom->sigh = note;
-    return RPC_OK;
-}
-
 static const struct report_ops report_ops = {.dataspace = buffer, .submit = submit};
-static const struct rom_ops rom_ops = {.dataspace = content, .sigh = sigh};
 static const struct rt_service report_service = {REPORT_SERVICE_INFO(&report_ops), .ram = REPORT_RAM_QUOTA,
                                                  .caps = REPORT_CAP_QUOTA, .create = report_create,
                                                  .close = report_close};
-static const struct rt_service rom_service = {ROM_SERVICE_INFO(&rom_ops),   .ram = REPORT_ROM_RAM_QUOTA,
-                                              .caps = REPORT_ROM_CAP_QUOTA, .policy = true,
-                                              .create = rom_create,         .close = rom_close};
+static const struct rt_service rom_service = {ROM_SERVICE_INFO(&rom_reader_ops),
+                                              .ram = REPORT_ROM_RAM_QUOTA,
+                                              .caps = REPORT_ROM_CAP_QUOTA,
+                                              .policy = true,
+                                              .create = rom_create,
+                                              .close = rom_close};
 
 int main(uint64_t arg)
 {
