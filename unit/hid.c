@@ -177,6 +177,15 @@ TEST(top_level_node_errors_name_the_line)
     expect_error("config\n  + start:a\n-\n", 2, "(column 5)");
 }
 
+TEST(top_level_type_x_is_a_type_not_a_disabled_node)
+{
+    /* found by fuzz/hid: the writer wrote <x a="1"/> as "x | a: 1", which
+     * the reader took for a disabled node */
+    EXPECT(same("x | caps: 25 | quantum: eor\n-\n", "<x caps=\"25\" quantum=\"eor\"/>"));
+    EXPECT(same("x one\n+ y\n-\n", "<x name=\"one\"><y/></x>"));
+    EXPECT(same("config\n  x start\n-\n", "<config/>")); /* below the top it is the marker */
+}
+
 TEST(disabled_node_drops_its_subtree)
 {
     EXPECT(same("<config><a><d/></a><e/></config>", "config\n"

@@ -373,7 +373,9 @@ static bool top_node(struct conv *cv)
         xml_error_set(c->err, s.line, "a comment before the top-level node");
         return false;
     }
-    if (s.kind == SEG_NODE || s.kind == SEG_DISABLED) {
+    /* line 1 is the top-level type, which may be "x" itself ("x | a: 1"
+     * or "x name"): only '+' cannot start a type */
+    if (s.kind == SEG_NODE || (s.kind == SEG_DISABLED && s.col != 0)) {
         xml_error_set(c->err, s.line,
                       "the top-level node is written without '+' or 'x' (\"config\", not \"+ config\")");
         return false;
