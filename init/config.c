@@ -193,8 +193,7 @@ static uint64_t publish(struct child *ch)
     if ((st = pd_alloc(ch->pd, len, &cv->ds, &size, NULL))) {
         return st;
     }
-    if ((st = rt_attach(cv->ds, PD_ATTACH_WRITE, &dst)) ||
-        (st = pd_ds_readonly(ENV_PD, cv->ds, &cv->v.ds))) {
+    if ((st = rt_attach(cv->ds, PD_ATTACH_WRITE, &dst)) || (st = pd_ds_readonly(ENV_PD, cv->ds, &cv->v.ds))) {
         pd_free(ch->pd, cv->ds);
         rt_slot_free(cv->ds);
         return st;
@@ -297,7 +296,8 @@ static bool config_routed(const struct child *ch)
  * unless its route names a source for ROM "config" explicitly. Each
  * session is a reader of the child's config module, named by the badge
  * of its capability. */
-bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, struct msg *m)
+bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, status_t *st,
+                     cap_t *cap, uint64_t *id)
 {
     if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") || config_routed(ch)) {
         return false;
@@ -313,31 +313,29 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     if (readers == CONFIG_ROM_SESSIONS) {
         printf("child \"%s\" asked for more than %u config ROM sessions: refused\n", ch->name,
                CONFIG_ROM_SESSIONS);
-        m->info = MSGINFO(RPC_DENIED, 0, 0);
+        *st = RPC_DENIED;
         return true;
     }
     struct child_session *s = &ch->sessions[i];
-    uint64_t st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
-    if (!st && !ch->config_rom.current) {
-        st = publish(ch);
+    *st = i == MAX_CHILD_SESSIONS ? RPC_OUT_OF_CAPS : RPC_OK;
+    if (!*st && !ch->config_rom.current) {
+        *st = publish(ch);
     }
-    if (!st) {
+    if (!*st) {
         s->cap = rt_slot_alloc();
-        st = sys_cap_mint(in->entry.ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index, i))
-                 ? RPC_OUT_OF_CAPS
-                 : RPC_OK;
+        *st = sys_cap_mint(in->entry.ep, CAP_NULL, s->cap, RIGHT_WRITE | RIGHT_GRANT, ROM_BADGE(index, i))
+                  ? RPC_OUT_OF_CAPS
+                  : RPC_OK;
     }
-    if (st) {
-        m->info = MSGINFO(st, 0, 0);
+    if (*st) {
         return true;
     }
     s->used = s->local = true;
     s->server = -1;
     s->ram = s->caps = 0;
     rom_reader_attach(&s->config_reader, &ch->config_rom);
-    rt_utcb()->send_caps[0] = s->cap;
-    m->w[0] = i;
-    m->info = MSGINFO(RPC_OK, 1, 1);
+    *cap = s->cap;
+    *id = i;
     return true;
 }
 

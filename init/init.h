@@ -53,10 +53,10 @@ enum request_state { REQ_FREE, REQ_QUEUED, REQ_FETCHED, REQ_RELAYED, REQ_DONE };
  * can use up what the others need. */
 struct request {
     unsigned state;
-    int server;    /* child index; -1: relayed to our parent */
+    int server;              /* child index; -1: relayed to our parent */
     uint64_t parent_request; /* RELAYED: our parent's id for it */
-    unsigned slot; /* the client's session slot it will fill */
-    uint64_t id;   /* what client and server call it (server.c) */
+    unsigned slot;           /* the client's session slot it will fill */
+    uint64_t id;             /* what client and server call it (server.c) */
     char service[32];
     char args[RPC_STRING_MAX + 1];
     uint64_t ram, caps; /* the donation, held by init until answered */
@@ -112,12 +112,12 @@ struct init {
     cap_t relay_note;               /* our parent answered (RELAY_BIT) */
     uint64_t orphans[MAX_PENDING];  /* relayed requests whose child is gone */
     unsigned orphan_count;
-    char *config_copy, *prev_copy;  /* our copies of the config (and the last) */
+    char *config_copy, *prev_copy; /* our copies of the config (and the last) */
     cap_t config_copy_ds, prev_copy_ds;
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
-    uint64_t request_generation; /* makes request ids unique (server.c) */
+    uint64_t request_generation;    /* makes request ids unique (server.c) */
     uint64_t start_ram, start_caps; /* our available quota before children */
 };
 
@@ -125,18 +125,26 @@ struct init {
 /* Whether target t (a child, any child) can serve service: a child whose
  * <provides> lists it (announced or not yet). */
 bool server_can_take(struct init *in, const struct route_target *t, const char *service);
-void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
-                  uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call);
-void server_announce_op(struct init *in, struct child *ch, struct rt_call *call);
-void server_requests_op(struct init *in, struct child *ch, struct msg *m);
-void server_response_op(struct init *in, struct child *ch, struct rt_call *call);
-void server_result_op(struct init *in, struct child *ch, struct msg *m);
+/* The parent interface's operations for servers (session = the child,
+ * include/session/parent.def): a session request routed to a server
+ * child answers RPC_PENDING with *request, and note is signalled when
+ * the server has answered. */
+status_t server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
+                      uint64_t ram, uint64_t caps, const struct route_target *t, cap_t note,
+                      uint64_t *request);
+status_t server_announce_op(void *child, struct rt_call *call, const char *service, cap_t note);
+status_t server_requests_op(void *child, struct rt_call *call, uint64_t *request, uint64_t *kind,
+                            uint64_t *ram, uint64_t *caps, uint64_t *sid, char *service, char *args);
+status_t server_response_op(void *child, struct rt_call *call, uint64_t request, uint64_t result,
+                            uint64_t sid, cap_t session_cap);
+status_t server_result_op(void *child, struct rt_call *call, uint64_t request, cap_t *session_cap,
+                          uint64_t *id, uint64_t *detail);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
 /* A request our parent answered "pending": keep it with the client; its
- * outcome comes with relay_collect. */
-void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
-                  uint64_t ram, uint64_t caps, struct rt_call *call);
+ * outcome comes with relay_collect. Returns our request id. */
+uint64_t server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
+                      uint64_t ram, uint64_t caps, cap_t note);
 bool server_client_room(struct child *ch, unsigned *slot, unsigned *k);
 void relay_collect(struct init *in);
 
@@ -144,13 +152,14 @@ void relay_collect(struct init *in);
 bool child_args_parse(const struct child *ch, const char *service, const char *text, struct args *a,
                       uint64_t *ram, uint64_t *caps) __attribute__((warn_unused_result));
 bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
-                        const struct route_target *t, char *out, unsigned cap) __attribute__((warn_unused_result));
+                        const struct route_target *t, char *out, unsigned cap)
+    __attribute__((warn_unused_result));
 
 /* config.c: our config ROM, and each child's <config> as its config ROM */
 bool config_read(struct init *in);
 void config_reload(struct init *in);
-bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label,
-                     struct msg *m);
+bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, status_t *st,
+                     cap_t *cap, uint64_t *id);
 void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call);
 void config_rom_close(struct child_session *s);
 void config_child_gone(struct child *ch);

@@ -36,62 +36,56 @@ static struct child *child_of(struct init *in, uint64_t badge)
     return &in->children[badge - 1];
 }
 
-static void reply(struct msg *m, uint64_t status, unsigned words)
-{
-    m->info = MSGINFO(status, words, 0);
-}
-
 /* A request routed to our parent: the child's quota pays exactly what
  * it donated, and a server's "insufficient quota" goes back to the child
  * with the amount, for the child to retry on its own budget. We never
  * wait for the answer: if our parent has to ask a server, the request is
  * relayed and the child waits instead (server_relay). */
-static void forward_session(struct init *in, struct child *ch, const char *service, const struct args *args,
-                            uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call)
+static status_t forward_session(struct init *in, struct child *ch, const char *service,
+                                const struct args *args, uint64_t ram, uint64_t caps,
+                                const struct route_target *t, cap_t note, cap_t *session_cap, uint64_t *id,
+                                uint64_t *detail)
 {
-    struct msg *m = call->m;
     char fwd[RPC_STRING_MAX + 1];
     unsigned i, k;
-    uint64_t id;
     if (!server_client_room(ch, &i, &k)) {
         printf("child \"%s\": session \"%s\" refused: %u sessions or %u waiting requests at most\n", ch->name,
                service, MAX_CHILD_SESSIONS, MAX_PENDING);
-        reply(m, RPC_OUT_OF_CAPS, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_OUT_OF_CAPS;
     }
     if (!child_args_forward(ch, service, args, t, fwd, sizeof(fwd))) {
-        reply(m, RPC_INVALID, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_INVALID;
     }
-    uint64_t st = pd_transfer(ch->pd, ENV_PD, ram, caps);
+    status_t st = pd_transfer(ch->pd, ENV_PD, ram, caps);
     if (st) {
         printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
                ch->name, service, ram, caps);
-        reply(m, RPC_OUT_OF_RAM, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_OUT_OF_RAM;
     }
     struct child_session *s = &ch->sessions[i];
-    uint64_t detail;
-    st = parent_open_session(ENV_PARENT, service, fwd, in->relay_note, &s->cap, &id, &detail);
+    uint64_t parent_id;
+    st = parent_open_session(ENV_PARENT, service, fwd, in->relay_note, &s->cap, &parent_id, detail);
     if (st == RPC_PENDING) {
-        server_relay(in, ch, i, k, detail, ram, caps, call);
-        return;
+        *detail = server_relay(in, ch, i, k, *detail, ram, caps, note);
+        return RPC_PENDING;
     }
+    rt_call_drop_cap(note);
     if (st) {
         pd_transfer(ENV_PD, ch->pd, ram, caps);
-        m->w[0] = detail; /* what the server said was missing */
-        reply(m, st, 1);
-        return;
+        return st; /* *detail: what the server said was missing */
     }
-    s->id = id;
+    s->id = parent_id;
     s->used = true;
     s->local = false;
     s->server = -1;
     s->ram = ram;
     s->caps = caps;
-    rt_utcb()->send_caps[0] = s->cap;
-    m->w[0] = i;
-    m->info = MSGINFO(RPC_OK, 1, 1);
+    *session_cap = s->cap;
+    *id = i;
+    return RPC_OK;
 }
 
 static bool parent_provides(struct init *in, const char *service)
@@ -112,24 +106,25 @@ static bool usable(const struct route_target *t, void *arg)
                                    : server_can_take(a->in, t, a->service);
 }
 
-static void open_session(struct init *in, struct child *ch, struct rt_call *call)
+/* The parent interface's operations (include/session/parent.def) on
+ * behalf of child (the session), with init as the call's state. */
+static status_t open_session(void *child, struct rt_call *call, const char *service, const char *text,
+                             cap_t note, cap_t *session_cap, uint64_t *id, uint64_t *detail)
 {
-    struct msg *m = call->m;
-    char service[32], text[RPC_STRING_MAX + 1];
+    struct init *in = call->state;
+    struct child *ch = child;
     struct args args;
     uint64_t ram, caps;
-    struct arbor_utcb *u = rt_utcb();
-    unsigned len = MSGINFO_LEN(m->info);
-    unsigned w = rpc_get_string(u, 8, len, service, sizeof(service));
-    if (!w || !rpc_get_string(u, w, len, text, sizeof(text)) ||
-        !child_args_parse(ch, service, text, &args, &ram, &caps)) {
-        reply(m, RPC_INVALID, 0);
-        return;
+    status_t st;
+    if (strlen(service) >= 32 || !child_args_parse(ch, service, text, &args, &ram, &caps)) {
+        rt_call_drop_cap(note);
+        return RPC_INVALID;
     }
     const char *label = args_get(&args, "label");
     label = label ? label : "";
-    if (config_rom_open(in, ch, service, label, m)) {
-        return;
+    if (config_rom_open(in, ch, service, label, &st, session_cap, id)) {
+        rt_call_drop_cap(note);
+        return st;
     }
     struct route_target t;
     struct xml_error err;
@@ -137,17 +132,16 @@ static void open_session(struct init *in, struct child *ch, struct rt_call *call
     if (!route_select(&ch->start, in->has_default_route ? &in->default_route : NULL, service, label, usable,
                       &ua, &t, &err)) {
         printf("config: %s\n", err.msg);
-        reply(m, RPC_DENIED, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_DENIED;
     }
     if (t.kind == ROUTE_PARENT) {
-        forward_session(in, ch, service, &args, ram, caps, &t, call);
-        return;
+        return forward_session(in, ch, service, &args, ram, caps, &t, note, session_cap, id, detail);
     }
     if (t.kind == ROUTE_CHILD || t.kind == ROUTE_ANY_CHILD) {
-        server_route(in, ch, service, &args, ram, caps, &t, call);
-        return;
+        return server_route(in, ch, service, &args, ram, caps, &t, note, detail);
     }
+    rt_call_drop_cap(note);
     bool appended = strcmp(label_last(label), label) != 0; /* a hint for label_prefix */
     if (t.line) {
         printf("child \"%s\" requested session \"%s\" with label \"%s\": the rule on line %u matches, but "
@@ -163,64 +157,61 @@ static void open_session(struct init *in, struct child *ch, struct rt_call *call
                    ? " (a route's label_prefix covers elements after \" -> \" only if it ends with \" -> \")"
                    : "");
     }
-    reply(m, RPC_DENIED, 0);
+    return RPC_DENIED;
 }
 
-static void close_session(struct init *in, struct child *ch, struct msg *m)
+static status_t close_session(void *child, struct rt_call *call, uint64_t i, uint64_t *ram, uint64_t *caps)
 {
-    uint64_t i = m->w[0];
+    struct init *in = call->state;
+    struct child *ch = child;
     if (i >= MAX_CHILD_SESSIONS || !ch->sessions[i].used || !ch->sessions[i].cap) {
-        reply(m, RPC_INVALID, 0); /* unknown, or still pending */
-        return;
+        return RPC_INVALID; /* unknown, or still pending */
     }
     struct child_session *s = &ch->sessions[i];
-    uint64_t ram = 0, caps = 0;
+    *ram = *caps = 0;
     if (s->local) {
         sys_cap_revoke(s->cap);
         config_rom_close(s);
     } else if (s->server >= 0 || s->server == SERVER_GONE) {
-        server_close(in, ch, s, &ram, &caps);
-    } else if (!parent_close(ENV_PARENT, s->id, &ram, &caps)) {
-        pd_transfer(ENV_PD, ch->pd, ram, caps); /* what came back */
+        server_close(in, ch, s, ram, caps);
+    } else if (!parent_close(ENV_PARENT, s->id, ram, caps)) {
+        pd_transfer(ENV_PD, ch->pd, *ram, *caps); /* what came back */
     }
     rt_slot_free(s->cap);
     s->used = false;
-    m->w[0] = ram;
-    m->w[1] = caps;
-    reply(m, RPC_OK, 2);
+    return RPC_OK;
 }
 
 /* More quota for one of the child's sessions: from the child's account to
  * the session's server (our parent, or a server child). */
-static void upgrade_session(struct init *in, struct child *ch, struct msg *m)
+static status_t upgrade_session(void *child, struct rt_call *call, uint64_t i, uint64_t ram, uint64_t caps)
 {
-    uint64_t i = m->w[0], ram = m->w[1], caps = m->w[2];
+    struct init *in = call->state;
+    struct child *ch = child;
     struct child_session *s = i < MAX_CHILD_SESSIONS ? &ch->sessions[i] : NULL;
     if (!s || !s->used || !s->cap || s->local || s->server == SERVER_GONE) {
-        reply(m, RPC_INVALID, 0);
-        return;
+        return RPC_INVALID;
     }
     if (pd_transfer(ch->pd, ENV_PD, ram, caps)) {
         printf("child \"%s\": upgrade by %lu bytes and %lu caps exceeds its quota\n", ch->name, ram, caps);
-        reply(m, RPC_OUT_OF_RAM, 0);
-        return;
+        return RPC_OUT_OF_RAM;
     }
     uint64_t st = s->server >= 0 ? pd_transfer(ENV_PD, in->children[s->server].pd, ram, caps)
                                  : parent_upgrade(ENV_PARENT, s->id, ram, caps);
     if (st) {
         pd_transfer(ENV_PD, ch->pd, ram, caps);
-        reply(m, st, 0);
-        return;
+        return st;
     }
     s->ram += ram;
     s->caps += caps;
-    reply(m, RPC_OK, 0);
+    return RPC_OK;
 }
 
 /* More quota for a child, up to the maximum its config allows. */
-static void resource_request(struct init *in, struct child *ch, struct msg *m)
+static status_t resource_request(void *child, struct rt_call *call, uint64_t ram, uint64_t caps)
 {
-    uint64_t ram = m->w[0], caps = m->w[1];
+    struct init *in = call->state;
+    struct child *ch = child;
     bool allowed = ram <= ch->ram_max - ch->ram && caps <= ch->caps_max - ch->caps;
     uint64_t st = allowed ? pd_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
     printf("child \"%s\" asks for %lu KiB RAM and %lu caps more: %s\n", ch->name, ram >> 10, caps,
@@ -231,7 +222,8 @@ static void resource_request(struct init *in, struct child *ch, struct msg *m)
         ch->ram += ram;
         ch->caps += caps;
     }
-    reply(m, st ? RPC_DENIED : RPC_OK, 0);
+    (void)in;
+    return st ? RPC_DENIED : RPC_OK;
 }
 
 /* Child ch faulted (its fault-handler bit was signalled). */
@@ -279,14 +271,28 @@ static void config_signal(void *in)
     report_if_all_gone(in);
 }
 
-/* Words each request of the parent interface takes (strings are checked
- * apart). */
-#define PARENT_OP_WORDS                                                                                      \
-    {                                                                                                        \
-        [PARENT_OPEN_SESSION] = 0, [PARENT_UPGRADE] = 3, [PARENT_CLOSE] = 1, [PARENT_EXIT] = 1,              \
-        [PARENT_ANNOUNCE] = 0, [PARENT_NEXT_REQUEST] = 0, [PARENT_RESPOND] = 3,                              \
-        [PARENT_COLLECT_SESSION] = 1, [PARENT_RESOURCE_REQUEST] = 2                                          \
-    }
+/* The child is done: never answered, the child is destroyed. */
+static status_t child_exit(void *child, struct rt_call *call, uint64_t value)
+{
+    struct init *in = call->state;
+    struct child *ch = child;
+    printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)value);
+    child_destroy(in, ch);
+    report_if_all_gone(in);
+    return RPC_DEFERRED; /* no reply: there is nobody to take it */
+}
+
+static const struct parent_ops parent_ops = {
+    .open_session = open_session,
+    .upgrade = upgrade_session,
+    .close = close_session,
+    .exit = child_exit,
+    .announce = server_announce_op,
+    .next_request = server_requests_op,
+    .respond = server_response_op,
+    .collect_session = server_result_op,
+    .resource_request = resource_request,
+};
 
 static void dispatch(void *arg, struct rt_call *call)
 {
@@ -297,45 +303,12 @@ static void dispatch(void *arg, struct rt_call *call)
         return;
     }
     struct child *ch = child_of(in, m->badge);
-    if (!ch || !RPC_WORDS_OK(m->info, PARENT_OP_WORDS)) {
-        reply(m, RPC_INVALID, 0);
+    if (!ch) {
+        m->info = MSGINFO(RPC_INVALID, 0, 0);
         return;
     }
-    switch (MSGINFO_LABEL(m->info)) {
-    case PARENT_OPEN_SESSION:
-        open_session(in, ch, call);
-        return;
-    case PARENT_CLOSE:
-        close_session(in, ch, m);
-        return;
-    case PARENT_UPGRADE:
-        upgrade_session(in, ch, m);
-        return;
-    case PARENT_RESOURCE_REQUEST:
-        resource_request(in, ch, m);
-        return;
-    case PARENT_ANNOUNCE:
-        server_announce_op(in, ch, call);
-        return;
-    case PARENT_NEXT_REQUEST:
-        server_requests_op(in, ch, m);
-        return;
-    case PARENT_RESPOND:
-        server_response_op(in, ch, call);
-        return;
-    case PARENT_COLLECT_SESSION:
-        server_result_op(in, ch, m);
-        return;
-    case PARENT_EXIT:
-        printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)m->w[0]);
-        child_destroy(in, ch);
-        report_if_all_gone(in);
-        m->info = MSGINFO_NO_REPLY;
-        return;
-    default:
-        reply(m, RPC_INVALID, 0);
-        return;
-    }
+    call->state = in;
+    parent_dispatch(&parent_ops, ch, call);
 }
 
 static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t avail)

@@ -118,42 +118,42 @@ bool server_client_room(struct child *ch, unsigned *slot, unsigned *k)
     return *slot < MAX_CHILD_SESSIONS && *k < MAX_PENDING;
 }
 
-void server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
-                  uint64_t ram, uint64_t caps, const struct route_target *t, struct rt_call *call)
+status_t server_route(struct init *in, struct child *ch, const char *service, const struct args *args,
+                      uint64_t ram, uint64_t caps, const struct route_target *t, cap_t note,
+                      uint64_t *request)
 {
-    struct msg *m = call->m;
     const char *label = args_get(args, "label"), *why = "no child provides it";
     unsigned slot, k;
     int server = find_server(in, t, service, &why);
     label = label ? label : "";
     if (server < 0) {
         printf("child \"%s\": session \"%s\" (label \"%s\") denied: %s\n", ch->name, service, label, why);
-        m->info = MSGINFO(RPC_DENIED, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_DENIED;
     }
     struct child *srv = &in->children[server];
-    if (!server_client_room(ch, &slot, &k) || MSGINFO_CAPS(m->info) != 1) {
+    if (!server_client_room(ch, &slot, &k) || !note) {
         printf("child \"%s\": session \"%s\" refused: %u sessions or %u waiting requests at most\n", ch->name,
                service, MAX_CHILD_SESSIONS, MAX_PENDING);
-        m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_OUT_OF_CAPS;
     }
     if (srv->served + pending_at(in, server) >= MAX_SERVED) {
         printf("child \"%s\": session \"%s\" refused: server \"%s\" holds %u sessions, its maximum\n",
                ch->name, service, srv->name, MAX_SERVED);
-        m->info = MSGINFO(RPC_OUT_OF_CAPS, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_OUT_OF_CAPS;
     }
     struct request *r = &ch->requests[k];
     if (!child_args_forward(ch, service, args, t, r->args, sizeof(r->args))) {
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_INVALID;
     }
     if (pd_transfer(ch->pd, ENV_PD, ram, caps)) {
         printf("child \"%s\": session \"%s\" needs %lu bytes and %lu caps of quota the child does not have\n",
                ch->name, service, ram, caps);
-        m->info = MSGINFO(RPC_OUT_OF_RAM, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_OUT_OF_RAM;
     }
     r->ram = ram;
     r->caps = caps;
@@ -162,18 +162,17 @@ void server_route(struct init *in, struct child *ch, const char *service, const 
     r->slot = slot;
     r->id = new_id(in, ch, k);
     snprintf(r->service, sizeof(r->service), "%s", service);
-    r->client_note = rt_call_take_cap(call);
+    r->client_note = note;
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
     wake_server(in, server);
-    m->w[0] = r->id;
-    m->info = MSGINFO(RPC_PENDING, 1, 0);
+    *request = r->id;
+    return RPC_PENDING;
 }
 
-void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
-                  uint64_t ram, uint64_t caps, struct rt_call *call)
+uint64_t server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
+                      uint64_t ram, uint64_t caps, cap_t note)
 {
-    struct msg *m = call->m;
     struct request *r = &ch->requests[k];
     r->state = REQ_RELAYED;
     r->server = -1;
@@ -182,11 +181,10 @@ void server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, 
     r->ram = ram;
     r->caps = caps;
     r->id = new_id(in, ch, k);
-    r->client_note = MSGINFO_CAPS(m->info) == 1 ? rt_call_take_cap(call) : CAP_NULL;
+    r->client_note = note;
     ch->sessions[slot].used = true; /* reserved until the answer */
     ch->sessions[slot].cap = CAP_NULL;
-    m->w[0] = r->id;
-    m->info = MSGINFO(RPC_PENDING, 1, 0);
+    return r->id;
 }
 
 /* Our parent signalled: fetch the outcome of every request we relayed.
@@ -228,32 +226,27 @@ void relay_collect(struct init *in)
     }
 }
 
-void server_announce_op(struct init *in, struct child *ch, struct rt_call *call)
+status_t server_announce_op(void *child, struct rt_call *call, const char *service, cap_t note)
 {
-    struct msg *m = call->m;
-    char service[32];
-    if (!rpc_get_string(rt_utcb(), 8, MSGINFO_LEN(m->info), service, sizeof(service)) ||
-        MSGINFO_CAPS(m->info) != 1) {
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
-        return;
-    }
+    struct init *in = call->state;
+    struct child *ch = child;
     unsigned i = 0;
     while (i < MAX_ANNOUNCED && ch->announced[i][0] && strcmp(ch->announced[i], service)) {
         i++;
     }
-    if (!server_listed(ch, service) || i == MAX_ANNOUNCED) {
+    if (strlen(service) >= sizeof(ch->announced[0]) || !server_listed(ch, service) || i == MAX_ANNOUNCED) {
         printf("child \"%s\" announced service \"%s\", which its <provides> does not list: refused\n",
                ch->name, service);
-        m->info = MSGINFO(RPC_DENIED, 0, 0);
-        return;
+        rt_call_drop_cap(note);
+        return RPC_DENIED;
     }
     snprintf(ch->announced[i], sizeof(ch->announced[i]), "%s", service);
     if (ch->request_note) {
         rt_slot_free(ch->request_note);
     }
-    ch->request_note = rt_call_take_cap(call);
+    ch->request_note = note;
     wake_server(in, (int)(ch - in->children)); /* requests may be waiting */
-    m->info = MSGINFO(RPC_OK, 0, 0);
+    return RPC_OK;
 }
 
 static void queue_close(struct init *in, struct child *server, uint64_t server_session)
@@ -267,22 +260,26 @@ static void queue_close(struct init *in, struct child *server, uint64_t server_s
     wake_server(in, (int)(server - in->children));
 }
 
-static void put_request(struct msg *m, uint64_t id, uint64_t kind, const struct request *r, uint64_t session)
+static void put_request(uint64_t id, uint64_t kind, const struct request *r, uint64_t session, uint64_t *out,
+                        char *service, char *args)
 {
-    struct arbor_utcb *u = rt_utcb();
-    unsigned w = rpc_put_string(u, 8, r ? r->service : "");
-    unsigned end = w ? rpc_put_string(u, w, r ? r->args : "") : 0;
-    m->w[0] = id;
-    m->w[1] = kind;
-    m->w[2] = r ? r->ram : 0;
-    m->w[3] = r ? r->caps : 0;
-    m->w[4] = session;
-    m->info = MSGINFO(end ? RPC_OK : RPC_INVALID, end, 0);
+    out[0] = id;
+    out[1] = kind;
+    out[2] = r ? r->ram : 0;
+    out[3] = r ? r->caps : 0;
+    out[4] = session;
+    snprintf(service, RPC_STRING_MAX + 1, "%s", r ? r->service : "");
+    snprintf(args, RPC_STRING_MAX + 1, "%s", r ? r->args : "");
 }
 
-void server_requests_op(struct init *in, struct child *ch, struct msg *m)
+status_t server_requests_op(void *child, struct rt_call *call, uint64_t *request, uint64_t *kind,
+                            uint64_t *ram, uint64_t *caps, uint64_t *sid, char *service, char *args)
 {
+    struct init *in = call->state;
+    struct child *ch = child;
+    uint64_t out[5];
     int self = (int)(ch - in->children);
+    bool found = false;
     if (ch->close_count) {
         uint64_t session = ch->closes[0];
         for (unsigned i = 1; i < ch->close_count; i++) {
@@ -290,46 +287,55 @@ void server_requests_op(struct init *in, struct child *ch, struct msg *m)
         }
         ch->close_count--;
         ch->served -= ch->served > 0;
-        put_request(m, 0, REQUEST_CLOSE, NULL, session);
-        return;
+        put_request(0, REQUEST_CLOSE, NULL, session, out, service, args);
+        found = true;
     }
-    for (unsigned c = 0; c < MAX_CHILDREN; c++) {
-        for (unsigned k = 0; in->children[c].used && k < MAX_PENDING; k++) {
+    for (unsigned c = 0; c < MAX_CHILDREN && !found; c++) {
+        for (unsigned k = 0; in->children[c].used && k < MAX_PENDING && !found; k++) {
             struct request *r = &in->children[c].requests[k];
             if (r->state == REQ_QUEUED && r->server == self && announced(ch, r->service)) {
-                put_request(m, r->id, REQUEST_OPEN, r, 0);
+                put_request(r->id, REQUEST_OPEN, r, 0, out, service, args);
                 r->state = REQ_FETCHED;
-                return;
+                found = true;
             }
         }
     }
-    m->info = MSGINFO(RPC_NOT_FOUND, 0, 0);
+    if (!found) {
+        return RPC_NOT_FOUND;
+    }
+    *request = out[0];
+    *kind = out[1];
+    *ram = out[2];
+    *caps = out[3];
+    *sid = out[4];
+    return RPC_OK;
 }
 
-void server_response_op(struct init *in, struct child *ch, struct rt_call *call)
+status_t server_response_op(void *child, struct rt_call *call, uint64_t request, uint64_t result,
+                            uint64_t sid, cap_t cap)
 {
-    struct msg *m = call->m;
+    struct init *in = call->state;
+    struct child *ch = child;
     unsigned client;
-    struct request *r = request_of(in, m->w[0], &client);
-    bool ok = m->w[1] == RPC_OK;
-    if (ok && MSGINFO_CAPS(m->info) != 1) {
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
-        return;
+    struct request *r = request_of(in, request, &client);
+    bool ok = result == RPC_OK;
+    if (!ok) {
+        rt_call_drop_cap(cap);
+        cap = CAP_NULL;
     }
-    cap_t cap = ok ? rt_call_take_cap(call) : CAP_NULL;
     if (ok && !cap) {
-        /* A capability to one of our own objects arrives unwrapped, as
-         * no capability: that is no session. The server closes it. */
+        /* No capability, or one to one of our own objects (it arrives
+         * unwrapped, as no capability): that is no session. The server
+         * closes what it made. */
         printf("server \"%s\" answered a session request without a session capability: refused\n", ch->name);
         ch->served++;
-        queue_close(in, ch, m->w[2]);
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
+        queue_close(in, ch, sid);
         if (r && r->state == REQ_FETCHED && r->server == (int)(ch - in->children)) {
             r->status = RPC_DENIED;
             r->state = REQ_DONE;
             sys_signal(r->client_note);
         }
-        return;
+        return RPC_INVALID;
     }
     if (!r || r->state != REQ_FETCHED || r->server != (int)(ch - in->children)) {
         /* The client is gone (or the id is made up): a session the
@@ -337,13 +343,13 @@ void server_response_op(struct init *in, struct child *ch, struct rt_call *call)
         if (ok) {
             rt_slot_free(cap);
             ch->served++;
-            queue_close(in, ch, m->w[2]);
+            queue_close(in, ch, sid);
         }
-        m->info = MSGINFO(RPC_DENIED, 0, 0);
-        return;
+        return RPC_DENIED;
     }
-    r->status = m->w[1] < RPC_STATUS_COUNT ? m->w[1] : RPC_DENIED;
-    r->server_session = m->w[2];
+    r->status =
+        result < RPC_STATUS_COUNT && result != RPC_DEFERRED && result != RPC_PENDING ? result : RPC_DENIED;
+    r->server_session = sid;
     r->session_cap = cap;
     if (ok && pd_transfer(ENV_PD, ch->pd, r->ram, r->caps)) {
         printf("server \"%s\": cannot hand over the quota of session \"%s\"\n", ch->name, r->service);
@@ -351,31 +357,31 @@ void server_response_op(struct init *in, struct child *ch, struct rt_call *call)
     ch->served += ok;
     r->state = REQ_DONE;
     sys_signal(r->client_note);
-    m->info = MSGINFO(RPC_OK, 0, 0);
+    return RPC_OK;
 }
 
-void server_result_op(struct init *in, struct child *ch, struct msg *m)
+status_t server_result_op(void *child, struct rt_call *call, uint64_t id, cap_t *session_cap, uint64_t *slot,
+                          uint64_t *detail)
 {
+    struct init *in = call->state;
+    struct child *ch = child;
     unsigned client;
-    uint64_t id = m->w[0];
     struct request *r = request_of(in, id, &client);
     if (!r || client != (unsigned)(ch - in->children)) {
-        m->info = MSGINFO(RPC_INVALID, 0, 0);
-        return;
+        return RPC_INVALID;
     }
     if (r->state != REQ_DONE) {
-        m->w[0] = id;
-        m->info = MSGINFO(RPC_PENDING, 1, 0);
-        return;
+        *detail = id;
+        return RPC_PENDING;
     }
     struct child_session *s = &ch->sessions[r->slot];
     if (r->status != RPC_OK) {
+        status_t st = r->status;
         s->used = false;
         pd_transfer(ENV_PD, ch->pd, r->ram, r->caps);
-        m->w[0] = r->server_session; /* insufficient quota: what it needs */
-        m->info = MSGINFO(r->status, 1, 0);
+        *detail = r->server_session; /* insufficient quota: what it needs */
         free_request(r);
-        return;
+        return st;
     }
     s->local = false;
     s->server = r->server;
@@ -385,10 +391,10 @@ void server_result_op(struct init *in, struct child *ch, struct msg *m)
     s->ram = r->ram;
     s->caps = r->caps;
     r->session_cap = CAP_NULL;
-    rt_utcb()->send_caps[0] = s->cap;
-    m->w[0] = r->slot;
-    m->info = MSGINFO(RPC_OK, 1, 1);
+    *session_cap = s->cap;
+    *slot = r->slot;
     free_request(r);
+    return RPC_OK;
 }
 
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps)

@@ -44,19 +44,6 @@ enum rpc_status {
  * "capability index out of range or slot empty (ERR_INVALID_CAP)". */
 const char *status_text(status_t s);
 
-/* Whether a request carries at least the words its opcode takes. Each
- * interface lists them once, next to its opcodes (init's PARENT_OP_WORDS);
- * a server refuses a shorter request (RPC_INVALID) before it reads any
- * word, so no argument is ever a leftover of another message. Opcode 0
- * and opcodes beyond the list fail too. */
-static inline bool rpc_words_ok(uint64_t info, const uint8_t *words, unsigned count)
-{
-    uint64_t op = MSGINFO_LABEL(info); /* opcodes start at 1 */
-    return op >= 1 && op < count && MSGINFO_LEN(info) >= words[op];
-}
-#define RPC_WORDS_OK(info, ...)                                                                              \
-    rpc_words_ok(info, (const uint8_t[])__VA_ARGS__, sizeof((const uint8_t[])__VA_ARGS__))
-
 /* Strings travel in UTCB message words from index `word`: one word of
  * length, then the bytes. Returns the index of the next free word, or 0
  * if it does not fit (more than RPC_STRING_MAX bytes, or past the UTCB):
