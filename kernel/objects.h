@@ -44,7 +44,7 @@ enum thread_state {
 };
 
 struct thread {
-    struct regs regs; /* user state; entry.S saves here */
+    struct regs regs; /* user state; entry.asm saves here */
     /* scheduling: owned by sched.c */
     struct thread *next, *prev; /* queue links (ready or blocking queue) */
     struct thread_queue *queue; /* queue we are on, if any */

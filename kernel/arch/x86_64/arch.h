@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* Saved user state, in the order entry.S pushes it (lowest address first). */
+/* Saved user state, in the order entry.asm pushes it (lowest address first). */
 struct regs {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -20,7 +20,7 @@ struct regs {
  * The vector plan. 0x00-0x1f are CPU exceptions only: nothing the kernel
  * programs (IOAPIC, PIC, LAPIC) delivers there, and the IDT gates have
  * DPL 0, so a user `int N` is a #GP. An interrupt that still arrives on
- * an exception vector with an error code is recognised by entry.S and
+ * an exception vector with an error code is recognised by entry.asm and
  * marked VEC_EXC_AS_IRQ. Every vector has a stub; trap.c reports one it
  * does not expect once and ignores it.
  */
@@ -49,7 +49,7 @@ static inline uint64_t virt_to_phys(const void *virt)
     return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE;
 }
 
-/* Entry-path globals (entry.S): single CPU for now. */
+/* Entry-path globals (entry.asm): single CPU for now. */
 extern uint64_t cpu_kernel_stack; /* top of the kernel stack */
 extern uint64_t cpu_regs;         /* &current->regs */
 extern uint64_t cpu_regs_top;     /* &current->regs + 1 */

@@ -1,0 +1,173 @@
+; Kernel entry and exit: interrupt/exception stubs, the SYSCALL entry and
+; the return to user mode.
+;
+; User state is saved straight into the current thread's register frame
+; (struct regs in the TCB): TSS.rsp0 and cpu_regs_top point just past it,
+; so the CPU's interrupt frame and our pushes land there (the NOVA trick).
+; The kernel then runs on the one kernel stack; it never blocks on it, so a
+; kernel entry always starts with an empty stack and leaves through
+; arch_return_to_user(), which pops the frame of the (new) current thread.
+;
+; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h) and the
+; rest come from the C headers through asm_consts.inc (mk/build.mk).
+
+%include "asm_consts.inc"
+
+default rel
+bits 64
+%use smartalign
+alignmode p6                            ; pad the stubs with long nops
+
+; SAVE_GPRS pushes in struct regs order, r15 lowest: check it still is.
+%if REGS_r15 != 0 || REGS_rax != 14 * 8 || REGS_vector != 15 * 8 || REGS_rip != 17 * 8 || REGS_SIZE != 22 * 8
+%error "struct regs (arch.h) no longer matches the frame entry.asm builds"
+%endif
+
+extern cpu_kernel_stack, cpu_regs, cpu_regs_top, cpu_user_rsp
+extern arch_user_trap, arch_kernel_trap, syscall_dispatch
+global vector_stubs, syscall_entry, arch_return_to_user
+
+%macro SAVE_GPRS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+%macro RESTORE_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
+section .text
+
+; One 16-byte stub per vector. Most push a dummy error code so every frame
+; has the same layout. The exceptions for which the CPU pushes an error
+; code (8, 10-14, 17, 21, 29, 30) go through error_code_check: their
+; vector can also be raised by an interrupt (a misprogrammed PIC, IOAPIC
+; or MSI), which pushes none. Long mode aligns the stack to 16 bytes
+; before pushing the frame, so after the stub's push the stack is 16-byte
+; aligned exactly when the CPU pushed no error code: then the stub adds a
+; zero error code and marks the vector with VEC_EXC_AS_IRQ, and trap.c
+; treats it as a stray interrupt, not as an exception.
+align 16
+vector_stubs:
+%assign vec 0
+%rep 256
+    align 16
+%if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+    push qword vec
+%if vec == 8
+    jmp error_code_check_ist
+%else
+    jmp error_code_check
+%endif
+%else
+    push qword 0
+    push qword vec
+%if vec == 2 || vec == 18
+    jmp ist_common
+%else
+    jmp interrupt_common
+%endif
+%endif
+%assign vec vec + 1
+%endrep
+
+%macro ERROR_CODE_CHECK 0
+    test rsp, 8
+    jnz %%done                          ; the CPU pushed an error code
+    push qword [rsp]                    ; vector one slot down ...
+    mov qword [rsp + 8], 0              ; ... and a zero error code
+    or qword [rsp], VEC_EXC_AS_IRQ
+%%done:
+%endmacro
+
+error_code_check:
+    ERROR_CODE_CHECK
+    jmp interrupt_common
+error_code_check_ist:
+    ERROR_CODE_CHECK
+    jmp ist_common
+
+; NMI, #DF, #MC arrive on IST stacks, never in the thread's frame: they
+; are handled right there, whatever mode they interrupted.
+ist_common:
+    SAVE_GPRS
+    jmp from_kernel
+
+interrupt_common:
+    SAVE_GPRS
+    test byte [rsp + REGS_cs], 3        ; saved CS: from user?
+    jz from_kernel
+    mov rsp, [cpu_kernel_stack]
+    call arch_user_trap
+    jmp arch_return_to_user
+from_kernel:
+    mov rdi, rsp
+    call arch_kernel_trap
+    RESTORE_GPRS
+    add rsp, 16                         ; vector and error code
+    iretq
+
+syscall_entry:
+    mov [cpu_user_rsp], rsp
+    mov rsp, [cpu_regs_top]
+    push qword USER_SS
+    push qword [cpu_user_rsp]
+    push r11                            ; rflags
+    push qword USER_CS
+    push rcx                            ; rip
+    push qword 0
+    push qword VEC_SYSCALL
+    SAVE_GPRS
+    mov rsp, [cpu_kernel_stack]
+    call syscall_dispatch
+    ; fall through
+
+; Back to the current thread. A thread whose last entry was a syscall
+; leaves with sysretq (rip and rflags from the frame via rcx/r11, which
+; the ABI gives up anyway); any other with iretq. sysret's return address
+; is always canonical: it is the instruction after a syscall in user
+; space, which ends one page below the canonical boundary. Between
+; loading the user rsp and sysretq only an NMI or machine check could
+; strike; both run on their own IST stacks.
+arch_return_to_user:
+    mov rsp, [cpu_regs]
+    cmp qword [rsp + REGS_vector], VEC_SYSCALL
+    je .sysret
+    RESTORE_GPRS
+    add rsp, 16
+    iretq
+.sysret:
+    RESTORE_GPRS
+    mov rcx, [rsp + REGS_rip - REGS_vector]
+    mov r11, [rsp + REGS_rflags - REGS_vector]
+    mov rsp, [rsp + REGS_rsp - REGS_vector]
+    o64 sysret
+
+section .note.GNU-stack noalloc noexec nowrite progbits
