@@ -87,7 +87,9 @@ struct notification {
 
 /* Kernel-wide state (single CPU for now). */
 struct kernel_state {
-    struct thread *current; /* running thread, 0 when idle */
+    struct thread *current; /* running thread, 0 when idle or when it
+                               blocked: never a thread that is not
+                               RUNNABLE (entry.asm relies on it) */
     struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
     struct pd *dying;       /* PDs to clean (see pd.c) */
@@ -134,9 +136,9 @@ void thread_cancel_ipc(struct thread *t);
 void thread_abort_ipc(struct thread *t);
 
 /* sched.c */
-void sched_ready(struct thread *t);  /* make runnable, maybe preempt */
-void sched_remove(struct thread *t); /* take out of ready queue */
-void sched_block(struct thread *t, unsigned state);
+void sched_ready(struct thread *t);                 /* make runnable, maybe preempt */
+void sched_remove(struct thread *t);                /* take out of ready queue */
+void sched_block(struct thread *t, unsigned state); /* current: 0 after */
 void sched_tick(void);
 void sched_yield(void);
 void sched_switch(struct thread *t); /* direct switch (IPC fast path) */

@@ -129,6 +129,9 @@ void sched_block(struct thread *t, unsigned state)
 {
     t->state = (uint8_t)state;
     sched_remove(t);
+    if (kernel.current == t) {
+        kernel.current = NULL; /* kernel_exit picks the next one */
+    }
 }
 
 void sched_switch(struct thread *t)

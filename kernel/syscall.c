@@ -3,6 +3,7 @@
  * checks every argument (capability index, type, rights, address, length)
  * before it changes anything, and leaves its status in rax. Arguments
  * arrive in rdi rsi rdx r10 r8 r9 (a0..a5); results go back in rdi, rsi...
+ * The entry and exit around the handlers are entry.asm's syscall_entry.
  */
 #include "objects.h"
 #include <arbor/kernel_devices.h>
@@ -467,20 +468,10 @@ static void sys_reply_to(struct thread *t)
     reply_to(t, saved, A1);
 }
 
-static void (*const handlers[SYS_COUNT])(struct thread *) = {
+/* Indexed by the syscall number in entry.asm, which checks it against
+ * SYS_COUNT and returns to the thread (or enters kernel_exit) afterwards. */
+void (*const syscall_handlers[SYS_COUNT])(struct thread *) = {
 #define SYSCALL(NAME, name) [SYS_##NAME] = sys_##name,
 #include <arbor/syscalls.def>
 #undef SYSCALL
 };
-
-void syscall_dispatch(void)
-{
-    struct thread *t = kernel.current;
-    uint64_t nr = t->regs.rax;
-    if (nr < SYS_COUNT) {
-        handlers[nr](t);
-    } else {
-        t->regs.rax = ERR_INVALID_SYSCALL;
-    }
-    kernel_exit();
-}

@@ -53,8 +53,7 @@ void thread_cancel_ipc(struct thread *t)
 void thread_suspend(struct thread *t)
 {
     thread_cancel_ipc(t);
-    sched_remove(t);
-    t->state = THREAD_INACTIVE;
+    sched_block(t, THREAD_INACTIVE);
 }
 
 static void destroy(struct thread *t)

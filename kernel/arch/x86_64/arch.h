@@ -52,8 +52,9 @@ static inline uint64_t virt_to_phys(const void *virt)
 /* Entry-path globals (entry.asm): single CPU for now. */
 extern uint64_t cpu_kernel_stack; /* top of the kernel stack */
 extern uint64_t cpu_regs;         /* &current->regs */
-extern uint64_t cpu_regs_top;     /* &current->regs + 1 */
 extern uint64_t cpu_user_rsp;     /* scratch for the syscall entry */
+struct thread;
+extern void (*const syscall_handlers[])(struct thread *); /* syscall.c */
 
 struct cpu_features {
     bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid;

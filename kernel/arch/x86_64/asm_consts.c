@@ -17,8 +17,23 @@ void asm_consts(void)
     DEFINE(USER_SS, USER_SS);
     DEFINE(VEC_SYSCALL, VEC_SYSCALL);
     DEFINE(VEC_EXC_AS_IRQ, VEC_EXC_AS_IRQ);
-    /* struct regs: the frame entry.asm builds */
+    DEFINE(SYS_COUNT, SYS_COUNT);
+    DEFINE(ERR_INVALID_SYSCALL, ERR_INVALID_SYSCALL);
+    /* struct regs: the frame entry.asm fills, the first field of a thread */
     REGS(r15);
+    REGS(r14);
+    REGS(r13);
+    REGS(r12);
+    REGS(r11);
+    REGS(r10);
+    REGS(r9);
+    REGS(r8);
+    REGS(rbp);
+    REGS(rdi);
+    REGS(rsi);
+    REGS(rdx);
+    REGS(rcx);
+    REGS(rbx);
     REGS(rax);
     REGS(vector);
     REGS(error);
@@ -28,4 +43,10 @@ void asm_consts(void)
     REGS(rsp);
     REGS(ss);
     DEFINE(REGS_SIZE, sizeof(struct regs));
+    /* struct kernel_state (objects.h) */
+    DEFINE(KERNEL_current, offsetof(struct kernel_state, current));
+    DEFINE(KERNEL_dying, offsetof(struct kernel_state, dying));
 }
+
+/* entry.asm passes &current->regs to the handlers as the thread. */
+_Static_assert(offsetof(struct thread, regs) == 0, "struct thread must begin with its regs");

@@ -8,7 +8,6 @@ struct cpu_features cpu_features;
 
 uint64_t cpu_kernel_stack;
 uint64_t cpu_regs;
-uint64_t cpu_regs_top;
 uint64_t cpu_user_rsp;
 
 extern char kernel_stack_top[];
@@ -154,8 +153,7 @@ void arch_cpu_init(void)
 void arch_set_kernel_entry(struct regs *regs)
 {
     cpu_regs = (uint64_t)regs;
-    cpu_regs_top = (uint64_t)(regs + 1);
-    tss.rsp[0] = cpu_regs_top;
+    tss.rsp[0] = (uint64_t)(regs + 1);
 }
 
 void arch_wait_for_interrupt(void)

@@ -2,14 +2,16 @@
 ; the return to user mode.
 ;
 ; User state is saved straight into the current thread's register frame
-; (struct regs in the TCB): TSS.rsp0 and cpu_regs_top point just past it,
-; so the CPU's interrupt frame and our pushes land there (the NOVA trick).
+; (struct regs in the TCB): TSS.rsp0 points just past it, so the CPU's
+; interrupt frame and our pushes land there (the NOVA trick); the syscall
+; entry stores into it through cpu_regs.
 ; The kernel then runs on the one kernel stack; it never blocks on it, so a
 ; kernel entry always starts with an empty stack and leaves through
 ; arch_return_to_user(), which pops the frame of the (new) current thread.
 ;
-; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h) and the
-; rest come from the C headers through asm_consts.inc (mk/build.mk).
+; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h), the
+; KERNEL_* offsets of struct kernel_state and the rest come from the C
+; headers through asm_consts.inc (mk/build.mk).
 
 %include "asm_consts.inc"
 
@@ -23,8 +25,8 @@ alignmode p6                            ; pad the stubs with long nops
 %error "struct regs (arch.h) no longer matches the frame entry.asm builds"
 %endif
 
-extern cpu_kernel_stack, cpu_regs, cpu_regs_top, cpu_user_rsp
-extern arch_user_trap, arch_kernel_trap, syscall_dispatch
+extern cpu_kernel_stack, cpu_regs, cpu_user_rsp, kernel, syscall_handlers
+extern arch_user_trap, arch_kernel_trap, kernel_exit
 global vector_stubs, syscall_entry, arch_return_to_user
 
 %macro SAVE_GPRS 0
@@ -134,40 +136,110 @@ from_kernel:
     add rsp, 16                         ; vector and error code
     iretq
 
+; The system call entry. SYSCALL leaves rip in rcx and rflags in r11 and
+; does not switch stacks. We store the user state the kernel needs into
+; the thread's frame (cpu_regs: &current->regs, which is the thread
+; itself): rip, rflags, rsp, the arguments and results (rax rdi rsi rdx
+; r10 r8 r9), the message registers r12-r15, and rbx and rbp, which a
+; switch to another thread must find there. The user values of rcx and
+; r11 are gone already (the ABI clobbers them). Then the handler of the
+; call, syscall_handlers[rax] (syscall.c), runs on the kernel stack with
+; the thread as its argument.
+;
+; When the handler returns and the same thread stays current (the common
+; case: kernel.current is NULL or runnable, see sched.c), we go back to it
+; at once, restoring only what the kernel may have written: the result
+; and message registers. rbx and rbp still hold the user's values (C
+; preserves them, and the kernel never writes them in a syscall frame).
+; Anything else (another thread to run, PDs to clean up) goes through
+; kernel_exit(). Handlers that switch threads themselves (the IPC fast
+; path) do not return here.
 syscall_entry:
     mov [cpu_user_rsp], rsp
-    mov rsp, [cpu_regs_top]
-    push qword USER_SS
-    push qword [cpu_user_rsp]
-    push r11                            ; rflags
-    push qword USER_CS
-    push rcx                            ; rip
-    push qword 0
-    push qword VEC_SYSCALL
-    SAVE_GPRS
-    mov rsp, [cpu_kernel_stack]
-    call syscall_dispatch
-    ; fall through
-
-; Back to the current thread. A thread whose last entry was a syscall
-; leaves with sysretq (rip and rflags from the frame via rcx/r11, which
-; the ABI gives up anyway); any other with iretq. sysret's return address
-; is always canonical: it is the instruction after a syscall in user
-; space, which ends one page below the canonical boundary. Between
-; loading the user rsp and sysretq only an NMI or machine check could
-; strike; both run on their own IST stacks.
-arch_return_to_user:
     mov rsp, [cpu_regs]
-    cmp qword [rsp + REGS_vector], VEC_SYSCALL
-    je .sysret
-    RESTORE_GPRS
-    add rsp, 16
-    iretq
-.sysret:
-    RESTORE_GPRS
-    mov rcx, [rsp + REGS_rip - REGS_vector]
-    mov r11, [rsp + REGS_rflags - REGS_vector]
-    mov rsp, [rsp + REGS_rsp - REGS_vector]
+    mov [rsp + REGS_rip], rcx
+    mov [rsp + REGS_rflags], r11
+    mov rcx, [cpu_user_rsp]
+    mov [rsp + REGS_rsp], rcx
+    mov qword [rsp + REGS_vector], VEC_SYSCALL
+    mov [rsp + REGS_rax], rax
+    mov [rsp + REGS_rdi], rdi
+    mov [rsp + REGS_rsi], rsi
+    mov [rsp + REGS_rdx], rdx
+    mov [rsp + REGS_r10], r10
+    mov [rsp + REGS_r8], r8
+    mov [rsp + REGS_r9], r9
+    mov [rsp + REGS_r12], r12
+    mov [rsp + REGS_r13], r13
+    mov [rsp + REGS_r14], r14
+    mov [rsp + REGS_r15], r15
+    mov [rsp + REGS_rbx], rbx
+    mov [rsp + REGS_rbp], rbp
+    mov rdi, rsp                        ; the thread
+    mov rsp, [cpu_kernel_stack]
+    cmp rax, SYS_COUNT
+    jae .invalid
+    call [abs syscall_handlers + rax * 8]
+.done:
+    mov rcx, [cpu_regs]
+    cmp rcx, [kernel + KERNEL_current]
+    jne .switch
+    cmp qword [kernel + KERNEL_dying], 0
+    jne .switch
+    mov rax, [rcx + REGS_rax]
+    mov rdi, [rcx + REGS_rdi]
+    mov rsi, [rcx + REGS_rsi]
+    mov rdx, [rcx + REGS_rdx]
+    mov r10, [rcx + REGS_r10]
+    mov r8, [rcx + REGS_r8]
+    mov r9, [rcx + REGS_r9]
+    mov r12, [rcx + REGS_r12]
+    mov r13, [rcx + REGS_r13]
+    mov r14, [rcx + REGS_r14]
+    mov r15, [rcx + REGS_r15]
+    mov r11, [rcx + REGS_rflags]
+    mov rsp, [rcx + REGS_rsp]
+    mov rcx, [rcx + REGS_rip]
     o64 sysret
+.switch:
+    jmp kernel_exit
+.invalid:
+    mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
+    jmp .done
+
+; Back to the current thread (cpu_regs), all of its registers from its
+; frame. A thread whose last entry was a syscall leaves with sysretq (rip
+; and rflags via rcx and r11, which the ABI gives up anyway); any other
+; with iretq. sysret's return address is always canonical: it is the
+; instruction after a syscall in user space, which ends one page below
+; the canonical boundary, or an address thread_start or a fault reply
+; checked. Between loading the user rsp and sysretq only an NMI or
+; machine check could strike; both run on their own IST stacks.
+arch_return_to_user:
+    mov rcx, [cpu_regs]
+    cmp qword [rcx + REGS_vector], VEC_SYSCALL
+    jne .iret
+    mov rax, [rcx + REGS_rax]
+    mov rbx, [rcx + REGS_rbx]
+    mov rbp, [rcx + REGS_rbp]
+    mov rdi, [rcx + REGS_rdi]
+    mov rsi, [rcx + REGS_rsi]
+    mov rdx, [rcx + REGS_rdx]
+    mov r8, [rcx + REGS_r8]
+    mov r9, [rcx + REGS_r9]
+    mov r10, [rcx + REGS_r10]
+    mov r12, [rcx + REGS_r12]
+    mov r13, [rcx + REGS_r13]
+    mov r14, [rcx + REGS_r14]
+    mov r15, [rcx + REGS_r15]
+    mov r11, [rcx + REGS_rflags]
+    mov rsp, [rcx + REGS_rsp]
+    mov rcx, [rcx + REGS_rip]
+    o64 sysret
+.iret:
+    mov rsp, rcx
+    RESTORE_GPRS
+    add rsp, 16                         ; vector and error code
+    iretq
 
 section .note.GNU-stack noalloc noexec nowrite progbits
