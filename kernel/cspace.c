@@ -7,10 +7,7 @@
 
 struct cap *cspace_lookup(struct pd *pd, cap_t index)
 {
-    if (!pd || index == CAP_NULL || index >= (1ull << pd->slot_bits)) {
-        return NULL;
-    }
-    return &pd->slots[index];
+    return pd ? cspace_slot(pd, index) : NULL;
 }
 
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out)

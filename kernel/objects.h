@@ -28,6 +28,8 @@ struct pd {
     uint32_t refs;         /* capabilities naming this PD */
     uint16_t asid;         /* index into the ASID table, also the PCID */
     uint8_t slot_bits;     /* cap space has 1 << slot_bits slots */
+    uint64_t slot_last;    /* (1 << slot_bits) - 1, the last index */
+    uint64_t cr3;          /* CR3 value that loads pml4 (with its PCID) */
     bool need_flush;       /* next CR3 load must flush this PCID */
     struct pd *dying_next; /* worklist of PDs whose cap space is cleared */
     uint64_t dying_index;  /* cap space cleanup progress */
@@ -99,6 +101,17 @@ extern struct kernel_state kernel;
 
 /* cspace.c */
 struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */
+/* The same for a PD that exists (pd != 0): index 0 and indices beyond the
+ * cap space wrap to the same unsigned test. */
+static inline struct cap *cspace_slot(struct pd *pd, cap_t index)
+{
+    return index - 1 < pd->slot_last ? &pd->slots[index] : NULL;
+}
+/* A slot's type (low byte) and rights (high byte), for one compare. */
+static inline unsigned cap_type_rights(const struct cap *c)
+{
+    return c->type | (unsigned)c->rights << 8;
+}
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out) MUST_CHECK;
 err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out) MUST_CHECK;
 void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
@@ -145,25 +158,89 @@ void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
 __attribute__((noreturn)) void kernel_exit(void);
 /* Run t (runnable, not queued, with a PD) now: the direct switch. */
 __attribute__((noreturn)) void sched_run(struct thread *t);
-void queue_push(struct thread_queue *q, struct thread *t);
-void queue_remove(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
+static inline void queue_push(struct thread_queue *q, struct thread *t)
+{
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail) {
+        q->tail->next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+    t->queue = q;
+}
+/* Take t out of the queue it is on, if any. */
+static inline void queue_remove(struct thread *t)
+{
+    struct thread_queue *q = t->queue;
+    if (!q) {
+        return;
+    }
+    if (t->prev) {
+        t->prev->next = t->next;
+    } else {
+        q->head = t->next;
+    }
+    if (t->next) {
+        t->next->prev = t->prev;
+    } else {
+        q->tail = t->prev;
+    }
+    t->next = t->prev = NULL;
+    t->queue = NULL;
+}
 
 /* ipc.c */
 /* Copy message words 0..len-1 (len <= MSG_REG_WORDS) register to register:
  * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. Words the
  * sender did not send arrive as 0, never as what the receiver's registers
- * held before (its last reply, to somebody else). */
-static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned len)
+ * held before (its last reply, to somebody else). One straight line of
+ * moves per length (the switch makes n a constant in each case). */
+static inline __attribute__((always_inline)) void copy_n(const struct regs *s, struct regs *r, unsigned n)
 {
-    r->regs.rdx = len > 0 ? s->regs.rdx : 0;
-    r->regs.r10 = len > 1 ? s->regs.r10 : 0;
-    r->regs.r8 = len > 2 ? s->regs.r8 : 0;
-    r->regs.r9 = len > 3 ? s->regs.r9 : 0;
-    r->regs.r12 = len > 4 ? s->regs.r12 : 0;
-    r->regs.r13 = len > 5 ? s->regs.r13 : 0;
-    r->regs.r14 = len > 6 ? s->regs.r14 : 0;
-    r->regs.r15 = len > 7 ? s->regs.r15 : 0;
+    r->rdx = n > 0 ? s->rdx : 0;
+    r->r10 = n > 1 ? s->r10 : 0;
+    r->r8 = n > 2 ? s->r8 : 0;
+    r->r9 = n > 3 ? s->r9 : 0;
+    r->r12 = n > 4 ? s->r12 : 0;
+    r->r13 = n > 5 ? s->r13 : 0;
+    r->r14 = n > 6 ? s->r14 : 0;
+    r->r15 = n > 7 ? s->r15 : 0;
+}
+static inline __attribute__((always_inline)) void ipc_copy_words(struct thread *s, struct thread *r,
+                                                                 unsigned len)
+{
+    switch (len) {
+    case 0:
+        copy_n(&s->regs, &r->regs, 0);
+        break;
+    case 1:
+        copy_n(&s->regs, &r->regs, 1);
+        break;
+    case 2:
+        copy_n(&s->regs, &r->regs, 2);
+        break;
+    case 3:
+        copy_n(&s->regs, &r->regs, 3);
+        break;
+    case 4:
+        copy_n(&s->regs, &r->regs, 4);
+        break;
+    case 5:
+        copy_n(&s->regs, &r->regs, 5);
+        break;
+    case 6:
+        copy_n(&s->regs, &r->regs, 6);
+        break;
+    case 7:
+        copy_n(&s->regs, &r->regs, 7);
+        break;
+    default:
+        copy_n(&s->regs, &r->regs, 8);
+        break;
+    }
 }
 
 void ep_unref(struct endpoint *ep);
@@ -176,9 +253,13 @@ void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info, struct 
 struct thread *ipc_answer(struct thread *t, struct thread *c, uint64_t info);
 void ipc_fault(struct thread *t);
 void ipc_send(struct thread *t, struct endpoint *ep);
-/* The fast path of call and reply_wait (ipc_fast.c): switches to the
- * partner and does not return when it applies, returns otherwise. */
-void ipc_fast(struct thread *t, uint64_t nr);
+/* The handlers of call and reply_wait (ipc_fast.c): the fast path, which
+ * switches to the partner, or else the general path with all the checks
+ * (syscall.c). */
+void sys_call(struct thread *t);
+void sys_reply_wait(struct thread *t);
+void sys_call_general(struct thread *t);
+void sys_reply_wait_general(struct thread *t);
 
 /* reply.c */
 /* Move t's pending caller into the empty slot; ERR_NO_REPLY if none. */

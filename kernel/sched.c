@@ -16,19 +16,6 @@ struct kernel_state kernel;
 static struct thread_queue ready[PRIO_MAX + 1];
 static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
 
-void queue_push(struct thread_queue *q, struct thread *t)
-{
-    t->next = NULL;
-    t->prev = q->tail;
-    if (q->tail) {
-        q->tail->next = t;
-    } else {
-        q->head = t;
-    }
-    q->tail = t;
-    t->queue = q;
-}
-
 static void queue_push_head(struct thread_queue *q, struct thread *t)
 {
     t->prev = NULL;
@@ -40,26 +27,6 @@ static void queue_push_head(struct thread_queue *q, struct thread *t)
     }
     q->head = t;
     t->queue = q;
-}
-
-void queue_remove(struct thread *t)
-{
-    struct thread_queue *q = t->queue;
-    if (!q) {
-        return;
-    }
-    if (t->prev) {
-        t->prev->next = t->next;
-    } else {
-        q->head = t->next;
-    }
-    if (t->next) {
-        t->next->prev = t->prev;
-    } else {
-        q->tail = t->prev;
-    }
-    t->next = t->prev = NULL;
-    t->queue = NULL;
 }
 
 struct thread *queue_pop(struct thread_queue *q)
@@ -164,13 +131,15 @@ void sched_yield(void)
     kernel.current = NULL;
 }
 
-static void load_space(struct pd *pd)
+/* Load pd's address space (0: the kernel's) unless it is loaded. The
+ * loaded PD never has need_flush set (vspace.c flushes it directly). */
+static inline void load_space(struct pd *pd)
 {
-    if (pd == kernel.current_pd && !(pd && pd->need_flush)) {
+    if (pd == kernel.current_pd) {
         return;
     }
     if (pd) {
-        paging_load(virt_to_phys(pd->pml4), pd->asid, pd->need_flush);
+        paging_load_cr3(pd->cr3, pd->need_flush);
         pd->need_flush = false;
     } else {
         paging_load(paging_kernel_pml4(), 0, false);
@@ -185,8 +154,7 @@ void kernel_exit(void)
     }
     struct thread *t = kernel.current;
     /* Back to the thread that entered, nothing to switch: the common case. */
-    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd &&
-        !t->pd->need_flush) {
+    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd) {
         arch_return_to_user();
     }
     if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
@@ -215,6 +183,6 @@ void sched_run(struct thread *t)
     kernel.entered = t;
     load_space(t->pd);
     arch_set_kernel_entry(&t->regs);
-    arch_fpu_switch(t);
+    arch_fpu_switch(t->fpu);
     arch_return_to_user();
 }

@@ -41,9 +41,10 @@ static void sys_nop(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-static void sys_call(struct thread *t)
+/* sys_call and sys_reply_wait are ipc_fast.c's: these are the general
+ * paths they fall back to. */
+void sys_call_general(struct thread *t)
 {
-    ipc_fast(t, SYS_CALL); /* returns only when it does not apply */
     struct cap *ep;
     TRY(cspace_get(A0, OBJ_ENDPOINT, RIGHT_WRITE, &ep));
     TRY(check_info(t, A1));
@@ -51,9 +52,8 @@ static void sys_call(struct thread *t)
 }
 
 /* A0: endpoint in bits 0-31, a reply capability or 0 in bits 32-63. */
-static void sys_reply_wait(struct thread *t)
+void sys_reply_wait_general(struct thread *t)
 {
-    ipc_fast(t, SYS_REPLY_WAIT);
     struct cap *ep, *saved = NULL;
     TRY(cspace_get(A0 & 0xffffffff, OBJ_ENDPOINT, RIGHT_READ, &ep));
     if (A0 >> 32) {

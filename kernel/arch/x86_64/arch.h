@@ -127,17 +127,43 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 
 /* cpu.c */
 void arch_cpu_init(void);
-void arch_set_kernel_entry(struct regs *regs); /* TSS.rsp0 + entry globals */
-void arch_wait_for_interrupt(void);            /* sti; hlt; cli */
+/* The next kernel entry saves into regs: the syscall entry through
+ * cpu_regs, interrupts through TSS.rsp0 (cpu_tss_rsp0). */
+extern void *const cpu_tss_rsp0;
+static inline void arch_set_kernel_entry(struct regs *regs)
+{
+    uint64_t top = (uint64_t)(regs + 1);
+    cpu_regs = (uint64_t)regs;
+    __builtin_memcpy(cpu_tss_rsp0, &top, sizeof(top));
+}
+void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
 
 /* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
  * aligned) */
 #define FPU_AREA_SIZE 3072
 struct thread;
-void arch_fpu_init(void);                   /* boot: pick XSAVE/FXSAVE */
-void arch_fpu_init_thread(uint8_t *area);   /* a new, zeroed TCB */
-void arch_fpu_switch(struct thread *next);  /* before next runs */
+void arch_fpu_init(void);                 /* boot: pick XSAVE/FXSAVE */
+void arch_fpu_init_thread(uint8_t *area); /* a new, zeroed TCB */
+/* Before the thread whose FPU area is next runs: save the registers
+ * into their owner's area, load next's. Inline for the IPC path. */
+extern uint8_t *fpu_owner; /* whose state the registers hold (never 0) */
+extern bool fpu_xsaveopt;  /* the CPU has XSAVEOPT (else XSAVE or FXSAVE) */
+void fpu_switch_other(uint8_t *prev, uint8_t *next);
+static inline void arch_fpu_switch(uint8_t *next)
+{
+    uint8_t *prev = fpu_owner;
+    if (next == prev) {
+        return;
+    }
+    fpu_owner = next;
+    if (fpu_xsaveopt) {
+        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
+                         : "memory");
+    } else {
+        fpu_switch_other(prev, next);
+    }
+}
 void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c */
@@ -147,6 +173,14 @@ void serial_putc(char c);
 /* paging.c */
 void paging_init(uint64_t ram_top);
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
+/* The CR3 value for pml4_phys and its PCID, for paging_load_cr3. */
+uint64_t paging_cr3(uint64_t pml4_phys, uint16_t pcid);
+extern uint64_t paging_noflush; /* CR3 bit 63 where the CPU has PCID, else 0 */
+static inline void paging_load_cr3(uint64_t cr3, bool flush)
+{
+    cr3 |= flush ? 0 : paging_noflush;
+    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+}
 void paging_invalidate(uint64_t vaddr);
 uint64_t paging_kernel_pml4(void);
 void paging_check_wx(void); /* log what the kernel half maps W+X and X */

@@ -24,6 +24,7 @@ struct tss {
 } __attribute__((packed));
 
 static struct tss tss;
+void *const cpu_tss_rsp0 = (char *)&tss + offsetof(struct tss, rsp); /* unaligned */
 static uint64_t gdt[7];
 static uint64_t idt[256][2];
 static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
@@ -148,12 +149,6 @@ void arch_cpu_init(void)
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     cpu_kernel_stack = (uint64_t)kernel_stack_top;
-}
-
-void arch_set_kernel_entry(struct regs *regs)
-{
-    cpu_regs = (uint64_t)regs;
-    tss.rsp[0] = (uint64_t)(regs + 1);
 }
 
 void arch_wait_for_interrupt(void)

@@ -19,7 +19,12 @@
 enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
 
 static enum fpu_mode mode;
-static struct thread *owner; /* whose state the registers hold */
+bool fpu_xsaveopt; /* mode == FPU_XSAVEOPT, for arch_fpu_switch (arch.h) */
+/* Where the state in the registers belongs: the FPU area of the thread
+ * that ran last, or (at boot, or when that thread went away) a scratch
+ * area nobody loads from. Never 0, so a switch need not test it. */
+static uint8_t scratch[FPU_AREA_SIZE] __attribute__((aligned(64)));
+uint8_t *fpu_owner = scratch;
 
 static void xsetbv(uint64_t xcr0)
 {
@@ -48,6 +53,7 @@ static uint64_t enable_xsave(void)
     }
     cpuid(0xd, 1, r);
     mode = (r[0] & 1) ? FPU_XSAVEOPT : FPU_XSAVE;
+    fpu_xsaveopt = mode == FPU_XSAVEOPT;
     return xcr0;
 }
 
@@ -95,21 +101,15 @@ static void restore(const uint8_t *area)
     }
 }
 
-void arch_fpu_switch(struct thread *next)
+void fpu_switch_other(uint8_t *prev, uint8_t *next)
 {
-    if (next == owner) {
-        return;
-    }
-    if (owner) {
-        save(owner->fpu);
-    }
-    restore(next->fpu);
-    owner = next;
+    save(prev);
+    restore(next);
 }
 
 void arch_fpu_forget(struct thread *t)
 {
-    if (owner == t) {
-        owner = NULL; /* its registers are overwritten before anyone runs */
+    if (fpu_owner == t->fpu) {
+        fpu_owner = scratch; /* its registers are overwritten before anyone runs */
     }
 }

@@ -124,7 +124,7 @@ void vspace_unmap_table(struct cap *pt)
             *e = 0;
             pd->need_flush = true;
             if (pd == kernel.current_pd) {
-                paging_load(virt_to_phys(pd->pml4), pd->asid, true);
+                paging_load_cr3(pd->cr3, true);
                 pd->need_flush = false;
             }
         }
