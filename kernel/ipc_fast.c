@@ -4,7 +4,7 @@
  * waiting sender, for messages of up to eight register words and no
  * capabilities. It does what ipc.c does in those cases, without the
  * general queue and scheduler helpers, and switches straight to the
- * partner (sched_run). Anything else goes to the general path
+ * partner (sched_enter, arch_ipc_return). Anything else goes to the general path
  * (sys_call_general, sys_reply_wait_general), which checks the arguments
  * again and reports errors. Everything here is inlined into the two
  * handlers, so the path is one function each way.
@@ -31,17 +31,18 @@ static inline struct cap *endpoint_cap(struct thread *t, cap_t index, unsigned r
     return c;
 }
 
-/* Hand the message of s (info, len words) to r as the general path would. */
-static inline __attribute__((always_inline)) void deliver(struct thread *s, struct thread *r, uint64_t info,
-                                                          uint64_t badge)
+/* Switch to r, which receives the message of s (info: up to
+ * MSG_REG_WORDS words, no capabilities) with badge, as the general path
+ * would deliver it. arch_ipc_return hands the words over register to
+ * register and zeroes the ones not sent. */
+static inline __attribute__((always_inline, noreturn)) void hand_over(struct thread *s, struct thread *r,
+                                                                      uint64_t info, uint64_t badge)
 {
-    ipc_copy_words(s, r, MSGINFO_LEN(info));
-    r->regs.rax = ERR_OK;
-    r->regs.rsi = info & INFO_KEEP;
-    r->regs.rdi = badge;
-    if (r->utcb_phys) {
-        ((struct arbor_utcb *)phys_to_virt(r->utcb_phys))->rcv_caps = 0;
+    if (r->utcb) {
+        r->utcb->rcv_caps = 0;
     }
+    sched_enter(r);
+    arch_ipc_return(badge, info & INFO_KEEP, MSGINFO_LEN(info), &s->regs, &r->regs);
 }
 
 void sys_call(struct thread *t)
@@ -68,12 +69,11 @@ void sys_call(struct thread *t)
     r->next = NULL;
     r->queue = NULL;
     r->blocked_on = NULL;
-    deliver(t, r, info, cap->word);
     r->caller = t;
     r->state = THREAD_RUNNABLE;
     t->callee = r;
     t->state = THREAD_BLOCKED_REPLY;
-    sched_run(r);
+    hand_over(t, r, info, cap->word);
 }
 
 /* Answer c, the pending caller or (saved) the caller of a reply
@@ -99,13 +99,12 @@ static inline __attribute__((always_inline)) void reply_wait(struct thread *t, s
     } else {
         t->caller = NULL;
     }
-    deliver(t, c, info, 0);
     c->callee = NULL;
     c->state = THREAD_RUNNABLE;
     t->blocked_on = ep;
     t->state = THREAD_BLOCKED_RECV;
     queue_push(&ep->receivers, t);
-    sched_run(c);
+    hand_over(t, c, info, 0); /* replies carry no badge */
 }
 
 void sys_reply_wait(struct thread *t)

@@ -30,7 +30,8 @@ struct pd {
     uint8_t slot_bits;     /* cap space has 1 << slot_bits slots */
     uint64_t slot_last;    /* (1 << slot_bits) - 1, the last index */
     uint64_t cr3;          /* CR3 value that loads pml4 (with its PCID) */
-    bool need_flush;       /* next CR3 load must flush this PCID */
+    uint64_t cr3_keep;     /* or'ed into cr3 by the next load: paging_noflush,
+                              or 0 when that load must flush (pd_flush_later) */
     struct pd *dying_next; /* worklist of PDs whose cap space is cleared */
     uint64_t dying_index;  /* cap space cleanup progress */
     struct cap slots[] __attribute__((aligned(64)));
@@ -66,7 +67,7 @@ struct thread {
     uint64_t fault_kind, fault_addr, fault_error;
     /* binding: owned by thread.c */
     struct pd *pd;
-    uint64_t utcb_phys; /* 0: no UTCB */
+    struct arbor_utcb *utcb; /* its page in the direct map; 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
     /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
     uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
@@ -120,6 +121,11 @@ void cap_revoke(struct cap *slot);
 void cap_object_ref(struct cap *slot);
 
 /* pd.c */
+/* The next load of pd's address space flushes its TLB entries (PCID). */
+static inline void pd_flush_later(struct pd *pd)
+{
+    pd->cr3_keep = 0;
+}
 err_t pd_create(struct pd *pd, unsigned slot_bits) MUST_CHECK;
 uint64_t pd_object_size(unsigned slot_bits);
 void pd_unref(struct pd *pd);
@@ -149,6 +155,7 @@ void thread_cancel_ipc(struct thread *t);
 void thread_abort_ipc(struct thread *t);
 
 /* sched.c */
+#define SLICE_TICKS 2                               /* 10 ms timer period: 20 ms slices; never 0 */
 void sched_ready(struct thread *t);                 /* make runnable, maybe preempt */
 void sched_remove(struct thread *t);                /* take out of ready queue */
 void sched_block(struct thread *t, unsigned state); /* current: 0 after */
@@ -156,7 +163,22 @@ void sched_tick(void);
 void sched_yield(void);
 void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
 __attribute__((noreturn)) void kernel_exit(void);
-/* Run t (runnable, not queued, with a PD) now: the direct switch. */
+/* Run t (runnable, not queued, with a PD: callers check) now: the direct
+ * switch. sched_enter makes t current with its address space, kernel
+ * entry frame and FPU state; sched_run then returns to it. */
+static inline __attribute__((always_inline)) void sched_enter(struct thread *t)
+{
+    struct pd *pd = t->pd;
+    kernel.current = t;
+    kernel.entered = t;
+    if (pd != kernel.current_pd) {
+        paging_load_cr3(pd->cr3 | pd->cr3_keep);
+        pd->cr3_keep = paging_noflush;
+        kernel.current_pd = pd;
+    }
+    arch_set_kernel_entry(&t->regs);
+    arch_fpu_switch(t->fpu);
+}
 __attribute__((noreturn)) void sched_run(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
 static inline void queue_push(struct thread_queue *q, struct thread *t)
@@ -265,8 +287,21 @@ void sys_reply_wait_general(struct thread *t);
 /* Move t's pending caller into the empty slot; ERR_NO_REPLY if none. */
 err_t reply_save(struct thread *t, struct cap *slot) MUST_CHECK;
 /* Empty a reply capability's slot; returns its caller (0 if dead), which
- * is detached and still blocked: the caller of this answers it. */
-struct thread *reply_take(struct cap *slot);
+ * is detached and still blocked: the caller of this answers it. Inline
+ * for the IPC fast path. */
+static inline struct thread *reply_take(struct cap *slot)
+{
+    struct thread *c = (struct thread *)slot->object;
+    if (c) {
+        c->reply_slot = NULL;
+    }
+    /* A reply capability has no tree links (see reply.c): emptying the
+     * fields is the whole of its deletion. */
+    slot->type = OBJ_NULL;
+    slot->object = 0;
+    slot->count = 0;
+    return c;
+}
 /* Answer the caller of a reply capability with t's message (info, as
  * checked for a reply) and empty the slot; ERR_ABORTED in rax if the
  * caller is gone. The caller runs at once if its priority is higher. */

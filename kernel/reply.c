@@ -38,20 +38,6 @@ err_t reply_save(struct thread *t, struct cap *slot)
     return ERR_OK;   /* an empty slot has no tree links, nor will this one */
 }
 
-struct thread *reply_take(struct cap *slot)
-{
-    struct thread *c = (struct thread *)slot->object;
-    if (c) {
-        c->reply_slot = NULL;
-    }
-    /* A reply capability has no tree links (see above): emptying the
-     * fields is the whole of its deletion. */
-    slot->type = OBJ_NULL;
-    slot->object = 0;
-    slot->count = 0;
-    return c;
-}
-
 void reply_to(struct thread *t, struct cap *slot, uint64_t info)
 {
     struct thread *c = reply_take(slot);

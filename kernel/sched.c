@@ -10,8 +10,6 @@
  */
 #include "objects.h"
 
-#define SLICE_TICKS 2 /* 10 ms timer period: 20 ms slices */
-
 struct kernel_state kernel;
 static struct thread_queue ready[PRIO_MAX + 1];
 static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
@@ -131,20 +129,14 @@ void sched_yield(void)
     kernel.current = NULL;
 }
 
-/* Load pd's address space (0: the kernel's) unless it is loaded. The
- * loaded PD never has need_flush set (vspace.c flushes it directly). */
-static inline void load_space(struct pd *pd)
+/* Idle: no user address space stays loaded. (The loaded PD never waits
+ * for a flush: vspace.c flushes it directly.) */
+static void load_kernel_space(void)
 {
-    if (pd == kernel.current_pd) {
-        return;
-    }
-    if (pd) {
-        paging_load_cr3(pd->cr3, pd->need_flush);
-        pd->need_flush = false;
-    } else {
+    if (kernel.current_pd) {
         paging_load(paging_kernel_pml4(), 0, false);
+        kernel.current_pd = NULL;
     }
-    kernel.current_pd = pd;
 }
 
 void kernel_exit(void)
@@ -163,7 +155,7 @@ void kernel_exit(void)
     while (!t) {
         t = pick();
         if (!t) {
-            load_space(NULL);
+            load_kernel_space();
             kernel.current = NULL;
             arch_wait_for_interrupt();
             pd_process_dying();
@@ -176,13 +168,6 @@ void kernel_exit(void)
 
 void sched_run(struct thread *t)
 {
-    if (t->slice_left == 0) {
-        t->slice_left = SLICE_TICKS;
-    }
-    kernel.current = t;
-    kernel.entered = t;
-    load_space(t->pd);
-    arch_set_kernel_entry(&t->regs);
-    arch_fpu_switch(t->fpu);
+    sched_enter(t);
     arch_return_to_user();
 }

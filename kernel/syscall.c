@@ -30,7 +30,7 @@ static bool user_range(uint64_t va, uint64_t len)
 static err_t check_info(struct thread *t, uint64_t info)
 {
     unsigned len = MSGINFO_LEN(info);
-    if (len > MSG_MAX_WORDS || ((len > MSG_REG_WORDS || MSGINFO_CAPS(info)) && !t->utcb_phys)) {
+    if (len > MSG_MAX_WORDS || ((len > MSG_REG_WORDS || MSGINFO_CAPS(info)) && !t->utcb)) {
         return ERR_INVALID_ARG;
     }
     return ERR_OK;
@@ -112,11 +112,11 @@ static void sys_debug_puts(struct thread *t)
         t->regs.rax = ERR_NO_RIGHTS;
         return;
     }
-    if (!t->utcb_phys || A1 > sizeof(((struct arbor_utcb *)0)->buf)) {
+    if (!t->utcb || A1 > sizeof(((struct arbor_utcb *)0)->buf)) {
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    kputs_n(((struct arbor_utcb *)phys_to_virt(t->utcb_phys))->buf, A1);
+    kputs_n(t->utcb->buf, A1);
     t->regs.rax = ERR_OK;
 }
 
@@ -281,7 +281,7 @@ static void sys_thread_config(struct thread *t)
     th->pd = (struct pd *)pdc->object;
     if (uc) {
         cap_copy(&th->utcb_slot, uc, uc);
-        th->utcb_phys = uc->object;
+        th->utcb = phys_to_virt(uc->object);
     }
     if (fc) {
         cap_copy(&th->fault_slot, fc, fc);

@@ -130,7 +130,7 @@ void arch_cpu_init(void);
 /* The next kernel entry saves into regs: the syscall entry through
  * cpu_regs, interrupts through TSS.rsp0 (cpu_tss_rsp0). */
 extern void *const cpu_tss_rsp0;
-static inline void arch_set_kernel_entry(struct regs *regs)
+static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
 {
     uint64_t top = (uint64_t)(regs + 1);
     cpu_regs = (uint64_t)regs;
@@ -138,6 +138,9 @@ static inline void arch_set_kernel_entry(struct regs *regs)
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
+/* The IPC fast path's return into a receiver (entry.asm). */
+__attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
+                                               const struct regs *from, struct regs *to);
 
 /* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
  * aligned) */
@@ -147,21 +150,24 @@ void arch_fpu_init(void);                 /* boot: pick XSAVE/FXSAVE */
 void arch_fpu_init_thread(uint8_t *area); /* a new, zeroed TCB */
 /* Before the thread whose FPU area is next runs: save the registers
  * into their owner's area, load next's. Inline for the IPC path. */
-extern uint8_t *fpu_owner; /* whose state the registers hold (never 0) */
-extern bool fpu_xsaveopt;  /* the CPU has XSAVEOPT (else XSAVE or FXSAVE) */
-void fpu_switch_other(uint8_t *prev, uint8_t *next);
-static inline void arch_fpu_switch(uint8_t *next)
+enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
+extern enum fpu_mode fpu_mode; /* picked at boot by what the CPU has */
+extern uint8_t *fpu_owner;     /* whose state the registers hold (never 0) */
+static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
 {
     uint8_t *prev = fpu_owner;
     if (next == prev) {
         return;
     }
     fpu_owner = next;
-    if (fpu_xsaveopt) {
+    if (fpu_mode == FPU_XSAVEOPT) {
         __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
                          : "memory");
+    } else if (fpu_mode == FPU_XSAVE) {
+        __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
+                         : "memory");
     } else {
-        fpu_switch_other(prev, next);
+        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(prev), "r"(next) : "memory");
     }
 }
 void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
@@ -176,9 +182,8 @@ void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
 /* The CR3 value for pml4_phys and its PCID, for paging_load_cr3. */
 uint64_t paging_cr3(uint64_t pml4_phys, uint16_t pcid);
 extern uint64_t paging_noflush; /* CR3 bit 63 where the CPU has PCID, else 0 */
-static inline void paging_load_cr3(uint64_t cr3, bool flush)
+static inline void paging_load_cr3(uint64_t cr3)
 {
-    cr3 |= flush ? 0 : paging_noflush;
     __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
 }
 void paging_invalidate(uint64_t vaddr);

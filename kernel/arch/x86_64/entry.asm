@@ -27,7 +27,7 @@ alignmode p6                            ; pad the stubs with long nops
 
 extern cpu_kernel_stack, cpu_regs, cpu_user_rsp, kernel, syscall_handlers
 extern arch_user_trap, arch_kernel_trap, kernel_exit
-global vector_stubs, syscall_entry, arch_return_to_user
+global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
 
 %macro SAVE_GPRS 0
     push rax
@@ -148,9 +148,12 @@ from_kernel:
 ;
 ; When the handler returns and the same thread stays current (the common
 ; case: kernel.current is NULL or runnable, see sched.c), we go back to it
-; at once, restoring only what the kernel may have written: the result
-; and message registers. rbx and rbp still hold the user's values (C
-; preserves them, and the kernel never writes them in a syscall frame).
+; at once, restoring only what a handler may write into the frame of the
+; thread that called it: rax and the result registers rdi rsi rdx r10 r8
+; (r9 too, which C clobbers). rbx, rbp and r12-r15 still hold the user's
+; values: C preserves them, and the one path that writes message words
+; into the caller's own frame (reply_wait finding a sender queued, ipc.c)
+; leaves through kernel_exit and its full restore instead.
 ; Anything else (another thread to run, PDs to clean up) goes through
 ; kernel_exit(). Handlers that switch threads themselves (the IPC fast
 ; path) do not return here.
@@ -193,10 +196,6 @@ syscall_entry:
     mov r10, [rcx + REGS_r10]
     mov r8, [rcx + REGS_r8]
     mov r9, [rcx + REGS_r9]
-    mov r12, [rcx + REGS_r12]
-    mov r13, [rcx + REGS_r13]
-    mov r14, [rcx + REGS_r14]
-    mov r15, [rcx + REGS_r15]
     mov r11, [rcx + REGS_rflags]
     mov rsp, [rcx + REGS_rsp]
     mov rcx, [rcx + REGS_rip]
@@ -241,5 +240,48 @@ arch_return_to_user:
     RESTORE_GPRS
     add rsp, 16                         ; vector and error code
     iretq
+
+; arch_ipc_return(badge, info, len, from, to): the IPC fast path's way
+; back to user mode (ipc_fast.c), into the receiver `to` (struct regs),
+; already made current by sched_enter. It waits in call or reply_wait, so
+; its frame is a syscall frame. It gets status ERR_OK, badge (rdi) and
+; info (rsi, where the C convention put them already), its message words
+; 0..len-1 (len <= MSG_REG_WORDS, checked by the fast path) straight from
+; the sender's frame `from`, and words len..7 as 0; rbx, rbp, rsp, rip
+; and rflags come from its own frame. Nothing of the message is written
+; into `to` first: its next kernel entry stores all of it afresh.
+arch_ipc_return:
+    mov r11, r8                         ; to
+    mov eax, edx                        ; len
+    jmp [abs .zero + rax * 8]
+.z0: xor edx, edx                       ; words len..7 become 0
+.z1: xor r10d, r10d
+.z2: xor r8d, r8d
+.z3: xor r9d, r9d
+.z4: xor r12d, r12d
+.z5: xor r13d, r13d
+.z6: xor r14d, r14d
+.z7: xor r15d, r15d
+.z8: jmp [abs .copy + rax * 8]
+.c8: mov r15, [rcx + REGS_r15]          ; words len-1..0 from the sender
+.c7: mov r14, [rcx + REGS_r14]
+.c6: mov r13, [rcx + REGS_r13]
+.c5: mov r12, [rcx + REGS_r12]
+.c4: mov r9, [rcx + REGS_r9]
+.c3: mov r8, [rcx + REGS_r8]
+.c2: mov r10, [rcx + REGS_r10]
+.c1: mov rdx, [rcx + REGS_rdx]
+.c0: xor eax, eax                       ; ERR_OK
+    mov rbx, [r11 + REGS_rbx]
+    mov rbp, [r11 + REGS_rbp]
+    mov rcx, [r11 + REGS_rip]
+    mov rsp, [r11 + REGS_rsp]
+    mov r11, [r11 + REGS_rflags]
+    o64 sysret
+
+section .rodata
+align 8
+.zero: dq .z0, .z1, .z2, .z3, .z4, .z5, .z6, .z7, .z8
+.copy: dq .c0, .c1, .c2, .c3, .c4, .c5, .c6, .c7, .c8
 
 section .note.GNU-stack noalloc noexec nowrite progbits

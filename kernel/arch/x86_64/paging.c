@@ -105,7 +105,7 @@ uint64_t paging_cr3(uint64_t pml4_phys, uint16_t pcid)
 
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush)
 {
-    paging_load_cr3(paging_cr3(pml4_phys, pcid), flush);
+    paging_load_cr3(paging_cr3(pml4_phys, pcid) | (flush ? 0 : paging_noflush));
 }
 
 void paging_invalidate(uint64_t vaddr)
