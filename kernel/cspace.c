@@ -26,19 +26,6 @@ err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out)
     return ERR_OK;
 }
 
-err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out)
-{
-    struct cap *slot = cspace_lookup(pd, index);
-    if (!slot) {
-        return ERR_INVALID_CAP;
-    }
-    if (slot->type != OBJ_NULL) {
-        return ERR_SLOT_OCCUPIED;
-    }
-    *out = slot;
-    return ERR_OK;
-}
-
 void cap_object_ref(struct cap *slot)
 {
     switch (slot->type) {

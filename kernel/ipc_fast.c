@@ -12,8 +12,10 @@
  * The conditions are cheap to test: the capability's type and rights,
  * a partner in the right state, the info word asking for at most eight
  * words and no capabilities ((info & FAST_INFO) <= MSG_REG_WORDS, which
- * also excludes MSGINFO_NO_REPLY), and no PD waiting to be cleaned up
- * (kernel_exit does that first).
+ * also excludes MSGINFO_NO_REPLY). No PD waits to be cleaned up here:
+ * every way back to user mode empties kernel.dying first (kernel_exit;
+ * entry.asm's quick return leaves through kernel_exit when it is not
+ * empty), and the fast path decides before it changes anything.
  */
 #include "objects.h"
 
@@ -49,7 +51,7 @@ void sys_call(struct thread *t)
 {
     uint64_t info = t->regs.rsi;
     struct cap *cap = endpoint_cap(t, t->regs.rdi, RIGHT_WRITE);
-    if (!cap || (info & FAST_INFO) > MSG_REG_WORDS || kernel.dying) {
+    if (!cap || (info & FAST_INFO) > MSG_REG_WORDS) {
         sys_call_general(t);
         return;
     }
@@ -84,7 +86,7 @@ static inline __attribute__((always_inline)) void reply_wait(struct thread *t, s
 {
     uint64_t info = t->regs.rsi;
     struct cap *cap = endpoint_cap(t, index, RIGHT_READ);
-    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS || kernel.dying ||
+    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS ||
         t->note_slot.type != OBJ_NULL) {
         sys_reply_wait_general(t);
         return;

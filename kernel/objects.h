@@ -114,7 +114,19 @@ static inline unsigned cap_type_rights(const struct cap *c)
     return c->type | (unsigned)c->rights << 8;
 }
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out) MUST_CHECK;
-err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out) MUST_CHECK;
+/* The empty slot named by index in pd's cap space. */
+static inline MUST_CHECK err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out)
+{
+    struct cap *slot = pd ? cspace_slot(pd, index) : NULL;
+    if (!slot) {
+        return ERR_INVALID_CAP;
+    }
+    if (slot->type != OBJ_NULL) {
+        return ERR_SLOT_OCCUPIED;
+    }
+    *out = slot;
+    return ERR_OK;
+}
 void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
 void cap_delete(struct cap *slot);
 void cap_revoke(struct cap *slot);
@@ -286,6 +298,7 @@ void sys_reply_wait_general(struct thread *t);
 /* reply.c */
 /* Move t's pending caller into the empty slot; ERR_NO_REPLY if none. */
 err_t reply_save(struct thread *t, struct cap *slot) MUST_CHECK;
+void sys_reply_save(struct thread *t); /* its system call */
 /* Empty a reply capability's slot; returns its caller (0 if dead), which
  * is detached and still blocked: the caller of this answers it. Inline
  * for the IPC fast path. */

@@ -22,6 +22,14 @@
  */
 #include "objects.h"
 
+/* The reply_save system call (syscalls.def): A0 names an empty slot. */
+void sys_reply_save(struct thread *t)
+{
+    struct cap *slot;
+    err_t e = cspace_empty_slot(t->pd, t->regs.rdi, &slot);
+    t->regs.rax = e ? e : reply_save(t, slot);
+}
+
 err_t reply_save(struct thread *t, struct cap *slot)
 {
     struct thread *c = t->caller;

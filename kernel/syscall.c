@@ -453,13 +453,6 @@ static void sys_port_range(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-static void sys_reply_save(struct thread *t)
-{
-    struct cap *slot;
-    TRY(cspace_empty_slot(t->pd, A0, &slot));
-    t->regs.rax = reply_save(t, slot);
-}
-
 static void sys_reply_to(struct thread *t)
 {
     struct cap *saved;

@@ -128,13 +128,20 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 /* cpu.c */
 void arch_cpu_init(void);
 /* The next kernel entry saves into regs: the syscall entry through
- * cpu_regs, interrupts through TSS.rsp0 (cpu_tss_rsp0). */
-extern void *const cpu_tss_rsp0;
+ * cpu_regs, interrupts through TSS.rsp0 (cpu.c sets up the rest). */
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+extern struct tss cpu_tss;
 static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
 {
-    uint64_t top = (uint64_t)(regs + 1);
     cpu_regs = (uint64_t)regs;
-    __builtin_memcpy(cpu_tss_rsp0, &top, sizeof(top));
+    cpu_tss.rsp[0] = (uint64_t)(regs + 1);
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
