@@ -4,10 +4,10 @@
  * waiting sender, for messages of up to eight register words and no
  * capabilities. It does what ipc.c does in those cases, without the
  * general queue and scheduler helpers, and switches straight to the
- * partner (sched_enter, arch_ipc_return). Anything else goes to the general path
- * (sys_call_general, sys_reply_wait_general), which checks the arguments
- * again and reports errors. Everything here is inlined into the two
- * handlers, so the path is one function each way.
+ * partner (sched_enter, arch_ipc_return). Anything else goes to the
+ * general path (sys_call_general, sys_reply_wait_general), which checks
+ * the arguments again and reports errors. Everything here is inlined into
+ * the two handlers, so the path is one function each way.
  *
  * The conditions are cheap to test: the capability's type and rights,
  * a partner in the right state, the info word asking for at most eight

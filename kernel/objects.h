@@ -230,51 +230,18 @@ static inline void queue_remove(struct thread *t)
 /* Copy message words 0..len-1 (len <= MSG_REG_WORDS) register to register:
  * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. Words the
  * sender did not send arrive as 0, never as what the receiver's registers
- * held before (its last reply, to somebody else). One straight line of
- * moves per length (the switch makes n a constant in each case). */
-static inline __attribute__((always_inline)) void copy_n(const struct regs *s, struct regs *r, unsigned n)
+ * held before (its last reply, to somebody else). The general path's
+ * copy; the fast path hands the words over in entry.asm. */
+static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned len)
 {
-    r->rdx = n > 0 ? s->rdx : 0;
-    r->r10 = n > 1 ? s->r10 : 0;
-    r->r8 = n > 2 ? s->r8 : 0;
-    r->r9 = n > 3 ? s->r9 : 0;
-    r->r12 = n > 4 ? s->r12 : 0;
-    r->r13 = n > 5 ? s->r13 : 0;
-    r->r14 = n > 6 ? s->r14 : 0;
-    r->r15 = n > 7 ? s->r15 : 0;
-}
-static inline __attribute__((always_inline)) void ipc_copy_words(struct thread *s, struct thread *r,
-                                                                 unsigned len)
-{
-    switch (len) {
-    case 0:
-        copy_n(&s->regs, &r->regs, 0);
-        break;
-    case 1:
-        copy_n(&s->regs, &r->regs, 1);
-        break;
-    case 2:
-        copy_n(&s->regs, &r->regs, 2);
-        break;
-    case 3:
-        copy_n(&s->regs, &r->regs, 3);
-        break;
-    case 4:
-        copy_n(&s->regs, &r->regs, 4);
-        break;
-    case 5:
-        copy_n(&s->regs, &r->regs, 5);
-        break;
-    case 6:
-        copy_n(&s->regs, &r->regs, 6);
-        break;
-    case 7:
-        copy_n(&s->regs, &r->regs, 7);
-        break;
-    default:
-        copy_n(&s->regs, &r->regs, 8);
-        break;
-    }
+    r->regs.rdx = len > 0 ? s->regs.rdx : 0;
+    r->regs.r10 = len > 1 ? s->regs.r10 : 0;
+    r->regs.r8 = len > 2 ? s->regs.r8 : 0;
+    r->regs.r9 = len > 3 ? s->regs.r9 : 0;
+    r->regs.r12 = len > 4 ? s->regs.r12 : 0;
+    r->regs.r13 = len > 5 ? s->regs.r13 : 0;
+    r->regs.r14 = len > 6 ? s->regs.r14 : 0;
+    r->regs.r15 = len > 7 ? s->regs.r15 : 0;
 }
 
 void ep_unref(struct endpoint *ep);
