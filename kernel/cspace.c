@@ -7,10 +7,7 @@
 
 struct cap *cspace_lookup(struct pd *pd, cap_t index)
 {
-    if (!pd || index == CAP_NULL || index >= (1ull << pd->slot_bits)) {
-        return NULL;
-    }
-    return &pd->slots[index];
+    return pd ? cspace_slot(pd, index) : NULL;
 }
 
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out)
@@ -24,19 +21,6 @@ err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out)
     }
     if ((slot->rights & rights) != rights) {
         return ERR_NO_RIGHTS;
-    }
-    *out = slot;
-    return ERR_OK;
-}
-
-err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out)
-{
-    struct cap *slot = cspace_lookup(pd, index);
-    if (!slot) {
-        return ERR_INVALID_CAP;
-    }
-    if (slot->type != OBJ_NULL) {
-        return ERR_SLOT_OCCUPIED;
     }
     *out = slot;
     return ERR_OK;

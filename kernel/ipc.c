@@ -23,11 +23,6 @@ static inline uint64_t *mr(struct regs *r, unsigned i)
     return (uint64_t *)r + off[i];
 }
 
-static struct arbor_utcb *utcb(struct thread *t)
-{
-    return t->utcb_phys ? phys_to_virt(t->utcb_phys) : NULL;
-}
-
 /*
  * Copy up to n caps of s into r's receive window. A cap naming the
  * endpoint the message travels on (ep) is "unwrapped": r gets its badge
@@ -37,7 +32,7 @@ static struct arbor_utcb *utcb(struct thread *t)
  */
 static unsigned transfer_caps(struct thread *s, struct thread *r, unsigned n, void *ep, bool grant)
 {
-    struct arbor_utcb *su = utcb(s), *ru = utcb(r);
+    struct arbor_utcb *su = s->utcb, *ru = r->utcb;
     unsigned got = 0;
     if (!su || !ru || !s->pd || !r->pd) {
         if (ru) {
@@ -86,7 +81,7 @@ static void transfer(struct thread *s, struct thread *r, uint64_t info, bool cap
     unsigned len = MSGINFO_LEN(info);
     ipc_copy_words(s, r, len < MSG_REG_WORDS ? len : MSG_REG_WORDS);
     if (len > MSG_REG_WORDS) {
-        struct arbor_utcb *ru = utcb(r), *su = utcb(s);
+        struct arbor_utcb *ru = r->utcb, *su = s->utcb;
         if (ru && su) {
             memcpy(&ru->mr[MSG_REG_WORDS], &su->mr[MSG_REG_WORDS], (len - MSG_REG_WORDS) * 8);
         } else {
@@ -96,8 +91,8 @@ static void transfer(struct thread *s, struct thread *r, uint64_t info, bool cap
     unsigned ncaps = MSGINFO_CAPS(info);
     if (ncaps) {
         ncaps = transfer_caps(s, r, ncaps, ep, caps_ok);
-    } else if (utcb(r)) {
-        utcb(r)->rcv_caps = 0;
+    } else if (r->utcb) {
+        r->utcb->rcv_caps = 0;
     }
     r->regs.rsi = MSGINFO(MSGINFO_LABEL(info), len, ncaps);
 }
@@ -197,7 +192,9 @@ void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info, struct 
         if (c) {
             sched_ready(c);
         }
-        return;
+        /* t's message registers changed: not the syscall entry's quick
+         * return (entry.asm), the full one */
+        kernel_exit();
     }
     if (notification_take_bound(t)) {
         if (c) {

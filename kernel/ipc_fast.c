@@ -2,55 +2,80 @@
  * The IPC fast path: call to a waiting receiver and reply_wait to a
  * waiting caller (pending, or saved in a reply capability) with no
  * waiting sender, for messages of up to eight register words and no
- * capabilities. It does what ipc.c does in those
- * cases, without the general queue and scheduler helpers, and switches
- * straight to the partner. Anything else returns to the general path.
+ * capabilities. It does what ipc.c does in those cases, without the
+ * general queue and scheduler helpers, and switches straight to the
+ * partner (sched_enter, arch_ipc_return). Anything else goes to the
+ * general path (sys_call_general, sys_reply_wait_general), which checks
+ * the arguments again and reports errors. Everything here is inlined into
+ * the two handlers, so the path is one function each way.
+ *
+ * The conditions are cheap to test: the capability's type and rights,
+ * a partner in the right state, the info word asking for at most eight
+ * words and no capabilities ((info & FAST_INFO) <= MSG_REG_WORDS, which
+ * also excludes MSGINFO_NO_REPLY). No PD waits to be cleaned up here:
+ * every way back to user mode empties kernel.dying first (kernel_exit;
+ * entry.asm's quick return leaves through kernel_exit when it is not
+ * empty), and the fast path decides before it changes anything.
  */
 #include "objects.h"
 
-/* Hand message info to r as the general path would. */
-static void received(struct thread *r, uint64_t info, uint64_t badge)
-{
-    r->regs.rax = ERR_OK;
-    r->regs.rsi = MSGINFO(MSGINFO_LABEL(info), MSGINFO_LEN(info), 0);
-    r->regs.rdi = badge;
-    if (r->utcb_phys) {
-        ((struct arbor_utcb *)phys_to_virt(r->utcb_phys))->rcv_caps = 0;
-    }
-}
+#define FAST_INFO 0x37full     /* the length and capability count bits */
+#define INFO_KEEP (~0xff80ull) /* label and length: the received info */
 
-/* The endpoint named by index with the rights wanted, or 0. */
-static struct endpoint *endpoint(struct thread *t, cap_t index, unsigned rights, struct cap **out)
+/* The endpoint capability t names by index with the rights wanted, or 0.
+ * Type and rights are adjacent bytes: one compare checks both. */
+static inline struct cap *endpoint_cap(struct thread *t, cap_t index, unsigned rights)
 {
-    struct cap *c = cspace_lookup(t->pd, index);
-    if (!c || c->type != OBJ_ENDPOINT || (c->rights & rights) != rights) {
+    struct cap *c = cspace_slot(t->pd, index);
+    if (!c || (cap_type_rights(c) & (0xffu | rights << 8)) != (OBJ_ENDPOINT | rights << 8)) {
         return NULL;
     }
-    *out = c;
-    return (struct endpoint *)c->object;
+    return c;
 }
 
-static void fast_call(struct thread *t)
+/* Switch to r, which receives the message of s (info: up to
+ * MSG_REG_WORDS words, no capabilities) with badge, as the general path
+ * would deliver it. arch_ipc_return hands the words over register to
+ * register and zeroes the ones not sent. */
+static inline __attribute__((always_inline, noreturn)) void hand_over(struct thread *s, struct thread *r,
+                                                                      uint64_t info, uint64_t badge)
+{
+    if (r->utcb) {
+        r->utcb->rcv_caps = 0;
+    }
+    sched_enter(r);
+    arch_ipc_return(badge, info & INFO_KEEP, MSGINFO_LEN(info), &s->regs, &r->regs);
+}
+
+void sys_call(struct thread *t)
 {
     uint64_t info = t->regs.rsi;
-    struct cap *cap;
-    struct endpoint *ep = endpoint(t, t->regs.rdi, RIGHT_WRITE, &cap);
-    struct thread *r = ep ? ep->receivers.head : NULL;
-    if (!r || MSGINFO_LEN(info) > MSG_REG_WORDS || MSGINFO_CAPS(info) || !r->pd) {
+    struct cap *cap = endpoint_cap(t, t->regs.rdi, RIGHT_WRITE);
+    if (!cap || (info & FAST_INFO) > MSG_REG_WORDS) {
+        sys_call_general(t);
         return;
     }
-    queue_remove(r);
+    struct endpoint *ep = (struct endpoint *)cap->object;
+    struct thread *r = ep->receivers.head;
+    if (!r || !r->pd) {
+        sys_call_general(t);
+        return;
+    }
+    /* r is the head: unlink it */
+    ep->receivers.head = r->next;
+    if (r->next) {
+        r->next->prev = NULL;
+    } else {
+        ep->receivers.tail = NULL;
+    }
+    r->next = NULL;
+    r->queue = NULL;
     r->blocked_on = NULL;
-    ipc_copy_words(t, r, MSGINFO_LEN(info));
-    received(r, info, cap->word);
     r->caller = t;
-    t->callee = r;
-    t->blocked_on = NULL;
-    t->send_badge = cap->word;
-    t->send_rights = cap->rights;
-    t->state = THREAD_BLOCKED_REPLY;
     r->state = THREAD_RUNNABLE;
-    sched_run(r);
+    t->callee = r;
+    t->state = THREAD_BLOCKED_REPLY;
+    hand_over(t, r, info, cap->word);
 }
 
 /* Answer c, the pending caller or (saved) the caller of a reply
@@ -60,47 +85,43 @@ static inline __attribute__((always_inline)) void reply_wait(struct thread *t, s
                                                              struct cap *saved, cap_t index)
 {
     uint64_t info = t->regs.rsi;
-    struct cap *cap;
-    struct endpoint *ep = endpoint(t, index, RIGHT_READ, &cap);
-    if (!ep || !c || c->in_fault || !c->pd || info == MSGINFO_NO_REPLY || MSGINFO_LEN(info) > MSG_REG_WORDS ||
-        MSGINFO_CAPS(info) || ep->senders.head || t->note_slot.type != OBJ_NULL) {
+    struct cap *cap = endpoint_cap(t, index, RIGHT_READ);
+    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS ||
+        t->note_slot.type != OBJ_NULL) {
+        sys_reply_wait_general(t);
+        return;
+    }
+    struct endpoint *ep = (struct endpoint *)cap->object;
+    if (ep->senders.head) {
+        sys_reply_wait_general(t);
         return;
     }
     if (saved) {
         reply_take(saved);
+    } else {
+        t->caller = NULL;
     }
-    ipc_copy_words(t, c, MSGINFO_LEN(info));
-    received(c, info, 0);
-    t->caller = NULL;
     c->callee = NULL;
     c->state = THREAD_RUNNABLE;
     t->blocked_on = ep;
     t->state = THREAD_BLOCKED_RECV;
     queue_push(&ep->receivers, t);
-    sched_run(c);
+    hand_over(t, c, info, 0); /* replies carry no badge */
 }
 
-/* reply_wait whose rdi names a reply capability in its high half: its
- * caller is answered (a thread with a pending caller of its own, or a
- * dead capability, take the general path). */
-static void reply_saved_wait(struct thread *t)
+void sys_reply_wait(struct thread *t)
 {
-    struct cap *saved = cspace_lookup(t->pd, t->regs.rdi >> 32);
+    cap_t reply = t->regs.rdi >> 32;
+    if (!reply) {
+        reply_wait(t, t->caller, NULL, t->regs.rdi);
+        return;
+    }
+    /* A thread with a pending caller of its own, or a dead capability,
+     * take the general path. */
+    struct cap *saved = cspace_slot(t->pd, reply);
     if (saved && saved->type == OBJ_REPLY && !t->caller) {
         reply_wait(t, (struct thread *)saved->object, saved, (uint32_t)t->regs.rdi);
+        return;
     }
-}
-
-void ipc_fast(struct thread *t, uint64_t nr)
-{
-    if (kernel.dying) {
-        return; /* let kernel_exit clean up first */
-    }
-    if (nr == SYS_CALL) {
-        fast_call(t);
-    } else if (t->regs.rdi >> 32) {
-        reply_saved_wait(t);
-    } else {
-        reply_wait(t, t->caller, NULL, t->regs.rdi);
-    }
+    sys_reply_wait_general(t);
 }

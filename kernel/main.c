@@ -1,5 +1,5 @@
 /*
- * kernel_main: the table of contents of booting. Entered from boot.S in
+ * kernel_main: the table of contents of booting. Entered from boot.asm in
  * long mode on the boot page tables with the loader's magic and info.
  *
  *   console -> CPU (GDT, IDT, SYSCALL, features) -> direct map ->

@@ -28,7 +28,10 @@ struct pd {
     uint32_t refs;         /* capabilities naming this PD */
     uint16_t asid;         /* index into the ASID table, also the PCID */
     uint8_t slot_bits;     /* cap space has 1 << slot_bits slots */
-    bool need_flush;       /* next CR3 load must flush this PCID */
+    uint64_t slot_last;    /* (1 << slot_bits) - 1, the last index */
+    uint64_t cr3;          /* CR3 value that loads pml4 (with its PCID) */
+    uint64_t cr3_keep;     /* or'ed into cr3 by the next load: paging_noflush,
+                              or 0 when that load must flush (pd_flush_later) */
     struct pd *dying_next; /* worklist of PDs whose cap space is cleared */
     uint64_t dying_index;  /* cap space cleanup progress */
     struct cap slots[] __attribute__((aligned(64)));
@@ -44,7 +47,7 @@ enum thread_state {
 };
 
 struct thread {
-    struct regs regs; /* user state; entry.S saves here */
+    struct regs regs; /* user state; entry.asm saves here */
     /* scheduling: owned by sched.c */
     struct thread *next, *prev; /* queue links (ready or blocking queue) */
     struct thread_queue *queue; /* queue we are on, if any */
@@ -64,7 +67,7 @@ struct thread {
     uint64_t fault_kind, fault_addr, fault_error;
     /* binding: owned by thread.c */
     struct pd *pd;
-    uint64_t utcb_phys; /* 0: no UTCB */
+    struct arbor_utcb *utcb; /* its page in the direct map; 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
     /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
     uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
@@ -87,7 +90,9 @@ struct notification {
 
 /* Kernel-wide state (single CPU for now). */
 struct kernel_state {
-    struct thread *current; /* running thread, 0 when idle */
+    struct thread *current; /* running thread, 0 when idle or when it
+                               blocked: never a thread that is not
+                               RUNNABLE (entry.asm relies on it) */
     struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
     struct pd *dying;       /* PDs to clean (see pd.c) */
@@ -97,14 +102,42 @@ extern struct kernel_state kernel;
 
 /* cspace.c */
 struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */
+/* The same for a PD that exists (pd != 0): index 0 and indices beyond the
+ * cap space wrap to the same unsigned test. */
+static inline struct cap *cspace_slot(struct pd *pd, cap_t index)
+{
+    return index - 1 < pd->slot_last ? &pd->slots[index] : NULL;
+}
+/* A slot's type (low byte) and rights (high byte), for one compare. */
+static inline unsigned cap_type_rights(const struct cap *c)
+{
+    return c->type | (unsigned)c->rights << 8;
+}
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out) MUST_CHECK;
-err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out) MUST_CHECK;
+/* The empty slot named by index in pd's cap space. */
+static inline MUST_CHECK err_t cspace_empty_slot(struct pd *pd, cap_t index, struct cap **out)
+{
+    struct cap *slot = pd ? cspace_slot(pd, index) : NULL;
+    if (!slot) {
+        return ERR_INVALID_CAP;
+    }
+    if (slot->type != OBJ_NULL) {
+        return ERR_SLOT_OCCUPIED;
+    }
+    *out = slot;
+    return ERR_OK;
+}
 void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
 void cap_delete(struct cap *slot);
 void cap_revoke(struct cap *slot);
 void cap_object_ref(struct cap *slot);
 
 /* pd.c */
+/* The next load of pd's address space flushes its TLB entries (PCID). */
+static inline void pd_flush_later(struct pd *pd)
+{
+    pd->cr3_keep = 0;
+}
 err_t pd_create(struct pd *pd, unsigned slot_bits) MUST_CHECK;
 uint64_t pd_object_size(unsigned slot_bits);
 void pd_unref(struct pd *pd);
@@ -134,24 +167,71 @@ void thread_cancel_ipc(struct thread *t);
 void thread_abort_ipc(struct thread *t);
 
 /* sched.c */
-void sched_ready(struct thread *t);  /* make runnable, maybe preempt */
-void sched_remove(struct thread *t); /* take out of ready queue */
-void sched_block(struct thread *t, unsigned state);
+#define SLICE_TICKS 2                               /* 10 ms timer period: 20 ms slices; never 0 */
+void sched_ready(struct thread *t);                 /* make runnable, maybe preempt */
+void sched_remove(struct thread *t);                /* take out of ready queue */
+void sched_block(struct thread *t, unsigned state); /* current: 0 after */
 void sched_tick(void);
 void sched_yield(void);
 void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
 __attribute__((noreturn)) void kernel_exit(void);
-/* Run t (runnable, not queued, with a PD) now: the direct switch. */
+/* Run t (runnable, not queued, with a PD: callers check) now: the direct
+ * switch. sched_enter makes t current with its address space, kernel
+ * entry frame and FPU state; sched_run then returns to it. */
+static inline __attribute__((always_inline)) void sched_enter(struct thread *t)
+{
+    struct pd *pd = t->pd;
+    kernel.current = t;
+    kernel.entered = t;
+    if (pd != kernel.current_pd) {
+        paging_load_cr3(pd->cr3 | pd->cr3_keep);
+        pd->cr3_keep = paging_noflush;
+        kernel.current_pd = pd;
+    }
+    arch_set_kernel_entry(&t->regs);
+    arch_fpu_switch(t->fpu);
+}
 __attribute__((noreturn)) void sched_run(struct thread *t);
-void queue_push(struct thread_queue *q, struct thread *t);
-void queue_remove(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
+static inline void queue_push(struct thread_queue *q, struct thread *t)
+{
+    t->next = NULL;
+    t->prev = q->tail;
+    if (q->tail) {
+        q->tail->next = t;
+    } else {
+        q->head = t;
+    }
+    q->tail = t;
+    t->queue = q;
+}
+/* Take t out of the queue it is on, if any. */
+static inline void queue_remove(struct thread *t)
+{
+    struct thread_queue *q = t->queue;
+    if (!q) {
+        return;
+    }
+    if (t->prev) {
+        t->prev->next = t->next;
+    } else {
+        q->head = t->next;
+    }
+    if (t->next) {
+        t->next->prev = t->prev;
+    } else {
+        q->tail = t->prev;
+    }
+    t->next = t->prev = NULL;
+    t->queue = NULL;
+}
 
 /* ipc.c */
 /* Copy message words 0..len-1 (len <= MSG_REG_WORDS) register to register:
  * they live in rdx r10 r8 r9 r12 r13 r14 r15 of both frames. Words the
  * sender did not send arrive as 0, never as what the receiver's registers
- * held before (its last reply, to somebody else). */
+ * held before (its last reply, to somebody else). The general path's
+ * copy; the fast path hands the words over in entry.asm. */
 static inline void ipc_copy_words(struct thread *s, struct thread *r, unsigned len)
 {
     r->regs.rdx = len > 0 ? s->regs.rdx : 0;
@@ -174,16 +254,34 @@ void ipc_reply_wait(struct thread *t, struct cap *ep_cap, uint64_t info, struct 
 struct thread *ipc_answer(struct thread *t, struct thread *c, uint64_t info);
 void ipc_fault(struct thread *t);
 void ipc_send(struct thread *t, struct endpoint *ep);
-/* The fast path of call and reply_wait (ipc_fast.c): switches to the
- * partner and does not return when it applies, returns otherwise. */
-void ipc_fast(struct thread *t, uint64_t nr);
+/* The handlers of call and reply_wait (ipc_fast.c): the fast path, which
+ * switches to the partner, or else the general path with all the checks
+ * (syscall.c). */
+void sys_call(struct thread *t);
+void sys_reply_wait(struct thread *t);
+void sys_call_general(struct thread *t);
+void sys_reply_wait_general(struct thread *t);
 
 /* reply.c */
 /* Move t's pending caller into the empty slot; ERR_NO_REPLY if none. */
 err_t reply_save(struct thread *t, struct cap *slot) MUST_CHECK;
+void sys_reply_save(struct thread *t); /* its system call */
 /* Empty a reply capability's slot; returns its caller (0 if dead), which
- * is detached and still blocked: the caller of this answers it. */
-struct thread *reply_take(struct cap *slot);
+ * is detached and still blocked: the caller of this answers it. Inline
+ * for the IPC fast path. */
+static inline struct thread *reply_take(struct cap *slot)
+{
+    struct thread *c = (struct thread *)slot->object;
+    if (c) {
+        c->reply_slot = NULL;
+    }
+    /* A reply capability has no tree links (see reply.c): emptying the
+     * fields is the whole of its deletion. */
+    slot->type = OBJ_NULL;
+    slot->object = 0;
+    slot->count = 0;
+    return c;
+}
 /* Answer the caller of a reply capability with t's message (info, as
  * checked for a reply) and empty the slot; ERR_ABORTED in rax if the
  * caller is gone. The caller runs at once if its priority is higher. */

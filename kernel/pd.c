@@ -34,7 +34,9 @@ err_t pd_create(struct pd *pd, unsigned slot_bits)
             asid_hint = a + 1;
             pd->asid = (uint16_t)a;
             pd->slot_bits = (uint8_t)slot_bits;
-            pd->need_flush = true;
+            pd->slot_last = (1ull << slot_bits) - 1;
+            pd_flush_later(pd);
+            pd->cr3 = paging_cr3(virt_to_phys(pd->pml4), pd->asid);
             vspace_init_pd(pd);
             return ERR_OK;
         }

@@ -22,6 +22,14 @@
  */
 #include "objects.h"
 
+/* The reply_save system call (syscalls.def): A0 names an empty slot. */
+void sys_reply_save(struct thread *t)
+{
+    struct cap *slot;
+    err_t e = cspace_empty_slot(t->pd, t->regs.rdi, &slot);
+    t->regs.rax = e ? e : reply_save(t, slot);
+}
+
 err_t reply_save(struct thread *t, struct cap *slot)
 {
     struct thread *c = t->caller;
@@ -36,20 +44,6 @@ err_t reply_save(struct thread *t, struct cap *slot)
     slot->object = (uint64_t)c;
     slot->count = 1; /* cap_info: 1 while the caller waits, 0 once dead */
     return ERR_OK;   /* an empty slot has no tree links, nor will this one */
-}
-
-struct thread *reply_take(struct cap *slot)
-{
-    struct thread *c = (struct thread *)slot->object;
-    if (c) {
-        c->reply_slot = NULL;
-    }
-    /* A reply capability has no tree links (see above): emptying the
-     * fields is the whole of its deletion. */
-    slot->type = OBJ_NULL;
-    slot->object = 0;
-    slot->count = 0;
-    return c;
 }
 
 void reply_to(struct thread *t, struct cap *slot, uint64_t info)

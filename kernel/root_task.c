@@ -155,7 +155,7 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     cap_copy(&t->pd_slot, pdc, pdc);
     cap_copy(&t->utcb_slot, uc, uc);
     t->pd = pd;
-    t->utcb_phys = utcb;
+    t->utcb = phys_to_virt(utcb);
 
     cap_t slot = BI_CAP_FIRST_FREE_FIXED;
     for (unsigned i = 0; i < bp->module_count && i < BOOTINFO_MAX_MODULES; i++) {

@@ -10,24 +10,9 @@
  */
 #include "objects.h"
 
-#define SLICE_TICKS 2 /* 10 ms timer period: 20 ms slices */
-
 struct kernel_state kernel;
 static struct thread_queue ready[PRIO_MAX + 1];
 static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
-
-void queue_push(struct thread_queue *q, struct thread *t)
-{
-    t->next = NULL;
-    t->prev = q->tail;
-    if (q->tail) {
-        q->tail->next = t;
-    } else {
-        q->head = t;
-    }
-    q->tail = t;
-    t->queue = q;
-}
 
 static void queue_push_head(struct thread_queue *q, struct thread *t)
 {
@@ -40,26 +25,6 @@ static void queue_push_head(struct thread_queue *q, struct thread *t)
     }
     q->head = t;
     t->queue = q;
-}
-
-void queue_remove(struct thread *t)
-{
-    struct thread_queue *q = t->queue;
-    if (!q) {
-        return;
-    }
-    if (t->prev) {
-        t->prev->next = t->next;
-    } else {
-        q->head = t->next;
-    }
-    if (t->next) {
-        t->next->prev = t->prev;
-    } else {
-        q->tail = t->prev;
-    }
-    t->next = t->prev = NULL;
-    t->queue = NULL;
 }
 
 struct thread *queue_pop(struct thread_queue *q)
@@ -129,6 +94,9 @@ void sched_block(struct thread *t, unsigned state)
 {
     t->state = (uint8_t)state;
     sched_remove(t);
+    if (kernel.current == t) {
+        kernel.current = NULL; /* kernel_exit picks the next one */
+    }
 }
 
 void sched_switch(struct thread *t)
@@ -161,18 +129,14 @@ void sched_yield(void)
     kernel.current = NULL;
 }
 
-static void load_space(struct pd *pd)
+/* Idle: no user address space stays loaded. (The loaded PD never waits
+ * for a flush: vspace.c flushes it directly.) */
+static void load_kernel_space(void)
 {
-    if (pd == kernel.current_pd && !(pd && pd->need_flush)) {
-        return;
-    }
-    if (pd) {
-        paging_load(virt_to_phys(pd->pml4), pd->asid, pd->need_flush);
-        pd->need_flush = false;
-    } else {
+    if (kernel.current_pd) {
         paging_load(paging_kernel_pml4(), 0, false);
+        kernel.current_pd = NULL;
     }
-    kernel.current_pd = pd;
 }
 
 void kernel_exit(void)
@@ -182,8 +146,7 @@ void kernel_exit(void)
     }
     struct thread *t = kernel.current;
     /* Back to the thread that entered, nothing to switch: the common case. */
-    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd &&
-        !t->pd->need_flush) {
+    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd) {
         arch_return_to_user();
     }
     if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
@@ -192,7 +155,7 @@ void kernel_exit(void)
     while (!t) {
         t = pick();
         if (!t) {
-            load_space(NULL);
+            load_kernel_space();
             kernel.current = NULL;
             arch_wait_for_interrupt();
             pd_process_dying();
@@ -205,13 +168,6 @@ void kernel_exit(void)
 
 void sched_run(struct thread *t)
 {
-    if (t->slice_left == 0) {
-        t->slice_left = SLICE_TICKS;
-    }
-    kernel.current = t;
-    kernel.entered = t;
-    load_space(t->pd);
-    arch_set_kernel_entry(&t->regs);
-    arch_fpu_switch(t);
+    sched_enter(t);
     arch_return_to_user();
 }

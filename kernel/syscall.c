@@ -3,6 +3,7 @@
  * checks every argument (capability index, type, rights, address, length)
  * before it changes anything, and leaves its status in rax. Arguments
  * arrive in rdi rsi rdx r10 r8 r9 (a0..a5); results go back in rdi, rsi...
+ * The entry and exit around the handlers are entry.asm's syscall_entry.
  */
 #include "objects.h"
 #include <arbor/kernel_devices.h>
@@ -29,7 +30,7 @@ static bool user_range(uint64_t va, uint64_t len)
 static err_t check_info(struct thread *t, uint64_t info)
 {
     unsigned len = MSGINFO_LEN(info);
-    if (len > MSG_MAX_WORDS || ((len > MSG_REG_WORDS || MSGINFO_CAPS(info)) && !t->utcb_phys)) {
+    if (len > MSG_MAX_WORDS || ((len > MSG_REG_WORDS || MSGINFO_CAPS(info)) && !t->utcb)) {
         return ERR_INVALID_ARG;
     }
     return ERR_OK;
@@ -40,9 +41,10 @@ static void sys_nop(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-static void sys_call(struct thread *t)
+/* sys_call and sys_reply_wait are ipc_fast.c's: these are the general
+ * paths they fall back to. */
+void sys_call_general(struct thread *t)
 {
-    ipc_fast(t, SYS_CALL); /* returns only when it does not apply */
     struct cap *ep;
     TRY(cspace_get(A0, OBJ_ENDPOINT, RIGHT_WRITE, &ep));
     TRY(check_info(t, A1));
@@ -50,9 +52,8 @@ static void sys_call(struct thread *t)
 }
 
 /* A0: endpoint in bits 0-31, a reply capability or 0 in bits 32-63. */
-static void sys_reply_wait(struct thread *t)
+void sys_reply_wait_general(struct thread *t)
 {
-    ipc_fast(t, SYS_REPLY_WAIT);
     struct cap *ep, *saved = NULL;
     TRY(cspace_get(A0 & 0xffffffff, OBJ_ENDPOINT, RIGHT_READ, &ep));
     if (A0 >> 32) {
@@ -111,11 +112,11 @@ static void sys_debug_puts(struct thread *t)
         t->regs.rax = ERR_NO_RIGHTS;
         return;
     }
-    if (!t->utcb_phys || A1 > sizeof(((struct arbor_utcb *)0)->buf)) {
+    if (!t->utcb || A1 > sizeof(((struct arbor_utcb *)0)->buf)) {
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    kputs_n(((struct arbor_utcb *)phys_to_virt(t->utcb_phys))->buf, A1);
+    kputs_n(t->utcb->buf, A1);
     t->regs.rax = ERR_OK;
 }
 
@@ -280,7 +281,7 @@ static void sys_thread_config(struct thread *t)
     th->pd = (struct pd *)pdc->object;
     if (uc) {
         cap_copy(&th->utcb_slot, uc, uc);
-        th->utcb_phys = uc->object;
+        th->utcb = phys_to_virt(uc->object);
     }
     if (fc) {
         cap_copy(&th->fault_slot, fc, fc);
@@ -452,13 +453,6 @@ static void sys_port_range(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-static void sys_reply_save(struct thread *t)
-{
-    struct cap *slot;
-    TRY(cspace_empty_slot(t->pd, A0, &slot));
-    t->regs.rax = reply_save(t, slot);
-}
-
 static void sys_reply_to(struct thread *t)
 {
     struct cap *saved;
@@ -467,20 +461,10 @@ static void sys_reply_to(struct thread *t)
     reply_to(t, saved, A1);
 }
 
-static void (*const handlers[SYS_COUNT])(struct thread *) = {
+/* Indexed by the syscall number in entry.asm, which checks it against
+ * SYS_COUNT and returns to the thread (or enters kernel_exit) afterwards. */
+void (*const syscall_handlers[SYS_COUNT])(struct thread *) = {
 #define SYSCALL(NAME, name) [SYS_##NAME] = sys_##name,
 #include <arbor/syscalls.def>
 #undef SYSCALL
 };
-
-void syscall_dispatch(void)
-{
-    struct thread *t = kernel.current;
-    uint64_t nr = t->regs.rax;
-    if (nr < SYS_COUNT) {
-        handlers[nr](t);
-    } else {
-        t->regs.rax = ERR_INVALID_SYSCALL;
-    }
-    kernel_exit();
-}

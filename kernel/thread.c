@@ -16,6 +16,7 @@ void thread_init(struct thread *t)
     t->regs.ss = USER_SS;
     t->regs.rflags = RFLAGS_IF | 0x2;
     t->state = THREAD_INACTIVE;
+    t->slice_left = SLICE_TICKS;
     arch_fpu_init_thread(t->fpu);
 }
 
@@ -53,8 +54,7 @@ void thread_cancel_ipc(struct thread *t)
 void thread_suspend(struct thread *t)
 {
     thread_cancel_ipc(t);
-    sched_remove(t);
-    t->state = THREAD_INACTIVE;
+    sched_block(t, THREAD_INACTIVE);
 }
 
 static void destroy(struct thread *t)
@@ -100,6 +100,6 @@ void thread_slot_cleared(struct cap *slot, const struct cap *old)
         t->pd = NULL;
         thread_suspend(t);
     } else if (slot->owner == CAP_OWNER_THREAD_UTCB) {
-        container_of(slot, struct thread, utcb_slot)->utcb_phys = 0;
+        container_of(slot, struct thread, utcb_slot)->utcb = NULL;
     }
 }

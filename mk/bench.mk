@@ -61,8 +61,8 @@ bench: bench-check-mode deps-check $(BENCH_DIR)/bench_stub.bin
 	  size $(BUILD)/kernel/kernel.elf $(BUILD)/bin/core $(BUILD)/bin/init | \
 	      awk 'NR > 1 { n = $$6; sub(/.*\//, "", n); if (n == "kernel.elf") n = "kernel"; \
 	                    print "size " n "_text " $$1 + $$2 }'; \
-	  echo "size kernel_lines $$(find kernel -name '*.[chS]' -exec cat {} + | wc -l)"; \
-	  echo "size core_lines $$(find core -name '*.[chS]' -exec cat {} + | wc -l)"; \
+	  echo "size kernel_lines $$(find kernel \( -name '*.[chS]' -o -name '*.asm' \) -exec cat {} + | wc -l)"; \
+	  echo "size core_lines $$(find core \( -name '*.[chS]' -o -name '*.asm' \) -exec cat {} + | wc -l)"; \
 	  k=$$(ls /boot/vmlinuz-* 2>/dev/null | sort -V | tail -n 1); \
 	  [ -z "$$k" ] || echo "size vmlinuz $$(stat -c %s $$k)"; \
 	} >$(BENCH_DIR)/sizes.txt; \

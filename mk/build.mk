@@ -1,8 +1,9 @@
 # Build rules: kernel, component runtime, components, host unit tests.
 #
 # A component is a directory with a main.c under app/ or test/; every .c
-# (and .S) in it is compiled and linked with the runtime into
+# (and .S or .asm) in it is compiled and linked with the runtime into
 # build/bin/<directory name>. `make <dir>` builds one (e.g. make app/hello).
+# The kernel's and the runtime's own assembly is NASM (.asm).
 
 CROSS   ?=
 CC      := $(CROSS)gcc
@@ -30,18 +31,31 @@ $(BUILD)/gen/include/session/%.h: include/session/%.def tools/ifgen
 .PHONY: interfaces
 interfaces: $(SESSION_HEADERS)
 ASFLAGS := -Iinclude
+NASM    := nasm
+NASMFLAGS := -f elf64 -g -F dwarf -w+all -w+error -I$(BUILD)/gen/
 
 # ---- kernel -------------------------------------------------------------
-KERNEL_SRC := $(wildcard kernel/*.c kernel/arch/x86_64/*.c) common/elf.c common/string.c
-KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.S)
+ASM_CONSTS := kernel/arch/x86_64/asm_consts.c
+KERNEL_SRC := $(filter-out $(ASM_CONSTS),$(wildcard kernel/*.c kernel/arch/x86_64/*.c)) \
+              common/elf.c common/string.c
+KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.asm)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
 $(BUILD)/obj/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
-$(BUILD)/obj/kernel/%.S.o: kernel/%.S
+# Constants the assembly shares with C (struct offsets, selectors,
+# vectors): asm_consts.c compiled to assembler text, its "@asm NAME value"
+# lines turned into NASM %defines. No value is written down twice.
+$(BUILD)/gen/asm_consts.inc: $(ASM_CONSTS)
+	@mkdir -p $(dir $@) $(BUILD)/obj/kernel/arch/x86_64
+	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MF $(BUILD)/obj/kernel/arch/x86_64/asm_consts.inc.d -MT $@ \
+	    -S $< -o $(BUILD)/gen/asm_consts.s
+	$(Q)sed -n 's/.*"@asm \([A-Za-z0-9_]*\) \(-\{0,1\}[0-9]*\)".*/%define \1 \2/p' \
+	    $(BUILD)/gen/asm_consts.s >$@.tmp && mv $@.tmp $@
+$(BUILD)/obj/kernel/%.asm.o: kernel/%.asm $(BUILD)/gen/asm_consts.inc
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MT $@ -MP -o $@ $<
 $(BUILD)/obj/common/%.c.o: common/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
@@ -60,7 +74,7 @@ kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
 
 # ---- component runtime (libc/) -------------------------------------------
 LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c
-LIBC_ASM := $(wildcard libc/src/*.S)
+LIBC_ASM := $(wildcard libc/src/*.asm)
 LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
             $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
 LIBC := $(BUILD)/lib/libarbor.a
@@ -70,7 +84,10 @@ $(BUILD)/obj/user/%.c.o: %.c | $(SESSION_HEADERS)
 	$(Q)$(CC) $(USER_CFLAGS) -MMD -MP -c $< -o $@
 $(BUILD)/obj/user/%.S.o: %.S
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(ASFLAGS) -MMD -MP -c $< -o $@
+	$(Q)$(CC) $(ASFLAGS) -MMD -c $< -o $@
+$(BUILD)/obj/user/%.asm.o: %.asm
+	@mkdir -p $(dir $@)
+	$(Q)$(NASM) $(NASMFLAGS) -MD $(@:.o=.d) -MT $@ -MP -o $@ $<
 $(LIBC): $(LIBC_OBJ)
 	@mkdir -p $(dir $@)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -80,7 +97,7 @@ COMPONENT_DIRS := $(patsubst %/main.c,%,$(wildcard core/main.c init/main.c app/*
 USER_LD := libc/user.ld
 
 define component_rule
-$(1)_OBJ := $$(patsubst %,$(BUILD)/obj/user/%.o,$$(wildcard $(1)/*.c $(1)/*.S))
+$(1)_OBJ := $$(patsubst %,$(BUILD)/obj/user/%.o,$$(wildcard $(1)/*.c $(1)/*.S $(1)/*.asm))
 $(BUILD)/bin/$(notdir $(1)): $$($(1)_OBJ) $(LIBC) $(USER_LD)
 	@mkdir -p $$(dir $$@)
 	$(Q)$(LD) -nostdlib -static -z max-page-size=0x1000 -T $(USER_LD) -o $$@ $$($(1)_OBJ) $(LIBC)

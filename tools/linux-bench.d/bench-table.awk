@@ -213,6 +213,6 @@ END {
     row("size: kernel text+data, bytes", "kernel_text", "", "")
     row("size: core text+data, bytes", "core_text", "", "")
     row("size: init text+data, bytes", "init_text", "", "")
-    row("lines: kernel/ (*.c *.h *.S)", "kernel_lines", "", "")
-    row("lines: core/ (*.c *.h *.S)", "core_lines", "", "")
+    row("lines: kernel/ (*.c *.h *.asm)", "kernel_lines", "", "")
+    row("lines: core/ (*.c *.h *.asm)", "core_lines", "", "")
 }

@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 
-/* Saved user state, in the order entry.S pushes it (lowest address first). */
+/* Saved user state, in the order entry.asm pushes it (lowest address first). */
 struct regs {
     uint64_t r15, r14, r13, r12, r11, r10, r9, r8;
     uint64_t rbp, rdi, rsi, rdx, rcx, rbx, rax;
@@ -20,7 +20,7 @@ struct regs {
  * The vector plan. 0x00-0x1f are CPU exceptions only: nothing the kernel
  * programs (IOAPIC, PIC, LAPIC) delivers there, and the IDT gates have
  * DPL 0, so a user `int N` is a #GP. An interrupt that still arrives on
- * an exception vector with an error code is recognised by entry.S and
+ * an exception vector with an error code is recognised by entry.asm and
  * marked VEC_EXC_AS_IRQ. Every vector has a stub; trap.c reports one it
  * does not expect once and ignores it.
  */
@@ -49,11 +49,12 @@ static inline uint64_t virt_to_phys(const void *virt)
     return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE;
 }
 
-/* Entry-path globals (entry.S): single CPU for now. */
+/* Entry-path globals (entry.asm): single CPU for now. */
 extern uint64_t cpu_kernel_stack; /* top of the kernel stack */
 extern uint64_t cpu_regs;         /* &current->regs */
-extern uint64_t cpu_regs_top;     /* &current->regs + 1 */
 extern uint64_t cpu_user_rsp;     /* scratch for the syscall entry */
+struct thread;
+extern void (*const syscall_handlers[])(struct thread *); /* syscall.c */
 
 struct cpu_features {
     bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid;
@@ -126,17 +127,56 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 
 /* cpu.c */
 void arch_cpu_init(void);
-void arch_set_kernel_entry(struct regs *regs); /* TSS.rsp0 + entry globals */
-void arch_wait_for_interrupt(void);            /* sti; hlt; cli */
+/* The next kernel entry saves into regs: the syscall entry through
+ * cpu_regs, interrupts through TSS.rsp0 (cpu.c sets up the rest). */
+struct tss {
+    uint32_t reserved0;
+    uint64_t rsp[3];
+    uint64_t reserved1;
+    uint64_t ist[7];
+    uint64_t reserved2;
+    uint16_t reserved3, iomap_base;
+} __attribute__((packed));
+extern struct tss cpu_tss;
+static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
+{
+    cpu_regs = (uint64_t)regs;
+    cpu_tss.rsp[0] = (uint64_t)(regs + 1);
+}
+void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
+/* The IPC fast path's return into a receiver (entry.asm). */
+__attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
+                                               const struct regs *from, struct regs *to);
 
 /* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
  * aligned) */
 #define FPU_AREA_SIZE 3072
 struct thread;
-void arch_fpu_init(void);                   /* boot: pick XSAVE/FXSAVE */
-void arch_fpu_init_thread(uint8_t *area);   /* a new, zeroed TCB */
-void arch_fpu_switch(struct thread *next);  /* before next runs */
+void arch_fpu_init(void);                 /* boot: pick XSAVE/FXSAVE */
+void arch_fpu_init_thread(uint8_t *area); /* a new, zeroed TCB */
+/* Before the thread whose FPU area is next runs: save the registers
+ * into their owner's area, load next's. Inline for the IPC path. */
+enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
+extern enum fpu_mode fpu_mode; /* picked at boot by what the CPU has */
+extern uint8_t *fpu_owner;     /* whose state the registers hold (never 0) */
+static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
+{
+    uint8_t *prev = fpu_owner;
+    if (next == prev) {
+        return;
+    }
+    fpu_owner = next;
+    if (fpu_mode == FPU_XSAVEOPT) {
+        __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
+                         : "memory");
+    } else if (fpu_mode == FPU_XSAVE) {
+        __asm__ volatile("xsave64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
+                         : "memory");
+    } else {
+        __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(prev), "r"(next) : "memory");
+    }
+}
 void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c */
@@ -146,6 +186,13 @@ void serial_putc(char c);
 /* paging.c */
 void paging_init(uint64_t ram_top);
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
+/* The CR3 value for pml4_phys and its PCID, for paging_load_cr3. */
+uint64_t paging_cr3(uint64_t pml4_phys, uint16_t pcid);
+extern uint64_t paging_noflush; /* CR3 bit 63 where the CPU has PCID, else 0 */
+static inline void paging_load_cr3(uint64_t cr3)
+{
+    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+}
 void paging_invalidate(uint64_t vaddr);
 uint64_t paging_kernel_pml4(void);
 void paging_check_wx(void); /* log what the kernel half maps W+X and X */

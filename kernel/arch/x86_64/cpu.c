@@ -8,23 +8,13 @@ struct cpu_features cpu_features;
 
 uint64_t cpu_kernel_stack;
 uint64_t cpu_regs;
-uint64_t cpu_regs_top;
 uint64_t cpu_user_rsp;
 
 extern char kernel_stack_top[];
 extern char vector_stubs[];
 extern void syscall_entry(void);
 
-struct tss {
-    uint32_t reserved0;
-    uint64_t rsp[3];
-    uint64_t reserved1;
-    uint64_t ist[7];
-    uint64_t reserved2;
-    uint16_t reserved3, iomap_base;
-} __attribute__((packed));
-
-static struct tss tss;
+struct tss cpu_tss;
 static uint64_t gdt[7];
 static uint64_t idt[256][2];
 static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
@@ -67,14 +57,14 @@ static void setup_gdt(void)
     gdt[2] = 0x00cf92000000ffffull; /* 0x10 kernel data */
     gdt[3] = 0x00cff2000000ffffull; /* 0x18 user data (SYSRET: STAR+8) */
     gdt[4] = 0x00affa000000ffffull; /* 0x20 user code (SYSRET: STAR+16) */
-    uint64_t base = (uint64_t)&tss, limit = sizeof(tss) - 1;
+    uint64_t base = (uint64_t)&cpu_tss, limit = sizeof(cpu_tss) - 1;
     gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
              (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
-    tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
-    tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
-    tss.rsp[0] = (uint64_t)kernel_stack_top;
-    tss.iomap_base = sizeof(tss); /* no I/O bitmap: user port access traps */
+    cpu_tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
+    cpu_tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
+    cpu_tss.rsp[0] = (uint64_t)kernel_stack_top;
+    cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap: user port access traps */
     struct {
         uint16_t limit;
         uint64_t base;
@@ -149,13 +139,6 @@ void arch_cpu_init(void)
     wrmsr(MSR_GS_BASE, 0);
     wrmsr(MSR_KERNEL_GS_BASE, 0);
     cpu_kernel_stack = (uint64_t)kernel_stack_top;
-}
-
-void arch_set_kernel_entry(struct regs *regs)
-{
-    cpu_regs = (uint64_t)regs;
-    cpu_regs_top = (uint64_t)(regs + 1);
-    tss.rsp[0] = cpu_regs_top;
 }
 
 void arch_wait_for_interrupt(void)

@@ -16,10 +16,12 @@
 #define XCR0_AVX512 0xe0ull /* opmask, ZMM_Hi256, Hi16_ZMM: all or none */
 #define CR4_OSXSAVE (1ull << 18)
 
-enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
-
-static enum fpu_mode mode;
-static struct thread *owner; /* whose state the registers hold */
+enum fpu_mode fpu_mode;
+/* Where the state in the registers belongs: the FPU area of the thread
+ * that ran last, or (at boot, or when that thread went away) a scratch
+ * area nobody loads from. Never 0, so a switch need not test it. */
+static uint8_t scratch[FPU_AREA_SIZE] __attribute__((aligned(64)));
+uint8_t *fpu_owner = scratch;
 
 static void xsetbv(uint64_t xcr0)
 {
@@ -47,7 +49,7 @@ static uint64_t enable_xsave(void)
         xcr0 &= (xcr0 & XCR0_AVX512) ? ~XCR0_AVX512 : ~XCR0_AVX;
     }
     cpuid(0xd, 1, r);
-    mode = (r[0] & 1) ? FPU_XSAVEOPT : FPU_XSAVE;
+    fpu_mode = (r[0] & 1) ? FPU_XSAVEOPT : FPU_XSAVE;
     return xcr0;
 }
 
@@ -56,13 +58,13 @@ void arch_fpu_init(void)
     uint32_t r[4];
     cpuid(1, 0, r);
     if (!(r[2] & (1u << 26))) {
-        mode = FPU_FXSAVE;
+        fpu_mode = FPU_FXSAVE;
         kprintf("kernel: FPU state with FXSAVE (x87, SSE), switched eagerly\n");
         return;
     }
     uint64_t xcr0 = enable_xsave();
     kprintf("kernel: FPU state with %s, XCR0 %lx (x87, SSE%s%s), switched eagerly\n",
-            mode == FPU_XSAVEOPT ? "XSAVEOPT" : "XSAVE", xcr0, (xcr0 & XCR0_AVX) ? ", AVX" : "",
+            fpu_mode == FPU_XSAVEOPT ? "XSAVEOPT" : "XSAVE", xcr0, (xcr0 & XCR0_AVX) ? ", AVX" : "",
             (xcr0 & XCR0_AVX512) ? ", AVX-512" : "");
 }
 
@@ -75,41 +77,9 @@ void arch_fpu_init_thread(uint8_t *area)
     *(uint32_t *)(area + 24) = 0x1f80; /* MXCSR */
 }
 
-static void save(uint8_t *area)
-{
-    if (mode == FPU_XSAVEOPT) {
-        __asm__ volatile("xsaveopt64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
-    } else if (mode == FPU_XSAVE) {
-        __asm__ volatile("xsave64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
-    } else {
-        __asm__ volatile("fxsave64 (%0)" ::"r"(area) : "memory");
-    }
-}
-
-static void restore(const uint8_t *area)
-{
-    if (mode == FPU_FXSAVE) {
-        __asm__ volatile("fxrstor64 (%0)" ::"r"(area) : "memory");
-    } else {
-        __asm__ volatile("xrstor64 (%0)" ::"r"(area), "a"(~0u), "d"(~0u) : "memory");
-    }
-}
-
-void arch_fpu_switch(struct thread *next)
-{
-    if (next == owner) {
-        return;
-    }
-    if (owner) {
-        save(owner->fpu);
-    }
-    restore(next->fpu);
-    owner = next;
-}
-
 void arch_fpu_forget(struct thread *t)
 {
-    if (owner == t) {
-        owner = NULL; /* its registers are overwritten before anyone runs */
+    if (fpu_owner == t->fpu) {
+        fpu_owner = scratch; /* its registers are overwritten before anyone runs */
     }
 }

@@ -80,6 +80,7 @@ void paging_init(uint64_t ram_top)
         direct_pdpt[g] = phys(direct_pd[g]) | PTE_P | PTE_W;
     }
     map_image(nx);
+    paging_noflush = cpu_features.pcid ? 1ull << 63 : 0;
     kernel_pml4[256] = phys(direct_pdpt) | PTE_P | PTE_W;
     kernel_pml4[511] = phys(image_pdpt) | PTE_P | PTE_W;
     paging_load(phys(kernel_pml4), 0, true);
@@ -95,16 +96,16 @@ const uint64_t *paging_kernel_half(void)
     return kernel_pml4;
 }
 
+uint64_t paging_noflush;
+
+uint64_t paging_cr3(uint64_t pml4_phys, uint16_t pcid)
+{
+    return cpu_features.pcid ? pml4_phys | pcid : pml4_phys;
+}
+
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush)
 {
-    uint64_t cr3 = pml4_phys;
-    if (cpu_features.pcid) {
-        cr3 |= pcid;
-        if (!flush) {
-            cr3 |= 1ull << 63;
-        }
-    }
-    __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
+    paging_load_cr3(paging_cr3(pml4_phys, pcid) | (flush ? 0 : paging_noflush));
 }
 
 void paging_invalidate(uint64_t vaddr)

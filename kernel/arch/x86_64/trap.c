@@ -1,5 +1,5 @@
 /*
- * Where interrupt_common (entry.S) lands: exceptions and interrupts from
+ * Where interrupt_common (entry.asm) lands: exceptions and interrupts from
  * user mode (state already saved in the current thread) and from kernel
  * mode (only interrupts while idle are legal; anything else is a kernel
  * bug and stops the machine with a register dump).

@@ -38,7 +38,7 @@ static void flush(struct pd *pd, uint64_t va)
     if (pd == kernel.current_pd) {
         paging_invalidate(va);
     } else {
-        pd->need_flush = true;
+        pd_flush_later(pd);
     }
 }
 
@@ -122,10 +122,10 @@ void vspace_unmap_table(struct cap *pt)
         uint64_t *e = entry(pd, pt->word, pt->level + 1u);
         if (e && (*e & PTE_ADDR) == pt->object) {
             *e = 0;
-            pd->need_flush = true;
             if (pd == kernel.current_pd) {
-                paging_load(virt_to_phys(pd->pml4), pd->asid, true);
-                pd->need_flush = false;
+                paging_load_cr3(pd->cr3); /* flushes this PCID */
+            } else {
+                pd_flush_later(pd);
             }
         }
     }

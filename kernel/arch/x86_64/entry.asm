@@ -1,0 +1,287 @@
+; Kernel entry and exit: interrupt/exception stubs, the SYSCALL entry and
+; the return to user mode.
+;
+; User state is saved straight into the current thread's register frame
+; (struct regs in the TCB): TSS.rsp0 points just past it, so the CPU's
+; interrupt frame and our pushes land there (the NOVA trick); the syscall
+; entry stores into it through cpu_regs.
+; The kernel then runs on the one kernel stack; it never blocks on it, so a
+; kernel entry always starts with an empty stack and leaves through
+; arch_return_to_user(), which pops the frame of the (new) current thread.
+;
+; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h), the
+; KERNEL_* offsets of struct kernel_state and the rest come from the C
+; headers through asm_consts.inc (mk/build.mk).
+
+%include "asm_consts.inc"
+
+default rel
+bits 64
+%use smartalign
+alignmode p6                            ; pad the stubs with long nops
+
+; SAVE_GPRS pushes in struct regs order, r15 lowest: check it still is.
+%if REGS_r15 != 0 || REGS_rax != 14 * 8 || REGS_vector != 15 * 8 || REGS_rip != 17 * 8 || REGS_SIZE != 22 * 8
+%error "struct regs (arch.h) no longer matches the frame entry.asm builds"
+%endif
+
+extern cpu_kernel_stack, cpu_regs, cpu_user_rsp, kernel, syscall_handlers
+extern arch_user_trap, arch_kernel_trap, kernel_exit
+global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
+
+%macro SAVE_GPRS 0
+    push rax
+    push rbx
+    push rcx
+    push rdx
+    push rsi
+    push rdi
+    push rbp
+    push r8
+    push r9
+    push r10
+    push r11
+    push r12
+    push r13
+    push r14
+    push r15
+%endmacro
+
+%macro RESTORE_GPRS 0
+    pop r15
+    pop r14
+    pop r13
+    pop r12
+    pop r11
+    pop r10
+    pop r9
+    pop r8
+    pop rbp
+    pop rdi
+    pop rsi
+    pop rdx
+    pop rcx
+    pop rbx
+    pop rax
+%endmacro
+
+section .text
+
+; One 16-byte stub per vector. Most push a dummy error code so every frame
+; has the same layout. The exceptions for which the CPU pushes an error
+; code (8, 10-14, 17, 21, 29, 30) go through error_code_check: their
+; vector can also be raised by an interrupt (a misprogrammed PIC, IOAPIC
+; or MSI), which pushes none. Long mode aligns the stack to 16 bytes
+; before pushing the frame, so after the stub's push the stack is 16-byte
+; aligned exactly when the CPU pushed no error code: then the stub adds a
+; zero error code and marks the vector with VEC_EXC_AS_IRQ, and trap.c
+; treats it as a stray interrupt, not as an exception.
+align 16
+vector_stubs:
+%assign vec 0
+%rep 256
+    align 16
+%if vec == 8 || (vec >= 10 && vec <= 14) || vec == 17 || vec == 21 || vec == 29 || vec == 30
+    push qword vec
+%if vec == 8
+    jmp error_code_check_ist
+%else
+    jmp error_code_check
+%endif
+%else
+    push qword 0
+    push qword vec
+%if vec == 2 || vec == 18
+    jmp ist_common
+%else
+    jmp interrupt_common
+%endif
+%endif
+%assign vec vec + 1
+%endrep
+
+%macro ERROR_CODE_CHECK 0
+    test rsp, 8
+    jnz %%done                          ; the CPU pushed an error code
+    push qword [rsp]                    ; vector one slot down ...
+    mov qword [rsp + 8], 0              ; ... and a zero error code
+    or qword [rsp], VEC_EXC_AS_IRQ
+%%done:
+%endmacro
+
+error_code_check:
+    ERROR_CODE_CHECK
+    jmp interrupt_common
+error_code_check_ist:
+    ERROR_CODE_CHECK
+    jmp ist_common
+
+; NMI, #DF, #MC arrive on IST stacks, never in the thread's frame: they
+; are handled right there, whatever mode they interrupted.
+ist_common:
+    SAVE_GPRS
+    jmp from_kernel
+
+interrupt_common:
+    SAVE_GPRS
+    test byte [rsp + REGS_cs], 3        ; saved CS: from user?
+    jz from_kernel
+    mov rsp, [cpu_kernel_stack]
+    call arch_user_trap
+    jmp arch_return_to_user
+from_kernel:
+    mov rdi, rsp
+    call arch_kernel_trap
+    RESTORE_GPRS
+    add rsp, 16                         ; vector and error code
+    iretq
+
+; The system call entry. SYSCALL leaves rip in rcx and rflags in r11 and
+; does not switch stacks. We store the user state the kernel needs into
+; the thread's frame (cpu_regs: &current->regs, which is the thread
+; itself): rip, rflags, rsp, the arguments and results (rax rdi rsi rdx
+; r10 r8 r9), the message registers r12-r15, and rbx and rbp, which a
+; switch to another thread must find there. The user values of rcx and
+; r11 are gone already (the ABI clobbers them). Then the handler of the
+; call, syscall_handlers[rax] (syscall.c), runs on the kernel stack with
+; the thread as its argument.
+;
+; When the handler returns and the same thread stays current (the common
+; case: kernel.current is NULL or runnable, see sched.c), we go back to it
+; at once, restoring only what a handler may write into the frame of the
+; thread that called it: rax and the result registers rdi rsi rdx r10 r8
+; (r9 too, which C clobbers). rbx, rbp and r12-r15 still hold the user's
+; values: C preserves them, and the one path that writes message words
+; into the caller's own frame (reply_wait finding a sender queued, ipc.c)
+; leaves through kernel_exit and its full restore instead.
+; Anything else (another thread to run, PDs to clean up) goes through
+; kernel_exit(). Handlers that switch threads themselves (the IPC fast
+; path) do not return here.
+syscall_entry:
+    mov [cpu_user_rsp], rsp
+    mov rsp, [cpu_regs]
+    mov [rsp + REGS_rip], rcx
+    mov [rsp + REGS_rflags], r11
+    mov rcx, [cpu_user_rsp]
+    mov [rsp + REGS_rsp], rcx
+    mov qword [rsp + REGS_vector], VEC_SYSCALL
+    mov [rsp + REGS_rax], rax
+    mov [rsp + REGS_rdi], rdi
+    mov [rsp + REGS_rsi], rsi
+    mov [rsp + REGS_rdx], rdx
+    mov [rsp + REGS_r10], r10
+    mov [rsp + REGS_r8], r8
+    mov [rsp + REGS_r9], r9
+    mov [rsp + REGS_r12], r12
+    mov [rsp + REGS_r13], r13
+    mov [rsp + REGS_r14], r14
+    mov [rsp + REGS_r15], r15
+    mov [rsp + REGS_rbx], rbx
+    mov [rsp + REGS_rbp], rbp
+    mov rdi, rsp                        ; the thread
+    mov rsp, [cpu_kernel_stack]
+    cmp rax, SYS_COUNT
+    jae .invalid
+    call [abs syscall_handlers + rax * 8]
+.done:
+    mov rcx, [cpu_regs]
+    cmp rcx, [kernel + KERNEL_current]
+    jne .switch
+    cmp qword [kernel + KERNEL_dying], 0
+    jne .switch
+    mov rax, [rcx + REGS_rax]
+    mov rdi, [rcx + REGS_rdi]
+    mov rsi, [rcx + REGS_rsi]
+    mov rdx, [rcx + REGS_rdx]
+    mov r10, [rcx + REGS_r10]
+    mov r8, [rcx + REGS_r8]
+    mov r9, [rcx + REGS_r9]
+    mov r11, [rcx + REGS_rflags]
+    mov rsp, [rcx + REGS_rsp]
+    mov rcx, [rcx + REGS_rip]
+    o64 sysret
+.switch:
+    jmp kernel_exit
+.invalid:
+    mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
+    jmp .done
+
+; Back to the current thread (cpu_regs), all of its registers from its
+; frame. A thread whose last entry was a syscall leaves with sysretq (rip
+; and rflags via rcx and r11, which the ABI gives up anyway); any other
+; with iretq. sysret's return address is always canonical: it is the
+; instruction after a syscall in user space, which ends one page below
+; the canonical boundary, or an address thread_start or a fault reply
+; checked. Between loading the user rsp and sysretq only an NMI or
+; machine check could strike; both run on their own IST stacks.
+arch_return_to_user:
+    mov rcx, [cpu_regs]
+    cmp qword [rcx + REGS_vector], VEC_SYSCALL
+    jne .iret
+    mov rax, [rcx + REGS_rax]
+    mov rbx, [rcx + REGS_rbx]
+    mov rbp, [rcx + REGS_rbp]
+    mov rdi, [rcx + REGS_rdi]
+    mov rsi, [rcx + REGS_rsi]
+    mov rdx, [rcx + REGS_rdx]
+    mov r8, [rcx + REGS_r8]
+    mov r9, [rcx + REGS_r9]
+    mov r10, [rcx + REGS_r10]
+    mov r12, [rcx + REGS_r12]
+    mov r13, [rcx + REGS_r13]
+    mov r14, [rcx + REGS_r14]
+    mov r15, [rcx + REGS_r15]
+    mov r11, [rcx + REGS_rflags]
+    mov rsp, [rcx + REGS_rsp]
+    mov rcx, [rcx + REGS_rip]
+    o64 sysret
+.iret:
+    mov rsp, rcx
+    RESTORE_GPRS
+    add rsp, 16                         ; vector and error code
+    iretq
+
+; arch_ipc_return(badge, info, len, from, to): the IPC fast path's way
+; back to user mode (ipc_fast.c), into the receiver `to` (struct regs),
+; already made current by sched_enter. It waits in call or reply_wait, so
+; its frame is a syscall frame. It gets status ERR_OK, badge (rdi) and
+; info (rsi, where the C convention put them already), its message words
+; 0..len-1 (len <= MSG_REG_WORDS, checked by the fast path) straight from
+; the sender's frame `from`, and words len..7 as 0; rbx, rbp, rsp, rip
+; and rflags come from its own frame. Nothing of the message is written
+; into `to` first: its next kernel entry stores all of it afresh.
+arch_ipc_return:
+    mov r11, r8                         ; to
+    mov eax, edx                        ; len
+    jmp [abs .zero + rax * 8]
+.z0: xor edx, edx                       ; words len..7 become 0
+.z1: xor r10d, r10d
+.z2: xor r8d, r8d
+.z3: xor r9d, r9d
+.z4: xor r12d, r12d
+.z5: xor r13d, r13d
+.z6: xor r14d, r14d
+.z7: xor r15d, r15d
+.z8: jmp [abs .copy + rax * 8]
+.c8: mov r15, [rcx + REGS_r15]          ; words len-1..0 from the sender
+.c7: mov r14, [rcx + REGS_r14]
+.c6: mov r13, [rcx + REGS_r13]
+.c5: mov r12, [rcx + REGS_r12]
+.c4: mov r9, [rcx + REGS_r9]
+.c3: mov r8, [rcx + REGS_r8]
+.c2: mov r10, [rcx + REGS_r10]
+.c1: mov rdx, [rcx + REGS_rdx]
+.c0: xor eax, eax                       ; ERR_OK
+    mov rbx, [r11 + REGS_rbx]
+    mov rbp, [r11 + REGS_rbp]
+    mov rcx, [r11 + REGS_rip]
+    mov rsp, [r11 + REGS_rsp]
+    mov r11, [r11 + REGS_rflags]
+    o64 sysret
+
+section .rodata
+align 8
+.zero: dq .z0, .z1, .z2, .z3, .z4, .z5, .z6, .z7, .z8
+.copy: dq .c0, .c1, .c2, .c3, .c4, .c5, .c6, .c7, .c8
+
+section .note.GNU-stack noalloc noexec nowrite progbits
