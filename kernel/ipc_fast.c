@@ -78,6 +78,17 @@ void sys_call(struct thread *t)
     hand_over(t, r, info, cap->word);
 }
 
+/* Whether t has a bound notification with bits pending, which its
+ * reply_wait must return instead of waiting (the general path does).
+ * Without pending bits the thread waits on the endpoint as the general
+ * path would make it wait, and a later signal finds it there
+ * (notification_signal wakes a bound thread blocked in receive). */
+static inline bool note_pending(const struct thread *t)
+{
+    return t->note_slot.type != OBJ_NULL &&
+           (t->note_slot.type != OBJ_NOTIFICATION || ((struct notification *)t->note_slot.object)->bits);
+}
+
 /* Answer c, the pending caller or (saved) the caller of a reply
  * capability, and wait on the endpoint named by index. Inlined twice:
  * with saved = 0 it is the plain reply_wait, untouched by reply caps. */
@@ -86,8 +97,7 @@ static inline __attribute__((always_inline)) void reply_wait(struct thread *t, s
 {
     uint64_t info = t->regs.rsi;
     struct cap *cap = endpoint_cap(t, index, RIGHT_READ);
-    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS ||
-        t->note_slot.type != OBJ_NULL) {
+    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS || note_pending(t)) {
         sys_reply_wait_general(t);
         return;
     }

@@ -52,6 +52,15 @@ function field(line, name,    s) {
     next
 }
 
+# The session part: "[init -> bench] bench: session_call median=N min=N iters=N".
+/\] bench: session_call median=/ {
+    if (part_of(FILENAME) == "session") {
+        am["session_call"] = field($0, "median"); an["session_call"] = field($0, "min")
+        ai["session_call"] = field($0, "iters")
+    }
+    next
+}
+
 /\[init -> first\] bench_child: ram_4k=/ {
     if (part_of(FILENAME) == "system1") {
         derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
@@ -167,6 +176,8 @@ END {
     print "| --- | ---: | ---: | ---: | ---: | ---: | --- |"
     row("null syscall", "null_syscall", "getppid", 50)
     row("IPC round trip, 2 PDs, 0 words", "ipc_pd_0w", "pipe_rt", 300)
+    row("call through the session layer: counter_inc (client stub, badge lookup, generated dispatch, reply; 0 words in, 1 out)",
+        "session_call", "", ("ipc_pd_0w" in am) ? am["ipc_pd_0w"] + 60 : "")
     row("IPC round trip, 2 PDs, 4 words (registers)", "ipc_pd_4w", "", 300)
     row("IPC round trip, 2 PDs, 8 words (registers)", "ipc_pd_8w", "unix_rt_64", 300)
     row("IPC round trip, 2 PDs, 32 words (UTCB)", "ipc_pd_32w", "unix_rt_256", "")
