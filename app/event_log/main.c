@@ -3,7 +3,8 @@
  * ("press KEY_A U+0061 'a'", "release KEY_A", "motion 10 -3", "wheel 0 1"),
  * for run/ps2.run and for looking at a keyboard. Config: fetch="ring"
  * (default: the shared ring, waiting for its signal) or fetch="next" (one
- * RPC per event).
+ * RPC per event); attack="tail" (for run/ps2.run) writes an impossible
+ * index into the ring, which the driver must notice and survive.
  */
 #include <rt/input_event.h>
 
@@ -35,7 +36,7 @@ static void show(const struct input_event *e)
     }
 }
 
-static int by_ring(void)
+static int by_ring(bool attack)
 {
     struct event_client c;
     struct input_event e;
@@ -43,6 +44,11 @@ static int by_ring(void)
     if (st) {
         printf("Event session: %s\n", status_text(st));
         return 1;
+    }
+    if (attack) {
+        /* half the index space ahead of anything the driver published */
+        ((struct ps_ring *)c.base)->tail = 0x80000000u;
+        printf("ring tail moved to 0x80000000\n");
     }
     printf("waiting for events (ring)\n");
     for (;;) {
@@ -82,7 +88,8 @@ static int by_next(void)
 
 int main(uint64_t arg)
 {
-    char fetch[8] = "ring";
+    char fetch[8] = "ring", attack[8] = "";
     rt_config_attr("fetch", fetch, sizeof(fetch));
-    return strcmp(fetch, "next") ? by_ring() : by_next();
+    rt_config_attr("attack", attack, sizeof(attack));
+    return strcmp(fetch, "next") ? by_ring(!strcmp(attack, "tail")) : by_next();
 }
