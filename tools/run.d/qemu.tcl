@@ -79,7 +79,7 @@ proc qemu_command {} {
                 -cdrom $root/[iso_file] -boot d
         }
     }
-    return [concat $cmd [gdb_qemu_args] $::qemu_args]
+    return [concat $cmd [gdb_qemu_args] [monitor_qemu_args] $::qemu_args]
 }
 
 proc sh_quote {word} {
