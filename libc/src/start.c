@@ -13,7 +13,7 @@ void rt_start(uint64_t arg);
 void rt_console_write(const char *text, size_t len);
 
 static bool first_task, component, log_denied;
-static cap_t log_session;
+static cap_t log_cap;
 
 void rt_start(uint64_t arg)
 {
@@ -28,13 +28,13 @@ void rt_console_write(const char *text, size_t len)
         sys_debug_puts(BI_CAP_IO_PORT, len); /* text is already in the UTCB buffer */
         return;
     }
-    if (!log_session) {
+    if (!log_cap) {
         uint64_t id;
         if (log_denied) {
             return; /* asked once; the parent said no */
         }
-        if (parent_session(LOG_SERVICE, "label=\"\", ram_quota=4096, cap_quota=1", &log_session, &id)) {
-            log_session = CAP_NULL;
+        if (log_session("", &log_cap, &id)) {
+            log_cap = CAP_NULL;
             log_denied = true;
             return;
         }
@@ -44,16 +44,16 @@ void rt_console_write(const char *text, size_t len)
         size_t n = len < RPC_STRING_MAX ? len : RPC_STRING_MAX;
         memcpy(line, text, n);
         line[n] = 0;
-        if (log_write(log_session, line)) {
+        if (log_write(log_cap, line)) {
             /* The session is gone (closed by a parent, a server restart):
              * open a new one and try once more. */
             uint64_t id;
-            rt_slot_free(log_session);
-            if (parent_session(LOG_SERVICE, "label=\"\", ram_quota=4096, cap_quota=1", &log_session, &id)) {
-                log_session = CAP_NULL;
+            rt_slot_free(log_cap);
+            if (log_session("", &log_cap, &id)) {
+                log_cap = CAP_NULL;
                 return;
             }
-            log_write(log_session, line);
+            log_write(log_cap, line);
         }
         text += n;
         len -= n;

@@ -15,7 +15,7 @@
 #include <rt/component.h>
 #include <rt/xml.h>
 
-static uint64_t rm_session(uint64_t pages, cap_t *rm)
+static uint64_t open_rm(uint64_t pages, cap_t *rm)
 {
     char args[128];
     uint64_t id;
@@ -41,7 +41,7 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     uint64_t t0, t1;
     unsigned refused = 0, tried = 0;
     for (int l = LEVELS - 1; l >= 0; l--) {
-        if (rm_session(pages, &rm[l]) || rm_dataspace(rm[l], &ds[l], &size)) {
+        if (open_rm(pages, &rm[l]) || rm_dataspace(rm[l], &ds[l], &size)) {
             printf("rm_fanout: map %d of %lu pages: setup failed\n", l, pages);
             return 1;
         }
@@ -60,7 +60,7 @@ static int rm_fanout(unsigned attachments, unsigned probes)
     }
     printf("rm_fanout: %u maps nested %u deep, %u wide: %u of %u attaches refused\n", LEVELS, LEVELS, FAN,
            refused, tried);
-    if (rm_session(4, &probe) || rm_dataspace(probe, &probe_ds, &size) ||
+    if (open_rm(4, &probe) || rm_dataspace(probe, &probe_ds, &size) ||
         pd_alloc(ENV_PD, PAGE_SIZE, &page, &size, NULL)) {
         printf("rm_fanout: probe setup failed\n");
         return 1;

@@ -5,7 +5,7 @@
  */
 #include <rt/component.h>
 
-static uint64_t rm_session(uint64_t size, cap_t *rm)
+static uint64_t open_rm(uint64_t size, cap_t *rm)
 {
     char args[96];
     uint64_t id;
@@ -32,7 +32,7 @@ int main(uint64_t arg)
 {
     cap_t outer, inner, outer_ds, inner_ds, a = page_of('A'), b = page_of('B'), c = page_of('C');
     uint64_t size, off, base;
-    bool ok = a && b && c && !rm_session(16 * PAGE_SIZE, &outer) && !rm_session(4 * PAGE_SIZE, &inner) &&
+    bool ok = a && b && c && !open_rm(16 * PAGE_SIZE, &outer) && !open_rm(4 * PAGE_SIZE, &inner) &&
               !rm_dataspace(outer, &outer_ds, &size) && !rm_dataspace(inner, &inner_ds, &size) &&
               !pd_attach(ENV_PD, outer_ds, PD_ATTACH_ANY, PD_ATTACH_WRITE, &base);
     if (!ok) {

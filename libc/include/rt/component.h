@@ -25,7 +25,7 @@
  * typed functions of <session/parent.h>, <session/pd.h>, <session/cpu.h>
  * and <session/rm.h>, e.g. parent_close(ENV_PARENT, id, &ram, &caps) or
  * pd_alloc(ENV_PD, bytes, &ds, &size, &missing). */
-uint64_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
+status_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
 
 /* The same without the automatic retry: the quota in args is all there
  * is (init uses it for a child's PD, whose size the config fixes). On

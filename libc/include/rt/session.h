@@ -26,6 +26,10 @@ unsigned rt_slots_used(void);
  * without one is RPC_BAD_REPLY then). */
 status_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
 
+/* Open a session at the parent (rt/component.h tells more; every
+ * interface's NAME_open calls it). */
+status_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
+
 /* One call a server is answering. */
 struct rt_call {
     struct msg *m; /* the request; the reply goes here */
