@@ -11,6 +11,11 @@
  *   mode="once" us=US                       a one-shot comes once, late
  *                                           never early
  *   mode="sleep" us=US count=N              sleeps; each lasts at least us
+ *   mode="abuse"                            what a careless client may do:
+ *                                           a sigh that is no notification,
+ *                                           a 1 us period (raised to
+ *                                           TIMER_PERIOD_MIN_US), absurd
+ *                                           times
  *   mode="dying" us=US                      the main thread sleeps forever;
  *                                           a second thread exits the
  *                                           component after us
@@ -157,6 +162,34 @@ static void sleeps(uint64_t us, uint64_t count)
     verdict(!early, what);
 }
 
+static void abuse(void)
+{
+    cap_t t = open_timer("abuse"), badged;
+    cap_t note = notification(&badged, 1);
+    uint64_t woke, bits;
+    char what[128];
+    verdict(timer_sigh(t, t) == RPC_INVALID, "sigh with a session capability: invalid");
+    verdict(timer_sigh(t, badged) == RPC_OK, "sigh with a notification");
+    /* a 1 us period is served as TIMER_PERIOD_MIN_US */
+    uint64_t start = now(t), count = 0;
+    timer_trigger_periodic(t, 1);
+    while (now(t) - start < 200000) {
+        count += sys_wait(note, &bits) == ERR_OK;
+    }
+    uint64_t span = now(t) - start;
+    timer_trigger_periodic(t, 0);
+    snprintf(what, sizeof(what), "period of 1 us: %lu signals in %lu us", count, span);
+    verdict(count <= span / TIMER_PERIOD_MIN_US + 1, what);
+    /* absurd times are clamped, never wrap into the past */
+    sys_poll(note, &bits); /* what the 1 us period left */
+    timer_trigger_once(t, ~0ull);
+    timer_trigger_periodic(t, ~0ull);
+    timer_sleep(t, 30000, &woke);
+    verdict(sys_poll(note, &bits) != ERR_OK || !bits, "timeouts of 2^64 us never came");
+    timer_trigger_periodic(t, 0);
+    verdict(timer_sleep(t, 0, &woke) == RPC_OK && woke <= now(t), "sleep of 0 us returns at once");
+}
+
 /* ---- dying: a second thread ends us while the main thread sleeps ---- */
 
 static uint64_t dying_us;
@@ -212,6 +245,8 @@ int main(uint64_t arg)
         once(us);
     } else if (!strcmp(mode, "sleep")) {
         sleeps(us, count);
+    } else if (!strcmp(mode, "abuse")) {
+        abuse();
     } else if (!strcmp(mode, "dying")) {
         dying(us);
     } else {
