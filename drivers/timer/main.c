@@ -105,11 +105,13 @@ static status_t sigh(void *session, struct rt_call *call, cap_t note)
     return RPC_OK;
 }
 
-static status_t trigger(struct timer *t, struct timer_session *s, uint64_t us, uint64_t period)
+/* Replace the session's timeout: us from now, then every period ticks
+ * (0: once); stop only removes it. */
+static status_t trigger(struct timer *t, struct timer_session *s, uint64_t us, uint64_t period, bool stop)
 {
     s->period = period;
     deadline_remove(&t->queue, &s->timeout);
-    if (us || !period) {
+    if (!stop) {
         deadline_insert(&t->queue, &s->timeout, hpet_now(&t->hpet) + ticks(t, us));
     }
     update(t);
@@ -118,7 +120,7 @@ static status_t trigger(struct timer *t, struct timer_session *s, uint64_t us, u
 
 static status_t trigger_once(void *session, struct rt_call *call, uint64_t us)
 {
-    return trigger(call->state, session, us, 0);
+    return trigger(call->state, session, us, 0, false);
 }
 
 static status_t trigger_periodic(void *session, struct rt_call *call, uint64_t us)
@@ -127,7 +129,7 @@ static status_t trigger_periodic(void *session, struct rt_call *call, uint64_t u
     if (us && us < TIMER_PERIOD_MIN_US) {
         us = TIMER_PERIOD_MIN_US;
     }
-    return trigger(t, session, us, ticks(t, us));
+    return trigger(t, session, us, ticks(t, us), us == 0);
 }
 
 static status_t sleep_op(void *session, struct rt_call *call, uint64_t us, uint64_t *woke)

@@ -182,6 +182,10 @@ static void abuse(void)
     verdict(count <= span / TIMER_PERIOD_MIN_US + 1, what);
     /* absurd times are clamped, never wrap into the past */
     sys_poll(note, &bits); /* what the 1 us period left */
+    timer_trigger_periodic(t, 1000000);
+    timer_trigger_periodic(t, 0);
+    timer_sleep(t, 30000, &woke);
+    verdict(sys_poll(note, &bits) != ERR_OK || !bits, "a stopped periodic timeout stays silent");
     timer_trigger_once(t, ~0ull);
     timer_trigger_periodic(t, ~0ull);
     timer_sleep(t, 30000, &woke);
