@@ -22,6 +22,8 @@ RUN_NAMES   := $(patsubst run/%.run,%,$(RUN_SCRIPTS))
 # Scripts `make test` runs, and the configurations (boot/machine/memory):
 # every test script boots in RUN_TEST_DEFAULT; scripts that also contain the
 # line `# arbor: matrix` boot in each configuration of RUN_TEST_MATRIX too.
+# A line `# arbor: matrix CFG...` boots the script in the configurations it
+# lists instead (tools/test-suite).
 RUN_TEST_SCRIPTS ?= $(shell grep -l -E '^\#[[:space:]]*arbor:[[:space:]]*test[[:space:]]*$$' \
                       $(RUN_SCRIPTS) /dev/null)
 RUN_TEST_DEFAULT ?= kernel/q35/128M
