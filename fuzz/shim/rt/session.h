@@ -30,6 +30,8 @@ struct rt_call {
 
 /* The client and reply functions are compiled, never called here. */
 status_t rpc_call(cap_t target, struct msg *m, cap_t *cap);
+/* For the generated NAME_session helpers, never called here either. */
+status_t parent_session(const char *service, const char *args, cap_t *session, uint64_t *id);
 void rt_slot_free(cap_t slot);
 status_t rt_reply(cap_t reply, struct msg *m);
 
