@@ -90,8 +90,10 @@ static status_t acquire_op(void *session, struct rt_call *call, const char *name
     if (!d) {
         return RPC_NOT_FOUND;
     }
+    *handle = (uint64_t)(d - s->p->dev);
+    *resources = d->res_count;
     if (d->owner) {
-        return d->owner == s ? RPC_OK : RPC_BUSY;
+        return d->owner == s ? RPC_OK : RPC_BUSY; /* asking twice is no error */
     }
     if (s->ram_left < d->res_count * PLATFORM_RESOURCE_RAM) {
         return RPC_OUT_OF_RAM;
@@ -112,8 +114,6 @@ static status_t acquire_op(void *session, struct rt_call *call, const char *name
         s->ram_left -= PLATFORM_RESOURCE_RAM;
         s->caps_left -= PLATFORM_RESOURCE_CAPS;
     }
-    *handle = (uint64_t)(d - s->p->dev);
-    *resources = d->res_count;
     return RPC_OK;
 }
 

@@ -124,6 +124,10 @@ int main(uint64_t arg)
     if (st) {
         return 1;
     }
+    uint64_t again, m;
+    st = platform_acquire(session, device, &again, &m);
+    printf("acquire %s again: %s, %s handle\n", device, status_text(st),
+           again == dev && m == n ? "same" : "another");
     for (uint64_t i = 0; i < n; i++) {
         use_resource(session, dev, i);
     }
