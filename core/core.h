@@ -12,7 +12,7 @@
  *   cpu_session.c CPU: threads, faults
  *   rm_session.c  RM: region maps
  *   io_session.c  IO_MEM, IO_PORT, IRQ: devices, never the kernel's
- *   rom_log.c     ROM (boot modules) and LOG
+ *   rom_log.c     ROM (boot modules, platform_info) and LOG
  */
 #ifndef CORE_CORE_H
 #define CORE_CORE_H

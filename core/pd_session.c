@@ -508,6 +508,18 @@ static status_t fault_info_op(void *session, struct rt_call *call, uint64_t *kin
     return RPC_OK;
 }
 
+static status_t dma_addr_op(void *session, struct rt_call *call, uint64_t badge, uint64_t *phys)
+{
+    struct core *c = CORE_OF(session);
+    unsigned id;
+    struct dataspace *d = badge_of(badge, B_DS, &id) ? ds_get(c, id & ~DS_READONLY) : NULL;
+    if (!d || d->owner != SID_OF(session)) {
+        return RPC_INVALID;
+    }
+    *phys = c->env.bi->untyped[d->frame.ut].phys + d->frame.offset;
+    return RPC_OK;
+}
+
 const struct pd_ops pd_session_ops = {
     .alloc = alloc_op,
     .free = free_op,
@@ -518,6 +530,7 @@ const struct pd_ops pd_session_ops = {
     .env = env_op,
     .fault_handler = fault_handler_op,
     .alloc_obj = alloc_obj_op,
+    .dma_addr = dma_addr_op,
     .ds_readonly = ds_readonly_op,
     .fault_info = fault_info_op,
 };

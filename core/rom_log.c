@@ -8,6 +8,18 @@
  * hold nothing it counts and keep no notification (ROM_SIGH leaves the
  * capability in core's receive window, emptied before the next
  * request), so closing one needs nothing here.
+ *
+ * Core adds one module of its own, "platform_info" (Genode's name): what
+ * the kernel learnt about the machine that drivers need and cannot find
+ * themselves, the ACPI root tables (the RSDP may be a copy in the
+ * loader's info, in RAM) and the TSC frequency:
+ *
+ *   <platform_info>
+ *       <acpi revision="2" rsdt="0x7ffe2000" xsdt="0x7ffe2100"/>
+ *       <tsc freq_khz="2000000"/>
+ *   </platform_info>
+ *
+ * It takes the place of module 0 (core itself, never served).
  */
 #include "core.h"
 
@@ -41,6 +53,42 @@ static uint64_t boot_module(struct core *c, unsigned i, struct rom_module **out)
     return RPC_OK;
 }
 
+#define PLATFORM_INFO 0 /* its place in c->modules and c->roms */
+
+static uint64_t platform_info(struct core *c, struct rom_module **out)
+{
+    struct dataspace *ds = &c->modules[PLATFORM_INFO];
+    struct boot_rom *rom = &c->roms[PLATFORM_INFO];
+    const struct bootinfo *bi = c->env.bi;
+    char *text;
+    if (!ds->used) {
+        if (core_region_alloc(c, 1, &ds->frame, (void **)&text)) {
+            return RPC_OUT_OF_RAM;
+        }
+        int len = snprintf(text, PAGE_SIZE,
+                           "<platform_info>\n"
+                           "\t<acpi revision=\"%u\" rsdt=\"0x%lx\" xsdt=\"0x%lx\"/>\n"
+                           "\t<tsc freq_khz=\"%lu\"/>\n"
+                           "</platform_info>\n",
+                           bi->acpi_revision, bi->acpi_rsdt, bi->acpi_xsdt, bi->tsc_hz / 1000);
+        ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, PLATFORM_INFO)));
+        if (!ds->cap) {
+            core_region_free(c, &ds->frame, text, 1);
+            return RPC_OUT_OF_CAPS;
+        }
+        ds->used = true;
+        ds->writable = false;
+        ds->owner = ~0u;
+        ds->size = (uint64_t)len;
+        ds->pages = 1;
+        rom->version = (struct rom_version){.ds = ds->cap, .size = ds->size, .free = boot_version_free};
+        rom_module_init(&rom->module, true);
+        rom_module_set_current(&rom->module, &rom->version);
+    }
+    *out = &rom->module;
+    return RPC_OK;
+}
+
 uint64_t rom_session_create(struct core *c, struct session *s)
 {
     const char *name = s->label;
@@ -50,6 +98,14 @@ uint64_t rom_session_create(struct core *c, struct session *s)
         }
     }
     const struct bootinfo *bi = c->env.bi;
+    if (!strcmp(name, "platform_info")) {
+        struct rom_module *m;
+        uint64_t st = platform_info(c, &m);
+        if (!st) {
+            rom_reader_attach(&s->rom, m);
+        }
+        return st;
+    }
     for (unsigned i = 1; i < bi->module_count; i++) { /* module 0 is core */
         struct rom_module *m;
         if (strcmp(bi->module[i].name, name)) {

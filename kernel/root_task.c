@@ -181,6 +181,9 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     _Static_assert(sizeof(bi->framebuffer) == sizeof(bp->fb), "framebuffer layouts differ");
     memcpy(&bi->framebuffer, &bp->fb, sizeof(bp->fb));
     bi->acpi_rsdp = rsdp;
+    bi->acpi_revision = acpi.revision;
+    bi->acpi_rsdt = acpi.rsdt;
+    bi->acpi_xsdt = acpi.xsdt;
     memcpy(bi->cmdline, bp->cmdline, sizeof(bi->cmdline));
     slot = give_device(pd, bi, bp, slot);
     bi->first_free = give_untyped(pd, bi, slot);

@@ -87,6 +87,11 @@ struct bootinfo {
         uint64_t phys, size;      /* page aligned; in no device[] range */
         uint32_t device;          /* enum kernel_device (kernel_devices.h) */
     } kernel_mmio[BOOTINFO_MAX_KERNEL_MMIO];
+    /* The ACPI root tables the RSDP names (the RSDP may be a copy in the
+     * loader's information, in RAM nobody else can read): physical
+     * addresses, 0 if none; revision is the RSDP's (0: ACPI 1.0). */
+    uint32_t acpi_revision;
+    uint64_t acpi_rsdt, acpi_xsdt;
 };
 _Static_assert(sizeof(struct bootinfo) <= 4096, "bootinfo exceeds a page");
 

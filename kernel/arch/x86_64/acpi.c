@@ -114,6 +114,12 @@ void acpi_init(uint64_t rsdp)
     }
     acpi.lapic_phys = 0xfee00000;
     acpi.rsdp = rsdp ? rsdp : acpi_find_rsdp();
+    if (acpi.rsdp) { /* for the first task: the RSDP may be in the loader's info */
+        const uint8_t *p = phys_to_virt(acpi.rsdp);
+        acpi.revision = p[15];
+        acpi.rsdt = *(const uint32_t *)(p + 16);
+        acpi.xsdt = p[15] >= 2 ? *(const uint64_t *)(p + 24) : 0;
+    }
     const struct sdt *madt = acpi.rsdp ? find_table(acpi.rsdp, "APIC") : NULL;
     if (madt) {
         parse_madt(madt);

@@ -12,6 +12,8 @@
 
 struct acpi_info {
     uint64_t rsdp;
+    uint64_t rsdt, xsdt; /* root tables the RSDP names, 0 if none */
+    uint32_t revision;   /* the RSDP's revision */
     uint64_t lapic_phys;
     unsigned cpu_count;
     unsigned ioapic_count;

@@ -1,0 +1,67 @@
+/*
+ * The PC's fixed devices, at the places every PC has them. Where the
+ * FADT can say whether one exists (IAPC_BOOT_ARCH, FADT revision 3 on)
+ * it decides; an older or missing FADT means a legacy PC that has them.
+ * Serial ports are probed (scratch register), since the firmware
+ * describes them only in AML.
+ *
+ *   ps2     i8042: ports 0x60 and 0x64, IRQ 1 (keyboard) and 12 (mouse);
+ *           two ranges, since port 0x61 between them is the kernel's
+ *           (the PIT gate)
+ *   rtc     CMOS real-time clock: ports 0x70-0x71, IRQ 8
+ *   com2..4 16550 UARTs at 0x2f8, 0x3e8, 0x2e8 with IRQ 3, 4, 3
+ *           (COM1 is the kernel console, never a device)
+ *   hpet    the event timer's registers, from the ACPI HPET table
+ */
+#include "platform.h"
+
+#define BOOT_ARCH_8042 (1u << 1)
+#define BOOT_ARCH_NO_CMOS_RTC (1u << 5)
+
+static bool fadt_says(const struct acpi_facts *a)
+{
+    return a->fadt && a->fadt_rev >= 3;
+}
+
+/* A 16550 answers on its scratch register; nothing there reads 0xff. */
+static bool uart_present(uint64_t base)
+{
+    struct io_handle io;
+    uint64_t v = 0;
+    if (io_open(PLATFORM_IO_PORT, "probe", base + 7, 1, &io)) {
+        return false;
+    }
+    bool ok = !sys_port_out(io.cap, base + 7, 1, 0x5a) && !sys_port_in(io.cap, base + 7, 1, &v) && v == 0x5a;
+    io_close(&io);
+    return ok;
+}
+
+void legacy_devices(struct platform *p)
+{
+    const struct acpi_facts *a = &p->acpi;
+    struct device *d;
+    if ((!fadt_says(a) || (a->boot_arch & BOOT_ARCH_8042)) && (d = device_add(p, "ps2", "ps2"))) {
+        device_resource(d, PLATFORM_IO_PORT, 0x60, 1);
+        device_resource(d, PLATFORM_IO_PORT, 0x64, 1);
+        device_resource(d, PLATFORM_IRQ, 1, 1);
+        device_resource(d, PLATFORM_IRQ, 12, 1);
+    }
+    if (!(fadt_says(a) && (a->boot_arch & BOOT_ARCH_NO_CMOS_RTC)) && (d = device_add(p, "rtc", "rtc"))) {
+        device_resource(d, PLATFORM_IO_PORT, 0x70, 2);
+        device_resource(d, PLATFORM_IRQ, 8, 1);
+    }
+    static const struct {
+        const char *name;
+        uint16_t base;
+        uint8_t irq;
+    } com[] = {{"com2", 0x2f8, 3}, {"com3", 0x3e8, 4}, {"com4", 0x2e8, 3}};
+    for (unsigned i = 0; i < sizeof(com) / sizeof(com[0]); i++) {
+        if (uart_present(com[i].base) && (d = device_add(p, com[i].name, "serial"))) {
+            device_resource(d, PLATFORM_IO_PORT, com[i].base, 8);
+            device_resource(d, PLATFORM_IRQ, com[i].irq, 1);
+        }
+    }
+    if (a->hpet && (d = device_add(p, "hpet", "hpet"))) {
+        device_resource(d, PLATFORM_IO_MEM, a->hpet, 0x400);
+    }
+}
