@@ -47,8 +47,9 @@ enum badge_kind { B_PARENT = 1, B_SESSION, B_DS, B_THREAD };
 #define DS_INLINE 0xffffu
 #define DS_MODULES 0x7fffu
 
-#define MAX_SESSIONS 1024 /* more than init's 32 children with 16 sessions each and their env sessions need  \
-                           */
+#define MAX_SESSIONS                                                                                         \
+    1024 /* more than init's 32 children with 16 sessions each and their env sessions need                   \
+          */
 #define MAX_ATTACH 96
 #define MAX_PTS 64
 #define COMPONENT_SLOT_BITS PD_CAP_SLOT_BITS

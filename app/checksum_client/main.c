@@ -120,11 +120,16 @@ static int transfer(uint64_t kib, uint64_t packet, uint64_t slots, uint64_t buff
         bool ok = one(CHECKSUM_OP_SUM, false, &ack) && ack.status == PS_OK;
         printf("good packet: %s\n", ok ? "acknowledged" : "FAILED");
         ok = one(77, false, &ack);
-        printf("packet of op 77: %s\n", !ok ? "lost" : ack.status == PS_BAD_OP ? "refused (bad op)" : "ACCEPTED");
+        printf("packet of op 77: %s\n", !ok                       ? "lost"
+                                        : ack.status == PS_BAD_OP ? "refused (bad op)"
+                                                                  : "ACCEPTED");
         result |= !ok || ack.status != PS_BAD_OP;
         ok = one(CHECKSUM_OP_SUM, true, &ack);
         printf("packet outside the payload area: %s, %lu bad acknowledgements\n",
-               !ok ? "lost" : ack.status == PS_BAD_PACKET ? "refused (bad packet)" : "ACCEPTED", c.src.bad_acks);
+               !ok                           ? "lost"
+               : ack.status == PS_BAD_PACKET ? "refused (bad packet)"
+                                             : "ACCEPTED",
+               c.src.bad_acks);
         result |= !ok || ack.status != PS_BAD_PACKET;
     } else {
         uint64_t total = kib << 10, count = (total + packet - 1) / packet;
@@ -186,7 +191,8 @@ static int transfer(uint64_t kib, uint64_t packet, uint64_t slots, uint64_t buff
                 ps_client_wait();
             }
         }
-        printf("%lu KiB in %lu packets of %lu bytes: %lu acknowledged, %lu checksums right, %lu wrong, %lu failed\n",
+        printf("%lu KiB in %lu packets of %lu bytes: %lu acknowledged, %lu checksums right, %lu wrong, %lu "
+               "failed\n",
                kib, count, packet, acked, right, wrong, failed);
         printf("payload area or rings full %lu times, %lu bad acknowledgements\n", full, c.src.bad_acks);
         result = acked != count || right != count || c.src.bad_acks;
@@ -195,8 +201,8 @@ static int transfer(uint64_t kib, uint64_t packet, uint64_t slots, uint64_t buff
 
     uint64_t packets, bad_packets, bad_ops, bytes;
     st = checksum_info(session, &packets, &bad_packets, &bad_ops, &bytes);
-    printf("the server took %lu packets (%lu bad, %lu bad ops), %lu bytes: %s\n", packets, bad_packets, bad_ops,
-           bytes, status_text(st));
+    printf("the server took %lu packets (%lu bad, %lu bad ops), %lu bytes: %s\n", packets, bad_packets,
+           bad_ops, bytes, status_text(st));
 
     ps_client_detach(&c);
     uint64_t ram, caps;
@@ -231,4 +237,3 @@ int main(uint64_t arg)
     }
     return 0;
 }
-

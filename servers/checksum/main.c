@@ -141,7 +141,8 @@ static status_t create(void *arg, const struct rt_session_info *si, void **sessi
     }
     uint64_t need = CHECKSUM_RAM_QUOTA + ps_session_ram((uint32_t)slots, buffer);
     if (si->ram < need) {
-        printf("\"%s\" donated %lu bytes RAM, a stream of %lu bytes needs %lu\n", si->label, si->ram, buffer, need);
+        printf("\"%s\" donated %lu bytes RAM, a stream of %lu bytes needs %lu\n", si->label, si->ram, buffer,
+               need);
         return RPC_INSUFFICIENT_RAM;
     }
     struct session *s = NULL;
@@ -153,7 +154,8 @@ static status_t create(void *arg, const struct rt_session_info *si, void **sessi
         }
     }
     if (!s) {
-        printf("\"%s\": %u sessions open already: Checksum session refused\n", si->label, CHECKSUM_SESSIONS_MAX);
+        printf("\"%s\": %u sessions open already: Checksum session refused\n", si->label,
+               CHECKSUM_SESSIONS_MAX);
         return RPC_OUT_OF_RAM;
     }
     status_t rc = ps_server_open(&s->ps, (uint32_t)slots, buffer);
@@ -180,16 +182,19 @@ static void destroy(void *arg, void *session)
             break;
         }
     }
-    printf("\"%s\" closed: %lu packets (%lu bad, %lu bad ops), %lu bytes\n", s->label, s->packets, s->bad_packets,
-           s->bad_ops, s->bytes);
+    printf("\"%s\" closed: %lu packets (%lu bad, %lu bad ops), %lu bytes\n", s->label, s->packets,
+           s->bad_packets, s->bad_ops, s->bytes);
     ps_server_close(&s->ps);
     st->used[s - st->pool] = false;
 }
 
 static const struct checksum_ops ops = {.stream = stream, .connect = connect, .info = info};
-static const struct rt_service checksum = {CHECKSUM_SERVICE_INFO(&ops), .ram = CHECKSUM_RAM_QUOTA,
-                                           .caps = CHECKSUM_CAP_QUOTA, .policy = true,
-                                           .create = create, .close = destroy};
+static const struct rt_service checksum = {CHECKSUM_SERVICE_INFO(&ops),
+                                           .ram = CHECKSUM_RAM_QUOTA,
+                                           .caps = CHECKSUM_CAP_QUOTA,
+                                           .policy = true,
+                                           .create = create,
+                                           .close = destroy};
 
 int main(uint64_t arg)
 {

@@ -120,8 +120,7 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     uint64_t limit = KV_ENTRIES_MAX;
     if (xml_has_attr(info->policy, "entries") &&
         (!xml_attr_u64(info->policy, "entries", &limit) || limit > KV_ENTRIES_MAX)) {
-        printf("policy line %u: entries must be a number up to %u\n", xml_line(info->policy),
-               KV_ENTRIES_MAX);
+        printf("policy line %u: entries must be a number up to %u\n", xml_line(info->policy), KV_ENTRIES_MAX);
         return RPC_DENIED;
     }
     struct kv_session *s = calloc(1, sizeof(*s) + strlen(info->label) + 1);
@@ -159,7 +158,7 @@ static void destroy(void *state, void *session)
 
 static const struct kv_ops ops = {.put = put, .get = get, .watch = watch, .watchers = watchers};
 static const struct rt_service kv = {KV_SERVICE_INFO(&ops), .ram = KV_RAM_QUOTA, .caps = KV_CAP_QUOTA,
-                                     .policy = true, .create = create, .close = destroy};
+                                     .policy = true,        .create = create,    .close = destroy};
 
 int main(uint64_t arg)
 {

@@ -53,7 +53,8 @@ int main(uint64_t arg)
     char args[96];
     cap_t counter;
     uint64_t id, value, overhead[64];
-    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", COUNTER_RAM_QUOTA, COUNTER_CAP_QUOTA);
+    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", COUNTER_RAM_QUOTA,
+             COUNTER_CAP_QUOTA);
     status_t st = parent_session(COUNTER_SERVICE, args, &counter, &id);
     if (st) {
         printf("bench: FAILED: Counter session: %s\n", status_text(st));
