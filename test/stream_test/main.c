@@ -7,6 +7,7 @@
  *           until_done="1"/>   moves N KiB, every byte checked
  *   <config mode="bench" rounds="N"/>  MiB through the stream, timed
  *   <config mode="hostile"/>           attacks the server
+ *   <config mode="attack2"/>           attacks it more (attack2.c)
  */
 #include "stream_test.h"
 
@@ -35,6 +36,9 @@ int main(uint64_t arg)
     }
     if (!strcmp(mode, "hostile")) {
         return st_hostile(&config);
+    }
+    if (!strcmp(mode, "attack2")) {
+        return st_attack2(&config);
     }
     printf("unknown mode \"%s\"\n", mode);
     return 1;

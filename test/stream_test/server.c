@@ -2,8 +2,10 @@
  * The sink: serves Stream_test. Each session's stream is a struct
  * ps_server; its notification is one bit of the entrypoint's (1..63,
  * shared round robin when there are more sessions), and the handler of a
- * bit serves every stream on it. A stream is served at most BUDGET
- * packets a turn; what is left waits for the next turn (a signal to
+ * bit serves every stream on it. A stream is served at most four rings
+ * of packets and four payload areas of bytes a turn (its packets may
+ * all name the whole area: a count alone would let a client of few,
+ * huge packets hold the server for hundreds of MiB); what is left waits for the next turn (a signal to
  * ourselves), so no client can keep the server from the others. A client
  * that breaks the protocol has its stream given up (logged), nothing
  * else: the server never waits for a client and touches nothing but the
@@ -11,7 +13,8 @@
  */
 #include "stream_test.h"
 
-#define BUDGET_RINGS 4 /* a turn takes at most this many rings of packets */
+#define BUDGET_RINGS 4 /* a turn takes at most this many rings of packets and
+                          payload areas of bytes */
 #define BAD_LOGGED 3   /* bad packets logged per session, then only counted */
 
 struct session {
@@ -86,20 +89,24 @@ static void serve_stream(struct state *st, struct session *s)
     void *data;
     bool signal = false;
     unsigned budget = BUDGET_RINGS * k->layout.slots;
+    /* packets may overlap: every one may name the whole payload area,
+     * so a turn is bounded in bytes touched too */
+    uint64_t bytes = BUDGET_RINGS * k->layout.payload_size;
     if (!s->ps.peer || ps_sink_broken(k)) {
         return;
     }
     do {
-        while (budget && ps_sink_get(k, &p, &data)) {
+        while (budget && bytes && ps_sink_get(k, &p, &data)) {
             budget--;
+            bytes -= data ? (p.length < bytes ? p.length : bytes) : 0;
             ps_sink_ack(k, &p, handle(st, s, &p, data));
         }
         signal |= ps_sink_flush(k);
-    } while (budget && ps_sink_pending(k));
+    } while (budget && bytes && ps_sink_pending(k));
     if (signal) {
         ps_server_signal(&s->ps);
     }
-    if (!budget) {
+    if (!budget || !bytes) {
         ps_server_defer(&s->ps);
     }
     if (ps_sink_broken(k) && !s->broken_logged) {

@@ -40,5 +40,6 @@ int st_server(const struct xml_node *config);
 int st_producer(const struct xml_node *config);
 int st_bench(const struct xml_node *config);
 int st_hostile(const struct xml_node *config);
+int st_attack2(const struct xml_node *config);
 
 #endif
