@@ -97,13 +97,6 @@ int rt_serve(void *state, const struct rt_service *svc, ...)
     rt_server_run(&server);
 }
 
-void *rt_server_session(struct rt_server *s, uint64_t badge, const struct rt_service *svc)
-{
-    uint64_t index = (badge & 0xffffffffu) - 1;
-    struct rt_session *r = index < s->capacity ? s->session[index] : NULL;
-    return r && r->badge == badge && r->service == svc ? r->object : NULL;
-}
-
 static void show_use(struct rt_server *s)
 {
     uint64_t q[4] = {0};

@@ -94,10 +94,6 @@ __attribute__((noreturn)) void rt_server_run(struct rt_server *s);
  * if it cannot start. */
 int rt_serve(void *state, const struct rt_service *svc, ...);
 
-/* The session object of badge (a capability a client passed along, found
- * by its unwrapped badge), or NULL. */
-void *rt_server_session(struct rt_server *s, uint64_t badge, const struct rt_service *svc);
-
 /* ---- the parent interface underneath, for servers that must speak it
  * themselves (init, and tests of hostile servers) ---- */
 
