@@ -3,7 +3,7 @@
  * long mode on the boot page tables with the loader's magic and info.
  *
  *   console -> CPU (GDT, IDT, SYSCALL, features) -> direct map ->
- *   boot loader info -> free memory -> ACPI, APICs, timer calibration ->
+ *   boot loader info, screen console -> free memory -> ACPI, APICs, timer calibration ->
  *   first user task -> scheduler.
  */
 #include "objects.h"
@@ -57,6 +57,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     if (!boot_params_parse(magic, info, read_phys, &boot, &why)) {
         panic("%s (magic %x)", why, magic);
     }
+    vga_text_init(&boot);
     uint64_t ram = collect_memory(info);
     paging_check_wx();
     kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol, ram >> 20,

@@ -1,17 +1,24 @@
 /*
- * Kernel console: a tiny printf onto the serial port, plus panic() and the
- * few string helpers the freestanding kernel needs.
+ * Kernel console: a tiny printf onto the serial port and the screen
+ * (arch/x86_64/vga_text.c), plus panic() and the few string helpers the
+ * freestanding kernel needs.
  */
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
 
+static void console_putc(char c)
+{
+    if (c == '\n') {
+        serial_putc('\r');
+    }
+    serial_putc(c);
+    vga_text_putc(c);
+}
+
 void kputs_n(const char *s, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        if (s[i] == '\n') {
-            serial_putc('\r');
-        }
-        serial_putc(s[i]);
+        console_putc(s[i]);
     }
 }
 
@@ -30,7 +37,7 @@ static void put_num(uint64_t v, unsigned base, int width, char pad, bool neg)
         buf[n++] = pad;
     }
     while (n) {
-        serial_putc(buf[--n]);
+        console_putc(buf[--n]);
     }
 }
 
@@ -61,7 +68,7 @@ void kvprintf(const char *fmt, va_list ap)
             break;
         }
         case 'c':
-            serial_putc((char)va_arg(ap, int));
+            console_putc((char)va_arg(ap, int));
             break;
         case 'd': {
             int64_t v = lng ? va_arg(ap, int64_t) : va_arg(ap, int);
@@ -79,10 +86,10 @@ void kvprintf(const char *fmt, va_list ap)
             put_num((uint64_t)va_arg(ap, void *), 16, 16, '0', false);
             break;
         case '%':
-            serial_putc('%');
+            console_putc('%');
             break;
         default:
-            serial_putc('?');
+            console_putc('?');
             break;
         }
     }

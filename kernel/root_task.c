@@ -67,8 +67,9 @@ static struct cap *put(struct pd *pd, cap_t slot, unsigned type, unsigned rights
     return c;
 }
 
-/* The device pages the kernel drives (the APICs, from ACPI), listed in
- * the boot-info page so that core can say why it refuses them. */
+/* The device pages the kernel drives (the APICs, from ACPI; the VGA
+ * window while the screen console is on), listed in the boot-info page
+ * so that core can say why it refuses them. */
 static void list_kernel_mmio(struct bootinfo *bi)
 {
     bi->kernel_mmio[0].phys = ALIGN_DOWN(acpi.lapic_phys, PAGE_SIZE);
@@ -79,6 +80,12 @@ static void list_kernel_mmio(struct bootinfo *bi)
         bi->kernel_mmio[bi->kernel_mmio_count].phys = ALIGN_DOWN(acpi.ioapic[i].phys, PAGE_SIZE);
         bi->kernel_mmio[bi->kernel_mmio_count].size = PAGE_SIZE;
         bi->kernel_mmio[bi->kernel_mmio_count].device = KDEV_IOAPIC;
+        bi->kernel_mmio_count++;
+    }
+    if (vga_text_active()) {
+        bi->kernel_mmio[bi->kernel_mmio_count].phys = VGA_WINDOW_PHYS;
+        bi->kernel_mmio[bi->kernel_mmio_count].size = VGA_WINDOW_SIZE;
+        bi->kernel_mmio[bi->kernel_mmio_count].device = KDEV_VGA_TEXT;
         bi->kernel_mmio_count++;
     }
 }

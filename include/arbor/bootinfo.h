@@ -43,7 +43,7 @@ enum bootinfo_slot {
 #define BOOTINFO_MAX_MODULES 24
 #define BOOTINFO_MAX_DEVICE 16
 #define BOOTINFO_NAME_LEN 48
-#define BOOTINFO_MAX_KERNEL_MMIO 9 /* the local APIC and up to 8 IOAPICs */
+#define BOOTINFO_MAX_KERNEL_MMIO 10 /* the local APIC, up to 8 IOAPICs, the VGA window */
 
 struct bootinfo_untyped {
     uint64_t phys; /* physical base, page aligned */

@@ -7,7 +7,9 @@
  * IO_PORT sessions for it up front and logs why.
  *
  * Memory-mapped: the local APIC and the IOAPICs, at the addresses the
- * ACPI MADT gives (default 0xfee00000 and 0xfec00000 without one). The
+ * ACPI MADT gives (default 0xfee00000 and 0xfec00000 without one), and
+ * the legacy VGA window 0xa0000-0xbffff while the kernel shows its
+ * console on the VGA text screen (VGA_WINDOW_*). The
  * kernel lists them in the boot-info page (bootinfo.kernel_mmio) and keeps
  * their pages out of the device untyped it gives the first task; core
  * refuses IO_MEM sessions that overlap them.
@@ -21,6 +23,10 @@
  * is also what debug_puts asks for (kernel-abi.md). */
 #define KERNEL_CONSOLE_PORT 0x3f8
 
+/* The legacy VGA memory window; its text screen is at 0xb8000. */
+#define VGA_WINDOW_PHYS 0xa0000ull
+#define VGA_WINDOW_SIZE 0x20000ull
+
 enum kernel_device {
     KDEV_PIC,      /* 8259 pair: masked, vectors moved off the exceptions */
     KDEV_ELCR,     /* the PIC's edge/level control */
@@ -30,6 +36,7 @@ enum kernel_device {
     KDEV_COM1,     /* the kernel console */
     KDEV_LAPIC,    /* local APIC: the kernel's timer, EOI, IPIs */
     KDEV_IOAPIC,   /* interrupt routing, reached through IRQ capabilities */
+    KDEV_VGA_TEXT, /* the legacy VGA window 0xa0000-0xbffff: the screen console */
     KDEV_COUNT
 };
 
@@ -45,6 +52,7 @@ static inline const char *kernel_device_name(unsigned d)
         "COM1 (the kernel console)",
         "the local APIC",
         "the IOAPIC",
+        "the VGA text screen (the kernel's screen console)",
     };
     return d < KDEV_COUNT ? name[d] : "a kernel device";
 }
@@ -57,8 +65,13 @@ static inline unsigned kernel_port_owner(uint64_t base, uint64_t count)
         uint16_t base, count;
         uint8_t device;
     } ports[] = {
-        {0x20, 2, KDEV_PIC}, {0xa0, 2, KDEV_PIC},      {0x4d0, 2, KDEV_ELCR}, {0x22, 2, KDEV_IMCR},
-        {0x40, 4, KDEV_PIT}, {0x61, 1, KDEV_PIT_GATE}, {KERNEL_CONSOLE_PORT, 8, KDEV_COM1},
+        {0x20, 2, KDEV_PIC},
+        {0xa0, 2, KDEV_PIC},
+        {0x4d0, 2, KDEV_ELCR},
+        {0x22, 2, KDEV_IMCR},
+        {0x40, 4, KDEV_PIT},
+        {0x61, 1, KDEV_PIT_GATE},
+        {KERNEL_CONSOLE_PORT, 8, KDEV_COM1},
     };
     for (unsigned i = 0; i < sizeof(ports) / sizeof(ports[0]); i++) {
         if (base < ports[i].base + ports[i].count && ports[i].base < base + count) {

@@ -40,7 +40,12 @@ proc monitor_connect {} {
     if {$::monitor_sock ne ""} { return }
     if {$::monitor_port eq ""} { fail "no monitor: call qemu_monitor before the first run_until" }
     if {!$::qemu_booted} { fail "the monitor needs a booted QEMU: call run_until first" }
-    if {[catch {socket 127.0.0.1 $::monitor_port} sock]} { fail "cannot reach QEMU's monitor: $sock" }
+    # Right after the boot QEMU may not listen yet: up to 10 s.
+    set deadline [expr {[clock milliseconds] + 10000}]
+    while {[catch {socket 127.0.0.1 $::monitor_port} sock]} {
+        if {[clock milliseconds] > $deadline} { fail "cannot reach QEMU's monitor: $sock" }
+        after 100
+    }
     set ::monitor_sock $sock
     fconfigure $sock -blocking 0 -buffering none -translation {auto lf}
     monitor_read_prompt "on connect"

@@ -17,6 +17,9 @@ set qemu_waits    0
 set esc_carry     ""
 set mid_line      0
 set panicked      0
+# COM1's backend: a script may set `none` to boot a PC without a UART
+# (then only the screen, tools/run.d/screen.tcl, shows what happens).
+set qemu_serial   mon:stdio
 # Printed by the kernel on a broken invariant or an unexpected CPU exception.
 set panic_re      {KERNEL PANIC|kernel exception}
 set ovmf_code     /usr/share/OVMF/OVMF_CODE.fd
@@ -57,7 +60,7 @@ proc qemu_boot_allowance {} {
 proc qemu_command {} {
     global boot_mode root
     set cmd [list qemu-system-x86_64 -machine $::machine -m $::mem -smp 1 \
-                 -cpu [qemu_cpu] -no-reboot -display none -serial mon:stdio \
+                 -cpu [qemu_cpu] -no-reboot -display none -serial $::qemu_serial \
                  -device isa-debug-exit,iobase=0xf4,iosize=0x04]
     if {[qemu_use_kvm]} { lappend cmd -enable-kvm }
     switch $boot_mode {

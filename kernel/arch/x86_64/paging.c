@@ -18,6 +18,7 @@
 static uint64_t kernel_pml4[512] __attribute__((aligned(4096)));
 static uint64_t direct_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t direct_pd[DIRECT_MAP_MAX_GIB][512] __attribute__((aligned(4096)));
+static uint64_t low_pt[512] __attribute__((aligned(4096))); /* first 2 MiB */
 static uint64_t image_pdpt[512] __attribute__((aligned(4096)));
 static uint64_t image_pd[512] __attribute__((aligned(4096)));
 #define IMAGE_PTS 2 /* the image's 4 MiB window (kernel.ld checks the size) */
@@ -29,10 +30,23 @@ static uint64_t phys(const void *p)
     return virt_to_phys(p);
 }
 
-/* Physical 0xfe000000..4 GiB holds the APICs and firmware: uncached. */
+/* Physical 0xfe000000..4 GiB holds the APICs and firmware, 0xa0000..
+ * 0xbffff the legacy VGA window (the screen console, vga_text.c): uncached. */
 static uint64_t cache_bits(uint64_t pa)
 {
-    return (pa >= 0xfe000000ull && pa < 0x100000000ull) ? PTE_PCD | PTE_PWT : 0;
+    bool apic = pa >= 0xfe000000ull && pa < 0x100000000ull;
+    bool vga = pa >= 0xa0000ull && pa < 0xc0000ull;
+    return apic || vga ? PTE_PCD | PTE_PWT : 0;
+}
+
+/* The first 2 MiB in 4 KiB pages, so that the VGA window alone is
+ * uncached and no RAM page has a second, differently cached alias. */
+static uint64_t map_low(uint64_t nx)
+{
+    for (uint64_t i = 0; i < 512; i++) {
+        low_pt[i] = (i << 12) | PTE_P | PTE_W | PTE_G | nx | cache_bits(i << 12);
+    }
+    return phys(low_pt) | PTE_P | PTE_W;
 }
 
 static uint64_t image_flags(uint64_t va, uint64_t nx)
@@ -75,7 +89,7 @@ void paging_init(uint64_t ram_top)
     for (uint64_t g = 0; g < gib; g++) {
         for (uint64_t i = 0; i < 512; i++) {
             uint64_t pa = (g << 30) | (i << 21);
-            direct_pd[g][i] = pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx | cache_bits(pa);
+            direct_pd[g][i] = pa ? pa | PTE_P | PTE_W | PTE_PS | PTE_G | nx | cache_bits(pa) : map_low(nx);
         }
         direct_pdpt[g] = phys(direct_pd[g]) | PTE_P | PTE_W;
     }
