@@ -12,16 +12,9 @@
  *   HPET           the event timer's registers
  */
 #include "platform.h"
+#include <arbor/acpi_sdt.h>
 
 #define TABLE_MAX 4096 /* what we copy of a table; those we read are small */
-
-struct sdt {
-    char sig[4];
-    uint32_t length;
-    uint8_t revision, checksum;
-    char oem[6], oem_table[8];
-    uint32_t oem_rev, creator, creator_rev;
-} __attribute__((packed));
 
 static bool root_tables(struct acpi_facts *a)
 {
@@ -49,7 +42,7 @@ static uint32_t table_copy(uint64_t phys, uint8_t *buf, uint32_t max)
 {
     struct io_handle io;
     volatile void *at;
-    struct sdt h;
+    struct acpi_sdt h;
     if (io_map("acpi", phys, sizeof(h), &io, &at)) {
         return 0;
     }
@@ -89,7 +82,7 @@ static void parse_madt(struct acpi_facts *a, const uint8_t *t, uint32_t len)
 
 static void parse(struct acpi_facts *a, const uint8_t *t, uint32_t len)
 {
-    const struct sdt *h = (const struct sdt *)t;
+    const struct acpi_sdt *h = (const struct acpi_sdt *)t;
     if (!memcmp(h->sig, "FACP", 4)) {
         a->fadt = true;
         a->fadt_rev = h->revision;
@@ -122,7 +115,7 @@ bool acpi_read(struct platform *p)
         printf("ACPI root table at 0x%lx unreadable\n", a->xsdt ? a->xsdt : a->rsdt);
         return false;
     }
-    for (uint32_t off = sizeof(struct sdt); off + entry <= len; off += entry) {
+    for (uint32_t off = sizeof(struct acpi_sdt); off + entry <= len; off += entry) {
         uint32_t n = table_copy(ld(root + off, entry), table, sizeof(table));
         if (n) {
             size_t used = strlen(a->tables);

@@ -6,6 +6,7 @@
 #include "../../kernel.h"
 #include "arch.h"
 #include "acpi.h"
+#include <arbor/acpi_sdt.h>
 
 struct acpi_info acpi;
 
@@ -35,15 +36,7 @@ uint64_t acpi_find_rsdp(void)
     return r ? r : scan(0xe0000, 0x20000);
 }
 
-struct sdt {
-    char sig[4];
-    uint32_t length;
-    uint8_t revision, checksum;
-    char oem[6], oem_table[8];
-    uint32_t oem_rev, creator, creator_rev;
-} __attribute__((packed));
-
-static const struct sdt *find_table(uint64_t rsdp_phys, const char *sig)
+static const struct acpi_sdt *find_table(uint64_t rsdp_phys, const char *sig)
 {
     const uint8_t *rsdp = phys_to_virt(rsdp_phys);
     uint8_t rev = rsdp[15];
@@ -56,7 +49,7 @@ static const struct sdt *find_table(uint64_t rsdp_phys, const char *sig)
         root = *(const uint32_t *)(rsdp + 16);
         entry = 4;
     }
-    const struct sdt *rt = phys_to_virt(root);
+    const struct acpi_sdt *rt = phys_to_virt(root);
     if (root == 0 || root >= (64ull << 30) || !checksum_ok(rt, rt->length)) {
         return NULL;
     }
@@ -64,7 +57,7 @@ static const struct sdt *find_table(uint64_t rsdp_phys, const char *sig)
     for (unsigned i = 0; i < n; i++) {
         const uint8_t *e = (const uint8_t *)(rt + 1) + i * entry;
         uint64_t pa = entry == 8 ? *(const uint64_t *)e : *(const uint32_t *)e;
-        const struct sdt *t = phys_to_virt(pa);
+        const struct acpi_sdt *t = phys_to_virt(pa);
         if (!memcmp(t->sig, sig, 4) && checksum_ok(t, t->length)) {
             return t;
         }
@@ -72,7 +65,7 @@ static const struct sdt *find_table(uint64_t rsdp_phys, const char *sig)
     return NULL;
 }
 
-static void parse_madt(const struct sdt *madt)
+static void parse_madt(const struct acpi_sdt *madt)
 {
     const uint8_t *p = (const uint8_t *)madt + 44;
     const uint8_t *end = (const uint8_t *)madt + madt->length;
@@ -120,7 +113,7 @@ void acpi_init(uint64_t rsdp)
         acpi.rsdt = *(const uint32_t *)(p + 16);
         acpi.xsdt = p[15] >= 2 ? *(const uint64_t *)(p + 24) : 0;
     }
-    const struct sdt *madt = acpi.rsdp ? find_table(acpi.rsdp, "APIC") : NULL;
+    const struct acpi_sdt *madt = acpi.rsdp ? find_table(acpi.rsdp, "APIC") : NULL;
     if (madt) {
         parse_madt(madt);
     }
