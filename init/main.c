@@ -210,7 +210,6 @@ static status_t upgrade_session(void *child, struct rt_call *call, uint64_t i, u
 /* More quota for a child, up to the maximum its config allows. */
 static status_t resource_request(void *child, struct rt_call *call, uint64_t ram, uint64_t caps)
 {
-    struct init *in = call->state;
     struct child *ch = child;
     bool allowed = ram <= ch->ram_max - ch->ram && caps <= ch->caps_max - ch->caps;
     uint64_t st = allowed ? pd_transfer(ENV_PD, ch->pd, ram, caps) : RPC_DENIED;
@@ -222,7 +221,6 @@ static status_t resource_request(void *child, struct rt_call *call, uint64_t ram
         ch->ram += ram;
         ch->caps += caps;
     }
-    (void)in;
     return st ? RPC_DENIED : RPC_OK;
 }
 
