@@ -5,6 +5,7 @@
 
 .DEFAULT_GOAL := all
 include mk/build.mk
+include mk/font.mk
 include mk/run.mk
 include mk/bench.mk
 include mk/fuzz.mk
