@@ -17,7 +17,15 @@
  *   <platform_info>
  *       <acpi revision="2" rsdt="0x7ffe2000" xsdt="0x7ffe2100"/>
  *       <tsc freq_khz="2000000"/>
+ *       <boot>
+ *           <framebuffer phys="0xfd000000" width="1024" height="768"
+ *                        pitch="4096" bpp="32" type="rgb"/>
+ *       </boot>
  *   </platform_info>
+ *
+ * <boot> is there only when the loader left a framebuffer (type "rgb":
+ * a linear framebuffer, GOP or VBE; "ega_text": VGA text mode, width and
+ * height in character cells; "indexed": a palette mode).
  *
  * It takes the place of module 0 (core itself, never served).
  */
@@ -68,9 +76,20 @@ static uint64_t platform_info(struct core *c, struct rom_module **out)
         int len = snprintf(text, PAGE_SIZE,
                            "<platform_info>\n"
                            "\t<acpi revision=\"%u\" rsdt=\"0x%lx\" xsdt=\"0x%lx\"/>\n"
-                           "\t<tsc freq_khz=\"%lu\"/>\n"
-                           "</platform_info>\n",
+                           "\t<tsc freq_khz=\"%lu\"/>\n",
                            bi->acpi_revision, bi->acpi_rsdt, bi->acpi_xsdt, bi->tsc_hz / 1000);
+        if (bi->framebuffer.phys) {
+            static const char *const types[] = {"indexed", "rgb", "ega_text"};
+            const char *type = bi->framebuffer.type < 3 ? types[bi->framebuffer.type] : "unknown";
+            len += snprintf(text + len, PAGE_SIZE - len,
+                            "\t<boot>\n"
+                            "\t\t<framebuffer phys=\"0x%lx\" width=\"%u\" height=\"%u\" pitch=\"%lu\" "
+                            "bpp=\"%u\" type=\"%s\"/>\n"
+                            "\t</boot>\n",
+                            bi->framebuffer.phys, bi->framebuffer.width, bi->framebuffer.height,
+                            bi->framebuffer.pitch, bi->framebuffer.bpp, type);
+        }
+        len += snprintf(text + len, PAGE_SIZE - len, "</platform_info>\n");
         ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, PLATFORM_INFO)));
         if (!ds->cap) {
             core_region_free(c, &ds->frame, text, 1);
