@@ -72,7 +72,8 @@ void blit_copy(const struct blit_target *t, const void *src, uint32_t stride, co
     for (uint32_t row = r->y; row < r->y + r->h; row++) {
         volatile uint8_t *dst = t->base + row * t->pitch + (uint64_t)r->x * bytes;
         if (t->text) {
-            __builtin_memcpy((uint8_t *)dst, (const uint16_t *)src + (uint64_t)row * stride + r->x, (size_t)r->w * 2);
+            __builtin_memcpy((uint8_t *)dst, (const uint16_t *)src + (uint64_t)row * stride + r->x,
+                             (size_t)r->w * 2);
         } else {
             row_pixels(dst, (const uint32_t *)src + (uint64_t)row * stride + r->x, r->w, t->bpp);
         }

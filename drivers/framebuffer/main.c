@@ -89,8 +89,8 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     }
     uint64_t size = ((uint64_t)s->width * s->height * unit_bytes(s) + 4095) & ~4095ull;
     if (info->ram < FRAMEBUFFER_RAM_QUOTA + size) {
-        printf("\"%s\" donated %lu bytes RAM, a Framebuffer session of %ux%u needs %lu\n", info->label, info->ram,
-               s->width, s->height, FRAMEBUFFER_RAM_QUOTA + size);
+        printf("\"%s\" donated %lu bytes RAM, a Framebuffer session of %ux%u needs %lu\n", info->label,
+               info->ram, s->width, s->height, FRAMEBUFFER_RAM_QUOTA + size);
         *info->need = FRAMEBUFFER_RAM_QUOTA + size;
         return RPC_INSUFFICIENT_RAM;
     }
@@ -155,13 +155,17 @@ static bool screen_find(struct screen *s)
         xml_attr_u64(&fb, attr[i], &v[i]);
     }
     xml_attr(&fb, "type", type, sizeof(type));
-    *s = (struct screen){.phys = v[0], .width = (uint32_t)v[1], .height = (uint32_t)v[2], .pitch = v[3],
-                         .bpp = (uint32_t)v[4], .text = !strcmp(type, "ega_text")};
+    *s = (struct screen){.phys = v[0],
+                         .width = (uint32_t)v[1],
+                         .height = (uint32_t)v[2],
+                         .pitch = v[3],
+                         .bpp = (uint32_t)v[4],
+                         .text = !strcmp(type, "ega_text")};
     bool known = s->text || !strcmp(type, "rgb");
     if (!known || !blit_supported(s->bpp, s->text) || !s->width || !s->height || s->width > 8192 ||
         s->height > 8192 || s->pitch < (uint64_t)s->width * ((s->bpp + 7) / 8) || s->pitch > (1u << 16)) {
-        printf("framebuffer of type \"%s\", %ux%u, %u bpp, pitch %lu: not supported\n", type, s->width, s->height,
-               s->bpp, s->pitch);
+        printf("framebuffer of type \"%s\", %ux%u, %u bpp, pitch %lu: not supported\n", type, s->width,
+               s->height, s->bpp, s->pitch);
         return false;
     }
     return true;
@@ -188,15 +192,19 @@ static bool screen_map(struct screen *s)
         printf("the screen's memory at 0x%lx (%lu KiB): %s\n", s->phys, bytes >> 10, status_text(st));
         return false;
     }
-    s->target = (struct blit_target){.base = (volatile uint8_t *)at + (s->phys - base),
-                                     .pitch = s->pitch, .bpp = s->bpp, .text = s->text};
+    s->target = (struct blit_target){
+        .base = (volatile uint8_t *)at + (s->phys - base), .pitch = s->pitch, .bpp = s->bpp, .text = s->text};
     return true;
 }
 
-static const struct framebuffer_ops ops = {.mode = mode, .dataspace = dataspace, .refresh = refresh, .sigh = sigh};
-static const struct rt_service service = {FRAMEBUFFER_SERVICE_INFO(&ops), .ram = FRAMEBUFFER_RAM_QUOTA,
-                                          .caps = FRAMEBUFFER_CAP_QUOTA,     .policy = true,
-                                          .create = create,                  .close = destroy};
+static const struct framebuffer_ops ops = {
+    .mode = mode, .dataspace = dataspace, .refresh = refresh, .sigh = sigh};
+static const struct rt_service service = {FRAMEBUFFER_SERVICE_INFO(&ops),
+                                          .ram = FRAMEBUFFER_RAM_QUOTA,
+                                          .caps = FRAMEBUFFER_CAP_QUOTA,
+                                          .policy = true,
+                                          .create = create,
+                                          .close = destroy};
 
 int main(uint64_t arg)
 {
@@ -208,7 +216,8 @@ int main(uint64_t arg)
     if (s->text) {
         printf("VGA text screen at 0x%lx: %ux%u cells\n", s->phys, s->width, s->height);
     } else {
-        printf("framebuffer at 0x%lx: %ux%u, %u bpp, pitch %lu\n", s->phys, s->width, s->height, s->bpp, s->pitch);
+        printf("framebuffer at 0x%lx: %ux%u, %u bpp, pitch %lu\n", s->phys, s->width, s->height, s->bpp,
+               s->pitch);
     }
     return rt_serve(&d, &service, NULL);
 }
