@@ -5,8 +5,10 @@
  * bold, reverse, cursor motion, erase, tabs, backspace, save/restore,
  * UTF-8 with a character the font lacks — and logs what it wrote. Then
  * it logs every byte of input it reads, in hex, so the run script can
- * compare keys typed with what arrives. Config: keys="N": how many bytes
- * of input to wait for before it says so and goes on reading.
+ * compare keys typed with what arrives. With <config mode="log"> it is a
+ * client of servers/log_terminal instead (run/log_terminal.run): it logs
+ * numbered lines until the screen scrolls, then lines with an escape
+ * sequence, UTF-8 and a line break, and exits.
  */
 #include <rt/component.h>
 #include <session/terminal.h>
@@ -56,10 +58,24 @@ static void draw(uint64_t rows)
     printf("drew %lu rows\n", rows);
 }
 
+static int log_lines(void)
+{
+    for (unsigned i = 1; i <= 60; i++) {
+        printf("n %u\n", i);
+    }
+    printf("escape \033[2J\033[31m attempt\n");
+    printf("Gr\xc3\xbc\xc3\x9f" "e\n");
+    printf("two\nlines\n");
+    return 0;
+}
+
 int main(uint64_t arg)
 {
-    char keys[16] = "0";
-    rt_config_attr("keys", keys, sizeof(keys));
+    char mode[8] = "";
+    rt_config_attr("mode", mode, sizeof(mode));
+    if (!strcmp(mode, "log")) {
+        return log_lines();
+    }
     char args[96];
     uint64_t id, size, cols, rows;
     cap_t ds;
@@ -86,10 +102,7 @@ int main(uint64_t arg)
     status_t big = terminal_write(terminal, TERMINAL_IO_SIZE + 1, &written);
     printf("write of %u bytes: %s\n", TERMINAL_IO_SIZE + 1, status_text(big));
     char hex[3 * 96 + 1] = "";
-    size_t len = 0, got = 0, want = 0;
-    for (const char *k = keys; *k >= '0' && *k <= '9'; k++) {
-        want = want * 10 + (size_t)(*k - '0');
-    }
+    size_t len = 0;
     printf("waiting for input\n");
     for (;;) {
         uint64_t avail, n;
@@ -105,11 +118,6 @@ int main(uint64_t arg)
             len += (size_t)snprintf(hex + len, sizeof(hex) - len, "%s%02x", len ? " " : "",
                                     (unsigned char)io[i]);
         }
-        got += n;
         printf("input: %s\n", hex);
-        if (want && got >= want) {
-            printf("got %zu bytes of input\n", got);
-            want = 0;
-        }
     }
 }
