@@ -189,7 +189,8 @@ static bool screen_map(struct screen *s)
         st = rt_attach(mem, PD_ATTACH_WRITE, &at);
     }
     if (st) {
-        printf("the screen's memory at 0x%lx (%lu KiB): %s\n", s->phys, bytes >> 10, status_text(st));
+        printf("the screen's memory at 0x%lx (%lu KiB): %s%s\n", s->phys, bytes >> 10, status_text(st),
+               s->text && st == RPC_DENIED ? " (the kernel keeps the VGA text screen for its console)" : "");
         return false;
     }
     s->target = (struct blit_target){
