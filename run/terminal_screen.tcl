@@ -1,8 +1,8 @@
-# terminal_screen.tcl - the framebuffer screen as text, for
-# run/terminal.run and run/log_terminal.run: QEMU's screendump (PPM)
-# decoded by tools/screen-check (8x16 cells from pixel 0,0, exact glyphs
-# of the console font; a cell that is no glyph reads U+FFFD). Needs
-# qemu_monitor before the boot.
+# terminal_screen.tcl - for the run scripts of servers/terminal: its
+# font as a boot module, and the framebuffer screen as text, QEMU's
+# screendump (PPM) decoded by tools/screen-check (8x16 cells from pixel
+# 0,0, exact glyphs of the console font; a cell that is no glyph reads
+# U+FFFD; the screen procedures need qemu_monitor before the boot).
 
 # fbs_screen_text rows - the top rows of the screen as text lines.
 proc fbs_screen_text {rows} {
@@ -38,4 +38,12 @@ proc fbs_screen_until {res rows seconds} {
         }
         after 1000
     }
+}
+
+# terminal_font - the console font ($(FONT_PSF) of mk/font.mk), built if
+# needed, as the boot module "font.psf" servers/terminal reads. After
+# create_boot_directory.
+proc terminal_font {} {
+    if {[catch {exec make -s -C $::root build/font/console.psf} err]} { fail "the console font: $err" }
+    file copy -force $::root/build/font/console.psf [run_dir]/font.psf
 }
