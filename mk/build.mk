@@ -73,10 +73,11 @@ $(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
 kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
 
 # ---- component runtime (libc/) -------------------------------------------
-LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c
+LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c common/psf.c
 LIBC_ASM := $(wildcard libc/src/*.asm)
 LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
-            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
+            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o \
+            $(BUILD)/obj/user/common/psf.c.o
 LIBC := $(BUILD)/lib/libarbor.a
 
 $(BUILD)/obj/user/%.c.o: %.c | $(SESSION_HEADERS)

@@ -29,6 +29,17 @@ proc screen_text {} {
     return $text
 }
 
+# screen_console_line - the kernel's line naming its screen console in
+# this configuration: VGA text where the screen stays in text mode (QEMU
+# -kernel; BIOS GRUB with --gfx text), else the loader's framebuffer
+# (VBE under SeaBIOS, GOP under OVMF).
+proc screen_console_line {} {
+    if {$::boot_mode eq "kernel" || ($::boot_mode in {iso usb} && $::gfx eq "text")} {
+        return {^kernel: screen console on VGA text, 80x25 cells of 8x16 pixels at 0xb8000$}
+    }
+    return {^kernel: screen console on framebuffer, [0-9]+x[0-9]+ cells of 8x16 pixels at 0x[0-9a-f]+$}
+}
+
 # screen_lines_in_order {re...} text - the regexps match lines of text, in
 # this order; returns the first one that does not, or "" if all do.
 proc screen_lines_in_order {res text} {
