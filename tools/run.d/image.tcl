@@ -67,19 +67,17 @@ if serial --unit=0 --speed=115200; then
     terminal_output serial console
 fi
 }
-    # The kernel asks for a linear framebuffer (boot.asm), 1024x768x32 if
-    # there is one; --gfx text keeps BIOS GRUB in VGA text mode instead
-    # (UEFI has no text mode: GOP). A menu entry runs in a context of its
-    # own, so gfxpayload is set inside it.
     append cfg "menuentry \"Arbor: $::run_name\" \{\n"
-    if {$::gfx eq "text"} {
-        append cfg "    if \[ \"\$grub_platform\" = pc \]; then set gfxpayload=text; fi\n"
-    } else {
-        append cfg "    set gfxpayload=1024x768x32,1024x768\n"
-    }
     append cfg "    multiboot2 /boot/kernel.elf\n"
     foreach name $::boot_modules {
         append cfg "    module2 /boot/mods/$name $name\n"
+    }
+    # The kernel asks for a 1024x768x32 framebuffer (boot.asm), which the
+    # multiboot2 command turns into gfxpayload; --gfx text keeps BIOS GRUB
+    # in VGA text mode instead, by setting it afterwards (UEFI has no text
+    # mode: GOP).
+    if {$::gfx eq "text"} {
+        append cfg "    if \[ \"\$grub_platform\" = pc \]; then set gfxpayload=text; fi\n"
     }
     append cfg "    boot\n\}\n"
     return $cfg
