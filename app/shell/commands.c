@@ -69,6 +69,12 @@ static void kill(struct shell *sh, const char *name)
         f->started = true;
         return;
     }
+    struct child_state c;
+    if (sh->state_valid && !state_find(&sh->state, name, &c)) {
+        sh->pending[f - sh->offers.offer] = PENDING_NONE; /* gone already: no state change to wait for */
+        term_print(sh, "%s: removed from the sub-init's config\n", name);
+        return;
+    }
     sh->pending[f - sh->offers.offer] = PENDING_STOP;
     term_print(sh, "%s: stopping\n", name);
 }

@@ -284,8 +284,16 @@ static void sequence(struct line_editor *e, char final)
 /* Whether byte continues an escape sequence (it is used up then). */
 static bool in_sequence(struct line_editor *e, uint8_t byte)
 {
+    if (byte == 0x1b) { /* a new sequence begins */
+        e->esc = ESC_START;
+        return true;
+    }
+    if (byte < 0x20) { /* a control key ends the sequence and counts on its own */
+        e->esc = ESC_NONE;
+        return false;
+    }
     if (e->esc == ESC_START) {
-        e->esc = byte == '[' ? ESC_CSI : byte == 'O' ? ESC_SS3 : byte == 0x1b ? ESC_START : ESC_NONE;
+        e->esc = byte == '[' ? ESC_CSI : byte == 'O' ? ESC_SS3 : ESC_NONE;
         e->param_len = 0;
         e->param_overflow = false;
         return true;
@@ -308,7 +316,7 @@ static bool in_sequence(struct line_editor *e, uint8_t byte)
         sequence(e, (char)byte);
         return true;
     }
-    return false; /* a control byte ends the sequence and counts on its own */
+    return false; /* DEL or a byte beyond ASCII ends the sequence and counts on its own */
 }
 
 /* Whether the sequence so far can start a valid UTF-8 character (no
