@@ -44,8 +44,7 @@ struct shell {
     char *report_buf;
     uint64_t report_size;
     cap_t state_rom, state_ds;
-    char *state_text; /* attached, state_size bytes */
-    uint64_t state_size;
+    char *state_text; /* attached, or NULL */
     bool state_valid;
     struct xml_node state; /* <state>, when state_valid */
     enum pending pending[OFFERS_MAX];

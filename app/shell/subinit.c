@@ -55,21 +55,27 @@ static void compare(struct shell *sh)
 static void state_signalled(void *arg)
 {
     struct shell *sh = arg;
-    cap_t ds;
     uint64_t size, version;
-    char *text;
-    if (rom_dataspace(sh->state_rom, &ds, &size, &version) || rt_attach(ds, 0, (void **)&text)) {
-        return; /* no state yet */
-    }
+    /* Fetching the new version ends the old one (report_rom frees what no
+     * reader holds, and its address may come back for the new one): let
+     * go of it first. */
     if (sh->state_text) {
         pd_detach(ENV_PD, (uint64_t)sh->state_text);
         rt_slot_free(sh->state_ds);
+        sh->state_text = NULL;
     }
-    sh->state_ds = ds;
-    sh->state_text = text;
-    sh->state_size = size;
-    struct xml_error err;
-    sh->state_valid = xml_parse(text, size, &sh->state, &err) && xml_type_is(&sh->state, "state");
+    sh->state_valid = false;
+    status_t st = rom_dataspace(sh->state_rom, &sh->state_ds, &size, &version);
+    if (!st && (st = rt_attach(sh->state_ds, 0, (void **)&sh->state_text))) {
+        printf("cannot attach the sub-init's state report: %s\n", status_text(st));
+        sh->state_text = NULL;
+    }
+    if (st) {
+        rt_slot_free(sh->state_ds);
+        return; /* none yet */
+    }
+    struct xml_error err = {.msg = "its top node is not <state>"};
+    sh->state_valid = xml_parse(sh->state_text, size, &sh->state, &err) && xml_type_is(&sh->state, "state");
     if (!sh->state_valid) {
         printf("the sub-init's state report (version %lu) is no <state>: %s\n", version, err.msg);
         return;

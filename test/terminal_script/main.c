@@ -9,6 +9,7 @@
 
 #define LINE_CELLS 200
 #define TEXT_MAX 1024
+#define RECENT_LINES 64
 
 struct script {
     struct rt_server server;
@@ -32,6 +33,10 @@ struct script {
     bool has_step, at_end;
     char wait_for[128];
     bool waiting_output;
+    /* output lines since the last wait was over: a wait looks at these
+     * first (the client may answer before it read all of a send) */
+    char recent[RECENT_LINES][LINE_CELLS + 1];
+    unsigned recent_count, recent_total;
 
     /* the line on screen */
     char cell[LINE_CELLS][5];
@@ -146,6 +151,13 @@ static void advance(struct script *t)
     } else if (xml_type_is(&t->step, "wait")) {
         t->wait_for[0] = 0;
         (void)xml_attr(&t->step, "for", t->wait_for, sizeof(t->wait_for));
+        for (unsigned i = 0; i < t->recent_count; i++) {
+            if (contains(t->recent[(t->recent_total - t->recent_count + i) % RECENT_LINES], t->wait_for)) {
+                t->recent_count = 0;
+                advance(t);
+                return;
+            }
+        }
         t->waiting_output = true;
     } else if (xml_type_is(&t->step, "garbage")) {
         t->garbage_left = 0;
@@ -184,7 +196,14 @@ static void line_done(struct script *t)
     t->used = t->col = 0;
     if (t->waiting_output && contains(line, t->wait_for)) {
         t->waiting_output = false;
+        t->recent_count = 0;
         advance(t);
+    } else {
+        size_t k = n < LINE_CELLS ? n : LINE_CELLS; /* the newest RECENT_LINES are kept */
+        char *keep = t->recent[t->recent_total++ % RECENT_LINES];
+        memcpy(keep, line, k);
+        keep[k] = 0;
+        t->recent_count += t->recent_count < RECENT_LINES;
     }
 }
 
