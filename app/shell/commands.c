@@ -72,7 +72,7 @@ static void kill(struct shell *sh, const char *name)
     struct child_state c;
     if (sh->state_valid && !state_find(&sh->state, name, &c)) {
         sh->pending[f - sh->offers.offer] = PENDING_NONE; /* gone already: no state change to wait for */
-        term_print(sh, "%s: removed from the sub-init's config\n", name);
+        term_print(sh, "%s: stopped (it had ended already)\n", name);
         return;
     }
     sh->pending[f - sh->offers.offer] = PENDING_STOP;
@@ -108,10 +108,11 @@ static void ps(struct shell *sh, const char *arg)
              more = xml_next_of_type(&n, "child", &n)) {
             struct child_state c;
             state_child(&n, &c);
+            struct offer *f = offers_find(&sh->offers, c.name);
             term_print(sh, "%s (%s)", c.name, c.binary);
             print_quota(sh, "RAM", &c.ram, true);
             print_quota(sh, "caps", &c.caps, false);
-            term_print(sh, "\n");
+            term_print(sh, f && !f->started ? ": stopping\n" : "\n");
             shown++;
         }
     }
