@@ -37,7 +37,7 @@ struct shell {
     char out[SHELL_OUT_MAX];
     size_t out_len;
     struct line_editor editor;
-    char prompt[24]; /* <config prompt=".."/>, "> " by default */
+    char prompt[24]; /* <config prompt=".."/> and a space, "> " by default */
 
     /* the sub-init: its config as our report, its state as a ROM */
     cap_t report;

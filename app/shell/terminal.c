@@ -140,8 +140,9 @@ status_t terminal_open(struct shell *sh)
     if (terminal_size(sh->term, &cols, &rows) || cols > 1000) {
         cols = 0;
     }
-    memcpy(sh->prompt, "> ", 3);
-    (void)rt_config_attr("prompt", sh->prompt, sizeof(sh->prompt));
+    memcpy(sh->prompt, ">", 2); /* a space follows (a config value cannot end in one in HID) */
+    (void)rt_config_attr("prompt", sh->prompt, sizeof(sh->prompt) - 1);
+    memcpy(sh->prompt + strlen(sh->prompt), " ", 2);
     editor_init(&sh->editor, sh->prompt, (unsigned)cols, emit, sh);
     sh->input_note = rt_signal_handler(&sh->server.entry, INPUT_BIT, input_signalled, sh);
     if (!sh->input_note || (st = terminal_sigh(sh->term, sh->input_note))) {
