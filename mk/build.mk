@@ -127,6 +127,7 @@ UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_rom_module := libc/src/rom_module.c
 UNIT_SRC_ps2 := drivers/ps2/scancode.c drivers/ps2/keymap.c drivers/ps2/mouse.c
 UNIT_SRC_timer_deadline := drivers/timer/deadline.c
+UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
@@ -134,6 +135,7 @@ $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_st
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
+$(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
