@@ -6,6 +6,7 @@
  *   main.c     setup: ACPI, legacy devices, PCI, the report; then serve
  *   acpi.c     the ACPI tables through IO_MEM: FADT, MADT, MCFG, HPET
  *   legacy.c   the PC's fixed devices: i8042, RTC, COM2..COM4, HPET
+ *   reboot.c   restarting the machine (op reboot)
  *   pci.c      configuration space (ECAM or ports 0xcf8/0xcfc), the scan
  *   report.c   the device list as a report, <devices> ... </devices>
  *   session.c  Platform sessions: policy, acquire, config space, DMA
