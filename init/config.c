@@ -6,7 +6,8 @@
  */
 #include "init.h"
 
-static const char *const top_nodes[] = {"parent-provides", "default-route", "default", "start", NULL};
+static const char *const top_nodes[] = {"parent-provides", "default-route", "default",
+                                        "start",           "report",        NULL};
 static const char *const start_nodes[] = {"resource", "binary", "config", "route", "provides", NULL};
 
 static bool known(const struct xml_node *n, const char *const *names)
@@ -17,6 +18,20 @@ static bool known(const struct xml_node *n, const char *const *names)
         }
     }
     return false;
+}
+
+void config_check_attrs(const struct xml_node *n, const char *what, const char *const *names)
+{
+    char name[32], value[ROUTE_LABEL_MAX * 2];
+    for (unsigned i = 0; xml_attr_nth(n, i, name, sizeof(name), value, sizeof(value)); i++) {
+        unsigned k = 0;
+        while (names[k] && strcmp(names[k], name)) {
+            k++;
+        }
+        if (!names[k]) {
+            printf("config: line %u: unknown attribute %s of <%s>, ignored\n", xml_line(n), name, what);
+        }
+    }
 }
 
 /* Complain about what init does not understand; false if the node must
@@ -113,6 +128,7 @@ static bool parse(struct init *in, uint64_t st, const struct xml_node *top, cons
         has = false;
     }
     in->root = *root;
+    state_report_config(in, root);
     in->has_default_route = has;
     if (has) {
         in->default_route = sub;
@@ -332,6 +348,8 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     }
     s->used = s->local = true;
     s->server = -1;
+    snprintf(s->service, sizeof(s->service), "%s", ROM_SERVICE);
+    snprintf(s->label, sizeof(s->label), "%s -> config", ch->name);
     s->ram = s->caps = 0;
     rom_reader_attach(&s->config_reader, &ch->config_rom);
     *cap = s->cap;

@@ -26,7 +26,7 @@ bool child_args_parse(const struct child *ch, const char *service, const char *t
 }
 
 bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
-                        const struct route_target *t, char *out, unsigned cap)
+                        const struct route_target *t, char *out, unsigned cap, struct child_session *s)
 {
     struct args fwd = *a;
     char full[ROUTE_LABEL_MAX];
@@ -45,5 +45,7 @@ bool child_args_forward(const struct child *ch, const char *service, const struc
             ch->name, service, ROUTE_LABEL_MAX - 1, RPC_STRING_MAX);
         return false;
     }
+    snprintf(s->service, sizeof(s->service), "%s", service);
+    snprintf(s->label, sizeof(s->label), "%s", full);
     return true;
 }
