@@ -5,10 +5,9 @@
  * its range again; an IRQ line has one capability tree); ports are
  * tracked here. What the kernel drives itself (include/arbor/
  * kernel_devices.h), RAM and the boot modules are refused up front, with
- * a log line that names the client and the reason. The one exception is
- * COM1 as a whole (IO_PORT base 0x3f8, size 8): its session gets the
- * kernel's console capability, which shares the line with the kernel log
- * (the serial terminal, drivers/uart).
+ * a log line that names the client and the reason. COM1 is shared
+ * instead, through the kernel's console capability, which a CONSOLE
+ * session gets (one at a time; the serial terminal, drivers/uart).
  */
 #include "core.h"
 #include <arbor/kernel_devices.h>
@@ -101,17 +100,16 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     return RPC_OK;
 }
 
-/* COM1 as the kernel shares it: not its ports but a console capability
- * (kernel-abi.md, console_get), to one session at a time. */
-static uint64_t console(struct session *s)
+uint64_t io_console_create(struct core *c, struct session *s)
 {
+    s->io_cap = slot_alloc(c);
     if (!ports_free(KERNEL_CONSOLE_PORT, 8)) {
-        printf("[core] IO_PORT COM1 for \"%s\" refused: another session holds the console\n", s->label);
+        printf("[core] CONSOLE for \"%s\" refused: another session holds it\n", s->label);
         return RPC_BUSY;
     }
     uint64_t err = sys_console_get(BI_CAP_IO_PORT, s->io_cap);
     if (err) {
-        printf("[core] IO_PORT COM1 for \"%s\" refused: %s\n", s->label,
+        printf("[core] CONSOLE for \"%s\" refused: %s\n", s->label,
                err == ERR_BAD_STATE ? "the machine has no COM1" : status_text(STATUS_KERNEL_BASE + err));
         return err == ERR_BUSY ? RPC_BUSY : RPC_NOT_FOUND;
     }
@@ -138,9 +136,6 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
             return RPC_NOT_FOUND;
         }
         unsigned owner = kernel_port_owner(base, size);
-        if (base == KERNEL_CONSOLE_PORT && size == 8) {
-            return console(s);
-        }
         if (owner != KDEV_COUNT) {
             printf("[core] IO_PORT 0x%lx-0x%lx for \"%s\" refused: the kernel drives %s\n", base,
                    base + size - 1, s->label, kernel_device_name(owner));

@@ -1,7 +1,7 @@
 /*
- * uart: the serial terminal on COM1. It asks its parent for IO_PORT
- * 0x3f8 with size 8 (COM1 as a whole), which core answers with the
- * kernel's console capability; the kernel keeps driving the UART for its
+ * uart: the serial terminal on COM1. It asks its parent for a CONSOLE
+ * session, which core answers with the kernel's console capability; the
+ * kernel keeps driving the UART for its
  * log and hands over what arrives on the line (a ring filled by the
  * receive interrupt, announced by a notification). Input goes to every
  * Terminal session (session.c), output to the line.
@@ -38,9 +38,8 @@ static status_t open_console(struct uart *u)
     char args[96];
     cap_t session;
     uint64_t id, size;
-    snprintf(args, sizeof(args), "label=\"com1\", base=0x3f8, size=8, ram_quota=%u, cap_quota=%u",
-             IO_RAM_QUOTA, IO_CAP_QUOTA);
-    status_t st = parent_session(IO_PORT_SERVICE, args, &session, &id);
+    snprintf(args, sizeof(args), "label=\"com1\", ram_quota=%u, cap_quota=%u", IO_RAM_QUOTA, IO_CAP_QUOTA);
+    status_t st = parent_session(CONSOLE_SERVICE, args, &session, &id);
     if (!st) {
         st = io_cap(session, &u->console, &size);
     }

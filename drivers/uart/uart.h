@@ -1,8 +1,8 @@
 /*
  * uart: the serial terminal. Serves Terminal sessions (include/session/
  * terminal.def) on COM1, which it shares with the kernel log through the
- * kernel's console capability (core's IO_PORT session for COM1 as a
- * whole; docs/kernel-abi.md, console_*).
+ * kernel's console capability (core's CONSOLE session; docs/kernel-abi.md,
+ * console_*).
  *
  *   main.c     set-up: the console capability, its signal, announcing
  *   session.c  the Terminal sessions: I/O buffers, input queues, output
