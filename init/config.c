@@ -290,32 +290,42 @@ void config_reload(struct init *in)
     }
 }
 
-/* Does the child's own <route> say where its config ROM comes from? */
-static bool config_routed(const struct child *ch)
+/* Whether the rules that apply to the child (its <route>, else the
+ * <default-route>) have a <service name="ROM"> rule naming the label
+ * "config" (label="config" or label_last="config"). */
+static bool config_routed(struct init *in, const struct child *ch)
 {
     struct xml_node route, rule;
     char name[16], label[16];
     if (!xml_first_sub_of_type(&ch->start, "route", &route)) {
-        return false;
+        if (!in->has_default_route) {
+            return false;
+        }
+        route = in->default_route;
     }
     for (bool ok = xml_first_sub_of_type(&route, "service", &rule); ok;
          ok = xml_next_of_type(&rule, "service", &rule)) {
         if (xml_attr(&rule, "name", name, sizeof(name)) && !strcmp(name, ROM_SERVICE) &&
-            xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) {
+            ((xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) ||
+             (xml_attr(&rule, "label_last", label, sizeof(label)) && !strcmp(label, "config")))) {
             return true;
         }
     }
     return false;
 }
 
-/* A child's config ROM is its <config> (an empty one if there is none),
- * unless its route names a source for ROM "config" explicitly. Each
+/* A child's config ROM is its inline <config>, as in Genode before any
+ * route; without one, a rule naming ROM "config" (in its <route> or the
+ * <default-route>) routes the request, and if there is none either the
+ * child gets an empty <config/>. Each
  * session is a reader of the child's config module, named by the badge
  * of its capability. */
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, status_t *st,
                      cap_t *cap, uint64_t *id)
 {
-    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") || config_routed(ch)) {
+    struct xml_node inline_config;
+    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
+        (!xml_first_sub_of_type(&ch->start, "config", &inline_config) && config_routed(in, ch))) {
         return false;
     }
     unsigned i = 0, index = (unsigned)(ch - in->children);
