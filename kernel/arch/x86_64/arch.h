@@ -182,7 +182,7 @@ void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
 void serial_init(void);
-void serial_putc(char c);          /* the log's: starts a new line after a terminal's partial one */
+void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
 void serial_write_raw(const char *s, size_t n); /* the terminal's: bytes as they are */
 bool serial_present(void);
 void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
