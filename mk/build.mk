@@ -37,7 +37,7 @@ NASMFLAGS := -f elf64 -g -F dwarf -w+all -w+error -I$(BUILD)/gen/
 # ---- kernel -------------------------------------------------------------
 ASM_CONSTS := kernel/arch/x86_64/asm_consts.c
 KERNEL_SRC := $(filter-out $(ASM_CONSTS),$(wildcard kernel/*.c kernel/arch/x86_64/*.c)) \
-              common/elf.c common/string.c
+              common/elf.c common/string.c common/psf.c
 KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.asm)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 

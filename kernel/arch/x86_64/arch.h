@@ -190,12 +190,6 @@ void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
 size_t serial_rx_drain(uint8_t *buf, size_t room);
 uint64_t serial_overruns(void); /* bytes the UART reported lost */
 
-/* vga_text.c: the early screen console (VGA text, 80x25 at 0xb8000) */
-struct boot_params;
-void vga_text_putc(char c); /* into the shadow until init shows it */
-/* Show the console on screen if the loader left a text screen; say so. */
-void vga_text_init(const struct boot_params *bp);
-bool vga_text_active(void); /* the kernel drives 0xa0000-0xbffff */
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

@@ -251,6 +251,14 @@ static inline uint64_t sys_console_write(cap_t console, uint64_t len)
     return sys6(SYS_CONSOLE_WRITE, console, len, 0, 0, 0, 0).err;
 }
 
+/* The kernel stops drawing its console on the screen (core, before it
+ * hands the screen's memory out); the UTCB's buf holds the new owner's
+ * name, len bytes, for the kernel's log line. screen: BI_CAP_SCREEN. */
+static inline uint64_t sys_screen_release(cap_t screen, uint64_t len)
+{
+    return sys6(SYS_SCREEN_RELEASE, screen, len, 0, 0, 0, 0).err;
+}
+
 /* The calling thread's UTCB (top page of its stack area). */
 static inline struct arbor_utcb *rt_utcb(void)
 {
