@@ -5,7 +5,9 @@
  * its range again; an IRQ line has one capability tree); ports are
  * tracked here. What the kernel drives itself (include/arbor/
  * kernel_devices.h), RAM and the boot modules are refused up front, with
- * a log line that names the client and the reason.
+ * a log line that names the client and the reason. COM1 is shared
+ * instead, through the kernel's console capability, which a CONSOLE
+ * session gets (one at a time; the serial terminal, drivers/uart).
  */
 #include "core.h"
 #include <arbor/kernel_devices.h>
@@ -130,6 +132,25 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     return RPC_OK;
 }
 
+uint64_t io_console_create(struct core *c, struct session *s)
+{
+    s->io_cap = slot_alloc(c);
+    if (!ports_free(KERNEL_CONSOLE_PORT, 8)) {
+        printf("[core] CONSOLE for \"%s\" refused: another session holds it\n", s->label);
+        return RPC_BUSY;
+    }
+    uint64_t err = sys_console_get(BI_CAP_IO_PORT, s->io_cap);
+    if (err) {
+        printf("[core] CONSOLE for \"%s\" refused: %s\n", s->label,
+               err == ERR_BAD_STATE ? "the machine has no COM1" : status_text(STATUS_KERNEL_BASE + err));
+        return err == ERR_BUSY ? RPC_BUSY : RPC_NOT_FOUND;
+    }
+    s->port_base = KERNEL_CONSOLE_PORT;
+    s->port_size = 8;
+    ports_mark(s->port_base, s->port_size, true);
+    return RPC_OK;
+}
+
 uint64_t io_session_create(struct core *c, struct session *s, const struct args *args)
 {
     uint64_t base, size, irq;
@@ -164,6 +185,11 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
         return RPC_OK;
     }
     uint64_t err = sys_irq_get(BI_CAP_IRQ_CONTROL, irq > 0xffffffffull ? ~0u : (unsigned)irq, s->io_cap);
+    if (err == ERR_KERNEL_OWNED) {
+        printf("[core] IRQ %lu for \"%s\" refused: the kernel drives it (COM1's receive interrupt)\n", irq,
+               s->label);
+        return RPC_DENIED;
+    }
     return err == ERR_BUSY ? RPC_BUSY : err ? RPC_NOT_FOUND : RPC_OK;
 }
 

@@ -40,6 +40,7 @@ enum arbor_obj {
     OBJ_IO_PORT,      /* a range of I/O ports */
     OBJ_REPLY,        /* a saved reply: the right to answer one caller */
     OBJ_SCREEN,       /* authority to take the screen from the kernel's console */
+    OBJ_CONSOLE,      /* COM1's input and output, shared with the kernel log */
     OBJ_COUNT
 };
 

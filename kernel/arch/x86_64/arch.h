@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Saved user state, in the order entry.asm pushes it (lowest address first). */
 struct regs {
@@ -181,7 +182,13 @@ void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
 void serial_init(void);
-void serial_putc(char c);
+void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
+void serial_write_raw(const char *s, size_t n); /* the terminal's: bytes as they are */
+bool serial_present(void);
+void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
+/* Move up to room received bytes from the UART into buf; how many. */
+size_t serial_rx_drain(uint8_t *buf, size_t room);
+uint64_t serial_overruns(void); /* bytes the UART reported lost */
 
 
 /* paging.c */
