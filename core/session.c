@@ -78,11 +78,13 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
     }
     if (!strcmp(service, CPU_SERVICE)) {
         s->type = S_CPU;
-        uint64_t prio;
-        if (!args_get_u64(a, "priority", CPU_PRIO_MAX, &prio)) {
+        uint64_t prio; /* virtual, 0 highest: scaled onto the kernel's range below init's */
+        if (!args_get_u64(a, "priority", 0, &prio)) {
             return RPC_INVALID;
         }
-        s->prio_max = (unsigned)(prio < CPU_PRIO_MAX ? prio : CPU_PRIO_MAX);
+        prio = prio < CPU_PRIO_VIRTUAL_LIMIT ? prio : CPU_PRIO_VIRTUAL_LIMIT - 1;
+        s->prio_max =
+            (unsigned)(CPU_PRIO_SESSION_TOP - prio * (CPU_PRIO_SESSION_TOP + 1) / CPU_PRIO_VIRTUAL_LIMIT);
         return RPC_OK;
     }
     if (!strcmp(service, PD_SERVICE)) {
