@@ -51,7 +51,7 @@ void kernel_main(uint32_t magic, uint32_t info)
 {
     serial_init();
     kprintf("\nArbor kernel\n");
-    arch_cpu_init();
+    smp_boot_cpu_init();
     paging_init(0);
     const char *why = "";
     if (!boot_params_parse(magic, info, read_phys, &boot, &why)) {

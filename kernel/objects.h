@@ -88,17 +88,35 @@ struct notification {
     struct thread *bound; /* thread whose reply_wait it also wakes */
 };
 
-/* Kernel-wide state (single CPU for now). */
-struct kernel_state {
+/*
+ * Per-CPU state, one struct per CPU (cpu.c): the arch part first, which
+ * entry.asm reads through GS, then the scheduler's. this_cpu() is the
+ * running CPU's.
+ */
+struct cpu {
+    struct arch_cpu arch;
     struct thread *current; /* running thread, 0 when idle or when it
                                blocked: never a thread that is not
                                RUNNABLE (entry.asm relies on it) */
     struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
-    struct pd *dying;       /* PDs to clean (see pd.c) */
     uint64_t ticks;         /* timer interrupts so far */
 };
+static inline struct cpu *this_cpu(void)
+{
+    return (struct cpu *)arch_cpu();
+}
+
+/* Kernel-wide state. */
+struct kernel_state {
+    struct pd *dying;         /* PDs to clean (see pd.c) */
+    struct cpu *cpu[CPU_MAX]; /* the CPUs that run, by index */
+    unsigned cpu_count;
+};
 extern struct kernel_state kernel;
+
+/* smp.c */
+void smp_boot_cpu_init(void); /* the boot CPU's state, GS and descriptor tables */
 
 /* cspace.c */
 struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */
@@ -181,12 +199,13 @@ __attribute__((noreturn)) void kernel_exit(void);
 static inline __attribute__((always_inline)) void sched_enter(struct thread *t)
 {
     struct pd *pd = t->pd;
-    kernel.current = t;
-    kernel.entered = t;
-    if (pd != kernel.current_pd) {
+    struct cpu *c = this_cpu();
+    c->current = t;
+    c->entered = t;
+    if (pd != c->current_pd) {
         paging_load_cr3(pd->cr3 | pd->cr3_keep);
         pd->cr3_keep = paging_noflush;
-        kernel.current_pd = pd;
+        c->current_pd = pd;
     }
     arch_set_kernel_entry(&t->regs);
     arch_fpu_switch(t->fpu);

@@ -64,9 +64,10 @@ void pd_unref(struct pd *pd)
         return;
     }
     asids[pd->asid].pd = NULL;
-    if (kernel.current_pd == pd) {
+    struct cpu *c = this_cpu();
+    if (c->current_pd == pd) {
         paging_load(paging_kernel_pml4(), 0, false);
-        kernel.current_pd = NULL;
+        c->current_pd = NULL;
     }
     pd->dying_index = 1;
     pd->dying_next = kernel.dying;

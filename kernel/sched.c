@@ -10,7 +10,6 @@
  */
 #include "objects.h"
 
-struct kernel_state kernel;
 static struct thread_queue ready[PRIO_MAX + 1];
 static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
 
@@ -79,10 +78,11 @@ static struct thread *pick(void)
 void sched_ready(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
     if (cur && cur->state == THREAD_RUNNABLE && t->prio > cur->prio) {
         enqueue(cur, true);
-        kernel.current = t;
+        c->current = t;
         return;
     }
     if (t != cur) {
@@ -94,48 +94,52 @@ void sched_block(struct thread *t, unsigned state)
 {
     t->state = (uint8_t)state;
     sched_remove(t);
-    if (kernel.current == t) {
-        kernel.current = NULL; /* kernel_exit picks the next one */
+    struct cpu *c = this_cpu();
+    if (c->current == t) {
+        c->current = NULL; /* kernel_exit picks the next one */
     }
 }
 
 void sched_switch(struct thread *t)
 {
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
     sched_remove(t);
     t->state = THREAD_RUNNABLE;
     if (cur && cur != t && cur->state == THREAD_RUNNABLE) {
         enqueue(cur, true);
     }
-    kernel.current = t;
+    c->current = t;
 }
 
 void sched_tick(void)
 {
-    kernel.ticks++;
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    c->ticks++;
+    struct thread *cur = c->current;
     if (cur && cur->state == THREAD_RUNNABLE && --cur->slice_left == 0) {
         cur->slice_left = SLICE_TICKS;
         enqueue(cur, false);
-        kernel.current = NULL;
+        c->current = NULL;
     }
 }
 
 void sched_yield(void)
 {
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
     cur->slice_left = SLICE_TICKS;
     enqueue(cur, false);
-    kernel.current = NULL;
+    c->current = NULL;
 }
 
 /* Idle: no user address space stays loaded. (The loaded PD never waits
  * for a flush: vspace.c flushes it directly.) */
-static void load_kernel_space(void)
+static void load_kernel_space(struct cpu *c)
 {
-    if (kernel.current_pd) {
+    if (c->current_pd) {
         paging_load(paging_kernel_pml4(), 0, false);
-        kernel.current_pd = NULL;
+        c->current_pd = NULL;
     }
 }
 
@@ -144,9 +148,10 @@ void kernel_exit(void)
     if (kernel.dying) {
         pd_process_dying();
     }
-    struct thread *t = kernel.current;
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
     /* Back to the thread that entered, nothing to switch: the common case. */
-    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd) {
+    if (t && t == c->entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == c->current_pd) {
         arch_return_to_user();
     }
     if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
@@ -155,8 +160,8 @@ void kernel_exit(void)
     while (!t) {
         t = pick();
         if (!t) {
-            load_kernel_space();
-            kernel.current = NULL;
+            load_kernel_space(c);
+            c->current = NULL;
             arch_wait_for_interrupt();
             pd_process_dying();
         } else if (t->state != THREAD_RUNNABLE || !t->pd) {

@@ -341,7 +341,7 @@ static void sys_thread_prio(struct thread *t)
         return;
     }
     struct thread *th = (struct thread *)tc->object;
-    bool queued = th->state == THREAD_RUNNABLE && th != kernel.current;
+    bool queued = th->state == THREAD_RUNNABLE && th != this_cpu()->current;
     sched_remove(th);
     th->prio = (uint8_t)A1;
     t->regs.rax = ERR_OK;

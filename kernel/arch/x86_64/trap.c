@@ -40,7 +40,7 @@ static void interrupt(uint64_t vector)
 
 void arch_user_trap(void)
 {
-    struct thread *t = kernel.current;
+    struct thread *t = this_cpu()->current;
     uint64_t v = t->regs.vector;
     if (v < 32) {
         fault_raise(t, (unsigned)v, v == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);

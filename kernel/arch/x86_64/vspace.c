@@ -35,7 +35,7 @@ static uint64_t *entry(struct pd *pd, uint64_t va, unsigned level)
 
 static void flush(struct pd *pd, uint64_t va)
 {
-    if (pd == kernel.current_pd) {
+    if (pd == this_cpu()->current_pd) {
         paging_invalidate(va);
     } else {
         pd_flush_later(pd);
@@ -122,7 +122,7 @@ void vspace_unmap_table(struct cap *pt)
         uint64_t *e = entry(pd, pt->word, pt->level + 1u);
         if (e && (*e & PTE_ADDR) == pt->object) {
             *e = 0;
-            if (pd == kernel.current_pd) {
+            if (pd == this_cpu()->current_pd) {
                 paging_load_cr3(pd->cr3); /* flushes this PCID */
             } else {
                 pd_flush_later(pd);
