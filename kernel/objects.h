@@ -101,6 +101,7 @@ struct cpu {
     struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
     uint64_t ticks;         /* timer interrupts so far */
+    volatile bool online;   /* set by the CPU itself once it runs (smp.c) */
 };
 static inline struct cpu *this_cpu(void)
 {
@@ -117,6 +118,11 @@ extern struct kernel_state kernel;
 
 /* smp.c */
 void smp_boot_cpu_init(void); /* the boot CPU's state, GS and descriptor tables */
+struct phys_mem;
+/* Start the other CPUs of the MADT, their state taken from pm, through
+ * the trampoline page (free, below 1 MiB); log how many run. */
+void smp_start(struct phys_mem *pm, uint64_t trampoline_page);
+__attribute__((noreturn)) void smp_ap_main(struct cpu *c); /* an AP's C entry */
 
 /* cspace.c */
 struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */

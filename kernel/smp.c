@@ -5,6 +5,8 @@
  * (later in this file).
  */
 #include "objects.h"
+#include "phys_mem.h"
+#include "arch/x86_64/acpi.h"
 
 struct kernel_state kernel;
 
@@ -19,4 +21,73 @@ void smp_boot_cpu_init(void)
     kernel.cpu_count = 1;
     arch_cpu_init(&boot_cpu.arch, (uint64_t)kernel_stack_top, (uint64_t)boot_df_stack + sizeof(boot_df_stack),
                   (uint64_t)boot_nmi_stack + sizeof(boot_nmi_stack));
+}
+
+/*
+ * An AP's memory, taken from boot memory before the rest goes to the
+ * first task: its struct cpu, then its kernel stack and IST stacks.
+ */
+#define CPU_STATE_SIZE ALIGN_UP(sizeof(struct cpu), PAGE_SIZE)
+#define CPU_BLOCK_SIZE (CPU_STATE_SIZE + CPU_KERNEL_STACK_SIZE + 2 * CPU_IST_STACK_SIZE)
+#define AP_START_TIMEOUT_US 500000 /* after the SIPIs; TCG under load is slow */
+
+static uint64_t block_top(struct cpu *c, uint64_t end)
+{
+    return (uint64_t)c + end;
+}
+
+void smp_ap_main(struct cpu *c)
+{
+    arch_cpu_init(&c->arch, c->arch.kernel_stack,
+                  block_top(c, CPU_STATE_SIZE + CPU_KERNEL_STACK_SIZE + CPU_IST_STACK_SIZE),
+                  block_top(c, CPU_BLOCK_SIZE));
+    apic_cpu_init();
+    apic_timer_start(10000);
+    c->online = true;
+    for (;;) {
+        arch_wait_for_interrupt(); /* no user threads on the APs yet */
+    }
+}
+
+static void start_one(struct phys_mem *pm, uint64_t page, uint32_t apic)
+{
+    uint64_t phys = phys_mem_alloc(pm, CPU_BLOCK_SIZE / PAGE_SIZE);
+    if (!phys) {
+        kprintf("kernel: no memory for the state of CPU with APIC ID %u, left out\n", apic);
+        return;
+    }
+    struct cpu *c = phys_to_virt(phys);
+    memset(c, 0, CPU_BLOCK_SIZE);
+    c->arch.index = kernel.cpu_count;
+    c->arch.apic_id = apic;
+    c->arch.kernel_stack = block_top(c, CPU_STATE_SIZE + CPU_KERNEL_STACK_SIZE);
+    if (!arch_cpu_start(&c->arch, page, &c->online, AP_START_TIMEOUT_US)) {
+        kprintf("kernel: CPU with APIC ID %u did not start within %u ms, left out\n", apic,
+                AP_START_TIMEOUT_US / 1000);
+        return; /* its block stays taken: a late AP may still write to it */
+    }
+    kernel.cpu[kernel.cpu_count++] = c;
+}
+
+void smp_start(struct phys_mem *pm, uint64_t page)
+{
+    uint32_t self = apic_id();
+    boot_cpu.arch.apic_id = self;
+    for (unsigned i = 0; i < acpi.cpu_count; i++) {
+        uint32_t apic = acpi.cpu_apic_id[i];
+        if (apic == self) {
+            continue;
+        }
+        if (kernel.cpu_count == CPU_MAX) {
+            kprintf("kernel: CPU with APIC ID %u left out: the kernel runs at most %u CPUs\n", apic, CPU_MAX);
+            continue;
+        }
+        if (!page) {
+            kprintf("kernel: no free page below 1 MiB for the AP trampoline: only the boot CPU runs\n");
+            break;
+        }
+        start_one(pm, page, apic);
+    }
+    unsigned found = acpi.cpu_count ? acpi.cpu_count : 1;
+    kprintf("kernel: %u CPU(s) in the MADT, %u running\n", found, kernel.cpu_count);
 }

@@ -20,6 +20,11 @@ set panicked      0
 # COM1's backend: a script may set `none` to boot a PC without a UART
 # (then only the screen, tools/run.d/screen.tcl, shows what happens).
 set qemu_serial   mon:stdio
+# CPUs of the guest: a script sets qemu_smp before the boot, else RUN_SMP
+# (default 1). With more than one, plain TCG runs one host thread per CPU
+# (thread=multi), so guest CPUs really run at the same time; icount
+# (bench) keeps QEMU's single thread.
+set qemu_smp      ""
 # Printed by the kernel on a broken invariant or an unexpected CPU exception.
 set panic_re      {KERNEL PANIC|kernel exception}
 set ovmf_code     /usr/share/OVMF/OVMF_CODE.fd
@@ -59,10 +64,15 @@ proc qemu_boot_allowance {} {
 
 proc qemu_command {} {
     global boot_mode root
-    set cmd [list qemu-system-x86_64 -machine $::machine -m $::mem -smp 1 \
+    set smp [expr {$::qemu_smp ne "" ? $::qemu_smp : [env_or RUN_SMP 1]}]
+    set cmd [list qemu-system-x86_64 -machine $::machine -m $::mem -smp $smp \
                  -cpu [qemu_cpu] -no-reboot -display none -serial $::qemu_serial \
                  -device isa-debug-exit,iobase=0xf4,iosize=0x04]
-    if {[qemu_use_kvm]} { lappend cmd -enable-kvm }
+    if {[qemu_use_kvm]} {
+        lappend cmd -enable-kvm
+    } elseif {$smp > 1 && [string first icount $::qemu_args] < 0} {
+        lappend cmd -accel tcg,thread=multi
+    }
     switch $boot_mode {
         kernel {
             # QEMU runs in the module directory, so each module's path (the

@@ -162,6 +162,10 @@ static inline struct arch_cpu *arch_cpu(void)
  * registers, FPU, GDT/TSS with the given stacks, IDT, SYSCALL, GS. */
 void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
                    uint64_t nmi_stack_top);
+/* ap_start.c: start the AP of c (apic_id, kernel_stack set) with the
+ * trampoline at page (below 1 MiB, free); true once it set *online
+ * within timeout_us. */
+bool arch_cpu_start(struct arch_cpu *c, uint64_t page, volatile const bool *online, uint64_t timeout_us);
 /* The next kernel entry saves into regs: the syscall entry through
  * arch_cpu()->regs, interrupts through TSS.rsp0. */
 static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
@@ -239,7 +243,13 @@ void pic_init(void);
 void pic_interrupt(unsigned irq);
 
 /* apic.c, pit.c */
-void apic_init(uint64_t rsdp_phys);
+void apic_init(uint64_t rsdp_phys); /* boot CPU: ACPI, PIC, IOAPICs, its LAPIC */
+void apic_cpu_init(void);           /* an AP: its LAPIC enabled */
+uint32_t apic_id(void);             /* the running CPU's LAPIC ID */
+void apic_send_ipi(uint32_t dest, unsigned vector);
+void apic_send_init(uint32_t dest);
+void apic_send_startup(uint32_t dest, uint64_t page); /* SIPI: start at page (< 1 MiB) */
+void apic_delay_us(uint64_t us);                      /* busy wait on the TSC */
 void apic_timer_start(uint64_t period_us);
 void apic_timer_rearm(void);
 void apic_eoi(void);
