@@ -73,6 +73,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     serial_init();
     kprintf("\nArbor kernel\n");
     smp_boot_cpu_init();
+    kernel_lock_take(); /* the APs wait for it until the boot is done */
     paging_init(0);
     const char *why = "";
     if (!boot_params_parse(magic, info, read_phys, &boot, &why)) {

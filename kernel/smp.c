@@ -9,6 +9,7 @@
 #include "arch/x86_64/acpi.h"
 
 struct kernel_state kernel;
+struct kernel_lock kernel_lock;
 
 static struct cpu boot_cpu;
 extern char kernel_stack_top[]; /* boot.asm: the boot CPU's kernel stack */
@@ -44,9 +45,8 @@ void smp_ap_main(struct cpu *c)
     apic_cpu_init();
     apic_timer_start(10000);
     c->online = true;
-    for (;;) {
-        arch_wait_for_interrupt(); /* no user threads on the APs yet */
-    }
+    kernel_lock_take();
+    kernel_exit(); /* idles until a thread of this CPU is ready */
 }
 
 static void start_one(struct phys_mem *pm, uint64_t page, uint32_t apic)
@@ -90,4 +90,73 @@ void smp_start(struct phys_mem *pm, uint64_t page)
     }
     unsigned found = acpi.cpu_count ? acpi.cpu_count : 1;
     kprintf("kernel: %u CPU(s) in the MADT, %u running\n", found, kernel.cpu_count);
+}
+
+void kernel_lock_wait(uint32_t ticket, bool from_syscall)
+{
+    struct cpu *c = this_cpu();
+    while (kernel_lock.owner != ticket) {
+        if (c->arch.sync_req != c->arch.sync_ack) {
+            if (from_syscall && arch_syscall_entry_stopped(c)) {
+                from_syscall = false;
+            }
+            smp_sync_answer(); /* the holder may be waiting for it */
+        }
+        __asm__ volatile("pause" ::: "memory");
+    }
+}
+
+void kernel_lock_take(void)
+{
+    uint32_t ticket = __atomic_fetch_add(&kernel_lock.next, 1, __ATOMIC_ACQUIRE);
+    if (kernel_lock.owner != ticket) {
+        kernel_lock_wait(ticket, false);
+    }
+    __asm__ volatile("" ::: "memory");
+}
+
+/* Seen by a CPU waiting for the lock (it gets there from user mode,
+ * from idle, or from the kernel entry it was making): whatever it runs
+ * next, it reloads its address space and runs on a clean TLB. */
+void smp_sync_answer(void)
+{
+    struct cpu *c = this_cpu();
+    if (c->current_pd) {
+        paging_load(paging_kernel_pml4(), 0, false);
+        c->current_pd = NULL;
+    }
+    paging_flush_all();
+    c->user_tlb = false;
+    c->arch.exit_work = 1; /* not the quick return: kernel_exit reloads */
+    c->arch.sync_ack = c->arch.sync_req;
+}
+
+/* Every other CPU that may cache user translations (user_tlb; an idle
+ * CPU has none and its own address space loaded) is, while this one holds
+ * the lock: in user mode (the IPI brings it into the kernel, where it
+ * waits for the lock), waiting for the lock already (from user mode or
+ * from idle, woken by some interrupt), or on its way out to user mode
+ * with interrupts off (it takes the IPI right there). Waiting for the
+ * lock it answers: no deadlock. */
+void smp_sync(void)
+{
+    struct cpu *self = this_cpu();
+    for (unsigned i = 0; i < kernel.cpu_count; i++) {
+        struct cpu *c = kernel.cpu[i];
+        if (c != self && c->user_tlb) {
+            c->arch.sync_req++;
+            apic_send_ipi(c->arch.apic_id, VEC_IPI);
+        }
+    }
+    for (unsigned i = 0; i < kernel.cpu_count; i++) {
+        struct cpu *c = kernel.cpu[i];
+        while (c->arch.sync_ack != c->arch.sync_req) {
+            __asm__ volatile("pause" ::: "memory");
+        }
+    }
+}
+
+void smp_wake(struct cpu *c)
+{
+    apic_send_ipi(c->arch.apic_id, VEC_IPI);
 }

@@ -21,9 +21,10 @@ set panicked      0
 # (then only the screen, tools/run.d/screen.tcl, shows what happens).
 set qemu_serial   mon:stdio
 # CPUs of the guest: a script sets qemu_smp before the boot, else RUN_SMP
-# (default 1). With more than one, plain TCG runs one host thread per CPU
-# (thread=multi), so guest CPUs really run at the same time; icount
-# (bench) keeps QEMU's single thread.
+# (default 1). TCG runs them round robin on one host thread unless
+# RUN_TCG_THREAD=multi (one host thread per CPU, really at the same time):
+# on this project's loaded 2-core test machine QEMU 7.2's multi-threaded
+# TCG made run/kernel.run with 4 CPUs take 115 s instead of 2 s.
 set qemu_smp      ""
 # Printed by the kernel on a broken invariant or an unexpected CPU exception.
 set panic_re      {KERNEL PANIC|kernel exception}
@@ -71,7 +72,8 @@ proc qemu_command {} {
     if {[qemu_use_kvm]} {
         lappend cmd -enable-kvm
     } elseif {$smp > 1 && [string first icount $::qemu_args] < 0} {
-        lappend cmd -accel tcg,thread=multi
+        # QEMU's own default for x86 guests on x86 hosts is multi
+        lappend cmd -accel tcg,thread=[env_or RUN_TCG_THREAD single]
     }
     switch $boot_mode {
         kernel {

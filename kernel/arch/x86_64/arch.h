@@ -29,6 +29,7 @@ struct regs {
 #define VEC_UNROUTED 0x60    /* IOAPIC pins not routed (masked) */
 #define VEC_PIC_BASE 0xe0    /* 8259 IRQ n on VEC_PIC_BASE + n, all masked */
 #define VEC_TIMER 0xf0       /* LAPIC timer */
+#define VEC_IPI 0xf1         /* from another CPU: wake up, leave user mode (smp.c) */
 #define VEC_SPURIOUS 0xff    /* LAPIC spurious: no EOI */
 #define VEC_SYSCALL 0x100    /* not a vector: marks a SYSCALL frame */
 #define VEC_EXC_AS_IRQ 0x200 /* or'ed in: interrupt on an exception vector */
@@ -147,6 +148,12 @@ struct arch_cpu {
     uint8_t *fpu_owner;    /* whose FPU state the registers hold (never 0, fpu.c) */
     uint32_t apic_id;      /* its local APIC's ID */
     unsigned index;        /* 0 = the boot CPU */
+    /* smp.c: leaving user mode and TLB flushes on request (smp_sync) */
+    volatile uint8_t in_user;   /* 1 from the lock's release on the way to user mode
+                                   to the next entry (entry.asm) */
+    volatile uint8_t exit_work; /* the quick return must take kernel_exit() */
+    volatile uint32_t sync_req; /* smp_sync requests ... */
+    volatile uint32_t sync_ack; /* ... and how many this CPU answered */
     uint64_t gdt[7];
     struct tss tss;
 };
@@ -235,6 +242,7 @@ static inline void paging_load_cr3(uint64_t cr3)
     __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
 }
 void paging_invalidate(uint64_t vaddr);
+void paging_flush_all(void); /* every TLB entry, global ones and all PCIDs too */
 uint64_t paging_kernel_pml4(void);
 void paging_check_wx(void); /* log what the kernel half maps W+X and X */
 

@@ -48,6 +48,9 @@ void asm_consts(void)
     DEFINE(CPU_regs, offsetof(struct cpu, arch.regs));
     DEFINE(CPU_user_rsp, offsetof(struct cpu, arch.user_rsp));
     DEFINE(CPU_current, offsetof(struct cpu, current));
+    DEFINE(CPU_exit_work, offsetof(struct cpu, arch.exit_work));
+    DEFINE(KLOCK_next, offsetof(struct kernel_lock, next));
+    DEFINE(KLOCK_owner, offsetof(struct kernel_lock, owner));
     /* struct kernel_state (objects.h) */
     DEFINE(KERNEL_dying, offsetof(struct kernel_state, dying));
     DEFINE(MSR_GS_BASE, 0xc0000101);

@@ -32,8 +32,8 @@ alignmode p6                            ; pad the stubs with long nops
 %error "struct regs (arch.h) no longer matches the frame entry.asm builds"
 %endif
 
-extern kernel, syscall_handlers
-extern arch_user_trap, arch_kernel_trap, kernel_exit
+extern kernel, kernel_lock, syscall_handlers
+extern arch_user_trap, arch_kernel_trap, kernel_exit, kernel_lock_wait
 global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
 
 %macro SAVE_GPRS 0
@@ -52,6 +52,27 @@ global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
     push r13
     push r14
     push r15
+%endmacro
+
+; Take the kernel lock (smp.c): a ticket; if it is not served at once,
+; kernel_lock_wait(ticket, from_syscall) spins (answering smp_sync
+; requests meanwhile). Clobbers rcx, and all caller-saved registers on
+; the slow way.
+%macro LOCK_KERNEL 1
+    mov ecx, 1
+    lock xadd [kernel_lock + KLOCK_next], ecx
+    cmp ecx, [kernel_lock + KLOCK_owner]
+    je %%locked
+    mov edi, ecx
+    mov esi, %1
+    call kernel_lock_wait
+%%locked:
+%endmacro
+
+; Drop it on the way out to user mode, after the last access to kernel
+; state; only the holder writes owner.
+%macro UNLOCK_KERNEL 0
+    inc dword [kernel_lock + KLOCK_owner]
 %endmacro
 
 %macro RESTORE_GPRS 0
@@ -146,14 +167,20 @@ ist_common:
     add rsp, 16                         ; vector and error code
     iretq
 
+; From user mode the vector is kept on the kernel stack: once we hold the
+; lock, the thread (and its frame) may be gone (smp_sync, thread.c).
 interrupt_common:
     SAVE_GPRS
     test byte [rsp + REGS_cs], 3        ; saved CS: from user?
     jz from_kernel
     swapgs
+    mov rax, [rsp + REGS_vector]
     mov rsp, [gs:CPU_kernel_stack]
+    push rax
+    push rax
+    LOCK_KERNEL 0
+    mov rdi, [rsp]
     call arch_user_trap
-    jmp arch_return_to_user
 from_kernel:
     mov rdi, rsp
     call arch_kernel_trap
@@ -204,8 +231,12 @@ syscall_entry:
     mov [rsp + REGS_r15], r15
     mov [rsp + REGS_rbx], rbx
     mov [rsp + REGS_rbp], rbp
-    mov rdi, rsp                        ; the thread
     mov rsp, [gs:CPU_kernel_stack]
+    LOCK_KERNEL 1
+    mov rdi, [gs:CPU_regs]              ; the thread
+    cmp rdi, [gs:CPU_current]
+    jne .stale
+    mov rax, [rdi + REGS_rax]
     cmp rax, SYS_COUNT
     jae .invalid
     call [abs syscall_handlers + rax * 8]
@@ -214,6 +245,8 @@ syscall_entry:
     cmp rcx, [gs:CPU_current]
     jne .switch
     cmp qword [kernel + KERNEL_dying], 0
+    jne .switch
+    cmp byte [gs:CPU_exit_work], 0
     jne .switch
     mov rax, [rcx + REGS_rax]
     mov rdi, [rcx + REGS_rdi]
@@ -225,10 +258,13 @@ syscall_entry:
     mov r11, [rcx + REGS_rflags]
     mov rsp, [rcx + REGS_rsp]
     mov rcx, [rcx + REGS_rip]
+    UNLOCK_KERNEL
     swapgs
     o64 sysret
 .switch:
     jmp kernel_exit
+.stale:                                 ; stopped or gone while we waited for the lock
+    jmp kernel_exit                     ; (arch_syscall_entry_stopped, trap.c)
 .invalid:
     mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
     jmp .done
@@ -261,12 +297,14 @@ arch_return_to_user:
     mov r11, [rcx + REGS_rflags]
     mov rsp, [rcx + REGS_rsp]
     mov rcx, [rcx + REGS_rip]
+    UNLOCK_KERNEL
     swapgs
     o64 sysret
 .iret:
     mov rsp, rcx
     RESTORE_GPRS
     add rsp, 16                         ; vector and error code
+    UNLOCK_KERNEL                       ; iretq still reads the frame: see smp_sync
     swapgs
     iretq
 
@@ -306,6 +344,7 @@ arch_ipc_return:
     mov rcx, [r11 + REGS_rip]
     mov rsp, [r11 + REGS_rsp]
     mov r11, [r11 + REGS_rflags]
+    UNLOCK_KERNEL
     swapgs
     o64 sysret
 

@@ -33,6 +33,9 @@ static uint64_t *entry(struct pd *pd, uint64_t va, unsigned level)
     return &table[index_of(va, level)];
 }
 
+/* Other CPUs may hold the translation too: smp_sync_later flushes them
+ * all before this system call ends, so before the frame or table can be
+ * retyped (which needs another call). */
 static void flush(struct pd *pd, uint64_t va)
 {
     if (pd == this_cpu()->current_pd) {
@@ -40,6 +43,7 @@ static void flush(struct pd *pd, uint64_t va)
     } else {
         pd_flush_later(pd);
     }
+    smp_sync_later();
 }
 
 void vspace_init_pd(struct pd *pd)
@@ -127,6 +131,7 @@ void vspace_unmap_table(struct cap *pt)
             } else {
                 pd_flush_later(pd);
             }
+            smp_sync_later();
         }
     }
     /* Entries below may be stale now; the table starts empty next time. */
