@@ -54,7 +54,7 @@ struct thread;
 extern void (*const syscall_handlers[])(struct thread *); /* syscall.c */
 
 struct cpu_features {
-    bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid;
+    bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid, rdtscp;
     char vendor[13];
 };
 extern struct cpu_features cpu_features;

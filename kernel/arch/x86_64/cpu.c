@@ -20,6 +20,7 @@ static uint64_t idt[256][2];
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
 
 static void detect_features(void)
 {
@@ -42,6 +43,7 @@ static void detect_features(void)
     cpuid(0x80000001, 0, r);
     cpu_features.nx = r[3] & (1u << 20);
     cpu_features.pdpe1gb = r[3] & (1u << 26);
+    cpu_features.rdtscp = r[3] & (1u << 27);
 }
 
 static void setup_gdt(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
@@ -142,6 +144,9 @@ void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_st
     /* IF DF TF AC NT: NT set by the user would make our iretq fault. */
     wrmsr(MSR_FMASK, RFLAGS_IF | (1u << 10) | (1u << 8) | (1u << 18) | (1u << 14));
     wrmsr(MSR_FS_BASE, 0);
+    if (cpu_features.rdtscp) {
+        wrmsr(MSR_TSC_AUX, c->index); /* user code learns its CPU with rdtscp */
+    }
 }
 
 void arch_wait_for_interrupt(void)
