@@ -73,10 +73,11 @@ $(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
 kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
 
 # ---- component runtime (libc/) -------------------------------------------
-LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c
+LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c common/psf.c
 LIBC_ASM := $(wildcard libc/src/*.asm)
 LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
-            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
+            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o \
+            $(BUILD)/obj/user/common/psf.c.o
 LIBC := $(BUILD)/lib/libarbor.a
 
 $(BUILD)/obj/user/%.c.o: %.c | $(SESSION_HEADERS)
@@ -127,6 +128,8 @@ UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_rom_module := libc/src/rom_module.c
 UNIT_SRC_ps2 := drivers/ps2/scancode.c drivers/ps2/keymap.c drivers/ps2/mouse.c
 UNIT_SRC_timer_deadline := drivers/timer/deadline.c
+UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
+                     drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
@@ -134,6 +137,9 @@ $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_st
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
+# reads the console font at run time
+$(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \
+                        $(BUILD)/font/console.psf
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
@@ -144,6 +150,11 @@ CONFIG_CONVERT_SRC := tools/config-convert.d/main.c $(UNIT_SRC_hid)
 $(BUILD)/tools/config-convert: $(CONFIG_CONVERT_SRC) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -std=gnu11 $(WARN) -O2 -Ilibc/include -o $@ $(CONFIG_CONVERT_SRC)
+
+SCREEN_CHECK_SRC := tools/screen-check.d/main.c common/psf.c
+$(BUILD)/tools/screen-check: $(SCREEN_CHECK_SRC) include/arbor/psf.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 $(WARN) -O2 -Iinclude -o $@ $(SCREEN_CHECK_SRC)
 
 $(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
 	@mkdir -p $(dir $@)
