@@ -192,6 +192,10 @@ static void load_kernel_space(struct cpu *c)
         paging_flush_all();
         c->user_tlb = false;
     }
+    struct thread *owner = c->entered;
+    if (owner) {
+        arch_fpu_release(owner); /* its thread may move to another CPU meanwhile */
+    }
 }
 
 void sched_move(struct thread *t, unsigned cpu)
@@ -203,6 +207,7 @@ void sched_move(struct thread *t, unsigned cpu)
     if (owner->current == t) {
         if (owner == this_cpu()) {
             owner->current = NULL; /* it moves itself: off this CPU now */
+            arch_fpu_release(t);
             sched_ready(t);
         } else {
             smp_wake(owner); /* its kernel_exit hands it over */
@@ -226,6 +231,7 @@ void kernel_exit(void)
     struct thread *t = c->current;
     if (t && t->cpu != c->arch.index) {
         c->current = NULL; /* moved to another CPU (sched_move) */
+        arch_fpu_release(t);
         if (t->state == THREAD_RUNNABLE) {
             sched_ready(t);
         }

@@ -24,7 +24,7 @@ static cap_t ep, note_a, note_b;
 static volatile uint64_t *page;
 static volatile uint64_t touches;
 static volatile unsigned mover_cpu;
-static volatile uint64_t mover_count;
+static volatile uint64_t mover_count, mover_fpu_bad;
 
 static unsigned this_cpu(void)
 {
@@ -208,10 +208,20 @@ static void test_unmap_in_use(void)
     failures += !ok;
 }
 
+/* Also counts in an SSE register (xmm15, which nothing else here uses)
+ * beside a general register: a CPU that gave the thread away with its
+ * newest FPU state unsaved would send it on with an older count. */
 static void mover(uint64_t unused)
 {
     (void)unused;
+    uint64_t shadow = 0x5a5a000000000000ull;
+    __asm__ volatile("movq %0, %%xmm15" ::"r"(shadow));
     for (;;) {
+        uint64_t v;
+        __asm__ volatile("movq %%xmm15, %0" : "=r"(v));
+        mover_fpu_bad += v != shadow;
+        shadow = v + 1;
+        __asm__ volatile("movq %0, %%xmm15" ::"r"(shadow));
         mover_cpu = this_cpu();
         mover_count++;
     }
@@ -232,9 +242,11 @@ static void test_migration(void)
         seen += mover_cpu == cpu;
     }
     sys_thread_suspend(t.thread);
-    printf("smp_test: migration: a running thread moved through %u CPUs, seen running on %u of %u: %s\n",
-           cpus, seen, cpus + 1, seen == cpus + 1 ? "ok" : "FAILED");
-    failures += seen != cpus + 1;
+    bool fpu_ok = mover_fpu_bad == 0;
+    printf("smp_test: migration: a running thread moved through %u CPUs, seen running on %u of %u, its SSE "
+           "register kept: %s: %s\n",
+           cpus, seen, cpus + 1, fpu_ok ? "yes" : "NO", seen == cpus + 1 && fpu_ok ? "ok" : "FAILED");
+    failures += seen != cpus + 1 || !fpu_ok;
 }
 
 int main(uint64_t arg)

@@ -63,9 +63,15 @@ proc qemu_boot_allowance {} {
     return [dict get {kernel 0 iso 20 uefi 40} $::boot_mode]
 }
 
+proc qemu_smp_count {} {
+    if {$::qemu_smp ne ""} { return $::qemu_smp }
+    set n [env_or RUN_SMP 1]
+    return [expr {$n eq "" ? 1 : $n}]
+}
+
 proc qemu_command {} {
     global boot_mode root
-    set smp [expr {$::qemu_smp ne "" ? $::qemu_smp : [env_or RUN_SMP 1]}]
+    set smp [qemu_smp_count]
     set cmd [list qemu-system-x86_64 -machine $::machine -m $::mem -smp $smp \
                  -cpu [qemu_cpu] -no-reboot -display none -serial $::qemu_serial \
                  -device isa-debug-exit,iobase=0xf4,iosize=0x04]

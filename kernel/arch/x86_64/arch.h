@@ -216,6 +216,9 @@ static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
         __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(prev), "r"(next) : "memory");
     }
 }
+/* If this CPU's registers hold t's state, save it into t's TCB: t is
+ * about to run on another CPU (or this one idles, so it may). */
+void arch_fpu_release(struct thread *t);
 /* dying's TCB goes away: CPU c (any CPU; the caller keeps it out of the
  * kernel) must not save into it later. */
 void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);

@@ -84,6 +84,20 @@ void arch_fpu_init_thread(uint8_t *area)
     *(uint32_t *)(area + 24) = 0x1f80; /* MXCSR */
 }
 
+void arch_fpu_release(struct thread *t)
+{
+    struct arch_cpu *c = arch_cpu();
+    if (c->fpu_owner != t->fpu) {
+        return;
+    }
+    if (fpu_mode == FPU_FXSAVE) {
+        __asm__ volatile("fxsave64 (%0)" ::"r"(t->fpu) : "memory");
+    } else {
+        __asm__ volatile("xsave64 (%0)" ::"r"(t->fpu), "a"(~0u), "d"(~0u) : "memory");
+    }
+    c->fpu_owner = fpu_scratch;
+}
+
 void arch_fpu_forget(struct arch_cpu *c, struct thread *t)
 {
     if (c->fpu_owner == t->fpu) {
