@@ -170,6 +170,7 @@ struct core {
         struct rom_module module;
         struct rom_version version;
     } roms[BOOTINFO_MAX_MODULES];
+    bool screen_handed_over; /* the kernel's console left the screen (io_session.c) */
 };
 
 /* The object a call of PD, CPU, RM or IO is for (the ops' session). */

@@ -42,6 +42,9 @@ static bool overlaps(uint64_t start, uint64_t end, uint64_t base, uint64_t size)
 static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end, char *why, size_t len)
 {
     for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (kernel_device_is_screen(bi->kernel_mmio[i].device)) {
+            continue; /* handed over on request: screen_handover */
+        }
         if (overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
             snprintf(why, len, "the kernel drives %s", kernel_device_name(bi->kernel_mmio[i].device));
             return true;
@@ -60,6 +63,32 @@ static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end,
         }
     }
     return false;
+}
+
+/* The screen the kernel draws its console on goes to the first component
+ * that asks for memory overlapping it: the kernel stops drawing first
+ * (and logs the new owner's label on serial), once. Later requests find
+ * the range taken like any other. False if the kernel refused. */
+static bool screen_handover(struct core *c, const struct session *s, uint64_t start, uint64_t end)
+{
+    const struct bootinfo *bi = c->env.bi;
+    for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (!kernel_device_is_screen(bi->kernel_mmio[i].device) || c->screen_handed_over ||
+            !overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
+            continue;
+        }
+        size_t len = strlen(s->label);
+        len = len > SCREEN_OWNER_MAX ? SCREEN_OWNER_MAX : len;
+        memcpy(rt_utcb()->buf, s->label, len);
+        uint64_t err = sys_screen_release(BI_CAP_SCREEN, len);
+        if (err) {
+            printf("[core] IO_MEM 0x%lx-0x%lx for \"%s\" refused: the kernel keeps %s (error %lu)\n", start,
+                   end - 1, s->label, kernel_device_name(bi->kernel_mmio[i].device), err);
+            return false;
+        }
+        c->screen_handed_over = true;
+    }
+    return true;
 }
 
 static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_t size)
@@ -81,6 +110,9 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     }
     if (i == bi->device_count) {
         return RPC_NOT_FOUND; /* beyond what exists, or across device ranges */
+    }
+    if (!screen_handover(c, s, start, end)) {
+        return RPC_DENIED;
     }
     struct dataspace *ds = &s->own_ds;
     ds->frame.cap = slot_alloc(c);

@@ -37,7 +37,7 @@ NASMFLAGS := -f elf64 -g -F dwarf -w+all -w+error -I$(BUILD)/gen/
 # ---- kernel -------------------------------------------------------------
 ASM_CONSTS := kernel/arch/x86_64/asm_consts.c
 KERNEL_SRC := $(filter-out $(ASM_CONSTS),$(wildcard kernel/*.c kernel/arch/x86_64/*.c)) \
-              common/elf.c common/string.c
+              common/elf.c common/string.c common/psf.c
 KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.asm)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
@@ -131,6 +131,8 @@ UNIT_SRC_timer_deadline := drivers/timer/deadline.c
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
+UNIT_SRC_shell := app/shell/line_editor.c app/shell/log_ring.c app/shell/offers.c app/shell/state_report.c \
+                  libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
 $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_stream.h
@@ -143,6 +145,7 @@ $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) dr
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
+$(BUILD)/unit/shell: $(UNIT_SRC_shell) $(wildcard app/shell/*.h) libc/include/rt/xml.h
 $(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h libc/src/xml_scan.h
 
 # ---- host tools (tools/) ------------------------------------------------

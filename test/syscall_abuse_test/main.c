@@ -8,6 +8,7 @@
  */
 #include <rt/env.h>
 #include <rt/syscall.h>
+#include <arbor/kernel_devices.h>
 
 #define RANDOM_CALLS 100000
 #define KERNEL_ADDR 0xffffffff80100000ull
@@ -179,6 +180,14 @@ static int run_checks(void)
         {"reply_wait saved reply is ep", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, ep), 0}, ERR_WRONG_TYPE},
         {"reply_wait reply 2^31", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, 1ull << 31), 0}, ERR_INVALID_CAP},
         {"retype a reply cap", SYS_RETYPE, {env.bi->untyped_first, OBJ_REPLY, 0, empty}, ERR_INVALID_ARG},
+        {"retype a screen cap", SYS_RETYPE, {env.bi->untyped_first, OBJ_SCREEN, 0, empty}, ERR_INVALID_ARG},
+        {"screen_release null cap", SYS_SCREEN_RELEASE, {CAP_NULL, 0}, ERR_INVALID_CAP},
+        {"screen_release on an endpoint", SYS_SCREEN_RELEASE, {ep, 0}, ERR_WRONG_TYPE},
+        {"screen_release name 2^40 bytes", SYS_SCREEN_RELEASE, {BI_CAP_SCREEN, huge}, ERR_INVALID_ARG},
+        {"screen_release name one too long",
+         SYS_SCREEN_RELEASE,
+         {BI_CAP_SCREEN, SCREEN_OWNER_MAX + 1},
+         ERR_INVALID_ARG},
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -189,9 +198,13 @@ static int run_checks(void)
             bad++;
         }
     }
-    /* The device untyped leaves out the APIC pages the kernel drives. */
+    /* The device untyped leaves out the APIC pages the kernel drives (the
+     * screen is in it: core hands it over, screen_release). */
     const struct bootinfo *bi = env.bi;
     for (unsigned k = 0; k < bi->kernel_mmio_count; k++) {
+        if (kernel_device_is_screen(bi->kernel_mmio[k].device)) {
+            continue;
+        }
         for (unsigned d = 0; d < bi->device_count; d++) {
             if (bi->device[d].phys < bi->kernel_mmio[k].phys + bi->kernel_mmio[k].size &&
                 bi->kernel_mmio[k].phys < bi->device[d].phys + bi->device[d].size) {

@@ -227,12 +227,6 @@ void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);
 void serial_init(void);
 void serial_putc(char c);
 
-/* vga_text.c: the early screen console (VGA text, 80x25 at 0xb8000) */
-struct boot_params;
-void vga_text_putc(char c); /* into the shadow until init shows it */
-/* Show the console on screen if the loader left a text screen; say so. */
-void vga_text_init(const struct boot_params *bp);
-bool vga_text_active(void); /* the kernel drives 0xa0000-0xbffff */
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

@@ -235,6 +235,14 @@ static inline uint64_t sys_port_out(cap_t io, unsigned port, unsigned width, uin
     return sys6(SYS_PORT_OUT, io, port, width, value, 0, 0).err;
 }
 
+/* The kernel stops drawing its console on the screen (core, before it
+ * hands the screen's memory out); the UTCB's buf holds the new owner's
+ * name, len bytes, for the kernel's log line. screen: BI_CAP_SCREEN. */
+static inline uint64_t sys_screen_release(cap_t screen, uint64_t len)
+{
+    return sys6(SYS_SCREEN_RELEASE, screen, len, 0, 0, 0, 0).err;
+}
+
 /* The calling thread's UTCB (top page of its stack area). */
 static inline struct arbor_utcb *rt_utcb(void)
 {
