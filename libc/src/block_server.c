@@ -275,14 +275,17 @@ static void destroy(void *state, void *session)
     struct block_server *srv = state;
     struct block_session *s = session, **p = &srv->sessions;
     unsigned orphaned = 0;
+    uint64_t ram, caps;
+    char line[160];
     for (unsigned i = 0; i < srv->dev.slots; i++) {
         if (srv->request[i].session == s) {
             srv->request[i].session = NULL; /* the device finishes into our buffer */
             orphaned++;
         }
     }
-    printf("\"%s\" closed: %lu requests (%lu refused, %lu failed), %u in flight dropped%s\n", s->label,
-           s->ps.sink.packets, s->refused, s->failed, orphaned, ps_sink_broken(&s->ps.sink) ? ", broken" : "");
+    snprintf(line, sizeof(line), "\"%s\" closed: %lu requests (%lu refused, %lu failed), %u in flight dropped%s",
+             s->label, s->ps.sink.packets, s->refused, s->failed, orphaned,
+             ps_sink_broken(&s->ps.sink) ? ", broken" : "");
     while (*p != s) {
         p = &(*p)->next;
     }
@@ -293,6 +296,8 @@ static void destroy(void *state, void *session)
     srv->open--;
     ps_server_close(&s->ps);
     free(s);
+    pd_quota(ENV_PD, NULL, &ram, NULL, &caps);
+    printf("%s; %u sessions open, RAM used %lu, caps used %lu\n", line, srv->open, ram, caps);
 }
 
 static const struct block_ops ops = {.info = info, .stream = stream, .connect = connect};
