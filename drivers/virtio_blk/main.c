@@ -37,9 +37,10 @@ static bool find_device(struct vblk *b, uint64_t *resources)
     uint64_t dma = QUEUE_BYTES + BLOCK_SERVER_SLOTS * VBLK_MAX_BYTES;
     char args[128], name[RPC_STRING_MAX + 1];
     uint64_t id, present, acquired, ids;
-    snprintf(args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu",
-             (unsigned long)(PLATFORM_RAM_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_RAM + dma + 2 * 4096),
-             (unsigned long)(PLATFORM_CAP_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_CAPS + 2 * PLATFORM_DMA_CAPS));
+    snprintf(
+        args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu",
+        (unsigned long)(PLATFORM_RAM_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_RAM + dma + 2 * 4096),
+        (unsigned long)(PLATFORM_CAP_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_CAPS + 2 * PLATFORM_DMA_CAPS));
     status_t st = parent_session(PLATFORM_SERVICE, args, &b->pci.platform, &id);
     if (st) {
         printf("no Platform session: %s\n", status_text(st));

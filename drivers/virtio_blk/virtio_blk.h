@@ -15,15 +15,15 @@
 #include <rt/component.h>
 #include <session/platform.h>
 
-#define VBLK_QUEUE_SIZE 64           /* descriptors we use (a power of two) */
-#define VBLK_MAX_BYTES (64u << 10)   /* the longest request, each slot's buffer */
+#define VBLK_QUEUE_SIZE 64         /* descriptors we use (a power of two) */
+#define VBLK_MAX_BYTES (64u << 10) /* the longest request, each slot's buffer */
 #define VBLK_SECTOR 512
 #define VIRTIO_BLK_F_FLUSH (1ull << 9)
 
 /* The modern configuration structures, where they are mapped. */
 struct virtio_pci {
     cap_t platform;
-    uint64_t device;         /* the platform session's handle */
+    uint64_t device; /* the platform session's handle */
     volatile uint8_t *common, *notify, *isr, *config;
     uint32_t notify_multiplier;
 };
@@ -38,13 +38,13 @@ struct vblk {
     struct block_server srv;
     struct virtio_pci pci;
     cap_t irq;
-    bool flush;           /* the device has a cache to flush */
-    bool dead;            /* the device broke the queue: every request fails */
+    bool flush; /* the device has a cache to flush */
+    bool dead;  /* the device broke the queue: every request fails */
     uint64_t sectors;
     /* the queue (queue.c), in DMA memory */
     volatile struct vring_desc *desc;
-    volatile uint16_t *avail; /* flags, idx, ring[] */
-    volatile uint8_t *used;   /* flags, idx, {id, len}[] */
+    volatile uint16_t *avail;           /* flags, idx, ring[] */
+    volatile uint8_t *used;             /* flags, idx, {id, len}[] */
     volatile uint8_t *headers, *status; /* 16 bytes a slot, 1 byte a slot */
     uint64_t queue_phys;
     uint16_t avail_idx, used_seen, notify_off;

@@ -68,7 +68,8 @@ static volatile uint8_t *map(struct virtio_pci *v, uint64_t resources, unsigned 
         cap_t res;
         uint64_t kind, base, size;
         void *at;
-        if (platform_resource(v->platform, v->device, i, &res, &kind, &base, &size) || kind != PLATFORM_IO_MEM) {
+        if (platform_resource(v->platform, v->device, i, &res, &kind, &base, &size) ||
+            kind != PLATFORM_IO_MEM) {
             continue;
         }
         if (base != addr || offset > size || length > size - offset) {
@@ -95,7 +96,7 @@ bool virtio_pci_open(struct virtio_pci *v, uint64_t resources)
         }
         unsigned type = (unsigned)cfg(v, ptr + 3, 1), bar = (unsigned)cfg(v, ptr + 4, 1);
         uint32_t offset = (uint32_t)cfg(v, ptr + 8, 4), length = (uint32_t)cfg(v, ptr + 12, 4);
-        volatile uint8_t **where = type == CAP_COMMON ? &v->common
+        volatile uint8_t **where = type == CAP_COMMON   ? &v->common
                                    : type == CAP_NOTIFY ? &v->notify
                                    : type == CAP_ISR    ? &v->isr
                                    : type == CAP_DEVICE ? &v->config
@@ -120,11 +121,26 @@ bool virtio_pci_open(struct virtio_pci *v, uint64_t resources)
     return true;
 }
 
-static void w8(struct virtio_pci *v, unsigned r, uint8_t x) { *(volatile uint8_t *)(v->common + r) = x; }
-static void w16(struct virtio_pci *v, unsigned r, uint16_t x) { *(volatile uint16_t *)(v->common + r) = x; }
-static void w32(struct virtio_pci *v, unsigned r, uint32_t x) { *(volatile uint32_t *)(v->common + r) = x; }
-static uint16_t r16(struct virtio_pci *v, unsigned r) { return *(volatile uint16_t *)(v->common + r); }
-static uint32_t r32(struct virtio_pci *v, unsigned r) { return *(volatile uint32_t *)(v->common + r); }
+static void w8(struct virtio_pci *v, unsigned r, uint8_t x)
+{
+    *(volatile uint8_t *)(v->common + r) = x;
+}
+static void w16(struct virtio_pci *v, unsigned r, uint16_t x)
+{
+    *(volatile uint16_t *)(v->common + r) = x;
+}
+static void w32(struct virtio_pci *v, unsigned r, uint32_t x)
+{
+    *(volatile uint32_t *)(v->common + r) = x;
+}
+static uint16_t r16(struct virtio_pci *v, unsigned r)
+{
+    return *(volatile uint16_t *)(v->common + r);
+}
+static uint32_t r32(struct virtio_pci *v, unsigned r)
+{
+    return *(volatile uint32_t *)(v->common + r);
+}
 
 uint8_t virtio_pci_get_status(struct virtio_pci *v)
 {

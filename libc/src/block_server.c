@@ -6,7 +6,7 @@
 #include <rt/component.h>
 #include <rt/xml.h>
 
-#define BAD_LOGGED 3       /* refused packets logged per session, then only counted */
+#define BAD_LOGGED 3         /* refused packets logged per session, then only counted */
 #define REFUSED_PER_TURN 256 /* refused packets acknowledged per turn, then deferred */
 
 struct block_session {
@@ -232,15 +232,16 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     struct block_server *srv = state;
     uint64_t buffer, slots;
     char writeable[8] = "yes";
-    if (!args_get_u64(info->args, "buffer", 65536, &buffer) || !args_get_u64(info->args, "slots", 64, &slots) ||
-        !buffer || buffer > BLOCK_BUFFER_MAX || slots > PS_SLOTS_MAX || !ps_size((uint32_t)slots, buffer)) {
+    if (!args_get_u64(info->args, "buffer", 65536, &buffer) ||
+        !args_get_u64(info->args, "slots", 64, &slots) || !buffer || buffer > BLOCK_BUFFER_MAX ||
+        slots > PS_SLOTS_MAX || !ps_size((uint32_t)slots, buffer)) {
         printf("\"%s\": buffer or slots out of range: refused\n", info->label);
         return RPC_INVALID;
     }
     uint64_t need = BLOCK_RAM_QUOTA + ps_session_ram((uint32_t)slots, buffer);
     if (info->ram < need) {
-        printf("\"%s\" donated %lu bytes RAM, a stream of %lu bytes needs %lu\n", info->label, info->ram, buffer,
-               need);
+        printf("\"%s\" donated %lu bytes RAM, a stream of %lu bytes needs %lu\n", info->label, info->ram,
+               buffer, need);
         return RPC_INSUFFICIENT_RAM;
     }
     struct block_session *s = calloc(1, sizeof(*s));
@@ -283,8 +284,9 @@ static void destroy(void *state, void *session)
             orphaned++;
         }
     }
-    snprintf(line, sizeof(line), "\"%s\" closed: %lu requests (%lu refused, %lu failed), %u in flight dropped%s",
-             s->label, s->ps.sink.packets, s->refused, s->failed, orphaned,
+    snprintf(line, sizeof(line),
+             "\"%s\" closed: %lu requests (%lu refused, %lu failed), %u in flight dropped%s", s->label,
+             s->ps.sink.packets, s->refused, s->failed, orphaned,
              ps_sink_broken(&s->ps.sink) ? ", broken" : "");
     while (*p != s) {
         p = &(*p)->next;
@@ -301,12 +303,9 @@ static void destroy(void *state, void *session)
 }
 
 static const struct block_ops ops = {.info = info, .stream = stream, .connect = connect};
-static const struct rt_service service = {BLOCK_SERVICE_INFO(&ops),
-                                          .ram = BLOCK_RAM_QUOTA,
-                                          .caps = BLOCK_CAP_QUOTA,
-                                          .policy = true,
-                                          .create = create,
-                                          .close = destroy};
+static const struct rt_service service = {BLOCK_SERVICE_INFO(&ops), .ram = BLOCK_RAM_QUOTA,
+                                          .caps = BLOCK_CAP_QUOTA,  .policy = true,
+                                          .create = create,         .close = destroy};
 
 status_t block_server_init(struct block_server *srv)
 {

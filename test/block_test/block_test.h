@@ -33,7 +33,8 @@ void conn_close(struct conn *k);
  * 64-bit little-endian words. */
 void pattern_fill(uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block_size, uint64_t seed);
 /* Blocks of data that differ from the pattern. */
-uint64_t pattern_wrong(const uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block_size, uint64_t seed);
+uint64_t pattern_wrong(const uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block_size,
+                       uint64_t seed);
 
 /* Read (or write, write = true) count blocks from first, requests of
  * 1..max blocks of varying size, as many in flight as the stream holds;

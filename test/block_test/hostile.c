@@ -62,7 +62,8 @@ static uint64_t acks(struct conn *k, uint64_t count, uint16_t status)
     return match;
 }
 
-static bool one(struct conn *k, uint64_t offset, uint32_t length, uint16_t op, uint64_t block, uint16_t status)
+static bool one(struct conn *k, uint64_t offset, uint32_t length, uint16_t op, uint64_t block,
+                uint16_t status)
 {
     put(k, offset, length, op, block);
     send(k);
@@ -72,7 +73,8 @@ static bool one(struct conn *k, uint64_t offset, uint32_t length, uint16_t op, u
 static void ranges(struct conn *k)
 {
     uint64_t bs = k->block_size, end = k->c.src.layout.payload_size;
-    check(one(k, 0, (uint32_t)bs, BLOCK_OP_READ, k->blocks, PS_BAD_PACKET), "read of the block after the last");
+    check(one(k, 0, (uint32_t)bs, BLOCK_OP_READ, k->blocks, PS_BAD_PACKET),
+          "read of the block after the last");
     check(one(k, 0, (uint32_t)(2 * bs), BLOCK_OP_READ, k->blocks - 1, PS_BAD_PACKET),
           "read across the end of the disk");
     check(one(k, 0, (uint32_t)bs, BLOCK_OP_READ, ~0ull, PS_BAD_PACKET), "read of block 2^64-1");
@@ -82,10 +84,12 @@ static void ranges(struct conn *k)
           "write whose block sum overflows");
     check(one(k, 0, 100, BLOCK_OP_READ, 0, PS_BAD_PACKET), "length no multiple of the block size");
     check(one(k, 0, 0, BLOCK_OP_READ, 0, PS_BAD_PACKET), "read of length 0");
-    check(one(k, 0, (uint32_t)(k->max_bytes + bs), BLOCK_OP_READ, 0, PS_BAD_PACKET), "request beyond max_bytes");
+    check(one(k, 0, (uint32_t)(k->max_bytes + bs), BLOCK_OP_READ, 0, PS_BAD_PACKET),
+          "request beyond max_bytes");
     check(one(k, end, (uint32_t)bs, BLOCK_OP_READ, 0, PS_BAD_PACKET), "payload after the payload area");
     check(one(k, end - bs / 2, (uint32_t)bs, BLOCK_OP_READ, 0, PS_BAD_PACKET), "payload across its end");
-    check(one(k, ~0ull - 100, (uint32_t)bs, BLOCK_OP_READ, 0, PS_BAD_PACKET), "payload offset that overflows");
+    check(one(k, ~0ull - 100, (uint32_t)bs, BLOCK_OP_READ, 0, PS_BAD_PACKET),
+          "payload offset that overflows");
     check(one(k, 0, (uint32_t)bs, 99, 0, PS_BAD_OP), "unknown operation");
     check(one(k, end - bs, (uint32_t)bs, BLOCK_OP_READ, k->blocks - 1, PS_OK),
           "last block into the end of the payload area");
@@ -121,7 +125,7 @@ static void bad_args(void)
         cap_t session;
         uint64_t id;
         snprintf(args, sizeof(args), "label=\"attack\", ram_quota=%lu, cap_quota=%u, buffer=%lu, slots=%lu",
-                 BLOCK_RAM_QUOTA + (4ul << 20), BLOCK_CAP_QUOTA, bad[i].buffer, bad[i].slots);
+                 BLOCK_RAM_QUOTA + (1ul << 20), BLOCK_CAP_QUOTA, bad[i].buffer, bad[i].slots);
         status_t st = parent_session(BLOCK_SERVICE, args, &session, &id);
         check(st != RPC_OK, bad[i].what);
         if (!st) {

@@ -90,8 +90,8 @@ static bool read_write(const struct xml_node *config, bool again)
     if (again) {
         ok = hostile_run(&k) && pattern_run(&k, false, wf, wc, ws);
     } else {
-        ok = ok && pattern_run(&k, false, config_u64(config, "read_first", 0), config_u64(config, "read_count", 0),
-                               config_u64(config, "read_seed", 1));
+        ok = ok && pattern_run(&k, false, config_u64(config, "read_first", 0),
+                               config_u64(config, "read_count", 0), config_u64(config, "read_seed", 1));
         ok = ok && pattern_run(&k, true, wf, wc, ws);
         uint16_t s = request(&k, BLOCK_OP_SYNC, 0, 0, NULL);
         printf("sync: status %u\n", s);
@@ -110,6 +110,7 @@ int main(uint64_t arg)
         printf("no config\n");
         return 1;
     }
+    ps_client_note(); /* made once, for all our streams: not part of a session's cost */
     quota(before);
     bool stranger = conn_open(&k, "stranger", TEST_SLOTS, TEST_BUFFER) != RPC_OK;
     printf("session without a policy: %s\n", stranger ? "refused" : "ACCEPTED");

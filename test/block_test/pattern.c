@@ -15,7 +15,8 @@ void pattern_fill(uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block
     }
 }
 
-uint64_t pattern_wrong(const uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block_size, uint64_t seed)
+uint64_t pattern_wrong(const uint8_t *data, uint64_t block, uint64_t blocks, uint64_t block_size,
+                       uint64_t seed)
 {
     const uint64_t *w = (const uint64_t *)data;
     uint64_t wrong = 0;

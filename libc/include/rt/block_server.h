@@ -32,8 +32,8 @@ struct block_device {
     uint64_t block_size, block_count;
     uint32_t max_bytes; /* the longest request: each buffer's size, a multiple of block_size */
     bool writable;
-    unsigned slots;                      /* request slots, at most BLOCK_SERVER_SLOTS */
-    void *buffer[BLOCK_SERVER_SLOTS];    /* each slot's DMA buffer of max_bytes */
+    unsigned slots;                   /* request slots, at most BLOCK_SERVER_SLOTS */
+    void *buffer[BLOCK_SERVER_SLOTS]; /* each slot's DMA buffer of max_bytes */
     /* Start request `slot` on the device: op is BLOCK_OP_*, count blocks
      * from block (0 for a sync); a write's data is in the slot's buffer.
      * PS_OK if started (block_server_done follows), else the status to
