@@ -129,6 +129,8 @@ UNIT_SRC_rom_module := libc/src/rom_module.c
 UNIT_SRC_ps2 := drivers/ps2/scancode.c drivers/ps2/keymap.c drivers/ps2/mouse.c
 UNIT_SRC_timer_deadline := drivers/timer/deadline.c
 UNIT_SRC_uart_line := drivers/uart/line.c
+UNIT_SRC_part_table := servers/part_block/table.c
+UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
@@ -141,6 +143,8 @@ $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
+$(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
+$(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h
 # reads the console font at run time
 $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \
                         $(BUILD)/font/console.psf

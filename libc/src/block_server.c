@@ -16,6 +16,7 @@ struct block_session {
     unsigned bit;
     bool writable, dirty, broken_logged;
     uint64_t refused, failed;
+    uint64_t first, count; /* the device's blocks the session sees */
     char label[64];
 };
 
@@ -74,7 +75,7 @@ static const char *check(const struct block_session *s, const struct ps_packet *
     if (!p->length || p->length % d->block_size || p->length > d->max_bytes) {
         return "length is no multiple of the block size, or beyond the longest request";
     }
-    if (p->arg > d->block_count || p->length / d->block_size > d->block_count - p->arg) {
+    if (p->arg > s->count || p->length / d->block_size > s->count - p->arg) {
         return "blocks beyond the end of the disk";
     }
     if (p->op == BLOCK_OP_WRITE && !s->writable) {
@@ -104,7 +105,7 @@ static bool take(struct block_server *srv, struct block_session *s, unsigned i)
         memcpy(srv->dev.buffer[i], data, p.length);
     }
     *r = (struct block_request){.session = s, .packet = p, .busy = true};
-    status = srv->dev.start(srv->dev.driver, i, p.op, p.op == BLOCK_OP_SYNC ? 0 : p.arg, count);
+    status = srv->dev.start(srv->dev.driver, i, p.op, p.op == BLOCK_OP_SYNC ? 0 : p.arg + s->first, count);
     if (status != PS_OK) {
         block_server_done(srv, i, status);
     }
@@ -209,7 +210,7 @@ static status_t info(void *session, struct rt_call *call, uint64_t *block_size, 
 {
     struct block_session *s = session;
     *block_size = s->srv->dev.block_size;
-    *block_count = s->srv->dev.block_count;
+    *block_count = s->count;
     *writable = s->writable;
     *max_bytes = s->srv->dev.max_bytes;
     return RPC_OK;
@@ -244,6 +245,10 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
                buffer, need);
         return RPC_INSUFFICIENT_RAM;
     }
+    uint64_t first = 0, count = srv->dev.block_count;
+    if (srv->dev.range && !srv->dev.range(srv->dev.driver, info->policy, info->label, &first, &count)) {
+        return RPC_DENIED;
+    }
     struct block_session *s = calloc(1, sizeof(*s));
     if (!s) {
         return RPC_OUT_OF_RAM;
@@ -256,16 +261,18 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     }
     xml_attr(info->policy, "writeable", writeable, sizeof(writeable));
     s->srv = srv;
+    s->first = first;
+    s->count = count;
     s->writable = srv->dev.writable && strcmp(writeable, "no") != 0;
     snprintf(s->label, sizeof(s->label), "%s", info->label);
-    srv->next_bit = srv->next_bit < BLOCK_SERVER_BIT_DEVICE + 1 || srv->next_bit + 1 >= RT_SIGNAL_BITS
-                        ? BLOCK_SERVER_BIT_DEVICE + 1
+    srv->next_bit = srv->next_bit < BLOCK_SERVER_BIT_TIMER + 1 || srv->next_bit + 1 >= RT_SIGNAL_BITS
+                        ? BLOCK_SERVER_BIT_TIMER + 1
                         : srv->next_bit + 1;
     s->bit = srv->next_bit;
     s->next = srv->sessions;
     srv->sessions = s;
     srv->open++;
-    printf("\"%s\": %lu blocks of %lu bytes, %s\n", s->label, srv->dev.block_count, srv->dev.block_size,
+    printf("\"%s\": %lu blocks of %lu bytes, %s\n", s->label, s->count, srv->dev.block_size,
            s->writable ? "writable" : "read-only");
     *session = s;
     return RPC_OK;
@@ -315,7 +322,7 @@ status_t block_server_init(struct block_server *srv)
 void block_server_run(struct block_server *srv)
 {
     handler.srv = srv;
-    for (unsigned bit = BLOCK_SERVER_BIT_DEVICE + 1; bit < RT_SIGNAL_BITS; bit++) {
+    for (unsigned bit = BLOCK_SERVER_BIT_TIMER + 1; bit < RT_SIGNAL_BITS; bit++) {
         cap_t c = rt_signal_handler(&srv->server.entry, bit, session_signalled, &handler);
         if (!c) {
             printf("no signal handler for bit %u\n", bit);

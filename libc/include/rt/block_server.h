@@ -15,7 +15,8 @@
  * others. A packet the checks refuse is acknowledged at once (a bounded
  * number per turn, then the server comes back after the others).
  * The driver uses entrypoint bit BLOCK_SERVER_BIT_DEVICE for its
- * interrupt; the sessions use the bits above it.
+ * interrupt and BLOCK_SERVER_BIT_TIMER for its watchdog
+ * (rt/block_watchdog.h); the sessions use the bits above them.
  */
 #ifndef RT_BLOCK_SERVER_H
 #define RT_BLOCK_SERVER_H
@@ -25,7 +26,10 @@
 #include <session/block.h>
 
 #define BLOCK_SERVER_SLOTS 16     /* requests in flight on the device at most */
-#define BLOCK_SERVER_BIT_DEVICE 1 /* the driver's bit; sessions use 2..63 */
+#define BLOCK_SERVER_BIT_DEVICE 1 /* the driver's bits; sessions use 3..63 */
+#define BLOCK_SERVER_BIT_TIMER 2
+
+struct xml_node;
 
 /* What the driver tells the server about its device. */
 struct block_device {
@@ -39,6 +43,13 @@ struct block_device {
      * PS_OK if started (block_server_done follows), else the status to
      * acknowledge at once (PS_FAILED for a device that is out of order). */
     uint16_t (*start)(void *driver, unsigned slot, unsigned op, uint64_t block, uint32_t count);
+    /* Optional (NULL: every session sees the whole device): the blocks a
+     * new session with this policy sees, first..first+count-1 of the
+     * device, renumbered from 0; false refuses the session (the hook
+     * logs why). Every request of the session is checked against count
+     * and started at block + first. */
+    bool (*range)(void *driver, const struct xml_node *policy, const char *label, uint64_t *first,
+                  uint64_t *count);
     void *driver;
 };
 
