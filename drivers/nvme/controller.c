@@ -135,8 +135,8 @@ bool controller_enable(struct nvme *n)
     n->doorbell_stride = 4u << (cap >> 32 & 0xf);
     n->cap_timeout_polls = ((cap >> 24 & 0xff) + 1) * 500;
     if (!(cap >> 37 & 1) || (cap >> 48 & 0xf) != 0 || (cap & 0xffff) + 1 < NVME_IO_ENTRIES) {
-        printf("controller cannot do what we need (CAP 0x%lx: NVM command set, 4 KiB pages, %u entries)\n", cap,
-               NVME_IO_ENTRIES);
+        printf("controller cannot do what we need (CAP 0x%lx: NVM command set, 4 KiB pages, %u entries)\n",
+               cap, NVME_IO_ENTRIES);
         return false;
     }
     nvme_wr(n, R_CC, nvme_rd(n, R_CC) & ~CC_EN);
@@ -206,7 +206,8 @@ bool controller_identify(struct nvme *n)
     uint32_t lbaf = *(const volatile uint32_t *)(id + 128 + 4 * format);
     unsigned shift = lbaf >> 16 & 0xff;
     if (shift < 9 || shift > 12 || (lbaf & 0xffff)) {
-        printf("namespace 1: blocks of 2^%u bytes with %u bytes of metadata: not served\n", shift, lbaf & 0xffff);
+        printf("namespace 1: blocks of 2^%u bytes with %u bytes of metadata: not served\n", shift,
+               lbaf & 0xffff);
         return false;
     }
     n->block_size = 1u << shift;

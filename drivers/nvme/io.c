@@ -32,7 +32,9 @@ uint16_t io_start(void *driver, unsigned slot, unsigned op, uint64_t block, uint
         return PS_FAILED;
     }
     n->cid[slot] = (uint16_t)(slot | (unsigned)n->generation << 4);
-    cmd[0] = (op == BLOCK_OP_SYNC ? IO_FLUSH : op == BLOCK_OP_WRITE ? IO_WRITE : IO_READ) |
+    cmd[0] = (op == BLOCK_OP_SYNC    ? IO_FLUSH
+              : op == BLOCK_OP_WRITE ? IO_WRITE
+                                     : IO_READ) |
              (uint32_t)n->cid[slot] << 16;
     cmd[1] = n->nsid;
     if (op != BLOCK_OP_SYNC) {
@@ -89,8 +91,8 @@ static void finish(struct nvme *n, uint16_t cid, uint16_t status)
     n->issued &= ~(1u << slot);
     if (status && log_error(n)) {
         const struct ps_packet *p = &n->srv.request[slot].packet;
-        printf("command op %u, block %lu, %u bytes failed: status type %u, code 0x%x\n", p->op, p->arg, p->length,
-               status >> 8 & 7, status & 0xff);
+        printf("command op %u, block %lu, %u bytes failed: status type %u, code 0x%x\n", p->op, p->arg,
+               p->length, status >> 8 & 7, status & 0xff);
     }
     block_server_done(&n->srv, slot, status ? PS_FAILED : PS_OK);
 }
@@ -129,7 +131,7 @@ void io_watchdog(struct nvme *n)
     }
     unsigned slot = (unsigned)__builtin_ctz(expired);
     const struct ps_packet *p = &n->srv.request[slot].packet;
-    printf("command op %u, block %lu, %u bytes not completed within %u s: timed out\n", p->op, p->arg, p->length,
-           n->watchdog.limit);
+    printf("command op %u, block %lu, %u bytes not completed within %u s: timed out\n", p->op, p->arg,
+           p->length, n->watchdog.limit);
     io_fail_all(n, "timeout");
 }

@@ -182,9 +182,10 @@ int main(uint64_t arg)
         printf("no disk: Block not announced\n");
         return 1;
     }
-    printf("namespace %u of \"%s\" (serial %s): %lu blocks of %lu bytes (%lu MiB), %u commands at once, at most "
-           "%u bytes each\n",
-           n->nsid, n->model, n->serial, n->blocks, n->block_size, (n->blocks * n->block_size) >> 20,
-           n->srv.dev.slots, n->max_bytes);
+    printf(
+        "namespace %u of \"%s\" (serial %s): %lu blocks of %lu bytes (%lu MiB), %u commands at once, at most "
+        "%u bytes each\n",
+        n->nsid, n->model, n->serial, n->blocks, n->block_size, (n->blocks * n->block_size) >> 20,
+        n->srv.dev.slots, n->max_bytes);
     block_server_run(&n->srv);
 }

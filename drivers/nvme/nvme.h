@@ -21,7 +21,7 @@
 #define NVME_PAGE 4096
 #define NVME_MAX_BYTES (64u << 10) /* the longest request, each slot's buffer */
 #define NVME_ADMIN_ENTRIES 8
-#define NVME_IO_ENTRIES 32 /* more than the block server's slots: never full */
+#define NVME_IO_ENTRIES 32    /* more than the block server's slots: never full */
 #define NVME_TIMEOUT_TICKS 10 /* watchdog ticks (seconds) a command may take */
 
 /* Our DMA memory, page by page. */

@@ -28,7 +28,10 @@ static void report(const struct part_table *t, uint64_t block_size)
     if (t->problem[0]) {
         printf("%s\n", t->problem);
     }
-    printf("%s partition table: %u partitions\n", t->kind == PART_GPT ? "GPT" : t->kind == PART_MBR ? "MBR" : "no",
+    printf("%s partition table: %u partitions\n",
+           t->kind == PART_GPT   ? "GPT"
+           : t->kind == PART_MBR ? "MBR"
+                                 : "no",
            t->count);
     for (unsigned i = 0; i < t->count; i++) {
         const struct partition *p = &t->part[i];
@@ -47,7 +50,8 @@ static void report(const struct part_table *t, uint64_t block_size)
 static bool same_guid(const char *a, const char *b)
 {
     for (; *a && *b; a++, b++) {
-        char x = *a >= 'a' && *a <= 'f' ? (char)(*a - 32) : *a, y = *b >= 'a' && *b <= 'f' ? (char)(*b - 32) : *b;
+        char x = *a >= 'a' && *a <= 'f' ? (char)(*a - 32) : *a,
+             y = *b >= 'a' && *b <= 'f' ? (char)(*b - 32) : *b;
         if (x != y) {
             return false;
         }

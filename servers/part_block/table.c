@@ -82,8 +82,8 @@ static bool extended(uint8_t type)
 }
 
 /* The logical partitions in the chain of EBRs of the extended partition. */
-static void mbr_logical(struct part_table *t, uint64_t ext, uint64_t ext_count, uint64_t blocks, part_read_fn read,
-                        void *ctx, uint8_t *buf)
+static void mbr_logical(struct part_table *t, uint64_t ext, uint64_t ext_count, uint64_t blocks,
+                        part_read_fn read, void *ctx, uint8_t *buf)
 {
     uint64_t ebr = ext;
     unsigned number = 5;
@@ -159,13 +159,14 @@ static bool gpt_header(uint64_t lba, uint64_t block_size, uint64_t blocks, part_
                              .entries_crc = le32(buf + 88)};
     uint64_t entry_blocks = ((uint64_t)h->count * h->size + block_size - 1) / block_size;
     return h->my == lba && h->size >= 128 && h->size % 128 == 0 && h->size <= block_size &&
-           block_size % h->size == 0 && h->count <= PART_GPT_ENTRIES_MAX && h->first_usable <= h->last_usable &&
-           h->last_usable < blocks && inside(h->entries, entry_blocks ? entry_blocks : 1, 1, blocks);
+           block_size % h->size == 0 && h->count <= PART_GPT_ENTRIES_MAX &&
+           h->first_usable <= h->last_usable && h->last_usable < blocks &&
+           inside(h->entries, entry_blocks ? entry_blocks : 1, 1, blocks);
 }
 
 /* The entry array of h: its CRC checked first, then the entries taken. */
-static bool gpt_entries(struct part_table *t, const struct gpt_header *h, uint64_t block_size, part_read_fn read,
-                        void *ctx, uint8_t *buf)
+static bool gpt_entries(struct part_table *t, const struct gpt_header *h, uint64_t block_size,
+                        part_read_fn read, void *ctx, uint8_t *buf)
 {
     uint64_t bytes = (uint64_t)h->count * h->size, per = block_size / h->size;
     uint32_t crc = 0;
@@ -208,7 +209,8 @@ static bool gpt(struct part_table *t, uint64_t block_size, uint64_t blocks, part
                 uint8_t *buf)
 {
     struct gpt_header h;
-    if (gpt_header(1, block_size, blocks, read, ctx, buf, &h) && gpt_entries(t, &h, block_size, read, ctx, buf)) {
+    if (gpt_header(1, block_size, blocks, read, ctx, buf, &h) &&
+        gpt_entries(t, &h, block_size, read, ctx, buf)) {
         t->kind = PART_GPT;
         return true;
     }

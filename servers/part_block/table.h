@@ -22,7 +22,7 @@
 enum part_kind { PART_NONE, PART_MBR, PART_GPT };
 
 struct partition {
-    unsigned number;      /* MBR: 1-4 primary, 5.. logical; GPT: entry index + 1 */
+    unsigned number;       /* MBR: 1-4 primary, 5.. logical; GPT: entry index + 1 */
     uint64_t first, count; /* blocks */
     uint8_t mbr_type;
     uint8_t type_guid[16];
@@ -44,7 +44,8 @@ typedef bool (*part_read_fn)(void *ctx, uint64_t block, void *buf);
 /* Read the table of a disk of blocks blocks of block_size bytes (512
  * .. PART_BLOCK_MAX). t->kind PART_NONE if there is none that is sane
  * (t->problem says why). */
-void part_table_read(struct part_table *t, uint64_t block_size, uint64_t blocks, part_read_fn read, void *ctx);
+void part_table_read(struct part_table *t, uint64_t block_size, uint64_t blocks, part_read_fn read,
+                     void *ctx);
 
 /* The partition of that number, or NULL. */
 const struct partition *part_table_find(const struct part_table *t, unsigned number);

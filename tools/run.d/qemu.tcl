@@ -242,6 +242,19 @@ proc qemu_wait {re seconds} {
     }
 }
 
+# qemu_boot_again - stop QEMU and forget its output: the next run_until
+# boots a new machine (a script that boots more than one; the boot
+# directory's serial.log is then the last boot's).
+proc qemu_boot_again {} {
+    qemu_stop
+    catch {close $::serial_log}
+    set ::output ""
+    set ::pending ""
+    set ::esc_carry ""
+    set ::mid_line 0
+    set ::qemu_booted 0
+}
+
 # Interactive mode: the terminal belongs to QEMU until it exits. Without a
 # terminal on stdin, the output is shown until QEMU exits or is killed.
 proc qemu_interact {} {
