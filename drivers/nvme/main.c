@@ -8,6 +8,7 @@
  * README for the config.
  */
 #include "nvme.h"
+#include <rt/xml.h>
 #include <session/timer.h>
 
 #define RESOURCES_MAX 8
@@ -111,7 +112,11 @@ static bool timer(struct nvme *n)
         printf("no Timer session for the watchdog: %s\n", status_text(st));
         return false;
     }
-    block_watchdog_init(&n->watchdog, NVME_TIMEOUT_TICKS);
+    uint64_t ticks = NVME_TIMEOUT_TICKS;
+    if (n->srv.server.has_config) {
+        xml_attr_u64(&n->srv.server.config, "timeout", &ticks);
+    }
+    block_watchdog_init(&n->watchdog, ticks > 255 ? 255 : (unsigned)ticks);
     return true;
 }
 

@@ -46,6 +46,10 @@ bool pattern_run(struct conn *k, bool write, uint64_t first, uint64_t count, uin
  * broke. data: count blocks to write, or where a read lands. */
 uint16_t request(struct conn *k, uint16_t op, uint64_t block, uint32_t length, void *data);
 
+/* A disk too slow for its driver's watchdog: some of 16 reads at once
+ * fail, and the driver serves again afterwards (timeout.c). */
+bool timeout_run(void);
+
 /* The attacks: true if the driver answered each as it must. */
 bool hostile_run(struct conn *k);
 
