@@ -39,6 +39,32 @@ TEST(font_maps_unicode_to_glyphs)
     EXPECT(font_glyph(&font, 0x10ffff) == q);
 }
 
+/* A VGA text cell holds a glyph index of the font's first 256 (what the
+ * kernel loaded into the VGA font plane), not code page 437. */
+TEST(text_cells_hold_glyph_indices_below_256)
+{
+    font_read();
+    EXPECT(font_load(&font, font_data, font_size) == NULL);
+    uint8_t q = font_text_glyph(&font, '?');
+    EXPECT(q == font_glyph(&font, '?'));
+    EXPECT(font_text_glyph(&font, 'A') == font_glyph(&font, 'A'));
+    EXPECT(font_text_glyph(&font, 0x4e2d) == q);
+    unsigned low = 0, high = 0;
+    for (uint32_t cp = 0x20; cp < 0x3000; cp++) {
+        uint16_t g = font_glyph(&font, cp);
+        if (g == font_glyph(&font, '?')) {
+            continue;
+        }
+        if (g < 256) {
+            low += font_text_glyph(&font, cp) == g;
+        } else {
+            high++;
+            EXPECT(font_text_glyph(&font, cp) == q);
+        }
+    }
+    EXPECT(low > 200 && high > 100); /* both kinds exist in the console font */
+}
+
 TEST(font_refuses_what_is_no_psf)
 {
     static const uint8_t wrong[] = {0x72, 0xb5, 0x4a, 0x86};
