@@ -122,11 +122,11 @@ static struct fb_session **band_free(struct fb *d, const char *label, uint32_t y
             free_at = free_at ? free_at : &d->session[i];
         } else if (ypos < o->ypos + o->height && o->ypos < ypos + height) {
             if (o->ypos == 0 && o->height == d->screen.height) {
-                printf("\"%s\" asked for the screen, which \"%s\" has: refused (one client at a time)\n", label,
-                       o->label);
+                printf("\"%s\" asked for the screen, which \"%s\" has: refused (one client at a time)\n",
+                       label, o->label);
             } else {
-                printf("\"%s\" asked for lines %u-%u of the screen, which \"%s\" has %u-%u of: refused\n", label,
-                       ypos, ypos + height - 1, o->label, o->ypos, o->ypos + o->height - 1);
+                printf("\"%s\" asked for lines %u-%u of the screen, which \"%s\" has %u-%u of: refused\n",
+                       label, ypos, ypos + height - 1, o->label, o->ypos, o->ypos + o->height - 1);
             }
             return NULL;
         }
@@ -147,7 +147,8 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         height = s->height - ypos;
     }
     if (!height) {
-        printf("\"%s\": its policy gives it no line of the %u-line screen: refused\n", info->label, s->height);
+        printf("\"%s\": its policy gives it no line of the %u-line screen: refused\n", info->label,
+               s->height);
         return RPC_DENIED;
     }
     struct fb_session **slot = band_free(d, info->label, ypos, height);
@@ -206,6 +207,32 @@ static void destroy(void *state, void *session)
     free(f);
 }
 
+/* A colour field "pos:size" of platform_info's <framebuffer>; false if
+ * absent or malformed. */
+static bool colour_field(const struct xml_node *fb, const char *name, struct blit_field *f)
+{
+    char v[12];
+    unsigned pos = 0, size = 0;
+    const char *p = v;
+    if (!xml_attr(fb, name, v, sizeof(v))) {
+        return false;
+    }
+    for (; *p >= '0' && *p <= '9' && pos < 256; p++) {
+        pos = pos * 10 + (unsigned)(*p - '0');
+    }
+    if (p == v || *p++ != ':') {
+        return false;
+    }
+    for (; *p >= '0' && *p <= '9' && size < 256; p++) {
+        size = size * 10 + (unsigned)(*p - '0');
+    }
+    if (*p || pos > 255 || size > 255) {
+        return false;
+    }
+    *f = (struct blit_field){(uint8_t)pos, (uint8_t)size};
+    return true;
+}
+
 /* The screen platform_info names: false (after saying why) if none. */
 static bool screen_find(struct screen *s)
 {
@@ -236,8 +263,15 @@ static bool screen_find(struct screen *s)
                          .pitch = v[3],
                          .bpp = (uint32_t)v[4],
                          .text = !strcmp(type, "ega_text")};
+    s->target = (struct blit_target){.bpp = s->bpp, .text = s->text};
+    blit_default_fields(&s->target);
+    struct blit_target t = s->target;
+    if (!s->text && colour_field(&fb, "red", &t.red) && colour_field(&fb, "green", &t.green) &&
+        colour_field(&fb, "blue", &t.blue)) {
+        s->target = t; /* all three or none: the loader's, else the usual */
+    }
     bool known = s->text || !strcmp(type, "rgb");
-    if (!known || !blit_supported(s->bpp, s->text) || !s->width || !s->height || s->width > 8192 ||
+    if (!known || !blit_supported(&s->target) || !s->width || !s->height || s->width > 8192 ||
         s->height > 8192 || s->pitch < (uint64_t)s->width * ((s->bpp + 7) / 8) || s->pitch > (1u << 16)) {
         printf("framebuffer of type \"%s\", %ux%u, %u bpp, pitch %lu: not supported\n", type, s->width,
                s->height, s->bpp, s->pitch);
@@ -268,8 +302,8 @@ static bool screen_map(struct screen *s)
                s->text && st == RPC_DENIED ? " (the kernel keeps the VGA text screen for its console)" : "");
         return false;
     }
-    s->target = (struct blit_target){
-        .base = (volatile uint8_t *)at + (s->phys - base), .pitch = s->pitch, .bpp = s->bpp, .text = s->text};
+    s->target.base = (volatile uint8_t *)at + (s->phys - base);
+    s->target.pitch = s->pitch;
     return true;
 }
 
