@@ -23,7 +23,8 @@ set panicked      0
 # (then only the screen, tools/run.d/screen.tcl, shows what happens).
 set qemu_serial   mon:stdio
 # Options for the kernel's command line (e.g. test_panic_after_ms=N,
-# docs/debugging.md): QEMU -append, or after the kernel in grub.cfg.
+# docs/debugging.md): QEMU -append, or after the kernel in grub.cfg, so
+# a script sets it before build_boot_image.
 set kernel_args   ""
 # CPUs of the guest: a script sets qemu_smp before the boot, else RUN_SMP
 # (default 1). TCG runs them round robin on one host thread unless
