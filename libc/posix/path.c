@@ -149,3 +149,18 @@ char *getcwd(char *buf, size_t size)
     memcpy(buf, tmp + end, sizeof(tmp) - end);
     return buf;
 }
+
+int access(const char *path, int mode)
+{
+    struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (!n) {
+        return -1;
+    }
+    bool writable = n->kind == VFS_RAM || n->kind == VFS_LOG || n->kind == VFS_NULL || n->kind == VFS_ZERO ||
+                    (n->kind == VFS_DIR && n->ram);
+    if (((mode & W_OK) && !writable) || ((mode & X_OK) && n->kind != VFS_DIR)) {
+        errno = EACCES;
+        return -1;
+    }
+    return 0;
+}

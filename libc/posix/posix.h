@@ -8,7 +8,7 @@
  *   vfs.c      the tree of <vfs>: directories, devices, inline and ROM files, RAM files
  *   file.c     what reading and writing means for each kind of node
  *   fd.c       file descriptors: open, read, write, lseek, close, dup, stat, ...
- *   path.c     calls on names: mkdir, rmdir, unlink, rename, chdir, getcwd
+ *   path.c     calls on names: mkdir, rmdir, unlink, rename, chdir, getcwd, access
  *   reent.c    Newlib's reentrant system-call names (_read_r, ...) onto the calls above
  *   memory.c   Newlib's _malloc_r and friends onto the runtime's heap (libc/src/malloc.c)
  *   time.c     clocks and sleeping on a Timer session
@@ -40,13 +40,13 @@ enum vfs_kind {
 struct vfs_node {
     char name[VFS_NAME_MAX];
     enum vfs_kind kind;
-    bool ram;              /* directory: files may be made and removed here */
+    bool ram; /* directory: files may be made and removed here */
     struct vfs_node *parent, *first, *next;
-    char *data;            /* file contents (inline, ROM once opened, RAM) */
-    size_t size, cap;      /* bytes in data; bytes allocated (RAM) */
+    char *data;               /* file contents (inline, ROM once opened, RAM) */
+    size_t size, cap;         /* bytes in data; bytes allocated (RAM) */
     char label[VFS_NAME_MAX]; /* ROM: the module's label */
-    unsigned opened;       /* open file descriptions naming it */
-    bool unlinked;         /* removed while open: freed at the last close */
+    unsigned opened;          /* open file descriptions naming it */
+    bool unlinked;            /* removed while open: freed at the last close */
 };
 
 /* Build the tree from config's <vfs> (config may be NULL: an empty

@@ -15,13 +15,13 @@
 #include <signal.h>
 #include <stdio.h>
 
-#define PASS(r, call)                                                                                  \
-    ({                                                                                                 \
-        __typeof__(call) ret_ = (call);                                                                \
-        if (ret_ == (__typeof__(call))-1) {                                                            \
-            (r)->_errno = errno;                                                                       \
-        }                                                                                              \
-        ret_;                                                                                          \
+#define PASS(r, call)                                                                                        \
+    ({                                                                                                       \
+        __typeof__(call) ret_ = (call);                                                                      \
+        if (ret_ == (__typeof__(call))-1) {                                                                  \
+            (r)->_errno = errno;                                                                             \
+        }                                                                                                    \
+        ret_;                                                                                                \
     })
 
 int fcntl(int fd, int cmd, ...);

@@ -6,6 +6,7 @@
  * the Timer driver starts, and is the same as CLOCK_MONOTONIC.
  */
 #include <errno.h>
+#include <signal.h>
 #include <time.h>
 #include <unistd.h>
 #include <sys/time.h>
@@ -114,4 +115,41 @@ unsigned sleep(unsigned seconds)
 {
     struct timespec ts = {(time_t)seconds, 0};
     return nanosleep(&ts, NULL) ? seconds : 0;
+}
+
+/* Setting the clock and POSIX interval timers (signals) do not exist. */
+int clock_settime(clockid_t clock, const struct timespec *ts)
+{
+    errno = EPERM;
+    return -1;
+}
+
+int timer_create(clockid_t clock, struct sigevent *ev, timer_t *id)
+{
+    errno = ENOSYS;
+    return -1;
+}
+
+int timer_delete(timer_t id)
+{
+    errno = ENOSYS;
+    return -1;
+}
+
+int timer_settime(timer_t id, int flags, const struct itimerspec *value, struct itimerspec *old)
+{
+    errno = ENOSYS;
+    return -1;
+}
+
+int timer_gettime(timer_t id, struct itimerspec *value)
+{
+    errno = ENOSYS;
+    return -1;
+}
+
+int timer_getoverrun(timer_t id)
+{
+    errno = ENOSYS;
+    return -1;
 }

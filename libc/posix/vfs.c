@@ -169,6 +169,13 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
         dir->ram = true;
         return;
     }
+    bool named = xml_type_is(x, "dir") || xml_type_is(x, "inline") || xml_type_is(x, "rom");
+    if (!named) {
+        char type[32] = "?";
+        xml_type(x, type, sizeof(type));
+        fprintf(stderr, "vfs: config line %u: <%s> is not supported (yet), left out\n", xml_line(x), type);
+        return;
+    }
     if (!name[0] || strchr(name, '/')) {
         fprintf(stderr, "vfs: config line %u: this node needs a name without '/'\n", xml_line(x));
         return;
@@ -189,15 +196,9 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
         if ((n = add(dir, name, strlen(name), VFS_INLINE)) && (n->data = malloc(len + 1))) {
             xml_text(x, n->data, len + 1, &n->size);
         }
-    } else if (xml_type_is(x, "rom")) {
-        if ((n = add(dir, name, strlen(name), VFS_ROM))) {
-            strcpy(n->label, name);
-            xml_attr(x, "label", n->label, sizeof(n->label));
-        }
-    } else {
-        char type[32] = "?";
-        xml_type(x, type, sizeof(type));
-        fprintf(stderr, "vfs: config line %u: <%s> is not supported (yet), left out\n", xml_line(x), type);
+    } else if ((n = add(dir, name, strlen(name), VFS_ROM))) {
+        strcpy(n->label, name);
+        xml_attr(x, "label", n->label, sizeof(n->label));
     }
 }
 

@@ -44,18 +44,16 @@ static bool grow(size_t n)
     if (heap.regions == HEAP_MAX_REGIONS) {
         return false;
     }
-    if (grow_once(want, &st, &missing)) {
-        return true;
+    /* At most one request for RAM and one for caps: then it works or not. */
+    for (int tries = 0; !grow_once(want, &st, &missing); tries++) {
+        bool ram = st == RPC_OUT_OF_RAM;
+        if (tries == 2 || (!ram && st != RPC_OUT_OF_CAPS) ||
+            parent_resource_request(ENV_PARENT, ram ? missing + ATTACH_RAM : 0,
+                                    ram ? 0 : missing + ATTACH_CAPS) != RPC_OK) {
+            return false;
+        }
     }
-    uint64_t ram = ATTACH_RAM, caps = ATTACH_CAPS;
-    if (st == RPC_OUT_OF_RAM) {
-        ram += missing;
-    } else if (st == RPC_OUT_OF_CAPS) {
-        caps += missing;
-    } else {
-        return false;
-    }
-    return parent_resource_request(ENV_PARENT, ram, caps) == RPC_OK && grow_once(want, &st, &missing);
+    return true;
 }
 
 void *malloc(size_t n)
