@@ -6,7 +6,8 @@
  */
 #include "init.h"
 
-static const char *const top_nodes[] = {"parent-provides", "default-route", "default", "start", NULL};
+static const char *const top_nodes[] = {"parent-provides", "default-route", "default",
+                                        "start",           "report",        NULL};
 static const char *const start_nodes[] = {"resource", "binary", "config", "route", "provides", NULL};
 
 static bool known(const struct xml_node *n, const char *const *names)
@@ -17,6 +18,20 @@ static bool known(const struct xml_node *n, const char *const *names)
         }
     }
     return false;
+}
+
+void config_check_attrs(const struct xml_node *n, const char *what, const char *const *names)
+{
+    char name[32], value[ROUTE_LABEL_MAX * 2];
+    for (unsigned i = 0; xml_attr_nth(n, i, name, sizeof(name), value, sizeof(value)); i++) {
+        unsigned k = 0;
+        while (names[k] && strcmp(names[k], name)) {
+            k++;
+        }
+        if (!names[k]) {
+            printf("config: line %u: unknown attribute %s of <%s>, ignored\n", xml_line(n), name, what);
+        }
+    }
 }
 
 /* Complain about what init does not understand; false if the node must
@@ -113,6 +128,7 @@ static bool parse(struct init *in, uint64_t st, const struct xml_node *top, cons
         has = false;
     }
     in->root = *root;
+    state_report_config(in, root);
     in->has_default_route = has;
     if (has) {
         in->default_route = sub;
@@ -274,32 +290,42 @@ void config_reload(struct init *in)
     }
 }
 
-/* Does the child's own <route> say where its config ROM comes from? */
-static bool config_routed(const struct child *ch)
+/* Whether the rules that apply to the child (its <route>, else the
+ * <default-route>) have a <service name="ROM"> rule naming the label
+ * "config" (label="config" or label_last="config"). */
+static bool config_routed(struct init *in, const struct child *ch)
 {
     struct xml_node route, rule;
     char name[16], label[16];
     if (!xml_first_sub_of_type(&ch->start, "route", &route)) {
-        return false;
+        if (!in->has_default_route) {
+            return false;
+        }
+        route = in->default_route;
     }
     for (bool ok = xml_first_sub_of_type(&route, "service", &rule); ok;
          ok = xml_next_of_type(&rule, "service", &rule)) {
         if (xml_attr(&rule, "name", name, sizeof(name)) && !strcmp(name, ROM_SERVICE) &&
-            xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) {
+            ((xml_attr(&rule, "label", label, sizeof(label)) && !strcmp(label, "config")) ||
+             (xml_attr(&rule, "label_last", label, sizeof(label)) && !strcmp(label, "config")))) {
             return true;
         }
     }
     return false;
 }
 
-/* A child's config ROM is its <config> (an empty one if there is none),
- * unless its route names a source for ROM "config" explicitly. Each
+/* A child's config ROM is its inline <config>, as in Genode before any
+ * route; without one, a rule naming ROM "config" (in its <route> or the
+ * <default-route>) routes the request, and if there is none either the
+ * child gets an empty <config/>. Each
  * session is a reader of the child's config module, named by the badge
  * of its capability. */
 bool config_rom_open(struct init *in, struct child *ch, const char *service, const char *label, status_t *st,
                      cap_t *cap, uint64_t *id)
 {
-    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") || config_routed(ch)) {
+    struct xml_node inline_config;
+    if (strcmp(service, ROM_SERVICE) || strcmp(label, "config") ||
+        (!xml_first_sub_of_type(&ch->start, "config", &inline_config) && config_routed(in, ch))) {
         return false;
     }
     unsigned i = 0, index = (unsigned)(ch - in->children);
@@ -332,6 +358,8 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
     }
     s->used = s->local = true;
     s->server = -1;
+    snprintf(s->service, sizeof(s->service), "%s", ROM_SERVICE);
+    snprintf(s->label, sizeof(s->label), "%s -> config", ch->name);
     s->ram = s->caps = 0;
     rom_reader_attach(&s->config_reader, &ch->config_rom);
     *cap = s->cap;

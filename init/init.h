@@ -42,6 +42,10 @@ struct child_session {
     uint64_t ram, caps;      /* quota taken from the child for it */
     /* local: the config ROM session, a reader of the child's config_rom */
     struct rom_reader config_reader;
+    /* for the state report: the service and the label its server sees
+     * (without our own parent's prefixes), set when the request is sent */
+    char service[32];
+    char label[ROUTE_LABEL_MAX];
 };
 
 /* QUEUED, FETCHED: at a server child; RELAYED: at our parent, which
@@ -66,6 +70,7 @@ struct request {
 
 struct child {
     bool used;
+    uint64_t id; /* in the state report: 1, 2, .. in the order of starting */
     char name[64], binary[64];
     uint64_t ram, caps;         /* quota given so far */
     uint64_t ram_max, caps_max; /* what resource requests may reach */
@@ -104,6 +109,32 @@ struct child {
  * our parent answered a request we relayed. */
 #define CONFIG_BIT 63
 #define RELAY_BIT 62
+#define REPORT_BIT 61
+
+/* init's state report (<report> in the config, state_report.c): a
+ * Report session "state" at our parent, written by a thread of its own
+ * so that a slow or hung report server never holds up init. The main
+ * thread owns everything here but the fields marked "thread", which
+ * the reporter thread reads and writes; they are handed over by
+ * signals (REPORT_BIT to us, thread_note to the thread). */
+struct state_report {
+    bool wanted; /* the config has <report> */
+    bool ids, requested, provided, child_ram, child_caps, init_ram, init_caps;
+    uint64_t delay_ms, buffer;
+    char version[64];                       /* <config version>, copied into the report */
+    unsigned phase;                         /* REPORT_OFF .. REPORT_READY, state_report.c */
+    bool dirty;                             /* changed since the text the thread has */
+    bool told_broken;                       /* said once why there is no report */
+    uint64_t report_request, timer_request; /* pending at our parent */
+    cap_t session, timer, ds, thread_note, main_note, rcv_slot;
+    uint64_t session_id, timer_id;
+    char *text; /* the session's buffer, attached */
+    uint64_t size;
+    cap_t thread, stack; /* the reporter thread and its stack */
+    /* thread: what it is asked to do and what it answers */
+    volatile unsigned job, done;
+    volatile uint64_t len, result;
+};
 
 struct init {
     struct rt_entrypoint entry;     /* children's requests, their faults, config changes */
@@ -117,7 +148,9 @@ struct init {
     struct xml_node root, default_route;
     bool has_default_route;
     struct child children[MAX_CHILDREN];
-    uint64_t request_generation;    /* makes request ids unique (server.c) */
+    uint64_t request_generation; /* makes request ids unique (server.c) */
+    uint64_t child_count;        /* children started so far: their ids */
+    struct state_report report;
     uint64_t start_ram, start_caps; /* our available quota before children */
 };
 
@@ -151,8 +184,10 @@ void relay_collect(struct init *in);
 /* session_args.c: a child's session arguments, checked and forwarded */
 bool child_args_parse(const struct child *ch, const char *service, const char *text, struct args *a,
                       uint64_t *ram, uint64_t *caps) __attribute__((warn_unused_result));
+/* Also records service and label in the session slot s for the state
+ * report. */
 bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
-                        const struct route_target *t, char *out, unsigned cap)
+                        const struct route_target *t, char *out, unsigned cap, struct child_session *s)
     __attribute__((warn_unused_result));
 
 /* config.c: our config ROM, and each child's <config> as its config ROM */
@@ -164,6 +199,8 @@ void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call);
 void config_rom_close(struct child_session *s);
 void config_child_gone(struct child *ch);
 bool config_check_start(const struct xml_node *start); /* reports problems */
+/* Report every attribute of n (a <what>) not in names (NULL-ended). */
+void config_check_attrs(const struct xml_node *n, const char *what, const char *const *names);
 /* Whether node's <list> (e.g. "provides") has <service name="service">. */
 bool config_lists_service(const struct xml_node *node, const char *list, const char *service);
 
@@ -171,6 +208,16 @@ bool config_lists_service(const struct xml_node *node, const char *list, const c
  * (reported) if they are malformed or zero */
 bool start_quota(const struct init *in, struct child *ch, const struct xml_node *start)
     __attribute__((warn_unused_result));
+
+/* state_report.c: <report> of the config (false: reported, ignored),
+ * and the report published anew after a change (rate-limited by
+ * delay_ms, never waiting for the report server) */
+void state_report_config(struct init *in, const struct xml_node *root);
+void state_report_changed(struct init *in);
+/* reporter.c: the signal that drives the reporter (false: reported) */
+bool state_report_signal(struct init *in);
+/* Write the report into out[cap]; its length, or 0 if it does not fit. */
+size_t state_report_write(struct init *in, char *out, size_t cap);
 
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);

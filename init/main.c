@@ -54,7 +54,7 @@ static status_t forward_session(struct init *in, struct child *ch, const char *s
         rt_call_drop_cap(note);
         return RPC_OUT_OF_CAPS;
     }
-    if (!child_args_forward(ch, service, args, t, fwd, sizeof(fwd))) {
+    if (!child_args_forward(ch, service, args, t, fwd, sizeof(fwd), &ch->sessions[i])) {
         rt_call_drop_cap(note);
         return RPC_INVALID;
     }
@@ -256,17 +256,20 @@ static void fault_signal(void *child)
 {
     child_faulted(&init_state, child);
     report_if_all_gone(&init_state);
+    state_report_changed(&init_state);
 }
 
 static void relay_signal(void *in)
 {
     relay_collect(in);
+    state_report_changed(in);
 }
 
 static void config_signal(void *in)
 {
     config_reload(in);
     report_if_all_gone(in);
+    state_report_changed(in);
 }
 
 /* The child is done: never answered, the child is destroyed. */
@@ -307,6 +310,7 @@ static void dispatch(void *arg, struct rt_call *call)
     }
     call->state = in;
     parent_dispatch(&parent_ops, ch, call);
+    state_report_changed(in); /* sessions, exits, quota: rate-limited */
 }
 
 static bool start_node(struct init *in, struct child *ch, const struct xml_node *start, uint64_t avail)
@@ -365,6 +369,7 @@ void init_launch(struct init *in, const struct xml_node *start)
         return;
     }
     ch->used = true;
+    ch->id = ++in->child_count;
     const char *step = "";
     uint64_t st = child_start(in, ch, &step);
     if (st) {
@@ -404,6 +409,7 @@ int main(uint64_t arg)
     }
     if (config_read(in)) {
         start_children(in);
+        state_report_changed(in);
     }
     rt_entrypoint_run(&in->entry);
 }

@@ -145,7 +145,7 @@ status_t server_route(struct init *in, struct child *ch, const char *service, co
         return RPC_OUT_OF_CAPS;
     }
     struct request *r = &ch->requests[k];
-    if (!child_args_forward(ch, service, args, t, r->args, sizeof(r->args))) {
+    if (!child_args_forward(ch, service, args, t, r->args, sizeof(r->args), &ch->sessions[slot])) {
         rt_call_drop_cap(note);
         return RPC_INVALID;
     }

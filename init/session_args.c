@@ -4,6 +4,8 @@
  * label gets the child's name in front (or the route's rewrite), a CPU
  * session's priority is clamped to the child's band; everything else
  * goes to the server unchanged, which refuses keys it does not know.
+ * The label the server sees is the route target's rewriting of it
+ * (route_label: label, identity, resource, prepend_resource).
  */
 #include "init.h"
 
@@ -26,14 +28,14 @@ bool child_args_parse(const struct child *ch, const char *service, const char *t
 }
 
 bool child_args_forward(const struct child *ch, const char *service, const struct args *a,
-                        const struct route_target *t, char *out, unsigned cap)
+                        const struct route_target *t, char *out, unsigned cap, struct child_session *s)
 {
     struct args fwd = *a;
-    char full[ROUTE_LABEL_MAX];
+    char full[ROUTE_LABEL_MAX], seen[ROUTE_LABEL_MAX];
     const char *label = args_get(a, "label");
     uint64_t prio;
-    bool ok = label_prefix_child(full, sizeof(full), ch->name, t->label[0] ? t->label : label) &&
-              args_set(&fwd, "label", full);
+    bool ok = label_prefix_child(full, sizeof(full), ch->name, label) &&
+              route_label(t, full, seen, sizeof(seen)) && args_set(&fwd, "label", seen);
     if (ok && !strcmp(service, CPU_SERVICE)) { /* never above the child's band */
         ok = args_get_u64(a, "priority", CPU_PRIO_MAX, &prio) &&
              args_set_u64(&fwd, "priority", prio < ch->prio ? prio : ch->prio);
@@ -45,5 +47,7 @@ bool child_args_forward(const struct child *ch, const char *service, const struc
             ch->name, service, ROUTE_LABEL_MAX - 1, RPC_STRING_MAX);
         return false;
     }
+    snprintf(s->service, sizeof(s->service), "%s", service);
+    snprintf(s->label, sizeof(s->label), "%s", seen);
     return true;
 }

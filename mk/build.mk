@@ -145,6 +145,11 @@ $(BUILD)/tools/config-convert: $(CONFIG_CONVERT_SRC) libc/include/rt/xml.h libc/
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) -std=gnu11 $(WARN) -O2 -Ilibc/include -o $@ $(CONFIG_CONVERT_SRC)
 
+SCREEN_CHECK_SRC := tools/screen-check.d/main.c common/psf.c
+$(BUILD)/tools/screen-check: $(SCREEN_CHECK_SRC) include/arbor/psf.h
+	@mkdir -p $(dir $@)
+	$(Q)$(HOSTCC) -std=gnu11 $(WARN) -O2 -Iinclude -o $@ $(SCREEN_CHECK_SRC)
+
 $(BUILD)/unit/%: unit/%.c unit/unit.c unit/unit.h $(wildcard kernel/*.c kernel/*.h common/*.c include/arbor/*.h)
 	@mkdir -p $(dir $@)
 	$(Q)$(HOSTCC) $(UNIT_CFLAGS) -o $@ $< unit/unit.c $(UNIT_SRC_$*)

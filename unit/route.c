@@ -163,10 +163,12 @@ TEST(route_prefix_does_not_cover_appended_elements)
 static bool only_log_and_b(const struct route_target *t, void *arg)
 {
     const char *service = arg;
-    return t->kind == ROUTE_PARENT ? !strcmp(service, "LOG") : t->kind == ROUTE_CHILD && !strcmp(t->child, "b");
+    return t->kind == ROUTE_PARENT ? !strcmp(service, "LOG")
+                                   : t->kind == ROUTE_CHILD && !strcmp(t->child, "b");
 }
 
-static bool picks(const char *doc, const char *service, enum route_kind kind, const char *child, unsigned line)
+static bool picks(const char *doc, const char *service, enum route_kind kind, const char *child,
+                  unsigned line)
 {
     struct xml_node root, start;
     struct route_target t;
@@ -371,7 +373,8 @@ static void route_all(const struct xml_node *root, const char *buf, size_t len)
         struct route_target t;
         struct xml_error err = {0, ""};
         unsigned i = rnd(5), j = rnd(5);
-        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], NULL, NULL, &t, &err)) {
+        if (route_select(&start, has_defaults ? &defaults : NULL, services[i], labels[j], NULL, NULL, &t,
+                         &err)) {
             EXPECT(t.kind == ROUTE_NONE || (t.line >= 1 && t.line <= lines_in(buf, len)));
             EXPECT(strlen(t.child) < sizeof(t.child) && strlen(t.label) < sizeof(t.label));
         } else {
@@ -409,4 +412,121 @@ TEST(random_mutations_route_safely)
         free(buf);
     }
     EXPECT(parsed > 1000);
+}
+
+/* ---- Genode's label_last, unscoped_label and label rewriting ---- */
+
+static const char rewrite_config[] =
+    "<config>\n"
+    "  <start name=\"app\">\n"
+    "    <route>\n"
+    "      <service name=\"ROM\" unscoped_label=\"app -> exact\" label=\"never\"> <parent/> </service>\n"
+    "      <service name=\"ROM\" label_last=\"font\" label_prefix=\"nomatch\"> <child name=\"fonts\"/> "
+    "</service>\n"
+    "      <service name=\"ROM\" label_last=\"app\"> <parent label=\"\"/> </service>\n"
+    "      <service name=\"File_system\" label=\"data\"> <child name=\"fs\" identity=\"rw\"/> </service>\n"
+    "      <service name=\"File_system\" label=\"bin\"> <child name=\"fs\" prepend_resource=\"/usr\"/> "
+    "</service>\n"
+    "      <service name=\"File_system\"> <child name=\"fs\" resource=\"other\"/> </service>\n"
+    "      <service name=\"LOG\"> <local/> <parent label=\"log_terminal\"/> </service>\n"
+    "    </route>\n"
+    "  </start>\n"
+    "</config>\n";
+
+static struct route_target pick(const char *service, const char *label)
+{
+    struct xml_node root, start;
+    struct route_target t;
+    struct xml_error err = {0, ""};
+    memset(&t, 0, sizeof(t));
+    if (!xml_parse(rewrite_config, sizeof(rewrite_config) - 1, &root, NULL) ||
+        !xml_first_sub_of_type(&root, "start", &start) ||
+        !route_select(&start, NULL, service, label, NULL, NULL, &t, &err)) {
+        t.kind = ROUTE_NONE;
+        t.line = 999;
+    }
+    return t;
+}
+
+TEST(unscoped_label_tests_the_full_label_and_overrides_label)
+{
+    struct route_target t = pick("ROM", "exact");
+    EXPECT(t.kind == ROUTE_PARENT && t.line == 4);
+    EXPECT(pick("ROM", "app -> exact").line != 4); /* full label "app -> app -> exact" */
+}
+
+TEST(label_last_tests_the_last_element_and_overrides_label_prefix)
+{
+    struct route_target t = pick("ROM", "fonts -> font");
+    EXPECT(t.kind == ROUTE_CHILD && t.line == 5 && !strcmp(t.child, "fonts"));
+    EXPECT(pick("ROM", "font").line == 5);
+    EXPECT(pick("ROM", "fontx").line != 5);
+    /* a session without label: the full label is the child's name */
+    EXPECT(pick("ROM", "").line == 6);
+}
+
+TEST(local_target_is_skipped)
+{
+    struct route_target t = pick("LOG", "");
+    EXPECT(t.kind == ROUTE_PARENT && t.has_label && !strcmp(t.label, "log_terminal"));
+}
+
+static const char *seen(const char *service, const char *label, const char *full)
+{
+    static char out[ROUTE_LABEL_MAX];
+    struct route_target t = pick(service, label);
+    if (!route_label(&t, full, out, sizeof(out))) {
+        return "(does not fit)";
+    }
+    return out;
+}
+
+TEST(target_label_is_exactly_what_the_server_sees)
+{
+    EXPECT(!strcmp(seen("LOG", "", "app"), "log_terminal"));
+    EXPECT(!strcmp(seen("ROM", "", "app"), "")); /* label="" is allowed */
+}
+
+TEST(identity_resource_and_prepend_resource_rewrite_parts)
+{
+    EXPECT(!strcmp(seen("File_system", "data", "app -> data"), "rw -> data"));
+    EXPECT(!strcmp(seen("File_system", "bin", "app -> /bin"), "app -> /usr/bin"));
+    EXPECT(!strcmp(seen("File_system", "x", "app -> sub -> x"), "app -> sub -> other"));
+    /* nothing to rewrite: unchanged */
+    EXPECT(!strcmp(seen("ROM", "exact", "app -> exact"), "app -> exact"));
+}
+
+TEST(route_label_refuses_what_does_not_fit)
+{
+    struct route_target t;
+    char out[8];
+    memset(&t, 0, sizeof(t));
+    t.has_prepend = true;
+    strcpy(t.prepend, "/usr/local");
+    EXPECT(!route_label(&t, "app -> /bin", out, sizeof(out)));
+    EXPECT(route_label(&t, "/b", out, sizeof(out)) == false); /* "/usr/local/b" > 7 */
+    t.has_prepend = false;
+    t.has_resource = true;
+    strcpy(t.resource, "r");
+    EXPECT(route_label(&t, "a -> b", out, sizeof(out)) && !strcmp(out, "a -> r"));
+}
+
+TEST(policy_label_last_and_unscoped_label)
+{
+    static const char cfg[] = "<config>\n"
+                              "  <policy label_last=\"log\" root=\"last\"/>\n"
+                              "  <policy unscoped_label=\"app -> log\" root=\"exact\"/>\n"
+                              "  <policy label_prefix=\"other\" root=\"prefix\"/>\n"
+                              "</config>\n";
+    struct xml_node root, p;
+    char v[16] = "";
+    EXPECT(xml_parse(cfg, sizeof(cfg) - 1, &root, NULL));
+    EXPECT(policy_select(&root, "app -> log", &p) && xml_attr(&p, "root", v, sizeof(v)) &&
+           !strcmp(v, "exact"));
+    EXPECT(policy_select(&root, "sub -> x -> log", &p) && xml_attr(&p, "root", v, sizeof(v)) &&
+           !strcmp(v, "last"));
+    /* a prefix beats a suffix, label_last included */
+    EXPECT(policy_select(&root, "other -> log", &p) && xml_attr(&p, "root", v, sizeof(v)) &&
+           !strcmp(v, "prefix"));
+    EXPECT(!policy_select(&root, "app -> logs", &p));
 }

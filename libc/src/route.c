@@ -107,14 +107,17 @@ static bool check_target(const struct xml_node *t, struct xml_error *err)
         xml_error_set(err, xml_line(t), "<child> route target without name attribute");
         return false;
     }
-    if (!xml_type_is(t, "child") && !xml_type_is(t, "parent") && !xml_type_is(t, "any-child")) {
+    if (!xml_type_is(t, "child") && !xml_type_is(t, "parent") && !xml_type_is(t, "any-child") &&
+        !xml_type_is(t, "local")) {
         xml_error_set(err, xml_line(t),
                       "unknown route target <%s> (expected <parent/>, "
-                      "<child name=\"..\"/> or <any-child/>)",
+                      "<child name=\"..\"/>, <any-child/> or <local/>)",
                       type);
         return false;
     }
-    return attr_fits(t, "name", ROUTE_NAME_MAX, err) && attr_fits(t, "label", ROUTE_LABEL_MAX, err);
+    return attr_fits(t, "name", ROUTE_NAME_MAX, err) && attr_fits(t, "label", ROUTE_LABEL_MAX, err) &&
+           attr_fits(t, "identity", ROUTE_LABEL_MAX, err) && attr_fits(t, "resource", ROUTE_LABEL_MAX, err) &&
+           attr_fits(t, "prepend_resource", ROUTE_LABEL_MAX, err);
 }
 
 /* Every target of a rule; at least one. */
@@ -156,7 +159,9 @@ static bool check_rule(const struct xml_node *rule, struct xml_error *err)
     }
     return attr_fits(rule, "name", ROUTE_NAME_MAX, err) && attr_fits(rule, "label", ROUTE_LABEL_MAX, err) &&
            attr_fits(rule, "label_prefix", ROUTE_LABEL_MAX, err) &&
-           attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) && check_targets(rule, err);
+           attr_fits(rule, "label_suffix", ROUTE_LABEL_MAX, err) &&
+           attr_fits(rule, "label_last", ROUTE_LABEL_MAX, err) &&
+           attr_fits(rule, "unscoped_label", ROUTE_LABEL_MAX, err) && check_targets(rule, err);
 }
 
 bool route_check(const struct xml_node *route, struct xml_error *err)
@@ -172,12 +177,23 @@ bool route_check(const struct xml_node *route, struct xml_error *err)
 
 /* ---- selecting a route ---- */
 
-static bool rule_matches(const struct xml_node *rule, const char *service, const char *label)
+/* Genode's precedence: unscoped_label tests the full label and
+ * overrides the rest; label_last tests the full label's last element
+ * and overrides label, label_prefix and label_suffix, which test the
+ * label as the child gave it. */
+static bool rule_matches(const struct xml_node *rule, const char *service, const char *label,
+                         const char *full)
 {
-    char name[ROUTE_NAME_MAX];
+    char name[ROUTE_NAME_MAX], v[ROUTE_LABEL_MAX];
     if (xml_type_is(rule, "service") &&
         !(xml_attr(rule, "name", name, sizeof(name)) && strcmp(name, service) == 0)) {
         return false;
+    }
+    if (xml_has_attr(rule, "unscoped_label")) {
+        return xml_attr(rule, "unscoped_label", v, sizeof(v)) && strcmp(full, v) == 0;
+    }
+    if (xml_has_attr(rule, "label_last")) {
+        return xml_attr(rule, "label_last", v, sizeof(v)) && strcmp(label_last(full), v) == 0;
     }
     return !score_of(rule, label, true).conflict;
 }
@@ -186,13 +202,17 @@ static bool rule_matches(const struct xml_node *rule, const char *service, const
 static void fill_target(const struct xml_node *rule, const struct xml_node *t, struct route_target *out)
 {
     memset(out, 0, sizeof(*out));
-    out->kind = xml_type_is(t, "parent")  ? ROUTE_PARENT
-                : xml_type_is(t, "child") ? ROUTE_CHILD
-                                          : ROUTE_ANY_CHILD;
+    out->kind = xml_type_is(t, "parent")      ? ROUTE_PARENT
+                : xml_type_is(t, "child")     ? ROUTE_CHILD
+                : xml_type_is(t, "any-child") ? ROUTE_ANY_CHILD
+                                              : ROUTE_LOCAL;
     if (out->kind == ROUTE_CHILD) {
         (void)xml_attr(t, "name", out->child, sizeof(out->child));
     }
-    (void)xml_attr(t, "label", out->label, sizeof(out->label));
+    out->has_label = xml_attr(t, "label", out->label, sizeof(out->label));
+    out->has_identity = xml_attr(t, "identity", out->identity, sizeof(out->identity));
+    out->has_resource = xml_attr(t, "resource", out->resource, sizeof(out->resource));
+    out->has_prepend = xml_attr(t, "prepend_resource", out->prepend, sizeof(out->prepend));
     out->line = xml_line(rule);
 }
 
@@ -214,13 +234,22 @@ bool route_select(const struct xml_node *start, const struct xml_node *default_r
         return false;
     }
     label = label ? label : "";
+    char child[ROUTE_NAME_MAX] = "", full[ROUTE_LABEL_MAX];
+    if (start) {
+        (void)xml_attr(start, "name", child, sizeof(child));
+    }
+    if (!child[0]) {
+        snprintf(full, sizeof(full), "%s", label);
+    } else if (!label_prefix_child(full, sizeof(full), child, label)) {
+        full[0] = 0; /* too long to forward anyway: matches no full label */
+    }
     for (bool more = xml_first_sub(rules, &rule); more; more = xml_next_sibling(&rule, &rule)) {
-        if (!rule_matches(&rule, service, label)) {
+        if (!rule_matches(&rule, service, label, full)) {
             continue;
         }
         for (bool next = xml_first_sub(&rule, &t); next; next = xml_next_sibling(&t, &t)) {
             fill_target(&rule, &t, out);
-            if (!usable || usable(out, arg)) {
+            if (out->kind != ROUTE_LOCAL && (!usable || usable(out, arg))) {
                 return true;
             }
         }
@@ -254,6 +283,26 @@ static bool stronger(const struct score *a, const struct score *b)
     return a->has_suffix && a->suffix_len > b->suffix_len;
 }
 
+/* A policy's label_last and unscoped_label (Arbor's, beyond Genode's
+ * Session_policy): unscoped_label is a second name for label (a server
+ * sees the full label), label_last ranks as a suffix " -> E" or the
+ * whole label E. */
+static void policy_extras(const struct xml_node *n, const char *label, struct score *s)
+{
+    char v[ROUTE_LABEL_MAX];
+    if (xml_has_attr(n, "unscoped_label")) {
+        s->has_label = true;
+        s->conflict = s->conflict || !(xml_attr(n, "unscoped_label", v, sizeof(v)) && !strcmp(label, v));
+    }
+    if (xml_has_attr(n, "label_last")) {
+        bool ok = xml_attr(n, "label_last", v, sizeof(v)) && !strcmp(label_last(label), v);
+        size_t len = strlen(v) + strlen(LABEL_SEPARATOR);
+        s->suffix_len = s->has_suffix && s->suffix_len > len ? s->suffix_len : len;
+        s->has_suffix = true;
+        s->conflict = s->conflict || !ok;
+    }
+}
+
 bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out)
 {
     struct xml_node n, best_node = {.p = NULL};
@@ -264,6 +313,7 @@ bool policy_select(const struct xml_node *config, const char *label, struct xml_
             continue;
         }
         struct score s = score_of(&n, label, false);
+        policy_extras(&n, label, &s);
         if (!(s.has_label || s.has_prefix || s.has_suffix) || s.conflict) {
             continue;
         }
@@ -302,6 +352,44 @@ bool label_prefix_child(char *out, size_t cap, const char *child_name, const cha
     }
     out[len] = 0;
     return strlen(child_name) + (label && label[0] ? strlen(LABEL_SEPARATOR) + strlen(label) : 0) < cap;
+}
+
+static bool copy(char *out, size_t cap, size_t *len, const char *s)
+{
+    bool fits = *len + strlen(s) < cap;
+    append(out, cap, len, s);
+    out[*len] = 0;
+    return fits;
+}
+
+bool route_label(const struct route_target *t, const char *full, char *out, size_t cap)
+{
+    size_t len = 0, sep = strlen(LABEL_SEPARATOR);
+    const char *last = label_last(full);
+    char prefix[ROUTE_LABEL_MAX] = "";
+    if (cap == 0) {
+        return false;
+    }
+    out[0] = 0;
+    if (t->has_label) {
+        return copy(out, cap, &len, t->label);
+    }
+    if (!t->has_identity && !t->has_resource && !t->has_prepend) {
+        return copy(out, cap, &len, full);
+    }
+    if (last != full) { /* P: everything before the last separator */
+        size_t n = (size_t)(last - full) - sep;
+        n = n < sizeof(prefix) ? n : sizeof(prefix) - 1;
+        memcpy(prefix, full, n);
+        prefix[n] = 0;
+    }
+    const char *identity = t->has_identity ? t->identity : prefix;
+    bool ok = true;
+    if (identity[0]) {
+        ok = copy(out, cap, &len, identity) && copy(out, cap, &len, LABEL_SEPARATOR);
+    }
+    ok = ok && copy(out, cap, &len, t->has_prepend ? t->prepend : "");
+    return ok && copy(out, cap, &len, t->has_resource ? t->resource : last);
 }
 
 const char *label_last(const char *label)

@@ -22,13 +22,20 @@ enum route_kind {
     ROUTE_PARENT,    /* <parent/>: pass it on to our own parent */
     ROUTE_CHILD,     /* <child name="x"/>: to the child named in child */
     ROUTE_ANY_CHILD, /* <any-child/>: to the one child that provides it */
+    ROUTE_LOCAL,     /* <local/>: a service of init itself (none: skipped) */
 };
 
 struct route_target {
     enum route_kind kind;
-    char child[ROUTE_NAME_MAX];  /* ROUTE_CHILD: the server's name */
-    char label[ROUTE_LABEL_MAX]; /* the target's label="..." rewrite, "" if none */
-    unsigned line;               /* line of the rule that matched, 0 if none */
+    char child[ROUTE_NAME_MAX]; /* ROUTE_CHILD: the server's name */
+    /* the target's rewriting of the label (route_label): label,
+     * identity, resource, prepend_resource, each with whether it is set */
+    char label[ROUTE_LABEL_MAX];
+    char identity[ROUTE_LABEL_MAX];
+    char resource[ROUTE_LABEL_MAX];
+    char prepend[ROUTE_LABEL_MAX];
+    bool has_label, has_identity, has_resource, has_prepend;
+    unsigned line; /* line of the rule that matched, 0 if none */
 };
 
 /*
@@ -55,7 +62,11 @@ typedef bool (*route_usable_fn)(const struct route_target *t, void *arg);
  * a child's <route> replaces the default entirely. Rules are
  * <service name="X"> and <any-service>, either optionally restricted by
  * label="L" (equal), label_prefix="P" and label_suffix="S" (all present
- * ones must hold). A route's label_prefix never covers elements the
+ * ones must hold), or by label_last="E" (the last element of the full
+ * label, "child -> label", equals E; the three others are then
+ * ignored), or by unscoped_label="U" (the full label equals U; all
+ * others are ignored). The full label takes the child's name from
+ * start's name attribute. A route's label_prefix never covers elements the
  * child appended after it: "hello" matches "hello" and "hello.cfg" but
  * not "hello -> config" (whose resource, for a server such as core's ROM,
  * is "config"); a prefix ending in the separator ("sub -> ") covers the
@@ -86,11 +97,25 @@ bool route_select(const struct xml_node *start, const struct xml_node *default_r
  * label_suffix and all of those it has match. Among those, one with
  * label beats one without; then one with label_prefix beats one without,
  * the longer prefix winning; then likewise for label_suffix; on a tie the
- * first in document order wins. Without any such policy the first
- * <default-policy> applies. False when there is none of either.
+ * first in document order wins. Beyond Genode's three, a policy may
+ * name unscoped_label (the same as label: a server sees the full label)
+ * and label_last (the last element equals it; ranked as a suffix).
+ * Without any such policy the first <default-policy> applies. False when there is none of either.
  * Attribute values longer than ROUTE_LABEL_MAX never match.
  */
 bool policy_select(const struct xml_node *config, const char *label, struct xml_node *out);
+
+/*
+ * The label the server sees for a request whose full label (the
+ * child's name in front) is full, routed to target t, Genode's rules:
+ * a target label="X" gives exactly X; otherwise identity (default: the
+ * part before the last " -> "), resource (default: the last element)
+ * and prepend_resource (default "") give "identity -> prepend+resource",
+ * or "prepend+resource" without an identity; a target with none of
+ * them leaves full as it is. False when the result does not fit cap.
+ */
+bool route_label(const struct route_target *t, const char *full, char *out, size_t cap)
+    __attribute__((warn_unused_result));
 
 /* "child_name -> label", or "child_name" when label is empty, in
  * out[cap]. False when it does not fit (out then holds it cut short, and
