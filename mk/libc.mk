@@ -26,7 +26,7 @@ NEWLIB_CONFIGURE := --target=x86_64-elf --prefix=$(NEWLIB_PREFIX) --disable-mult
                  RANLIB_FOR_TARGET=ranlib NM_FOR_TARGET=nm OBJDUMP_FOR_TARGET=objdump
 
 $(NEWLIB_LIBC): ports/newlib.port $(wildcard ports/newlib/*.patch) tools/port mk/libc.mk
-	$(Q)sh tools/port prepare newlib >/dev/null
+	$(Q)BUILD=$(BUILD) sh tools/port prepare newlib >/dev/null
 	@echo "newlib: configure and build (log in $(BUILD)/newlib/build.log)"
 	$(Q)rm -rf $(BUILD)/newlib && mkdir -p $(BUILD)/newlib/obj
 	$(Q)cd $(BUILD)/newlib/obj && $(abspath $(NEWLIB_PORT))/configure $(NEWLIB_CONFIGURE) \

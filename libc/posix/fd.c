@@ -254,7 +254,8 @@ void fd_flush_all(void)
     }
 }
 
-/* Open path as fd for a standard stream; complain when it cannot be. */
+/* Open path as fd for a standard stream; complain when it cannot be,
+ * and leave the stream as it was. */
 static void open_std(int fd, const char *path, int flags)
 {
     int got = open(path, flags);
@@ -282,9 +283,6 @@ void fd_init_stdio(const struct xml_node *libc)
     }
     for (int fd = 0; fd < 3; fd++) {
         if (path[fd][0]) {
-            if (fds[fd]) {
-                close(fd);
-            }
             open_std(fd, path[fd], flags[fd]);
         }
     }

@@ -15,6 +15,13 @@
 #include <sys/time.h>
 #include "checks.h"
 
+static int constructed;
+
+__attribute__((constructor)) static void early(void)
+{
+    constructed = 1;
+}
+
 static void goodbye(void)
 {
     printf("atexit handler ran\n");
@@ -64,6 +71,7 @@ int main(int argc, char **argv)
     printf("\n");
     const char *greeting = getenv("GREETING");
     printf("GREETING=%s\n", greeting ? greeting : "(unset)");
+    printf("constructor ran before main: %s\n", constructed ? "yes" : "no");
     if (argc > 1 && strcmp(argv[1], "abort") == 0) {
         fprintf(stderr, "aborting on purpose\n");
         abort();
