@@ -2,6 +2,7 @@
 # compiled with tools/arbor-cc like any user's C program.
 #
 #   make ports/lua   build/bin/lua: the Lua 5.4 interpreter (lua.c and the library)
+#   make ports/zlib  build/bin/zlib_example (zlib's own test) and build/bin/gz
 #
 # A port's make target is its directory ports/NAME/ (patches, README), so
 # that a run script's build line can name it.
@@ -14,3 +15,21 @@ $(BUILD)/bin/lua: ports/lua.port $(wildcard ports/lua/*.patch) tools/port tools/
 
 .PHONY: ports/lua
 ports/lua: $(BUILD)/bin/lua
+
+# zlib: its library sources with its own test (example.c), and gz.c of
+# test/zlib_test; HAVE_UNISTD_H is what zlib's configure would find.
+ZLIB_DIR := $(BUILD)/ports/zlib-1.2.13.dfsg
+ZLIB_SRC := adler32 compress crc32 deflate gzclose gzlib gzread gzwrite infback inffast inflate \
+            inftrees trees uncompr zutil
+ZLIB_CC  := sh tools/arbor-cc -O2 -Wall -DHAVE_UNISTD_H -I$(ZLIB_DIR)
+$(ZLIB_DIR)/.arbor-port: ports/zlib.port $(wildcard ports/zlib/*.patch) tools/port
+	$(Q)BUILD=$(BUILD) sh tools/port prepare zlib >/dev/null
+$(BUILD)/bin/zlib_example: $(ZLIB_DIR)/.arbor-port tools/arbor-cc $(LIBC_POSIX) $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	$(Q)$(ZLIB_CC) -o $@ $(addprefix $(ZLIB_DIR)/,$(addsuffix .c,$(ZLIB_SRC))) $(ZLIB_DIR)/test/example.c
+$(BUILD)/bin/gz: test/zlib_test/gz.c $(ZLIB_DIR)/.arbor-port tools/arbor-cc $(LIBC_POSIX) $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	$(Q)$(ZLIB_CC) -o $@ $(addprefix $(ZLIB_DIR)/,$(addsuffix .c,$(ZLIB_SRC))) test/zlib_test/gz.c
+
+.PHONY: ports/zlib
+ports/zlib: $(BUILD)/bin/zlib_example $(BUILD)/bin/gz
