@@ -16,7 +16,7 @@ NEWLIB_PREFIX := $(abspath $(BUILD))/newlib/install
 NEWLIB_INC    := $(NEWLIB_PREFIX)/x86_64-elf/include
 NEWLIB_LIBC   := $(NEWLIB_PREFIX)/x86_64-elf/lib/libc.a
 NEWLIB_LIBM   := $(NEWLIB_PREFIX)/x86_64-elf/lib/libm.a
-NEWLIB_CFLAGS := -O2 -g -fno-pic -fno-pie -fno-stack-protector -fcf-protection=none \
+NEWLIB_CFLAGS := -O2 -g -D__arbor__ -fno-pic -fno-pie -fno-stack-protector -fcf-protection=none \
                  -fno-asynchronous-unwind-tables -U__linux__ -U__linux -Ulinux -U__gnu_linux__ \
                  -DMALLOC_PROVIDED -DREENTRANT_SYSCALLS_PROVIDED
 NEWLIB_CONFIGURE := --target=x86_64-elf --prefix=$(NEWLIB_PREFIX) --disable-multilib \
@@ -39,7 +39,7 @@ $(NEWLIB_LIBM): $(NEWLIB_LIBC)
 # The system layer is compiled against Newlib's headers, after the
 # compiler's own (stddef.h, stdarg.h, ...), as everything else with
 # warnings as errors.
-POSIX_CFLAGS := $(USER_CFLAGS) -isystem $(NEWLIB_INC)
+POSIX_CFLAGS := $(USER_CFLAGS) -D__arbor__ -isystem libc/posix/include -isystem $(NEWLIB_INC)
 POSIX_OBJ := $(patsubst %,$(BUILD)/obj/posix/%.o,$(wildcard libc/posix/*.c))
 $(BUILD)/obj/posix/%.c.o: %.c | $(SESSION_HEADERS) $(NEWLIB_LIBC)
 	@mkdir -p $(dir $@)

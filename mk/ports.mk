@@ -3,6 +3,7 @@
 #
 #   make ports/lua   build/bin/lua: the Lua 5.4 interpreter (lua.c and the library)
 #   make ports/zlib  build/bin/zlib_example (zlib's own test) and build/bin/gz
+#   make ports/sqlite  build/bin/sqlite3: the SQLite shell
 #
 # A port's make target is its directory ports/NAME/ (patches, README), so
 # that a run script's build line can name it.
@@ -33,3 +34,25 @@ $(BUILD)/bin/gz: test/zlib_test/gz.c $(ZLIB_DIR)/.arbor-port tools/arbor-cc $(LI
 
 .PHONY: ports/zlib
 ports/zlib: $(BUILD)/bin/zlib_example $(BUILD)/bin/gz
+
+# SQLite: the amalgamation is made by SQLite's own build on the host
+# (configure, then make sqlite3.c shell.c, which needs tclsh), then the
+# shell is compiled for Arbor; no threads, extensions, WAL or mmap.
+SQLITE_DIR := $(BUILD)/ports/sqlite3-3.40.1
+SQLITE_GEN := $(BUILD)/sqlite-gen
+SQLITE_FLAGS := -DSQLITE_THREADSAFE=0 -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_MAX_MMAP_SIZE=0 \
+                -DSQLITE_OMIT_WAL -DSQLITE_DEFAULT_MEMSTATUS=0
+$(SQLITE_DIR)/.arbor-port: ports/sqlite.port $(wildcard ports/sqlite/*.patch) tools/port
+	$(Q)BUILD=$(BUILD) sh tools/port prepare sqlite >/dev/null
+$(SQLITE_GEN)/sqlite3.c: $(SQLITE_DIR)/.arbor-port
+	@echo "sqlite: making the amalgamation (log in $(SQLITE_GEN)/build.log)"
+	$(Q)rm -rf $(SQLITE_GEN) && mkdir -p $(SQLITE_GEN)
+	$(Q)cd $(SQLITE_GEN) && $(abspath $(SQLITE_DIR))/configure --disable-tcl --disable-readline \
+	    --disable-threadsafe >build.log 2>&1 && $(MAKE) sqlite3.c shell.c >>build.log 2>&1 || \
+	    { tail -n 20 build.log; echo "sqlite: amalgamation failed, see $(SQLITE_GEN)/build.log"; exit 1; }
+$(BUILD)/bin/sqlite3: $(SQLITE_GEN)/sqlite3.c tools/arbor-cc $(LIBC_POSIX) $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/arbor-cc -O2 $(SQLITE_FLAGS) -I$(SQLITE_GEN) -o $@ $(SQLITE_GEN)/sqlite3.c $(SQLITE_GEN)/shell.c
+
+.PHONY: ports/sqlite
+ports/sqlite: $(BUILD)/bin/sqlite3

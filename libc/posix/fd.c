@@ -5,6 +5,7 @@
  * them; until then (and by default) stdout and stderr write to the LOG.
  */
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -73,6 +74,12 @@ static struct vfs_node *open_node(const char *path, int flags)
         return NULL;
     }
     return n;
+}
+
+struct vfs_node *fd_node(int fd)
+{
+    struct open_file *f = file_of(fd);
+    return f ? f->node : NULL;
 }
 
 int open(const char *path, int flags, ...)
@@ -243,6 +250,73 @@ int ftruncate(int fd, off_t size)
         return -1;
     }
     return file_truncate(f->node, size);
+}
+
+/* The component is the only process on its VFS: a record lock is always
+ * granted (a process never conflicts with its own locks) and none is
+ * ever held by another. */
+static int lock(int cmd, struct flock *fl)
+{
+    if (!fl) {
+        errno = EINVAL;
+        return -1;
+    }
+    if (cmd == F_GETLK) {
+        fl->l_type = F_UNLCK;
+    }
+    return 0;
+}
+
+int fcntl(int fd, int cmd, ...)
+{
+    bool is_lock = cmd == F_GETLK || cmd == F_SETLK || cmd == F_SETLKW;
+    struct flock *fl = NULL;
+    long arg = 0;
+    va_list ap;
+    va_start(ap, cmd);
+    if (is_lock) {
+        fl = va_arg(ap, struct flock *);
+    } else if (cmd != F_GETFD && cmd != F_GETFL) {
+        arg = va_arg(ap, long);
+    }
+    va_end(ap);
+    struct open_file *f = file_of(fd);
+    if (!f) {
+        return -1;
+    }
+    switch (cmd) {
+    case F_DUPFD: {
+        int to = arg >= 0 && arg < FD_MAX ? lowest_free((int)arg) : -1;
+        return to < 0 ? (errno = EINVAL, -1) : dup2(fd, to);
+    }
+    case F_GETFD:
+        return 0;
+    case F_SETFD:
+        return 0; /* close-on-exec: there is no exec */
+    case F_GETFL:
+        return f->flags;
+    case F_SETFL:
+        f->flags = (f->flags & ~(O_APPEND | O_NONBLOCK)) | ((int)arg & (O_APPEND | O_NONBLOCK));
+        return 0;
+    case F_GETLK:
+    case F_SETLK:
+    case F_SETLKW:
+        return lock(cmd, fl);
+    default:
+        errno = EINVAL;
+        return -1;
+    }
+}
+
+/* Files are in RAM: there is nothing to write back. */
+int fsync(int fd)
+{
+    return file_of(fd) ? 0 : -1;
+}
+
+int fdatasync(int fd)
+{
+    return fsync(fd);
 }
 
 void fd_flush_all(void)

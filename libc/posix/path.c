@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/time.h>
 #include "posix.h"
 
 int mkdir(const char *path, mode_t mode)
@@ -163,4 +164,19 @@ int access(const char *path, int mode)
         return -1;
     }
     return 0;
+}
+
+/* There are no symbolic links: an existing path is not one. */
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+    if (vfs_lookup(path, NULL, NULL)) {
+        errno = EINVAL;
+    }
+    return -1;
+}
+
+int utimes(const char *path, const struct timeval *times)
+{
+    errno = ENOSYS; /* nodes keep no times */
+    return -1;
 }

@@ -7,12 +7,14 @@
  *   start.c    the C entry of a C program: config, VFS, argv/environ, main, exit
  *   vfs.c      the tree of <vfs>: directories, devices, inline and ROM files, RAM files
  *   file.c     what reading and writing means for each kind of node
- *   fd.c       file descriptors: open, read, write, lseek, close, dup, stat, ...
+ *   fd.c       file descriptors: open, read, write, lseek, close, dup, stat, fcntl, ...
+ *   dir.c      reading directories: opendir, readdir, scandir, ...
  *   path.c     calls on names: mkdir, rmdir, unlink, rename, chdir, getcwd, access
  *   reent.c    Newlib's reentrant system-call names (_read_r, ...) onto the calls above
  *   memory.c   Newlib's _malloc_r and friends onto the runtime's heap (libc/src/malloc.c)
  *   time.c     clocks and sleeping on a Timer session
  *   process.c  exit, getpid, kill, and the process calls Arbor does not have
+ *   owner.c    users and permissions, which a component does not have
  *
  * Not thread safe, like the runtime's heap: C programs are single threaded.
  */
@@ -94,6 +96,9 @@ void file_flush(struct vfs_node *node);
  * (libc may be NULL): stdout and stderr default to the LOG, stdin to
  * nothing (reads fail with EBADF). */
 void fd_init_stdio(const struct xml_node *libc);
+
+/* The node fd names; NULL with errno EBADF. */
+struct vfs_node *fd_node(int fd);
 
 /* Flush every log node of an open descriptor (before exit). */
 void fd_flush_all(void);

@@ -9,8 +9,10 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/resource.h>
 #include <sys/times.h>
 #include <sys/wait.h>
+#include <sys/ioctl.h>
 #include <rt/rt.h>
 #include "posix.h"
 
@@ -90,11 +92,6 @@ int symlink(const char *target, const char *path)
     return unsupported();
 }
 
-int fcntl(int fd, int cmd, ...)
-{
-    return unsupported();
-}
-
 int pipe(int fds[2])
 {
     return unsupported();
@@ -103,4 +100,26 @@ int pipe(int fds[2])
 clock_t times(struct tms *t)
 {
     return (clock_t)unsupported();
+}
+
+int ioctl(int fd, unsigned long request, ...)
+{
+    errno = ENOTTY;
+    return -1;
+}
+
+FILE *popen(const char *command, const char *mode)
+{
+    errno = ENOSYS;
+    return NULL;
+}
+
+int pclose(FILE *stream)
+{
+    return unsupported();
+}
+
+int getrusage(int who, struct rusage *usage)
+{
+    return unsupported(); /* no CPU-time accounting yet */
 }
