@@ -11,7 +11,7 @@
  *   pd_session.c  PD: accounts, dataspaces, address spaces, environment
  *   cpu_session.c CPU: threads, faults
  *   rm_session.c  RM: region maps
- *   io_session.c  IO_MEM, IO_PORT, IRQ: devices, never the kernel's
+ *   io_session.c  IO_MEM, IO_PORT, IRQ: devices, never the kernel's; CONSOLE
  *   rom_log.c     ROM (boot modules, platform_info) and LOG
  */
 #ifndef CORE_CORE_H
@@ -170,6 +170,7 @@ struct core {
         struct rom_module module;
         struct rom_version version;
     } roms[BOOTINFO_MAX_MODULES];
+    bool screen_handed_over; /* the kernel's console left the screen (io_session.c) */
 };
 
 /* The object a call of PD, CPU, RM or IO is for (the ops' session). */
@@ -256,6 +257,9 @@ void rm_forget_ds(struct core *c, unsigned ds);
 /* io_session.c */
 uint64_t io_session_create(struct core *c, struct session *s, const struct args *args);
 void io_session_destroy(struct core *c, struct session *s);
+/* A CONSOLE session: the kernel's console capability (an S_IO_PORT
+ * session over COM1's ports, one at a time). */
+uint64_t io_console_create(struct core *c, struct session *s);
 extern const struct io_ops io_session_ops;
 
 /* rom_log.c */

@@ -5,7 +5,9 @@
  * its range again; an IRQ line has one capability tree); ports are
  * tracked here. What the kernel drives itself (include/arbor/
  * kernel_devices.h), RAM and the boot modules are refused up front, with
- * a log line that names the client and the reason.
+ * a log line that names the client and the reason. COM1 is shared
+ * instead, through the kernel's console capability, which a CONSOLE
+ * session gets (one at a time; the serial terminal, drivers/uart).
  */
 #include "core.h"
 #include <arbor/kernel_devices.h>
@@ -42,6 +44,9 @@ static bool overlaps(uint64_t start, uint64_t end, uint64_t base, uint64_t size)
 static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end, char *why, size_t len)
 {
     for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (kernel_device_is_screen(bi->kernel_mmio[i].device)) {
+            continue; /* handed over on request: screen_handover */
+        }
         if (overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
             snprintf(why, len, "the kernel drives %s", kernel_device_name(bi->kernel_mmio[i].device));
             return true;
@@ -60,6 +65,32 @@ static bool mem_refused(const struct bootinfo *bi, uint64_t start, uint64_t end,
         }
     }
     return false;
+}
+
+/* The screen the kernel draws its console on goes to the first component
+ * that asks for memory overlapping it: the kernel stops drawing first
+ * (and logs the new owner's label on serial), once. Later requests find
+ * the range taken like any other. False if the kernel refused. */
+static bool screen_handover(struct core *c, const struct session *s, uint64_t start, uint64_t end)
+{
+    const struct bootinfo *bi = c->env.bi;
+    for (unsigned i = 0; i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (!kernel_device_is_screen(bi->kernel_mmio[i].device) || c->screen_handed_over ||
+            !overlaps(start, end, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].size)) {
+            continue;
+        }
+        size_t len = strlen(s->label);
+        len = len > SCREEN_OWNER_MAX ? SCREEN_OWNER_MAX : len;
+        memcpy(rt_utcb()->buf, s->label, len);
+        uint64_t err = sys_screen_release(BI_CAP_SCREEN, len);
+        if (err) {
+            printf("[core] IO_MEM 0x%lx-0x%lx for \"%s\" refused: the kernel keeps %s (error %lu)\n", start,
+                   end - 1, s->label, kernel_device_name(bi->kernel_mmio[i].device), err);
+            return false;
+        }
+        c->screen_handed_over = true;
+    }
+    return true;
 }
 
 static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_t size)
@@ -82,6 +113,9 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     if (i == bi->device_count) {
         return RPC_NOT_FOUND; /* beyond what exists, or across device ranges */
     }
+    if (!screen_handover(c, s, start, end)) {
+        return RPC_DENIED;
+    }
     struct dataspace *ds = &s->own_ds;
     ds->frame.cap = slot_alloc(c);
     uint64_t err = sys_retype_at(bi->device_first + i, OBJ_FRAME, (end - start) / PAGE_SIZE, ds->frame.cap,
@@ -95,6 +129,25 @@ static uint64_t io_mem(struct core *c, struct session *s, uint64_t base, uint64_
     ds->pages = (end - start) / PAGE_SIZE;
     ds->size = end - start;
     ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(sid, DS_INLINE)));
+    return RPC_OK;
+}
+
+uint64_t io_console_create(struct core *c, struct session *s)
+{
+    s->io_cap = slot_alloc(c);
+    if (!ports_free(KERNEL_CONSOLE_PORT, 8)) {
+        printf("[core] CONSOLE for \"%s\" refused: another session holds it\n", s->label);
+        return RPC_BUSY;
+    }
+    uint64_t err = sys_console_get(BI_CAP_IO_PORT, s->io_cap);
+    if (err) {
+        printf("[core] CONSOLE for \"%s\" refused: %s\n", s->label,
+               err == ERR_BAD_STATE ? "the machine has no COM1" : status_text(STATUS_KERNEL_BASE + err));
+        return err == ERR_BUSY ? RPC_BUSY : RPC_NOT_FOUND;
+    }
+    s->port_base = KERNEL_CONSOLE_PORT;
+    s->port_size = 8;
+    ports_mark(s->port_base, s->port_size, true);
     return RPC_OK;
 }
 
@@ -132,6 +185,11 @@ uint64_t io_session_create(struct core *c, struct session *s, const struct args 
         return RPC_OK;
     }
     uint64_t err = sys_irq_get(BI_CAP_IRQ_CONTROL, irq > 0xffffffffull ? ~0u : (unsigned)irq, s->io_cap);
+    if (err == ERR_KERNEL_OWNED) {
+        printf("[core] IRQ %lu for \"%s\" refused: the kernel drives it (COM1's receive interrupt)\n", irq,
+               s->label);
+        return RPC_DENIED;
+    }
     return err == ERR_BUSY ? RPC_BUSY : err ? RPC_NOT_FOUND : RPC_OK;
 }
 

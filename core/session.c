@@ -45,6 +45,7 @@ static const struct service_info {
     {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "irq", NULL}},
+    {CONSOLE_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, NULL}},
     {PD_SERVICE, PD_RAM_QUOTA, PD_CAP_QUOTA, {COMMON_KEYS, NULL}},
     {RM_SERVICE, RM_RAM_QUOTA, RM_CAP_QUOTA, {COMMON_KEYS, "size", NULL}},
 };
@@ -77,11 +78,13 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
     }
     if (!strcmp(service, CPU_SERVICE)) {
         s->type = S_CPU;
-        uint64_t prio;
-        if (!args_get_u64(a, "priority", CPU_PRIO_MAX, &prio)) {
+        uint64_t prio; /* virtual, 0 highest: scaled onto the kernel's range below init's */
+        if (!args_get_u64(a, "priority", 0, &prio)) {
             return RPC_INVALID;
         }
-        s->prio_max = (unsigned)(prio < CPU_PRIO_MAX ? prio : CPU_PRIO_MAX);
+        prio = prio < CPU_PRIO_VIRTUAL_LIMIT ? prio : CPU_PRIO_VIRTUAL_LIMIT - 1;
+        s->prio_max =
+            (unsigned)(CPU_PRIO_SESSION_TOP - prio * (CPU_PRIO_SESSION_TOP + 1) / CPU_PRIO_VIRTUAL_LIMIT);
         return RPC_OK;
     }
     if (!strcmp(service, PD_SERVICE)) {
@@ -91,6 +94,10 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
     if (!strcmp(service, RM_SERVICE)) {
         s->type = S_RM;
         return rm_session_create(c, s, a);
+    }
+    if (!strcmp(service, CONSOLE_SERVICE)) {
+        s->type = S_IO_PORT; /* over COM1's ports; served like IO_PORT */
+        return io_console_create(c, s);
     }
     s->type = !strcmp(service, IO_MEM_SERVICE)    ? S_IO_MEM
               : !strcmp(service, IO_PORT_SERVICE) ? S_IO_PORT

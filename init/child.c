@@ -94,7 +94,7 @@ static uint64_t open_env_sessions(struct child *ch)
         return st;
     }
     if (!env_args(args, ch->name, NULL, CPU_RAM_QUOTA, CPU_CAP_QUOTA) || !args_parse(args, &a, NULL) ||
-        !args_set_u64(&a, "priority", ch->prio) || !args_format(&a, args, sizeof(args))) {
+        !args_set_u64(&a, "priority", sched_child_priority(ch, 0)) || !args_format(&a, args, sizeof(args))) {
         return RPC_INVALID;
     }
     return parent_session(CPU_SERVICE, args, &ch->cpu, &ch->cpu_id);
@@ -115,7 +115,7 @@ uint64_t child_start(struct init *in, struct child *ch, const char **step)
         (*step = "attaching the stack",
          st = pd_attach(ch->pd, stack, utcb - STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &at)) ||
         (*step = "creating the thread",
-         st = cpu_create_thread(ch->cpu, ch->pd, utcb, ch->prio, &ch->thread, NULL)) ||
+         st = cpu_create_thread(ch->cpu, ch->pd, utcb, CPU_PRIO_MAX, &ch->thread, NULL)) ||
         (*step = "minting the parent capability",
          st = sys_cap_mint(in->entry.ep, CAP_NULL, ch->parent, RIGHT_WRITE | RIGHT_GRANT, index + 1)
                   ? RPC_OUT_OF_CAPS

@@ -6,54 +6,6 @@
  */
 #include "init.h"
 
-static const char *const top_nodes[] = {"parent-provides", "default-route", "default",
-                                        "start",           "report",        NULL};
-static const char *const start_nodes[] = {"resource", "binary", "config", "route", "provides", NULL};
-
-static bool known(const struct xml_node *n, const char *const *names)
-{
-    for (unsigned i = 0; names[i]; i++) {
-        if (xml_type_is(n, names[i])) {
-            return true;
-        }
-    }
-    return false;
-}
-
-void config_check_attrs(const struct xml_node *n, const char *what, const char *const *names)
-{
-    char name[32], value[ROUTE_LABEL_MAX * 2];
-    for (unsigned i = 0; xml_attr_nth(n, i, name, sizeof(name), value, sizeof(value)); i++) {
-        unsigned k = 0;
-        while (names[k] && strcmp(names[k], name)) {
-            k++;
-        }
-        if (!names[k]) {
-            printf("config: line %u: unknown attribute %s of <%s>, ignored\n", xml_line(n), name, what);
-        }
-    }
-}
-
-/* Complain about what init does not understand; false if the node must
- * not be used (its route is broken). */
-bool config_check_start(const struct xml_node *start)
-{
-    struct xml_node sub;
-    struct xml_error err;
-    char type[32];
-    for (bool ok = xml_first_sub(start, &sub); ok; ok = xml_next_sibling(&sub, &sub)) {
-        if (!known(&sub, start_nodes)) {
-            xml_type(&sub, type, sizeof(type));
-            printf("config: line %u: unknown node <%s> in <start>, ignored\n", xml_line(&sub), type);
-        }
-        if (xml_type_is(&sub, "route") && !route_check(&sub, &err)) {
-            printf("config: %s; child not started\n", err.msg);
-            return false;
-        }
-    }
-    return true;
-}
-
 /* Our own copy of the config: the ROM's content (and the XML a HID
  * config became) goes away with the next update, but children's start
  * nodes point into the config. The copy is the XML text of the top-level
@@ -93,7 +45,7 @@ static bool parse(struct init *in, uint64_t st, const struct xml_node *top, cons
 {
     struct xml_error err;
     struct xml_node sub;
-    char type[32], *text;
+    char *text;
     uint64_t len;
     cap_t ds;
     if (st == RPC_INVALID) {
@@ -116,12 +68,8 @@ static bool parse(struct init *in, uint64_t st, const struct xml_node *top, cons
     in->prev_copy_ds = in->config_copy_ds;
     in->config_copy_ds = ds;
     in->config_copy = text;
-    for (bool ok = xml_first_sub(root, &sub); ok; ok = xml_next_sibling(&sub, &sub)) {
-        if (!known(&sub, top_nodes)) {
-            xml_type(&sub, type, sizeof(type));
-            printf("config: line %u: unknown node <%s>, ignored\n", xml_line(&sub), type);
-        }
-    }
+    config_check_top(in, root);
+    sched_config(in, root);
     bool has = xml_first_sub_of_type(root, "default-route", &sub);
     if (has && !route_check(&sub, &err)) {
         printf("config: %s; default route ignored\n", err.msg);

@@ -28,7 +28,6 @@
 #define CONFIG_ROM_SESSIONS 4
 #define CONFIG_ROM_VERSIONS (CONFIG_ROM_SESSIONS + 2)
 #define SERVER_GONE (-2)
-#define CHILD_PRIO 90
 #define CHILD_STACK_PAGES 16 /* below the UTCB of the first stack area */
 
 struct child_session {
@@ -74,7 +73,14 @@ struct child {
     char name[64], binary[64];
     uint64_t ram, caps;         /* quota given so far */
     uint64_t ram_max, caps_max; /* what resource requests may reach */
-    unsigned prio;              /* top of its priority band */
+    /* scheduling (start_attrs.c): <start priority> after clamping, the
+     * first of its virtual priorities and the shift that fits the
+     * child's own into its range; <affinity> in the affinity space */
+    int priority;
+    uint64_t vprio;
+    unsigned prio_log2;
+    unsigned aff_x, aff_y, aff_w, aff_h;
+    bool managing_system; /* accepted and reported: core grants nothing more */
     struct xml_node start;
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
@@ -152,6 +158,12 @@ struct init {
     uint64_t child_count;        /* children started so far: their ids */
     struct state_report report;
     uint64_t start_ram, start_caps; /* our available quota before children */
+    /* from the config's top level (start_attrs.c, config.c) */
+    bool verbose;
+    unsigned prio_levels, prio_log2; /* 0: priorities off */
+    unsigned space_w, space_h;       /* <affinity-space> */
+    bool told_single_cpu;
+    uint64_t preserve_ram, preserve_caps; /* <resource name="RAM|CAP" preserve> */
 };
 
 /* server.c: sessions served by children */
@@ -198,7 +210,13 @@ bool config_rom_open(struct init *in, struct child *ch, const char *service, con
 void config_rom_request(struct init *in, uint64_t badge, struct rt_call *call);
 void config_rom_close(struct child_session *s);
 void config_child_gone(struct child *ch);
-bool config_check_start(const struct xml_node *start); /* reports problems */
+/* config_check.c: report what init does not understand (false: the
+ * <start> must not be used, its route is broken); config_check_top also
+ * takes verbose and <resource preserve> */
+bool config_check_start(const struct xml_node *start);
+void config_check_top(struct init *in, const struct xml_node *root);
+/* The child an <alias name> stands for, else name itself. */
+const char *config_alias(const struct init *in, const char *name);
 /* Report every attribute of n (a <what>) not in names (NULL-ended). */
 void config_check_attrs(const struct xml_node *n, const char *what, const char *const *names);
 /* Whether node's <list> (e.g. "provides") has <service name="service">. */
@@ -218,6 +236,15 @@ void state_report_changed(struct init *in);
 bool state_report_signal(struct init *in);
 /* Write the report into out[cap]; its length, or 0 if it does not fit. */
 size_t state_report_write(struct init *in, char *out, size_t cap);
+
+/* start_attrs.c: prio_levels and <affinity-space> of the config (root);
+ * priority, affinity and managing_system of a <start> (problems are
+ * reported, the child starts with Genode's fallback) */
+void sched_config(struct init *in, const struct xml_node *root);
+void sched_start(struct init *in, struct child *ch, const struct xml_node *start);
+/* The virtual priority a CPU session the child asks for at requested
+ * gets: inside the child's range. */
+uint64_t sched_child_priority(const struct child *ch, uint64_t requested);
 
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);

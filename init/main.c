@@ -329,16 +329,7 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
     if (!start_quota(in, ch, start)) {
         return false;
     }
-    /* <start priority="-N">: the child's band ends N steps of 10 below ours */
-    char prio[8] = "0";
-    xml_attr(start, "priority", prio, sizeof(prio));
-    unsigned steps = prio[0] == '-' ? (unsigned)(prio[1] - '0') : 0;
-    if ((prio[0] != '-' && strcmp(prio, "0")) ||
-        (prio[0] == '-' && (prio[1] < '0' || prio[1] > '9' || prio[2]))) {
-        printf("config: line %u: priority of \"%s\" must be 0 or -1 .. -9\n", xml_line(start), ch->name);
-        return false;
-    }
-    ch->prio = CHILD_PRIO > 10 * steps ? CHILD_PRIO - 10 * steps : 0;
+    sched_start(in, ch, start);
     if (ch->ram > avail) {
         printf("config: line %u: child \"%s\" wants %lu KiB RAM but only %lu KiB are available\n",
                xml_line(start), ch->name, ch->ram >> 10, avail >> 10);
@@ -364,8 +355,14 @@ void init_launch(struct init *in, const struct xml_node *start)
     struct child *ch = &in->children[i];
     memset(ch, 0, sizeof(*ch));
     pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
-    uint64_t avail = q[0] - q[1] > (1u << 20) ? q[0] - q[1] - (1u << 20) : 0; /* keep 1 MiB */
+    uint64_t avail = q[0] - q[1] > in->preserve_ram ? q[0] - q[1] - in->preserve_ram : 0;
+    uint64_t avail_caps = q[2] - q[3] > in->preserve_caps ? q[2] - q[3] - in->preserve_caps : 0;
     if (!start_node(in, ch, start, avail)) {
+        return;
+    }
+    if (ch->caps > avail_caps) {
+        printf("config: line %u: child \"%s\" wants %lu caps but only %lu are available\n", xml_line(start),
+               ch->name, ch->caps, avail_caps);
         return;
     }
     ch->used = true;
@@ -382,7 +379,7 @@ static void start_children(struct init *in)
 {
     uint64_t q[4];
     pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
-    uint64_t avail = q[0] - q[1] - (1u << 20); /* keep 1 MiB for ourselves */
+    uint64_t avail = q[0] - q[1] > in->preserve_ram ? q[0] - q[1] - in->preserve_ram : 0; /* ours */
     printf("%lu MiB RAM and %lu caps available for children\n", avail >> 20, q[2] - q[3]);
     pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]); /* after the first printf opened our LOG session */
     in->start_ram = q[0] - q[1];

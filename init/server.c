@@ -73,7 +73,7 @@ static int find_server(struct init *in, const struct route_target *t, const char
     int found = -1;
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         struct child *s = &in->children[i];
-        if (!s->used || (t->kind == ROUTE_CHILD && strcmp(s->name, t->child))) {
+        if (!s->used || (t->kind == ROUTE_CHILD && strcmp(s->name, config_alias(in, t->child)))) {
             continue;
         }
         if (!server_listed(s, service)) {

@@ -36,9 +36,9 @@ bool child_args_forward(const struct child *ch, const char *service, const struc
     uint64_t prio;
     bool ok = label_prefix_child(full, sizeof(full), ch->name, label) &&
               route_label(t, full, seen, sizeof(seen)) && args_set(&fwd, "label", seen);
-    if (ok && !strcmp(service, CPU_SERVICE)) { /* never above the child's band */
-        ok = args_get_u64(a, "priority", CPU_PRIO_MAX, &prio) &&
-             args_set_u64(&fwd, "priority", prio < ch->prio ? prio : ch->prio);
+    if (ok && !strcmp(service, CPU_SERVICE)) { /* inside the child's range of virtual priorities */
+        ok = args_get_u64(a, "priority", 0, &prio) &&
+             args_set_u64(&fwd, "priority", sched_child_priority(ch, prio));
     }
     if (!ok || !args_format(&fwd, out, cap)) {
         printf(

@@ -5,7 +5,7 @@
  *
  *   <state version="..">                       (version: <config version>)
  *     <ram quota used avail/> <caps .../>      (init_ram, init_caps)
- *     <child name binary [id]>                 (one per child)
+ *     <child name binary [id] [priority] [managing_system] [affinity]>
  *       <ram assigned quota used avail/>       (child_ram)
  *       <caps assigned quota used avail/>      (child_caps)
  *       <requested> <session service label state ram/>.. </requested>
@@ -183,6 +183,16 @@ static void child_node(struct writer *w, struct init *in, const struct child *ch
     attr(w, "binary", ch->binary);
     if (r->ids) {
         put(w, " id=\"%lu\"", ch->id);
+    }
+    /* beyond Genode's report: what Arbor accepted without acting on it */
+    if (in->prio_levels) {
+        put(w, " priority=\"%d\"", ch->priority);
+    }
+    if (ch->managing_system) {
+        put(w, " managing_system=\"yes\"");
+    }
+    if (in->space_w * in->space_h > 1) {
+        put(w, " affinity=\"%u,%u %ux%u\"", ch->aff_x, ch->aff_y, ch->aff_w, ch->aff_h);
     }
     if (!r->child_ram && !r->child_caps && !r->requested && !r->provided) {
         put(w, "/>");

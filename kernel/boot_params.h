@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <arbor/bootinfo.h>
 
 #define BOOT_MAX_REGIONS 64
 #define BOOT_MAX_MODULES 32
@@ -33,10 +34,7 @@ struct boot_params {
     uint64_t rsdp;      /* physical address of the RSDP, 0 if not given */
     uint64_t rsdp_copy; /* Multiboot2 gives a copy: its physical address */
     uint64_t info_size; /* Multiboot2: bytes of the information itself */
-    struct {
-        uint64_t phys, pitch;
-        uint32_t width, height, bpp, type;
-    } fb;
+    struct bootinfo_framebuffer fb; /* phys 0: none */
 };
 
 /* Reads loader data at a physical address (the kernel: direct map; the

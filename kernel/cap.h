@@ -37,6 +37,7 @@ enum cap_owner {
     CAP_OWNER_THREAD_FAULT,
     CAP_OWNER_THREAD_NOTE,
     CAP_OWNER_IRQ_NOTIFY,
+    CAP_OWNER_CONSOLE_NOTIFY,
 };
 
 /* Link child (an empty, unlinked slot just filled) below parent. */

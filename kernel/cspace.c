@@ -44,6 +44,9 @@ void cap_object_ref(struct cap *slot)
     case OBJ_IRQ:
         irq_ref((unsigned)slot->word);
         break;
+    case OBJ_CONSOLE:
+        console_ref();
+        break;
     default:
         break;
     }
@@ -85,6 +88,9 @@ static void release(const struct cap *c)
         break;
     case OBJ_IRQ:
         irq_unref((unsigned)c->word);
+        break;
+    case OBJ_CONSOLE:
+        console_unref();
         break;
     case OBJ_REPLY:
         reply_drop(c);

@@ -9,6 +9,7 @@
 static struct irq_line {
     struct cap notify; /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
     uint32_t refs;     /* IRQ capabilities naming this line */
+    bool kernel;       /* the kernel's own device (COM1's receive interrupt) */
 } lines[IRQ_LINES];
 
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
@@ -16,6 +17,9 @@ err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
     unsigned gsi;
     if (irq >= IRQ_LINES || !ioapic_gsi(irq, &gsi) || gsi >= IRQ_LINES) {
         return ERR_INVALID_ARG;
+    }
+    if (lines[gsi].kernel) {
+        return ERR_KERNEL_OWNED;
     }
     if (lines[gsi].refs) {
         return ERR_BUSY; /* checked before touching the owner's line */
@@ -29,6 +33,22 @@ err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
     dst->rights = RIGHTS_ALL;
     dst->word = gsi;
     cap_tree_link(control, dst);
+    return ERR_OK;
+}
+
+err_t irq_take_kernel(unsigned irq, unsigned *gsi)
+{
+    if (!ioapic_gsi(irq, gsi) || *gsi >= IRQ_LINES) {
+        return ERR_INVALID_ARG;
+    }
+    if (lines[*gsi].refs) {
+        return ERR_BUSY;
+    }
+    if (!ioapic_route(irq, gsi)) {
+        return ERR_INVALID_ARG;
+    }
+    lines[*gsi].kernel = true;
+    ioapic_mask(*gsi, false);
     return ERR_OK;
 }
 
@@ -68,6 +88,10 @@ void irq_slot_cleared(struct cap *slot)
 void irq_raise(unsigned gsi)
 {
     if (gsi >= IRQ_LINES) {
+        return;
+    }
+    if (lines[gsi].kernel) {
+        console_interrupt(); /* the only kernel-owned line; stays unmasked */
         return;
     }
     ioapic_mask(gsi, true);

@@ -9,6 +9,7 @@
 #include "objects.h"
 #include "boot_params.h"
 #include "phys_mem.h"
+#include "screen_console.h"
 #include "arch/x86_64/acpi.h"
 
 #define RAM_LIMIT (64ull << 30) /* what the direct map covers */
@@ -57,7 +58,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     if (!boot_params_parse(magic, info, read_phys, &boot, &why)) {
         panic("%s (magic %x)", why, magic);
     }
-    vga_text_init(&boot);
+    screen_console_init(&boot);
     uint64_t ram = collect_memory(info);
     paging_check_wx();
     kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol, ram >> 20,

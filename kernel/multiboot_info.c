@@ -12,8 +12,9 @@
 #include <stddef.h>
 
 #define MB1_INFO_SIZE 88    /* flags .. the VBE fields */
-#define MB1_FB_INFO_END 110 /* .. framebuffer address, pitch, size, bpp, type */
-#define MB1_STRING_MAX 128  /* longest loader string kept, with its NUL */
+#define MB1_FB_INFO_END 116 /* .. framebuffer address, pitch, size, bpp, type, colours */
+#define MB_FB_TYPE_RGB 1
+#define MB1_STRING_MAX 128 /* longest loader string kept, with its NUL */
 
 static uint64_t ld64(const uint8_t *p)
 {
@@ -147,8 +148,12 @@ static const char *mb1_memory_map(boot_phys_reader rd, uint64_t addr, uint64_t l
 }
 
 /* Multiboot1 (at info + 88) and Multiboot2 (tag + 8) lay the framebuffer
- * out alike: address 64, pitch, width, height 32, bpp and type 8 bits. */
-static void read_framebuffer(const uint8_t *p, struct boot_params *bp)
+ * out alike: address 64, pitch, width, height 32, bpp and type 8 bits;
+ * for type RGB the colour fields follow (position and size of red, green,
+ * blue), at `colours` (Multiboot1 22, Multiboot2 24 after a reserved
+ * word), or NULL where the loader's structure is too short to hold them:
+ * then the usual layout of the depth (x8r8g8b8, r8g8b8, r5g6b5). */
+static void read_framebuffer(const uint8_t *p, const uint8_t *colours, struct boot_params *bp)
 {
     bp->fb.phys = ld64(p);
     bp->fb.pitch = ld32(p + 8);
@@ -156,6 +161,17 @@ static void read_framebuffer(const uint8_t *p, struct boot_params *bp)
     bp->fb.height = ld32(p + 16);
     bp->fb.bpp = p[20];
     bp->fb.type = p[21];
+    if (bp->fb.type != MB_FB_TYPE_RGB) {
+        return;
+    }
+    static const uint8_t rgb888[6] = {16, 8, 8, 8, 0, 8}, rgb565[6] = {11, 5, 5, 6, 0, 5};
+    const uint8_t *c = colours ? colours : bp->fb.bpp == 16 ? rgb565 : rgb888;
+    bp->fb.red_pos = c[0];
+    bp->fb.red_size = c[1];
+    bp->fb.green_pos = c[2];
+    bp->fb.green_size = c[3];
+    bp->fb.blue_pos = c[4];
+    bp->fb.blue_size = c[5];
 }
 
 static const char *mb1_framebuffer(boot_phys_reader rd, uint64_t info, struct boot_params *bp)
@@ -164,7 +180,7 @@ static const char *mb1_framebuffer(boot_phys_reader rd, uint64_t info, struct bo
     if (!mbi) {
         return "Multiboot1 framebuffer info unreadable";
     }
-    read_framebuffer(mbi + 88, bp);
+    read_framebuffer(mbi + 88, mbi + 110, bp);
     return NULL;
 }
 
@@ -239,7 +255,7 @@ static const char *mb2_tag(struct boot_params *bp, uint32_t type, uint32_t size,
     case 6:
         return mb2_memory_map(t, size, bp);
     case 8: /* framebuffer */
-        read_framebuffer(t + 8, bp);
+        read_framebuffer(t + 8, size >= 8 + 30 ? t + 8 + 24 : NULL, bp);
         return NULL;
     case 14: /* ACPI 1.0 RSDP copy */
     case 15: /* ACPI 2.0 RSDP copy */

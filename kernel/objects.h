@@ -307,6 +307,20 @@ void irq_raise(unsigned gsi);
 void irq_slot_cleared(struct cap *slot);
 void irq_unref(unsigned gsi);
 
+/* irq.c: take ISA interrupt irq for the kernel's own device (routed,
+ * unmasked, never handed out: irq_get answers ERR_KERNEL_OWNED);
+ * ERR_BUSY if IRQ capabilities for it exist. */
+err_t irq_take_kernel(unsigned irq, unsigned *gsi) MUST_CHECK;
+
+/* console.c: COM1 shared with a user-level terminal (OBJ_CONSOLE) */
+void console_interrupt(void); /* IRQ 4: received bytes into the ring */
+void console_ref(void);
+void console_unref(void);
+void sys_console_get(struct thread *t);
+void sys_console_bind(struct thread *t);
+void sys_console_read(struct thread *t);
+void sys_console_write(struct thread *t);
+
 /* untyped.c */
 err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst,
                      uint64_t offset) MUST_CHECK;

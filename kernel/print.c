@@ -1,10 +1,11 @@
 /*
  * Kernel console: a tiny printf onto the serial port and the screen
- * (arch/x86_64/vga_text.c), plus panic() and the few string helpers the
+ * (screen_console.c), plus panic() and the few string helpers the
  * freestanding kernel needs.
  */
 #include "kernel.h"
 #include "arch/x86_64/arch.h"
+#include "screen_console.h"
 
 static void console_putc(char c)
 {
@@ -12,7 +13,7 @@ static void console_putc(char c)
         serial_putc('\r');
     }
     serial_putc(c);
-    vga_text_putc(c);
+    screen_console_putc(c);
 }
 
 void kputs_n(const char *s, size_t n)
@@ -107,6 +108,7 @@ void panic(const char *fmt, ...)
 {
     va_list ap;
     va_start(ap, fmt);
+    screen_console_reclaim(); /* a PC without serial: the panic on screen */
     kprintf("\nKERNEL PANIC: ");
     kvprintf(fmt, ap);
     kprintf("\n");

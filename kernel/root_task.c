@@ -8,6 +8,7 @@
 #include "objects.h"
 #include "boot_params.h"
 #include "phys_mem.h"
+#include "screen_console.h"
 #include "arch/x86_64/acpi.h"
 #include <arbor/bootinfo.h>
 #include <arbor/elf.h>
@@ -82,10 +83,12 @@ static void list_kernel_mmio(struct bootinfo *bi)
         bi->kernel_mmio[bi->kernel_mmio_count].device = KDEV_IOAPIC;
         bi->kernel_mmio_count++;
     }
-    if (vga_text_active()) {
-        bi->kernel_mmio[bi->kernel_mmio_count].phys = VGA_WINDOW_PHYS;
-        bi->kernel_mmio[bi->kernel_mmio_count].size = VGA_WINDOW_SIZE;
-        bi->kernel_mmio[bi->kernel_mmio_count].device = KDEV_VGA_TEXT;
+    uint64_t phys, size;
+    unsigned device;
+    if (screen_console_memory(&phys, &size, &device) && bi->kernel_mmio_count < BOOTINFO_MAX_KERNEL_MMIO) {
+        bi->kernel_mmio[bi->kernel_mmio_count].phys = phys;
+        bi->kernel_mmio[bi->kernel_mmio_count].size = size;
+        bi->kernel_mmio[bi->kernel_mmio_count].device = device;
         bi->kernel_mmio_count++;
     }
 }
@@ -103,6 +106,9 @@ static cap_t give_device(struct pd *pd, struct bootinfo *bi, const struct boot_p
     }
     list_kernel_mmio(bi);
     for (unsigned i = 0; i < bi->kernel_mmio_count; i++) {
+        if (kernel_device_is_screen(bi->kernel_mmio[i].device)) {
+            continue; /* core's to hand over: it stops the console first */
+        }
         phys_mem_reserve(&dev, bi->kernel_mmio[i].phys, bi->kernel_mmio[i].phys + bi->kernel_mmio[i].size);
     }
     bi->device_first = slot;
@@ -155,6 +161,7 @@ void root_task_create(const struct boot_params *bp, struct phys_mem *pm, uint64_
     struct cap *pdc = put(pd, BI_CAP_PD, OBJ_PD, RIGHTS_ALL, (uint64_t)pd);
     put(pd, BI_CAP_THREAD, OBJ_THREAD, RIGHTS_ALL, (uint64_t)t);
     put(pd, BI_CAP_IRQ_CONTROL, OBJ_IRQ_CONTROL, RIGHTS_ALL, 0);
+    put(pd, BI_CAP_SCREEN, OBJ_SCREEN, RIGHTS_ALL, 0);
     put(pd, BI_CAP_IO_PORT, OBJ_IO_PORT, RIGHTS_ALL, 0)->count = 0x10000;
     put(pd, BI_CAP_BOOTINFO, OBJ_FRAME, RIGHT_READ, bi_phys)->count = 1;
     struct cap *uc = put(pd, BI_CAP_UTCB, OBJ_FRAME, RIGHT_READ | RIGHT_WRITE, utcb);

@@ -7,6 +7,7 @@
  */
 #include "objects.h"
 #include <arbor/kernel_devices.h>
+#include "screen_console.h"
 
 #define A0 (t->regs.rdi)
 #define A1 (t->regs.rsi)
@@ -459,6 +460,26 @@ static void sys_reply_to(struct thread *t)
     TRY(cspace_get(A0, OBJ_REPLY, 0, &saved));
     TRY(check_info(t, A1)); /* MSGINFO_NO_REPLY too: cap_delete drops a reply */
     reply_to(t, saved, A1);
+}
+
+/* The handover of the screen (screen_console.h): a0 the screen cap, a1
+ * the length of the new owner's name in the UTCB, for the log line. */
+static void sys_screen_release(struct thread *t)
+{
+    struct cap *screen;
+    TRY(cspace_get(A0, OBJ_SCREEN, 0, &screen));
+    if (!t->utcb || A1 > SCREEN_OWNER_MAX) {
+        t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    if (!screen_console_release()) {
+        t->regs.rax = ERR_BAD_STATE; /* no screen console, or handed over already */
+        return;
+    }
+    kprintf("kernel: screen handed over to \"");
+    kputs_n(t->utcb->buf, A1);
+    kprintf("\"; the kernel log continues on serial only\n");
+    t->regs.rax = ERR_OK;
 }
 
 /* Indexed by the syscall number in entry.asm, which checks it against

@@ -37,7 +37,7 @@ NASMFLAGS := -f elf64 -g -F dwarf -w+all -w+error -I$(BUILD)/gen/
 # ---- kernel -------------------------------------------------------------
 ASM_CONSTS := kernel/arch/x86_64/asm_consts.c
 KERNEL_SRC := $(filter-out $(ASM_CONSTS),$(wildcard kernel/*.c kernel/arch/x86_64/*.c)) \
-              common/elf.c common/string.c
+              common/elf.c common/string.c common/psf.c
 KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.asm)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
@@ -73,10 +73,11 @@ $(BUILD)/kernel/kernel.bin: $(BUILD)/kernel/kernel.elf
 kernel: $(BUILD)/kernel/kernel.elf $(BUILD)/kernel/kernel.bin
 
 # ---- component runtime (libc/) -------------------------------------------
-LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c
+LIBC_SRC := $(wildcard libc/src/*.c) common/elf.c common/string.c common/psf.c
 LIBC_ASM := $(wildcard libc/src/*.asm)
 LIBC_OBJ := $(patsubst %,$(BUILD)/obj/user/%.o,$(filter-out common/%,$(LIBC_SRC)) $(LIBC_ASM)) \
-            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o
+            $(BUILD)/obj/user/common/elf.c.o $(BUILD)/obj/user/common/string.c.o \
+            $(BUILD)/obj/user/common/psf.c.o
 LIBC := $(BUILD)/lib/libarbor.a
 
 $(BUILD)/obj/user/%.c.o: %.c | $(SESSION_HEADERS)
@@ -127,16 +128,26 @@ UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_rom_module := libc/src/rom_module.c
 UNIT_SRC_ps2 := drivers/ps2/scancode.c drivers/ps2/keymap.c drivers/ps2/mouse.c
 UNIT_SRC_timer_deadline := drivers/timer/deadline.c
+UNIT_SRC_uart_line := drivers/uart/line.c
+UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
+                     drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
+UNIT_SRC_shell := app/shell/line_editor.c app/shell/log_ring.c app/shell/offers.c app/shell/state_report.c \
+                  libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
 $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_stream.h
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
+$(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
+# reads the console font at run time
+$(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \
+                        $(BUILD)/font/console.psf
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
+$(BUILD)/unit/shell: $(UNIT_SRC_shell) $(wildcard app/shell/*.h) libc/include/rt/xml.h
 $(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h libc/src/xml_scan.h
 
 # ---- host tools (tools/) ------------------------------------------------

@@ -15,3 +15,6 @@ $(FONT_SOURCE):
 
 .PHONY: font
 font: $(FONT_PSF)
+
+# The kernel's screen console embeds the font (incbin).
+$(BUILD)/obj/kernel/arch/x86_64/console_font.asm.o: $(FONT_PSF)

@@ -353,3 +353,38 @@ TEST(mb2_framebuffer_tag_is_read)
     EXPECT(bp.fb.phys == 0xfd000000 && bp.fb.width == 1024 && bp.fb.bpp == 32 && bp.fb.type == 1);
     EXPECT(bp.info_size == t + 32 - 0x2000);
 }
+
+TEST(mb2_framebuffer_colour_fields_are_read)
+{
+    memset(mem, 0, sizeof(mem));
+    uint64_t t = mb2_with_last_tag(8, 40);
+    put64(t + 8, 0xc0000000);
+    put32(t + 16, 1600);
+    put32(t + 20, 800);
+    put32(t + 24, 600);
+    mem[t + 28] = 16;
+    mem[t + 29] = 1;
+    const uint8_t bgr555[6] = {0, 5, 5, 5, 10, 5};
+    memcpy(mem + t + 32, bgr555, 6);
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB2_LOADER_MAGIC, 0x2000, &bp, &why));
+    EXPECT(bp.fb.bpp == 16 && bp.fb.red_pos == 0 && bp.fb.red_size == 5 && bp.fb.green_pos == 5);
+    EXPECT(bp.fb.green_size == 5 && bp.fb.blue_pos == 10 && bp.fb.blue_size == 5);
+}
+
+TEST(mb2_framebuffer_tag_without_colour_fields_gets_the_usual_layout)
+{
+    memset(mem, 0, sizeof(mem));
+    uint64_t t = mb2_with_last_tag(8, 32);
+    put64(t + 8, 0xfd000000);
+    put32(t + 16, 4096);
+    put32(t + 20, 1024);
+    put32(t + 24, 768);
+    mem[t + 28] = 32;
+    mem[t + 29] = 1;
+    const char *why = "";
+    struct boot_params bp;
+    EXPECT(parse(MB2_LOADER_MAGIC, 0x2000, &bp, &why));
+    EXPECT(bp.fb.red_pos == 16 && bp.fb.red_size == 8 && bp.fb.green_pos == 8 && bp.fb.blue_pos == 0);
+}

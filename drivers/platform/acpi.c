@@ -6,7 +6,8 @@
  * the firmware reserved, which core hands out as device memory and
  * never as RAM.
  *
- *   FADT ("FACP")  IAPC_BOOT_ARCH: is there an i8042, a CMOS RTC
+ *   FADT ("FACP")  IAPC_BOOT_ARCH: is there an i8042, a CMOS RTC; the
+ *                  reset register (reboot.c)
  *   MADT ("APIC")  processors and IOAPICs: the kernel's, counted only
  *   MCFG           the PCI Express configuration window (ECAM)
  *   HPET           the event timer's registers
@@ -87,6 +88,14 @@ static void parse(struct acpi_facts *a, const uint8_t *t, uint32_t len)
         a->fadt = true;
         a->fadt_rev = h->revision;
         a->boot_arch = h->revision >= 3 && len >= 111 ? (uint16_t)ld(t + 109, 2) : 0;
+        /* RESET_REG_SUP (flags bit 10), then RESET_REG (a generic
+         * address: space, width, offset, size, address) and RESET_VALUE */
+        if (len >= 129 && (ld(t + 112, 4) & (1u << 10)) && t[116] <= 1) {
+            a->reset_reg = true;
+            a->reset_space = t[116];
+            a->reset_addr = ld(t + 120, 8);
+            a->reset_value = t[128];
+        }
     } else if (!memcmp(h->sig, "APIC", 4)) {
         parse_madt(a, t, len);
     } else if (!memcmp(h->sig, "MCFG", 4)) {

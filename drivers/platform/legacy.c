@@ -11,7 +11,10 @@
  *   rtc     CMOS real-time clock: ports 0x70-0x71, IRQ 8
  *   com2..4 16550 UARTs at 0x2f8, 0x3e8, 0x2e8 with IRQ 3, 4, 3
  *           (COM1 is the kernel console, never a device)
- *   hpet    the event timer's registers, from the ACPI HPET table
+ *   hpet    the event timer's registers, from the ACPI HPET table, and
+ *           one interrupt line its comparators can route to (read from
+ *           their route capabilities): GSI 16..31 first, which no ISA
+ *           device uses, else a free-looking ISA line
  */
 #include "platform.h"
 
@@ -34,6 +37,36 @@ static bool uart_present(uint64_t base)
     bool ok = !sys_port_out(io.cap, base + 7, 1, 0x5a) && !sys_port_in(io.cap, base + 7, 1, &v) && v == 0x5a;
     io_close(&io);
     return ok;
+}
+
+/* The line for the HPET's interrupt, from the union of what its
+ * comparators can route to (0: none we would pick). */
+static unsigned hpet_line(uint64_t phys)
+{
+    static const uint8_t isa_order[] = {5, 6, 7, 9, 10, 11, 13, 14, 15, 3, 12, 1, 8, 4, 2};
+    struct io_handle io;
+    volatile void *at;
+    if (io_map("hpet", phys, 0x400, &io, &at)) {
+        return 0;
+    }
+    volatile uint64_t *regs = at;
+    unsigned timers = (unsigned)((regs[0] >> 8) & 0x1f) + 1;
+    uint32_t routes = 0;
+    for (unsigned n = 0; n < timers; n++) {
+        routes |= (uint32_t)(regs[(0x100 + 0x20 * n) / 8] >> 32);
+    }
+    io_unmap(&io, at);
+    for (unsigned gsi = 16; gsi < 32; gsi++) {
+        if (routes & (1u << gsi)) {
+            return gsi;
+        }
+    }
+    for (unsigned i = 0; i < sizeof(isa_order); i++) {
+        if (routes & (1u << isa_order[i])) {
+            return isa_order[i];
+        }
+    }
+    return 0;
 }
 
 void legacy_devices(struct platform *p)
@@ -61,7 +94,9 @@ void legacy_devices(struct platform *p)
             device_resource(d, PLATFORM_IRQ, com[i].irq, 1);
         }
     }
-    if (a->hpet && (d = device_add(p, "hpet", "hpet"))) {
+    unsigned line;
+    if (a->hpet && (line = hpet_line(a->hpet)) && (d = device_add(p, "hpet", "hpet"))) {
         device_resource(d, PLATFORM_IO_MEM, a->hpet, 0x400);
+        device_resource(d, PLATFORM_IRQ, line, 1);
     }
 }

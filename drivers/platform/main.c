@@ -93,6 +93,7 @@ int main(uint64_t arg)
     static struct platform p;
     char verbose[8] = "";
     p.verbose = rt_config_attr("verbose", verbose, sizeof(verbose)) && !strcmp(verbose, "yes");
+    rt_config_attr("reboot_methods", p.reboot_methods, sizeof(p.reboot_methods));
     if (!acpi_read(&p)) {
         printf("no ACPI tables: only the legacy PC devices and configuration ports\n");
     }

@@ -6,6 +6,7 @@
  *   main.c     setup: ACPI, legacy devices, PCI, the report; then serve
  *   acpi.c     the ACPI tables through IO_MEM: FADT, MADT, MCFG, HPET
  *   legacy.c   the PC's fixed devices: i8042, RTC, COM2..COM4, HPET
+ *   reboot.c   restarting the machine (op reboot)
  *   pci.c      configuration space (ECAM or ports 0xcf8/0xcfc), the scan
  *   report.c   the device list as a report, <devices> ... </devices>
  *   session.c  Platform sessions: policy, acquire, config space, DMA
@@ -61,6 +62,11 @@ struct acpi_facts {
     uint64_t ecam;      /* MCFG segment 0, 0: none */
     uint8_t ecam_bus_start, ecam_bus_end;
     unsigned cpus, ioapics; /* from the MADT: the kernel's, never devices */
+    /* the FADT's reset register (FADT flag RESET_REG_SUP) */
+    bool reset_reg;
+    uint8_t reset_space; /* 0 memory, 1 I/O ports */
+    uint64_t reset_addr;
+    uint8_t reset_value;
 };
 
 struct platform {
@@ -71,6 +77,7 @@ struct platform {
     cap_t cfg_ports;                /* 0xcf8..0xcff without ECAM */
     volatile uint8_t *bus_win[256]; /* ECAM: each bus's 1 MiB, mapped on use */
     bool verbose;
+    char reboot_methods[32]; /* config: the ways to restart, in order */
 };
 
 /* acpi.c: read platform_info and the tables (false: no ACPI). */
@@ -91,6 +98,13 @@ void report_devices(struct platform *p);
 /* A new device (NULL when the table is full) and a resource of it. */
 struct device *device_add(struct platform *p, const char *name, const char *type);
 void device_resource(struct device *d, unsigned kind, uint64_t base, uint64_t size);
+
+/* reboot.c: restart the machine for the client labelled who; returns
+ * only if no way worked. */
+void machine_restart(struct platform *p, const char *who);
+/* The capability of a port [port, port + 1) a client's device holds
+ * already (CAP_NULL if none): rebooting borrows the i8042's. */
+cap_t device_port(struct platform *p, uint64_t port);
 
 /* session.c */
 extern const struct rt_service platform_service;

@@ -22,6 +22,7 @@ struct platform_session {
     char label[160];
     char allowed[PLATFORM_DEVICES_MAX][PLATFORM_NAME_MAX + 1];
     unsigned allowed_count;
+    bool may_reboot;              /* policy reboot="yes" */
     uint64_t ram_left, caps_left; /* the donation beyond the session's cost */
     struct dma dma[PLATFORM_DMA_MAX];
 };
@@ -250,6 +251,30 @@ static status_t dma_free_op(void *session, struct rt_call *call, uint64_t phys)
     return RPC_INVALID;
 }
 
+static status_t reboot_op(void *session, struct rt_call *call)
+{
+    struct platform_session *s = session;
+    if (!s->may_reboot) {
+        printf("\"%s\" may not restart the machine: its policy does not say reboot=\"yes\"\n", s->label);
+        return RPC_DENIED;
+    }
+    machine_restart(s->p, s->label);
+    return RPC_UNAVAILABLE;
+}
+
+cap_t device_port(struct platform *p, uint64_t port)
+{
+    for (unsigned i = 0; i < p->count; i++) {
+        for (unsigned j = 0; p->dev[i].owner && j < p->dev[i].res_count; j++) {
+            const struct resource *r = &p->dev[i].res[j];
+            if (r->kind == PLATFORM_IO_PORT && r->io.cap && r->base <= port && port < r->base + r->size) {
+                return r->io.cap;
+            }
+        }
+    }
+    return CAP_NULL;
+}
+
 static status_t create(void *state, const struct rt_session_info *info, void **session)
 {
     struct platform_session *s = malloc(sizeof(*s));
@@ -262,6 +287,8 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     snprintf(s->label, sizeof(s->label), "%s", info->label);
     s->ram_left = info->ram - PLATFORM_RAM_QUOTA;
     s->caps_left = info->caps - PLATFORM_CAP_QUOTA;
+    char reboot[8] = "";
+    s->may_reboot = xml_attr(info->policy, "reboot", reboot, sizeof(reboot)) && !strcmp(reboot, "yes");
     for (bool ok = xml_first_sub_of_type(info->policy, "device", &n); ok;
          ok = xml_next_of_type(&n, "device", &n)) {
         char name[PLATFORM_NAME_MAX + 1];
@@ -302,6 +329,7 @@ static const struct platform_ops ops = {
     .config_write = config_write_op,
     .dma_alloc = dma_alloc_op,
     .dma_free = dma_free_op,
+    .reboot = reboot_op,
 };
 
 const struct rt_service platform_service = {PLATFORM_SERVICE_INFO(&ops),

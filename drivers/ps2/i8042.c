@@ -7,7 +7,6 @@
  * written again after it.
  */
 #include "i8042.h"
-#include <session/io.h>
 
 #define DATA 0x60
 #define CTRL 0x64
@@ -150,27 +149,9 @@ static bool setup_mouse(struct i8042 *c)
     return device(c, true, 0xf4);
 }
 
-static bool port(unsigned base, cap_t *cap)
+void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl)
 {
-    char args[96];
-    cap_t session;
-    uint64_t id, size;
-    snprintf(args, sizeof(args), "label=\"0x%x\", base=0x%x, size=1, ram_quota=%u, cap_quota=%u", base, base,
-             IO_RAM_QUOTA, IO_CAP_QUOTA);
-    status_t st = parent_session(IO_PORT_SERVICE, args, &session, &id);
-    if (!st) {
-        st = io_cap(session, cap, &size);
-    }
-    if (st) {
-        printf("IO_PORT 0x%x refused: %s\n", base, status_text(st));
-    }
-    return !st;
-}
-
-bool i8042_open(struct i8042 *c)
-{
-    *c = (struct i8042){0};
-    return port(DATA, &c->data) && port(CTRL, &c->ctrl);
+    *c = (struct i8042){.data = data, .ctrl = ctrl};
 }
 
 bool i8042_init(struct i8042 *c)

@@ -22,9 +22,9 @@ struct i8042 {
     bool keyboard, mouse, wheel; /* what answered at init */
 };
 
-/* Open the IO_PORT sessions of 0x60 and 0x64 (false, logged, if core
- * refuses them). */
-bool i8042_open(struct i8042 *c);
+/* The controller behind I/O port capabilities for 0x60 (data) and 0x64
+ * (ctrl), as the platform driver gave them (main.c). */
+void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl);
 
 /* Reset and set up controller, keyboard and mouse, with the devices'
  * interrupts on. What does not answer is logged and left off; false if

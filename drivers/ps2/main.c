@@ -1,14 +1,14 @@
 /*
  * ps2: the driver of the i8042 PS/2 controller, its keyboard and its
  * mouse, serving Event sessions (include/session/event.def). It takes
- * IO_PORT 0x60 and 0x64 and IRQ 1 and 12 from its parent, sets the
- * controller up (i8042.c), and on each interrupt reads the waiting bytes,
+ * the device "ps2" (ports 0x60 and 0x64, IRQ 1 and 12) from the platform
+ * driver, sets the controller up (i8042.c), and on each interrupt reads the waiting bytes,
  * decodes them (scancode.c, mouse.c) and posts the events to every
  * session (event_session.c). A controller that is missing or does not
  * answer is logged; the driver then serves sessions that get no events.
  */
 #include "ps2.h"
-#include <session/io.h>
+#include <session/platform_device.h>
 
 #define BIT_KEYBOARD 1
 #define BIT_MOUSE 2
@@ -82,24 +82,33 @@ static void mouse_irq(void *arg)
     sys_irq_ack(d->irq_aux);
 }
 
-static bool irq(struct ps2 *d, unsigned line, unsigned bit, rt_signal_fn fn, cap_t *cap)
+/* The i8042 from the platform driver: ports 0x60 and 0x64, IRQ 1 and 12
+ * (its "ps2" device, in this order). */
+static bool open_device(struct ps2 *d)
 {
-    char args[80];
-    cap_t session, note;
-    uint64_t id, size;
-    snprintf(args, sizeof(args), "label=\"irq %u\", irq=%u, ram_quota=%u, cap_quota=%u", line, line,
-             IO_RAM_QUOTA, IO_CAP_QUOTA);
-    status_t st = parent_session(IRQ_SERVICE, args, &session, &id);
-    if (!st) {
-        st = io_cap(session, cap, &size);
-    }
-    if (!st && (!(note = rt_signal_handler(&d->server.entry, bit, fn, d)) || sys_irq_bind(*cap, note))) {
-        st = RPC_OUT_OF_CAPS;
-    }
+    struct platform_device dev;
+    cap_t data, ctrl, note_kbd, note_aux;
+    uint64_t base;
+    status_t st = platform_device_open("ps2", 4, &dev);
     if (st) {
-        printf("IRQ %u: %s\n", line, status_text(st));
+        printf("no i8042: device \"ps2\" from the platform driver: %s\n", status_text(st));
+        return false;
     }
-    return !st;
+    if ((st = platform_device_resource(&dev, 0, PLATFORM_IO_PORT, &data, &base)) ||
+        (st = platform_device_resource(&dev, 1, PLATFORM_IO_PORT, &ctrl, &base)) ||
+        (st = platform_device_resource(&dev, 2, PLATFORM_IRQ, &d->irq_kbd, &base)) ||
+        (st = platform_device_resource(&dev, 3, PLATFORM_IRQ, &d->irq_aux, &base))) {
+        printf("device \"ps2\" is not an i8042 (ports 0x60, 0x64, IRQ 1, 12): %s\n", status_text(st));
+        return false;
+    }
+    i8042_open(&d->hw, data, ctrl);
+    if (!(note_kbd = rt_signal_handler(&d->server.entry, BIT_KEYBOARD, keyboard_irq, d)) ||
+        !(note_aux = rt_signal_handler(&d->server.entry, BIT_MOUSE, mouse_irq, d)) ||
+        sys_irq_bind(d->irq_kbd, note_kbd) || sys_irq_bind(d->irq_aux, note_aux)) {
+        printf("cannot bind IRQ 1 and 12\n");
+        return false;
+    }
+    return true;
 }
 
 int main(uint64_t arg)
@@ -109,13 +118,11 @@ int main(uint64_t arg)
         printf("cannot start the entrypoint\n");
         return 1;
     }
-    if (i8042_open(&d.hw) && irq(&d, 1, BIT_KEYBOARD, keyboard_irq, &d.irq_kbd) &&
-        irq(&d, 12, BIT_MOUSE, mouse_irq, &d.irq_aux)) {
-        if (!i8042_init(&d.hw)) {
-            printf("no input devices: Event sessions get no events\n");
-        }
+    if (open_device(&d) && i8042_init(&d.hw)) {
         mouse_init(&d.mouse, d.hw.wheel);
         drain(&d); /* what came in before the interrupts were bound */
+    } else {
+        printf("no input devices: Event sessions get no events\n");
     }
     status_t st = rt_server_announce(&d.server, &event_service);
     if (st) {

@@ -4,7 +4,7 @@
  * Register layout from the IA-PC HPET specification 1.0a, section 2.3.
  */
 #include "hpet.h"
-#include <session/io.h>
+#include <session/platform_device.h>
 
 #define GCAP_ID 0x000 / 8
 #define GEN_CONF 0x010 / 8
@@ -29,56 +29,16 @@
 #define US_PER_S 1000000ull
 #define PERIOD_MAX_FS 100000000ull /* the specification's slowest: 10 MHz */
 
-static status_t io_session(const char *service, const char *args, cap_t *cap)
+/* The comparator for our line: the first whose route capability has it.
+ * Lines from 16 on are set up level-triggered by the kernel (the PCI
+ * convention), ISA lines edge-triggered. */
+static status_t pick_comparator(struct hpet *h)
 {
-    cap_t session;
-    uint64_t id, size;
-    status_t st = parent_session(service, args, &session, &id);
-    if (st) {
-        return st;
-    }
-    st = io_cap(session, cap, &size);
-    if (st) {
-        parent_close(ENV_PARENT, id, NULL, NULL);
-    }
-    return st;
-}
-
-static status_t take_line(struct hpet *h, unsigned gsi)
-{
-    char args[96];
-    snprintf(args, sizeof(args), "label=\"hpet\", irq=%u, ram_quota=4096, cap_quota=2", gsi);
-    status_t st = io_session(IRQ_SERVICE, args, &h->irq);
-    if (!st) {
-        h->gsi = gsi;
-        /* Lines from 16 on are set up level-triggered by the kernel (the
-         * PCI convention), ISA lines edge-triggered. */
-        h->level = gsi >= 16;
-    }
-    return st;
-}
-
-/* The comparator and line: the first comparator that can interrupt on a
- * line we get; lines from 16 first (no ISA device shares them), line 2
- * last (the PIT's output, also routed there, would add interrupts of its
- * own). Below 16 an IRQ number names an ISA interrupt, which the kernel
- * maps to a GSI through the MADT: we assume the identity there. */
-static status_t pick_line(struct hpet *h)
-{
-    static const unsigned order_low[] = {3, 4, 5, 6, 7, 9, 10, 11, 12, 13, 14, 15, 1, 8, 2};
     for (unsigned n = 0; n < h->timers; n++) {
-        uint32_t cap = (uint32_t)(h->regs[TN_CONF(n)] >> 32);
-        for (unsigned gsi = 16; gsi < 32; gsi++) {
-            if ((cap & (1u << gsi)) && !take_line(h, gsi)) {
-                h->comparator = n;
-                return RPC_OK;
-            }
-        }
-        for (unsigned i = 0; i < sizeof(order_low) / sizeof(order_low[0]); i++) {
-            if ((cap & (1u << order_low[i])) && !take_line(h, order_low[i])) {
-                h->comparator = n;
-                return RPC_OK;
-            }
+        if ((uint32_t)(h->regs[TN_CONF(n)] >> 32) & (1u << h->gsi)) {
+            h->comparator = n;
+            h->level = h->gsi >= 16;
+            return RPC_OK;
         }
     }
     return RPC_NOT_FOUND;
@@ -99,9 +59,9 @@ static status_t setup(struct hpet *h, cap_t note)
     for (unsigned n = 0; n < h->timers; n++) {
         h->regs[TN_CONF(n)] = h->regs[TN_CONF(n)] & ~(TN_INT_ENABLE | TN_PERIODIC | TN_FSB_ENABLE);
     }
-    if (pick_line(h)) {
-        printf("HPET at 0x%lx: none of its %u comparators routes to an interrupt line we got\n", h->phys,
-               h->timers);
+    if (h->gsi >= 32 || pick_comparator(h)) {
+        printf("HPET at 0x%lx: none of its %u comparators routes to line %u, the one we got\n", h->phys,
+               h->timers, h->gsi);
         return RPC_NOT_FOUND;
     }
     uint64_t conf = h->regs[TN_CONF(h->comparator)];
@@ -124,23 +84,27 @@ static status_t setup(struct hpet *h, cap_t note)
     return RPC_OK;
 }
 
-status_t hpet_init(struct hpet *h, uint64_t phys, cap_t note)
+status_t hpet_init(struct hpet *h, cap_t note)
 {
-    char args[112];
+    struct platform_device dev;
     cap_t mmio;
+    uint64_t line;
     memset(h, 0, sizeof(*h));
-    h->phys = phys;
-    snprintf(args, sizeof(args), "label=\"hpet\", base=0x%lx, size=4096, ram_quota=4096, cap_quota=2", phys);
-    status_t st = io_session(IO_MEM_SERVICE, args, &mmio);
-    if (!st) {
-        st = rt_attach(mmio, PD_ATTACH_WRITE, (void **)&h->regs);
-    }
+    status_t st = platform_device_open("hpet", 2, &dev);
     if (st) {
-        printf("no HPET: its registers at 0x%lx: %s; no timer (the PIT and the local APIC timer are the "
-               "kernel's)\n",
-               phys, status_text(st));
+        printf("no HPET: device \"hpet\" from the platform driver: %s; no timer (the PIT and the local "
+               "APIC timer are the kernel's)\n",
+               status_text(st));
         return st;
     }
+    if ((st = platform_device_resource(&dev, 0, PLATFORM_IO_MEM, &mmio, &h->phys)) ||
+        (st = platform_device_resource(&dev, 1, PLATFORM_IRQ, &h->irq, &line)) ||
+        (st = rt_attach(mmio, PD_ATTACH_WRITE, (void **)&h->regs))) {
+        printf("device \"hpet\" is no HPET (registers, one interrupt line): %s\n", status_text(st));
+        return st;
+    }
+    h->regs = (volatile uint64_t *)((uintptr_t)h->regs + (h->phys & (PAGE_SIZE - 1)));
+    h->gsi = (unsigned)line;
     return setup(h, note);
 }
 

@@ -1,8 +1,9 @@
 /*
  * The HPET (IA-PC High Precision Event Timer) as drivers/timer uses it:
  * the main counter as the clock, one comparator in one-shot mode as the
- * alarm, its interrupt routed to an IOAPIC line that the comparator's
- * route capability allows and core's IRQ service grants. The PIT and the
+ * alarm, its interrupt routed to the IOAPIC line that the platform
+ * driver hands out with the device (one the comparator's route
+ * capability allows). The PIT and the
  * local APIC timer are the kernel's (include/arbor/kernel_devices.h), so
  * the HPET is the only timer a component can have.
  *
@@ -29,10 +30,11 @@ struct hpet {
     cap_t irq; /* the IRQ capability of the comparator's line */
 };
 
-/* Map the HPET at phys (IO_MEM), check it, pick a comparator and its
- * interrupt line (IRQ), bind the line to note and start the counter.
- * Says why on failure (no HPET, no line to route to). */
-status_t hpet_init(struct hpet *h, uint64_t phys, cap_t note);
+/* Take the device "hpet" from the platform driver (its registers and
+ * the interrupt line it chose), check it, pick a comparator that routes
+ * to the line, bind the line to note and start the counter. Says why on
+ * failure (no HPET, no comparator for the line). */
+status_t hpet_init(struct hpet *h, cap_t note);
 
 /* The counter now, extended to 64 bits. */
 uint64_t hpet_now(struct hpet *h);

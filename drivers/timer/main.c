@@ -5,14 +5,14 @@
  * first of them, and its interrupt, like every operation that changes
  * the list, pays out what is due and sets the comparator again. A
  * sleeping caller is a deferred reply; a session that closes under it
- * drops it. Config: <config hpet="0xfed00000" verbose="yes"/>.
+ * drops it. The HPET is the platform driver's device "hpet".
+ * Config: <config verbose="yes"/>.
  */
 #include <rt/server.h>
 #include <session/timer.h>
 #include "deadline.h"
 #include "hpet.h"
 
-#define HPET_DEFAULT 0xfed00000ull
 #define SIGNAL_IRQ 1 /* entrypoint bit of the HPET's interrupt */
 /* the longest time a caller may ask for, so that ticks never wrap: 30 days */
 #define US_MAX (30ull * 24 * 3600 * 1000000)
@@ -199,17 +199,11 @@ int main(uint64_t arg)
 {
     (void)arg;
     struct timer *t = &timer;
-    uint64_t phys = HPET_DEFAULT;
     if (rt_server_init(&t->server, t)) {
         return 1;
     }
-    if (t->server.has_config && xml_has_attr(&t->server.config, "hpet") &&
-        !xml_attr_u64(&t->server.config, "hpet", &phys)) {
-        printf("config: hpet must be the HPET's physical address\n");
-        return 1;
-    }
     cap_t note = rt_signal_handler(&t->server.entry, SIGNAL_IRQ, irq_signal, t);
-    if (!note || hpet_init(&t->hpet, phys, note)) {
+    if (!note || hpet_init(&t->hpet, note)) {
         return 1;
     }
     t->start = hpet_now(&t->hpet);

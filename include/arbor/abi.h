@@ -39,15 +39,17 @@ enum arbor_obj {
     OBJ_IRQ,          /* one interrupt line */
     OBJ_IO_PORT,      /* a range of I/O ports */
     OBJ_REPLY,        /* a saved reply: the right to answer one caller */
+    OBJ_SCREEN,       /* authority to take the screen from the kernel's console */
+    OBJ_CONSOLE,      /* COM1's input and output, shared with the kernel log */
     OBJ_COUNT
 };
 
 /* Rights carried by a capability. A mint may only remove rights. */
-#define RIGHT_READ  0x1u /* frame: readable; endpoint: may receive; notification: may wait */
+#define RIGHT_READ 0x1u  /* frame: readable; endpoint: may receive; notification: may wait */
 #define RIGHT_WRITE 0x2u /* frame: writable; endpoint: may call; notification: may signal */
-#define RIGHT_EXEC  0x4u /* frame: executable */
+#define RIGHT_EXEC 0x4u  /* frame: executable */
 #define RIGHT_GRANT 0x8u /* endpoint: may transfer capabilities */
-#define RIGHTS_ALL  0xfu
+#define RIGHTS_ALL 0xfu
 
 /*
  * Capability indices name slots in the caller's own cap space (its PD's
@@ -63,13 +65,12 @@ typedef uint64_t cap_t;
  * Bits 0-6 len, 8-9 caps, 15 MSGINFO_KERNEL (see the fault messages),
  * 16-63 label; the kernel drops the other bits of a sender's word.
  */
-#define MSG_MAX_WORDS  64
-#define MSG_REG_WORDS  8 /* words 0..7 travel in registers */
-#define MSG_MAX_CAPS   3
-#define MSGINFO(label, len, caps) \
-    (((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(len))
-#define MSGINFO_LEN(i)   ((unsigned)((i) & 0x7f))
-#define MSGINFO_CAPS(i)  ((unsigned)(((i) >> 8) & 0x3))
+#define MSG_MAX_WORDS 64
+#define MSG_REG_WORDS 8 /* words 0..7 travel in registers */
+#define MSG_MAX_CAPS 3
+#define MSGINFO(label, len, caps) (((uint64_t)(label) << 16) | ((uint64_t)(caps) << 8) | (uint64_t)(len))
+#define MSGINFO_LEN(i) ((unsigned)((i)&0x7f))
+#define MSGINFO_CAPS(i) ((unsigned)(((i) >> 8) & 0x3))
 #define MSGINFO_LABEL(i) ((uint64_t)(i) >> 16)
 
 /* A thread waiting in reply_wait whose bound notification is signalled
@@ -99,17 +100,17 @@ typedef uint64_t cap_t;
  * beyond the register words and capability transfer descriptors live.
  */
 struct arbor_utcb {
-    uint64_t mr[MSG_MAX_WORDS]; /* mr[0..7] mirror the registers, unused */
+    uint64_t mr[MSG_MAX_WORDS];    /* mr[0..7] mirror the registers, unused */
     cap_t send_caps[MSG_MAX_CAPS]; /* slots to transfer (sender) */
-    cap_t rcv_base;             /* receive window: first slot (receiver) */
-    uint64_t rcv_count;         /* receive window: number of slots */
-    uint64_t rcv_caps;          /* after receive: number of caps arrived */
-    uint64_t rcv_unwrapped;     /* bit i: cap i named the endpoint received
-                                   on; its badge is in rcv_badge[i] and
-                                   no slot was used */
+    cap_t rcv_base;                /* receive window: first slot (receiver) */
+    uint64_t rcv_count;            /* receive window: number of slots */
+    uint64_t rcv_caps;             /* after receive: number of caps arrived */
+    uint64_t rcv_unwrapped;        /* bit i: cap i named the endpoint received
+                                      on; its badge is in rcv_badge[i] and
+                                      no slot was used */
     uint64_t rcv_badge[MSG_MAX_CAPS];
-    uint64_t user[8];           /* free for the runtime (thread pointer...) */
-    char buf[3072];             /* debug_puts text */
+    uint64_t user[8]; /* free for the runtime (thread pointer...) */
+    char buf[3072];   /* debug_puts text */
 };
 _Static_assert(sizeof(struct arbor_utcb) <= 4096, "UTCB exceeds one page");
 
@@ -128,7 +129,7 @@ _Static_assert(sizeof(struct arbor_utcb) <= 4096, "UTCB exceeds one page");
  */
 #define FAULT_LABEL 0xfa017ull
 #define MSGINFO_KERNEL (1ull << 15) /* made by the kernel: a real fault */
-#define MSGINFO_IS_FAULT(i) (MSGINFO_LABEL(i) == FAULT_LABEL && ((i) & MSGINFO_KERNEL))
+#define MSGINFO_IS_FAULT(i) (MSGINFO_LABEL(i) == FAULT_LABEL && ((i)&MSGINFO_KERNEL))
 enum arbor_fault_word {
     FAULT_KIND = 0, /* enum arbor_fault_kind */
     FAULT_ADDR,     /* faulting data address (page fault), else ip */
@@ -138,19 +139,19 @@ enum arbor_fault_word {
     FAULT_WORDS
 };
 enum arbor_fault_kind {
-    FAULT_PAGE = 14,   /* #PF */
-    FAULT_DIVIDE = 0,  /* #DE */
-    FAULT_DEBUG = 1,   /* #DB */
+    FAULT_PAGE = 14,  /* #PF */
+    FAULT_DIVIDE = 0, /* #DE */
+    FAULT_DEBUG = 1,  /* #DB */
     FAULT_BREAKPOINT = 3,
     FAULT_OVERFLOW = 4,
     FAULT_BOUND = 5,
     FAULT_UNDEFINED = 6, /* #UD */
     FAULT_NO_FPU = 7,
-    FAULT_GENERAL = 13,  /* #GP */
-    FAULT_STACK = 12,    /* #SS */
-    FAULT_FPU = 16,      /* #MF */
-    FAULT_ALIGN = 17,    /* #AC */
-    FAULT_SIMD = 19,     /* #XM */
+    FAULT_GENERAL = 13, /* #GP */
+    FAULT_STACK = 12,   /* #SS */
+    FAULT_FPU = 16,     /* #MF */
+    FAULT_ALIGN = 17,   /* #AC */
+    FAULT_SIMD = 19,    /* #XM */
 };
 
 /* Scheduling. Priorities 0 (lowest) .. PRIO_MAX; a thread may give another
@@ -167,10 +168,10 @@ enum arbor_fault_kind {
 /* Bytes of untyped memory each object takes (and its alignment, capped at
  * a page): user-level allocators place objects with retype-at-offset. */
 #define OBJ_SIZE_PD(slot_bits) (2 * 4096ull + (64ull << (slot_bits)))
-#define OBJ_SIZE_THREAD       4096ull /* TCB with FPU/SSE/AVX state */
-#define OBJ_SIZE_ENDPOINT     64ull
+#define OBJ_SIZE_THREAD 4096ull /* TCB with FPU/SSE/AVX state */
+#define OBJ_SIZE_ENDPOINT 64ull
 #define OBJ_SIZE_NOTIFICATION 64ull
-#define OBJ_SIZE_PAGE_TABLE   4096ull
+#define OBJ_SIZE_PAGE_TABLE 4096ull
 
 /* Device memory: untyped caps over physical ranges that are not RAM
  * (MMIO, framebuffers, firmware tables). They only make frames, which
@@ -180,15 +181,16 @@ enum arbor_fault_kind {
 
 /* pt_map levels: the page table maps 4 KiB pages (1), is a page directory
  * (2) or a page-directory-pointer table (3). PML4 is part of the PD. */
-#define PT_LEVEL_PT   1
-#define PT_LEVEL_PD   2
+#define PT_LEVEL_PT 1
+#define PT_LEVEL_PD 2
 #define PT_LEVEL_PDPT 3
 
 /* User virtual addresses are [USER_BASE, USER_END). */
 #define USER_BASE 0x1000ull
-#define USER_END  0x00007ffffffff000ull /* the last canonical page stays
-                                            unmapped: a syscall there would
-                                            return to a non-canonical rip */
+#define USER_END                                                                                             \
+    0x00007ffffffff000ull /* the last canonical page stays                                                   \
+                              unmapped: a syscall there would                                                \
+                              return to a non-canonical rip */
 
 #define PAGE_SIZE 4096ull
 

@@ -35,6 +35,7 @@ enum bootinfo_slot {
     BI_CAP_IO_PORT,     /* all I/O ports 0..0xffff */
     BI_CAP_BOOTINFO,    /* frame of this page */
     BI_CAP_UTCB,        /* frame of the first thread's UTCB */
+    BI_CAP_SCREEN,      /* take over the screen (SYS_SCREEN_RELEASE) */
     BI_CAP_FIRST_FREE_FIXED
 };
 
@@ -57,6 +58,17 @@ struct bootinfo_module {
     cap_t frame;                  /* frame cap covering all its pages */
 };
 
+/* The framebuffer the boot loader left (Multiboot's framebuffer info).
+ * type 0 indexed colours, 1 RGB (a linear framebuffer: UEFI GOP, VBE),
+ * 2 EGA text (width and height in character cells). For RGB, each colour
+ * is a field of *_size bits from bit *_pos of a pixel's bpp bits. */
+struct bootinfo_framebuffer {
+    uint64_t phys, pitch;
+    uint32_t width, height, bpp, type;
+    uint8_t red_pos, red_size, green_pos, green_size, blue_pos, blue_size;
+    uint8_t reserved[2];
+};
+
 struct bootinfo {
     uint32_t magic;
     uint32_t boot_protocol;   /* 1 = Multiboot1, 2 = Multiboot2 */
@@ -77,12 +89,9 @@ struct bootinfo {
     struct bootinfo_untyped device[BOOTINFO_MAX_DEVICE];
     struct bootinfo_untyped ram[BOOTINFO_MAX_RAM];
     struct bootinfo_module module[BOOTINFO_MAX_MODULES];
-    struct {
-        uint64_t phys, pitch;
-        uint32_t width, height, bpp, type;
-    } framebuffer;              /* phys == 0: none */
-    char cmdline[128];          /* kernel command line */
-    uint32_t kernel_mmio_count; /* device memory the kernel drives itself */
+    struct bootinfo_framebuffer framebuffer; /* phys == 0: none */
+    char cmdline[128];                       /* kernel command line */
+    uint32_t kernel_mmio_count;              /* device memory the kernel drives itself */
     struct {
         uint64_t phys, size; /* page aligned; in no device[] range */
         uint32_t device;     /* enum kernel_device (kernel_devices.h) */

@@ -28,17 +28,29 @@
 #define VGA_WINDOW_SIZE 0x20000ull
 
 enum kernel_device {
-    KDEV_PIC,      /* 8259 pair: masked, vectors moved off the exceptions */
-    KDEV_ELCR,     /* the PIC's edge/level control */
-    KDEV_IMCR,     /* PIC/APIC mode select */
-    KDEV_PIT,      /* 8254 timer: calibrates the TSC and the LAPIC timer */
-    KDEV_PIT_GATE, /* port 0x61: gates PIT channel 2 during calibration */
-    KDEV_COM1,     /* the kernel console */
-    KDEV_LAPIC,    /* local APIC: the kernel's timer, EOI, IPIs */
-    KDEV_IOAPIC,   /* interrupt routing, reached through IRQ capabilities */
-    KDEV_VGA_TEXT, /* the legacy VGA window 0xa0000-0xbffff: the screen console */
+    KDEV_PIC,         /* 8259 pair: masked, vectors moved off the exceptions */
+    KDEV_ELCR,        /* the PIC's edge/level control */
+    KDEV_IMCR,        /* PIC/APIC mode select */
+    KDEV_PIT,         /* 8254 timer: calibrates the TSC and the LAPIC timer */
+    KDEV_PIT_GATE,    /* port 0x61: gates PIT channel 2 during calibration */
+    KDEV_COM1,        /* the kernel console */
+    KDEV_LAPIC,       /* local APIC: the kernel's timer, EOI, IPIs */
+    KDEV_IOAPIC,      /* interrupt routing, reached through IRQ capabilities */
+    KDEV_VGA_TEXT,    /* the legacy VGA window 0xa0000-0xbffff: the screen console */
+    KDEV_FRAMEBUFFER, /* the loader's linear framebuffer: the screen console */
     KDEV_COUNT
 };
+
+/* The screen: the kernel draws its console there only until core asks
+ * it to stop (SYS_SCREEN_RELEASE) on behalf of the component that wants
+ * it; its memory is therefore in the first task's device untyped. */
+static inline int kernel_device_is_screen(unsigned d)
+{
+    return d == KDEV_VGA_TEXT || d == KDEV_FRAMEBUFFER;
+}
+
+/* The longest name of the screen's new owner SYS_SCREEN_RELEASE logs. */
+#define SCREEN_OWNER_MAX 128
 
 /* "the PIC", "the local APIC", ...: for messages that say why. */
 static inline const char *kernel_device_name(unsigned d)
@@ -53,6 +65,7 @@ static inline const char *kernel_device_name(unsigned d)
         "the local APIC",
         "the IOAPIC",
         "the VGA text screen (the kernel's screen console)",
+        "the framebuffer (the kernel's screen console)",
     };
     return d < KDEV_COUNT ? name[d] : "a kernel device";
 }

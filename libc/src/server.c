@@ -181,10 +181,10 @@ static void open_session(struct rt_server *s, const struct server_request *r)
 {
     const struct rt_service *svc = service_named(s, r->service);
     const char *label = args_get(&r->args, "label");
-    struct rt_session_info info = {
-        .label = label ? label : "", .args = &r->args, .ram = r->ram, .caps = r->caps};
-    struct xml_node policy;
     uint64_t need = 0;
+    struct rt_session_info info = {
+        .label = label ? label : "", .args = &r->args, .ram = r->ram, .caps = r->caps, .need = &need};
+    struct xml_node policy;
     status_t st = svc ? admit(s, svc, r, &info, &policy, &need) : RPC_UNAVAILABLE;
     struct rt_session *rec = st ? NULL : calloc(1, sizeof(*rec));
     unsigned index = rec ? free_index(s) : ~0u;

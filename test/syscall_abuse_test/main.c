@@ -2,12 +2,14 @@
  * syscall_abuse: the kernel answers every bad system call with an error.
  *
  * Part 1 (the first task): a table of targeted calls with the status each
- * must return. Part 2 (a child PD holding only harmless caps): 100,000
+ * must return. Part 2 (a child PD holding only harmless caps, a read-only
+ * console among them): 100,000
  * random calls; every status must be a defined code, and the child must
  * still complete an IPC round trip with the driver afterwards.
  */
 #include <rt/env.h>
 #include <rt/syscall.h>
+#include <arbor/kernel_devices.h>
 
 #define RANDOM_CALLS 100000
 #define KERNEL_ADDR 0xffffffff80100000ull
@@ -26,6 +28,7 @@ struct check {
 
 /* Slots the driver fills before running the table. */
 static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note, port80;
+static cap_t con, con_ro, con_wo, wait_note; /* console: all, READ only, WRITE only; notification READ only */
 
 static int run_checks(void)
 {
@@ -179,6 +182,47 @@ static int run_checks(void)
         {"reply_wait saved reply is ep", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, ep), 0}, ERR_WRONG_TYPE},
         {"reply_wait reply 2^31", SYS_REPLY_WAIT, {REPLY_WAIT_ARG(ep, 1ull << 31), 0}, ERR_INVALID_CAP},
         {"retype a reply cap", SYS_RETYPE, {env.bi->untyped_first, OBJ_REPLY, 0, empty}, ERR_INVALID_ARG},
+        {"retype a console", SYS_RETYPE, {env.bi->untyped_first, OBJ_CONSOLE, 0, empty}, ERR_INVALID_ARG},
+        {"console_get via port 0x80", SYS_CONSOLE_GET, {port80, empty}, ERR_NO_RIGHTS},
+        {"console_get via endpoint", SYS_CONSOLE_GET, {ep, empty}, ERR_WRONG_TYPE},
+        {"console_get without a cap", SYS_CONSOLE_GET, {empty, empty}, ERR_INVALID_CAP},
+        {"console_get via a console", SYS_CONSOLE_GET, {con, empty}, ERR_WRONG_TYPE},
+        {"console_get into occupied", SYS_CONSOLE_GET, {BI_CAP_IO_PORT, ep}, ERR_SLOT_OCCUPIED},
+        {"console_get into slot 0", SYS_CONSOLE_GET, {BI_CAP_IO_PORT, CAP_NULL}, ERR_INVALID_CAP},
+        {"console_get into slot 2^40", SYS_CONSOLE_GET, {BI_CAP_IO_PORT, huge}, ERR_INVALID_CAP},
+        {"console_read null cap", SYS_CONSOLE_READ, {CAP_NULL, 1}, ERR_INVALID_CAP},
+        {"console_read index -1", SYS_CONSOLE_READ, {~0ull, 1}, ERR_INVALID_CAP},
+        {"console_read endpoint", SYS_CONSOLE_READ, {ep, 1}, ERR_WRONG_TYPE},
+        {"console_read port cap", SYS_CONSOLE_READ, {BI_CAP_IO_PORT, 1}, ERR_WRONG_TYPE},
+        {"console_read write-only", SYS_CONSOLE_READ, {con_wo, 1}, ERR_NO_RIGHTS},
+        {"console_read 3073", SYS_CONSOLE_READ, {con, 3073}, ERR_INVALID_ARG},
+        {"console_read 1 TiB", SYS_CONSOLE_READ, {con, huge}, ERR_INVALID_ARG},
+        {"console_read -1", SYS_CONSOLE_READ, {con, ~0ull}, ERR_INVALID_ARG},
+        {"console_read 0", SYS_CONSOLE_READ, {con, 0}, ERR_OK},
+        {"console_write null cap", SYS_CONSOLE_WRITE, {CAP_NULL, 1}, ERR_INVALID_CAP},
+        {"console_write frame", SYS_CONSOLE_WRITE, {frame, 1}, ERR_WRONG_TYPE},
+        {"console_write read-only", SYS_CONSOLE_WRITE, {con_ro, 1}, ERR_NO_RIGHTS},
+        {"console_write 3073", SYS_CONSOLE_WRITE, {con, 3073}, ERR_INVALID_ARG},
+        {"console_write 1 TiB", SYS_CONSOLE_WRITE, {con, huge}, ERR_INVALID_ARG},
+        {"console_write -1", SYS_CONSOLE_WRITE, {con, ~0ull}, ERR_INVALID_ARG},
+        {"console_write 0", SYS_CONSOLE_WRITE, {con, 0}, ERR_OK},
+        {"console_bind null cap", SYS_CONSOLE_BIND, {CAP_NULL, note}, ERR_INVALID_CAP},
+        {"console_bind write-only", SYS_CONSOLE_BIND, {con_wo, note}, ERR_NO_RIGHTS},
+        {"console_bind frame as notification", SYS_CONSOLE_BIND, {con, frame}, ERR_WRONG_TYPE},
+        {"console_bind empty notification", SYS_CONSOLE_BIND, {con, empty}, ERR_INVALID_CAP},
+        {"console_bind wait-only notification", SYS_CONSOLE_BIND, {con, wait_note}, ERR_NO_RIGHTS},
+        {"console_bind", SYS_CONSOLE_BIND, {con, note}, ERR_OK},
+        {"console_bind rebind", SYS_CONSOLE_BIND, {con_ro, note}, ERR_OK},
+        {"console_bind unbind", SYS_CONSOLE_BIND, {con, CAP_NULL}, ERR_OK},
+        {"irq_get of COM1's IRQ 4", SYS_IRQ_GET, {BI_CAP_IRQ_CONTROL, 4, empty}, ERR_KERNEL_OWNED},
+        {"retype a screen cap", SYS_RETYPE, {env.bi->untyped_first, OBJ_SCREEN, 0, empty}, ERR_INVALID_ARG},
+        {"screen_release null cap", SYS_SCREEN_RELEASE, {CAP_NULL, 0}, ERR_INVALID_CAP},
+        {"screen_release on an endpoint", SYS_SCREEN_RELEASE, {ep, 0}, ERR_WRONG_TYPE},
+        {"screen_release name 2^40 bytes", SYS_SCREEN_RELEASE, {BI_CAP_SCREEN, huge}, ERR_INVALID_ARG},
+        {"screen_release name one too long",
+         SYS_SCREEN_RELEASE,
+         {BI_CAP_SCREEN, SCREEN_OWNER_MAX + 1},
+         ERR_INVALID_ARG},
     };
     int bad = 0;
     for (unsigned i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
@@ -189,9 +233,13 @@ static int run_checks(void)
             bad++;
         }
     }
-    /* The device untyped leaves out the APIC pages the kernel drives. */
+    /* The device untyped leaves out the APIC pages the kernel drives (the
+     * screen is in it: core hands it over, screen_release). */
     const struct bootinfo *bi = env.bi;
     for (unsigned k = 0; k < bi->kernel_mmio_count; k++) {
+        if (kernel_device_is_screen(bi->kernel_mmio[k].device)) {
+            continue;
+        }
         for (unsigned d = 0; d < bi->device_count; d++) {
             if (bi->device[d].phys < bi->kernel_mmio[k].phys + bi->kernel_mmio[k].size &&
                 bi->kernel_mmio[k].phys < bi->device[d].phys + bi->device[d].size) {
@@ -401,6 +449,15 @@ int main(uint64_t arg)
         sys_cap_mint(note, BI_CAP_PD, ro_note, RIGHT_WRITE, 0)) {
         printf("syscall_abuse: FAILED: mint read-only frame\n");
     }
+    con = env_slot(&env);
+    con_ro = env_slot(&env);
+    con_wo = env_slot(&env);
+    wait_note = env_slot(&env);
+    if (sys_console_get(BI_CAP_IO_PORT, con) || sys_cap_mint(con, BI_CAP_PD, con_ro, RIGHT_READ, 0) ||
+        sys_cap_mint(con, BI_CAP_PD, con_wo, RIGHT_WRITE, 0) ||
+        sys_cap_mint(note, BI_CAP_PD, wait_note, RIGHT_READ, 0)) {
+        printf("syscall_abuse: FAILED: console capabilities\n");
+    }
     int bad = run_checks();
 
     /* The child gets harmless caps to abuse and one report endpoint. */
@@ -420,7 +477,8 @@ int main(uint64_t arg)
     if (err || give(child.pd, served, 1, RIGHT_WRITE) || give(child.pd, note, 2, RIGHT_WRITE) ||
         give(child.pd, vframe, 3, RIGHTS_ALL) || give(child.pd, victim, 4, RIGHTS_ALL) ||
         give(child.pd, victim_pd, 5, RIGHTS_ALL) || give(child.pd, served, 6, RIGHT_WRITE | RIGHT_GRANT) ||
-        give(child.pd, frame, 7, RIGHT_READ) || give(child.pd, report, REPORT_SLOT, RIGHT_WRITE)) {
+        give(child.pd, frame, 7, RIGHT_READ) || give(child.pd, con_ro, 8, RIGHT_READ) ||
+        give(child.pd, report, REPORT_SLOT, RIGHT_WRITE)) {
         printf("syscall_abuse: FAILED: child setup error %lu\n", err);
         rt_exit(1);
     }

@@ -72,6 +72,13 @@ fi
     foreach name $::boot_modules {
         append cfg "    module2 /boot/mods/$name $name\n"
     }
+    # The kernel asks for a 1024x768x32 framebuffer (boot.asm), which the
+    # multiboot2 command turns into gfxpayload; --gfx text keeps BIOS GRUB
+    # in VGA text mode instead, by setting it afterwards (UEFI has no text
+    # mode: GOP).
+    if {$::gfx eq "text"} {
+        append cfg "    if \[ \"\$grub_platform\" = pc \]; then set gfxpayload=text; fi\n"
+    }
     append cfg "    boot\n\}\n"
     return $cfg
 }

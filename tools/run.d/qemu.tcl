@@ -1,7 +1,9 @@
 # qemu.tcl - start QEMU for tools/run and watch its serial console.
 #
 # The command line follows the boot mode (kernel: -kernel/-initrd; iso: the
-# ISO as CD with SeaBIOS; uefi: the same ISO with OVMF). It is also written
+# ISO as CD with SeaBIOS; uefi: the same ISO with OVMF; usb and uefi_usb:
+# the ISO as a USB stick, usb-storage on an xHCI controller, no CD, with
+# SeaBIOS or OVMF: what a PC booted from the stick sees). It is also written
 # to build/run/NAME/qemu.sh so a boot can be repeated by hand. The serial
 # output, cleaned of carriage returns and terminal escapes, accumulates in
 # the global `output` (all of it, also in build/run/NAME/serial.log) and in
@@ -54,7 +56,7 @@ proc qemu_accel_note {} {
 # run_until gets this much on top of the script's own timeout.
 proc qemu_boot_allowance {} {
     if {[incr ::qemu_waits] > 1} { return 0 }
-    return [dict get {kernel 0 iso 20 uefi 40} $::boot_mode]
+    return [dict get {kernel 0 iso 20 uefi 40 usb 30 uefi_usb 50} $::boot_mode]
 }
 
 proc qemu_command {} {
@@ -74,15 +76,30 @@ proc qemu_command {} {
             lappend cmd -cdrom $root/[iso_file] -boot d
         }
         uefi {
-            set vars $root/$::boot_dir/ovmf_vars.fd
-            file copy -force $::ovmf_vars $vars
-            lappend cmd \
-                -drive if=pflash,format=raw,readonly=on,file=$::ovmf_code \
-                -drive if=pflash,format=raw,file=$vars \
-                -cdrom $root/[iso_file] -boot d
+            lappend cmd {*}[ovmf_args] -cdrom $root/[iso_file] -boot d
+        }
+        usb {
+            lappend cmd {*}[usb_stick_args]
+        }
+        uefi_usb {
+            lappend cmd {*}[ovmf_args] {*}[usb_stick_args]
         }
     }
     return [concat $cmd [gdb_qemu_args] [monitor_qemu_args] $::qemu_args]
+}
+
+proc ovmf_args {} {
+    set vars $::root/$::boot_dir/ovmf_vars.fd
+    file copy -force $::ovmf_vars $vars
+    return [list -drive if=pflash,format=raw,readonly=on,file=$::ovmf_code \
+                -drive if=pflash,format=raw,file=$vars]
+}
+
+# The ISO written to a USB stick (it is a hybrid image), the only boot disk.
+proc usb_stick_args {} {
+    return [list -device qemu-xhci,id=xhci \
+                -drive if=none,id=stick,format=raw,readonly=on,file=$::root/[iso_file] \
+                -device usb-storage,bus=xhci.0,drive=stick,bootindex=1]
 }
 
 proc sh_quote {word} {

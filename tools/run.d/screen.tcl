@@ -1,28 +1,43 @@
-# screen.tcl - the PC's VGA text screen as a user in front of it sees it,
-# read back through QEMU's monitor (qemu_monitor, monitor.tcl): the 80x25
-# cells at physical 0xb8000, character and attribute bytes, saved with
-# pmemsave. For run scripts that check the kernel's screen console, also
-# on a machine without a serial port (qemu_serial none, qemu.tcl).
+# screen.tcl - the PC's screen as a user in front of it sees it, read
+# back through QEMU's monitor (qemu_monitor, monitor.tcl): a screendump
+# (the picture QEMU shows, PPM) decoded into text by tools/screen-check
+# against the console font, cell by cell with exact pixels. The same way
+# for every mode: VGA text (the kernel loads the console font into the
+# VGA font plane and makes the cells 8 pixels wide), VBE and GOP
+# framebuffers, and whatever a component draws with the font in 8x16
+# cells from the top-left corner. For run scripts that check the screen,
+# also on a machine without a serial port (qemu_serial none, qemu.tcl).
 
-# screen_text - the screen's 25 lines, trailing blanks dropped.
+set screen_check_built 0
+
+# screen_text - the screen's lines (trailing blanks dropped); a cell that
+# is no glyph of the font shows as U+FFFD.
 proc screen_text {} {
-    set file [file normalize $::boot_dir/screen.bin]
-    file delete -force $file
-    set answer [monitor_command "pmemsave 0xb8000 4000 \"$file\""]
-    if {$answer ne "" || ![file exists $file]} { fail "could not read the screen: $answer" }
-    set fh [open $file rb]
-    set cells [read $fh]
-    close $fh
-    set lines {}
-    for {set r 0} {$r < 25} {incr r} {
-        set line ""
-        for {set c 0} {$c < 80} {incr c} {
-            binary scan $cells @[expr {2 * (80 * $r + $c)}]cu ch
-            append line [expr {$ch >= 32 && $ch < 127 ? [format %c $ch] : " "}]
+    if {!$::screen_check_built} {
+        if {[catch {exec make -s -C $::root build/tools/screen-check build/font/console.psf} out]} {
+            fail "could not build tools/screen-check: $out"
         }
-        lappend lines [string trimright $line]
+        set ::screen_check_built 1
     }
-    return [join $lines "\n"]
+    set file [file normalize $::boot_dir/screen.ppm]
+    file delete -force $file
+    set answer [monitor_command "screendump \"$file\""]
+    if {$answer ne "" || ![file exists $file]} { fail "could not read the screen: $answer" }
+    if {[catch {exec $::root/build/tools/screen-check --font $::root/build/font/console.psf $file} text]} {
+        fail "tools/screen-check could not read the screen: $text"
+    }
+    return $text
+}
+
+# screen_console_line - the kernel's line naming its screen console in
+# this configuration: VGA text where the screen stays in text mode (QEMU
+# -kernel; BIOS GRUB with --gfx text), else the loader's framebuffer
+# (VBE under SeaBIOS, GOP under OVMF).
+proc screen_console_line {} {
+    if {$::boot_mode eq "kernel" || ($::boot_mode in {iso usb} && $::gfx eq "text")} {
+        return {^kernel: screen console on VGA text, 80x25 cells of 8x16 pixels at 0xb8000$}
+    }
+    return {^kernel: screen console on framebuffer, [0-9]+x[0-9]+ cells of 8x16 pixels at 0x[0-9a-f]+$}
 }
 
 # screen_lines_in_order {re...} text - the regexps match lines of text, in

@@ -301,6 +301,9 @@ int main(int argc, char **argv)
         }
         if (o.colours) {
             for (uint32_t c = 0; c < cols; c++) {
+                if (line[c].glyph == -1 && c > 0 && line[c].bg == line[c - 1].bg) {
+                    line[c].fg = line[c - 1].fg; /* a blank cell does not change the colours */
+                }
                 if (c == 0 || line[c].fg != line[c - 1].fg || line[c].bg != line[c - 1].bg) {
                     printf("%s%u:%06x/%06x", c ? " " : "\t", c, line[c].fg, line[c].bg);
                 }

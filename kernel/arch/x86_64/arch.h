@@ -8,6 +8,7 @@
 
 #include <stdint.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 /* Saved user state, in the order entry.asm pushes it (lowest address first). */
 struct regs {
@@ -181,14 +182,14 @@ void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
 
 /* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
 void serial_init(void);
-void serial_putc(char c);
+void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
+void serial_write_raw(const char *s, size_t n); /* the terminal's: bytes as they are */
+bool serial_present(void);
+void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
+/* Move up to room received bytes from the UART into buf; how many. */
+size_t serial_rx_drain(uint8_t *buf, size_t room);
+uint64_t serial_overruns(void); /* bytes the UART reported lost */
 
-/* vga_text.c: the early screen console (VGA text, 80x25 at 0xb8000) */
-struct boot_params;
-void vga_text_putc(char c); /* into the shadow until init shows it */
-/* Show the console on screen if the loader left a text screen; say so. */
-void vga_text_init(const struct boot_params *bp);
-bool vga_text_active(void); /* the kernel drives 0xa0000-0xbffff */
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

@@ -25,6 +25,10 @@ mb2_header:
     align 8, db 0                       ; module alignment tag
     dw 6, 0
     dd 8
+    align 8, db 0                       ; framebuffer tag, optional: a linear
+    dw 5, 1                             ; framebuffer (GOP, VBE) for the screen
+    dd 20                               ; console, preferably 1024x768x32
+    dd 1024, 768, 32
     align 8, db 0                       ; end tag
     dw 0, 0
     dd 8

@@ -1,111 +1,128 @@
 /*
- * Early screen console: everything the kernel console prints (print.c)
- * also appears on the PC's VGA text screen, 80x25 cells of character and
- * attribute at physical 0xb8000, light grey on black, scrolling up.
+ * The screen console's text back-end: the VGA text screen, 80x25 cells of
+ * character and attribute at physical 0xb8000, light grey on black.
  *
- * The kernel prints before it knows whether there is a text screen (the
- * boot loader's information is read once its own page tables are up), so
- * characters go to a shadow of the screen first; vga_text_init shows the
- * shadow and from then on every change goes to both. The shadow is the
- * truth: scrolling moves it and rewrites the screen, never reading device
- * memory. paging.c maps 0xa0000-0xbffff uncached, and root_task.c keeps
- * it out of the device memory core can hand out while the console is on.
+ * The BIOS's font is replaced by the console font (the first 256 glyphs
+ * of $(FONT_PSF)) in the VGA font plane, plane 2, and the cells are made
+ * 8 pixels wide (the sequencer's 8-dot clocking with the 25 MHz dot clock,
+ * which keeps the 31.5 kHz line rate of the 9-dot mode): so the screen
+ * shows exactly the glyphs the framebuffer back-end draws, and a picture
+ * of it (640x400) decodes with tools/screen-check like any other. A cell
+ * holds a glyph index below 256. The hardware cursor is switched off.
  *
  * A text screen: Multiboot1 without framebuffer information (QEMU
  * -kernel: the BIOS left VGA in text mode), or Multiboot2 from GRUB under
- * BIOS saying EGA text or giving no framebuffer at all.
- * TODO: under UEFI the loader gives a GOP linear framebuffer (Multiboot2
- * framebuffer type 1) and there may be no VGA at all; a framebuffer
- * console with a font belongs here. Until then 0xb8000 is never touched
- * there and the console is serial only.
+ * BIOS saying EGA text or giving no framebuffer at all. paging.c maps
+ * 0xa0000-0xbffff uncached.
  */
 #include "../../kernel.h"
 #include "../../boot_params.h"
+#include "../../screen_console.h"
 #include "arch.h"
+#include <arbor/kernel_devices.h>
 
 #define VGA_TEXT_PHYS 0xb8000ull
 #define COLS 80
 #define ROWS 25
-#define BLANK 0x0720 /* a space, light grey on black */
-
-#define FB_TYPE_RGB 1
+#define ATTR 0x0700 /* light grey on black */
 #define FB_TYPE_EGA_TEXT 2
 
-static uint16_t shadow[ROWS * COLS];
-static volatile uint16_t *screen; /* NULL: not shown (not yet, or no screen) */
-static unsigned row, col;
+/* VGA registers: sequencer, graphics controller, CRT controller,
+ * attribute controller, miscellaneous output. */
+#define SEQ_INDEX 0x3c4
+#define GC_INDEX 0x3ce
+#define CRTC_INDEX 0x3d4
+#define ATTR_INDEX 0x3c0
+#define INPUT_STATUS 0x3da /* reading it resets the attribute flip-flop */
+#define MISC_READ 0x3cc
+#define MISC_WRITE 0x3c2
+#define FONT_SLOT 32 /* bytes of plane 2 per character */
 
-static void show_all(void)
+static volatile uint16_t *screen;
+
+static void reg(uint16_t index_port, uint8_t index, uint8_t value)
 {
-    for (unsigned i = 0; screen && i < ROWS * COLS; i++) {
-        screen[i] = shadow[i] ? shadow[i] : BLANK;
-    }
+    outb(index_port, index);
+    outb(index_port + 1, value);
 }
 
-static void new_line(void)
+static uint8_t reg_read(uint16_t index_port, uint8_t index)
 {
-    col = 0;
-    if (++row < ROWS) {
-        return;
-    }
-    row = ROWS - 1;
-    memcpy(shadow, shadow + COLS, (ROWS - 1) * COLS * sizeof(shadow[0]));
-    for (unsigned i = 0; i < COLS; i++) {
-        shadow[(ROWS - 1) * COLS + i] = BLANK;
-    }
-    show_all();
+    outb(index_port, index);
+    return inb(index_port + 1);
 }
 
-void vga_text_putc(char c)
+/* Plane 2 at 0xa0000 for writing (sequential addressing, no odd/even),
+ * the glyphs in, then the text-mode mapping back. */
+static void load_font(const struct psf_font *font)
 {
-    if (c == '\r') {
-        col = 0;
-        return;
+    reg(SEQ_INDEX, 0x02, 0x04); /* map mask: plane 2 */
+    reg(SEQ_INDEX, 0x04, 0x07); /* memory mode: sequential, extended */
+    reg(GC_INDEX, 0x04, 0x02);  /* read map: plane 2 */
+    reg(GC_INDEX, 0x05, 0x00);  /* mode: no odd/even */
+    reg(GC_INDEX, 0x06, 0x04);  /* misc: 0xa0000, 64 KiB, graphics off */
+    volatile uint8_t *plane = phys_to_virt(VGA_WINDOW_PHYS);
+    for (unsigned ch = 0; ch < 256; ch++) {
+        for (unsigned y = 0; y < FONT_SLOT; y++) {
+            bool in = ch < font->count && y < font->height;
+            plane[ch * FONT_SLOT + y] =
+                in ? font->glyphs[ch * font->bytes_per_glyph + y * font->row_bytes] : 0;
+        }
     }
-    if (c == '\n') {
-        new_line();
-        return;
-    }
-    if (col == COLS) {
-        new_line(); /* wrap only when the next character comes */
-    }
-    unsigned i = row * COLS + col++;
-    shadow[i] = (uint16_t)(0x0700 | (uint8_t)c);
-    if (screen) {
-        screen[i] = shadow[i];
-    }
+    reg(SEQ_INDEX, 0x02, 0x03); /* planes 0 and 1: characters, attributes */
+    reg(SEQ_INDEX, 0x04, 0x03); /* odd/even, extended */
+    reg(SEQ_INDEX, 0x03, 0x00); /* both character maps: the font at 0 */
+    reg(GC_INDEX, 0x04, 0x00);
+    reg(GC_INDEX, 0x05, 0x10); /* odd/even */
+    reg(GC_INDEX, 0x06, 0x0e); /* 0xb8000, 32 KiB, chained, text */
 }
 
-/* Why there is no text screen to write to, or NULL if there is one. */
-static const char *no_text_screen(const struct boot_params *bp)
+/* 8-pixel cells: 8-dot clocking with the 25.175 MHz dot clock, no
+ * horizontal panning (9-dot mode pans by 8), cursor off. */
+static void eight_dot_cells(unsigned font_height)
 {
-    if (bp->fb.phys == 0) {
-        return NULL; /* no framebuffer information: BIOS text mode */
-    }
-    if (bp->fb.type == FB_TYPE_EGA_TEXT) {
-        bool standard = bp->fb.phys == VGA_TEXT_PHYS && bp->fb.width == COLS && bp->fb.height == ROWS;
-        return standard ? NULL : "EGA text mode other than 80x25 at 0xb8000";
-    }
-    if (bp->fb.type == FB_TYPE_RGB) {
-        return "linear framebuffer (UEFI GOP or VBE), no font console yet";
-    }
-    return "indexed-colour framebuffer, no font console yet";
+    reg(SEQ_INDEX, 0x00, 0x01); /* synchronous reset while the clock changes */
+    outb(MISC_WRITE, inb(MISC_READ) & ~0x0c);
+    reg(SEQ_INDEX, 0x01, reg_read(SEQ_INDEX, 0x01) | 0x01);
+    reg(SEQ_INDEX, 0x00, 0x03);
+    (void)inb(INPUT_STATUS);
+    outb(ATTR_INDEX, 0x13 | 0x20); /* pixel panning; keep the palette on */
+    outb(ATTR_INDEX, 0x00);
+    reg(CRTC_INDEX, 0x09, (uint8_t)((reg_read(CRTC_INDEX, 0x09) & 0xe0) | (font_height - 1)));
+    reg(CRTC_INDEX, 0x0a, 0x20); /* cursor disabled */
 }
 
-void vga_text_init(const struct boot_params *bp)
+static void draw(unsigned row, unsigned col, uint32_t glyph)
 {
-    const char *why = no_text_screen(bp);
-    if (why) {
-        kprintf("kernel: no screen console: %s (%ux%u, type %u at 0x%lx); serial only\n", why, bp->fb.width,
-                bp->fb.height, bp->fb.type, bp->fb.phys);
-        return;
+    screen[row * COLS + col] = (uint16_t)(ATTR | glyph);
+}
+
+static struct screen_backend backend = {.what = "VGA text",
+                                        .glyphs = 256,
+                                        .at = VGA_TEXT_PHYS,
+                                        .phys = VGA_WINDOW_PHYS,
+                                        .size = VGA_WINDOW_SIZE,
+                                        .device = KDEV_VGA_TEXT,
+                                        .draw = draw};
+
+const struct screen_backend *vga_text_open(const struct boot_params *bp, const struct psf_font *font,
+                                           unsigned *cols, unsigned *rows, const char **why)
+{
+    bool text = bp->fb.phys == 0 || (bp->fb.type == FB_TYPE_EGA_TEXT && bp->fb.phys == VGA_TEXT_PHYS &&
+                                     bp->fb.width == COLS && bp->fb.height == ROWS);
+    if (!text) {
+        *why = bp->fb.type == FB_TYPE_EGA_TEXT ? "EGA text mode other than 80x25 at 0xb8000"
+                                               : "indexed-colour framebuffer";
+        return NULL;
     }
+    if (font->width != 8 || font->height > 32) {
+        *why = "the console font is not 8 pixels wide and at most 32 high (VGA text cells)";
+        return NULL;
+    }
+    load_font(font);
+    eight_dot_cells(font->height);
     screen = phys_to_virt(VGA_TEXT_PHYS);
-    show_all();
-    kprintf("kernel: screen console on VGA text, %ux%u at 0xb8000\n", COLS, ROWS);
-}
-
-bool vga_text_active(void)
-{
-    return screen != NULL;
+    *cols = COLS;
+    *rows = ROWS;
+    return &backend;
 }

@@ -36,6 +36,11 @@ struct rt_session_info {
     const struct args *args;       /* all arguments, checked against the service's */
     const struct xml_node *policy; /* the client's <policy> (services with .policy) */
     uint64_t ram, caps;            /* donated: at least the service's cost */
+    /* A session whose cost depends on what it is for (a framebuffer's
+     * back buffer) may cost more than the service's fixed price: create
+     * then answers RPC_INSUFFICIENT_RAM (or _CAPS) with *need the whole
+     * amount, and the client's runtime asks again with it. */
+    uint64_t *need;
 };
 
 /* One service of a server. */

@@ -225,6 +225,39 @@ static inline uint64_t sys_port_out(cap_t io, unsigned port, unsigned width, uin
 {
     return sys6(SYS_PORT_OUT, io, port, width, value, 0, 0).err;
 }
+/* A console capability (COM1 shared with the kernel log) into our slot
+ * dst, made from an I/O port capability io covering COM1. */
+static inline uint64_t sys_console_get(cap_t io, cap_t dst)
+{
+    return sys6(SYS_CONSOLE_GET, io, dst, 0, 0, 0, 0).err;
+}
+/* Have notification n signalled when input arrives; CAP_NULL unbinds. */
+static inline uint64_t sys_console_bind(cap_t console, cap_t n)
+{
+    return sys6(SYS_CONSOLE_BIND, console, n, 0, 0, 0, 0).err;
+}
+/* Up to max received bytes into the UTCB's buf: *n of them; *lost is
+ * how many the UART reported lost since boot. */
+static inline uint64_t sys_console_read(cap_t console, uint64_t max, uint64_t *n, uint64_t *lost)
+{
+    struct sys_result r = sys6(SYS_CONSOLE_READ, console, max, 0, 0, 0, 0);
+    *n = r.r0;
+    *lost = r.r1;
+    return r.err;
+}
+/* The first len bytes of the UTCB's buf onto COM1, as they are. */
+static inline uint64_t sys_console_write(cap_t console, uint64_t len)
+{
+    return sys6(SYS_CONSOLE_WRITE, console, len, 0, 0, 0, 0).err;
+}
+
+/* The kernel stops drawing its console on the screen (core, before it
+ * hands the screen's memory out); the UTCB's buf holds the new owner's
+ * name, len bytes, for the kernel's log line. screen: BI_CAP_SCREEN. */
+static inline uint64_t sys_screen_release(cap_t screen, uint64_t len)
+{
+    return sys6(SYS_SCREEN_RELEASE, screen, len, 0, 0, 0, 0).err;
+}
 
 /* The calling thread's UTCB (top page of its stack area). */
 static inline struct arbor_utcb *rt_utcb(void)

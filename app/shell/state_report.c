@@ -1,0 +1,50 @@
+/*
+ * Reading the sub-init's state report (state_report.h).
+ */
+#include "state_report.h"
+#include <rt/rt.h>
+
+struct quota_use state_quota(const struct xml_node *node, const char *type)
+{
+    struct quota_use q = {0};
+    struct xml_node n;
+    if (!xml_first_sub_of_type(node, type, &n)) {
+        return q;
+    }
+    q.known = true;
+    if (!xml_attr_u64(&n, "quota", &q.quota)) {
+        (void)xml_attr_u64(&n, "assigned", &q.quota);
+    }
+    (void)xml_attr_u64(&n, "used", &q.used);
+    if (!xml_attr_u64(&n, "avail", &q.avail)) {
+        q.avail = q.quota > q.used ? q.quota - q.used : 0;
+    }
+    return q;
+}
+
+void state_child(const struct xml_node *child, struct child_state *out)
+{
+    memset(out, 0, sizeof(*out));
+    (void)xml_attr(child, "name", out->name, sizeof(out->name));
+    (void)xml_attr(child, "binary", out->binary, sizeof(out->binary));
+    out->exited = xml_attr_u64(child, "exited", &out->exit_value);
+    if (!out->exited && xml_has_attr(child, "exited")) {
+        out->exited = true; /* a negative value (Genode's int) or another text */
+        out->exit_value = ~0ull;
+    }
+    out->ram = state_quota(child, "ram");
+    out->caps = state_quota(child, "caps");
+}
+
+bool state_find(const struct xml_node *state, const char *name, struct child_state *out)
+{
+    struct xml_node n;
+    for (bool more = xml_first_sub_of_type(state, "child", &n); more;
+         more = xml_next_of_type(&n, "child", &n)) {
+        state_child(&n, out);
+        if (!strcmp(out->name, name)) {
+            return true;
+        }
+    }
+    return false;
+}
