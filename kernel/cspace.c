@@ -12,7 +12,7 @@ struct cap *cspace_lookup(struct pd *pd, cap_t index)
 
 err_t cspace_get(cap_t index, unsigned type, unsigned rights, struct cap **out)
 {
-    struct cap *slot = cspace_lookup(kernel.current->pd, index);
+    struct cap *slot = cspace_lookup(this_cpu()->current->pd, index);
     if (!slot || slot->type == OBJ_NULL) {
         return ERR_INVALID_CAP;
     }

@@ -4,7 +4,9 @@
  * waiting sender, for messages of up to eight register words and no
  * capabilities. It does what ipc.c does in those cases, without the
  * general queue and scheduler helpers, and switches straight to the
- * partner (sched_enter, arch_ipc_return). Anything else goes to the
+ * partner (sched_enter, arch_ipc_return) when it runs on the same CPU
+ * (t->cpu is the running CPU: a thread moved away meanwhile is not
+ * current, and its call is made again, entry.asm). Anything else goes to the
  * general path (sys_call_general, sys_reply_wait_general), which checks
  * the arguments again and reports errors. Everything here is inlined into
  * the two handlers, so the path is one function each way.
@@ -57,7 +59,7 @@ void sys_call(struct thread *t)
     }
     struct endpoint *ep = (struct endpoint *)cap->object;
     struct thread *r = ep->receivers.head;
-    if (!r || !r->pd) {
+    if (!r || !r->pd || r->cpu != t->cpu) { /* a partner on another CPU: woken there */
         sys_call_general(t);
         return;
     }
@@ -97,7 +99,8 @@ static inline __attribute__((always_inline)) void reply_wait(struct thread *t, s
 {
     uint64_t info = t->regs.rsi;
     struct cap *cap = endpoint_cap(t, index, RIGHT_READ);
-    if (!cap || !c || c->in_fault || !c->pd || (info & FAST_INFO) > MSG_REG_WORDS || note_pending(t)) {
+    if (!cap || !c || c->in_fault || !c->pd || c->cpu != t->cpu || (info & FAST_INFO) > MSG_REG_WORDS ||
+        note_pending(t)) {
         sys_reply_wait_general(t);
         return;
     }

@@ -4,7 +4,7 @@
  *
  *   console -> CPU (GDT, IDT, SYSCALL, features) -> direct map ->
  *   boot loader info, screen console -> free memory -> ACPI, APICs, timer calibration ->
- *   first user task -> scheduler.
+ *   the other CPUs -> first user task -> scheduler.
  */
 #include "objects.h"
 #include "boot_params.h"
@@ -48,11 +48,33 @@ static uint64_t collect_memory(uint32_t info)
     return total;
 }
 
+/* A page of RAM below 1 MiB (the SIPI vector's reach) that neither the
+ * loader's information nor a module occupies, for the AP trampoline: the
+ * kernel keeps the first MiB out of the free memory, so it stays free. */
+static uint64_t trampoline_page(uint32_t info)
+{
+    uint64_t info_end = info + (boot.protocol == 2 ? boot.info_size : PAGE_SIZE);
+    for (uint64_t p = 0x8000; p < 0x9f000; p += PAGE_SIZE) {
+        bool ram = false, used = p < info_end && info < p + PAGE_SIZE;
+        for (unsigned i = 0; i < boot.region_count; i++) {
+            ram |= boot.ram[i].base <= p && p + PAGE_SIZE <= boot.ram[i].base + boot.ram[i].size;
+        }
+        for (unsigned i = 0; i < boot.module_count; i++) {
+            used |= p < boot.module[i].end && boot.module[i].start < p + PAGE_SIZE;
+        }
+        if (ram && !used) {
+            return p;
+        }
+    }
+    return 0;
+}
+
 void kernel_main(uint32_t magic, uint32_t info)
 {
     serial_init();
     kprintf("\nArbor kernel\n");
-    arch_cpu_init();
+    smp_boot_cpu_init();
+    kernel_lock_take(); /* the APs wait for it until the boot is done */
     paging_init(0);
     const char *why = "";
     if (!boot_params_parse(magic, info, read_phys, &boot, &why)) {
@@ -66,6 +88,7 @@ void kernel_main(uint32_t magic, uint32_t info)
             cpu_features.smep ? " smep" : "", cpu_features.smap ? " smap" : "",
             cpu_features.pcid ? " pcid" : "", cpu_features.x2apic ? " x2apic" : "");
     apic_init(boot.rsdp_copy);
+    smp_start(&free_mem, trampoline_page(info));
     root_task_create(&boot, &free_mem, ram, acpi.rsdp);
     kprintf("kernel: starting \"%s\", %lu MiB left as untyped memory\n", boot.module[0].name,
             phys_mem_free(&free_mem) >> 20);

@@ -53,6 +53,7 @@ struct thread {
     struct thread_queue *queue; /* queue we are on, if any */
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
+    uint8_t cpu;   /* index of the CPU it runs on (0 when made) */
     bool in_fault; /* blocked on behalf of a fault message */
     bool started;
     uint32_t refs;
@@ -88,17 +89,86 @@ struct notification {
     struct thread *bound; /* thread whose reply_wait it also wakes */
 };
 
-/* Kernel-wide state (single CPU for now). */
-struct kernel_state {
+/*
+ * Per-CPU state, one struct per CPU (cpu.c): the arch part first, which
+ * entry.asm reads through GS, then the scheduler's. this_cpu() is the
+ * running CPU's.
+ */
+struct cpu {
+    struct arch_cpu arch;
     struct thread *current; /* running thread, 0 when idle or when it
                                blocked: never a thread that is not
                                RUNNABLE (entry.asm relies on it) */
     struct thread *entered; /* whose frame and FPU state the CPU is set up for */
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
-    struct pd *dying;       /* PDs to clean (see pd.c) */
+    bool user_tlb;          /* user translations may be cached: smp_sync asks it */
     uint64_t ticks;         /* timer interrupts so far */
+    volatile bool online;   /* set by the CPU itself once it runs (smp.c) */
+    /* ready queues of the threads whose cpu this is (sched.c) */
+    struct thread_queue ready[PRIO_MAX + 1];
+    uint64_t ready_bits[(PRIO_MAX + 1) / 64];
+};
+static inline struct cpu *this_cpu(void)
+{
+    return (struct cpu *)arch_cpu();
+}
+
+/* Kernel-wide state, under the kernel lock like everything else. */
+struct kernel_state {
+    struct pd *dying;         /* PDs to clean (see pd.c) */
+    struct cpu *cpu[CPU_MAX]; /* the CPUs that run, by index */
+    unsigned cpu_count;
+    bool sync_pending; /* smp_sync() before the lock is dropped (kernel_exit) */
 };
 extern struct kernel_state kernel;
+
+/* smp.c */
+void smp_boot_cpu_init(void); /* the boot CPU's state, GS and descriptor tables */
+struct phys_mem;
+/* Start the other CPUs of the MADT, their state taken from pm, through
+ * the trampoline page (free, below 1 MiB); log how many run. */
+void smp_start(struct phys_mem *pm, uint64_t trampoline_page);
+__attribute__((noreturn)) void smp_ap_main(struct cpu *c); /* an AP's C entry */
+/*
+ * The kernel lock (docs/architecture.md, "Locking"): one ticket lock
+ * around all kernel state. entry.asm takes it on every entry from user
+ * mode and drops it on the way out; the idle loop drops it while it
+ * waits. kernel_lock_wait is the slow part of taking it.
+ */
+struct kernel_lock {
+    volatile uint32_t next, owner; /* tickets handed out, ticket served */
+};
+extern struct kernel_lock kernel_lock;
+void kernel_lock_take(void);
+void kernel_lock_wait(uint32_t ticket, bool from_syscall);
+static inline void kernel_lock_drop(void)
+{
+    __asm__ volatile("" ::: "memory");
+    kernel_lock.owner = kernel_lock.owner + 1; /* only the holder writes it */
+}
+/* Make every other CPU leave user mode and the address space it has
+ * loaded, and flush its TLB (before it runs user code again), and wait
+ * until all have: after it no CPU uses a translation or a thread frame
+ * the caller is about to take away. Called with the kernel lock held. */
+void smp_sync(void);
+/* The same, once, on the way out of this kernel entry (kernel_exit):
+ * enough where what the others must stop using is only reused by a later
+ * system call, which needs the lock. */
+static inline void smp_sync_later(void)
+{
+    if (kernel.cpu_count > 1) {
+        kernel.sync_pending = true;
+        this_cpu()->arch.exit_work = 1;
+    }
+}
+/* Tell CPU c (another one) to look at its ready queue. */
+void smp_wake(struct cpu *c);
+/* What a CPU does for smp_sync, wherever it sees the request. */
+void smp_sync_answer(void);
+/* trap.c: entries from user mode, with the lock; and smp_sync's part for
+ * a system call entry still waiting for the lock */
+void arch_user_trap(uint64_t vector);
+bool arch_syscall_entry_stopped(struct cpu *c); /* true: it did (once) */
 
 /* cspace.c */
 struct cap *cspace_lookup(struct pd *pd, cap_t index); /* 0 if out of range */
@@ -173,7 +243,9 @@ void sched_remove(struct thread *t);                /* take out of ready queue *
 void sched_block(struct thread *t, unsigned state); /* current: 0 after */
 void sched_tick(void);
 void sched_yield(void);
-void sched_switch(struct thread *t); /* direct switch (IPC fast path) */
+void sched_switch(struct thread *t);             /* direct switch (IPC), or wake on its CPU */
+void sched_preempt_check(void);                  /* a thread of this CPU may have become ready remotely */
+void sched_move(struct thread *t, unsigned cpu); /* t runs on cpu from now on */
 __attribute__((noreturn)) void kernel_exit(void);
 /* Run t (runnable, not queued, with a PD: callers check) now: the direct
  * switch. sched_enter makes t current with its address space, kernel
@@ -181,12 +253,14 @@ __attribute__((noreturn)) void kernel_exit(void);
 static inline __attribute__((always_inline)) void sched_enter(struct thread *t)
 {
     struct pd *pd = t->pd;
-    kernel.current = t;
-    kernel.entered = t;
-    if (pd != kernel.current_pd) {
+    struct cpu *c = this_cpu();
+    c->current = t;
+    c->entered = t;
+    if (pd != c->current_pd) {
         paging_load_cr3(pd->cr3 | pd->cr3_keep);
         pd->cr3_keep = paging_noflush;
-        kernel.current_pd = pd;
+        c->current_pd = pd;
+        c->user_tlb = true;
     }
     arch_set_kernel_entry(&t->regs);
     arch_fpu_switch(t->fpu);

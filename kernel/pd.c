@@ -64,9 +64,15 @@ void pd_unref(struct pd *pd)
         return;
     }
     asids[pd->asid].pd = NULL;
-    if (kernel.current_pd == pd) {
+    struct cpu *self = this_cpu();
+    if (self->current_pd == pd) {
         paging_load(paging_kernel_pml4(), 0, false);
-        kernel.current_pd = NULL;
+        self->current_pd = NULL;
+    }
+    for (unsigned i = 0; i < kernel.cpu_count; i++) {
+        if (kernel.cpu[i]->current_pd == pd) {
+            smp_sync_later(); /* it leaves the PML4 before its memory can be reused */
+        }
     }
     pd->dying_index = 1;
     pd->dying_next = kernel.dying;

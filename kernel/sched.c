@@ -2,17 +2,19 @@
  * The scheduler: fixed priorities, round robin within a priority, timer
  * preemption, and the switch to the chosen thread on every kernel exit.
  *
+ * Each CPU has its ready queues (struct cpu); a thread runs only on its
+ * CPU (thread->cpu), and goes into that CPU's queues, whichever CPU makes
+ * it ready; another CPU is told with an IPI (smp_wake) and looks at its
+ * queues when it takes the interrupt.
+ *
  * The current thread is not in a ready queue while it runs. A thread made
  * ready with a higher priority than the current one preempts it at once;
  * the preempted thread goes back to the head of its queue, keeping the rest
  * of its slice. IPC switches directly to its partner (sched_switch), which
- * runs in the caller's stead: that is the time donation along call.
+ * runs in the caller's stead: that is the time donation along call. A
+ * partner on another CPU is made ready there instead.
  */
 #include "objects.h"
-
-struct kernel_state kernel;
-static struct thread_queue ready[PRIO_MAX + 1];
-static uint64_t ready_bits[(PRIO_MAX + 1) / 64];
 
 static void queue_push_head(struct thread_queue *q, struct thread *t)
 {
@@ -36,53 +38,79 @@ struct thread *queue_pop(struct thread_queue *q)
     return t;
 }
 
-static void update_bit(unsigned prio)
+static struct cpu *cpu_of(const struct thread *t)
 {
-    if (ready[prio].head) {
-        ready_bits[prio / 64] |= 1ull << (prio % 64);
+    return kernel.cpu[t->cpu];
+}
+
+static void update_bit(struct cpu *c, unsigned prio)
+{
+    if (c->ready[prio].head) {
+        c->ready_bits[prio / 64] |= 1ull << (prio % 64);
     } else {
-        ready_bits[prio / 64] &= ~(1ull << (prio % 64));
+        c->ready_bits[prio / 64] &= ~(1ull << (prio % 64));
     }
 }
 
+/* Into the ready queue of t's CPU. */
 static void enqueue(struct thread *t, bool head)
 {
+    struct cpu *c = cpu_of(t);
     if (head) {
-        queue_push_head(&ready[t->prio], t);
+        queue_push_head(&c->ready[t->prio], t);
     } else {
-        queue_push(&ready[t->prio], t);
+        queue_push(&c->ready[t->prio], t);
     }
-    update_bit(t->prio);
+    update_bit(c, t->prio);
 }
 
 void sched_remove(struct thread *t)
 {
-    if (t->queue == &ready[t->prio]) {
+    struct cpu *c = cpu_of(t);
+    if (t->queue == &c->ready[t->prio]) {
         queue_remove(t);
-        update_bit(t->prio);
+        update_bit(c, t->prio);
     }
 }
 
-static struct thread *pick(void)
+/* The highest priority with a ready thread on c, or -1. */
+static int best_prio(const struct cpu *c)
 {
-    for (int w = ARRAY_SIZE(ready_bits) - 1; w >= 0; w--) {
-        if (ready_bits[w]) {
-            unsigned prio = (unsigned)w * 64 + 63 - (unsigned)__builtin_clzll(ready_bits[w]);
-            struct thread *t = queue_pop(&ready[prio]);
-            update_bit(prio);
-            return t;
+    for (int w = ARRAY_SIZE(c->ready_bits) - 1; w >= 0; w--) {
+        if (c->ready_bits[w]) {
+            return w * 64 + 63 - __builtin_clzll(c->ready_bits[w]);
         }
     }
-    return NULL;
+    return -1;
+}
+
+static struct thread *pick(struct cpu *c)
+{
+    int prio = best_prio(c);
+    if (prio < 0) {
+        return NULL;
+    }
+    struct thread *t = queue_pop(&c->ready[prio]);
+    update_bit(c, (unsigned)prio);
+    return t;
 }
 
 void sched_ready(struct thread *t)
 {
     t->state = THREAD_RUNNABLE;
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu(), *owner = cpu_of(t);
+    if (owner != c) {
+        /* Another CPU's thread: queued there, that CPU decides (IPI). */
+        if (t != owner->current) {
+            enqueue(t, false);
+            smp_wake(owner);
+        }
+        return;
+    }
+    struct thread *cur = c->current;
     if (cur && cur->state == THREAD_RUNNABLE && t->prio > cur->prio) {
         enqueue(cur, true);
-        kernel.current = t;
+        c->current = t;
         return;
     }
     if (t != cur) {
@@ -90,52 +118,102 @@ void sched_ready(struct thread *t)
     }
 }
 
+void sched_preempt_check(void)
+{
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
+    if (cur && cur->state == THREAD_RUNNABLE && best_prio(c) > (int)cur->prio) {
+        enqueue(cur, true);
+        c->current = NULL;
+    }
+}
+
 void sched_block(struct thread *t, unsigned state)
 {
     t->state = (uint8_t)state;
     sched_remove(t);
-    if (kernel.current == t) {
-        kernel.current = NULL; /* kernel_exit picks the next one */
+    struct cpu *owner = cpu_of(t);
+    if (owner->current == t) {
+        owner->current = NULL; /* kernel_exit picks the next one */
+        if (owner != this_cpu()) {
+            smp_sync_later(); /* it runs t in user mode, or is about to */
+        }
     }
 }
 
 void sched_switch(struct thread *t)
 {
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    if (cpu_of(t) != c) {
+        sched_ready(t); /* the partner runs on its own CPU */
+        return;
+    }
+    struct thread *cur = c->current;
     sched_remove(t);
     t->state = THREAD_RUNNABLE;
     if (cur && cur != t && cur->state == THREAD_RUNNABLE) {
         enqueue(cur, true);
     }
-    kernel.current = t;
+    c->current = t;
 }
 
 void sched_tick(void)
 {
-    kernel.ticks++;
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    c->ticks++;
+    struct thread *cur = c->current;
     if (cur && cur->state == THREAD_RUNNABLE && --cur->slice_left == 0) {
         cur->slice_left = SLICE_TICKS;
         enqueue(cur, false);
-        kernel.current = NULL;
+        c->current = NULL;
     }
 }
 
 void sched_yield(void)
 {
-    struct thread *cur = kernel.current;
+    struct cpu *c = this_cpu();
+    struct thread *cur = c->current;
     cur->slice_left = SLICE_TICKS;
     enqueue(cur, false);
-    kernel.current = NULL;
+    c->current = NULL;
 }
 
-/* Idle: no user address space stays loaded. (The loaded PD never waits
- * for a flush: vspace.c flushes it directly.) */
-static void load_kernel_space(void)
+/* Idle: no user address space stays loaded, and no user translation
+ * cached (with PCID the TLB keeps other PDs' entries), so smp_sync can
+ * leave this CPU alone. (The loaded PD never waits for a flush: vspace.c
+ * flushes it directly.) */
+static void load_kernel_space(struct cpu *c)
 {
-    if (kernel.current_pd) {
+    if (c->current_pd) {
         paging_load(paging_kernel_pml4(), 0, false);
-        kernel.current_pd = NULL;
+        c->current_pd = NULL;
+    }
+    if (c->user_tlb) {
+        paging_flush_all();
+        c->user_tlb = false;
+    }
+    struct thread *owner = c->entered;
+    if (owner) {
+        arch_fpu_release(owner); /* its thread may move to another CPU meanwhile */
+    }
+}
+
+void sched_move(struct thread *t, unsigned cpu)
+{
+    struct cpu *owner = cpu_of(t);
+    bool queued = t->queue == &owner->ready[t->prio];
+    sched_remove(t);
+    t->cpu = (uint8_t)cpu;
+    if (owner->current == t) {
+        if (owner == this_cpu()) {
+            owner->current = NULL; /* it moves itself: off this CPU now */
+            arch_fpu_release(t);
+            sched_ready(t);
+        } else {
+            smp_wake(owner); /* its kernel_exit hands it over */
+        }
+    } else if (queued) {
+        sched_ready(t);
     }
 }
 
@@ -144,20 +222,36 @@ void kernel_exit(void)
     if (kernel.dying) {
         pd_process_dying();
     }
-    struct thread *t = kernel.current;
+    if (kernel.sync_pending) {
+        kernel.sync_pending = false;
+        smp_sync();
+    }
+    struct cpu *c = this_cpu();
+    c->arch.exit_work = 0;
+    struct thread *t = c->current;
+    if (t && t->cpu != c->arch.index) {
+        c->current = NULL; /* moved to another CPU (sched_move) */
+        arch_fpu_release(t);
+        if (t->state == THREAD_RUNNABLE) {
+            sched_ready(t);
+        }
+        t = NULL;
+    }
     /* Back to the thread that entered, nothing to switch: the common case. */
-    if (t && t == kernel.entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == kernel.current_pd) {
+    if (t && t == c->entered && t->state == THREAD_RUNNABLE && t->pd && t->pd == c->current_pd) {
         arch_return_to_user();
     }
     if (t && (t->state != THREAD_RUNNABLE || !t->pd)) {
         t = NULL;
     }
     while (!t) {
-        t = pick();
+        t = pick(c);
         if (!t) {
-            load_kernel_space();
-            kernel.current = NULL;
+            load_kernel_space(c);
+            c->current = NULL;
+            kernel_lock_drop();
             arch_wait_for_interrupt();
+            kernel_lock_take();
             pd_process_dying();
         } else if (t->state != THREAD_RUNNABLE || !t->pd) {
             t = NULL; /* stale entry cannot happen; be strict anyway */

@@ -342,13 +342,27 @@ static void sys_thread_prio(struct thread *t)
         return;
     }
     struct thread *th = (struct thread *)tc->object;
-    bool queued = th->state == THREAD_RUNNABLE && th != kernel.current;
+    bool queued = th->state == THREAD_RUNNABLE && th != kernel.cpu[th->cpu]->current;
     sched_remove(th);
     th->prio = (uint8_t)A1;
     t->regs.rax = ERR_OK;
     if (queued) {
         sched_ready(th);
     }
+}
+
+/* A1: the CPU's index, below the number of CPUs, which rdi returns. */
+static void sys_thread_cpu(struct thread *t)
+{
+    struct cap *tc;
+    TRY(cspace_get(A0, OBJ_THREAD, RIGHT_WRITE, &tc));
+    if (A1 >= kernel.cpu_count) {
+        t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    t->regs.rax = ERR_OK;
+    t->regs.rdi = kernel.cpu_count;
+    sched_move((struct thread *)tc->object, (unsigned)A1);
 }
 
 static void sys_irq_get(struct thread *t)

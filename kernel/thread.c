@@ -66,13 +66,16 @@ static void destroy(struct thread *t)
         c->callee = NULL;
         thread_abort_ipc(c);
     }
-    if (kernel.current == t) {
-        kernel.current = NULL;
+    for (unsigned i = 0; i < kernel.cpu_count; i++) {
+        struct cpu *c = kernel.cpu[i];
+        if (c->current == t) {
+            c->current = NULL;
+        }
+        if (c->entered == t) {
+            c->entered = NULL; /* a new thread here must not inherit the setup */
+        }
+        arch_fpu_forget(&c->arch, t);
     }
-    if (kernel.entered == t) {
-        kernel.entered = NULL; /* a new thread here must not inherit the setup */
-    }
-    arch_fpu_forget(t);
     cap_delete(&t->note_slot);
     cap_delete(&t->fault_slot);
     cap_delete(&t->utcb_slot);

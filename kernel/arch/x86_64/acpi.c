@@ -1,7 +1,8 @@
 /*
  * ACPI: find the RSDP (from the boot loader or the BIOS areas) and read the
- * MADT for the local APIC address, the IOAPICs and the ISA interrupt
- * overrides. Only what interrupt routing needs.
+ * MADT for the local APIC address, the processors (their local APIC IDs),
+ * the IOAPICs and the ISA interrupt overrides. Only what interrupt routing
+ * and starting the CPUs need.
  */
 #include "../../kernel.h"
 #include "arch.h"
@@ -65,6 +66,20 @@ static const struct acpi_sdt *find_table(uint64_t rsdp_phys, const char *sig)
     return NULL;
 }
 
+/* An enabled processor; an x2APIC entry may repeat a local APIC one. */
+static void add_cpu(uint32_t apic_id, uint32_t flags)
+{
+    if (!(flags & 1) || acpi.cpu_count >= ACPI_MAX_CPUS) {
+        return;
+    }
+    for (unsigned i = 0; i < acpi.cpu_count; i++) {
+        if (acpi.cpu_apic_id[i] == apic_id) {
+            return;
+        }
+    }
+    acpi.cpu_apic_id[acpi.cpu_count++] = apic_id;
+}
+
 static void parse_madt(const struct acpi_sdt *madt)
 {
     const uint8_t *p = (const uint8_t *)madt + 44;
@@ -73,8 +88,11 @@ static void parse_madt(const struct acpi_sdt *madt)
     for (; p + 2 <= end && p[1] >= 2; p += p[1]) {
         switch (p[0]) {
         case 0: /* processor local APIC */
-            if ((p[4] & 1) && acpi.cpu_count < ACPI_MAX_CPUS) {
-                acpi.cpu_count++;
+            add_cpu(p[3], p[4]);
+            break;
+        case 9: /* processor local x2APIC */
+            if (p[1] >= 16) {
+                add_cpu(*(const uint32_t *)(p + 4), *(const uint32_t *)(p + 8));
             }
             break;
         case 1: /* IOAPIC */

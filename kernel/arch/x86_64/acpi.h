@@ -1,6 +1,6 @@
 /*
- * What the kernel learns from ACPI (acpi.c): APIC addresses and ISA IRQ
- * overrides from the MADT.
+ * What the kernel learns from ACPI (acpi.c): APIC addresses, the
+ * processors and ISA IRQ overrides from the MADT.
  */
 #ifndef KERNEL_ARCH_ACPI_H
 #define KERNEL_ARCH_ACPI_H
@@ -15,7 +15,8 @@ struct acpi_info {
     uint64_t rsdt, xsdt; /* root tables the RSDP names, 0 if none */
     uint32_t revision;   /* the RSDP's revision */
     uint64_t lapic_phys;
-    unsigned cpu_count;
+    unsigned cpu_count;                  /* enabled processors in the MADT */
+    uint32_t cpu_apic_id[ACPI_MAX_CPUS]; /* their local APIC IDs */
     unsigned ioapic_count;
     struct {
         uint64_t phys;

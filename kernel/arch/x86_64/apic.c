@@ -17,12 +17,19 @@
 #define LAPIC_TIMER_INIT 0x380
 #define LAPIC_TIMER_CUR 0x390
 #define LAPIC_TIMER_DIV 0x3e0
+#define LAPIC_ICR_LO 0x300
+#define LAPIC_ICR_HI 0x310
+#define ICR_PENDING (1u << 12)
+#define ICR_LEVEL_ASSERT (1u << 14)
+#define ICR_INIT (5u << 8)
+#define ICR_STARTUP (6u << 8)
 #define MSR_APIC_BASE 0x1b
 #define MSR_TSC_DEADLINE 0x6e0
 
 static bool x2apic;
 static volatile uint32_t *lapic_mmio;
 static uint64_t tsc_hz, lapic_hz, period_ticks;
+static uint32_t irq_dest; /* device interrupts go to the boot CPU */
 
 static uint32_t lapic_read(uint32_t reg)
 {
@@ -99,19 +106,67 @@ unsigned ioapic_gsi_count(void)
     return top;
 }
 
-void apic_init(uint64_t rsdp_phys)
+void apic_cpu_init(void)
 {
-    acpi_init(rsdp_phys);
-    pic_init();
-    uint64_t base = rdmsr(MSR_APIC_BASE);
-    x2apic = cpu_features.x2apic;
-    base |= 1u << 11;
+    uint64_t base = rdmsr(MSR_APIC_BASE) | (1u << 11);
     if (x2apic) {
         base |= 1u << 10;
     }
     wrmsr(MSR_APIC_BASE, base);
-    lapic_mmio = phys_to_virt(acpi.lapic_phys);
     lapic_write(LAPIC_SVR, 0x100 | VEC_SPURIOUS);
+}
+
+uint32_t apic_id(void)
+{
+    uint32_t id = lapic_read(LAPIC_ID);
+    return x2apic ? id : id >> 24;
+}
+
+/* Send an interrupt command to the local APIC `dest`. */
+static void send_icr(uint32_t dest, uint32_t lo)
+{
+    if (x2apic) {
+        wrmsr(0x830, (uint64_t)dest << 32 | lo);
+        return;
+    }
+    lapic_write(LAPIC_ICR_HI, dest << 24);
+    lapic_write(LAPIC_ICR_LO, lo);
+    for (unsigned i = 0; i < 1000000 && (lapic_read(LAPIC_ICR_LO) & ICR_PENDING); i++) {
+        __asm__ volatile("pause");
+    }
+}
+
+void apic_send_ipi(uint32_t dest, unsigned vector)
+{
+    send_icr(dest, vector);
+}
+
+void apic_send_init(uint32_t dest)
+{
+    send_icr(dest, ICR_INIT | ICR_LEVEL_ASSERT);
+}
+
+void apic_send_startup(uint32_t dest, uint64_t page)
+{
+    send_icr(dest, ICR_STARTUP | (uint32_t)(page >> 12));
+}
+
+void apic_delay_us(uint64_t us)
+{
+    uint64_t end = rdtsc() + tsc_hz / 1000000 * us;
+    while (rdtsc() < end) {
+        __asm__ volatile("pause");
+    }
+}
+
+void apic_init(uint64_t rsdp_phys)
+{
+    acpi_init(rsdp_phys);
+    pic_init();
+    x2apic = cpu_features.x2apic;
+    lapic_mmio = phys_to_virt(acpi.lapic_phys);
+    apic_cpu_init();
+    irq_dest = apic_id();
     for (unsigned i = 0; i < acpi.ioapic_count; i++) {
         acpi.ioapic[i].pins = ((ioapic_read(i, 1) >> 16) & 0xff) + 1;
         for (unsigned pin = 0; pin < acpi.ioapic[i].pins; pin++) {
@@ -180,7 +235,7 @@ bool ioapic_route(unsigned irq, unsigned *gsi_out)
         return false; /* vectors stay in VEC_IRQ_BASE..+IRQ_LINES */
     }
     uint32_t lo = (VEC_IRQ_BASE + gsi) | (1u << 16) | (low ? 1u << 13 : 0) | (level ? 1u << 15 : 0);
-    ioapic_write(idx, 0x11 + 2 * pin, lapic_read(LAPIC_ID) << (x2apic ? 24 : 0));
+    ioapic_write(idx, 0x11 + 2 * pin, irq_dest << 24);
     ioapic_write(idx, 0x10 + 2 * pin, lo);
     *gsi_out = gsi;
     return true;

@@ -30,6 +30,7 @@ struct regs {
 #define VEC_UNROUTED 0x60    /* IOAPIC pins not routed (masked) */
 #define VEC_PIC_BASE 0xe0    /* 8259 IRQ n on VEC_PIC_BASE + n, all masked */
 #define VEC_TIMER 0xf0       /* LAPIC timer */
+#define VEC_IPI 0xf1         /* from another CPU: wake up, leave user mode (smp.c) */
 #define VEC_SPURIOUS 0xff    /* LAPIC spurious: no EOI */
 #define VEC_SYSCALL 0x100    /* not a vector: marks a SYSCALL frame */
 #define VEC_EXC_AS_IRQ 0x200 /* or'ed in: interrupt on an exception vector */
@@ -50,15 +51,11 @@ static inline uint64_t virt_to_phys(const void *virt)
     return v >= KERNEL_VMA ? v - KERNEL_VMA : v - DIRECT_MAP_BASE;
 }
 
-/* Entry-path globals (entry.asm): single CPU for now. */
-extern uint64_t cpu_kernel_stack; /* top of the kernel stack */
-extern uint64_t cpu_regs;         /* &current->regs */
-extern uint64_t cpu_user_rsp;     /* scratch for the syscall entry */
 struct thread;
 extern void (*const syscall_handlers[])(struct thread *); /* syscall.c */
 
 struct cpu_features {
-    bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid;
+    bool nx, smep, smap, pcid, x2apic, tsc_deadline, pdpe1gb, invpcid, rdtscp;
     char vendor[13];
 };
 extern struct cpu_features cpu_features;
@@ -127,9 +124,6 @@ __attribute__((noreturn)) static inline void halt_forever(void)
 }
 
 /* cpu.c */
-void arch_cpu_init(void);
-/* The next kernel entry saves into regs: the syscall entry through
- * cpu_regs, interrupts through TSS.rsp0 (cpu.c sets up the rest). */
 struct tss {
     uint32_t reserved0;
     uint64_t rsp[3];
@@ -138,11 +132,55 @@ struct tss {
     uint64_t reserved2;
     uint16_t reserved3, iomap_base;
 } __attribute__((packed));
-extern struct tss cpu_tss;
+/*
+ * The arch part of a CPU's state, the first member of struct cpu
+ * (objects.h). In the kernel GS points at it (user GS is swapped in and
+ * out with swapgs at every user entry and exit), so entry.asm reaches the
+ * first fields as [gs:CPU_*] (asm_consts.c) and C as arch_cpu().
+ */
+#define CPU_MAX 16                  /* CPUs the kernel starts; more are left out */
+#define CPU_KERNEL_STACK_SIZE 16384 /* per CPU */
+#define CPU_IST_STACK_SIZE 4096     /* each of #DF and NMI/#MC, per CPU */
+struct arch_cpu {
+    struct arch_cpu *self; /* [gs:0]: where this struct is */
+    uint64_t kernel_stack; /* top of this CPU's kernel stack */
+    uint64_t regs;         /* &current->regs: where the syscall entry saves */
+    uint64_t user_rsp;     /* scratch for the syscall entry */
+    uint8_t *fpu_owner;    /* whose FPU state the registers hold (never 0, fpu.c) */
+    uint32_t apic_id;      /* its local APIC's ID */
+    unsigned index;        /* 0 = the boot CPU */
+    /* smp.c: leaving user mode and TLB flushes on request (smp_sync) */
+    volatile uint8_t in_user;   /* 1 from the lock's release on the way to user mode
+                                   to the next entry (entry.asm) */
+    volatile uint8_t exit_work; /* the quick return must take kernel_exit() */
+    volatile uint32_t sync_req; /* smp_sync requests ... */
+    volatile uint32_t sync_ack; /* ... and how many this CPU answered */
+    uint64_t gdt[7];
+    struct tss tss;
+};
+static inline struct arch_cpu *arch_cpu(void)
+{
+    struct arch_cpu *c;
+    /* Not volatile: constant during a kernel entry (a kernel path never
+     * moves to another CPU), so the compiler may reuse it. */
+    __asm__("mov %%gs:0, %0" : "=r"(c));
+    return c;
+}
+/* Set up the CPU that runs this: features (boot CPU only), control
+ * registers, FPU, GDT/TSS with the given stacks, IDT, SYSCALL, GS. */
+void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
+                   uint64_t nmi_stack_top);
+/* ap_start.c: start the AP of c (apic_id, kernel_stack set) with the
+ * trampoline at page (below 1 MiB, free); true once it set *online
+ * within timeout_us. */
+bool arch_cpu_start(struct arch_cpu *c, uint64_t page, volatile const bool *online, uint64_t timeout_us);
+/* The next kernel entry saves into regs: the syscall entry through
+ * arch_cpu()->regs, interrupts through TSS.rsp0. */
 static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
 {
-    cpu_regs = (uint64_t)regs;
-    cpu_tss.rsp[0] = (uint64_t)(regs + 1);
+    struct arch_cpu *c = arch_cpu();
+    c->regs = (uint64_t)regs;
+    c->tss.rsp[0] = (uint64_t)(regs + 1);
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 __attribute__((noreturn)) void arch_return_to_user(void);
@@ -154,20 +192,21 @@ __attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, un
  * aligned) */
 #define FPU_AREA_SIZE 3072
 struct thread;
-void arch_fpu_init(void);                 /* boot: pick XSAVE/FXSAVE */
+void arch_fpu_init(bool announce);        /* each CPU: pick XSAVE/FXSAVE */
 void arch_fpu_init_thread(uint8_t *area); /* a new, zeroed TCB */
 /* Before the thread whose FPU area is next runs: save the registers
  * into their owner's area, load next's. Inline for the IPC path. */
 enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
 extern enum fpu_mode fpu_mode; /* picked at boot by what the CPU has */
-extern uint8_t *fpu_owner;     /* whose state the registers hold (never 0) */
+extern uint8_t fpu_scratch[];  /* an owner nobody loads from */
 static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
 {
-    uint8_t *prev = fpu_owner;
+    struct arch_cpu *c = arch_cpu();
+    uint8_t *prev = c->fpu_owner;
     if (next == prev) {
         return;
     }
-    fpu_owner = next;
+    c->fpu_owner = next;
     if (fpu_mode == FPU_XSAVEOPT) {
         __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
                          : "memory");
@@ -178,7 +217,12 @@ static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
         __asm__ volatile("fxsave64 (%0)\n\tfxrstor64 (%1)" ::"r"(prev), "r"(next) : "memory");
     }
 }
-void arch_fpu_forget(struct thread *dying); /* its TCB goes away */
+/* If this CPU's registers hold t's state, save it into t's TCB: t is
+ * about to run on another CPU (or this one idles, so it may). */
+void arch_fpu_release(struct thread *t);
+/* dying's TCB goes away: CPU c (any CPU; the caller keeps it out of the
+ * kernel) must not save into it later. */
+void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);
 
 /* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
 void serial_init(void);
@@ -202,6 +246,7 @@ static inline void paging_load_cr3(uint64_t cr3)
     __asm__ volatile("mov %0, %%cr3" ::"r"(cr3) : "memory");
 }
 void paging_invalidate(uint64_t vaddr);
+void paging_flush_all(void); /* every TLB entry, global ones and all PCIDs too */
 uint64_t paging_kernel_pml4(void);
 void paging_check_wx(void); /* log what the kernel half maps W+X and X */
 
@@ -210,7 +255,13 @@ void pic_init(void);
 void pic_interrupt(unsigned irq);
 
 /* apic.c, pit.c */
-void apic_init(uint64_t rsdp_phys);
+void apic_init(uint64_t rsdp_phys); /* boot CPU: ACPI, PIC, IOAPICs, its LAPIC */
+void apic_cpu_init(void);           /* an AP: its LAPIC enabled */
+uint32_t apic_id(void);             /* the running CPU's LAPIC ID */
+void apic_send_ipi(uint32_t dest, unsigned vector);
+void apic_send_init(uint32_t dest);
+void apic_send_startup(uint32_t dest, uint64_t page); /* SIPI: start at page (< 1 MiB) */
+void apic_delay_us(uint64_t us);                      /* busy wait on the TSC */
 void apic_timer_start(uint64_t period_us);
 void apic_timer_rearm(void);
 void apic_eoi(void);

@@ -43,9 +43,17 @@ void asm_consts(void)
     REGS(rsp);
     REGS(ss);
     DEFINE(REGS_SIZE, sizeof(struct regs));
+    /* struct cpu (objects.h), at GS in the kernel */
+    DEFINE(CPU_kernel_stack, offsetof(struct cpu, arch.kernel_stack));
+    DEFINE(CPU_regs, offsetof(struct cpu, arch.regs));
+    DEFINE(CPU_user_rsp, offsetof(struct cpu, arch.user_rsp));
+    DEFINE(CPU_current, offsetof(struct cpu, current));
+    DEFINE(CPU_exit_work, offsetof(struct cpu, arch.exit_work));
+    DEFINE(KLOCK_next, offsetof(struct kernel_lock, next));
+    DEFINE(KLOCK_owner, offsetof(struct kernel_lock, owner));
     /* struct kernel_state (objects.h) */
-    DEFINE(KERNEL_current, offsetof(struct kernel_state, current));
     DEFINE(KERNEL_dying, offsetof(struct kernel_state, dying));
+    DEFINE(MSR_GS_BASE, 0xc0000101);
 }
 
 /* entry.asm passes &current->regs to the handlers as the thread. */

@@ -14,7 +14,7 @@ MB2_MAGIC   equ 0xe85250d6
 
 extern kernel_main
 extern _boot_start, _load_end_phys, _kernel_end_phys, _bss_start, _bss_end ; kernel.ld
-global _start32, boot_magic, boot_info, kernel_stack_top
+global _start32, boot_magic, boot_info, kernel_stack_top, boot_pml4
 
 section .multiboot progbits alloc noexec nowrite align=8
 mb2_header:

@@ -1,24 +1,17 @@
 /*
- * CPU setup: feature detection, GDT with TSS, IDT, SYSCALL MSRs, control
- * register bits (NX, SMEP, SMAP, PCID, FXSR). The FPU is fpu.c's.
+ * CPU setup, for the boot CPU and each AP: feature detection (once), a GDT
+ * with this CPU's TSS, the IDT (one, shared), SYSCALL MSRs, control
+ * register bits (NX, SMEP, SMAP, PCID, FXSR) and GS pointing at this
+ * CPU's struct arch_cpu. The FPU is fpu.c's.
  */
 #include "../../objects.h"
 
 struct cpu_features cpu_features;
 
-uint64_t cpu_kernel_stack;
-uint64_t cpu_regs;
-uint64_t cpu_user_rsp;
-
-extern char kernel_stack_top[];
 extern char vector_stubs[];
 extern void syscall_entry(void);
 
-struct tss cpu_tss;
-static uint64_t gdt[7];
 static uint64_t idt[256][2];
-static uint8_t double_fault_stack[4096] __attribute__((aligned(16)));
-static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
 
 #define MSR_EFER 0xc0000080
 #define MSR_STAR 0xc0000081
@@ -27,6 +20,7 @@ static uint8_t nmi_stack[4096] __attribute__((aligned(16)));
 #define MSR_FS_BASE 0xc0000100
 #define MSR_GS_BASE 0xc0000101
 #define MSR_KERNEL_GS_BASE 0xc0000102
+#define MSR_TSC_AUX 0xc0000103
 
 static void detect_features(void)
 {
@@ -49,26 +43,29 @@ static void detect_features(void)
     cpuid(0x80000001, 0, r);
     cpu_features.nx = r[3] & (1u << 20);
     cpu_features.pdpe1gb = r[3] & (1u << 26);
+    cpu_features.rdtscp = r[3] & (1u << 27);
 }
 
-static void setup_gdt(void)
+static void setup_gdt(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
+                      uint64_t nmi_stack_top)
 {
+    uint64_t *gdt = c->gdt;
     gdt[1] = 0x00af9a000000ffffull; /* 0x08 kernel code */
     gdt[2] = 0x00cf92000000ffffull; /* 0x10 kernel data */
     gdt[3] = 0x00cff2000000ffffull; /* 0x18 user data (SYSRET: STAR+8) */
     gdt[4] = 0x00affa000000ffffull; /* 0x20 user code (SYSRET: STAR+16) */
-    uint64_t base = (uint64_t)&cpu_tss, limit = sizeof(cpu_tss) - 1;
+    uint64_t base = (uint64_t)&c->tss, limit = sizeof(c->tss) - 1;
     gdt[5] = (limit & 0xffff) | ((base & 0xffffff) << 16) | (0x89ull << 40) | (((limit >> 16) & 0xf) << 48) |
              (((base >> 24) & 0xff) << 56);
     gdt[6] = base >> 32;
-    cpu_tss.ist[0] = (uint64_t)double_fault_stack + sizeof(double_fault_stack);
-    cpu_tss.ist[1] = (uint64_t)nmi_stack + sizeof(nmi_stack);
-    cpu_tss.rsp[0] = (uint64_t)kernel_stack_top;
-    cpu_tss.iomap_base = sizeof(cpu_tss); /* no I/O bitmap: user port access traps */
+    c->tss.ist[0] = df_stack_top;
+    c->tss.ist[1] = nmi_stack_top;
+    c->tss.rsp[0] = kernel_stack_top;
+    c->tss.iomap_base = sizeof(c->tss); /* no I/O bitmap: user port access traps */
     struct {
         uint16_t limit;
         uint64_t base;
-    } __attribute__((packed)) gdtr = {sizeof(gdt) - 1, (uint64_t)gdt};
+    } __attribute__((packed)) gdtr = {sizeof(c->gdt) - 1, (uint64_t)gdt};
     __asm__ volatile("lgdt %0\n"
                      "pushq $0x08\n"
                      "leaq 1f(%%rip), %%rax\n"
@@ -81,9 +78,9 @@ static void setup_gdt(void)
                      : "rax", "memory");
 }
 
-static void setup_idt(void)
+static void setup_idt(bool boot)
 {
-    for (int v = 0; v < 256; v++) {
+    for (int v = 0; boot && v < 256; v++) {
         uint64_t h = (uint64_t)vector_stubs + 16 * v;
         /* #DF, NMI and #MC may strike with a bad or user stack: own stacks */
         uint64_t ist = v == 8 ? 1 : (v == 2 || v == 18) ? 2 : 0;
@@ -124,21 +121,32 @@ static void setup_control_registers(void)
     wrmsr(MSR_EFER, efer);
 }
 
-void arch_cpu_init(void)
+void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
+                   uint64_t nmi_stack_top)
 {
-    detect_features();
+    bool boot = c->index == 0;
+    c->self = c;
+    c->kernel_stack = kernel_stack_top;
+    if (boot) {
+        detect_features();
+    }
     setup_control_registers();
-    arch_fpu_init();
-    setup_gdt();
-    setup_idt();
+    setup_gdt(c, kernel_stack_top, df_stack_top, nmi_stack_top);
+    /* The kernel runs with GS on this CPU's state; user GS (0) waits in
+     * KERNEL_GS_BASE for the swapgs on the way out. After the GDT load:
+     * loading the null GS selector there may clear the base (Intel). */
+    wrmsr(MSR_GS_BASE, (uint64_t)c);
+    wrmsr(MSR_KERNEL_GS_BASE, 0);
+    arch_fpu_init(boot);
+    setup_idt(boot);
     wrmsr(MSR_STAR, (0x10ull << 48) | (0x08ull << 32));
     wrmsr(MSR_LSTAR, (uint64_t)syscall_entry);
     /* IF DF TF AC NT: NT set by the user would make our iretq fault. */
     wrmsr(MSR_FMASK, RFLAGS_IF | (1u << 10) | (1u << 8) | (1u << 18) | (1u << 14));
     wrmsr(MSR_FS_BASE, 0);
-    wrmsr(MSR_GS_BASE, 0);
-    wrmsr(MSR_KERNEL_GS_BASE, 0);
-    cpu_kernel_stack = (uint64_t)kernel_stack_top;
+    if (cpu_features.rdtscp) {
+        wrmsr(MSR_TSC_AUX, c->index); /* user code learns its CPU with rdtscp */
+    }
 }
 
 void arch_wait_for_interrupt(void)

@@ -4,13 +4,20 @@
 ; User state is saved straight into the current thread's register frame
 ; (struct regs in the TCB): TSS.rsp0 points just past it, so the CPU's
 ; interrupt frame and our pushes land there (the NOVA trick); the syscall
-; entry stores into it through cpu_regs.
-; The kernel then runs on the one kernel stack; it never blocks on it, so a
-; kernel entry always starts with an empty stack and leaves through
+; entry stores into it through [gs:CPU_regs].
+; The kernel then runs on its CPU's kernel stack; it never blocks on it, so
+; a kernel entry always starts with an empty stack and leaves through
 ; arch_return_to_user(), which pops the frame of the (new) current thread.
 ;
+; GS: in the kernel, GS_BASE is the running CPU's struct cpu (cpu.c); in
+; user mode it is the user's (0) and the kernel's waits in KERNEL_GS_BASE.
+; Every entry from user mode starts with swapgs, every exit to it ends
+; with one. NMI and #MC can strike anywhere, even between an entry and its
+; swapgs: their stub looks at GS_BASE itself (kernel addresses are
+; negative, user GS bases never are).
+;
 ; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h), the
-; KERNEL_* offsets of struct kernel_state and the rest come from the C
+; CPU_* offsets of struct cpu, KERNEL_dying and the rest come from the C
 ; headers through asm_consts.inc (mk/build.mk).
 
 %include "asm_consts.inc"
@@ -25,8 +32,8 @@ alignmode p6                            ; pad the stubs with long nops
 %error "struct regs (arch.h) no longer matches the frame entry.asm builds"
 %endif
 
-extern cpu_kernel_stack, cpu_regs, cpu_user_rsp, kernel, syscall_handlers
-extern arch_user_trap, arch_kernel_trap, kernel_exit
+extern kernel, kernel_lock, syscall_handlers
+extern arch_user_trap, arch_kernel_trap, kernel_exit, kernel_lock_wait
 global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
 
 %macro SAVE_GPRS 0
@@ -45,6 +52,27 @@ global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
     push r13
     push r14
     push r15
+%endmacro
+
+; Take the kernel lock (smp.c): a ticket; if it is not served at once,
+; kernel_lock_wait(ticket, from_syscall) spins (answering smp_sync
+; requests meanwhile). Clobbers rcx, and all caller-saved registers on
+; the slow way.
+%macro LOCK_KERNEL 1
+    mov ecx, 1
+    lock xadd [kernel_lock + KLOCK_next], ecx
+    cmp ecx, [kernel_lock + KLOCK_owner]
+    je %%locked
+    mov edi, ecx
+    mov esi, %1
+    call kernel_lock_wait
+%%locked:
+%endmacro
+
+; Drop it on the way out to user mode, after the last access to kernel
+; state; only the holder writes owner.
+%macro UNLOCK_KERNEL 0
+    inc dword [kernel_lock + KLOCK_owner]
 %endmacro
 
 %macro RESTORE_GPRS 0
@@ -117,18 +145,42 @@ error_code_check_ist:
     jmp ist_common
 
 ; NMI, #DF, #MC arrive on IST stacks, never in the thread's frame: they
-; are handled right there, whatever mode they interrupted.
+; are handled right there, whatever mode they interrupted, with the
+; kernel's GS (swapped in here if it was not, and back out after).
 ist_common:
     SAVE_GPRS
-    jmp from_kernel
+    mov ecx, MSR_GS_BASE
+    rdmsr
+    xor ebx, ebx                        ; rbx: 1 if we swapped
+    test edx, edx
+    js .kernel_gs
+    swapgs
+    inc ebx
+.kernel_gs:
+    mov rdi, rsp
+    call arch_kernel_trap
+    test ebx, ebx
+    jz .restore
+    swapgs
+.restore:
+    RESTORE_GPRS
+    add rsp, 16                         ; vector and error code
+    iretq
 
+; From user mode the vector is kept on the kernel stack: once we hold the
+; lock, the thread (and its frame) may be gone (smp_sync, thread.c).
 interrupt_common:
     SAVE_GPRS
     test byte [rsp + REGS_cs], 3        ; saved CS: from user?
     jz from_kernel
-    mov rsp, [cpu_kernel_stack]
+    swapgs
+    mov rax, [rsp + REGS_vector]
+    mov rsp, [gs:CPU_kernel_stack]
+    push rax
+    push rax
+    LOCK_KERNEL 0
+    mov rdi, [rsp]
     call arch_user_trap
-    jmp arch_return_to_user
 from_kernel:
     mov rdi, rsp
     call arch_kernel_trap
@@ -137,8 +189,8 @@ from_kernel:
     iretq
 
 ; The system call entry. SYSCALL leaves rip in rcx and rflags in r11 and
-; does not switch stacks. We store the user state the kernel needs into
-; the thread's frame (cpu_regs: &current->regs, which is the thread
+; does not switch stacks or GS. We store the user state the kernel needs
+; into the thread's frame ([gs:CPU_regs]: &current->regs, which is the thread
 ; itself): rip, rflags, rsp, the arguments and results (rax rdi rsi rdx
 ; r10 r8 r9), the message registers r12-r15, and rbx and rbp, which a
 ; switch to another thread must find there. The user values of rcx and
@@ -147,7 +199,7 @@ from_kernel:
 ; the thread as its argument.
 ;
 ; When the handler returns and the same thread stays current (the common
-; case: kernel.current is NULL or runnable, see sched.c), we go back to it
+; case: the CPU's current is NULL or runnable, see sched.c), we go back to it
 ; at once, restoring only what a handler may write into the frame of the
 ; thread that called it: rax and the result registers rdi rsi rdx r10 r8
 ; (r9 too, which C clobbers). rbx, rbp and r12-r15 still hold the user's
@@ -158,11 +210,12 @@ from_kernel:
 ; kernel_exit(). Handlers that switch threads themselves (the IPC fast
 ; path) do not return here.
 syscall_entry:
-    mov [cpu_user_rsp], rsp
-    mov rsp, [cpu_regs]
+    swapgs
+    mov [gs:CPU_user_rsp], rsp
+    mov rsp, [gs:CPU_regs]
     mov [rsp + REGS_rip], rcx
     mov [rsp + REGS_rflags], r11
-    mov rcx, [cpu_user_rsp]
+    mov rcx, [gs:CPU_user_rsp]
     mov [rsp + REGS_rsp], rcx
     mov qword [rsp + REGS_vector], VEC_SYSCALL
     mov [rsp + REGS_rax], rax
@@ -178,16 +231,22 @@ syscall_entry:
     mov [rsp + REGS_r15], r15
     mov [rsp + REGS_rbx], rbx
     mov [rsp + REGS_rbp], rbp
-    mov rdi, rsp                        ; the thread
-    mov rsp, [cpu_kernel_stack]
+    mov rsp, [gs:CPU_kernel_stack]
+    LOCK_KERNEL 1
+    mov rdi, [gs:CPU_regs]              ; the thread
+    cmp rdi, [gs:CPU_current]
+    jne .stale
+    mov rax, [rdi + REGS_rax]
     cmp rax, SYS_COUNT
     jae .invalid
     call [abs syscall_handlers + rax * 8]
 .done:
-    mov rcx, [cpu_regs]
-    cmp rcx, [kernel + KERNEL_current]
+    mov rcx, [gs:CPU_regs]
+    cmp rcx, [gs:CPU_current]
     jne .switch
     cmp qword [kernel + KERNEL_dying], 0
+    jne .switch
+    cmp byte [gs:CPU_exit_work], 0
     jne .switch
     mov rax, [rcx + REGS_rax]
     mov rdi, [rcx + REGS_rdi]
@@ -199,14 +258,18 @@ syscall_entry:
     mov r11, [rcx + REGS_rflags]
     mov rsp, [rcx + REGS_rsp]
     mov rcx, [rcx + REGS_rip]
+    UNLOCK_KERNEL
+    swapgs
     o64 sysret
 .switch:
     jmp kernel_exit
+.stale:                                 ; stopped or gone while we waited for the lock
+    jmp kernel_exit                     ; (arch_syscall_entry_stopped, trap.c)
 .invalid:
     mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
     jmp .done
 
-; Back to the current thread (cpu_regs), all of its registers from its
+; Back to the current thread ([gs:CPU_regs]), all of its registers from its
 ; frame. A thread whose last entry was a syscall leaves with sysretq (rip
 ; and rflags via rcx and r11, which the ABI gives up anyway); any other
 ; with iretq. sysret's return address is always canonical: it is the
@@ -215,7 +278,7 @@ syscall_entry:
 ; checked. Between loading the user rsp and sysretq only an NMI or
 ; machine check could strike; both run on their own IST stacks.
 arch_return_to_user:
-    mov rcx, [cpu_regs]
+    mov rcx, [gs:CPU_regs]
     cmp qword [rcx + REGS_vector], VEC_SYSCALL
     jne .iret
     mov rax, [rcx + REGS_rax]
@@ -234,11 +297,15 @@ arch_return_to_user:
     mov r11, [rcx + REGS_rflags]
     mov rsp, [rcx + REGS_rsp]
     mov rcx, [rcx + REGS_rip]
+    UNLOCK_KERNEL
+    swapgs
     o64 sysret
 .iret:
     mov rsp, rcx
     RESTORE_GPRS
     add rsp, 16                         ; vector and error code
+    UNLOCK_KERNEL                       ; iretq still reads the frame: see smp_sync
+    swapgs
     iretq
 
 ; arch_ipc_return(badge, info, len, from, to): the IPC fast path's way
@@ -277,6 +344,8 @@ arch_ipc_return:
     mov rcx, [r11 + REGS_rip]
     mov rsp, [r11 + REGS_rsp]
     mov r11, [r11 + REGS_rflags]
+    UNLOCK_KERNEL
+    swapgs
     o64 sysret
 
 section .rodata

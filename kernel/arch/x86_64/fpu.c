@@ -17,11 +17,11 @@
 #define CR4_OSXSAVE (1ull << 18)
 
 enum fpu_mode fpu_mode;
-/* Where the state in the registers belongs: the FPU area of the thread
- * that ran last, or (at boot, or when that thread went away) a scratch
- * area nobody loads from. Never 0, so a switch need not test it. */
-static uint8_t scratch[FPU_AREA_SIZE] __attribute__((aligned(64)));
-uint8_t *fpu_owner = scratch;
+/* Where the state in a CPU's registers belongs (arch_cpu()->fpu_owner):
+ * the FPU area of the thread that ran last, or (at boot, or when that
+ * thread went away) this scratch area, which nobody loads from; CPUs may
+ * save into it at the same time. Never 0, so a switch need not test it. */
+uint8_t fpu_scratch[FPU_AREA_SIZE] __attribute__((aligned(64)));
 
 static void xsetbv(uint64_t xcr0)
 {
@@ -53,16 +53,23 @@ static uint64_t enable_xsave(void)
     return xcr0;
 }
 
-void arch_fpu_init(void)
+void arch_fpu_init(bool announce)
 {
     uint32_t r[4];
+    arch_cpu()->fpu_owner = fpu_scratch;
     cpuid(1, 0, r);
     if (!(r[2] & (1u << 26))) {
         fpu_mode = FPU_FXSAVE;
+        if (!announce) {
+            return;
+        }
         kprintf("kernel: FPU state with FXSAVE (x87, SSE), switched eagerly\n");
         return;
     }
     uint64_t xcr0 = enable_xsave();
+    if (!announce) {
+        return;
+    }
     kprintf("kernel: FPU state with %s, XCR0 %lx (x87, SSE%s%s), switched eagerly\n",
             fpu_mode == FPU_XSAVEOPT ? "XSAVEOPT" : "XSAVE", xcr0, (xcr0 & XCR0_AVX) ? ", AVX" : "",
             (xcr0 & XCR0_AVX512) ? ", AVX-512" : "");
@@ -77,9 +84,23 @@ void arch_fpu_init_thread(uint8_t *area)
     *(uint32_t *)(area + 24) = 0x1f80; /* MXCSR */
 }
 
-void arch_fpu_forget(struct thread *t)
+void arch_fpu_release(struct thread *t)
 {
-    if (fpu_owner == t->fpu) {
-        fpu_owner = scratch; /* its registers are overwritten before anyone runs */
+    struct arch_cpu *c = arch_cpu();
+    if (c->fpu_owner != t->fpu) {
+        return;
+    }
+    if (fpu_mode == FPU_FXSAVE) {
+        __asm__ volatile("fxsave64 (%0)" ::"r"(t->fpu) : "memory");
+    } else {
+        __asm__ volatile("xsave64 (%0)" ::"r"(t->fpu), "a"(~0u), "d"(~0u) : "memory");
+    }
+    c->fpu_owner = fpu_scratch;
+}
+
+void arch_fpu_forget(struct arch_cpu *c, struct thread *t)
+{
+    if (c->fpu_owner == t->fpu) {
+        c->fpu_owner = fpu_scratch; /* its registers are overwritten before anyone runs */
     }
 }

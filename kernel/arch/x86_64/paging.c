@@ -127,6 +127,14 @@ void paging_invalidate(uint64_t vaddr)
     __asm__ volatile("invlpg (%0)" ::"r"(vaddr) : "memory");
 }
 
+void paging_flush_all(void)
+{
+    uint64_t cr4;
+    __asm__ volatile("mov %%cr4, %0" : "=r"(cr4));
+    /* Toggling PGE flushes everything, for every PCID (Intel SDM 4.10.4.1) */
+    __asm__ volatile("mov %0, %%cr4\n\tmov %1, %%cr4" ::"r"(cr4 ^ (1u << 7)), "r"(cr4) : "memory");
+}
+
 /* Bytes mapped writable and executable, and executable, below table
  * (level 4 = PML4), with the W and NX bits of the levels above. */
 struct wx_count {

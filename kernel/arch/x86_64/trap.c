@@ -26,6 +26,9 @@ static void interrupt(uint64_t vector)
         apic_eoi();
         apic_timer_rearm();
         sched_tick();
+    } else if (vector == VEC_IPI) {
+        apic_eoi();
+        sched_preempt_check(); /* smp_wake; smp_sync's part was done waiting for the lock */
     } else if (vector == VEC_SPURIOUS) {
         /* no EOI for spurious interrupts */
     } else if (vector >= VEC_IRQ_BASE && vector < VEC_IRQ_BASE + IRQ_LINES) {
@@ -38,16 +41,37 @@ static void interrupt(uint64_t vector)
     }
 }
 
-void arch_user_trap(void)
+/* From user mode, with the kernel lock. The thread that was interrupted
+ * is the one whose frame the CPU saved into (arch.regs); it may have been
+ * stopped or destroyed by another CPU while this one waited for the lock
+ * (then it is no longer current): an exception of it is dropped (a
+ * resumed thread executes the instruction again). */
+void arch_user_trap(uint64_t vector)
 {
-    struct thread *t = kernel.current;
-    uint64_t v = t->regs.vector;
-    if (v < 32) {
-        fault_raise(t, (unsigned)v, v == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);
-    } else {
-        interrupt(v);
+    struct cpu *c = this_cpu();
+    struct thread *t = c->current;
+    if (vector >= 32) {
+        interrupt(vector);
+    } else if (t && &t->regs == (struct regs *)c->arch.regs) {
+        fault_raise(t, (unsigned)vector, vector == FAULT_PAGE ? read_cr2() : t->regs.rip, t->regs.error);
     }
     kernel_exit();
+}
+
+/* smp_sync_answer's part for a system call entry that waits for the
+ * lock: if another CPU stopped its thread meanwhile (not current any
+ * more) and the thread still exists, the call has not happened and is
+ * made again when the thread runs: rip back over the 2-byte syscall
+ * instruction. Done while the other CPU still holds the lock, before
+ * anybody can run the thread again. */
+bool arch_syscall_entry_stopped(struct cpu *c)
+{
+    struct thread *t = (struct thread *)c->arch.regs;
+    if (c->current != t && c->entered == t) {
+        t->regs.rip -= 2;
+        return true;
+    }
+    return false;
 }
 
 static void dump(const struct regs *f)
@@ -63,7 +87,14 @@ static void dump(const struct regs *f)
 void arch_kernel_trap(struct regs *f)
 {
     if (f->vector >= 32) {
+        /* only while idle, which runs without the lock */
+        kernel_lock_take();
         interrupt(f->vector);
+        if (kernel.sync_pending) {
+            kernel.sync_pending = false;
+            smp_sync();
+        }
+        kernel_lock_drop();
         return;
     }
     if (f->vector == 2) {

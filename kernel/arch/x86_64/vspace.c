@@ -33,13 +33,17 @@ static uint64_t *entry(struct pd *pd, uint64_t va, unsigned level)
     return &table[index_of(va, level)];
 }
 
+/* Other CPUs may hold the translation too: smp_sync_later flushes them
+ * all before this system call ends, so before the frame or table can be
+ * retyped (which needs another call). */
 static void flush(struct pd *pd, uint64_t va)
 {
-    if (pd == kernel.current_pd) {
+    if (pd == this_cpu()->current_pd) {
         paging_invalidate(va);
     } else {
         pd_flush_later(pd);
     }
+    smp_sync_later();
 }
 
 void vspace_init_pd(struct pd *pd)
@@ -122,11 +126,12 @@ void vspace_unmap_table(struct cap *pt)
         uint64_t *e = entry(pd, pt->word, pt->level + 1u);
         if (e && (*e & PTE_ADDR) == pt->object) {
             *e = 0;
-            if (pd == kernel.current_pd) {
+            if (pd == this_cpu()->current_pd) {
                 paging_load_cr3(pd->cr3); /* flushes this PCID */
             } else {
                 pd_flush_later(pd);
             }
+            smp_sync_later();
         }
     }
     /* Entries below may be stale now; the table starts empty next time. */

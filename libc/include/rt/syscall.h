@@ -192,6 +192,15 @@ static inline uint64_t sys_thread_prio(cap_t t, unsigned prio)
 {
     return sys6(SYS_THREAD_PRIO, t, prio, 0, 0, 0, 0).err;
 }
+/* Run t on CPU cpu from now on; *cpus (if not 0) gets the number of CPUs. */
+static inline uint64_t sys_thread_cpu(cap_t t, unsigned cpu, unsigned *cpus)
+{
+    struct sys_result r = sys6(SYS_THREAD_CPU, t, cpu, 0, 0, 0, 0);
+    if (cpus && r.err == 0) {
+        *cpus = (unsigned)r.r0;
+    }
+    return r.err;
+}
 static inline uint64_t sys_irq_get(cap_t ctl, unsigned irq, cap_t dst)
 {
     return sys6(SYS_IRQ_GET, ctl, irq, dst, 0, 0, 0).err;
