@@ -47,7 +47,7 @@ struct vt {
     enum vt_state state;
     unsigned param[VT_PARAMS], params;
     bool private_mode;
-    uint32_t utf8_cp;
+    uint32_t utf8_cp, utf8_min; /* the smallest code point of its length */
     unsigned utf8_left;
     /* answers to the client's queries (cursor position), for its input */
     char reply[32];
