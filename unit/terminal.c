@@ -155,7 +155,8 @@ TEST(vt_overlong_utf8_is_no_control)
     vt_init(&v, COLS, ROWS, cells, hist, HIST);
     put(&v, "keep\xc0\x9b[2J\xc0\x8aX\xe0\x80\x9b[H\xf0\x80\x80\x8aY\xc1\xbf");
     EXPECT(!strcmp(row(&v, 0), "keep?[2J?X?[H?Y?") && v.y == 0 && v.state == VT_GROUND);
-    EXPECT(v.cells[4].ch == 0xfffd && v.cells[8].ch == 0xfffd && v.cells[10].ch == 0xfffd && v.cells[15].ch == 0xfffd);
+    EXPECT(v.cells[4].ch == 0xfffd && v.cells[8].ch == 0xfffd && v.cells[10].ch == 0xfffd &&
+           v.cells[15].ch == 0xfffd);
     put(&v, "\r\xdf\xbf\xe0\xa0\x80\xf0\x90\x80\x80"); /* the smallest of each length pass */
     EXPECT(v.cells[0].ch == 0x7ff && v.cells[1].ch == 0x800 && v.cells[2].ch == 0x10000);
 }
