@@ -8,7 +8,9 @@
  * compare keys typed with what arrives. With <config mode="log"> it is a
  * client of servers/log_terminal instead (run/log_terminal.run): it logs
  * numbered lines until the screen scrolls, then lines with an escape
- * sequence, UTF-8 and a line break, and exits.
+ * sequence, UTF-8 and a line break, and exits. With mode="forge" it
+ * logs lines that try to pass for core's on the screen
+ * (run/attack_log_screen.run).
  */
 #include <rt/component.h>
 #include <session/terminal.h>
@@ -64,8 +66,34 @@ static int log_lines(void)
         printf("n %u\n", i);
     }
     printf("escape \033[2J\033[31m attempt\n");
-    printf("Gr\xc3\xbc\xc3\x9f" "e\n");
+    printf("Gr\xc3\xbc\xc3\x9f"
+           "e\n");
     printf("two\nlines\n");
+    return 0;
+}
+
+/* The red team's lines for run/attack_log_screen.run: each tries to
+ * start a row of the screen with "[core]", as if core had said it. */
+static int forge_lines(void)
+{
+    static const unsigned widths[] = {80, 100, 128, 160};
+    char pad[200];
+    printf("overlong \xc0\x9b[2J\xc0\x9b[31m attempt\n");
+    printf("newline\xc0\x8a[core] forged by an overlong newline\n");
+    printf("c1 \xc2\x9b"
+           "2J attempt\n");
+    for (unsigned i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+        /* "[logger] " is 9 cells: fill the row to its end */
+        memset(pad, 'x', widths[i] - 9);
+        pad[widths[i] - 9] = 0;
+        printf("%s[core] forged by a wrap at %u\n", pad, widths[i]);
+        memset(pad, 0x80, widths[i] - 9); /* stray bytes: a cell each on the screen */
+        printf("%s[core] forged by stray bytes at %u\n", pad, widths[i]);
+        memset(pad, '\t', 16); /* tabs to the end of the row */
+        pad[16] = 0;
+        printf("%s[core] forged by tabs\n", pad);
+    }
+    printf("forge done\n");
     return 0;
 }
 
@@ -75,6 +103,9 @@ int main(uint64_t arg)
     rt_config_attr("mode", mode, sizeof(mode));
     if (!strcmp(mode, "log")) {
         return log_lines();
+    }
+    if (!strcmp(mode, "forge")) {
+        return forge_lines();
     }
     char args[96];
     uint64_t id, size, cols, rows;
