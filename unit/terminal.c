@@ -161,6 +161,17 @@ TEST(vt_overlong_utf8_is_no_control)
     EXPECT(v.cells[0].ch == 0x7ff && v.cells[1].ch == 0x800 && v.cells[2].ch == 0x10000);
 }
 
+TEST(vt_soft_reset_ends_what_a_client_left)
+{
+    struct vt v;
+    vt_init(&v, COLS, ROWS, cells, hist, HIST);
+    put(&v, "kept\033[30;40m\033[?25l\033[2;3r\033]0;open");
+    vt_soft_reset(&v);
+    put(&v, "X");
+    EXPECT(!strcmp(row(&v, 0), "keptX") && v.cells[4].fg == VT_DEFAULT_FG && v.cells[4].bg == VT_DEFAULT_BG);
+    EXPECT(v.cursor_visible && v.top == 0 && v.bottom == ROWS - 1 && v.state == VT_GROUND);
+}
+
 TEST(vt_random_bytes_keep_the_cursor_on_the_grid)
 {
     struct vt v;

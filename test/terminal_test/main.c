@@ -97,6 +97,48 @@ static int forge_lines(void)
     return 0;
 }
 
+static status_t open_terminal(uint64_t *id)
+{
+    char args[96];
+    uint64_t size;
+    cap_t ds;
+    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
+             TERMINAL_CAP_QUOTA);
+    status_t st = parent_session(TERMINAL_SERVICE, args, &terminal, id);
+    if (!st) {
+        st = terminal_buffer(terminal, &ds, &size);
+    }
+    if (!st) {
+        st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&io);
+    }
+    return st;
+}
+
+/* The red team's session for run/attack_terminal_handover.run: leave
+ * the terminal mid-sequence (an OSC never ended), with black on black,
+ * the cursor hidden and a one-line scrolling region, then take it again
+ * as the next client would and write a line it must see. */
+static int leave_state(void)
+{
+    uint64_t id;
+    status_t st = open_terminal(&id);
+    if (st) {
+        printf("Terminal session: %s\n", status_text(st));
+        return 1;
+    }
+    put("first session\n\033[30;40m\033[?25l\033[5;6r\033]0;never ended");
+    pd_detach(ENV_PD, (uint64_t)io);
+    parent_close(ENV_PARENT, id, NULL, NULL);
+    st = open_terminal(&id);
+    if (st) {
+        printf("Terminal session again: %s\n", status_text(st));
+        return 1;
+    }
+    put("\033[10;1Hsecond session\n");
+    printf("second session written\n");
+    return 0;
+}
+
 int main(uint64_t arg)
 {
     char mode[8] = "";
@@ -107,18 +149,11 @@ int main(uint64_t arg)
     if (!strcmp(mode, "forge")) {
         return forge_lines();
     }
-    char args[96];
-    uint64_t id, size, cols, rows;
-    cap_t ds;
-    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
-             TERMINAL_CAP_QUOTA);
-    status_t st = parent_session(TERMINAL_SERVICE, args, &terminal, &id);
-    if (!st) {
-        st = terminal_buffer(terminal, &ds, &size);
+    if (!strcmp(mode, "leave")) {
+        return leave_state();
     }
-    if (!st) {
-        st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&io);
-    }
+    uint64_t id, cols, rows;
+    status_t st = open_terminal(&id);
     if (!st) {
         st = terminal_size(terminal, &cols, &rows);
     }
