@@ -165,7 +165,7 @@ TEST(vt_soft_reset_ends_what_a_client_left)
 {
     struct vt v;
     vt_init(&v, COLS, ROWS, cells, hist, HIST);
-    put(&v, "kept\033[30;40m\033[?25l\033[2;3r\033]0;open");
+    put(&v, "\033[2;3rkept\033[30;40m\033[?25l\033]0;open");
     vt_soft_reset(&v);
     put(&v, "X");
     EXPECT(!strcmp(row(&v, 0), "keptX") && v.cells[4].fg == VT_DEFAULT_FG && v.cells[4].bg == VT_DEFAULT_BG);
