@@ -54,6 +54,7 @@ struct thread {
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
     uint8_t cpu;   /* index of the CPU it runs on (0 when made) */
+    uint8_t move_to; /* the CPU it is to run on: differs from cpu while it runs on cpu and has yet to leave (sched_move) */
     bool in_fault; /* blocked on behalf of a fault message */
     bool started;
     uint32_t refs;
