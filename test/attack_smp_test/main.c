@@ -6,7 +6,9 @@
  * notifications, fault again and again and are suspended and resumed;
  * bad CPU indices are refused; threads are destroyed while they run or
  * block on other CPUs and a PD is destroyed while its thread runs on
- * another CPU, each then moved, resumed and deleted once more. Every
+ * another CPU, each then moved, resumed and deleted once more; threads
+ * made from an untyped region of our own, running, serving and calling
+ * on every CPU, all destroyed by revoking the region, 40 times. Every
  * thread keeps a count in xmm15 and checks it after each step (a moved
  * thread must keep its FPU state); every reply is checked. At the end a
  * fresh server on the last CPU answers 1000 calls: the kernel works.
@@ -199,6 +201,81 @@ static void pd_destroyed_while_running(void)
     sys_cap_delete(code);
 }
 
+/* Threads made from an untyped region of our own, running, serving,
+ * calling on every CPU, all destroyed by one revoke of the region; again
+ * and again. Afterwards none of them runs and the region is whole. */
+#define REVOKE_CYCLES 40
+#define REVOKE_THREADS 6
+static volatile uint64_t work[REVOKE_THREADS];
+static cap_t ut_ep;
+
+static void revokee(uint64_t i)
+{
+    struct msg m = {.info = MSGINFO_NO_REPLY};
+    for (;;) {
+        work[i]++;
+        if (i % 3 == 1) {
+            sys_reply_wait(ut_ep, &m);
+            m.info = MSGINFO(0, 1, 0);
+        } else if (i % 3 == 2) {
+            m.info = MSGINFO(0, 1, 0);
+            sys_call(ut_ep, &m);
+        }
+    }
+}
+
+static void revoked_while_running(void)
+{
+    cap_t ut, slot[REVOKE_THREADS * 3 + 1];
+    uint64_t err = env_retype(&env, OBJ_UNTYPED, 1u << 20, &ut);
+    for (unsigned i = 0; i < REVOKE_THREADS * 3 + 1; i++) {
+        slot[i] = env_slot(&env);
+    }
+    uint64_t before = sys_cap_info(ut).r3;
+    unsigned cycles = 0, still = 0;
+    for (; cycles < REVOKE_CYCLES && !err; cycles++) {
+        ut_ep = slot[REVOKE_THREADS * 3];
+        err = sys_retype(ut, OBJ_ENDPOINT, 0, ut_ep);
+        for (unsigned i = 0; i < REVOKE_THREADS && !err; i++) {
+            cap_t th = slot[3 * i], utcb = slot[3 * i + 1], stack = slot[3 * i + 2];
+            uint64_t area = STACK_AREA_FIRST + (64 + i) * STACK_AREA_SIZE, utcb_va = STACK_AREA_UTCB(area);
+            err = sys_retype(ut, OBJ_THREAD, 0, th);
+            err = err ? err : sys_retype(ut, OBJ_FRAME, 1, utcb);
+            err = err ? err : sys_retype(ut, OBJ_FRAME, 4, stack);
+            err = err ? err : env_map(&env, utcb, BI_CAP_PD, utcb_va, RIGHT_READ | RIGHT_WRITE);
+            err = err ? err
+                      : env_map(&env, stack, BI_CAP_PD, utcb_va - 4 * PAGE_SIZE, RIGHT_READ | RIGHT_WRITE);
+            err = err ? err : sys_thread_config(th, BI_CAP_PD, utcb, CAP_NULL);
+            err = err ? err : sys_thread_prio(th, PRIO);
+            err = err ? err : sys_thread_cpu(th, (i + cycles) % cpus, NULL);
+            err = err ? err : sys_thread_start(th, (uint64_t)revokee, utcb_va - 8, i);
+        }
+        for (unsigned i = 0; i < REVOKE_THREADS && !err; i++) {
+            spin_until(&work[i], work[i] + 2);
+        }
+        for (unsigned k = 0; k < 20 && !err; k++) { /* moved while the revoke comes */
+            sys_thread_cpu(slot[3 * (next_random() % REVOKE_THREADS)], (unsigned)(next_random() % cpus),
+                           NULL);
+        }
+        err = err ? err : sys_cap_revoke(ut);
+        uint64_t seen[REVOKE_THREADS];
+        for (unsigned i = 0; i < REVOKE_THREADS; i++) {
+            seen[i] = work[i];
+        }
+        for (unsigned k = 0; k < 50; k++) {
+            sys_yield();
+        }
+        for (unsigned i = 0; i < REVOKE_THREADS; i++) {
+            still += work[i] != seen[i];
+        }
+    }
+    uint64_t after = sys_cap_info(ut).r3;
+    printf("attack_smp_test: %u cycles of %u threads on all CPUs revoked while running, calling, serving: "
+           "%u ran on after the revoke, untyped %lu -> %lu bytes free%s\n",
+           cycles, REVOKE_THREADS, still, before, after, err ? ", an error" : "");
+    check("revoked while running", !err && !still && after == before);
+}
+
 static void final_server(uint64_t unused)
 {
     (void)unused;
@@ -308,6 +385,7 @@ int main(uint64_t arg)
     c0 = calls[1];
     check("the other clients still served", spin_until(&calls[1], c0 + 20));
     pd_destroyed_while_running();
+    revoked_while_running();
 
     /* the kernel still works: a fresh server on the last CPU */
     for (unsigned i = 0; i < NV; i++) {
