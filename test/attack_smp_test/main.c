@@ -340,6 +340,9 @@ int main(uint64_t arg)
         if (r % 5 == 0) {
             sys_signal(note);
         }
+        if (r % 17 == 0) {
+            sys_thread_cpu(BI_CAP_THREAD, (r >> 12) % cpus, NULL); /* the driver moves itself too */
+        }
         if (r % 7 == 0) {
             sys_yield();
         }
@@ -348,6 +351,7 @@ int main(uint64_t arg)
                    calls[0] + calls[1] + calls[2], served, waits, faults);
         }
     }
+    sys_thread_cpu(BI_CAP_THREAD, 0, NULL);
     uint64_t c0 = calls[0], s0 = served, w0 = waits, f0 = faults;
     for (unsigned i = 0; i < NV; i++) {
         sys_thread_cpu(v[i].thread, (i + 1) % cpus, NULL); /* spread out: each runs somewhere */
