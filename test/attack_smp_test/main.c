@@ -1,7 +1,8 @@
 /*
  * attack_smp_test: the red team's storm on the SMP kernel, from the first
  * task (run/attack_smp.run). thread_cpu is core's call, but the kernel
- * must hold whatever its holder does with it: threads are moved at
+ * must hold whatever its holder does with it: a running thread is moved
+ * and at once suspended and resumed, 300 times; threads are moved at
  * random between CPUs while they call and serve IPC, wait for
  * notifications, fault again and again and are suspended and resumed;
  * bad CPU indices are refused; threads are destroyed while they run or
@@ -159,6 +160,48 @@ static bool spin_until(volatile uint64_t *v, uint64_t at_least)
     return *v >= at_least;
 }
 
+/* A busy thread moved away while it runs, then at once suspended and
+ * resumed, again and again. Before the fix the move counted it on the
+ * new CPU at once: the suspend missed it (it ran on), the resume queued
+ * it on the new CPU, and two CPUs ran the one thread (seen in the loop,
+ * or the kernel hung in a corrupt ready queue). */
+static volatile uint64_t spin_count, spin_double;
+static volatile uint32_t spin_inside;
+
+static void spinner(uint64_t unused)
+{
+    (void)unused;
+    for (;;) {
+        if (__atomic_exchange_n(&spin_inside, 1, __ATOMIC_ACQ_REL)) {
+            spin_double++;
+        }
+        spin_count++;
+        __atomic_store_n(&spin_inside, 0, __ATOMIC_RELEASE);
+    }
+}
+
+static void moved_then_suspended(void)
+{
+    enum { ROUNDS = 300 };
+    struct env_thread t = spawn(spinner, 0, CAP_NULL);
+    unsigned a = 1, b = cpus > 2 ? 2 : 0, rounds = 0;
+    sys_thread_cpu(t.thread, a, NULL);
+    for (; rounds < ROUNDS; rounds++) {
+        if (!spin_until(&spin_count, spin_count + 50)) {
+            break;
+        }
+        sys_thread_cpu(t.thread, b, NULL);
+        sys_thread_suspend(t.thread);
+        sys_thread_resume(t.thread);
+        sys_thread_cpu(t.thread, a, NULL);
+    }
+    sys_thread_suspend(t.thread);
+    printf("attack_smp_test: a running thread moved from CPU %u to %u, suspended and resumed %u times: "
+           "seen running twice at once %lu times\n",
+           a, b, rounds, spin_double);
+    check("moved, then suspended and resumed", rounds == ROUNDS && spin_double == 0);
+}
+
 /* A PD of its own whose thread loops (jmp $) on the last CPU, destroyed
  * while it runs there; the thread, now without a PD, is moved, resumed
  * and deleted. */
@@ -304,6 +347,7 @@ int main(uint64_t arg)
     env_retype(&env, OBJ_ENDPOINT, 0, &fault_ep);
     env_retype(&env, OBJ_NOTIFICATION, 0, &note);
     printf("attack_smp_test: %u CPU(s)\n", cpus);
+    moved_then_suspended();
 
     enum { NV = SERVERS + CLIENTS + 3 };
     struct env_thread v[NV];
