@@ -6,7 +6,9 @@
  * cursor, recolour or clear what others wrote. Well-formed UTF-8 passes,
  * anything else (overlong forms, C1 controls) is '?' too. A line longer
  * than the screen is wide goes on in indented rows, so that only a
- * line's own start begins a row with "[".
+ * line's own start begins a row with "[". With <config copy="yes"/>
+ * each line also goes to our own LOG (the serial line, when that is
+ * core's), so a scenario's log is on both.
  */
 #include <rt/server.h>
 #include <session/terminal.h>
@@ -15,6 +17,7 @@ struct log_terminal {
     cap_t terminal;
     char *io;      /* the Terminal session's I/O buffer */
     unsigned cols; /* the terminal's width; 0: lines are not broken */
+    bool copy;     /* each line to our LOG too */
 };
 
 struct log_client {
@@ -101,6 +104,9 @@ static void put_line(struct log_terminal *lt, const char *label, const char *tex
     put_text(&l, label, strlen(label));
     put_text(&l, "] ", 2);
     put_text(&l, text, len);
+    if (lt->copy) {
+        printf("[%s] %.*s\n", label, (int)len, text); /* core's LOG cleans it */
+    }
     lt->io[l.n++] = '\n';
     uint64_t written;
     terminal_write(lt->terminal, l.n, &written);
@@ -148,6 +154,9 @@ int main(uint64_t arg)
     cap_t ds = CAP_NULL;
     snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
              TERMINAL_CAP_QUOTA);
+    char copy[4] = "no";
+    (void)rt_config_attr("copy", copy, sizeof(copy));
+    lt.copy = !strcmp(copy, "yes");
     status_t st = parent_session(TERMINAL_SERVICE, args, &lt.terminal, &id);
     if (!st) {
         st = terminal_buffer(lt.terminal, &ds, &size);
