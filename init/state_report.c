@@ -42,13 +42,15 @@ static void put(struct writer *w, const char *fmt, ...)
 }
 
 /* An attribute value as Genode's Xml_generator writes it: verbatim
- * (" -> " stays as it is), but for '"' and '&', which a label cannot
- * hold (session arguments refuse quotes) and a name should not. */
+ * (" -> " stays as it is: '>' is plain text in a value), but for '"',
+ * '&' and '<'. A child picks the end of its sessions' labels, which may
+ * hold '&' and '<' (session arguments refuse only quotes): written as it
+ * is, a '<' made the whole report no XML for every reader. */
 static void attr(struct writer *w, const char *name, const char *value)
 {
     put(w, " %s=\"", name);
     for (const char *c = value; *c && !w->full; c++) {
-        put(w, *c == '"' ? "&quot;" : *c == '&' ? "&amp;" : "%c", *c);
+        put(w, *c == '"' ? "&quot;" : *c == '&' ? "&amp;" : *c == '<' ? "&lt;" : "%c", *c);
     }
     put(w, "\"");
 }

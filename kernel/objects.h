@@ -53,8 +53,9 @@ struct thread {
     struct thread_queue *queue; /* queue we are on, if any */
     uint8_t state;              /* enum thread_state */
     uint8_t prio;
-    uint8_t cpu;   /* index of the CPU it runs on (0 when made) */
-    bool in_fault; /* blocked on behalf of a fault message */
+    uint8_t cpu;     /* index of the CPU it runs on (0 when made) */
+    uint8_t move_to; /* where it is to run: not cpu until it has left cpu (sched_move) */
+    bool in_fault;   /* blocked on behalf of a fault message */
     bool started;
     uint32_t refs;
     uint64_t slice_left; /* timer ticks left in this slice */

@@ -203,18 +203,38 @@ static void load_kernel_space(struct cpu *c)
 void sched_move(struct thread *t, unsigned cpu)
 {
     struct cpu *owner = cpu_of(t);
+    t->move_to = (uint8_t)cpu;
+    if (owner->current == t && owner != this_cpu()) {
+        /* It runs there, and stays that CPU's (t->cpu) until the CPU's
+         * kernel_exit hands it over with its FPU state: until then a
+         * suspend, block or wake finds it where it runs. (Changing cpu
+         * at once let a suspend miss it and a resume queue it on the new
+         * CPU while the old one still ran it: one thread on two CPUs.) */
+        smp_wake(owner);
+        return;
+    }
     bool queued = t->queue == &owner->ready[t->prio];
     sched_remove(t);
     t->cpu = (uint8_t)cpu;
     if (owner->current == t) {
-        if (owner == this_cpu()) {
-            owner->current = NULL; /* it moves itself: off this CPU now */
-            arch_fpu_release(t);
-            sched_ready(t);
-        } else {
-            smp_wake(owner); /* its kernel_exit hands it over */
-        }
+        owner->current = NULL; /* it moves itself: off this CPU now */
+        arch_fpu_release(t);
+        sched_ready(t);
     } else if (queued) {
+        sched_ready(t);
+    }
+}
+
+/* t, current or picked on c, is to run elsewhere (sched_move): hand it
+ * over with its FPU state saved. */
+static void hand_over(struct cpu *c, struct thread *t)
+{
+    t->cpu = t->move_to;
+    if (c->current == t) {
+        c->current = NULL;
+    }
+    arch_fpu_release(t);
+    if (t->state == THREAD_RUNNABLE) {
         sched_ready(t);
     }
 }
@@ -231,12 +251,8 @@ void kernel_exit(void)
     struct cpu *c = this_cpu();
     c->arch.exit_work = 0;
     struct thread *t = c->current;
-    if (t && t->cpu != c->arch.index) {
-        c->current = NULL; /* moved to another CPU (sched_move) */
-        arch_fpu_release(t);
-        if (t->state == THREAD_RUNNABLE) {
-            sched_ready(t);
-        }
+    if (t && t->move_to != c->arch.index) {
+        hand_over(c, t); /* moved to another CPU (sched_move) */
         t = NULL;
     }
     /* Back to the thread that entered, nothing to switch: the common case. */
@@ -257,6 +273,9 @@ void kernel_exit(void)
             pd_process_dying();
         } else if (t->state != THREAD_RUNNABLE || !t->pd) {
             t = NULL; /* stale entry cannot happen; be strict anyway */
+        } else if (t->move_to != c->arch.index) {
+            hand_over(c, t); /* moved while it ran here, woken before it left */
+            t = NULL;
         }
     }
     sched_run(t);

@@ -221,6 +221,21 @@ TEST(log_ring_cuts_cleans_and_wraps)
     EXPECT(log_ring_add(&r, "", 0) == 0);
 }
 
+/* Red team: a child's line printed by `log` carried controls past the
+ * filter as 8-bit forms: a C1 CSI (c2 9b, which a serial terminal
+ * obeys) and an overlong ESC (c0 9b). */
+TEST(log_ring_keeps_no_8bit_controls)
+{
+    static struct log_ring r;
+    log_ring_clear(&r);
+    log_ring_add(&r,
+                 "a\xc2\x9b"
+                 "2J b\xc0\x9b[H c\x9b"
+                 "d \xc3\xbc\xe4\xb8\xad\xf0\x9f\x98\x80",
+                 25);
+    EXPECT(!strcmp(log_ring_line(&r, 0), "a??2J b??[H c?d \xc3\xbc\xe4\xb8\xad\xf0\x9f\x98\x80"));
+}
+
 static unsigned warnings;
 static char last_warning[200];
 

@@ -170,6 +170,34 @@ TEST(vt_utf8_and_malformed_sequences)
     EXPECT(v.reply_len == 7 && memcmp(v.reply, "\033[1;10R", 7) == 0);
 }
 
+/* An overlong UTF-8 form is no way round the controls: c0 9b would
+ * decode to ESC, c0 8a to a newline, e0 80 9b to ESC again; each is
+ * one U+FFFD, never a control (red team: through log_terminal, whose
+ * filter passes bytes >= 0x80, a client cleared the screen and started
+ * a line of its own with them). */
+TEST(vt_overlong_utf8_is_no_control)
+{
+    struct vt v;
+    vt_init(&v, COLS, ROWS, cells, hist, HIST);
+    put(&v, "keep\xc0\x9b[2J\xc0\x8aX\xe0\x80\x9b[H\xf0\x80\x80\x8aY\xc1\xbf");
+    EXPECT(!strcmp(row(&v, 0), "keep?[2J?X?[H?Y?") && v.y == 0 && v.state == VT_GROUND);
+    EXPECT(v.cells[4].ch == 0xfffd && v.cells[8].ch == 0xfffd && v.cells[10].ch == 0xfffd &&
+           v.cells[15].ch == 0xfffd);
+    put(&v, "\r\xdf\xbf\xe0\xa0\x80\xf0\x90\x80\x80"); /* the smallest of each length pass */
+    EXPECT(v.cells[0].ch == 0x7ff && v.cells[1].ch == 0x800 && v.cells[2].ch == 0x10000);
+}
+
+TEST(vt_soft_reset_ends_what_a_client_left)
+{
+    struct vt v;
+    vt_init(&v, COLS, ROWS, cells, hist, HIST);
+    put(&v, "\033[2;3rkept\033[30;40m\033[?25l\033]0;open");
+    vt_soft_reset(&v);
+    put(&v, "X");
+    EXPECT(!strcmp(row(&v, 0), "keptX") && v.cells[4].fg == VT_DEFAULT_FG && v.cells[4].bg == VT_DEFAULT_BG);
+    EXPECT(v.cursor_visible && v.top == 0 && v.bottom == ROWS - 1 && v.state == VT_GROUND);
+}
+
 TEST(vt_random_bytes_keep_the_cursor_on_the_grid)
 {
     struct vt v;

@@ -5,6 +5,8 @@
  */
 #include <rt/component.h>
 
+static bool check_xml; /* <config xml="yes">: say when a version is no XML */
+
 static void log_version(cap_t rom, const char *name, cap_t *ds, void **text)
 {
     uint64_t size, version;
@@ -32,6 +34,11 @@ static void log_version(cap_t rom, const char *name, cap_t *ds, void **text)
         printf("  %.*s\n", (int)(nl - p), p);
         p = nl < end && *nl == '\n' ? nl + 1 : nl;
     }
+    struct xml_node top;
+    struct xml_error err = {.msg = ""};
+    if (check_xml && !xml_parse(*text, (size_t)(p - (const char *)*text), &top, &err)) {
+        printf("ROM '%s' version %lu is no XML: %s\n", name, version, err.msg);
+    }
 }
 
 int main(uint64_t arg)
@@ -42,6 +49,9 @@ int main(uint64_t arg)
     uint64_t id, bits;
     void *text = NULL;
     rt_config_attr("rom", name, sizeof(name));
+    char xml[4] = "";
+    rt_config_attr("xml", xml, sizeof(xml));
+    check_xml = !strcmp(xml, "yes");
     snprintf(args, sizeof(args), "label=\"%s\", ram_quota=%u, cap_quota=4", name, 20480);
     status_t st = parent_session(ROM_SERVICE, args, &rom, &id);
     if (!st) {

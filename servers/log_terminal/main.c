@@ -3,37 +3,113 @@
  * a Terminal session as "[label] text", so a scenario's log can be read
  * on the screen (servers/terminal). Control bytes and escape sequences a
  * client sends become '?', as core's LOG does: no client can move the
- * cursor, recolour or clear what others wrote. UTF-8 passes. With
- * <config copy="yes"/> each line also goes to our own LOG (the serial
- * line, when that is core's), so a scenario's log is on both.
+ * cursor, recolour or clear what others wrote. Well-formed UTF-8 passes,
+ * anything else (overlong forms, C1 controls) is '?' too. A line longer
+ * than the screen is wide goes on in indented rows, so that only a
+ * line's own start begins a row with "[". With <config copy="yes"/>
+ * each line also goes to our own LOG (the serial line, when that is
+ * core's), so a scenario's log is on both.
  */
 #include <rt/server.h>
 #include <session/terminal.h>
 
 struct log_terminal {
     cap_t terminal;
-    char *io;  /* the Terminal session's I/O buffer */
-    bool copy; /* each line to our LOG too */
+    char *io;      /* the Terminal session's I/O buffer */
+    unsigned cols; /* the terminal's width; 0: lines are not broken */
+    bool copy;     /* each line to our LOG too */
 };
 
 struct log_client {
     char label[128]; /* cut if longer */
 };
 
+/* A line on its way into the I/O buffer, and the column the terminal's
+ * cursor will be at after it (cols: a full row, the next character
+ * wraps). */
+struct line {
+    struct log_terminal *lt;
+    size_t n;
+    unsigned col;
+    bool full;
+};
+
+/* One character of len bytes, one cell wide. A full row goes on in a
+ * row of its own, indented: no client's text starts a row of the
+ * screen as the "[label]" of a line does, however long the line. */
+static void put(struct line *l, const char *s, size_t len)
+{
+    bool wrap = l->lt->cols && l->col == l->lt->cols;
+    if (l->full || l->n + len + (wrap ? 3 : 0) + 1 > TERMINAL_IO_SIZE) {
+        l->full = true; /* the rest is cut; room stays for the '\n' */
+        return;
+    }
+    if (wrap) {
+        memcpy(l->lt->io + l->n, "\n  ", 3);
+        l->n += 3;
+        l->col = 2;
+    }
+    memcpy(l->lt->io + l->n, s, len);
+    l->n += len;
+    l->col++;
+}
+
+/* The length of the well-formed UTF-8 character of a printable code
+ * point at s, or 0: controls (C0, DEL, C1), overlong forms, stray or
+ * missing continuation bytes and code points beyond U+10FFFF are no
+ * character, so the terminal gets no control and each byte sent is the
+ * one cell counted here. */
+static size_t char_len(const unsigned char *s, size_t left)
+{
+    static const uint32_t least[5] = {0x20, 0x20, 0xa0, 0x800, 0x10000};
+    size_t n = s[0] < 0x80             ? 1
+               : (s[0] & 0xe0) == 0xc0 ? 2
+               : (s[0] & 0xf0) == 0xe0 ? 3
+               : (s[0] & 0xf8) == 0xf0 ? 4
+                                       : 0;
+    if (!n || n > left) {
+        return 0;
+    }
+    uint32_t cp = n == 1 ? s[0] : s[0] & (0x7fu >> n);
+    for (size_t i = 1; i < n; i++) {
+        if ((s[i] & 0xc0) != 0x80) {
+            return 0;
+        }
+        cp = cp << 6 | (s[i] & 0x3f);
+    }
+    return cp >= least[n] && cp != 0x7f && cp <= 0x10ffff ? n : 0;
+}
+
+/* Text as characters; what is none becomes '?', a tab spaces. */
+static void put_text(struct line *l, const char *text, size_t len)
+{
+    for (size_t i = 0; i < len && !l->full;) {
+        size_t n = char_len((const unsigned char *)text + i, len - i);
+        if (text[i] == '\t') {
+            do {
+                put(l, " ", 1);
+            } while (l->col % 8 && !l->full);
+        } else {
+            put(l, n ? text + i : "?", n ? n : 1);
+        }
+        i += n ? n : 1;
+    }
+}
+
 /* Write "[label] line\n" to the terminal. */
 static void put_line(struct log_terminal *lt, const char *label, const char *text, size_t len)
 {
-    size_t n = (size_t)snprintf(lt->io, TERMINAL_IO_SIZE, "[%s] ", label);
-    for (size_t i = 0; i < len && n + 2 < TERMINAL_IO_SIZE; i++) {
-        unsigned char ch = (unsigned char)text[i];
-        lt->io[n++] = (ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : (char)ch;
-    }
+    struct line l = {.lt = lt};
+    put(&l, "[", 1);
+    put_text(&l, label, strlen(label));
+    put_text(&l, "] ", 2);
+    put_text(&l, text, len);
     if (lt->copy) {
-        printf("%.*s\n", (int)n, lt->io);
+        printf("[%s] %.*s\n", label, (int)len, text); /* core's LOG cleans it */
     }
-    lt->io[n++] = '\n';
+    lt->io[l.n++] = '\n';
     uint64_t written;
-    terminal_write(lt->terminal, n, &written);
+    terminal_write(lt->terminal, l.n, &written);
 }
 
 static status_t write(void *session, struct rt_call *call, const char *text)
@@ -94,6 +170,10 @@ int main(uint64_t arg)
     if (st) {
         printf("no terminal: Terminal session: %s\n", status_text(st));
         return 1;
+    }
+    uint64_t cols, rows;
+    if (!terminal_size(lt.terminal, &cols, &rows) && cols >= 8 && cols <= 4096) {
+        lt.cols = (unsigned)cols;
     }
     return rt_serve(&lt, &log_service, NULL);
 }

@@ -150,6 +150,8 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         return st;
     }
     t->session = s;
+    vt_soft_reset(&t->vt); /* nothing the client before left half done */
+    terminal_show(t);
     printf("\"%s\" has the terminal\n", s->label);
     *session = s;
     return RPC_OK;

@@ -15,17 +15,24 @@ static struct vt_cell blank(const struct vt *v)
     return (struct vt_cell){.ch = ' ', .fg = v->pen.fg, .bg = v->pen.bg};
 }
 
-void vt_reset(struct vt *v)
+void vt_soft_reset(struct vt *v)
 {
     v->pen = (struct vt_cell){.ch = ' ', .fg = VT_DEFAULT_FG, .bg = VT_DEFAULT_BG};
     v->saved_pen = v->pen;
-    v->x = v->y = v->saved_x = v->saved_y = 0;
+    v->saved_x = v->saved_y = 0;
     v->wrap_pending = false;
     v->cursor_visible = true;
     v->top = 0;
     v->bottom = v->rows - 1;
     v->state = VT_GROUND;
     v->utf8_left = 0;
+    v->reply_len = 0;
+}
+
+void vt_reset(struct vt *v)
+{
+    vt_soft_reset(v);
+    v->x = v->y = 0;
     for (unsigned y = 0; y < v->rows; y++) {
         vt_erase(v, y, 0, v->cols);
     }

@@ -47,7 +47,7 @@ struct vt {
     enum vt_state state;
     unsigned param[VT_PARAMS], params;
     bool private_mode;
-    uint32_t utf8_cp;
+    uint32_t utf8_cp, utf8_min; /* the smallest code point of its length */
     unsigned utf8_left;
     /* answers to the client's queries (cursor position), for its input */
     char reply[32];
@@ -87,5 +87,9 @@ void vt_delete_lines(struct vt *v, unsigned n);
 void vt_insert_chars(struct vt *v, unsigned n);
 void vt_delete_chars(struct vt *v, unsigned n);
 void vt_reset(struct vt *v);
+/* The modes back to their start (pen, region, cursor shown, parser in
+ * the ground state), the text and the cursor's place kept: what a new
+ * client finds, whatever the one before left. */
+void vt_soft_reset(struct vt *v);
 
 #endif

@@ -1,6 +1,6 @@
 /*
  * The byte stream a client writes, interpreted (see vt.h): UTF-8 into
- * code points (a malformed sequence becomes U+FFFD), C0 controls, and
+ * code points (a malformed or overlong sequence becomes U+FFFD), C0 controls, and
  * the VT100/ANSI escape sequences of docs/drivers.md — cursor motion,
  * erase, SGR colours and attributes, scrolling region, insert/delete,
  * save/restore, cursor visibility, the cursor position report. Anything
@@ -291,7 +291,9 @@ static void utf8(struct vt *v, uint8_t b)
     if (v->utf8_left && (b & 0xc0) == 0x80) {
         v->utf8_cp = v->utf8_cp << 6 | (b & 0x3f);
         if (!--v->utf8_left) {
-            text(v, v->utf8_cp > 0x10ffff ? 0xfffd : v->utf8_cp);
+            /* an overlong form (c0 9b for ESC) is no way to a control */
+            bool bad = v->utf8_cp > 0x10ffff || v->utf8_cp < v->utf8_min;
+            text(v, bad ? 0xfffd : v->utf8_cp);
         }
         return;
     }
@@ -302,11 +304,11 @@ static void utf8(struct vt *v, uint8_t b)
     if (b < 0x80) {
         text(v, b);
     } else if ((b & 0xe0) == 0xc0) {
-        v->utf8_cp = b & 0x1f, v->utf8_left = 1;
+        v->utf8_cp = b & 0x1f, v->utf8_left = 1, v->utf8_min = 0x80;
     } else if ((b & 0xf0) == 0xe0) {
-        v->utf8_cp = b & 0x0f, v->utf8_left = 2;
+        v->utf8_cp = b & 0x0f, v->utf8_left = 2, v->utf8_min = 0x800;
     } else if ((b & 0xf8) == 0xf0) {
-        v->utf8_cp = b & 0x07, v->utf8_left = 3;
+        v->utf8_cp = b & 0x07, v->utf8_left = 3, v->utf8_min = 0x10000;
     } else {
         text(v, 0xfffd);
     }

@@ -8,7 +8,9 @@
  * compare keys typed with what arrives. With <config mode="log"> it is a
  * client of servers/log_terminal instead (run/log_terminal.run): it logs
  * numbered lines until the screen scrolls, then lines with an escape
- * sequence, UTF-8 and a line break, and exits.
+ * sequence, UTF-8 and a line break, and exits. With mode="forge" it
+ * logs lines that try to pass for core's on the screen
+ * (run/attack_log_screen.run).
  */
 #include <rt/component.h>
 #include <session/terminal.h>
@@ -64,8 +66,76 @@ static int log_lines(void)
         printf("n %u\n", i);
     }
     printf("escape \033[2J\033[31m attempt\n");
-    printf("Gr\xc3\xbc\xc3\x9f" "e\n");
+    printf("Gr\xc3\xbc\xc3\x9f"
+           "e\n");
     printf("two\nlines\n");
+    return 0;
+}
+
+/* The red team's lines for run/attack_log_screen.run: each tries to
+ * start a row of the screen with "[core]", as if core had said it. */
+static int forge_lines(void)
+{
+    static const unsigned widths[] = {80, 100, 128, 160};
+    char pad[200];
+    printf("overlong \xc0\x9b[2J\xc0\x9b[31m attempt\n");
+    printf("newline\xc0\x8a[core] forged by an overlong newline\n");
+    printf("c1 \xc2\x9b"
+           "2J attempt\n");
+    for (unsigned i = 0; i < sizeof(widths) / sizeof(widths[0]); i++) {
+        /* "[logger] " is 9 cells: fill the row to its end */
+        memset(pad, 'x', widths[i] - 9);
+        pad[widths[i] - 9] = 0;
+        printf("%s[core] forged by a wrap at %u\n", pad, widths[i]);
+        memset(pad, 0x80, widths[i] - 9); /* stray bytes: a cell each on the screen */
+        printf("%s[core] forged by stray bytes at %u\n", pad, widths[i]);
+        memset(pad, '\t', 16); /* tabs to the end of the row */
+        pad[16] = 0;
+        printf("%s[core] forged by tabs\n", pad);
+    }
+    printf("forge done\n");
+    return 0;
+}
+
+static status_t open_terminal(uint64_t *id)
+{
+    char args[96];
+    uint64_t size;
+    cap_t ds;
+    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
+             TERMINAL_CAP_QUOTA);
+    status_t st = parent_session(TERMINAL_SERVICE, args, &terminal, id);
+    if (!st) {
+        st = terminal_buffer(terminal, &ds, &size);
+    }
+    if (!st) {
+        st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&io);
+    }
+    return st;
+}
+
+/* The red team's session for run/attack_terminal_handover.run: leave
+ * the terminal mid-sequence (an OSC never ended), with black on black,
+ * the cursor hidden and a one-line scrolling region, then take it again
+ * as the next client would and write a line it must see. */
+static int leave_state(void)
+{
+    uint64_t id;
+    status_t st = open_terminal(&id);
+    if (st) {
+        printf("Terminal session: %s\n", status_text(st));
+        return 1;
+    }
+    put("first session\n\033[30;40m\033[?25l\033[5;6r\033]0;never ended");
+    pd_detach(ENV_PD, (uint64_t)io);
+    parent_close(ENV_PARENT, id, NULL, NULL);
+    st = open_terminal(&id);
+    if (st) {
+        printf("Terminal session again: %s\n", status_text(st));
+        return 1;
+    }
+    put("\033[10;1Hsecond session\n");
+    printf("second session written\n");
     return 0;
 }
 
@@ -76,18 +146,14 @@ int main(uint64_t arg)
     if (!strcmp(mode, "log")) {
         return log_lines();
     }
-    char args[96];
-    uint64_t id, size, cols, rows;
-    cap_t ds;
-    snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
-             TERMINAL_CAP_QUOTA);
-    status_t st = parent_session(TERMINAL_SERVICE, args, &terminal, &id);
-    if (!st) {
-        st = terminal_buffer(terminal, &ds, &size);
+    if (!strcmp(mode, "forge")) {
+        return forge_lines();
     }
-    if (!st) {
-        st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&io);
+    if (!strcmp(mode, "leave")) {
+        return leave_state();
     }
+    uint64_t id, cols, rows;
+    status_t st = open_terminal(&id);
     if (!st) {
         st = terminal_size(terminal, &cols, &rows);
     }
