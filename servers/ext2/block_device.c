@@ -15,7 +15,8 @@ status_t block_device_open(struct block_device *d)
     uint64_t size, n;
     cap_t ds, note = ps_client_note();
     snprintf(args, sizeof(args), "label=\"disk\", ram_quota=%lu, cap_quota=%u, buffer=%u, slots=%u",
-             BLOCK_RAM_QUOTA + ps_session_ram(DISK_SLOTS, DISK_BUFFER), BLOCK_CAP_QUOTA, DISK_BUFFER, DISK_SLOTS);
+             BLOCK_RAM_QUOTA + ps_session_ram(DISK_SLOTS, DISK_BUFFER), BLOCK_CAP_QUOTA, DISK_BUFFER,
+             DISK_SLOTS);
     status_t st = note ? parent_session(BLOCK_SERVICE, args, &d->session, &d->id) : RPC_OUT_OF_CAPS;
     if (st == RPC_OK) {
         st = block_info(d->session, &d->block_size, &d->blocks, &d->writable, &d->max_bytes);
@@ -24,8 +25,8 @@ status_t block_device_open(struct block_device *d)
         printf("disk blocks of %lu bytes: ext2 needs 512 or 1024\n", d->block_size);
         return RPC_INVALID;
     }
-    if (st || (st = block_stream(d->session, &ds, &size, &n)) || (st = ps_client_attach(&d->c, ds, size, n)) ||
-        (st = block_connect(d->session, note, &d->c.peer))) {
+    if (st || (st = block_stream(d->session, &ds, &size, &n)) ||
+        (st = ps_client_attach(&d->c, ds, size, n)) || (st = block_connect(d->session, note, &d->c.peer))) {
         printf("Block session \"disk\": %s\n", status_text(st));
         return st;
     }

@@ -11,12 +11,18 @@
 static uint64_t fs_error(enum ext2_status st)
 {
     static const uint64_t map[] = {
-        [EXT2_NOENT] = FS_ERR_NOT_FOUND,       [EXT2_EXIST] = FS_ERR_EXISTS,
-        [EXT2_NOTDIR] = FS_ERR_NOT_DIR,        [EXT2_ISDIR] = FS_ERR_IS_DIR,
-        [EXT2_NOTEMPTY] = FS_ERR_NOT_EMPTY,    [EXT2_NOSPC] = FS_ERR_NO_SPACE,
-        [EXT2_IO] = FS_ERR_IO,                 [EXT2_CORRUPT] = FS_ERR_CORRUPT,
-        [EXT2_INVAL] = FS_ERR_INVALID,         [EXT2_NAMETOOLONG] = FS_ERR_NAME_TOO_LONG,
-        [EXT2_ROFS] = FS_ERR_READ_ONLY,        [EXT2_FBIG] = FS_ERR_TOO_LARGE,
+        [EXT2_NOENT] = FS_ERR_NOT_FOUND,
+        [EXT2_EXIST] = FS_ERR_EXISTS,
+        [EXT2_NOTDIR] = FS_ERR_NOT_DIR,
+        [EXT2_ISDIR] = FS_ERR_IS_DIR,
+        [EXT2_NOTEMPTY] = FS_ERR_NOT_EMPTY,
+        [EXT2_NOSPC] = FS_ERR_NO_SPACE,
+        [EXT2_IO] = FS_ERR_IO,
+        [EXT2_CORRUPT] = FS_ERR_CORRUPT,
+        [EXT2_INVAL] = FS_ERR_INVALID,
+        [EXT2_NAMETOOLONG] = FS_ERR_NAME_TOO_LONG,
+        [EXT2_ROFS] = FS_ERR_READ_ONLY,
+        [EXT2_FBIG] = FS_ERR_TOO_LARGE,
     };
     return (unsigned)st < sizeof(map) / sizeof(map[0]) ? map[st] : FS_ERR_INVALID;
 }
@@ -149,8 +155,8 @@ static status_t op_symlink(void *session, struct rt_call *call, const char *path
     return answer(s, "symlink", ext2_create(&srv->fs, s->root, path, EXT2_S_IFLNK, target, &n), error);
 }
 
-static status_t op_readlink(void *session, struct rt_call *call, const char *path, uint64_t *length, char *target,
-                            uint64_t *error)
+static status_t op_readlink(void *session, struct rt_call *call, const char *path, uint64_t *length,
+                            char *target, uint64_t *error)
 {
     struct server *srv = call->state;
     struct fs_session *s = session;
@@ -222,7 +228,8 @@ static status_t op_unlink(void *session, struct rt_call *call, const char *path,
     return answer(s, "unlink", ext2_unlink(&srv->fs, s->root, path), error);
 }
 
-static status_t op_move(void *session, struct rt_call *call, const char *from, const char *to, uint64_t *error)
+static status_t op_move(void *session, struct rt_call *call, const char *from, const char *to,
+                        uint64_t *error)
 {
     struct server *srv = call->state;
     struct fs_session *s = session;
@@ -272,8 +279,9 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     struct server *srv = state;
     uint64_t buffer, slots;
     char writeable[8] = "yes";
-    if (!args_get_u64(info->args, "buffer", 65536, &buffer) || !args_get_u64(info->args, "slots", 32, &slots) ||
-        !buffer || buffer > FS_BUFFER_MAX || slots > PS_SLOTS_MAX || !ps_size((uint32_t)slots, buffer)) {
+    if (!args_get_u64(info->args, "buffer", 65536, &buffer) ||
+        !args_get_u64(info->args, "slots", 32, &slots) || !buffer || buffer > FS_BUFFER_MAX ||
+        slots > PS_SLOTS_MAX || !ps_size((uint32_t)slots, buffer)) {
         printf("\"%s\": buffer or slots out of range: refused\n", info->label);
         return RPC_INVALID;
     }
@@ -323,10 +331,19 @@ static void destroy(void *state, void *session)
 }
 
 static const struct file_system_ops ops = {
-    .stream = op_stream,     .connect = op_connect,   .file = op_file,   .dir = op_dir,
-    .node = op_node,         .symlink = op_symlink,   .readlink = op_readlink,
-    .close = op_close,       .status = op_status,     .truncate = op_truncate,
-    .unlink = op_unlink,     .move = op_move,         .sync = op_sync,
+    .stream = op_stream,
+    .connect = op_connect,
+    .file = op_file,
+    .dir = op_dir,
+    .node = op_node,
+    .symlink = op_symlink,
+    .readlink = op_readlink,
+    .close = op_close,
+    .status = op_status,
+    .truncate = op_truncate,
+    .unlink = op_unlink,
+    .move = op_move,
+    .sync = op_sync,
 };
 
 const struct rt_service fs_service = {FILE_SYSTEM_SERVICE_INFO(&ops),
