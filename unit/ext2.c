@@ -292,6 +292,69 @@ TEST(ext2_refuses_fuzzed_superblocks)
     sh("rm -rf %s", dir);
 }
 
+/* Everything a client could make the logic do on an image: each status
+ * must be one of the closed set. */
+static void exercise(void)
+{
+    static const char *const paths[] = {"a/b/c/deep.txt", "large.bin", "sparse.bin", "link", "a", "a/b"};
+    static uint8_t buf[65536];
+    struct ext2_node n, m;
+    uint32_t done, ino;
+    uint8_t type;
+    char name[256];
+    for (unsigned i = 0; i < sizeof(paths) / sizeof(paths[0]); i++) {
+        if (ext2_lookup(&fs, ext2_root(&fs), paths[i], &n) != EXT2_OK) {
+            continue;
+        }
+        for (uint64_t off = 0; off < (1 << 20); off += sizeof(buf)) {
+            EXPECT(ext2_read(&fs, n, off, buf, sizeof(buf), &done) <= EXT2_FBIG);
+        }
+        for (uint64_t e = 0; e < 64 && ext2_dir_entry(&fs, n, e, name, &ino, &type) == EXT2_OK; e++) {
+        }
+        EXPECT(ext2_write(&fs, n, 5000, buf, 3000, &done) <= EXT2_FBIG);
+        EXPECT(ext2_truncate(&fs, n, 100) <= EXT2_FBIG);
+    }
+    EXPECT(ext2_create(&fs, ext2_root(&fs), "a/new", EXT2_S_IFREG, NULL, &m) <= EXT2_FBIG);
+    EXPECT(ext2_move(&fs, ext2_root(&fs), "a/b", "moved") <= EXT2_FBIG);
+    EXPECT(ext2_unlink(&fs, ext2_root(&fs), "large.bin") <= EXT2_FBIG);
+    EXPECT(ext2_unlink(&fs, ext2_root(&fs), "moved/c/deep.txt") <= EXT2_FBIG);
+    EXPECT(ext2_sync(&fs) <= EXT2_FBIG);
+}
+
+TEST(ext2_survives_fuzzed_metadata)
+{
+    make_image(1, "clean.img");
+    EXPECT(sh("cp %s/clean.img %s/disk.img", dir, dir) == 0);
+    EXPECT(mount("disk.img") == EXT2_OK);
+    uint64_t itable = (uint64_t)fs.group[0].inode_table * 1024;
+    uint64_t data = itable + (uint64_t)fs.sb.inodes_per_group * fs.inode_size;
+    unmount();
+    srand(42);
+    int mounted = 0;
+    for (int round = 0; round < 150; round++) {
+        EXPECT(sh("cp %s/clean.img %s/disk.img", dir, dir) == 0);
+        /* the used inodes, and the blocks after the inode table: the
+         * directories, the indirect blocks, the bitmaps of the first
+         * blocks; the descriptors now and then */
+        for (int k = 0; k < 1 + round % 12; k++) {
+            uint32_t word = (uint32_t)rand() * (round % 2 ? 1u : 0x10001u);
+            uint64_t at =
+                k % 2 ? itable + (uint64_t)(rand() % 6144) : data + (uint64_t)(rand() % (400 * 1024));
+            patch(round % 10 == 0 && k == 0 ? 2048 + (uint64_t)(rand() % 64) : at, &word, 1 + round % 4);
+        }
+        if (mount("disk.img") == EXT2_OK) {
+            mounted++;
+            exercise();
+            unmount();
+        } else {
+            close(fd);
+        }
+    }
+    printf("  fuzzed metadata: %d of 150 images mounted and exercised\n", mounted);
+    EXPECT(mounted > 100);
+    sh("rm -rf %s", dir);
+}
+
 /* Where inode ino is in the image (1 KiB blocks). */
 static uint64_t inode_offset(uint32_t ino)
 {
