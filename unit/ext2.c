@@ -158,7 +158,7 @@ TEST(ext2_reads_tree_made_by_mke2fs_1k_and_4k)
         uint8_t type;
         int seen = 0;
         EXPECT(ext2_lookup(&fs, root, "a", &a) == EXT2_OK);
-        for (uint64_t i = 0; ext2_dir_entry(&fs, a, i, name, &ino, &type) == EXT2_OK; i++) {
+        for (uint64_t i = 0; ext2_dir_entry(&fs, a, NULL, i, name, &ino, &type) == EXT2_OK; i++) {
             seen++;
             EXPECT(i != 2 || (strcmp(name, "b") == 0 && type == EXT2_FT_DIR));
         }
@@ -226,6 +226,24 @@ TEST(ext2_writes_what_e2fsck_finds_clean)
             snprintf(name, sizeof(name), "moved/file-with-a-longer-name-%04d", i);
             EXPECT(ext2_unlink(&fs, root, name) == EXT2_OK);
         }
+        /* listed in order with a cursor: the same entries as without */
+        struct ext2_dir_cursor cursor = {0};
+        struct ext2_node moved;
+        char a_name[256], b_name[256];
+        uint32_t a_ino, b_ino;
+        uint8_t a_type, b_type;
+        unsigned listed = 0, differ = 0;
+        EXPECT(ext2_lookup(&fs, root, "moved", &moved) == EXT2_OK);
+        for (uint64_t i = 0; ext2_dir_entry(&fs, moved, &cursor, i, a_name, &a_ino, &a_type) == EXT2_OK;
+             i++) {
+            listed++;
+            differ += ext2_dir_entry(&fs, moved, NULL, i, b_name, &b_ino, &b_type) != EXT2_OK ||
+                      strcmp(a_name, b_name) || a_ino != b_ino;
+            if (i == 40) { /* a change in between: the cursor starts over */
+                EXPECT(ext2_create(&fs, root, "moved/late", EXT2_S_IFREG, NULL, &m) == EXT2_OK);
+            }
+        }
+        EXPECT(listed == 2 + 150 + 1 && differ == 0);
         EXPECT(ext2_sync(&fs) == EXT2_OK);
         unmount();
         EXPECT(sh("e2fsck -fn %s/disk.img >%s/fsck.log 2>&1", dir, dir) == 0);
@@ -309,7 +327,7 @@ static void exercise(void)
         for (uint64_t off = 0; off < (1 << 20); off += sizeof(buf)) {
             EXPECT(ext2_read(&fs, n, off, buf, sizeof(buf), &done) <= EXT2_FBIG);
         }
-        for (uint64_t e = 0; e < 64 && ext2_dir_entry(&fs, n, e, name, &ino, &type) == EXT2_OK; e++) {
+        for (uint64_t e = 0; e < 64 && ext2_dir_entry(&fs, n, NULL, e, name, &ino, &type) == EXT2_OK; e++) {
         }
         EXPECT(ext2_write(&fs, n, 5000, buf, 3000, &done) <= EXT2_FBIG);
         EXPECT(ext2_truncate(&fs, n, 100) <= EXT2_FBIG);

@@ -19,8 +19,17 @@ static uint32_t entry_len(uint32_t name_len)
     return (8 + name_len + 3) & ~3u;
 }
 
-/* Visit every entry of dir; *found: a visitor stopped the walk. */
-static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, void *ctx, bool *found)
+/* Where a walk is: the directory's block and the entry's offset in it. */
+struct dir_pos {
+    uint64_t fblock;
+    uint32_t off;
+};
+
+/* Visit every entry of dir from *pos on (the start when pos is NULL;
+ * pos must be an entry's position, as a walk left it); *pos follows the
+ * walk. *found: a visitor stopped it. */
+static enum ext2_status walk_from(struct ext2_fs *fs, uint32_t dir, visit_fn visit, void *ctx, bool *found,
+                                  struct dir_pos *pos)
 {
     struct ext2_inode in;
     enum ext2_status st = inode_get(fs, dir, &in);
@@ -39,7 +48,8 @@ static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, v
         return ext2_corrupt(fs, "directory %u has size %lu, no multiple of the block size", dir,
                             (unsigned long)size);
     }
-    for (uint64_t fb = 0; fb < size / fs->block_size; fb++) {
+    struct dir_pos start = pos ? *pos : (struct dir_pos){0, 0};
+    for (uint64_t fb = start.fblock; fb < size / fs->block_size; fb++) {
         uint32_t block;
         uint8_t *data;
         if ((st = inode_bmap(fs, dir, &in, fb, false, &block))) {
@@ -52,12 +62,15 @@ static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, v
             return st;
         }
         int prev = -1;
-        for (uint32_t off = 0; off < fs->block_size;) {
+        for (uint32_t off = fb == start.fblock ? start.off : 0; off < fs->block_size;) {
             struct ext2_dirent *e = (struct ext2_dirent *)(data + off);
             if (off > fs->block_size - 8 || e->rec_len < 8 || e->rec_len % 4 ||
                 e->rec_len > fs->block_size - off || (e->inode && entry_len(e->name_len) > e->rec_len)) {
                 return ext2_corrupt(fs, "directory %u: bad entry at block %lu offset %u", dir,
                                     (unsigned long)fb, off);
+            }
+            if (pos) {
+                *pos = (struct dir_pos){fb, off};
             }
             int r = visit(fs, ctx, block, data, off, prev);
             if (r == 1) {
@@ -72,6 +85,11 @@ static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, v
         }
     }
     return EXT2_OK;
+}
+
+static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, void *ctx, bool *found)
+{
+    return walk_from(fs, dir, visit, ctx, found, NULL);
 }
 
 struct find {
@@ -123,15 +141,31 @@ static int visit_index(struct ext2_fs *fs, void *ctx, uint32_t block, uint8_t *d
     return 1;
 }
 
-enum ext2_status ext2_dir_entry(struct ext2_fs *fs, struct ext2_node n, uint64_t index, char name[256],
-                                uint32_t *ino, uint8_t *type)
+enum ext2_status ext2_dir_entry(struct ext2_fs *fs, struct ext2_node n, struct ext2_dir_cursor *cursor,
+                                uint64_t index, char name[256], uint32_t *ino, uint8_t *type)
 {
     struct ext2_inode in;
     struct find f = {.index = index, .out = name};
+    struct dir_pos pos = {0, 0};
     bool found = false;
+    /* go on from the entry found last, if the directory is unchanged since */
+    bool resume = cursor && cursor->valid && cursor->ino == n.ino && cursor->changes == fs->dir_changes &&
+                  cursor->index < index;
+    if (resume) {
+        pos = (struct dir_pos){cursor->fblock, cursor->off};
+        f.index = index - cursor->index;
+    }
     enum ext2_status st = node_get(fs, n, &in);
     if (st == EXT2_OK) {
-        st = walk(fs, n.ino, visit_index, &f, &found);
+        st = walk_from(fs, n.ino, visit_index, &f, &found, &pos);
+    }
+    if (cursor) {
+        *cursor = (struct ext2_dir_cursor){.valid = st == EXT2_OK && found,
+                                           .ino = n.ino,
+                                           .index = index,
+                                           .changes = fs->dir_changes,
+                                           .fblock = pos.fblock,
+                                           .off = pos.off};
     }
     *ino = f.ino;
     *type = f.type;
@@ -170,6 +204,8 @@ static enum ext2_status touch(struct ext2_fs *fs, uint32_t dir)
     }
     in.mtime = in.ctime = fs->now;
     in.flags &= ~EXT2_INDEX_FL;
+    fs->dir_changes++;
+    ext2_changed(fs, dir);
     return inode_put(fs, dir, &in);
 }
 

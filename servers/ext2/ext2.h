@@ -139,7 +139,11 @@ struct ext2_fs {
     uint32_t groups, block_size, ptrs, inode_size, first_ino;
     uint32_t gdt_blocks;
     bool read_only, meta_dirty;
-    uint32_t now; /* the time stamped on changes (no clock: the last write time) */
+    uint32_t now;         /* the time stamped on changes (no clock: the last write time) */
+    uint64_t dir_changes; /* directories changed since mount: cursors older than this are stale */
+    /* told of every inode whose contents, entries or links changed (may be NULL) */
+    void (*changed)(void *ctx, uint32_t ino);
+    void *changed_ctx;
     /* the block cache (cache.c): entries, each a block of block_size */
     struct ext2_cache_entry *cache;
     uint32_t cache_entries;
@@ -197,14 +201,26 @@ enum ext2_status ext2_truncate(struct ext2_fs *fs, struct ext2_node n, uint64_t 
 enum ext2_status ext2_readlink(struct ext2_fs *fs, struct ext2_node n, char *buf, uint32_t size)
     __attribute__((warn_unused_result));
 
+/* Where the last ext2_dir_entry found its entry, so the next one goes
+ * on from there instead of from the start (while no directory changed). */
+struct ext2_dir_cursor {
+    bool valid;
+    uint32_t ino, off;
+    uint64_t index, changes, fblock;
+};
+
 /* The index-th entry of directory n (in disk order, "." and ".."
- * included): its name, inode and type (EXT2_FT_*). NOENT past the end. */
-enum ext2_status ext2_dir_entry(struct ext2_fs *fs, struct ext2_node n, uint64_t index, char name[256],
-                                uint32_t *ino, uint8_t *type) __attribute__((warn_unused_result));
+ * included): its name, inode and type (EXT2_FT_*). NOENT past the end.
+ * cursor (may be NULL) makes a listing in order cost one walk. */
+enum ext2_status ext2_dir_entry(struct ext2_fs *fs, struct ext2_node n, struct ext2_dir_cursor *cursor,
+                                uint64_t index, char name[256], uint32_t *ino, uint8_t *type)
+    __attribute__((warn_unused_result));
 
 /* ---- inside the logic (cache.c, alloc.c, inode.c, dir.c) ---- */
 
 void ext2_log(struct ext2_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Tell fs->changed about ino. */
+void ext2_changed(struct ext2_fs *fs, uint32_t ino);
 /* Log and return EXT2_CORRUPT (the first few times). */
 enum ext2_status ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

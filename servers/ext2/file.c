@@ -121,6 +121,7 @@ enum ext2_status ext2_write(struct ext2_fs *fs, struct ext2_node n, uint64_t off
     }
     in.mtime = in.ctime = fs->now;
     enum ext2_status put = inode_put(fs, n.ino, &in);
+    ext2_changed(fs, n.ino);
     return st ? st : put;
 }
 
@@ -151,6 +152,7 @@ enum ext2_status ext2_truncate(struct ext2_fs *fs, struct ext2_node n, uint64_t 
     }
     in.mtime = in.ctime = fs->now;
     enum ext2_status put = inode_put(fs, n.ino, &in);
+    ext2_changed(fs, n.ino);
     return st ? st : put;
 }
 

@@ -35,6 +35,8 @@ int main(uint64_t arg)
         printf("cannot mount the disk: %s\n", ext2_status_text(st));
         return 1;
     }
+    srv.fs.changed = session_changed;
+    srv.fs.changed_ctx = &srv;
     printf("ext2: %u blocks of %u bytes, %u free, %u inodes, %u free, %u groups, %s, cache of %u blocks\n",
            srv.fs.sb.blocks_count, srv.fs.block_size, srv.fs.sb.free_blocks_count, srv.fs.sb.inodes_count,
            srv.fs.sb.free_inodes_count, srv.fs.groups, srv.fs.read_only ? "read-only" : "writable",

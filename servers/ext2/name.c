@@ -27,6 +27,7 @@ static enum ext2_status add_links(struct ext2_fs *fs, uint32_t ino, int delta)
     }
     in.links_count = (uint16_t)(in.links_count + delta);
     in.ctime = fs->now;
+    ext2_changed(fs, ino);
     return inode_put(fs, ino, &in);
 }
 
@@ -118,6 +119,7 @@ static enum ext2_status release(struct ext2_fs *fs, uint32_t ino, struct ext2_in
     }
     in->links_count = 0;
     in->dtime = fs->now;
+    ext2_changed(fs, ino);
     enum ext2_status put = inode_put(fs, ino, in);
     st = st ? st : put;
     return st ? st : ext2_inode_free(fs, ino, dir);
@@ -187,6 +189,7 @@ static enum ext2_status drop(struct ext2_fs *fs, uint32_t parent, const char *na
     }
     in.links_count = dir || in.links_count == 0 ? 0 : in.links_count - 1;
     in.ctime = fs->now;
+    ext2_changed(fs, ino);
     return in.links_count ? inode_put(fs, ino, &in) : release(fs, ino, &in);
 }
 

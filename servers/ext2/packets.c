@@ -16,7 +16,7 @@ static uint16_t read_dir(struct server *srv, struct fs_session *s, struct handle
         struct fs_dirent d = {0};
         uint32_t ino;
         uint8_t type;
-        enum ext2_status e = ext2_dir_entry(&srv->fs, x->node, p->arg + n, d.name, &ino, &type);
+        enum ext2_status e = ext2_dir_entry(&srv->fs, x->node, &x->cursor, p->arg + n, d.name, &ino, &type);
         if (e == EXT2_NOENT) {
             break;
         }

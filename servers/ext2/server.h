@@ -33,7 +33,9 @@ enum handle_kind { HANDLE_FREE, HANDLE_FILE, HANDLE_DIR, HANDLE_NODE };
 struct handle {
     uint8_t kind; /* enum handle_kind */
     bool write;   /* FS_MODE_WRITE was asked for (and granted) */
+    bool watched; /* a change of node signals the session's sigh */
     struct ext2_node node;
+    struct ext2_dir_cursor cursor; /* where the last FS_OP_READ_DIR ended */
 };
 
 struct fs_session {
@@ -42,6 +44,7 @@ struct fs_session {
     unsigned bit;
     bool writable, broken_logged;
     struct ext2_node root;
+    cap_t sigh;                           /* the client's notification for changes (CAP_NULL: none) */
     struct handle handle[FS_HANDLES_MAX]; /* handle h is handle[h - 1] */
     uint64_t failures;
     char label[64];
@@ -72,5 +75,7 @@ struct handle *session_handle(struct fs_session *s, uint64_t h, enum handle_kind
 /* Log a failure of a session's request (the first few). */
 void session_failed(struct fs_session *s, const char *what, enum ext2_status st);
 uint64_t fs_type(uint32_t mode);
+/* fs->changed: signal the sessions watching ino. */
+void session_changed(void *srv, uint32_t ino);
 
 #endif

@@ -245,6 +245,38 @@ static status_t op_sync(void *session, struct rt_call *call, uint64_t *error)
     return answer(session, "sync", ext2_sync(&srv->fs), error);
 }
 
+static status_t op_sigh(void *session, struct rt_call *call, cap_t note)
+{
+    struct fs_session *s = session;
+    rt_call_drop_cap(s->sigh);
+    s->sigh = note;
+    return RPC_OK;
+}
+
+static status_t op_watch(void *session, struct rt_call *call, uint64_t h, uint64_t *error)
+{
+    struct handle *x = session_handle(session, h, HANDLE_FREE);
+    if (!x) {
+        return fail(FS_ERR_BAD_HANDLE, error);
+    }
+    x->watched = true;
+    return RPC_OK;
+}
+
+void session_changed(void *server, uint32_t ino)
+{
+    struct server *srv = server;
+    for (struct fs_session *s = srv->sessions; s; s = s->next) {
+        for (unsigned i = 0; s->sigh && i < FS_HANDLES_MAX; i++) {
+            struct handle *x = &s->handle[i];
+            if (x->kind != HANDLE_FREE && x->watched && x->node.ino == ino) {
+                sys_signal(s->sigh); /* never blocks; a gone client is ignored */
+                break;
+            }
+        }
+    }
+}
+
 static status_t op_stream(void *session, struct rt_call *call, cap_t *ds, uint64_t *size, uint64_t *slots)
 {
     struct fs_session *s = session;
@@ -326,6 +358,7 @@ static void destroy(void *state, void *session)
     }
     *p = s->next;
     srv->open--;
+    rt_call_drop_cap(s->sigh);
     ps_server_close(&s->ps);
     free(s);
 }
@@ -344,6 +377,8 @@ static const struct file_system_ops ops = {
     .unlink = op_unlink,
     .move = op_move,
     .sync = op_sync,
+    .sigh = op_sigh,
+    .watch = op_watch,
 };
 
 const struct rt_service fs_service = {FILE_SYSTEM_SERVICE_INFO(&ops),

@@ -16,6 +16,13 @@ void ext2_log(struct ext2_fs *fs, const char *fmt, ...)
     va_end(ap);
 }
 
+void ext2_changed(struct ext2_fs *fs, uint32_t ino)
+{
+    if (fs->changed) {
+        fs->changed(fs->changed_ctx, ino);
+    }
+}
+
 enum ext2_status ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...)
 {
     if (fs->corrupt_logged++ < 8 && fs->dev.log) {

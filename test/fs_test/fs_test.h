@@ -43,4 +43,10 @@ bool write_file(struct conn *k, const char *path, uint64_t flags, uint64_t offse
 
 void hostile_run(void);
 
+/* A session "ro" that watches /hello.txt and /, with a notification of
+ * its own; true if nothing is pending yet. */
+bool watch_open(struct conn *w);
+/* Was the watcher signalled since the last call? (clears it) */
+bool watch_signalled(void);
+
 #endif

@@ -101,6 +101,8 @@ static bool list_root(struct conn *k, char *names, size_t size, unsigned *count)
 static void change_tree(struct conn *k)
 {
     uint64_t h, error, type, size, mode, inode, links, mtime, ctime, atime;
+    struct conn w;
+    check(watch_open(&w), "watch /hello.txt and / from another session");
     static uint8_t big[BIG_SIZE];
     for (uint64_t i = 0; i < BIG_SIZE; i++) {
         big[i] = big_byte(i);
@@ -108,6 +110,7 @@ static void change_tree(struct conn *k)
     check(write_file(k, "hello.txt", 0, 13, "appended\n", 9) &&
               same_text(k, "hello.txt", "Hello, ext2!\nappended\n"),
           "append to /hello.txt");
+    check(watch_signalled(), "watch: the append to /hello.txt signalled");
     check(file_system_dir(k->session, "new", 1, &h, &error) == RPC_OK &&
               file_system_close(k->session, h, &error) == RPC_OK &&
               file_system_dir(k->session, "new/deeper", 1, &h, &error) == RPC_OK &&
@@ -115,8 +118,10 @@ static void change_tree(struct conn *k)
           "mkdir /new /new/deeper");
     check(file_system_dir(k->session, "new", 1, &h, &error) == RPC_INVALID && error == FS_ERR_EXISTS,
           "mkdir /new again: exists");
+    check(watch_signalled(), "watch: mkdir /new signalled");
     check(write_file(k, "new/deeper/created.txt", FS_CREATE, 0, "created by arbor\n", 17),
           "create /new/deeper/created.txt");
+    check(!watch_signalled(), "watch: a change in /new/deeper did not signal");
     check(write_file(k, "new/big.bin", FS_CREATE, 0, big, BIG_SIZE) &&
               same_bytes(k, "new/big.bin", BIG_SIZE, big_byte),
           "write /new/big.bin, %u bytes, and read it back", BIG_SIZE);
@@ -130,6 +135,7 @@ static void change_tree(struct conn *k)
               file_system_node(k->session, "dir1.renamed/dir2", &h, &error) == RPC_OK &&
               file_system_close(k->session, h, &error) == RPC_OK,
           "move the directory /dir1 to /dir1.renamed");
+    check(watch_signalled(), "watch: the move of /dir1 signalled");
     bool ok = file_system_file(k->session, "large.bin", FS_MODE_READ_WRITE, 0, &h, &error) == RPC_OK &&
               file_system_truncate(k->session, h, 1000, &error) == RPC_OK &&
               file_system_status(k->session, h, &type, &size, &mode, &inode, &links, &mtime, &ctime, &atime,
@@ -141,6 +147,8 @@ static void change_tree(struct conn *k)
               file_system_node(k->session, "sparse.bin", &h, &error) == RPC_INVALID &&
               error == FS_ERR_NOT_FOUND,
           "unlink /sparse.bin");
+    check(watch_signalled(), "watch: the unlink in / signalled");
+    conn_close(&w);
     check(write_file(k, "temp.txt", FS_CREATE, 0, "gone soon\n", 10) &&
               file_system_unlink(k->session, "temp.txt", &error) == RPC_OK,
           "create and unlink /temp.txt");
