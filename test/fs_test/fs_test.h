@@ -43,6 +43,8 @@ bool write_file(struct conn *k, const char *path, uint64_t flags, uint64_t offse
 
 void hostile_run(void);
 
+/* The watcher's notification (made once, before quota is measured). */
+bool watch_init(void);
 /* A session "ro" that watches /hello.txt and /, with a notification of
  * its own; true if nothing is pending yet. */
 bool watch_open(struct conn *w);

@@ -5,7 +5,7 @@
  */
 #include "fs_test.h"
 
-static cap_t note;
+static cap_t note, copy;
 
 static uint64_t pending(void)
 {
@@ -13,13 +13,17 @@ static uint64_t pending(void)
     return sys_poll(note, &bits) ? 0 : bits;
 }
 
+bool watch_init(void)
+{
+    copy = rt_slot_alloc();
+    return copy && !pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) &&
+           !sys_cap_mint(note, CAP_NULL, copy, RIGHT_WRITE, 1);
+}
+
 bool watch_open(struct conn *w)
 {
-    cap_t copy = rt_slot_alloc();
     uint64_t h, error;
-    if (!copy || pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) ||
-        sys_cap_mint(note, CAP_NULL, copy, RIGHT_WRITE, 1) || conn_open(w, "ro") ||
-        file_system_sigh(w->session, copy)) {
+    if (!note || conn_open(w, "ro") || file_system_sigh(w->session, copy)) {
         return false;
     }
     bool ok = file_system_node(w->session, "hello.txt", &h, &error) == RPC_OK &&
