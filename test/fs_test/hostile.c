@@ -14,7 +14,7 @@ static bool err(status_t st, const uint64_t *error, uint64_t expected)
     return st == RPC_INVALID && *error == expected;
 }
 
-static void handles(struct conn *k)
+static void handles(struct fs_client *k)
 {
     uint64_t h, error = 0, x;
     check(err(file_system_status(k->session, 0, &x, &x, &x, &x, &x, &x, &x, &x, &error), &error,
@@ -38,7 +38,7 @@ static void handles(struct conn *k)
     check(closed == FS_HANDLES_MAX, "hostile: all handles closed");
 }
 
-static void paths(struct conn *k)
+static void paths(struct fs_client *k)
 {
     uint64_t h, error = 0;
     char longer[300];
@@ -62,7 +62,7 @@ static void paths(struct conn *k)
 }
 
 /* Put one raw packet on the submit ring, publish, wait for its ack. */
-static uint16_t raw(struct conn *k, struct ps_packet p)
+static uint16_t raw(struct fs_client *k, struct ps_packet p)
 {
     while (!ps_queue_put(&k->c.src.submit, &p)) {
         ps_client_wait();
@@ -80,7 +80,7 @@ static uint16_t raw(struct conn *k, struct ps_packet p)
     }
 }
 
-static void packets(struct conn *k)
+static void packets(struct fs_client *k)
 {
     uint64_t h = 0, ro = 0, error, done;
     uint8_t data[64];
@@ -94,16 +94,16 @@ static void packets(struct conn *k)
     check(raw(k, (struct ps_packet){.offset = ~0ull - 8, .length = 64, .op = FS_PACKET(FS_OP_READ, h)}) ==
               PS_BAD_PACKET,
           "hostile: packet offset that overflows");
-    check(conn_packet(k, FS_OP_READ, 31, 0, 64, data, &done) == PS_BAD_OP,
+    check(fs_client_packet(k, FS_OP_READ, 31, 0, 64, data, &done) == PS_BAD_OP,
           "hostile: read of a handle not open");
-    check(conn_packet(k, 9, h, 0, 64, data, &done) == PS_BAD_OP, "hostile: unknown op");
-    check(conn_packet(k, FS_OP_WRITE, ro, 0, 64, data, &done) == PS_BAD_OP,
+    check(fs_client_packet(k, 9, h, 0, 64, data, &done) == PS_BAD_OP, "hostile: unknown op");
+    check(fs_client_packet(k, FS_OP_WRITE, ro, 0, 64, data, &done) == PS_BAD_OP,
           "hostile: write to a read-only handle");
-    check(conn_packet(k, FS_OP_READ_DIR, h, 0, 64, data, &done) == PS_BAD_OP,
+    check(fs_client_packet(k, FS_OP_READ_DIR, h, 0, 64, data, &done) == PS_BAD_OP,
           "hostile: directory read of a file");
-    check(conn_packet(k, FS_OP_READ, h, ~0ull, 64, data, &done) == PS_OK && done == 0,
+    check(fs_client_packet(k, FS_OP_READ, h, ~0ull, 64, data, &done) == PS_OK && done == 0,
           "hostile: read at offset 2^64-1: nothing");
-    check(conn_packet(k, FS_OP_WRITE, h, 1ull << 62, 64, data, &done) == PS_FAILED && done == 0,
+    check(fs_client_packet(k, FS_OP_WRITE, h, 1ull << 62, 64, data, &done) == PS_FAILED && done == 0,
           "hostile: write at offset 2^62: refused");
     unsigned bad = 0;
     for (unsigned i = 0; i < 500; i++) {
@@ -115,7 +115,7 @@ static void packets(struct conn *k)
     file_system_close(k->session, ro, &error);
 }
 
-static bool serves(struct conn *k)
+static bool serves(struct fs_client *k)
 {
     static uint8_t b[64];
     int64_t n = read_file(k, "hello.txt", b, sizeof(b));
@@ -124,31 +124,32 @@ static bool serves(struct conn *k)
 
 void hostile_run(void)
 {
-    struct conn k, other, stranger;
+    struct fs_client k, other, stranger;
     uint64_t h, error = 0;
     /* at most two sessions at a time, as in main.c */
-    check(conn_open(&stranger, "stranger") != RPC_OK, "hostile: session without a policy refused");
-    if (conn_open(&k, "hostile")) {
+    check(fs_client_open(&stranger, "stranger", TEST_BUFFER, TEST_SLOTS) != RPC_OK,
+          "hostile: session without a policy refused");
+    if (fs_client_open(&k, "hostile", TEST_BUFFER, TEST_SLOTS)) {
         check(false, "hostile: session");
         return;
     }
     handles(&k);
     paths(&k);
     packets(&k);
-    bool ok = conn_open(&other, "ro") == RPC_OK &&
+    bool ok = fs_client_open(&other, "ro", TEST_BUFFER, TEST_SLOTS) == RPC_OK &&
               err(file_system_file(other.session, "hello.txt", FS_MODE_WRITE, 0, &h, &error), &error,
                   FS_ERR_READ_ONLY) &&
               err(file_system_unlink(other.session, "hello.txt", &error), &error, FS_ERR_READ_ONLY) &&
               err(file_system_dir(other.session, "x", 1, &h, &error), &error, FS_ERR_READ_ONLY);
-    conn_close(&other);
+    fs_client_close(&other);
     check(ok, "hostile: writes through a read-only session refused");
-    ok = conn_open(&other, "sub") == RPC_OK &&
+    ok = fs_client_open(&other, "sub", TEST_BUFFER, TEST_SLOTS) == RPC_OK &&
          file_system_node(other.session, "dir2", &h, &error) == RPC_OK &&
          err(file_system_node(other.session, "hello.txt", &h, &error), &error, FS_ERR_NOT_FOUND) &&
          err(file_system_node(other.session, "../hello.txt", &h, &error), &error, FS_ERR_INVALID) &&
          err(file_system_unlink(other.session, "", &error), &error, FS_ERR_INVALID);
-    conn_close(&other);
+    fs_client_close(&other);
     check(ok, "hostile: a session with root /dir1.renamed stays inside it");
     check(serves(&k), "hostile: the server serves after the attacks");
-    conn_close(&k);
+    fs_client_close(&k);
 }

@@ -34,13 +34,13 @@ static uint8_t big_byte(uint64_t i)
     return (uint8_t)(i * 13 + 5);
 }
 
-static bool same_text(struct conn *k, const char *path, const char *text)
+static bool same_text(struct fs_client *k, const char *path, const char *text)
 {
     int64_t n = read_file(k, path, buf, sizeof(buf));
     return n == (int64_t)strlen(text) && memcmp(buf, text, (size_t)n) == 0;
 }
 
-static bool same_bytes(struct conn *k, const char *path, uint64_t size, uint8_t (*byte)(uint64_t))
+static bool same_bytes(struct fs_client *k, const char *path, uint64_t size, uint8_t (*byte)(uint64_t))
 {
     int64_t n = read_file(k, path, buf, sizeof(buf));
     uint64_t wrong = 0;
@@ -50,7 +50,7 @@ static bool same_bytes(struct conn *k, const char *path, uint64_t size, uint8_t 
     return n == (int64_t)size && wrong == 0;
 }
 
-static void read_tree(struct conn *k)
+static void read_tree(struct fs_client *k)
 {
     check(same_text(k, "hello.txt", "Hello, ext2!\n"), "read /hello.txt");
     check(same_text(k, "/dir1/dir2/dir3/nested.txt", "nested\n"), "read /dir1/dir2/dir3/nested.txt");
@@ -72,7 +72,7 @@ static void read_tree(struct conn *k)
 }
 
 /* The names of the root directory, each once, in one string. */
-static bool list_root(struct conn *k, char *names, size_t size, unsigned *count)
+static bool list_root(struct fs_client *k, char *names, size_t size, unsigned *count)
 {
     uint64_t h, error, done;
     size_t at = 0;
@@ -82,7 +82,8 @@ static bool list_root(struct conn *k, char *names, size_t size, unsigned *count)
         return false;
     }
     for (uint64_t index = 0;; index += done) {
-        if (conn_packet(k, FS_OP_READ_DIR, h, index, 4 * sizeof(struct fs_dirent), buf, &done) != PS_OK) {
+        if (fs_client_packet(k, FS_OP_READ_DIR, h, index, 4 * sizeof(struct fs_dirent), buf, &done) !=
+            PS_OK) {
             return false;
         }
         if (done == 0) {
@@ -98,10 +99,10 @@ static bool list_root(struct conn *k, char *names, size_t size, unsigned *count)
     return true;
 }
 
-static void change_tree(struct conn *k)
+static void change_tree(struct fs_client *k)
 {
     uint64_t h, error, type, size, mode, inode, links, mtime, ctime, atime;
-    struct conn w;
+    struct fs_client w;
     check(watch_open(&w), "watch /hello.txt and / from another session");
     static uint8_t big[BIG_SIZE];
     for (uint64_t i = 0; i < BIG_SIZE; i++) {
@@ -148,7 +149,7 @@ static void change_tree(struct conn *k)
               error == FS_ERR_NOT_FOUND,
           "unlink /sparse.bin");
     check(watch_signalled(), "watch: the unlink in / signalled");
-    conn_close(&w);
+    fs_client_close(&w);
     check(write_file(k, "temp.txt", FS_CREATE, 0, "gone soon\n", 10) &&
               file_system_unlink(k->session, "temp.txt", &error) == RPC_OK,
           "create and unlink /temp.txt");
@@ -158,14 +159,14 @@ static void change_tree(struct conn *k)
 
 int main(uint64_t arg)
 {
-    struct conn k;
+    struct fs_client k;
     char names[512];
     unsigned count = 0;
     bool listed;
     uint64_t before[2] = {0}, after[2] = {0};
     ps_client_note(); /* made once, for all our streams: not part of a session's cost */
     check(watch_init(), "a notification for watching");
-    if (conn_open(&k, "rw")) {
+    if (fs_client_open(&k, "rw", TEST_BUFFER, TEST_SLOTS)) {
         printf("no File_system session\n");
         return 1;
     }
@@ -177,7 +178,7 @@ int main(uint64_t arg)
     listed = list_root(&k, names, sizeof(names), &count);
     check(listed && count == 9, "list / after the changes: %u entries", count);
     printf("root: %s\n", names);
-    conn_close(&k);
+    fs_client_close(&k);
     /* measured once our address space has held two streams at once, as
      * the hostile sessions do (page tables stay with the PD) */
     pd_quota(ENV_PD, NULL, &before[0], NULL, &before[1]);

@@ -20,10 +20,10 @@ bool watch_init(void)
            !sys_cap_mint(note, CAP_NULL, copy, RIGHT_WRITE, 1);
 }
 
-bool watch_open(struct conn *w)
+bool watch_open(struct fs_client *w)
 {
     uint64_t h, error;
-    if (!note || conn_open(w, "ro") || file_system_sigh(w->session, copy)) {
+    if (!note || fs_client_open(w, "ro", TEST_BUFFER, TEST_SLOTS) || file_system_sigh(w->session, copy)) {
         return false;
     }
     bool ok = file_system_node(w->session, "hello.txt", &h, &error) == RPC_OK &&
