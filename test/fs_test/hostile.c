@@ -152,4 +152,14 @@ void hostile_run(void)
     check(ok, "hostile: a session with root /dir1.renamed stays inside it");
     check(serves(&k), "hostile: the server serves after the attacks");
     fs_client_close(&k);
+    /* a storm of sessions, each with handles left open at its close */
+    unsigned storm = 0;
+    for (unsigned i = 0; i < 20; i++) {
+        if (fs_client_open(&k, "hostile", TEST_BUFFER, TEST_SLOTS) == RPC_OK) {
+            storm += file_system_node(k.session, "new", &h, &error) == RPC_OK &&
+                     file_system_watch(k.session, h, &error) == RPC_OK;
+            fs_client_close(&k);
+        }
+    }
+    check(storm == 20, "hostile: 20 sessions opened and closed with handles open");
 }
