@@ -290,12 +290,16 @@ static status_t op_connect(void *session, struct rt_call *call, cap_t note, cap_
     return ps_server_connect(&s->ps, &srv->rt.entry, s->bit, note, server_note);
 }
 
-/* The policy's root: a directory of the file system, "/" if none. */
+/* The policy's root: a directory of the file system, "/" if none; an
+ * attribute too long to read refuses the session rather than widen it. */
 static bool policy_root(struct server *srv, const struct rt_session_info *info, struct ext2_node *root)
 {
     char path[RPC_STRING_MAX + 1] = "/";
     struct ext2_stat st;
-    xml_attr(info->policy, "root", path, sizeof(path));
+    if (xml_has_attr(info->policy, "root") && !xml_attr(info->policy, "root", path, sizeof(path))) {
+        printf("\"%s\": policy root too long: refused\n", info->label);
+        return false;
+    }
     enum ext2_status e = ext2_lookup(&srv->fs, ext2_root(&srv->fs), path, root);
     if (e == EXT2_OK && (e = ext2_stat(&srv->fs, *root, &st)) == EXT2_OK && fs_type(st.mode) != FS_TYPE_DIR) {
         e = EXT2_NOTDIR;
@@ -306,11 +310,23 @@ static bool policy_root(struct server *srv, const struct rt_session_info *info, 
     return e == EXT2_OK;
 }
 
+/* writeable="yes" (the default) or "no"; anything else refuses. */
+static bool policy_writeable(const struct rt_session_info *info, bool *writeable)
+{
+    char value[8] = "yes";
+    xml_attr(info->policy, "writeable", value, sizeof(value));
+    *writeable = strcmp(value, "no") != 0;
+    if (strcmp(value, "yes") && strcmp(value, "no")) {
+        printf("\"%s\": policy writeable is neither yes nor no: refused\n", info->label);
+        return false;
+    }
+    return true;
+}
+
 static status_t create(void *state, const struct rt_session_info *info, void **session)
 {
     struct server *srv = state;
     uint64_t buffer, slots;
-    char writeable[8] = "yes";
     if (!args_get_u64(info->args, "buffer", 65536, &buffer) ||
         !args_get_u64(info->args, "slots", 32, &slots) || !buffer || buffer > FS_BUFFER_MAX ||
         slots > PS_SLOTS_MAX || !ps_size((uint32_t)slots, buffer)) {
@@ -323,7 +339,8 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         return RPC_INSUFFICIENT_RAM;
     }
     struct ext2_node root;
-    if (!policy_root(srv, info, &root)) {
+    bool writeable;
+    if (!policy_root(srv, info, &root) || !policy_writeable(info, &writeable)) {
         return RPC_DENIED;
     }
     struct fs_session *s = calloc(1, sizeof(*s));
@@ -336,8 +353,7 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         free(s);
         return err;
     }
-    xml_attr(info->policy, "writeable", writeable, sizeof(writeable));
-    s->writable = !srv->fs.read_only && strcmp(writeable, "no") != 0;
+    s->writable = !srv->fs.read_only && writeable;
     s->root = root;
     snprintf(s->label, sizeof(s->label), "%s", info->label);
     srv->next_bit = srv->next_bit % (RT_SIGNAL_BITS - 1) + 1;
