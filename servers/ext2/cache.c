@@ -1,0 +1,95 @@
+/*
+ * The block cache: a fixed number of blocks, allocated at mount from the
+ * server's own RAM (never a client's), least recently used replaced,
+ * written back when replaced or at sync. Its size bounds what the server
+ * holds however many clients it has.
+ */
+#include "ext2.h"
+
+static struct ext2_cache_entry *find(struct ext2_fs *fs, uint64_t block)
+{
+    for (uint32_t i = 0; i < fs->cache_entries; i++) {
+        if (fs->cache[i].valid && fs->cache[i].block == block) {
+            return &fs->cache[i];
+        }
+    }
+    return NULL;
+}
+
+static enum ext2_status write_back(struct ext2_fs *fs, struct ext2_cache_entry *e)
+{
+    if (e->valid && e->dirty) {
+        if (!fs->dev.write(fs->dev.ctx, e->block * fs->block_size, fs->block_size, e->data)) {
+            ext2_log(fs, "write of block %lu failed", (unsigned long)e->block);
+            return EXT2_IO;
+        }
+        e->dirty = false;
+    }
+    return EXT2_OK;
+}
+
+enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_t **data)
+{
+    struct ext2_cache_entry *e = find(fs, block);
+    if (!e) {
+        e = &fs->cache[0];
+        for (uint32_t i = 0; i < fs->cache_entries; i++) {
+            struct ext2_cache_entry *c = &fs->cache[i];
+            if (!c->valid) {
+                e = c;
+                break;
+            }
+            if (c->used < e->used) {
+                e = c;
+            }
+        }
+        enum ext2_status st = write_back(fs, e);
+        if (st) {
+            return st;
+        }
+        e->valid = false;
+        if (fill) {
+            if (!fs->dev.read(fs->dev.ctx, block * fs->block_size, fs->block_size, e->data)) {
+                ext2_log(fs, "read of block %lu failed", (unsigned long)block);
+                return EXT2_IO;
+            }
+        } else {
+            memset(e->data, 0, fs->block_size);
+        }
+        e->block = block;
+        e->valid = true;
+        e->dirty = false;
+    } else if (!fill) {
+        memset(e->data, 0, fs->block_size);
+    }
+    e->used = ++fs->clock;
+    *data = e->data;
+    return EXT2_OK;
+}
+
+void cache_dirty(struct ext2_fs *fs, uint64_t block)
+{
+    struct ext2_cache_entry *e = find(fs, block);
+    if (e) {
+        e->dirty = true;
+    }
+}
+
+void cache_drop(struct ext2_fs *fs, uint64_t block)
+{
+    struct ext2_cache_entry *e = find(fs, block);
+    if (e) {
+        e->valid = false;
+        e->dirty = false;
+    }
+}
+
+enum ext2_status cache_flush(struct ext2_fs *fs)
+{
+    enum ext2_status result = EXT2_OK;
+    for (uint32_t i = 0; i < fs->cache_entries; i++) {
+        enum ext2_status st = write_back(fs, &fs->cache[i]);
+        result = result ? result : st;
+    }
+    return result;
+}
