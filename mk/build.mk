@@ -122,6 +122,7 @@ UNIT_SRC_elf := common/elf.c
 UNIT_SRC_account := core/account.c
 UNIT_SRC_heap := libc/src/heap.c
 UNIT_SRC_args := libc/src/args.c
+UNIT_SRC_affinity := libc/src/affinity.c
 UNIT_SRC_packet_stream := libc/src/packet_stream.c libc/src/packet_source.c libc/src/packet_sink.c
 UNIT_SRC_xml := libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
@@ -135,6 +136,7 @@ UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc
 UNIT_SRC_shell := app/shell/line_editor.c app/shell/log_ring.c app/shell/offers.c app/shell/state_report.c \
                   libc/src/xml.c libc/src/xml_node.c
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
+$(BUILD)/unit/affinity: $(UNIT_SRC_affinity) libc/include/rt/affinity.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
 $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_stream.h
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
