@@ -119,10 +119,14 @@ void cap_delete(struct cap *slot)
     release(&old);
 }
 
-void cap_revoke(struct cap *slot)
+bool cap_revoke(struct cap *slot)
 {
     struct cap *leaf;
-    while ((leaf = cap_tree_first_leaf(slot))) {
+    for (unsigned n = 0; (leaf = cap_tree_first_leaf(slot)); n++) {
+        if (n == STEP_REVOKE_CAPS) {
+            return false;
+        }
         cap_delete(leaf);
     }
+    return true;
 }

@@ -14,10 +14,12 @@
  * The conditions are cheap to test: the capability's type and rights,
  * a partner in the right state, the info word asking for at most eight
  * words and no capabilities ((info & FAST_INFO) <= MSG_REG_WORDS, which
- * also excludes MSGINFO_NO_REPLY). No PD waits to be cleaned up here:
- * every way back to user mode empties kernel.dying first (kernel_exit;
+ * also excludes MSGINFO_NO_REPLY). Dying PDs are no concern here: the
+ * partners' PDs are alive (their threads hold them), every other way
+ * back to user mode empties a step of kernel.dying (kernel_exit;
  * entry.asm's quick return leaves through kernel_exit when it is not
- * empty), and the fast path decides before it changes anything.
+ * empty), a retype empties it all first, and the fast path decides
+ * before it changes anything.
  */
 #include "objects.h"
 

@@ -81,10 +81,14 @@ void pd_unref(struct pd *pd)
 
 void pd_process_dying(void)
 {
+    unsigned budget = STEP_DYING_SLOTS;
     while (kernel.dying) {
         struct pd *pd = kernel.dying;
         uint64_t n = 1ull << pd->slot_bits;
         while (pd->dying_index < n) {
+            if (!budget--) {
+                return; /* the next kernel exit (any CPU's) goes on */
+            }
             cap_delete(&pd->slots[pd->dying_index++]);
         }
         if (kernel.dying == pd) {

@@ -250,7 +250,11 @@ void kernel_exit(void)
             load_kernel_space(c);
             c->current = NULL;
             kernel_lock_drop();
-            arch_wait_for_interrupt();
+            if (kernel.dying) { /* a lock break and a window for interrupts, then the next step */
+                arch_interrupt_window();
+            } else {
+                arch_wait_for_interrupt();
+            }
             kernel_lock_take();
             pd_process_dying();
         } else if (t->state != THREAD_RUNNABLE || !t->pd) {

@@ -130,8 +130,21 @@ static void sys_retype(struct thread *t)
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
+    /* A dying PD's memory is no longer named by any capability: empty
+     * the dying PDs before any memory can be made into something new. */
+    if (kernel.dying) {
+        pd_process_dying();
+        arch_syscall_restart(t);
+        return;
+    }
     /* (OBJ_UNTYPED splits off a part: size argument in bytes) */
-    t->regs.rax = untyped_retype(ut, (unsigned)A1, A2, dst, A4);
+    bool again = false;
+    err_t e = untyped_retype(ut, (unsigned)A1, A2, dst, A4, &t->zeroing, &again);
+    if (again) {
+        arch_syscall_restart(t);
+        return;
+    }
+    t->regs.rax = e;
 }
 
 static void sys_cap_mint(struct thread *t)
@@ -177,7 +190,10 @@ static void sys_cap_revoke(struct thread *t)
 {
     struct cap *c;
     TRY(cspace_get(A0, OBJ_NULL, 0, &c));
-    cap_revoke(c);
+    if (!cap_revoke(c)) {
+        arch_syscall_restart(t); /* more to delete, after a lock break */
+        return;
+    }
     t->regs.rax = ERR_OK;
 }
 

@@ -96,7 +96,31 @@ static bool range_free(const struct cap *ut, uint64_t base, uint64_t size)
     return true;
 }
 
-err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at)
+/* Zero [phys, phys + size), in steps of STEP_ZERO_BYTES: true when done.
+ * The cursor z carries a step's progress to the call's next entry; any
+ * retype in between (which may have put an object there and freed it
+ * again) makes it stale, and the zeroing starts over. */
+static bool zeroed(struct zeroing *z, const struct cap *ut, uint64_t phys, uint64_t size)
+{
+    if (size <= STEP_ZERO_BYTES) {
+        memset(phys_to_virt(phys), 0, size);
+        return true;
+    }
+    if (z->ut != ut || z->phys != phys || z->size != size || z->epoch != kernel.retype_epoch) {
+        *z = (struct zeroing){.ut = ut, .phys = phys, .size = size, .epoch = kernel.retype_epoch};
+    }
+    uint64_t n = size - z->done < STEP_ZERO_BYTES ? size - z->done : STEP_ZERO_BYTES;
+    memset(phys_to_virt(phys + z->done), 0, n);
+    z->done += n;
+    if (z->done < size) {
+        return false;
+    }
+    z->ut = NULL;
+    return true;
+}
+
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at,
+                     struct zeroing *z, bool *again)
 {
     uint64_t size, align;
     bool device = ut->level == CAP_LEVEL_DEVICE;
@@ -124,8 +148,9 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     uint64_t phys = ut->object + offset, old_mark = ut->map;
     void *obj = phys_to_virt(phys);
-    if (!device && type != OBJ_UNTYPED) { /* objects from a child are zeroed then */
-        memset(obj, 0, size);
+    if (!device && type != OBJ_UNTYPED && !zeroed(z, ut, phys, size)) {
+        *again = true; /* objects from a child are zeroed then */
+        return ERR_OK;
     }
     if (offset + size > ut->map) {
         ut->map = offset + size;
@@ -154,5 +179,6 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     cap_tree_link(ut, dst);
     cap_object_ref(dst);
+    kernel.retype_epoch++;
     return ERR_OK;
 }

@@ -183,6 +183,7 @@ static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct r
     c->tss.rsp[0] = (uint64_t)(regs + 1);
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
+void arch_interrupt_window(void);   /* sti; nop; cli: take what is pending */
 __attribute__((noreturn)) void arch_return_to_user(void);
 /* The IPC fast path's return into a receiver (entry.asm). */
 __attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
@@ -233,7 +234,6 @@ void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
 /* Move up to room received bytes from the UART into buf; how many. */
 size_t serial_rx_drain(uint8_t *buf, size_t room);
 uint64_t serial_overruns(void); /* bytes the UART reported lost */
-
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

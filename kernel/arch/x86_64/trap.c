@@ -64,6 +64,11 @@ void arch_user_trap(uint64_t vector)
  * made again when the thread runs: rip back over the 2-byte syscall
  * instruction. Done while the other CPU still holds the lock, before
  * anybody can run the thread again. */
+void arch_syscall_restart(struct thread *t)
+{
+    t->regs.rip -= 2;
+}
+
 bool arch_syscall_entry_stopped(struct cpu *c)
 {
     struct thread *t = (struct thread *)c->arch.regs;
