@@ -398,7 +398,10 @@ bool notification_take_bound(struct thread *t); /* pending bits for reply_wait? 
 /* irq.c */
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst) MUST_CHECK;
 void irq_ref(unsigned gsi);
-void irq_bind(unsigned gsi, struct cap *notification);
+/* Bind gsi to notification, delivered to the CPU of LAPIC ID apic_id. */
+void irq_bind(unsigned gsi, struct cap *notification, uint32_t apic_id);
+/* The CPU (index + 1) that took gsi's last interrupt; 0: none yet. */
+unsigned irq_last_cpu(unsigned gsi);
 void irq_ack(unsigned gsi);
 void irq_raise(unsigned gsi);
 void irq_slot_cleared(struct cap *slot);

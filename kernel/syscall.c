@@ -204,7 +204,10 @@ static void sys_cap_info(struct thread *t)
     t->regs.rdi = c->type;
     t->regs.rsi = c->rights;
     t->regs.rdx = c->word;
-    t->regs.r10 = c->type != OBJ_UNTYPED ? c->count : c->first_child ? c->word - c->map : c->word;
+    t->regs.r10 = c->type == OBJ_IRQ       ? irq_last_cpu((unsigned)c->word)
+                  : c->type != OBJ_UNTYPED ? c->count
+                  : c->first_child         ? c->word - c->map
+                                           : c->word;
     t->regs.r8 = c->level == CAP_LEVEL_DEVICE && (c->type == OBJ_UNTYPED || c->type == OBJ_FRAME)
                      ? CAP_INFO_DEVICE
                      : 0;
@@ -394,7 +397,11 @@ static void sys_irq_bind(struct thread *t)
     struct cap *irq, *n;
     TRY(cspace_get(A0, OBJ_IRQ, 0, &irq));
     TRY(cspace_get(A1, OBJ_NOTIFICATION, RIGHT_WRITE, &n));
-    irq_bind((unsigned)irq->word, n);
+    if (A2 >= kernel.cpu_count) {
+        t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    irq_bind((unsigned)irq->word, n, kernel.cpu[A2]->arch.apic_id);
     t->regs.rax = ERR_OK;
 }
 

@@ -376,6 +376,87 @@ static void test_long_operations(void)
     failures += !(ok && went_on && sibling_seen > 0);
 }
 
+/* ---- an interrupt routed to each CPU in turn wakes its handler there ---- */
+
+#define RTC_IRQ 8
+#define RTC_WANTED 5 /* interrupts per CPU */
+
+static cap_t rtc_irq, rtc_note;
+static volatile unsigned rtc_handler_cpu;
+static volatile uint64_t rtc_handled;
+
+static uint64_t cmos(unsigned reg, int value)
+{
+    uint64_t v = 0;
+    sys_port_out(BI_CAP_IO_PORT, 0x70, 1, reg);
+    if (value < 0) {
+        sys_port_in(BI_CAP_IO_PORT, 0x71, 1, &v);
+    } else {
+        sys_port_out(BI_CAP_IO_PORT, 0x71, 1, (uint64_t)value);
+    }
+    return v;
+}
+
+/* The RTC's periodic interrupt: read register C (which lets it fire
+ * again), then unmask the line. */
+static void rtc_handler(uint64_t unused)
+{
+    (void)unused;
+    for (;;) {
+        uint64_t bits;
+        if (sys_wait(rtc_note, &bits) == ERR_OK) {
+            rtc_handler_cpu = this_cpu();
+            cmos(0x0c, -1);
+            rtc_handled++;
+            sys_irq_ack(rtc_irq);
+        }
+    }
+}
+
+static void test_irq_routing(void)
+{
+    rtc_irq = env.next_slot++;
+    rtc_note = new_obj(OBJ_NOTIFICATION, 0);
+    if (sys_irq_get(BI_CAP_IRQ_CONTROL, RTC_IRQ, rtc_irq)) {
+        printf("smp_test: FAILED: irq_get of the RTC's IRQ 8\n");
+        failures++;
+        return;
+    }
+    struct env_thread h = on_cpu(rtc_handler, 0, 0, CAP_NULL);
+    cmos(0x0a, (int)((cmos(0x0a, -1) & 0xf0) | 10)); /* 64 Hz */
+    cmos(0x0b, (int)(cmos(0x0b, -1) | 0x40));        /* periodic interrupt on */
+    cmos(0x0c, -1);
+    unsigned right = 0;
+    for (unsigned cpu = 0; cpu < cpus; cpu++) {
+        sys_thread_cpu(h.thread, cpu, NULL);
+        uint64_t err = sys_irq_bind_cpu(rtc_irq, rtc_note, cpu);
+        cmos(0x0c, -1); /* an interrupt that came while the line was masked */
+        uint64_t start = rtc_handled;
+        for (unsigned y = 0; !err && y < 2000000 && rtc_handled < start + RTC_WANTED; y++) {
+            sys_yield();
+        }
+        struct sys_result r = sys_cap_info(rtc_irq);
+        bool ok = !err && rtc_handled >= start + RTC_WANTED && r.r3 == cpu + 1 && rtc_handler_cpu == cpu;
+        right += ok;
+        if (!ok) {
+            printf(
+                "smp_test: IRQ 8 routed to CPU %u: bind %lu, %lu handled, taken last by CPU %lu, handler on "
+                "CPU %u\n",
+                cpu, err, rtc_handled - start, r.r3 - 1, rtc_handler_cpu);
+        }
+    }
+    uint64_t bad = sys_irq_bind_cpu(rtc_irq, rtc_note, cpus);
+    cmos(0x0b, (int)(cmos(0x0b, -1) & ~0x40));
+    sys_thread_suspend(h.thread);
+    sys_cap_delete(rtc_irq);
+    bool ok = right == cpus && bad == ERR_INVALID_ARG;
+    printf(
+        "smp_test: IRQ 8 routed to each CPU in turn: taken by that CPU and handled there on %u of %u, a CPU "
+        "out of range refused: %s: %s\n",
+        right, cpus, bad == ERR_INVALID_ARG ? "yes" : "no", ok ? "ok" : "FAILED");
+    failures += !ok;
+}
+
 int main(uint64_t arg)
 {
     env_init(&env, (const struct bootinfo *)arg);
@@ -394,6 +475,7 @@ int main(uint64_t arg)
     test_unmap_in_use();
     test_migration();
     test_long_operations();
+    test_irq_routing();
     printf("smp_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);
     for (;;) {
         uint64_t bits;

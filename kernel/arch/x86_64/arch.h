@@ -269,6 +269,7 @@ uint64_t apic_tsc_hz(void);
 bool ioapic_gsi(unsigned irq, unsigned *gsi_out);   /* ISA override applied */
 bool ioapic_route(unsigned irq, unsigned *gsi_out); /* to VEC_IRQ_BASE + gsi */
 void ioapic_mask(unsigned gsi, bool masked);
+void ioapic_set_dest(unsigned gsi, uint32_t apic_id); /* physical destination: that LAPIC */
 unsigned ioapic_gsi_count(void);
 uint64_t acpi_find_rsdp(void);
 void pit_wait_start(unsigned ms);

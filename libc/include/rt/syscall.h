@@ -209,6 +209,11 @@ static inline uint64_t sys_irq_bind(cap_t irq, cap_t n)
 {
     return sys6(SYS_IRQ_BIND, irq, n, 0, 0, 0, 0).err;
 }
+/* The same, the line delivered to CPU cpu (sys_irq_bind: CPU 0). */
+static inline uint64_t sys_irq_bind_cpu(cap_t irq, cap_t n, unsigned cpu)
+{
+    return sys6(SYS_IRQ_BIND, irq, n, cpu, 0, 0, 0).err;
+}
 static inline uint64_t sys_irq_ack(cap_t irq)
 {
     return sys6(SYS_IRQ_ACK, irq, 0, 0, 0, 0, 0).err;
