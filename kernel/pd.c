@@ -77,6 +77,7 @@ void pd_unref(struct pd *pd)
     pd->dying_index = 1;
     pd->dying_next = kernel.dying;
     kernel.dying = pd;
+    self->arch.exit_work = 1; /* the quick return does not look at kernel.dying */
 }
 
 void pd_process_dying(void)

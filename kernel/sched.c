@@ -227,7 +227,7 @@ void kernel_exit(void)
         smp_sync();
     }
     struct cpu *c = this_cpu();
-    c->arch.exit_work = 0;
+    c->arch.exit_work = kernel.dying != NULL; /* the next step on our next exit too */
     struct thread *t = c->current;
     if (t && t->cpu != c->arch.index) {
         c->current = NULL; /* moved to another CPU (sched_move) */
