@@ -61,6 +61,9 @@ void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent)
         dst->map = 0; /* a mapping belongs to the cap that made it */
         dst->word = 0;
     }
+    if (src->type == OBJ_UNTYPED) {
+        dst->count = untyped_generation();
+    }
     cap_tree_link(parent, dst);
     cap_object_ref(dst);
 }

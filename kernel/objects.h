@@ -74,7 +74,8 @@ struct thread {
     /* a retype's zeroing between its steps: owned by untyped.c */
     struct zeroing {
         const struct cap *ut;
-        uint64_t phys, size, done, epoch;
+        uint64_t phys, size, done;
+        uint32_t generation; /* ut's when the zeroing began */
     } zeroing;
     uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
@@ -123,8 +124,8 @@ struct kernel_state {
     struct pd *dying;         /* PDs to clean (see pd.c) */
     struct cpu *cpu[CPU_MAX]; /* the CPUs that run, by index */
     unsigned cpu_count;
-    bool sync_pending;     /* smp_sync() before the lock is dropped (kernel_exit) */
-    uint64_t retype_epoch; /* counts retypes: a zeroing cursor of an older one is stale */
+    bool sync_pending;   /* smp_sync() before the lock is dropped (kernel_exit) */
+    uint64_t generation; /* the last untyped generation handed out (untyped.c) */
 };
 
 /*
@@ -422,6 +423,8 @@ void sys_console_read(struct thread *t);
 void sys_console_write(struct thread *t);
 
 /* untyped.c */
+/* A generation no untyped capability had before (untyped.c). */
+uint32_t untyped_generation(void);
 /* Make an object at offset (or RETYPE_ANYWHERE) of ut into dst. An
  * object larger than STEP_ZERO_BYTES is zeroed in steps through z:
  * *again says the call must be made again (nothing made yet). */

@@ -96,18 +96,27 @@ static bool range_free(const struct cap *ut, uint64_t base, uint64_t size)
     return true;
 }
 
+uint32_t untyped_generation(void)
+{
+    return (uint32_t)++kernel.generation;
+}
+
 /* Zero [phys, phys + size), in steps of STEP_ZERO_BYTES: true when done.
- * The cursor z carries a step's progress to the call's next entry; any
- * retype in between (which may have put an object there and freed it
- * again) makes it stale, and the zeroing starts over. */
+ * The cursor z carries a step's progress to the call's next entry. Only
+ * a retype from ut can have put an object there and freed it again in
+ * between (a retype from an untyped ut was split into, or from a part
+ * split off ut, finds that part in the way), and each one gives ut a
+ * new generation (as does every new untyped capability, copies
+ * included): then the cursor is stale and the zeroing starts over. A
+ * retype from one untyped does not disturb a zeroing from another. */
 static bool zeroed(struct zeroing *z, const struct cap *ut, uint64_t phys, uint64_t size)
 {
     if (size <= STEP_ZERO_BYTES) {
         memset(phys_to_virt(phys), 0, size);
         return true;
     }
-    if (z->ut != ut || z->phys != phys || z->size != size || z->epoch != kernel.retype_epoch) {
-        *z = (struct zeroing){.ut = ut, .phys = phys, .size = size, .epoch = kernel.retype_epoch};
+    if (z->ut != ut || z->phys != phys || z->size != size || z->generation != ut->count) {
+        *z = (struct zeroing){.ut = ut, .phys = phys, .size = size, .generation = ut->count};
     }
     uint64_t n = size - z->done < STEP_ZERO_BYTES ? size - z->done : STEP_ZERO_BYTES;
     memset(phys_to_virt(phys + z->done), 0, n);
@@ -163,6 +172,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
         dst->word = size;
         dst->map = 0;
         dst->level = ut->level; /* device memory stays device memory */
+        dst->count = untyped_generation();
     } else if (type == OBJ_FRAME || type == OBJ_PAGE_TABLE) {
         dst->object = phys;
         dst->count = (uint32_t)(size / PAGE_SIZE);
@@ -179,6 +189,6 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     cap_tree_link(ut, dst);
     cap_object_ref(dst);
-    kernel.retype_epoch++;
+    ut->count = untyped_generation();
     return ERR_OK;
 }

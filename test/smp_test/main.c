@@ -376,6 +376,40 @@ static void test_long_operations(void)
     failures += !(ok && went_on && sibling_seen > 0);
 }
 
+/* A 1 MiB frame (16 steps of zeroing) made where one was written all
+ * over just before: every word of it reads 0. */
+static void test_zeroing_in_steps(void)
+{
+    cap_t ut = env.bi->untyped_first + env.untyped, f = env_slot(&env);
+    struct sys_result info = sys_cap_info(ut);
+    uint64_t at = ((info.r2 - info.r3) + (1ull << 20) - 1) & ~((1ull << 20) - 1), dirty = 0, err;
+    volatile uint64_t *p;
+    if ((err = sys_retype_at(ut, OBJ_FRAME, 256, f, at)) ||
+        !(p = env_attach(&env, f, 256, RIGHT_READ | RIGHT_WRITE))) {
+        printf("smp_test: FAILED: zeroing: a 1 MiB frame at %lx: error %lu\n", at, err);
+        failures++;
+        return;
+    }
+    for (uint64_t i = 0; i < (1u << 17); i++) {
+        p[i] = ~i;
+    }
+    sys_frame_unmap(f);
+    sys_cap_delete(f);
+    if ((err = sys_retype_at(ut, OBJ_FRAME, 256, f, at)) || !(p = env_attach(&env, f, 256, RIGHT_READ))) {
+        printf("smp_test: FAILED: zeroing: the frame again: error %lu\n", err);
+        failures++;
+        return;
+    }
+    for (uint64_t i = 0; i < (1u << 17); i++) {
+        dirty += p[i] != 0;
+    }
+    sys_frame_unmap(f);
+    sys_cap_delete(f);
+    printf("smp_test: a 1 MiB frame made in 16 steps where one was written: %lu of 131072 words not 0: %s\n",
+           dirty, dirty ? "FAILED" : "ok");
+    failures += dirty != 0;
+}
+
 /* ---- an interrupt routed to each CPU in turn wakes its handler there ---- */
 
 #define RTC_IRQ 8
@@ -475,6 +509,7 @@ int main(uint64_t arg)
     test_unmap_in_use();
     test_migration();
     test_long_operations();
+    test_zeroing_in_steps();
     test_irq_routing();
     printf("smp_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);
     for (;;) {
