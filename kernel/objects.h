@@ -70,13 +70,13 @@ struct thread {
     struct pd *pd;
     struct arbor_utcb *utcb; /* its page in the direct map; 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
-    /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
     /* a retype's zeroing between its steps: owned by untyped.c */
     struct zeroing {
         const struct cap *ut;
         uint64_t phys, size, done;
         uint32_t generation; /* ut's when the zeroing began */
     } zeroing;
+    /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
     uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
 
@@ -131,7 +131,7 @@ struct kernel_state {
 /*
  * Long operations in bounded steps (docs/architecture.md, "Locking"): a
  * system call that has more to do than one step does its step and is
- * restarted (syscall_restart: the thread executes its `syscall` again,
+ * restarted (arch_syscall_restart: the thread executes its `syscall` again,
  * with the same arguments, after the lock was dropped and pending
  * interrupts were taken). Each step holds the lock for at most:
  */

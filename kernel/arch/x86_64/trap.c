@@ -58,17 +58,17 @@ void arch_user_trap(uint64_t vector)
     kernel_exit();
 }
 
+void arch_syscall_restart(struct thread *t)
+{
+    t->regs.rip -= 2;
+}
+
 /* smp_sync_answer's part for a system call entry that waits for the
  * lock: if another CPU stopped its thread meanwhile (not current any
  * more) and the thread still exists, the call has not happened and is
  * made again when the thread runs: rip back over the 2-byte syscall
  * instruction. Done while the other CPU still holds the lock, before
  * anybody can run the thread again. */
-void arch_syscall_restart(struct thread *t)
-{
-    t->regs.rip -= 2;
-}
-
 bool arch_syscall_entry_stopped(struct cpu *c)
 {
     struct thread *t = (struct thread *)c->arch.regs;
