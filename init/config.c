@@ -201,9 +201,11 @@ void config_reload(struct init *in)
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         none &= !in->children[i].used;
     }
-    if (none && !in->start_ram) { /* the first config: note our quota */
+    if (none && !in->start_ram) { /* the first config: say and note our quota, as at start */
         uint64_t q[4];
         pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
+        uint64_t avail = q[0] - q[1] > in->preserve_ram ? q[0] - q[1] - in->preserve_ram : 0;
+        printf("%lu MiB RAM and %lu caps available for children\n", avail >> 20, q[2] - q[3]);
         in->start_ram = q[0] - q[1];
         in->start_caps = q[2] - q[3];
     }

@@ -27,9 +27,42 @@ proc genode_artifact {target} {
     switch -- $target {
         lib/ld { return ld.lib.so }
         kernel { return "" }
-        test/log { return hello }
+        test/log { return test-log }
     }
     return [file tail $target]
+}
+
+# Genode artifact names whose Arbor binary has another name: the boot
+# module is a copy of the binary under Genode's name, so a config's
+# <start name="test-log"> finds it.
+array set genode_artifact_binary {
+    test-log hello
+}
+
+# Put a copy of each such artifact among the modules into the boot
+# directory (build_boot_image, both forms).
+proc genode_alias_modules {modules} {
+    foreach m $modules {
+        if {![info exists ::genode_artifact_binary($m)]} { continue }
+        set bin build/bin/$::genode_artifact_binary($m)
+        if {![file isfile $::boot_dir/$m] && [file isfile $bin]} {
+            file mkdir $::boot_dir
+            file copy -force $bin $::boot_dir/$m
+        }
+    }
+}
+
+# The Arbor component a target names, "" if there is none.
+proc genode_find_target {target} {
+    if {[info exists ::genode_target_map($target)]} { return $target }
+    if {$target in {kernel core init} || [file isdirectory $::root/$target]} {
+        return $target
+    }
+    set name [file tail $target]
+    foreach dir {app servers drivers test} {
+        if {[file isfile $::root/$dir/$name/main.c]} { return $dir/$name }
+    }
+    return ""
 }
 
 # Arbor's make target for a Genode or Arbor build target ("" if none is
@@ -38,13 +71,8 @@ proc genode_build_target {target} {
     if {[info exists ::genode_target_map($target)]} {
         return $::genode_target_map($target)
     }
-    if {$target in {kernel core init} || [file isdirectory $::root/$target]} {
-        return $target
-    }
-    set name [file tail $target]
-    foreach dir {app servers drivers test} {
-        if {[file isfile $::root/$dir/$name/main.c]} { return $dir/$name }
-    }
+    set found [genode_find_target $target]
+    if {$found ne ""} { return $found }
     fail "build target '$target': Arbor has no such component (no $target/, no\
           app|servers|drivers|test/$name/)"
 }
@@ -85,6 +113,10 @@ proc genode_depot_targets {archive} {
         src {
             if {[string match base-* $name]} { return {kernel core drivers/timer} }
             if {$name eq "init"} { return {init} }
+            if {[genode_find_target $name] eq ""} {
+                fail "import_from_depot '$archive': Arbor has no component for the src archive\
+                      '$name' (no app|servers|drivers|test/$name/)"
+            }
             return [list [genode_build_target $name]]
         }
         pkg {

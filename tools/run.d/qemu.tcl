@@ -62,7 +62,7 @@ proc qemu_accel_note {} {
 # run_until gets this much on top of the script's own timeout.
 proc qemu_boot_allowance {} {
     if {[incr ::qemu_waits] > 1} { return 0 }
-    return [dict get {kernel 0 iso 20 uefi 40 usb 30 uefi_usb 50} $::boot_mode]
+    return [dict get {kernel 0 iso 40 uefi 90 usb 60 uefi_usb 110} $::boot_mode]
 }
 
 proc qemu_smp_count {} {
