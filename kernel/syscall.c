@@ -397,11 +397,11 @@ static void sys_irq_bind(struct thread *t)
     struct cap *irq, *n;
     TRY(cspace_get(A0, OBJ_IRQ, 0, &irq));
     TRY(cspace_get(A1, OBJ_NOTIFICATION, RIGHT_WRITE, &n));
-    if (A2 >= kernel.cpu_count) {
+    if (A2 > kernel.cpu_count) { /* A2: the CPU's index + 1; 0: the caller's CPU */
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    irq_bind((unsigned)irq->word, n, kernel.cpu[A2]->arch.apic_id);
+    irq_bind((unsigned)irq->word, n, kernel.cpu[A2 ? A2 - 1 : t->cpu]->arch.apic_id);
     t->regs.rax = ERR_OK;
 }
 

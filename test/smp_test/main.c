@@ -418,6 +418,7 @@ static void test_zeroing_in_steps(void)
 static cap_t rtc_irq, rtc_note;
 static volatile unsigned rtc_handler_cpu;
 static volatile uint64_t rtc_handled;
+static volatile bool rtc_rebind; /* the handler binds the line to its own CPU */
 
 static uint64_t cmos(unsigned reg, int value)
 {
@@ -440,6 +441,10 @@ static void rtc_handler(uint64_t unused)
         uint64_t bits;
         if (sys_wait(rtc_note, &bits) == ERR_OK) {
             rtc_handler_cpu = this_cpu();
+            if (rtc_rebind) {
+                rtc_rebind = false;
+                sys_irq_bind(rtc_irq, rtc_note); /* to the caller's CPU */
+            }
             cmos(0x0c, -1);
             rtc_handled++;
             sys_irq_ack(rtc_irq);
@@ -479,15 +484,24 @@ static void test_irq_routing(void)
                 cpu, err, rtc_handled - start, r.r3 - 1, rtc_handler_cpu);
         }
     }
+    /* bound to CPU 0, then by the handler (on the last CPU) without a
+     * CPU: the line follows the handler */
+    uint64_t start = rtc_handled, err = sys_irq_bind_cpu(rtc_irq, rtc_note, 0);
+    rtc_rebind = true;
+    for (unsigned y = 0; !err && y < 2000000 && (rtc_rebind || rtc_handled < start + RTC_WANTED); y++) {
+        sys_yield();
+    }
+    struct sys_result last = sys_cap_info(rtc_irq);
+    bool follows = !err && !rtc_rebind && last.r3 == cpus;
     uint64_t bad = sys_irq_bind_cpu(rtc_irq, rtc_note, cpus);
     cmos(0x0b, (int)(cmos(0x0b, -1) & ~0x40));
     sys_thread_suspend(h.thread);
     sys_cap_delete(rtc_irq);
-    bool ok = right == cpus && bad == ERR_INVALID_ARG;
+    bool ok = right == cpus && bad == ERR_INVALID_ARG && follows;
     printf(
-        "smp_test: IRQ 8 routed to each CPU in turn: taken by that CPU and handled there on %u of %u, a CPU "
-        "out of range refused: %s: %s\n",
-        right, cpus, bad == ERR_INVALID_ARG ? "yes" : "no", ok ? "ok" : "FAILED");
+        "smp_test: IRQ 8 routed to each CPU in turn: taken by that CPU and handled there on %u of %u, bound "
+        "without a CPU it goes to the binder's: %s, a CPU out of range refused: %s: %s\n",
+        right, cpus, follows ? "yes" : "no", bad == ERR_INVALID_ARG ? "yes" : "no", ok ? "ok" : "FAILED");
     failures += !ok;
 }
 
