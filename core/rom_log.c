@@ -19,17 +19,23 @@
  *       <tsc freq_khz="2000000"/>
  *       <boot>
  *           <framebuffer phys="0xfd000000" width="1024" height="768"
- *                        pitch="4096" bpp="32" type="rgb"/>
+ *                        pitch="4096" bpp="32" type="rgb"
+ *                        red="16:8" green="8:8" blue="0:8"/>
  *       </boot>
  *   </platform_info>
  *
  * <boot> is there only when the loader left a framebuffer (type "rgb":
  * a linear framebuffer, GOP or VBE; "ega_text": VGA text mode, width and
- * height in character cells; "indexed": a palette mode).
+ * height in character cells; "indexed": a palette mode). An RGB
+ * framebuffer names where each colour is in a pixel ("pos:size" in bits,
+ * from the loader). Where the loader named none but the kernel's screen
+ * console is on VGA text (QEMU -kernel: Multiboot 1 leaves the BIOS's
+ * 80x25 text mode), that screen is named as "ega_text".
  *
  * It takes the place of module 0 (core itself, never served).
  */
 #include "core.h"
+#include <arbor/kernel_devices.h>
 
 /* Versions of boot modules are never let go. */
 static void boot_version_free(struct rom_version *v)
@@ -63,6 +69,33 @@ static uint64_t boot_module(struct core *c, unsigned i, struct rom_module **out)
 
 #define PLATFORM_INFO 0 /* its place in c->modules and c->roms */
 
+/* The <boot> node of the screen (see above) at text, or nothing. */
+static int screen_xml(const struct bootinfo *bi, char *text, size_t cap)
+{
+    struct bootinfo_framebuffer fb = bi->framebuffer;
+    for (uint32_t i = 0; !fb.phys && i < bi->kernel_mmio_count && i < BOOTINFO_MAX_KERNEL_MMIO; i++) {
+        if (bi->kernel_mmio[i].device == KDEV_VGA_TEXT) {
+            fb = (struct bootinfo_framebuffer){
+                .phys = 0xb8000, .pitch = 160, .width = 80, .height = 25, .bpp = 16, .type = 2};
+        }
+    }
+    if (!fb.phys) {
+        return 0;
+    }
+    static const char *const types[] = {"indexed", "rgb", "ega_text"};
+    const char *type = fb.type < 3 ? types[fb.type] : "unknown";
+    int len = snprintf(text, cap,
+                       "\t<boot>\n"
+                       "\t\t<framebuffer phys=\"0x%lx\" width=\"%u\" height=\"%u\" pitch=\"%lu\" "
+                       "bpp=\"%u\" type=\"%s\"",
+                       fb.phys, fb.width, fb.height, fb.pitch, fb.bpp, type);
+    if (fb.type == 1) {
+        len += snprintf(text + len, cap - len, " red=\"%u:%u\" green=\"%u:%u\" blue=\"%u:%u\"", fb.red_pos,
+                        fb.red_size, fb.green_pos, fb.green_size, fb.blue_pos, fb.blue_size);
+    }
+    return len + snprintf(text + len, cap - len, "/>\n\t</boot>\n");
+}
+
 static uint64_t platform_info(struct core *c, struct rom_module **out)
 {
     struct dataspace *ds = &c->modules[PLATFORM_INFO];
@@ -78,17 +111,7 @@ static uint64_t platform_info(struct core *c, struct rom_module **out)
                            "\t<acpi revision=\"%u\" rsdt=\"0x%lx\" xsdt=\"0x%lx\"/>\n"
                            "\t<tsc freq_khz=\"%lu\"/>\n",
                            bi->acpi_revision, bi->acpi_rsdt, bi->acpi_xsdt, bi->tsc_hz / 1000);
-        if (bi->framebuffer.phys) {
-            static const char *const types[] = {"indexed", "rgb", "ega_text"};
-            const char *type = bi->framebuffer.type < 3 ? types[bi->framebuffer.type] : "unknown";
-            len += snprintf(text + len, PAGE_SIZE - len,
-                            "\t<boot>\n"
-                            "\t\t<framebuffer phys=\"0x%lx\" width=\"%u\" height=\"%u\" pitch=\"%lu\" "
-                            "bpp=\"%u\" type=\"%s\"/>\n"
-                            "\t</boot>\n",
-                            bi->framebuffer.phys, bi->framebuffer.width, bi->framebuffer.height,
-                            bi->framebuffer.pitch, bi->framebuffer.bpp, type);
-        }
+        len += screen_xml(bi, text + len, PAGE_SIZE - len);
         len += snprintf(text + len, PAGE_SIZE - len, "</platform_info>\n");
         ds->cap = badged_cap(c, BADGE(B_DS, REC_ID(DS_MODULES, PLATFORM_INFO)));
         if (!ds->cap) {

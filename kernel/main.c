@@ -10,6 +10,7 @@
 #include "boot_params.h"
 #include "phys_mem.h"
 #include "screen_console.h"
+#include "test_panic.h"
 #include "arch/x86_64/acpi.h"
 
 #define RAM_LIMIT (64ull << 30) /* what the direct map covers */
@@ -81,6 +82,7 @@ void kernel_main(uint32_t magic, uint32_t info)
         panic("%s (magic %x)", why, magic);
     }
     screen_console_init(&boot);
+    test_panic_init(boot.cmdline, sizeof(boot.cmdline));
     uint64_t ram = collect_memory(info);
     paging_check_wx();
     kprintf("kernel: Multiboot%u, %lu MiB RAM, %u module(s), CPU %s%s%s%s%s%s\n", boot.protocol, ram >> 20,

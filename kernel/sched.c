@@ -15,6 +15,7 @@
  * partner on another CPU is made ready there instead.
  */
 #include "objects.h"
+#include "test_panic.h"
 
 static void queue_push_head(struct thread_queue *q, struct thread *t)
 {
@@ -161,6 +162,7 @@ void sched_tick(void)
 {
     struct cpu *c = this_cpu();
     c->ticks++;
+    test_panic_tick(c->ticks);
     struct thread *cur = c->current;
     if (cur && cur->state == THREAD_RUNNABLE && --cur->slice_left == 0) {
         cur->slice_left = SLICE_TICKS;

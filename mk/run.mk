@@ -14,7 +14,7 @@
 # or the command line: RUN_BOOT, RUN_MACHINE, RUN_MEM, RUN_CPU, ARBOR_KVM,
 # RUN_TIMEOUT_SCALE (see README.md). The work is done by tools/run.
 
-DEFAULT_RUN ?= demo
+DEFAULT_RUN ?= console
 
 RUN_SCRIPTS := $(sort $(wildcard run/*.run))
 RUN_NAMES   := $(patsubst run/%.run,%,$(RUN_SCRIPTS))

@@ -39,6 +39,32 @@ TEST(font_maps_unicode_to_glyphs)
     EXPECT(font_glyph(&font, 0x10ffff) == q);
 }
 
+/* A VGA text cell holds a glyph index of the font's first 256 (what the
+ * kernel loaded into the VGA font plane), not code page 437. */
+TEST(text_cells_hold_glyph_indices_below_256)
+{
+    font_read();
+    EXPECT(font_load(&font, font_data, font_size) == NULL);
+    uint8_t q = font_text_glyph(&font, '?');
+    EXPECT(q == font_glyph(&font, '?'));
+    EXPECT(font_text_glyph(&font, 'A') == font_glyph(&font, 'A'));
+    EXPECT(font_text_glyph(&font, 0x4e2d) == q);
+    unsigned low = 0, high = 0;
+    for (uint32_t cp = 0x20; cp < 0x3000; cp++) {
+        uint16_t g = font_glyph(&font, cp);
+        if (g == font_glyph(&font, '?')) {
+            continue;
+        }
+        if (g < 256) {
+            low += font_text_glyph(&font, cp) == g;
+        } else {
+            high++;
+            EXPECT(font_text_glyph(&font, cp) == q);
+        }
+    }
+    EXPECT(low > 200 && high > 100); /* both kinds exist in the console font */
+}
+
 TEST(font_refuses_what_is_no_psf)
 {
     static const uint8_t wrong[] = {0x72, 0xb5, 0x4a, 0x86};
@@ -178,11 +204,44 @@ TEST(framebuffer_converts_pixels)
     uint8_t screen[2 * 8] = {0};
     uint32_t src[2] = {0x00ff8040, 0x00123456};
     struct blit_target t = {.base = screen, .pitch = 8, .bpp = 24};
+    blit_default_fields(&t);
     struct rect r = {0, 0, 2, 1};
     blit_copy(&t, src, 2, &r);
     EXPECT(screen[0] == 0x40 && screen[1] == 0x80 && screen[2] == 0xff && screen[3] == 0x56);
     t.bpp = 16;
+    blit_default_fields(&t);
     blit_copy(&t, src, 2, &r);
     EXPECT(screen[0] == (uint8_t)((0x80 >> 2) << 5 | 0x40 >> 3) && screen[1] == (uint8_t)(0xf8 | 0x80 >> 5));
-    EXPECT(blit_supported(32, false) && !blit_supported(8, false) && blit_supported(16, true));
+    EXPECT(blit_supported(&t));
+    struct blit_target other = {.bpp = 8};
+    blit_default_fields(&other);
+    EXPECT(!blit_supported(&other));
+    other = (struct blit_target){.bpp = 16, .text = true};
+    EXPECT(blit_supported(&other));
+}
+
+/* The loader's colour fields, not an assumed layout: R and B swapped
+ * (a 32-bit R, G, B, X screen), and fields that overlap or leave the
+ * pixel are refused. */
+TEST(framebuffer_follows_the_loaders_colour_fields)
+{
+    uint32_t screen[2] = {0};
+    uint32_t src[2] = {0x00ff8040, 0x00123456};
+    struct blit_target t = {.base = (uint8_t *)screen, .pitch = 8, .bpp = 32};
+    t.red = (struct blit_field){0, 8}, t.green = (struct blit_field){8, 8},
+    t.blue = (struct blit_field){16, 8};
+    EXPECT(blit_supported(&t));
+    struct rect r = {0, 0, 2, 1};
+    blit_copy(&t, src, 2, &r);
+    EXPECT(screen[0] == 0x004080ff && screen[1] == 0x00563412);
+    t.bpp = 16, t.red = (struct blit_field){0, 5}, t.green = (struct blit_field){5, 6},
+    t.blue = (struct blit_field){11, 5};
+    blit_copy(&t, src, 2, &r);
+    EXPECT((screen[0] & 0xffff) == (uint32_t)((0x40 >> 3) << 11 | (0x80 >> 2) << 5 | 0xff >> 3));
+    t.green = (struct blit_field){4, 6};
+    EXPECT(!blit_supported(&t)); /* overlaps red */
+    t.green = (struct blit_field){12, 6};
+    EXPECT(!blit_supported(&t)); /* beyond 16 bits */
+    t.green = (struct blit_field){5, 9};
+    EXPECT(!blit_supported(&t)); /* wider than 8 */
 }

@@ -5,6 +5,7 @@
  * when the sub-init's state (or its log) shows it (subinit.c).
  */
 #include "shell.h"
+#include <session/platform.h>
 #include <session/rom.h>
 
 struct command {
@@ -216,9 +217,23 @@ static void devices(struct shell *sh, const char *arg)
     rt_slot_free(ds);
 }
 
+/* Through the platform driver, which tries the ways a PC restarts
+ * (docs/drivers.md); our policy there must say reboot="yes". The session
+ * is opened on first use and kept. When the machine restarts, the call
+ * does not return. */
 static void reboot(struct shell *sh, const char *arg)
 {
-    term_print(sh, "reboot: not available: the Platform interface has no reboot operation yet\n");
+    uint64_t id;
+    status_t st = RPC_OK;
+    if (!sh->platform && (st = platform_session("", &sh->platform, &id))) {
+        sh->platform = CAP_NULL;
+        term_print(sh, "reboot: no Platform session: %s\n", status_text(st));
+        return;
+    }
+    term_print(sh, "reboot: restarting the machine\n");
+    term_flush(sh);
+    st = platform_reboot(sh->platform);
+    term_print(sh, "reboot: the platform driver could not restart the machine: %s\n", status_text(st));
 }
 
 static void help(struct shell *sh, const char *arg);

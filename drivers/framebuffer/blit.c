@@ -1,9 +1,9 @@
 /*
  * Clipping and pixel conversion for drivers/framebuffer (see blit.h).
  * The back buffer is always 0x00RRGGBB; the screen has the layout the
- * loader set up, which Multiboot reports only as bits per pixel here:
- * the usual layouts are assumed (32: B, G, R, X bytes; 24: B, G, R;
- * 16: R5 G6 B5; 15: X1 R5 G5 B5).
+ * loader set up, its colour fields as Multiboot reports them (core's
+ * platform_info: red="16:8" ...). The common 32-bit layout (B, G, R, X
+ * bytes) is copied as it is; every other one is packed pixel by pixel.
  */
 #include "blit.h"
 #include <stddef.h>
@@ -31,38 +31,74 @@ bool blit_clip(uint64_t x, uint64_t y, uint64_t w, uint64_t h, uint32_t width, u
     return true;
 }
 
-bool blit_supported(unsigned bpp, bool text)
+void blit_default_fields(struct blit_target *t)
 {
-    return text ? bpp == 16 : bpp == 32 || bpp == 24 || bpp == 16 || bpp == 15;
+    if (t->bpp == 16) {
+        t->red = (struct blit_field){11, 5}, t->green = (struct blit_field){5, 6},
+        t->blue = (struct blit_field){0, 5};
+    } else if (t->bpp == 15) {
+        t->red = (struct blit_field){10, 5}, t->green = (struct blit_field){5, 5},
+        t->blue = (struct blit_field){0, 5};
+    } else {
+        t->red = (struct blit_field){16, 8}, t->green = (struct blit_field){8, 8},
+        t->blue = (struct blit_field){0, 8};
+    }
 }
 
-static void row_pixels(volatile uint8_t *dst, const uint32_t *src, uint32_t n, unsigned bpp)
+static uint32_t field_mask(struct blit_field f)
 {
-    switch (bpp) {
-    case 32: /* string moves: far faster than a loop under TCG */
-        __builtin_memcpy((uint8_t *)dst, src, (size_t)n * 4);
-        break;
-    case 24:
-        for (uint32_t i = 0; i < n; i++, dst += 3) {
-            dst[0] = (uint8_t)src[i];
-            dst[1] = (uint8_t)(src[i] >> 8);
-            dst[2] = (uint8_t)(src[i] >> 16);
+    return ((1u << f.size) - 1) << f.pos;
+}
+
+static bool field_ok(struct blit_field f, unsigned bpp)
+{
+    return f.size >= 1 && f.size <= 8 && f.pos + f.size <= bpp;
+}
+
+bool blit_supported(const struct blit_target *t)
+{
+    if (t->text) {
+        return t->bpp == 16;
+    }
+    if (t->bpp != 32 && t->bpp != 24 && t->bpp != 16 && t->bpp != 15) {
+        return false;
+    }
+    if (!field_ok(t->red, t->bpp) || !field_ok(t->green, t->bpp) || !field_ok(t->blue, t->bpp)) {
+        return false;
+    }
+    uint32_t r = field_mask(t->red), g = field_mask(t->green), b = field_mask(t->blue);
+    return !(r & g) && !(r & b) && !(g & b);
+}
+
+static uint32_t pack(const struct blit_target *t, uint32_t p)
+{
+    return (((p >> 16) & 0xff) >> (8 - t->red.size)) << t->red.pos |
+           (((p >> 8) & 0xff) >> (8 - t->green.size)) << t->green.pos |
+           ((p & 0xff) >> (8 - t->blue.size)) << t->blue.pos;
+}
+
+static void row_pixels(const struct blit_target *t, volatile uint8_t *dst, const uint32_t *src, uint32_t n)
+{
+    if (t->bpp == 32 && field_mask(t->red) == 0xff0000 && field_mask(t->green) == 0xff00 &&
+        field_mask(t->blue) == 0xff) {
+        __builtin_memcpy((uint8_t *)dst, src, (size_t)n * 4); /* string moves: far faster under TCG */
+        return;
+    }
+    for (uint32_t i = 0; i < n; i++) {
+        uint32_t v = pack(t, src[i]);
+        switch (t->bpp) {
+        case 32:
+            ((volatile uint32_t *)dst)[i] = v;
+            break;
+        case 24:
+            dst[3 * i] = (uint8_t)v;
+            dst[3 * i + 1] = (uint8_t)(v >> 8);
+            dst[3 * i + 2] = (uint8_t)(v >> 16);
+            break;
+        default:
+            ((volatile uint16_t *)dst)[i] = (uint16_t)v;
+            break;
         }
-        break;
-    case 16:
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t p = src[i];
-            ((volatile uint16_t *)dst)[i] =
-                (uint16_t)(((p >> 8) & 0xf800) | ((p >> 5) & 0x07e0) | ((p >> 3) & 0x001f));
-        }
-        break;
-    case 15:
-        for (uint32_t i = 0; i < n; i++) {
-            uint32_t p = src[i];
-            ((volatile uint16_t *)dst)[i] =
-                (uint16_t)(((p >> 9) & 0x7c00) | ((p >> 6) & 0x03e0) | ((p >> 3) & 0x001f));
-        }
-        break;
     }
 }
 
@@ -75,7 +111,7 @@ void blit_copy(const struct blit_target *t, const void *src, uint32_t stride, co
             __builtin_memcpy((uint8_t *)dst, (const uint16_t *)src + (uint64_t)row * stride + r->x,
                              (size_t)r->w * 2);
         } else {
-            row_pixels(dst, (const uint32_t *)src + (uint64_t)row * stride + r->x, r->w, t->bpp);
+            row_pixels(t, dst, (const uint32_t *)src + (uint64_t)row * stride + r->x, r->w);
         }
     }
 }

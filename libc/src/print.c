@@ -131,8 +131,6 @@ int snprintf(char *buf, size_t size, const char *fmt, ...)
     return n;
 }
 
-void rt_console_write(const char *text, size_t len);
-
 /* Formats into the UTCB's text buffer, then hands it to the console
  * (start.c), which the first task passes to the kernel directly. */
 int printf(const char *fmt, ...)

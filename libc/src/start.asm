@@ -1,6 +1,6 @@
 ; Component entry: the kernel (first task) or the parent starts a thread
-; here with its stack set up and one argument in rdi; rt_start (start.c)
-; never returns.
+; here with its stack set up and one argument in rdi; rt_start
+; (main_entry.c, or libc/posix/start.c in C programs) never returns.
 
 bits 64
 extern rt_start

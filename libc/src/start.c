@@ -1,25 +1,23 @@
 /*
- * C entry of every program started at _start; exit; and where printf's
- * text goes. The start argument tells what we are: the first task (core;
- * arg = boot-info address), a component started by a parent (arg 0: LOG
- * session for output, the parent interface for exit), or a bare program
- * a test started in a PD of its own (any other arg: kernel console, if
- * its creator put the console capability in slot BI_CAP_IO_PORT).
+ * What every program started at _start is, how it exits, and where
+ * printf's text goes. The start argument tells what we are: the first
+ * task (core; arg = boot-info address), a component started by a parent
+ * (arg 0: LOG session for output, the parent interface for exit), or a
+ * bare program a test started in a PD of its own (any other arg: kernel
+ * console, if its creator put the console capability in slot
+ * BI_CAP_IO_PORT). The C entry rt_start is main_entry.c for components
+ * with main(uint64_t), libc/posix/start.c for C programs on Newlib.
  */
 #include <rt/component.h>
 #include <arbor/bootinfo.h>
 
-void rt_start(uint64_t arg);
-void rt_console_write(const char *text, size_t len);
-
 static bool first_task, component, log_denied;
 static cap_t log_cap;
 
-void rt_start(uint64_t arg)
+void rt_start_mode(uint64_t arg)
 {
     first_task = arg == BOOTINFO_ADDR;
     component = arg == 0;
-    rt_exit(main(arg));
 }
 
 void rt_console_write(const char *text, size_t len)

@@ -3,14 +3,17 @@
  * a Terminal session as "[label] text", so a scenario's log can be read
  * on the screen (servers/terminal). Control bytes and escape sequences a
  * client sends become '?', as core's LOG does: no client can move the
- * cursor, recolour or clear what others wrote. UTF-8 passes.
+ * cursor, recolour or clear what others wrote. UTF-8 passes. With
+ * <config copy="yes"/> each line also goes to our own LOG (the serial
+ * line, when that is core's), so a scenario's log is on both.
  */
 #include <rt/server.h>
 #include <session/terminal.h>
 
 struct log_terminal {
     cap_t terminal;
-    char *io; /* the Terminal session's I/O buffer */
+    char *io;  /* the Terminal session's I/O buffer */
+    bool copy; /* each line to our LOG too */
 };
 
 struct log_client {
@@ -24,6 +27,9 @@ static void put_line(struct log_terminal *lt, const char *label, const char *tex
     for (size_t i = 0; i < len && n + 2 < TERMINAL_IO_SIZE; i++) {
         unsigned char ch = (unsigned char)text[i];
         lt->io[n++] = (ch < 0x20 && ch != '\t') || ch == 0x7f ? '?' : (char)ch;
+    }
+    if (lt->copy) {
+        printf("%.*s\n", (int)n, lt->io);
     }
     lt->io[n++] = '\n';
     uint64_t written;
@@ -72,6 +78,9 @@ int main(uint64_t arg)
     cap_t ds = CAP_NULL;
     snprintf(args, sizeof(args), "label=\"\", ram_quota=%u, cap_quota=%u", TERMINAL_RAM_QUOTA,
              TERMINAL_CAP_QUOTA);
+    char copy[4] = "no";
+    (void)rt_config_attr("copy", copy, sizeof(copy));
+    lt.copy = !strcmp(copy, "yes");
     status_t st = parent_session(TERMINAL_SERVICE, args, &lt.terminal, &id);
     if (!st) {
         st = terminal_buffer(lt.terminal, &ds, &size);

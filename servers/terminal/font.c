@@ -22,3 +22,9 @@ uint16_t font_glyph(const struct font *f, uint32_t cp)
 {
     return cp < FONT_MAP_SIZE && f->map[cp] != PSF_NO_GLYPH ? f->map[cp] : f->fallback;
 }
+
+uint8_t font_text_glyph(const struct font *f, uint32_t cp)
+{
+    uint16_t g = font_glyph(f, cp);
+    return (uint8_t)(g < 256 ? g : f->fallback < 256 ? f->fallback : 0);
+}

@@ -28,4 +28,9 @@ const char *font_load(struct font *f, const uint8_t *data, size_t size);
 /* The glyph index for a code point: the font's '?' when it has none. */
 uint16_t font_glyph(const struct font *f, uint32_t cp);
 
+/* The character for a VGA text cell: the kernel loaded the font's first
+ * 256 glyphs into the VGA font plane (kernel/arch/x86_64/vga_text.c), so
+ * a cell holds the glyph index, or the font's '?' for a glyph beyond. */
+uint8_t font_text_glyph(const struct font *f, uint32_t cp);
+
 #endif

@@ -51,7 +51,8 @@ static void draw(struct render *r, unsigned col, unsigned row, const struct vt_c
     if (r->text) {
         static const uint8_t vga[8] = {0, 4, 2, 6, 1, 5, 3, 7}; /* ANSI order to VGA order */
         uint8_t attr = (uint8_t)((vga[bg & 7] << 4) | vga[fg & 7] | (fg & 8));
-        ((uint16_t *)r->back)[row * r->stride + col] = (uint16_t)(cp437_from_unicode(c->ch) | attr << 8);
+        ((uint16_t *)r->back)[row * r->stride + col] =
+            (uint16_t)(font_text_glyph(r->font, c->ch) | attr << 8);
         return;
     }
     unsigned h = r->font->height;

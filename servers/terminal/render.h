@@ -29,7 +29,4 @@ void render_init(struct render *r, const struct font *font, bool text, void *bac
  * the changed rectangle in pixels (or cells) in x, y, w, h. */
 bool render_update(struct render *r, struct vt *v, unsigned *x, unsigned *y, unsigned *w, unsigned *h);
 
-/* The VGA code page 437 character for a code point ('?' if none). */
-uint8_t cp437_from_unicode(uint32_t cp);
-
 #endif

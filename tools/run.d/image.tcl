@@ -68,7 +68,7 @@ if serial --unit=0 --speed=115200; then
 fi
 }
     append cfg "menuentry \"Arbor: $::run_name\" \{\n"
-    append cfg "    multiboot2 /boot/kernel.elf\n"
+    append cfg "    multiboot2 /boot/kernel.elf[expr {$::kernel_args eq "" ? "" : " $::kernel_args"}]\n"
     foreach name $::boot_modules {
         append cfg "    module2 /boot/mods/$name $name\n"
     }

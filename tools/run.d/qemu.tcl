@@ -22,6 +22,10 @@ set panicked      0
 # COM1's backend: a script may set `none` to boot a PC without a UART
 # (then only the screen, tools/run.d/screen.tcl, shows what happens).
 set qemu_serial   mon:stdio
+# Options for the kernel's command line (e.g. test_panic_after_ms=N,
+# docs/debugging.md): QEMU -append, or after the kernel in grub.cfg, so
+# a script sets it before build_boot_image.
+set kernel_args   ""
 # CPUs of the guest: a script sets qemu_smp before the boot, else RUN_SMP
 # (default 1). TCG runs them round robin on one host thread unless
 # RUN_TCG_THREAD=multi (one host thread per CPU, really at the same time):
@@ -89,6 +93,7 @@ proc qemu_command {} {
             # part of its command line QEMU keeps) is just its name.
             lappend cmd -kernel $root/$::kernel_bin \
                 -initrd [join $::boot_modules ,]
+            if {$::kernel_args ne ""} { lappend cmd -append $::kernel_args }
         }
         iso {
             lappend cmd -cdrom $root/[iso_file] -boot d

@@ -18,6 +18,14 @@ int main(uint64_t arg);
 /* End the calling component with an exit value (never returns). */
 __attribute__((noreturn)) void rt_exit(int value);
 
+/* What the program is, from its start argument (start.c); the C entry
+ * rt_start calls it before anything else. */
+void rt_start_mode(uint64_t arg);
+
+/* Write text (one LOG line per call, split at RPC_STRING_MAX) to the
+ * component's LOG session, or the kernel console for the first task. */
+void rt_console_write(const char *text, size_t len);
+
 int printf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 int snprintf(char *buf, size_t size, const char *fmt, ...) __attribute__((format(printf, 3, 4)));

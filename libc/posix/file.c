@@ -1,0 +1,182 @@
+/*
+ * What reading, writing and stat mean for each kind of VFS node. A log
+ * node gathers bytes into lines and sends each line as one LOG write
+ * (rt_console_write), so a line written in pieces stays one line.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <rt/component.h>
+#include "posix.h"
+
+#define LOG_LINE_MAX 250
+
+static struct {
+    char text[LOG_LINE_MAX + 1];
+    size_t len;
+} line; /* one pending line for all log nodes: they all end in our one LOG session */
+
+static uint64_t rom_fetch(struct vfs_node *node)
+{
+    cap_t rom, ds;
+    uint64_t id, size, version;
+    void *ptr;
+    uint64_t st = rom_session(node->label, &rom, &id);
+    if (!st) {
+        st = rom_dataspace(rom, &ds, &size, &version);
+    }
+    if (!st) {
+        st = rt_attach(ds, 0, &ptr);
+    }
+    if (!st) {
+        node->data = ptr;
+        node->size = size;
+    }
+    return st; /* the session stays open: the dataspace lives as long */
+}
+
+int file_open(struct vfs_node *node)
+{
+    if (node->kind == VFS_ROM && !node->data && rom_fetch(node) != RPC_OK) {
+        errno = ENOENT;
+        return -1;
+    }
+    return 0;
+}
+
+static ssize_t read_data(const struct vfs_node *node, off_t pos, void *buf, size_t n)
+{
+    if ((size_t)pos >= node->size) {
+        return 0;
+    }
+    size_t left = node->size - (size_t)pos;
+    n = n < left ? n : left;
+    memcpy(buf, node->data + pos, n);
+    return (ssize_t)n;
+}
+
+ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n)
+{
+    switch (node->kind) {
+    case VFS_DIR:
+        errno = EISDIR;
+        return -1;
+    case VFS_LOG:
+    case VFS_NULL:
+        return 0;
+    case VFS_ZERO:
+        memset(buf, 0, n);
+        return (ssize_t)n;
+    default:
+        return read_data(node, pos, buf, n);
+    }
+}
+
+void file_flush(struct vfs_node *node)
+{
+    if (line.len) {
+        rt_console_write(line.text, line.len);
+        line.len = 0;
+    }
+}
+
+static void log_put(struct vfs_node *node, const char *s, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        line.text[line.len++] = s[i];
+        if (s[i] == '\n' || line.len == LOG_LINE_MAX) {
+            file_flush(node);
+        }
+    }
+}
+
+static ssize_t ram_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+{
+    size_t end = (size_t)pos + n;
+    if (end > node->cap) {
+        size_t cap = node->cap ? node->cap : 256;
+        while (cap < end) {
+            cap *= 2;
+        }
+        char *data = realloc(node->data, cap);
+        if (!data) {
+            errno = ENOSPC;
+            return -1;
+        }
+        node->data = data;
+        node->cap = cap;
+    }
+    if ((size_t)pos > node->size) {
+        memset(node->data + node->size, 0, (size_t)pos - node->size);
+    }
+    memcpy(node->data + pos, buf, n);
+    node->size = end > node->size ? end : node->size;
+    return (ssize_t)n;
+}
+
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+{
+    switch (node->kind) {
+    case VFS_LOG:
+        log_put(node, buf, n);
+        return (ssize_t)n;
+    case VFS_NULL:
+    case VFS_ZERO:
+        return (ssize_t)n;
+    case VFS_RAM:
+        return ram_write(node, pos, buf, n);
+    case VFS_DIR:
+        errno = EISDIR;
+        return -1;
+    default:
+        errno = EROFS;
+        return -1;
+    }
+}
+
+int file_truncate(struct vfs_node *node, off_t size)
+{
+    if (node->kind != VFS_RAM) {
+        errno = node->kind == VFS_DIR ? EISDIR : EROFS;
+        return -1;
+    }
+    if ((size_t)size > node->size) {
+        return ram_write(node, size, "", 0) < 0 ? -1 : 0;
+    }
+    node->size = (size_t)size;
+    return 0;
+}
+
+void file_stat(const struct vfs_node *node, struct stat *st)
+{
+    memset(st, 0, sizeof(*st));
+    st->st_ino = (ino_t)(uintptr_t)node;
+    st->st_nlink = 1;
+    st->st_size = (off_t)node->size;
+    st->st_blksize = 4096;
+    switch (node->kind) {
+    case VFS_DIR:
+        st->st_mode = S_IFDIR | 0755;
+        break;
+    case VFS_LOG:
+    case VFS_NULL:
+    case VFS_ZERO:
+        st->st_mode = S_IFCHR | 0666;
+        break;
+    case VFS_RAM:
+        st->st_mode = S_IFREG | 0644;
+        break;
+    default:
+        st->st_mode = S_IFREG | 0444;
+    }
+}
+
+bool file_is_tty(const struct vfs_node *node)
+{
+    return node->kind == VFS_LOG;
+}
+
+bool file_seekable(const struct vfs_node *node)
+{
+    return node->kind != VFS_LOG;
+}

@@ -1,0 +1,182 @@
+/*
+ * The calls on names: making and removing files and directories (only
+ * in a <ram/> directory), renaming, and the working directory.
+ */
+#include <errno.h>
+#include <string.h>
+#include <unistd.h>
+#include <sys/time.h>
+#include "posix.h"
+
+int mkdir(const char *path, mode_t mode)
+{
+    struct vfs_node *dir = NULL;
+    const char *leaf = NULL;
+    if (vfs_lookup(path, &dir, &leaf)) {
+        errno = EEXIST;
+        return -1;
+    }
+    return dir && vfs_create(dir, leaf, VFS_DIR) ? 0 : -1;
+}
+
+/* The node of path if it may be removed from its directory. */
+static struct vfs_node *removable(const char *path)
+{
+    struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (n && (!n->parent || !n->parent->ram || (n->kind != VFS_RAM && n->kind != VFS_DIR))) {
+        errno = n->parent ? EACCES : EBUSY;
+        return NULL;
+    }
+    return n;
+}
+
+int unlink(const char *path)
+{
+    struct vfs_node *n = removable(path);
+    if (n && n->kind == VFS_DIR) {
+        errno = EISDIR;
+        return -1;
+    }
+    if (!n) {
+        return -1;
+    }
+    vfs_remove(n);
+    return 0;
+}
+
+int rmdir(const char *path)
+{
+    struct vfs_node *n = removable(path);
+    if (!n) {
+        return -1;
+    }
+    if (n->kind != VFS_DIR || n->first || n == vfs_cwd()) {
+        errno = n->kind != VFS_DIR ? ENOTDIR : EBUSY;
+        return -1;
+    }
+    vfs_remove(n);
+    return 0;
+}
+
+int rename(const char *from, const char *to)
+{
+    struct vfs_node *n = removable(from), *dir = NULL;
+    const char *leaf = NULL;
+    struct vfs_node *old = vfs_lookup(to, &dir, &leaf);
+    if (!n) {
+        return -1;
+    }
+    if (old == n) {
+        return 0;
+    }
+    if (old && old->kind == VFS_DIR) {
+        errno = EISDIR; /* replacing a directory is not supported */
+        return -1;
+    }
+    if (old && (unlink(to) < 0 || vfs_lookup(to, &dir, &leaf))) {
+        return -1;
+    }
+    for (struct vfs_node *d = dir; d; d = d->parent) {
+        if (d == n) {
+            errno = EINVAL; /* a directory into itself */
+            return -1;
+        }
+    }
+    if (!dir || !dir->ram || strcspn(leaf, "/") >= VFS_NAME_MAX) {
+        errno = !dir ? ENOENT : !dir->ram ? EACCES : ENAMETOOLONG;
+        return -1;
+    }
+    /* Move the node itself: open descriptors keep it. */
+    struct vfs_node **at = &n->parent->first;
+    while (*at != n) {
+        at = &(*at)->next;
+    }
+    *at = n->next;
+    memset(n->name, 0, sizeof(n->name));
+    memcpy(n->name, leaf, strcspn(leaf, "/"));
+    n->parent = dir;
+    n->next = NULL;
+    for (at = &dir->first; *at; at = &(*at)->next) {
+    }
+    *at = n;
+    return 0;
+}
+
+int chdir(const char *path)
+{
+    struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (n && n->kind != VFS_DIR) {
+        errno = ENOTDIR;
+        return -1;
+    }
+    if (n) {
+        vfs_set_cwd(n);
+    }
+    return n ? 0 : -1;
+}
+
+/* Write the path of n into buf[size] ending at *end (built backwards). */
+static bool path_of(const struct vfs_node *n, char *buf, size_t *end)
+{
+    if (!n->parent) {
+        return true;
+    }
+    size_t len = strlen(n->name);
+    if (*end < len + 1) {
+        return false;
+    }
+    *end -= len;
+    memcpy(buf + *end, n->name, len);
+    buf[--*end] = '/';
+    return path_of(n->parent, buf, end);
+}
+
+char *getcwd(char *buf, size_t size)
+{
+    char tmp[1024];
+    size_t end = sizeof(tmp) - 1;
+    tmp[end] = 0;
+    if (!buf || !path_of(vfs_cwd(), tmp, &end)) {
+        errno = buf ? ERANGE : EINVAL; /* getcwd(NULL, ..) allocating is not supported */
+        return NULL;
+    }
+    if (end == sizeof(tmp) - 1) {
+        tmp[--end] = '/';
+    }
+    if (sizeof(tmp) - end > size) {
+        errno = ERANGE;
+        return NULL;
+    }
+    memcpy(buf, tmp + end, sizeof(tmp) - end);
+    return buf;
+}
+
+int access(const char *path, int mode)
+{
+    struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (!n) {
+        return -1;
+    }
+    bool writable = n->kind == VFS_RAM || n->kind == VFS_LOG || n->kind == VFS_NULL || n->kind == VFS_ZERO ||
+                    (n->kind == VFS_DIR && n->ram);
+    if (((mode & W_OK) && !writable) || ((mode & X_OK) && n->kind != VFS_DIR)) {
+        errno = EACCES;
+        return -1;
+    }
+    return 0;
+}
+
+/* There are no symbolic links: an existing path is not one. */
+ssize_t readlink(const char *path, char *buf, size_t size)
+{
+    if (vfs_lookup(path, NULL, NULL)) {
+        errno = EINVAL;
+    }
+    return -1;
+}
+
+int utimes(const char *path, const struct timeval *times)
+{
+    errno = ENOSYS; /* nodes keep no times */
+    return -1;
+}

@@ -1,0 +1,219 @@
+/*
+ * The VFS tree of a component, built once at start from the <vfs> node
+ * of its config, in the form Genode users know:
+ *
+ *   <vfs>
+ *     <dir name="dev"> <log/> <null/> <zero/> </dir>
+ *     <inline name="motd">Hello</inline>
+ *     <rom name="data.txt"/>
+ *     <dir name="tmp"> <ram/> </dir>
+ *   </vfs>
+ *
+ * <ram/> lets files and directories be made (and removed) in the
+ * directory that holds it and below; everything else is fixed.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <stdio.h>
+#include "posix.h"
+
+static struct vfs_node root = {.name = "", .kind = VFS_DIR};
+static struct vfs_node *cwd = &root;
+
+struct vfs_node *vfs_root(void)
+{
+    return &root;
+}
+
+struct vfs_node *vfs_cwd(void)
+{
+    return cwd;
+}
+
+void vfs_set_cwd(struct vfs_node *dir)
+{
+    cwd = dir;
+}
+
+static struct vfs_node *child(struct vfs_node *dir, const char *name, size_t len)
+{
+    for (struct vfs_node *n = dir->first; n; n = n->next) {
+        if (strlen(n->name) == len && memcmp(n->name, name, len) == 0) {
+            return n;
+        }
+    }
+    return NULL;
+}
+
+static struct vfs_node *add(struct vfs_node *dir, const char *name, size_t len, enum vfs_kind kind)
+{
+    struct vfs_node *n = calloc(1, sizeof(*n));
+    if (!n) {
+        errno = ENOMEM;
+        return NULL;
+    }
+    memcpy(n->name, name, len);
+    n->kind = kind;
+    n->parent = dir;
+    struct vfs_node **at = &dir->first;
+    while (*at) {
+        at = &(*at)->next;
+    }
+    *at = n;
+    return n;
+}
+
+struct vfs_node *vfs_lookup(const char *path, struct vfs_node **parent_out, const char **leaf_out)
+{
+    struct vfs_node *n = path[0] == '/' ? &root : cwd;
+    const char *p = path;
+    if (!*path) {
+        errno = ENOENT;
+        return NULL;
+    }
+    for (;;) {
+        while (*p == '/') {
+            p++;
+        }
+        if (!*p) {
+            return n;
+        }
+        const char *end = strchr(p, '/');
+        size_t len = end ? (size_t)(end - p) : strlen(p);
+        if (len >= VFS_NAME_MAX) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        if (n->kind != VFS_DIR) {
+            errno = ENOTDIR;
+            return NULL;
+        }
+        struct vfs_node *next = len == 1 && p[0] == '.'                  ? n
+                                : len == 2 && p[0] == '.' && p[1] == '.' ? (n->parent ? n->parent : n)
+                                                                         : child(n, p, len);
+        if (!next) {
+            bool last = !end || !end[strspn(end, "/")];
+            if (last && parent_out) {
+                *parent_out = n;
+                *leaf_out = p;
+            }
+            errno = ENOENT;
+            return NULL;
+        }
+        n = next;
+        p += len;
+    }
+}
+
+struct vfs_node *vfs_create(struct vfs_node *dir, const char *name, enum vfs_kind kind)
+{
+    size_t len = strcspn(name, "/");
+    if (!dir->ram) {
+        errno = EACCES;
+        return NULL;
+    }
+    if (len >= VFS_NAME_MAX) {
+        errno = ENAMETOOLONG;
+        return NULL;
+    }
+    struct vfs_node *n = add(dir, name, len, kind);
+    if (n) {
+        n->ram = kind == VFS_DIR;
+    }
+    return n;
+}
+
+void vfs_remove(struct vfs_node *node)
+{
+    struct vfs_node **at = &node->parent->first;
+    while (*at != node) {
+        at = &(*at)->next;
+    }
+    *at = node->next;
+    node->unlinked = true;
+    vfs_release(node);
+}
+
+void vfs_release(struct vfs_node *node)
+{
+    if (node->unlinked && !node->opened) {
+        free(node->data);
+        free(node);
+    }
+}
+
+/* ---- building the tree ---- */
+
+static const struct {
+    const char *type;
+    enum vfs_kind kind;
+} devices[] = {{"log", VFS_LOG}, {"null", VFS_NULL}, {"zero", VFS_ZERO}};
+
+static void build(struct vfs_node *dir, const struct xml_node *xml);
+
+static void build_node(struct vfs_node *dir, const struct xml_node *x)
+{
+    char name[VFS_NAME_MAX] = "";
+    xml_attr(x, "name", name, sizeof(name));
+    for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
+        if (xml_type_is(x, devices[i].type)) {
+            if (!name[0]) {
+                strcpy(name, devices[i].type);
+            }
+            add(dir, name, strlen(name), devices[i].kind);
+            return;
+        }
+    }
+    if (xml_type_is(x, "ram")) {
+        dir->ram = true;
+        return;
+    }
+    bool named = xml_type_is(x, "dir") || xml_type_is(x, "inline") || xml_type_is(x, "rom");
+    if (!named) {
+        char type[32] = "?";
+        xml_type(x, type, sizeof(type));
+        fprintf(stderr, "vfs: config line %u: <%s> is not supported (yet), left out\n", xml_line(x), type);
+        return;
+    }
+    if (!name[0] || strchr(name, '/')) {
+        fprintf(stderr, "vfs: config line %u: this node needs a name without '/'\n", xml_line(x));
+        return;
+    }
+    struct vfs_node *n;
+    if (xml_type_is(x, "dir")) {
+        n = child(dir, name, strlen(name));
+        if (!n) {
+            n = add(dir, name, strlen(name), VFS_DIR);
+        }
+        if (n && n->kind == VFS_DIR) {
+            build(n, x);
+        }
+    } else if (xml_type_is(x, "inline")) {
+        const char *raw;
+        size_t len;
+        xml_content(x, &raw, &len);
+        if ((n = add(dir, name, strlen(name), VFS_INLINE)) && (n->data = malloc(len + 1))) {
+            xml_text(x, n->data, len + 1, &n->size);
+        }
+    } else if ((n = add(dir, name, strlen(name), VFS_ROM))) {
+        strcpy(n->label, name);
+        xml_attr(x, "label", n->label, sizeof(n->label));
+    }
+}
+
+static void build(struct vfs_node *dir, const struct xml_node *xml)
+{
+    struct xml_node x;
+    for (bool more = xml_first_sub(xml, &x); more; more = xml_next_sibling(&x, &x)) {
+        build_node(dir, &x);
+    }
+}
+
+void vfs_init(const struct xml_node *config)
+{
+    struct xml_node vfs;
+    if (config && xml_first_sub_of_type(config, "vfs", &vfs)) {
+        build(&root, &vfs);
+    }
+}

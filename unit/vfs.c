@@ -1,0 +1,103 @@
+/*
+ * The VFS tree of C programs (libc/posix/vfs.c): built from a <vfs>
+ * config, paths looked up absolute and relative, ".." at the root,
+ * files made only in <ram/> directories, names too long, removal.
+ */
+#include "unit.h"
+#include <errno.h>
+#include <stdlib.h>
+#include "../libc/posix/posix.h"
+
+static const char config_text[] =
+    "<config>\n"
+    "  <vfs>\n"
+    "    <dir name=\"dev\"> <log/> <null/> <zero name=\"zeros\"/> </dir>\n"
+    "    <dir name=\"etc\"> <inline name=\"motd\">Hi &amp; bye</inline> </dir>\n"
+    "    <rom name=\"data\" label=\"data.bin\"/>\n"
+    "    <dir name=\"tmp\"> <ram/> </dir>\n"
+    "    <dir name=\"dev\"> <dir name=\"sub\"/> </dir>\n"
+    "    <terminal/>\n"
+    "  </vfs>\n"
+    "</config>\n";
+
+static struct vfs_node *root(void)
+{
+    static bool built;
+    if (!built) {
+        struct xml_node config;
+        if (!xml_parse(config_text, sizeof(config_text) - 1, &config, NULL)) {
+            abort();
+        }
+        vfs_init(&config);
+        built = true;
+    }
+    return vfs_root();
+}
+
+TEST(config_nodes_become_the_tree)
+{
+    struct vfs_node *r = root();
+    struct vfs_node *log = vfs_lookup("/dev/log", NULL, NULL);
+    EXPECT(log && log->kind == VFS_LOG && log->parent->parent == r);
+    EXPECT(vfs_lookup("/dev/null", NULL, NULL) && vfs_lookup("/dev/null", NULL, NULL)->kind == VFS_NULL);
+    EXPECT(vfs_lookup("/dev/zeros", NULL, NULL) && vfs_lookup("/dev/zeros", NULL, NULL)->kind == VFS_ZERO);
+    EXPECT(vfs_lookup("/dev/sub", NULL, NULL)); /* a second <dir name="dev"> adds to the first */
+    struct vfs_node *motd = vfs_lookup("etc/motd", NULL, NULL);
+    EXPECT(motd && motd->kind == VFS_INLINE && motd->size == 8 && memcmp(motd->data, "Hi & bye", 8) == 0);
+    struct vfs_node *rom = vfs_lookup("//data", NULL, NULL);
+    EXPECT(rom && rom->kind == VFS_ROM && strcmp(rom->label, "data.bin") == 0);
+    EXPECT(!vfs_lookup("/terminal", NULL, NULL)); /* not supported: left out */
+    EXPECT(vfs_lookup("/tmp", NULL, NULL)->ram && !vfs_lookup("/etc", NULL, NULL)->ram);
+}
+
+TEST(lookup_dots_and_errors)
+{
+    struct vfs_node *r = root();
+    EXPECT(vfs_lookup("/", NULL, NULL) == r);
+    EXPECT(vfs_lookup("/..", NULL, NULL) == r);
+    EXPECT(vfs_lookup("/dev/./../etc/motd/", NULL, NULL) == vfs_lookup("/etc/motd", NULL, NULL));
+    errno = 0;
+    EXPECT(!vfs_lookup("/etc/motd/x", NULL, NULL) && errno == ENOTDIR);
+    errno = 0;
+    EXPECT(!vfs_lookup("/nothing/x", NULL, NULL) && errno == ENOENT);
+    errno = 0;
+    EXPECT(!vfs_lookup("", NULL, NULL) && errno == ENOENT);
+    char longname[100];
+    memset(longname, 'a', sizeof(longname) - 1);
+    longname[sizeof(longname) - 1] = 0;
+    errno = 0;
+    EXPECT(!vfs_lookup(longname, NULL, NULL) && errno == ENAMETOOLONG);
+}
+
+TEST(relative_paths_follow_the_working_directory)
+{
+    root();
+    vfs_set_cwd(vfs_lookup("/dev", NULL, NULL));
+    EXPECT(vfs_lookup("null", NULL, NULL) == vfs_lookup("/dev/null", NULL, NULL));
+    EXPECT(vfs_lookup("../etc/motd", NULL, NULL) == vfs_lookup("/etc/motd", NULL, NULL));
+    vfs_set_cwd(vfs_root());
+}
+
+TEST(files_are_made_only_in_ram_directories)
+{
+    struct vfs_node *dir = NULL;
+    const char *leaf = NULL;
+    root();
+    EXPECT(!vfs_lookup("/tmp/new.txt", &dir, &leaf) && dir == vfs_lookup("/tmp", NULL, NULL));
+    EXPECT(leaf && strcmp(leaf, "new.txt") == 0);
+    struct vfs_node *f = vfs_create(dir, leaf, VFS_RAM);
+    EXPECT(f && f->kind == VFS_RAM && vfs_lookup("/tmp/new.txt", NULL, NULL) == f);
+    struct vfs_node *sub = vfs_create(dir, "sub/ignored", VFS_DIR); /* the name ends at '/' */
+    EXPECT(sub && sub->ram && vfs_lookup("/tmp/sub", NULL, NULL) == sub);
+    dir = NULL;
+    EXPECT(!vfs_lookup("/tmp/nodir/x", &dir, &leaf) && dir == NULL); /* only the last element may miss */
+    errno = 0;
+    EXPECT(!vfs_create(vfs_lookup("/etc", NULL, NULL), "x", VFS_RAM) && errno == EACCES);
+    vfs_remove(f);
+    EXPECT(!vfs_lookup("/tmp/new.txt", NULL, NULL));
+    sub->opened = 1; /* open: stays until released */
+    vfs_remove(sub);
+    EXPECT(!vfs_lookup("/tmp/sub", NULL, NULL) && sub->unlinked);
+    sub->opened = 0;
+    vfs_release(sub);
+}
