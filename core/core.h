@@ -144,6 +144,7 @@ struct session {
     struct rom_reader rom;
     cap_t io_cap;      /* IO_PORT, IRQ: the kernel capability */
     unsigned prio_max; /* CPU: highest priority of its threads */
+    unsigned cpu;      /* CPU: the first CPU of its location, where its threads are made */
     uint32_t port_base, port_size;
     struct dataspace own_ds; /* IO_MEM: the device memory; RM: the map */
     struct pd_state *pd;     /* PD: in pd_mem, paid by the session */
@@ -170,6 +171,7 @@ struct core {
         struct rom_module module;
         struct rom_version version;
     } roms[BOOTINFO_MAX_MODULES];
+    unsigned cpus;           /* CPUs the kernel runs: core's physical affinity space is cpus x 1 */
     bool screen_handed_over; /* the kernel's console left the screen (io_session.c) */
 };
 
@@ -241,7 +243,11 @@ uint64_t pd_attach_ds(struct core *c, unsigned pd_sid, unsigned ds, uint64_t add
 extern const struct cpu_ops cpu_session_ops;
 /* A call to a thread capability, or a fault of the thread. */
 void thread_serve(struct core *c, struct request *r, struct rt_call *call);
-uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id);
+/* A CPU session's affinity argument (NULL: the whole space), scaled
+ * onto the physical space: RPC_INVALID if malformed. */
+uint64_t cpu_session_affinity(struct core *c, struct session *s, const char *affinity);
+uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned cpu,
+                       unsigned *id);
 /* The thread with that id, or NULL. */
 struct thread_rec *thread_get(struct core *c, unsigned id);
 void threads_destroy_of(struct core *c, unsigned pd_sid);

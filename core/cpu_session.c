@@ -6,6 +6,7 @@
  * it, leaves the thread stopped and tells the PD's fault handler.
  */
 #include "core.h"
+#include <rt/affinity.h>
 
 struct thread_rec *thread_get(struct core *c, unsigned id)
 {
@@ -16,7 +17,8 @@ struct thread_rec *thread_get(struct core *c, unsigned id)
     return pool_get(&c->sessions[pd_sid].pd->threads, REC_INDEX(id));
 }
 
-uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned *id)
+uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned prio, unsigned cpu,
+                       unsigned *id)
 {
     struct session *s = &c->sessions[pd_sid];
     struct pd_state *pd = s->pd;
@@ -51,6 +53,9 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
     if (!err) {
         err = sys_thread_prio(t->thread.cap, prio > CPU_PRIO_MAX ? CPU_PRIO_MAX : prio);
     }
+    if (!err) {
+        err = sys_thread_cpu(t->thread.cap, cpu < c->cpus ? cpu : 0, NULL);
+    }
     if (err) {
         if (t->cap) {
             sys_cap_delete(t->cap);
@@ -63,6 +68,21 @@ uint64_t thread_create(struct core *c, unsigned pd_sid, uint64_t utcb, unsigned 
         return err == ERR_NO_MEMORY ? RPC_OUT_OF_RAM : RPC_INVALID;
     }
     t->pd = pd_sid;
+    return RPC_OK;
+}
+
+uint64_t cpu_session_affinity(struct core *c, struct session *s, const char *affinity)
+{
+    struct affinity a;
+    s->cpu = 0;
+    if (!affinity) {
+        return RPC_OK;
+    }
+    if (!affinity_parse(affinity, &a)) {
+        return RPC_INVALID;
+    }
+    struct affinity phys = affinity_scale_to(&a, c->cpus, 1);
+    s->cpu = phys.y * phys.space_w + phys.x;
     return RPC_OK;
 }
 
@@ -96,7 +116,7 @@ static status_t create_thread_op(void *session, struct rt_call *call, uint64_t p
         return RPC_INVALID;
     }
     unsigned prio = priority < s->prio_max ? (unsigned)priority : s->prio_max; /* its band */
-    uint64_t st = thread_create(c, pd_sid, utcb, prio, &id);
+    uint64_t st = thread_create(c, pd_sid, utcb, prio, s->cpu, &id);
     if (st != RPC_OK) {
         return st;
     }
@@ -105,7 +125,15 @@ static status_t create_thread_op(void *session, struct rt_call *call, uint64_t p
     return RPC_OK;
 }
 
-const struct cpu_ops cpu_session_ops = {.create_thread = create_thread_op};
+static status_t affinity_space_op(void *session, struct rt_call *call, uint64_t *width, uint64_t *height)
+{
+    *width = ((struct core_call *)session)->c->cpus;
+    *height = 1;
+    return RPC_OK;
+}
+
+const struct cpu_ops cpu_session_ops = {.create_thread = create_thread_op,
+                                        .affinity_space = affinity_space_op};
 
 static void fault(struct core *c, struct thread_rec *t, struct request *r)
 {

@@ -71,7 +71,7 @@ static uint64_t start_init(struct core *c, const struct bootinfo_module *mod)
         st = pd_attach_ds(c, c->init_pd, stack, utcb - INIT_STACK_PAGES * PAGE_SIZE, PD_ATTACH_WRITE, &va);
     }
     if (st == RPC_OK) {
-        st = thread_create(c, c->init_pd, utcb, INIT_PRIO, &thread);
+        st = thread_create(c, c->init_pd, utcb, INIT_PRIO, 0, &thread);
     }
     cap_t parent = st == RPC_OK ? badged_cap(c, BADGE(B_PARENT, 0)) : CAP_NULL;
     if (!parent || sys_cap_mint(parent, pd->pd->pd.cap, ENV_PARENT, RIGHT_WRITE | RIGHT_GRANT, 0) ||
@@ -167,6 +167,9 @@ int main(uint64_t arg)
     struct core *c = &core;
     env_init(&c->env, (const struct bootinfo *)arg);
     mem_init(c);
+    if (sys_thread_cpu(BI_CAP_THREAD, 0, &c->cpus) || !c->cpus) { /* core runs on CPU 0 */
+        c->cpus = 1;
+    }
     struct kobj ep;
     c->rcv = slot_alloc(c);
     if (slot_alloc(c) != c->rcv + 1 || kobj_make(c, OBJ_ENDPOINT, 0, &ep)) {

@@ -41,7 +41,7 @@ static const struct service_info {
 } services[] = {
     {LOG_SERVICE, LOG_RAM_QUOTA, LOG_CAP_QUOTA, {COMMON_KEYS, NULL}},
     {ROM_SERVICE, ROM_RAM_QUOTA, ROM_CAP_QUOTA, {COMMON_KEYS, NULL}},
-    {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA, {COMMON_KEYS, "priority", NULL}},
+    {CPU_SERVICE, CPU_RAM_QUOTA, CPU_CAP_QUOTA, {COMMON_KEYS, "priority", "affinity", NULL}},
     {IO_MEM_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IO_PORT_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "base", "size", NULL}},
     {IRQ_SERVICE, IO_RAM_QUOTA, IO_CAP_QUOTA, {COMMON_KEYS, "irq", NULL}},
@@ -85,7 +85,7 @@ static uint64_t create(struct core *c, struct session *s, const struct service_i
         prio = prio < CPU_PRIO_VIRTUAL_LIMIT ? prio : CPU_PRIO_VIRTUAL_LIMIT - 1;
         s->prio_max =
             (unsigned)(CPU_PRIO_SESSION_TOP - prio * (CPU_PRIO_SESSION_TOP + 1) / CPU_PRIO_VIRTUAL_LIMIT);
-        return RPC_OK;
+        return cpu_session_affinity(c, s, args_get(a, "affinity"));
     }
     if (!strcmp(service, PD_SERVICE)) {
         s->type = S_PD;

@@ -83,7 +83,7 @@ static uint64_t load_binary(struct child *ch, uint64_t *entry)
 
 static uint64_t open_env_sessions(struct child *ch)
 {
-    char args[RPC_STRING_MAX + 1];
+    char args[RPC_STRING_MAX + 1], affinity[64];
     struct args a;
     if (!env_args(args, ch->name, NULL, ch->ram, ch->caps)) {
         return RPC_INVALID;
@@ -94,7 +94,9 @@ static uint64_t open_env_sessions(struct child *ch)
         return st;
     }
     if (!env_args(args, ch->name, NULL, CPU_RAM_QUOTA, CPU_CAP_QUOTA) || !args_parse(args, &a, NULL) ||
-        !args_set_u64(&a, "priority", sched_child_priority(ch, 0)) || !args_format(&a, args, sizeof(args))) {
+        !args_set_u64(&a, "priority", sched_child_priority(ch, 0)) ||
+        !sched_child_affinity(ch, NULL, affinity, sizeof(affinity)) || !args_set(&a, "affinity", affinity) ||
+        !args_format(&a, args, sizeof(args))) {
         return RPC_INVALID;
     }
     return parent_session(CPU_SERVICE, args, &ch->cpu, &ch->cpu_id);

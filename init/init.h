@@ -79,7 +79,7 @@ struct child {
     int priority;
     uint64_t vprio;
     unsigned prio_log2;
-    unsigned aff_x, aff_y, aff_w, aff_h;
+    unsigned aff_x, aff_y, aff_w, aff_h, aff_space_w, aff_space_h;
     bool managing_system; /* accepted and reported: core grants nothing more */
     struct xml_node start;
     cap_t pd, cpu, thread, parent;
@@ -245,6 +245,11 @@ void sched_start(struct init *in, struct child *ch, const struct xml_node *start
 /* The virtual priority a CPU session the child asks for at requested
  * gets: inside the child's range. */
 uint64_t sched_child_priority(const struct child *ch, uint64_t requested);
+/* The affinity argument of a CPU session of ch, as Genode's
+ * filter_session_affinity: its location in init's space, refined by
+ * what it asked for (asked NULL: nothing). False if asked is malformed
+ * or the result does not fit out. */
+bool sched_child_affinity(const struct child *ch, const char *asked, char *out, unsigned cap);
 
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);

@@ -34,11 +34,20 @@ bool child_args_forward(const struct child *ch, const char *service, const struc
     char full[ROUTE_LABEL_MAX], seen[ROUTE_LABEL_MAX];
     const char *label = args_get(a, "label");
     uint64_t prio;
+    char affinity[64];
     bool ok = label_prefix_child(full, sizeof(full), ch->name, label) &&
               route_label(t, full, seen, sizeof(seen)) && args_set(&fwd, "label", seen);
     if (ok && !strcmp(service, CPU_SERVICE)) { /* inside the child's range of virtual priorities */
         ok = args_get_u64(a, "priority", 0, &prio) &&
              args_set_u64(&fwd, "priority", sched_child_priority(ch, prio));
+        /* inside the child's location (Genode's filter_session_affinity) */
+        if (ok && !sched_child_affinity(ch, args_get(a, "affinity"), affinity, sizeof(affinity))) {
+            printf("child \"%s\": session \"%s\" refused: affinity=\"%s\" is not \"X,Y WxH of SWxSH\" "
+                   "inside its space\n",
+                   ch->name, service, args_get(a, "affinity"));
+            return false;
+        }
+        ok = ok && args_set(&fwd, "affinity", affinity);
     }
     if (!ok || !args_format(&fwd, out, cap)) {
         printf(

@@ -8,6 +8,7 @@
  * the result onto the kernel's priorities (include/session/cpu.def).
  */
 #include "init.h"
+#include <rt/affinity.h>
 
 /* Whether text is a whole decimal number, optionally negative. */
 static bool signed_number(const char *text, long *out)
@@ -89,6 +90,8 @@ static void start_affinity(const struct init *in, struct child *ch, const struct
     uint64_t v[4] = {0, 0, 1, 1};
     static const char *const names[] = {"xpos", "ypos", "width", "height"};
     ch->aff_x = ch->aff_y = 0;
+    ch->aff_space_w = in->space_w;
+    ch->aff_space_h = in->space_h;
     ch->aff_w = in->space_w;
     ch->aff_h = in->space_h;
     if (!xml_first_sub_of_type(start, "affinity", &a)) {
@@ -125,10 +128,28 @@ void sched_start(struct init *in, struct child *ch, const struct xml_node *start
                ch->priority, ch->vprio, CPU_PRIO_VIRTUAL_LIMIT, ch->aff_x, ch->aff_y, ch->aff_w, ch->aff_h,
                in->space_w, in->space_h, ch->managing_system ? ", managing system" : "");
     }
-    if (in->space_w * in->space_h > 1 && !in->told_single_cpu) {
+    uint64_t w = 1, h = 1; /* the physical space: the CPUs the kernel runs */
+    if (in->space_w * in->space_h > 1 && !in->told_single_cpu && !cpu_affinity_space(ENV_CPU, &w, &h) &&
+        w * h == 1) {
         printf("affinity: single CPU: locations are recorded, not applied\n");
         in->told_single_cpu = true;
     }
+}
+
+bool sched_child_affinity(const struct child *ch, const char *asked, char *out, unsigned cap)
+{
+    struct affinity own = {.space_w = ch->aff_space_w,
+                           .space_h = ch->aff_space_h,
+                           .x = ch->aff_x,
+                           .y = ch->aff_y,
+                           .w = ch->aff_w,
+                           .h = ch->aff_h},
+                    a;
+    if (asked && !affinity_parse(asked, &a)) {
+        return false;
+    }
+    struct affinity r = affinity_filter(&own, asked ? &a : NULL);
+    return affinity_format(&r, out, cap);
 }
 
 uint64_t sched_child_priority(const struct child *ch, uint64_t requested)

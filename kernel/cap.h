@@ -19,7 +19,7 @@ struct cap {
     uint8_t rights;  /* RIGHT_* */
     uint8_t owner;   /* where the slot lives: enum cap_owner */
     uint8_t level;   /* page table: its level; untyped, frame: CAP_LEVEL_DEVICE */
-    uint32_t count;  /* frame: pages; io port: ports */
+    uint32_t count;  /* frame: pages; io port: ports; untyped: generation (untyped.c) */
     uint64_t object; /* object address (kernel virtual) or physical base */
     uint64_t word;   /* badge / untyped size / port base / mapped vaddr / gsi */
     uint64_t map;    /* untyped: watermark; frame, pt: mapping id (0 = none) */

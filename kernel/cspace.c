@@ -61,6 +61,9 @@ void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent)
         dst->map = 0; /* a mapping belongs to the cap that made it */
         dst->word = 0;
     }
+    if (src->type == OBJ_UNTYPED) {
+        dst->count = untyped_generation();
+    }
     cap_tree_link(parent, dst);
     cap_object_ref(dst);
 }
@@ -119,10 +122,14 @@ void cap_delete(struct cap *slot)
     release(&old);
 }
 
-void cap_revoke(struct cap *slot)
+bool cap_revoke(struct cap *slot)
 {
     struct cap *leaf;
-    while ((leaf = cap_tree_first_leaf(slot))) {
+    for (unsigned n = 0; (leaf = cap_tree_first_leaf(slot)); n++) {
+        if (n == STEP_REVOKE_CAPS) {
+            return false;
+        }
         cap_delete(leaf);
     }
+    return true;
 }

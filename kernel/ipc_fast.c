@@ -14,10 +14,13 @@
  * The conditions are cheap to test: the capability's type and rights,
  * a partner in the right state, the info word asking for at most eight
  * words and no capabilities ((info & FAST_INFO) <= MSG_REG_WORDS, which
- * also excludes MSGINFO_NO_REPLY). No PD waits to be cleaned up here:
- * every way back to user mode empties kernel.dying first (kernel_exit;
- * entry.asm's quick return leaves through kernel_exit when it is not
- * empty), and the fast path decides before it changes anything.
+ * also excludes MSGINFO_NO_REPLY). Dying PDs are no concern here: the
+ * partners' PDs are alive (their threads hold them), the CPU that made
+ * a PD die empties a step of kernel.dying on each of its exits
+ * (kernel_exit; pd_unref sets exit_work, so entry.asm's quick return
+ * leaves through kernel_exit), so do the slow exits of every CPU, a
+ * retype empties it all first, and the fast path decides before it
+ * changes anything.
  */
 #include "objects.h"
 

@@ -3,6 +3,7 @@
  * capability tree per line (irq_get); the holder binds the line to a
  * notification (irq_bind). When the interrupt fires the kernel masks the
  * line and signals the notification; the driver unmasks with irq_ack.
+ * irq_bind also chooses the CPU whose LAPIC the IOAPIC sends the line to.
  */
 #include "objects.h"
 
@@ -10,6 +11,7 @@ static struct irq_line {
     struct cap notify; /* bound notification (owner CAP_OWNER_IRQ_NOTIFY) */
     uint32_t refs;     /* IRQ capabilities naming this line */
     bool kernel;       /* the kernel's own device (COM1's receive interrupt) */
+    uint8_t last_cpu;  /* index + 1 of the CPU that took the last interrupt */
 } lines[IRQ_LINES];
 
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst)
@@ -65,11 +67,17 @@ void irq_unref(unsigned gsi)
     }
 }
 
-void irq_bind(unsigned gsi, struct cap *notification)
+void irq_bind(unsigned gsi, struct cap *notification, uint32_t apic_id)
 {
-    cap_delete(&lines[gsi].notify);
+    cap_delete(&lines[gsi].notify); /* masks the line */
     cap_copy(&lines[gsi].notify, notification, notification);
+    ioapic_set_dest(gsi, apic_id);
     ioapic_mask(gsi, false);
+}
+
+unsigned irq_last_cpu(unsigned gsi)
+{
+    return gsi < IRQ_LINES ? lines[gsi].last_cpu : 0;
 }
 
 void irq_ack(unsigned gsi)
@@ -95,6 +103,7 @@ void irq_raise(unsigned gsi)
         return;
     }
     ioapic_mask(gsi, true);
+    lines[gsi].last_cpu = (uint8_t)(this_cpu()->arch.index + 1);
     struct cap *n = &lines[gsi].notify;
     if (n->type == OBJ_NOTIFICATION) {
         notification_signal((struct notification *)n->object, n->word ? n->word : 1);

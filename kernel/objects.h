@@ -71,6 +71,12 @@ struct thread {
     struct pd *pd;
     struct arbor_utcb *utcb; /* its page in the direct map; 0: no UTCB */
     struct cap pd_slot, utcb_slot, fault_slot, note_slot;
+    /* a retype's zeroing between its steps: owned by untyped.c */
+    struct zeroing {
+        const struct cap *ut;
+        uint64_t phys, size, done;
+        uint32_t generation; /* ut's when the zeroing began */
+    } zeroing;
     /* FPU/SSE/AVX state while not in the registers: owned by fpu.c */
     uint8_t fpu[FPU_AREA_SIZE] __attribute__((aligned(64)));
 };
@@ -119,8 +125,24 @@ struct kernel_state {
     struct pd *dying;         /* PDs to clean (see pd.c) */
     struct cpu *cpu[CPU_MAX]; /* the CPUs that run, by index */
     unsigned cpu_count;
-    bool sync_pending; /* smp_sync() before the lock is dropped (kernel_exit) */
+    bool sync_pending;   /* smp_sync() before the lock is dropped (kernel_exit) */
+    uint64_t generation; /* the last untyped generation handed out (untyped.c) */
 };
+
+/*
+ * Long operations in bounded steps (docs/architecture.md, "Locking"): a
+ * system call that has more to do than one step does its step and is
+ * restarted (arch_syscall_restart: the thread executes its `syscall` again,
+ * with the same arguments, after the lock was dropped and pending
+ * interrupts were taken). Each step holds the lock for at most:
+ */
+#define STEP_REVOKE_CAPS 64           /* capabilities a revoke deletes */
+#define STEP_ZERO_BYTES (64ull << 10) /* bytes a retype zeroes */
+#define STEP_DYING_SLOTS 512          /* cap slots of dying PDs emptied */
+
+/* Make t's current system call again when it next runs (its registers
+ * are untouched but rip, which goes back over the syscall instruction). */
+void arch_syscall_restart(struct thread *t);
 extern struct kernel_state kernel;
 
 /* smp.c */
@@ -200,7 +222,8 @@ static inline MUST_CHECK err_t cspace_empty_slot(struct pd *pd, cap_t index, str
 }
 void cap_copy(struct cap *dst, const struct cap *src, struct cap *parent);
 void cap_delete(struct cap *slot);
-void cap_revoke(struct cap *slot);
+/* Delete up to STEP_REVOKE_CAPS descendants of slot: true if none is left. */
+bool cap_revoke(struct cap *slot);
 void cap_object_ref(struct cap *slot);
 
 /* pd.c */
@@ -212,6 +235,7 @@ static inline void pd_flush_later(struct pd *pd)
 err_t pd_create(struct pd *pd, unsigned slot_bits) MUST_CHECK;
 uint64_t pd_object_size(unsigned slot_bits);
 void pd_unref(struct pd *pd);
+/* Empty up to STEP_DYING_SLOTS slots of dying PDs (the dying list). */
 void pd_process_dying(void);
 struct pd *pd_by_mapping(uint64_t map_id);
 uint64_t pd_mapping_id(struct pd *pd);
@@ -376,7 +400,10 @@ bool notification_take_bound(struct thread *t); /* pending bits for reply_wait? 
 /* irq.c */
 err_t irq_get(unsigned irq, struct cap *control, struct cap *dst) MUST_CHECK;
 void irq_ref(unsigned gsi);
-void irq_bind(unsigned gsi, struct cap *notification);
+/* Bind gsi to notification, delivered to the CPU of LAPIC ID apic_id. */
+void irq_bind(unsigned gsi, struct cap *notification, uint32_t apic_id);
+/* The CPU (index + 1) that took gsi's last interrupt; 0: none yet. */
+unsigned irq_last_cpu(unsigned gsi);
 void irq_ack(unsigned gsi);
 void irq_raise(unsigned gsi);
 void irq_slot_cleared(struct cap *slot);
@@ -397,8 +424,13 @@ void sys_console_read(struct thread *t);
 void sys_console_write(struct thread *t);
 
 /* untyped.c */
-err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst,
-                     uint64_t offset) MUST_CHECK;
+/* A generation no untyped capability had before (untyped.c). */
+uint32_t untyped_generation(void);
+/* Make an object at offset (or RETYPE_ANYWHERE) of ut into dst. An
+ * object larger than STEP_ZERO_BYTES is zeroed in steps through z:
+ * *again says the call must be made again (nothing made yet). */
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t offset,
+                     struct zeroing *z, bool *again) MUST_CHECK;
 
 /* fault.c */
 void fault_raise(struct thread *t, unsigned kind, uint64_t addr, uint64_t error);

@@ -77,14 +77,19 @@ void pd_unref(struct pd *pd)
     pd->dying_index = 1;
     pd->dying_next = kernel.dying;
     kernel.dying = pd;
+    self->arch.exit_work = 1; /* the quick return does not look at kernel.dying */
 }
 
 void pd_process_dying(void)
 {
+    unsigned budget = STEP_DYING_SLOTS;
     while (kernel.dying) {
         struct pd *pd = kernel.dying;
         uint64_t n = 1ull << pd->slot_bits;
         while (pd->dying_index < n) {
+            if (!budget--) {
+                return; /* the next kernel exit (any CPU's) goes on */
+            }
             cap_delete(&pd->slots[pd->dying_index++]);
         }
         if (kernel.dying == pd) {

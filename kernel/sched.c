@@ -249,7 +249,7 @@ void kernel_exit(void)
         smp_sync();
     }
     struct cpu *c = this_cpu();
-    c->arch.exit_work = 0;
+    c->arch.exit_work = kernel.dying != NULL; /* the next step on our next exit too */
     struct thread *t = c->current;
     if (t && t->move_to != c->arch.index) {
         hand_over(c, t); /* moved to another CPU (sched_move) */
@@ -268,7 +268,11 @@ void kernel_exit(void)
             load_kernel_space(c);
             c->current = NULL;
             kernel_lock_drop();
-            arch_wait_for_interrupt();
+            if (kernel.dying) { /* a lock break and a window for interrupts, then the next step */
+                arch_interrupt_window();
+            } else {
+                arch_wait_for_interrupt();
+            }
             kernel_lock_take();
             pd_process_dying();
         } else if (t->state != THREAD_RUNNABLE || !t->pd) {

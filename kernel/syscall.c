@@ -130,8 +130,21 @@ static void sys_retype(struct thread *t)
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
+    /* A dying PD's memory is no longer named by any capability: empty
+     * the dying PDs before any memory can be made into something new. */
+    if (kernel.dying) {
+        pd_process_dying();
+        arch_syscall_restart(t);
+        return;
+    }
     /* (OBJ_UNTYPED splits off a part: size argument in bytes) */
-    t->regs.rax = untyped_retype(ut, (unsigned)A1, A2, dst, A4);
+    bool again = false;
+    err_t e = untyped_retype(ut, (unsigned)A1, A2, dst, A4, &t->zeroing, &again);
+    if (again) {
+        arch_syscall_restart(t);
+        return;
+    }
+    t->regs.rax = e;
 }
 
 static void sys_cap_mint(struct thread *t)
@@ -177,7 +190,10 @@ static void sys_cap_revoke(struct thread *t)
 {
     struct cap *c;
     TRY(cspace_get(A0, OBJ_NULL, 0, &c));
-    cap_revoke(c);
+    if (!cap_revoke(c)) {
+        arch_syscall_restart(t); /* more to delete, after a lock break */
+        return;
+    }
     t->regs.rax = ERR_OK;
 }
 
@@ -188,7 +204,10 @@ static void sys_cap_info(struct thread *t)
     t->regs.rdi = c->type;
     t->regs.rsi = c->rights;
     t->regs.rdx = c->word;
-    t->regs.r10 = c->type != OBJ_UNTYPED ? c->count : c->first_child ? c->word - c->map : c->word;
+    t->regs.r10 = c->type == OBJ_IRQ       ? irq_last_cpu((unsigned)c->word)
+                  : c->type != OBJ_UNTYPED ? c->count
+                  : c->first_child         ? c->word - c->map
+                                           : c->word;
     t->regs.r8 = c->level == CAP_LEVEL_DEVICE && (c->type == OBJ_UNTYPED || c->type == OBJ_FRAME)
                      ? CAP_INFO_DEVICE
                      : 0;
@@ -378,7 +397,11 @@ static void sys_irq_bind(struct thread *t)
     struct cap *irq, *n;
     TRY(cspace_get(A0, OBJ_IRQ, 0, &irq));
     TRY(cspace_get(A1, OBJ_NOTIFICATION, RIGHT_WRITE, &n));
-    irq_bind((unsigned)irq->word, n);
+    if (A2 > kernel.cpu_count) { /* A2: the CPU's index + 1; 0: the caller's CPU */
+        t->regs.rax = ERR_INVALID_ARG;
+        return;
+    }
+    irq_bind((unsigned)irq->word, n, kernel.cpu[A2 ? A2 - 1 : t->cpu]->arch.apic_id);
     t->regs.rax = ERR_OK;
 }
 

@@ -96,7 +96,40 @@ static bool range_free(const struct cap *ut, uint64_t base, uint64_t size)
     return true;
 }
 
-err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at)
+uint32_t untyped_generation(void)
+{
+    return (uint32_t)++kernel.generation;
+}
+
+/* Zero [phys, phys + size), in steps of STEP_ZERO_BYTES: true when done.
+ * The cursor z carries a step's progress to the call's next entry. Only
+ * a retype from ut can have put an object there and freed it again in
+ * between (a retype from an untyped ut was split into, or from a part
+ * split off ut, finds that part in the way), and each one gives ut a
+ * new generation (as does every new untyped capability, copies
+ * included): then the cursor is stale and the zeroing starts over. A
+ * retype from one untyped does not disturb a zeroing from another. */
+static bool zeroed(struct zeroing *z, const struct cap *ut, uint64_t phys, uint64_t size)
+{
+    if (size <= STEP_ZERO_BYTES) {
+        memset(phys_to_virt(phys), 0, size);
+        return true;
+    }
+    if (z->ut != ut || z->phys != phys || z->size != size || z->generation != ut->count) {
+        *z = (struct zeroing){.ut = ut, .phys = phys, .size = size, .generation = ut->count};
+    }
+    uint64_t n = size - z->done < STEP_ZERO_BYTES ? size - z->done : STEP_ZERO_BYTES;
+    memset(phys_to_virt(phys + z->done), 0, n);
+    z->done += n;
+    if (z->done < size) {
+        return false;
+    }
+    z->ut = NULL;
+    return true;
+}
+
+err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *dst, uint64_t at,
+                     struct zeroing *z, bool *again)
 {
     uint64_t size, align;
     bool device = ut->level == CAP_LEVEL_DEVICE;
@@ -124,8 +157,9 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     uint64_t phys = ut->object + offset, old_mark = ut->map;
     void *obj = phys_to_virt(phys);
-    if (!device && type != OBJ_UNTYPED) { /* objects from a child are zeroed then */
-        memset(obj, 0, size);
+    if (!device && type != OBJ_UNTYPED && !zeroed(z, ut, phys, size)) {
+        *again = true; /* objects from a child are zeroed then */
+        return ERR_OK;
     }
     if (offset + size > ut->map) {
         ut->map = offset + size;
@@ -138,6 +172,7 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
         dst->word = size;
         dst->map = 0;
         dst->level = ut->level; /* device memory stays device memory */
+        dst->count = untyped_generation();
     } else if (type == OBJ_FRAME || type == OBJ_PAGE_TABLE) {
         dst->object = phys;
         dst->count = (uint32_t)(size / PAGE_SIZE);
@@ -154,5 +189,6 @@ err_t untyped_retype(struct cap *ut, unsigned type, uint64_t arg, struct cap *ds
     }
     cap_tree_link(ut, dst);
     cap_object_ref(dst);
+    ut->count = untyped_generation();
     return ERR_OK;
 }

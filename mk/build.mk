@@ -122,6 +122,7 @@ UNIT_SRC_elf := common/elf.c
 UNIT_SRC_account := core/account.c
 UNIT_SRC_heap := libc/src/heap.c
 UNIT_SRC_args := libc/src/args.c
+UNIT_SRC_affinity := libc/src/affinity.c
 UNIT_SRC_packet_stream := libc/src/packet_stream.c libc/src/packet_source.c libc/src/packet_sink.c
 UNIT_SRC_xml := libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_vfs := libc/posix/vfs.c libc/src/xml.c libc/src/xml_node.c
@@ -141,6 +142,7 @@ UNIT_SRC_ext2 := $(filter-out servers/ext2/main.c servers/ext2/session.c servers
                  $(wildcard servers/ext2/*.c))
 $(BUILD)/unit/ext2: $(UNIT_SRC_ext2) servers/ext2/ext2.h
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
+$(BUILD)/unit/affinity: $(UNIT_SRC_affinity) libc/include/rt/affinity.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
 $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_stream.h
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h

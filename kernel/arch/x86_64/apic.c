@@ -241,6 +241,14 @@ bool ioapic_route(unsigned irq, unsigned *gsi_out)
     return true;
 }
 
+void ioapic_set_dest(unsigned gsi, uint32_t apic_id)
+{
+    unsigned idx, pin;
+    if (ioapic_of(gsi, &idx, &pin)) {
+        ioapic_write(idx, 0x11 + 2 * pin, apic_id << 24);
+    }
+}
+
 void ioapic_mask(unsigned gsi, bool masked)
 {
     unsigned idx, pin;

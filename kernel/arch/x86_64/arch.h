@@ -183,6 +183,7 @@ static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct r
     c->tss.rsp[0] = (uint64_t)(regs + 1);
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
+void arch_interrupt_window(void);   /* sti; nop; cli: take what is pending */
 __attribute__((noreturn)) void arch_return_to_user(void);
 /* The IPC fast path's return into a receiver (entry.asm). */
 __attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
@@ -234,7 +235,6 @@ void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
 size_t serial_rx_drain(uint8_t *buf, size_t room);
 uint64_t serial_overruns(void); /* bytes the UART reported lost */
 
-
 /* paging.c */
 void paging_init(uint64_t ram_top);
 void paging_load(uint64_t pml4_phys, uint16_t pcid, bool flush);
@@ -269,6 +269,7 @@ uint64_t apic_tsc_hz(void);
 bool ioapic_gsi(unsigned irq, unsigned *gsi_out);   /* ISA override applied */
 bool ioapic_route(unsigned irq, unsigned *gsi_out); /* to VEC_IRQ_BASE + gsi */
 void ioapic_mask(unsigned gsi, bool masked);
+void ioapic_set_dest(unsigned gsi, uint32_t apic_id); /* physical destination: that LAPIC */
 unsigned ioapic_gsi_count(void);
 uint64_t acpi_find_rsdp(void);
 void pit_wait_start(unsigned ms);

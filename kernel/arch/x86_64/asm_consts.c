@@ -52,7 +52,6 @@ void asm_consts(void)
     DEFINE(KLOCK_next, offsetof(struct kernel_lock, next));
     DEFINE(KLOCK_owner, offsetof(struct kernel_lock, owner));
     /* struct kernel_state (objects.h) */
-    DEFINE(KERNEL_dying, offsetof(struct kernel_state, dying));
     DEFINE(MSR_GS_BASE, 0xc0000101);
 }
 

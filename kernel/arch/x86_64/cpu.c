@@ -149,6 +149,11 @@ void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_st
     }
 }
 
+void arch_interrupt_window(void)
+{
+    __asm__ volatile("sti; nop; cli" ::: "memory");
+}
+
 void arch_wait_for_interrupt(void)
 {
     __asm__ volatile("sti; hlt; cli" ::: "memory");

@@ -17,7 +17,7 @@
 ; negative, user GS bases never are).
 ;
 ; USER_CS, VEC_SYSCALL, the REGS_* offsets of struct regs (arch.h), the
-; CPU_* offsets of struct cpu, KERNEL_dying and the rest come from the C
+; CPU_* offsets of struct cpu and the rest come from the C
 ; headers through asm_consts.inc (mk/build.mk).
 
 %include "asm_consts.inc"
@@ -54,17 +54,18 @@ global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
     push r15
 %endmacro
 
-; Take the kernel lock (smp.c): a ticket; if it is not served at once,
-; kernel_lock_wait(ticket, from_syscall) spins (answering smp_sync
+; Take the kernel lock (smp.c) on an interrupt or exception entry (the
+; system call entry has its own copy): a ticket; if it is not served at
+; once, kernel_lock_wait(ticket, false) spins (answering smp_sync
 ; requests meanwhile). Clobbers rcx, and all caller-saved registers on
 ; the slow way.
-%macro LOCK_KERNEL 1
+%macro LOCK_KERNEL 0
     mov ecx, 1
     lock xadd [kernel_lock + KLOCK_next], ecx
     cmp ecx, [kernel_lock + KLOCK_owner]
     je %%locked
     mov edi, ecx
-    mov esi, %1
+    xor esi, esi
     call kernel_lock_wait
 %%locked:
 %endmacro
@@ -178,7 +179,7 @@ interrupt_common:
     mov rsp, [gs:CPU_kernel_stack]
     push rax
     push rax
-    LOCK_KERNEL 0
+    LOCK_KERNEL
     mov rdi, [rsp]
     call arch_user_trap
 from_kernel:
@@ -232,11 +233,12 @@ syscall_entry:
     mov [rsp + REGS_rbx], rbx
     mov [rsp + REGS_rbp], rbp
     mov rsp, [gs:CPU_kernel_stack]
-    LOCK_KERNEL 1
+    mov ecx, 1                          ; LOCK_KERNEL, its slow part at .wait
+    lock xadd [kernel_lock + KLOCK_next], ecx
+    cmp ecx, [kernel_lock + KLOCK_owner]
+    jne .wait
+.locked:                                ; rax: the call's number
     mov rdi, [gs:CPU_regs]              ; the thread
-    cmp rdi, [gs:CPU_current]
-    jne .stale
-    mov rax, [rdi + REGS_rax]
     cmp rax, SYS_COUNT
     jae .invalid
     call [abs syscall_handlers + rax * 8]
@@ -244,9 +246,7 @@ syscall_entry:
     mov rcx, [gs:CPU_regs]
     cmp rcx, [gs:CPU_current]
     jne .switch
-    cmp qword [kernel + KERNEL_dying], 0
-    jne .switch
-    cmp byte [gs:CPU_exit_work], 0
+    cmp byte [gs:CPU_exit_work], 0      ; also set while dying PDs of ours wait
     jne .switch
     mov rax, [rcx + REGS_rax]
     mov rdi, [rcx + REGS_rdi]
@@ -263,6 +263,19 @@ syscall_entry:
     o64 sysret
 .switch:
     jmp kernel_exit
+; The lock is held elsewhere. Only then can our thread have been stopped
+; by another CPU meanwhile (that CPU holds the lock until we answered
+; its smp_sync, which we do waiting): with the lock got at once, the
+; thread is current, and the quick path needs no check.
+.wait:
+    mov edi, ecx
+    mov esi, 1
+    call kernel_lock_wait
+    mov rdi, [gs:CPU_regs]
+    cmp rdi, [gs:CPU_current]
+    jne .stale
+    mov rax, [rdi + REGS_rax]           ; the C call took it
+    jmp .locked
 .stale:                                 ; stopped or gone while we waited for the lock
     jmp kernel_exit                     ; (arch_syscall_entry_stopped, trap.c)
 .invalid:

@@ -58,6 +58,11 @@ void arch_user_trap(uint64_t vector)
     kernel_exit();
 }
 
+void arch_syscall_restart(struct thread *t)
+{
+    t->regs.rip -= 2;
+}
+
 /* smp_sync_answer's part for a system call entry that waits for the
  * lock: if another CPU stopped its thread meanwhile (not current any
  * more) and the thread still exists, the call has not happened and is

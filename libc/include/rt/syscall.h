@@ -205,9 +205,15 @@ static inline uint64_t sys_irq_get(cap_t ctl, unsigned irq, cap_t dst)
 {
     return sys6(SYS_IRQ_GET, ctl, irq, dst, 0, 0, 0).err;
 }
+/* Signals of irq to n, the line delivered to the CPU the caller runs on. */
 static inline uint64_t sys_irq_bind(cap_t irq, cap_t n)
 {
     return sys6(SYS_IRQ_BIND, irq, n, 0, 0, 0, 0).err;
+}
+/* The same, the line delivered to CPU cpu. */
+static inline uint64_t sys_irq_bind_cpu(cap_t irq, cap_t n, unsigned cpu)
+{
+    return sys6(SYS_IRQ_BIND, irq, n, (uint64_t)cpu + 1, 0, 0, 0).err;
 }
 static inline uint64_t sys_irq_ack(cap_t irq)
 {
