@@ -12,6 +12,7 @@
  */
 #include <rt/server.h>
 #include <session/terminal.h>
+#include <rt/utf8.h>
 
 struct log_terminal {
     cap_t terminal;
@@ -54,37 +55,11 @@ static void put(struct line *l, const char *s, size_t len)
     l->col++;
 }
 
-/* The length of the well-formed UTF-8 character of a printable code
- * point at s, or 0: controls (C0, DEL, C1), overlong forms, stray or
- * missing continuation bytes and code points beyond U+10FFFF are no
- * character, so the terminal gets no control and each byte sent is the
- * one cell counted here. */
-static size_t char_len(const unsigned char *s, size_t left)
-{
-    static const uint32_t least[5] = {0x20, 0x20, 0xa0, 0x800, 0x10000};
-    size_t n = s[0] < 0x80             ? 1
-               : (s[0] & 0xe0) == 0xc0 ? 2
-               : (s[0] & 0xf0) == 0xe0 ? 3
-               : (s[0] & 0xf8) == 0xf0 ? 4
-                                       : 0;
-    if (!n || n > left) {
-        return 0;
-    }
-    uint32_t cp = n == 1 ? s[0] : s[0] & (0x7fu >> n);
-    for (size_t i = 1; i < n; i++) {
-        if ((s[i] & 0xc0) != 0x80) {
-            return 0;
-        }
-        cp = cp << 6 | (s[i] & 0x3f);
-    }
-    return cp >= least[n] && cp != 0x7f && cp <= 0x10ffff ? n : 0;
-}
-
 /* Text as characters; what is none becomes '?', a tab spaces. */
 static void put_text(struct line *l, const char *text, size_t len)
 {
     for (size_t i = 0; i < len && !l->full;) {
-        size_t n = char_len((const unsigned char *)text + i, len - i);
+        size_t n = utf8_printable_len((const unsigned char *)text + i, len - i);
         if (text[i] == '\t') {
             do {
                 put(l, " ", 1);
