@@ -148,6 +148,7 @@ void nic_client_close(struct nic_client *c)
 {
     if (c->session) {
         parent_close(ENV_PARENT, c->id, NULL, NULL);
+        rt_slot_free(c->session);
     }
     ps_client_detach(&c->tx);
     ps_client_sink_detach(&c->rx);
