@@ -17,6 +17,7 @@ struct nic_session {
     struct ps_packet held; /* taken, the device's ring was full */
     bool holding, broken_logged, bad_acks_logged;
     uint64_t tx_frames, tx_failed, tx_refused, rx_frames, rx_dropped;
+    uint64_t withhold_after; /* the policy's test_withhold_kick_after */
     char label[64];
 };
 
@@ -66,7 +67,7 @@ static bool pump_tx(struct nic_server *srv, struct nic_session *s)
             ps_sink_ack(&s->tx.sink, &p, PS_OK);
         }
     }
-    if (queued && srv->dev.kick) {
+    if (queued && srv->dev.kick && !(s->withhold_after && s->tx_frames >= s->withhold_after)) {
         srv->dev.kick(srv->dev.driver);
     }
     return budget != 0;
@@ -155,6 +156,10 @@ void nic_server_flush(struct nic_server *srv)
 
 void nic_server_link(struct nic_server *srv, bool up)
 {
+    if (srv->relink) {
+        srv->relink_up = up; /* reported at the next tick */
+        return;
+    }
     if (srv->dev.link_up == up) {
         return;
     }
@@ -173,6 +178,12 @@ static void session_signalled(void *arg)
 static void tick(void *arg)
 {
     struct nic_server *srv = arg;
+    if (srv->relink) {
+        srv->relink = false;
+        nic_server_link(srv, srv->relink_up);
+        nic_server_flush(srv);
+        return;
+    }
     unsigned pending = srv->dev.tx_pending && !srv->dead ? srv->dev.tx_pending(srv->dev.driver) : 0;
     if (!pending || srv->tx_done != srv->tx_done_seen) {
         srv->stalled = 0;
@@ -197,8 +208,12 @@ static void tick(void *arg)
         return;
     }
     srv->tx_done_seen = srv->tx_done;
+    if (srv->session) {
+        srv->session->withhold_after = 0; /* the injected fault is over */
+    }
     printf("device reset: working again\n");
-    nic_server_link(srv, up);
+    srv->relink = true;
+    srv->relink_up = up;
     nic_server_flush(srv);
 }
 
@@ -287,6 +302,11 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     }
     s->srv = srv;
     snprintf(s->label, sizeof(s->label), "%s", info->label);
+    xml_attr_u64(info->policy, "test_withhold_kick_after", &s->withhold_after);
+    if (s->withhold_after) {
+        printf("\"%s\": test: the device is not told of frames after the first %lu (until a reset)\n", s->label,
+               s->withhold_after);
+    }
     srv->session = s;
     printf("\"%s\": session opened, tx %lu bytes, rx %lu bytes, %lu slots\n", s->label, tx, rx, slots);
     *session = s;

@@ -5,8 +5,9 @@
  * of 10.0.2.15 from 10.0.2.2; an ARP request for the gateway answered;
  * ICMP echo to the gateway answered; a burst of echo requests both
  * ways; then the attacks of hostile.c, after which the driver still
- * serves, and our own RAM and caps are back where they were before the
- * attacks.
+ * serves; then the link goes down and comes up (caused from outside)
+ * and traffic flows again; our own RAM and caps are back where they
+ * were before the attacks.
  */
 #include "nic_test.h"
 #include <session/timer.h>
@@ -165,6 +166,47 @@ static bool burst(struct test *t)
     return sent == BURST && got + dropped >= BURST && got >= BURST * 9 / 10;
 }
 
+/* Wait (up to 60 s) for the link to go down and come up again, caused
+ * from outside (the run script through QEMU's monitor, or the driver's
+ * watchdog after an injected stall), sending an ARP request every
+ * 100 ms meanwhile; then traffic must flow. */
+static bool link_changes(struct test *t)
+{
+    uint8_t f[64];
+    status_t st = nic_client_open(&t->nic, "link", 0, 0, 0);
+    if (st) {
+        printf("link: no session: %s: FAILED\n", status_text(st));
+        return false;
+    }
+    bool down = false, again = false;
+    printf("link: waiting for changes (link %s)\n", nic_client_link_up(&t->nic) ? "up" : "down");
+    uint64_t start = now_us(t), deadline = start + 60000000, next = start;
+    while (!again && now_us(t) < deadline && !nic_client_broken(&t->nic)) {
+        if (now_us(t) >= next) {
+            nic_client_send(&t->nic, f, frame_arp_request(f, t->mac, GUEST_IP, GATEWAY_IP));
+            next = now_us(t) + 100000;
+            timer_trigger_once(t->timer, 100000);
+        }
+        struct ps_packet p;
+        while (nic_client_rx(&t->nic, &p)) {
+            nic_client_rx_done(&t->nic, &p);
+        }
+        bool up = nic_client_link_up(&t->nic);
+        if (!up && !down) {
+            down = true;
+            printf("link: down after %lu ms\n", (now_us(t) - start) / 1000);
+        } else if (up && down) {
+            again = true;
+            printf("link: up again after %lu ms\n", (now_us(t) - start) / 1000);
+        }
+        nic_client_wait(&t->nic);
+    }
+    bool ok = down && again && arp(t);
+    printf("link: %s\n", ok ? "went down and came up, traffic flows again" : "FAILED");
+    nic_client_close(&t->nic);
+    return ok;
+}
+
 static void quota(uint64_t q[2])
 {
     pd_quota(ENV_PD, NULL, &q[0], NULL, &q[1]);
@@ -241,6 +283,7 @@ int main(uint64_t arg)
     bool ok = honest(t);
     quota(before);
     ok = ok && hostile_run(t);
+    ok = ok && link_changes(t);
     quota(after);
     printf("own RAM used %lu -> %lu, caps used %lu -> %lu\n", before[0], after[0], before[1], after[1]);
     ok = ok && before[0] == after[0] && before[1] == after[1];

@@ -26,7 +26,11 @@
  * Watchdog: a Timer session ticks every NIC_SERVER_TICK_US; frames
  * queued on the device with no completion for <config tx_timeout_ms>
  * (default 2000) make the server log it, report link down, call
- * dev.reset, and report the link as the driver then sees it.
+ * dev.reset, and at the next tick report the link as the driver sees it
+ * (so the client sees the link go down and up). For tests, a policy's
+ * test_withhold_kick_after="N" makes a device with a kick stop
+ * answering for that session: after its first N frames the server
+ * stops calling dev.kick until the next reset.
  *
  * Entrypoint bits: NIC_SERVER_BIT_DEVICE for the driver's interrupt,
  * NIC_SERVER_BIT_TIMER for the watchdog, NIC_SERVER_BIT_SESSION for the
@@ -77,6 +81,9 @@ struct nic_server {
     uint64_t tx_done, tx_done_seen; /* completions the driver reported; at the last tick */
     uint64_t resets, dropped_no_client;
     bool dead; /* a reset failed: every frame is dropped, the link down */
+    /* after a reset the link stays down until the next tick, so that a
+     * client sees it go down (relink_up: what the driver reported since) */
+    bool relink, relink_up;
 };
 
 /* Start the entrypoint (before the driver binds its interrupt to
