@@ -430,8 +430,6 @@ TEST(a_consumer_takes_at_most_one_ring_between_releases)
     struct ps_ring *r = submit_ring(&p);
     unsigned taken = 0;
     struct ps_packet pk;
-    void *data;
-    p.sink.reserved = 0;
     for (unsigned i = 0; i < 4 * SLOTS; i++) {
         r->head = (uint32_t)(taken + 1);
         if (!ps_queue_get(&p.sink.submit, &pk)) {
@@ -442,7 +440,6 @@ TEST(a_consumer_takes_at_most_one_ring_between_releases)
     EXPECT(taken == SLOTS);
     EXPECT(p.sink.submit.broken); /* the head moved past what was released */
     pair_fini(&p);
-    (void)data;
 }
 
 TEST(a_consumer_after_a_release_takes_the_next_ring)

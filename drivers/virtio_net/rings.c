@@ -56,10 +56,9 @@ bool rings_start(struct vnet *n)
 bool rings_transmit(void *driver, const void *frame, uint32_t len)
 {
     struct vnet *n = driver;
-    if (n->dead) {
-        return true; /* swallowed: the watchdog resets the device */
-    }
-    if (!n->tx_free_count) {
+    if (n->dead || !n->tx_free_count) {
+        /* a dead device keeps the frame waiting until the watchdog
+         * has reset it (rings_tx_pending says it is stuck) */
         return false;
     }
     uint16_t i = n->tx_free[--n->tx_free_count];
@@ -80,7 +79,7 @@ void rings_kick(void *driver)
 unsigned rings_tx_pending(void *driver)
 {
     struct vnet *n = driver;
-    return VNET_QUEUE - n->tx_free_count;
+    return n->dead ? VNET_QUEUE : VNET_QUEUE - n->tx_free_count;
 }
 
 static void error(struct vnet *n, const char *what, uint32_t id)
