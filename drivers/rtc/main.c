@@ -97,9 +97,14 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     return RPC_OK;
 }
 
+static void destroy(void *state, void *session)
+{
+}
+
 static const struct rtc_ops ops = {.current = current};
 static const struct rt_service rtc_service = {RTC_SERVICE_INFO(&ops), .ram = RTC_RAM_QUOTA,
-                                              .caps = RTC_CAP_QUOTA, .create = create};
+                                              .caps = RTC_CAP_QUOTA, .create = create,
+                                              .close = destroy};
 
 int main(uint64_t arg)
 {

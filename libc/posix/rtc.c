@@ -21,6 +21,7 @@
 struct rtc {
     char label[VFS_NAME_MAX];
     cap_t session; /* CAP_NULL until the first open */
+    bool failed;   /* the session could not be had: said once, not asked again */
     char text[RTC_TEXT_LEN + 1]; /* the last reading, what reads beyond 0 see */
 };
 
@@ -43,9 +44,13 @@ static int rtc_open(struct vfs_node *node)
     if (r->session) {
         return 0;
     }
-    status_t st = rtc_session(r->label, &r->session, &id);
+    status_t st = r->failed ? RPC_UNAVAILABLE : rtc_session(r->label, &r->session, &id);
     if (st) {
-        fprintf(stderr, "vfs: %s: no Rtc session (label \"%s\"): %s\n", node->name, r->label, status_text(st));
+        if (!r->failed) {
+            fprintf(stderr, "vfs: %s: no Rtc session (label \"%s\"): %s\n", node->name, r->label,
+                    status_text(st));
+        }
+        r->failed = true;
         r->session = CAP_NULL;
         errno = ENXIO;
         return -1;
