@@ -2,7 +2,7 @@
  * <terminal/>: a file on a Terminal session (include/session/terminal.def),
  * as Genode's VFS terminal plugin has it:
  *
- *   <terminal name="terminal" label=""/>
+ *   <terminal name="terminal" label="" edit="no"/>
  *
  * name is the file's (default "terminal"), label the session's label
  * (default none: the component's own). The session is opened at the
@@ -12,6 +12,11 @@
  * O_NONBLOCK (EAGAIN). A write hands over all of its bytes, in pieces of
  * the I/O buffer. The node is a tty; poll watches it through the
  * session's signal (file_watch).
+ *
+ * edit="yes" (an Arbor extension) makes it a terminal in canonical mode
+ * with echo, as a Unix tty is by default: input is echoed, edited
+ * (line_edit.c) and handed to reads a whole line at a time, so that a
+ * program that reads lines (Lua's REPL) is usable by a person.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,6 +25,7 @@
 #include <rt/component.h>
 #include <session/terminal.h>
 #include "posix.h"
+#include "line_edit.h"
 
 struct terminal {
     char label[VFS_NAME_MAX];
@@ -28,6 +34,10 @@ struct terminal {
     uint64_t size;
     cap_t watched; /* the notification the session signals, or CAP_NULL */
     bool failed;   /* the session could not be had: said once */
+    bool edit;     /* edit="yes": line_edit.c makes the lines */
+    struct line_edit line;
+    char in[TERMINAL_IO_SIZE]; /* edit: input read and not yet edited */
+    size_t in_len, in_pos;
 };
 
 static bool config(struct vfs_node *node, const struct xml_node *xml)
@@ -38,6 +48,7 @@ static bool config(struct vfs_node *node, const struct xml_node *xml)
         return false;
     }
     xml_attr(xml, "label", t->label, sizeof(t->label));
+    (void)xml_attr_bool(xml, "edit", &t->edit);
     node->device_state = t;
     return true;
 }
@@ -82,7 +93,8 @@ static ssize_t broken(struct vfs_node *node, const char *what, status_t st)
     return -1;
 }
 
-static ssize_t term_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock)
+/* What is queued, up to n bytes, waiting for it unless nonblock. */
+static ssize_t raw_read(struct vfs_node *node, void *buf, size_t n, bool nonblock)
 {
     struct terminal *t = node->device_state;
     size_t max = n < t->size ? n : t->size;
@@ -112,6 +124,56 @@ static ssize_t term_read(struct vfs_node *node, off_t pos, void *buf, size_t n, 
     }
 }
 
+static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n);
+
+/* Edit input into the line until it is finished: 1 when it is, 0 when
+ * more input is needed and nonblock says not to wait, -1 on errors. */
+static int fill_line(struct vfs_node *node, bool nonblock)
+{
+    struct terminal *t = node->device_state;
+    char echo[LINE_EDIT_ECHO_MAX];
+    while (!line_edit_done(&t->line)) {
+        if (t->in_pos == t->in_len) {
+            ssize_t got = raw_read(node, t->in, sizeof(t->in), nonblock);
+            if (got < 0) {
+                return errno == EAGAIN ? 0 : -1;
+            }
+            t->in_len = (size_t)got, t->in_pos = 0;
+        }
+        size_t echoed = 0;
+        while (t->in_pos < t->in_len && !line_edit_done(&t->line)) {
+            echoed += line_edit_key(&t->line, t->in[t->in_pos++], echo + echoed);
+            if (echoed > sizeof(echo) - LINE_EDIT_KEY_ECHO_MAX) {
+                term_write(node, 0, echo, echoed);
+                echoed = 0;
+            }
+        }
+        if (echoed && term_write(node, 0, echo, echoed) < 0) {
+            return -1;
+        }
+    }
+    return 1;
+}
+
+static ssize_t term_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock)
+{
+    struct terminal *t = node->device_state;
+    if (!t->edit) {
+        return raw_read(node, buf, n, nonblock);
+    }
+    if (!n) {
+        return 0;
+    }
+    int done = fill_line(node, nonblock);
+    if (done <= 0) {
+        if (!done) {
+            errno = EAGAIN;
+        }
+        return -1;
+    }
+    return (ssize_t)line_edit_take(&t->line, buf, n);
+}
+
 static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
 {
     struct terminal *t = node->device_state;
@@ -135,6 +197,9 @@ static bool term_readable(struct vfs_node *node)
 {
     struct terminal *t = node->device_state;
     uint64_t avail;
+    if (t->edit) {
+        return fill_line(node, true) != 0; /* a line, the end of input, or an error to read */
+    }
     /* a session that fails is "readable": the read says what is wrong */
     return terminal_avail(t->session, &avail) != RPC_OK || avail > 0;
 }
