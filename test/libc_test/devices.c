@@ -132,6 +132,21 @@ int run_terminal(void)
     return failed;
 }
 
+/* A terminal that lies (it claims a 1 GiB buffer and reads of 2^40
+ * bytes): reads fail with EIO, nothing is believed, nothing breaks. */
+int run_liar(void)
+{
+    char buf[64];
+    printf("ready\n");
+    fflush(stdout);
+    errno = 0;
+    ssize_t n = read(0, buf, sizeof(buf));
+    int err = errno;
+    fprintf(stderr, "liar: read = %zd, errno %d (%s): %s\n", n, err, strerror(err),
+            n == -1 && err == EIO ? "ok" : "wrong");
+    return n == -1 && err == EIO ? 0 : 1;
+}
+
 /* The wall clock: with <libc rtc>, the date of the RTC. */
 int run_clock(void)
 {

@@ -7,6 +7,7 @@
  *   argv[1] "quota" malloc of argv[2] bytes, beyond the RAM quota
  *   argv[1] "time"  clocks and sleeping on the Timer
  *   argv[1] "terminal"  stdin and stdout on a terminal, poll and select (devices.c)
+ *   argv[1] "liar"      the same on a terminal that lies (devices.c)
  *   argv[1] "clock"     the wall clock, from <libc rtc> or without (devices.c)
  */
 #include <stdio.h>
@@ -83,6 +84,9 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && strcmp(argv[1], "terminal") == 0) {
         return run_terminal();
+    }
+    if (argc > 1 && strcmp(argv[1], "liar") == 0) {
+        return run_liar();
     }
     if (argc > 1 && strcmp(argv[1], "clock") == 0) {
         return run_clock();
