@@ -46,7 +46,10 @@ TEST(erase_and_kill)
     struct line_edit le = {0};
     char echo[256];
     size_t used;
-    feed(&le, "1+5\x7f" "2\n", echo, &used);
+    feed(&le,
+         "1+5\x7f"
+         "2\n",
+         echo, &used);
     EXPECT(!strcmp(echo, "1+5\b \b2\n") && !strcmp(take_all(&le), "1+2\n"));
     feed(&le, "h\xc3\xa4\bi\n", echo, &used); /* one backspace takes both bytes of 'ä' */
     EXPECT(!strcmp(take_all(&le), "hi\n"));

@@ -6,9 +6,11 @@
 #include "unit.h"
 #include "../drivers/rtc/cmos.h"
 
-static bool is(const struct cmos_date *d, unsigned y, unsigned mo, unsigned day, unsigned h, unsigned mi, unsigned s)
+static bool is(const struct cmos_date *d, unsigned y, unsigned mo, unsigned day, unsigned h, unsigned mi,
+               unsigned s)
 {
-    return d->year == y && d->month == mo && d->day == day && d->hour == h && d->minute == mi && d->second == s;
+    return d->year == y && d->month == mo && d->day == day && d->hour == h && d->minute == mi &&
+           d->second == s;
 }
 
 TEST(bcd_24_hour_leap_day)
@@ -42,17 +44,17 @@ TEST(no_date_is_refused)
 {
     struct cmos_date d;
     const struct cmos_raw bad[] = {
-        {0x5a, 0, 0, 1, 1, 0, CMOS_B_24_HOUR},    /* BCD nibble above 9 */
-        {0x60, 0, 0, 1, 1, 0, CMOS_B_24_HOUR},    /* second 60 */
-        {0, 0, 0x24, 1, 1, 0, CMOS_B_24_HOUR},    /* hour 24 */
-        {0, 0, 0x00, 1, 1, 0, 0},                 /* 12-hour clock at hour 0 */
-        {0, 0, 0x13, 1, 1, 0, 0},                 /* 12-hour clock at 13 */
-        {0, 0, 0, 0x29, 0x02, 0x23, CMOS_B_24_HOUR}, /* 2023 has no 29 February */
-        {0, 0, 0, 0x31, 0x04, 0x24, CMOS_B_24_HOUR}, /* April has 30 days */
-        {0, 0, 0, 0, 1, 0, CMOS_B_24_HOUR},       /* day 0 */
-        {0, 0, 0, 1, 0x13, 0, CMOS_B_24_HOUR},    /* month 13 */
+        {0x5a, 0, 0, 1, 1, 0, CMOS_B_24_HOUR},                /* BCD nibble above 9 */
+        {0x60, 0, 0, 1, 1, 0, CMOS_B_24_HOUR},                /* second 60 */
+        {0, 0, 0x24, 1, 1, 0, CMOS_B_24_HOUR},                /* hour 24 */
+        {0, 0, 0x00, 1, 1, 0, 0},                             /* 12-hour clock at hour 0 */
+        {0, 0, 0x13, 1, 1, 0, 0},                             /* 12-hour clock at 13 */
+        {0, 0, 0, 0x29, 0x02, 0x23, CMOS_B_24_HOUR},          /* 2023 has no 29 February */
+        {0, 0, 0, 0x31, 0x04, 0x24, CMOS_B_24_HOUR},          /* April has 30 days */
+        {0, 0, 0, 0, 1, 0, CMOS_B_24_HOUR},                   /* day 0 */
+        {0, 0, 0, 1, 0x13, 0, CMOS_B_24_HOUR},                /* month 13 */
         {0, 0, 0, 1, 1, 100, CMOS_B_24_HOUR | CMOS_B_BINARY}, /* year 100 */
-        {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff}, /* no clock: the bus reads all ones */
+        {0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff},           /* no clock: the bus reads all ones */
     };
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         EXPECT(!cmos_decode(&bad[i], &d));

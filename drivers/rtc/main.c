@@ -43,7 +43,7 @@ static bool read_pass(struct rtc *r, struct cmos_raw *raw)
             return false;
         }
     }
-    *raw = (struct cmos_raw){reg(r, CMOS_SECOND), reg(r, CMOS_MINUTE), reg(r, CMOS_HOUR), reg(r, CMOS_DAY),
+    *raw = (struct cmos_raw){reg(r, CMOS_SECOND), reg(r, CMOS_MINUTE), reg(r, CMOS_HOUR),    reg(r, CMOS_DAY),
                              reg(r, CMOS_MONTH),  reg(r, CMOS_YEAR),   reg(r, CMOS_STATUS_B)};
     return true;
 }
@@ -79,8 +79,8 @@ static status_t current(void *session, struct rt_call *call, uint64_t *year, uin
         a = b;
     }
     if (!cmos_decode(&a, &d)) {
-        printf("the CMOS clock holds no date (%02x-%02x-%02x %02x:%02x:%02x, status B %02x)\n", a.year, a.month,
-               a.day, a.hour, a.minute, a.second, a.status_b);
+        printf("the CMOS clock holds no date (%02x-%02x-%02x %02x:%02x:%02x, status B %02x)\n", a.year,
+               a.month, a.day, a.hour, a.minute, a.second, a.status_b);
         return RPC_UNAVAILABLE;
     }
     *year = d.year, *month = d.month, *day = d.day;
@@ -103,8 +103,7 @@ static void destroy(void *state, void *session)
 
 static const struct rtc_ops ops = {.current = current};
 static const struct rt_service rtc_service = {RTC_SERVICE_INFO(&ops), .ram = RTC_RAM_QUOTA,
-                                              .caps = RTC_CAP_QUOTA, .create = create,
-                                              .close = destroy};
+                                              .caps = RTC_CAP_QUOTA, .create = create, .close = destroy};
 
 int main(uint64_t arg)
 {

@@ -103,7 +103,8 @@ static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
         if (timeout > 0 && (!time_now_us(&now) || now >= deadline)) {
             return now >= deadline ? 0 : -1;
         }
-        if (!have_wake() || watch(fds, nfds) < 0 || (timeout > 0 && !time_timeout(wake.badge, deadline - now))) {
+        if (!have_wake() || watch(fds, nfds) < 0 ||
+            (timeout > 0 && !time_timeout(wake.badge, deadline - now))) {
             return -1;
         }
         /* what became ready before the watches were set signals nobody */
@@ -144,8 +145,9 @@ static int select_us(int nfds, fd_set *rd, fd_set *wr, fd_set *ex, int64_t timeo
         return -1;
     }
     for (int fd = 0; fd < nfds; fd++) {
-        short events = (short)((rd && FD_ISSET(fd, rd) ? POLLIN : 0) | (wr && FD_ISSET(fd, wr) ? POLLOUT : 0) |
-                               (ex && FD_ISSET(fd, ex) ? POLLPRI : 0));
+        short events =
+            (short)((rd && FD_ISSET(fd, rd) ? POLLIN : 0) | (wr && FD_ISSET(fd, wr) ? POLLOUT : 0) |
+                    (ex && FD_ISSET(fd, ex) ? POLLPRI : 0));
         if (!events) {
             continue;
         }

@@ -84,11 +84,11 @@ struct vfs_node {
     enum vfs_kind kind;
     bool ram; /* directory: files may be made and removed here */
     struct vfs_node *parent, *first, *next;
-    char *data;               /* file contents (inline, ROM once opened, RAM) */
-    size_t size, cap;         /* bytes in data; bytes allocated (RAM) */
-    char label[VFS_NAME_MAX]; /* ROM: the module's label */
-    unsigned opened;          /* open file descriptions naming it */
-    bool unlinked;            /* removed while open: freed at the last close */
+    char *data;                      /* file contents (inline, ROM once opened, RAM) */
+    size_t size, cap;                /* bytes in data; bytes allocated (RAM) */
+    char label[VFS_NAME_MAX];        /* ROM: the module's label */
+    unsigned opened;                 /* open file descriptions naming it */
+    bool unlinked;                   /* removed while open: freed at the last close */
     const struct vfs_device *device; /* VFS_DEVICE: its plugin */
     void *device_state;              /* VFS_DEVICE: the plugin's, made by its config */
 };

@@ -20,8 +20,8 @@
 
 struct rtc {
     char label[VFS_NAME_MAX];
-    cap_t session; /* CAP_NULL until the first open */
-    bool failed;   /* the session could not be had: said once, not asked again */
+    cap_t session;               /* CAP_NULL until the first open */
+    bool failed;                 /* the session could not be had: said once, not asked again */
     char text[RTC_TEXT_LEN + 1]; /* the last reading, what reads beyond 0 see */
 };
 

@@ -22,7 +22,7 @@
 
 static struct {
     cap_t session;
-    bool denied; /* asked once, the parent said no */
+    bool denied;   /* asked once, the parent said no */
     cap_t watched; /* the notification of poll's timeouts, once given */
 } timer;
 
@@ -110,14 +110,18 @@ static bool rtc_seconds(uint64_t *seconds)
         close(fd);
     }
     if (n < 0) {
-        fprintf(stderr, "libc: cannot read the real-time clock %s (%s): the wall clock counts from the "
-                        "Timer's start\n", wall.path, strerror(err));
+        fprintf(stderr,
+                "libc: cannot read the real-time clock %s (%s): the wall clock counts from the "
+                "Timer's start\n",
+                wall.path, strerror(err));
         return false;
     }
     if (sscanf(text, "%4u-%2u-%2u %2u:%2u:%2u", &y, &mo, &d, &h, &mi, &s) != 6 || y < 1970 || mo < 1 ||
         mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60) {
-        fprintf(stderr, "libc: the real-time clock %s holds no date (\"%.*s\"): the wall clock counts from "
-                        "the Timer's start\n", wall.path, (int)strcspn(text, "\n"), text);
+        fprintf(stderr,
+                "libc: the real-time clock %s holds no date (\"%.*s\"): the wall clock counts from "
+                "the Timer's start\n",
+                wall.path, (int)strcspn(text, "\n"), text);
         return false;
     }
     *seconds = (uint64_t)days_from_epoch(y, mo, d) * 86400 + h * 3600 + mi * 60 + s;

@@ -64,7 +64,8 @@ static void bounds(void)
            "(not EINVAL)");
     int null = open("/dev/null", O_RDWR);
     struct pollfd f = {.fd = null, .events = POLLIN | POLLOUT};
-    expect("a file is always ready", null >= 0 && poll(&f, 1, 1000) == 1 && f.revents == (POLLIN | POLLOUT), "");
+    expect("a file is always ready", null >= 0 && poll(&f, 1, 1000) == 1 && f.revents == (POLLIN | POLLOUT),
+           "");
     close(null);
 }
 
@@ -123,8 +124,8 @@ int run_terminal(void)
     expect("select until input", select(1, &rd, NULL, NULL, &tv) == 1 && FD_ISSET(0, &rd), "(not readable)");
     expect("read it", fgets(line, sizeof(line), stdin) && !strcmp(line, "second line\n"), line);
     /* a read that blocks until the script sends, in two pieces */
-    expect("blocking read",
-           converse("block now", line, sizeof(line)) && !strcmp(line, "typed in pieces\n"), line);
+    expect("blocking read", converse("block now", line, sizeof(line)) && !strcmp(line, "typed in pieces\n"),
+           line);
     long_write();
     printf("you typed: %s", line);
     fflush(stdout);
