@@ -123,17 +123,22 @@ bool nic_client_broken(const struct nic_client *c)
     return ps_source_broken(&c->tx.src) || ps_sink_broken(&c->rx.sink);
 }
 
-void nic_client_wait(struct nic_client *c)
+bool nic_client_ready(struct nic_client *c)
 {
     nic_client_flush(c);
     if (nic_client_broken(c)) {
-        return;
+        return true;
     }
     /* ask for the signals we need, then look once more (a signal after
      * this look ends the wait at once) */
     bool tx = ps_source_ready(&c->tx.src);
     bool rx = ps_sink_pending(&c->rx.sink);
-    if (!tx && !rx) {
+    return tx || rx;
+}
+
+void nic_client_wait(struct nic_client *c)
+{
+    if (!nic_client_ready(c)) {
         ps_client_wait();
     }
 }

@@ -76,9 +76,16 @@ void nic_client_rx_done(struct nic_client *c, const struct ps_packet *p);
  * know. */
 void nic_client_flush(struct nic_client *c);
 
-/* Flush, then sleep until the driver signals, unless something waits
- * already (rx frames, tx acknowledgements, or tx room after it was
- * full). Returns at once if the driver broke a stream. */
+/* Flush and ask the driver for every signal we need (rx frames, tx
+ * acknowledgements, tx room if it was full): true if something waits
+ * already (or a stream is broken), false if waiting on the component's
+ * stream notification (ps_client_wait, or another wait on the
+ * notification ps_client_note names) is safe now. For clients that
+ * wait for more than this session. */
+bool nic_client_ready(struct nic_client *c);
+
+/* nic_client_ready, and if it says nothing waits, sleep until the
+ * driver (or anything else given ps_client_note) signals. */
 void nic_client_wait(struct nic_client *c);
 
 /* Is the link up now (asks the driver)? */
