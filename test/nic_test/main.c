@@ -69,8 +69,8 @@ static bool dhcp(struct test *t)
     uint8_t f[NIC_FRAME_MAX];
     struct offer o = {.xid = 0x41524230};
     send_or_wait(t, f, frame_dhcp_discover(f, t->mac, o.xid));
-    if (!await(t, match_offer, &o, 1, 5000000)) {
-        printf("dhcp: no OFFER within 5 s: FAILED\n");
+    if (!await(t, match_offer, &o, 1, 10000000)) {
+        printf("dhcp: no OFFER within 10 s: FAILED\n");
         return false;
     }
     printf("dhcp: offer %u.%u.%u.%u from %u.%u.%u.%u\n", o.yiaddr >> 24, o.yiaddr >> 16 & 255, o.yiaddr >> 8 & 255,
@@ -88,8 +88,8 @@ bool arp(struct test *t)
     uint8_t f[64];
     uint8_t *m = t->gateway_mac;
     send_or_wait(t, f, frame_arp_request(f, t->mac, GUEST_IP, GATEWAY_IP));
-    if (!await(t, match_arp, m, 1, 5000000)) {
-        printf("arp: no reply from 10.0.2.2 within 5 s: FAILED\n");
+    if (!await(t, match_arp, m, 1, 10000000)) {
+        printf("arp: no reply from 10.0.2.2 within 10 s: FAILED\n");
         return false;
     }
     printf("arp: 10.0.2.2 is at %02x:%02x:%02x:%02x:%02x:%02x\n", m[0], m[1], m[2], m[3], m[4], m[5]);
@@ -118,8 +118,8 @@ static bool ping(struct test *t)
     static struct echo e;
     e = (struct echo){.id = 0x7e57};
     send_or_wait(t, f, frame_icmp_echo(f, t->mac, t->gateway_mac, GUEST_IP, GATEWAY_IP, e.id, 1, 56));
-    if (!await(t, match_echo, &e, 1, 5000000)) {
-        printf("ping: no echo reply from 10.0.2.2 within 5 s: FAILED\n");
+    if (!await(t, match_echo, &e, 1, 10000000)) {
+        printf("ping: no echo reply from 10.0.2.2 within 10 s: FAILED\n");
         return false;
     }
     printf("ping: echo reply from 10.0.2.2\n");
@@ -254,7 +254,7 @@ static bool honest(struct test *t)
         return false;
     }
     set_mac(t);
-    uint64_t deadline = now_us(t) + 5000000;
+    uint64_t deadline = now_us(t) + 10000000;
     while (!nic_client_link_up(&t->nic) && now_us(t) < deadline) {
         timer_trigger_once(t->timer, 100000);
         ps_client_wait();

@@ -42,7 +42,7 @@ uint64_t now_us(struct test *t);
 unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg,
                unsigned want, uint64_t timeout_us);
 
-/* An ARP request for the gateway, its reply awaited (5 s). */
+/* An ARP request for the gateway, its reply awaited (10 s). */
 bool arp(struct test *t);
 
 /* hostile.c */
