@@ -280,6 +280,9 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
     if (info->ram < need) {
         printf("\"%s\" donated %lu bytes RAM, streams of %lu and %lu bytes need %lu\n", info->label, info->ram,
                tx, rx, need);
+        if (info->need) {
+            *info->need = need; /* the client's runtime may pay it and ask again */
+        }
         return RPC_INSUFFICIENT_RAM;
     }
     if (srv->session) {

@@ -207,6 +207,23 @@ static bool link_changes(struct test *t)
     return ok;
 }
 
+/* The generated nic_session() donates only NIC_RAM_QUOTA: the driver
+ * names the whole price (the default streams') and the runtime pays it
+ * and asks again. */
+static bool generated_helper(void)
+{
+    cap_t session;
+    uint64_t id, mac, mtu, up;
+    status_t st = nic_session("main", &session, &id);
+    bool ok = !st && !nic_info(session, &mac, &mtu, &up) && mtu == NIC_MTU;
+    printf("nic_session() with the default streams: %s\n", ok ? "opened" : status_text(st));
+    if (!st) {
+        parent_close(ENV_PARENT, id, NULL, NULL);
+        rt_slot_free(session);
+    }
+    return ok;
+}
+
 static void quota(uint64_t q[2])
 {
     pd_quota(ENV_PD, NULL, &q[0], NULL, &q[1]);
@@ -283,6 +300,7 @@ int main(uint64_t arg)
     bool ok = honest(t);
     quota(before);
     ok = ok && hostile_run(t);
+    ok = ok && generated_helper();
     ok = ok && link_changes(t);
     quota(after);
     printf("own RAM used %lu -> %lu, caps used %lu -> %lu\n", before[0], after[0], before[1], after[1]);
