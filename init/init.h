@@ -69,6 +69,11 @@ struct request {
 
 struct child {
     bool used;
+    /* An exited child (used false) keeps its slot, name, binary and id,
+     * and is reported with exited="value", until its <start> leaves the
+     * config; it is not started again meanwhile (Genode's init). */
+    bool exited;
+    int64_t exit_value;
     uint64_t id; /* in the state report: 1, 2, .. in the order of starting */
     char name[64], binary[64];
     uint64_t ram, caps;         /* quota given so far */

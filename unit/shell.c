@@ -310,6 +310,8 @@ TEST(state_report_with_and_without_suffixes)
         "  <caps assigned=\"50\" quota=\"50\" used=\"23\" avail=\"27\"/>\n"
         " </child>\n"
         " <child name=\"bare\" binary=\"x\" exited=\"3\"><ram assigned=\"2M\"/></child>\n"
+        " <child name=\"neg\" binary=\"x\" exited=\"-12\"/> <child name=\"odd\" binary=\"x\" exited=\"1x\"/>\n"
+        " <child name=\"dash\" binary=\"x\" exited=\"-\"/> <child name=\"huge\" binary=\"x\" exited=\"99999999999999999999\"/>\n"
         "</state>";
     EXPECT(parse(text, &st));
     struct quota_use q = state_quota(&st, "ram");
@@ -319,5 +321,9 @@ TEST(state_report_with_and_without_suffixes)
     EXPECT(!c.exited && !strcmp(c.binary, "hello"));
     EXPECT(state_find(&st, "bare", &c) && c.exited && c.exit_value == 3 && c.ram.quota == 2 << 20 &&
            c.ram.avail == 2 << 20 && !c.caps.known);
+    EXPECT(state_find(&st, "neg", &c) && c.exited && c.exit_value == -12 && !c.ram.known);
+    EXPECT(state_find(&st, "odd", &c) && c.exited && c.exit_value == INT64_MIN);
+    EXPECT(state_find(&st, "dash", &c) && c.exited && c.exit_value == INT64_MIN);
+    EXPECT(state_find(&st, "huge", &c) && c.exited && c.exit_value == INT64_MIN);
     EXPECT(!state_find(&st, "nobody", &c));
 }

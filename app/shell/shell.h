@@ -23,7 +23,12 @@
 
 #define SHELL_OUT_MAX 2048 /* terminal output collected before a write */
 
-enum pending { PENDING_NONE, PENDING_START, PENDING_STOP };
+/* What the shell waits to see in the sub-init's state: a started offer
+ * listed (START), a killed one gone (STOP), an exited one, which the
+ * shell took out of the config, gone (LEAVE: the sub-init lists an
+ * exited child with exited="N" until its <start> goes, and a start of
+ * the same name before that would not run it again). */
+enum pending { PENDING_NONE, PENDING_START, PENDING_STOP, PENDING_LEAVE };
 
 struct shell {
     struct rt_server server; /* entrypoint, our config, the LOG service */
@@ -48,7 +53,12 @@ struct shell {
     bool state_valid;
     struct xml_node state; /* <state>, when state_valid */
     enum pending pending[OFFERS_MAX];
-    bool seen[OFFERS_MAX]; /* listed in the state since it was started */
+    bool seen[OFFERS_MAX];  /* listed in the state since it was started */
+    bool again[OFFERS_MAX]; /* started while its last run was leaving: start once gone */
+    /* its last run exited with this value (INT64_MIN: no number); `ps`
+     * shows it until the next start or kill */
+    bool exited[OFFERS_MAX];
+    int64_t exit_value[OFFERS_MAX];
 
     /* on demand: the device report, the platform driver */
     cap_t devices_rom;

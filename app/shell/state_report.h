@@ -26,7 +26,7 @@ struct quota_use {
 struct child_state {
     char name[32], binary[32];
     bool exited;
-    uint64_t exit_value;
+    int64_t exit_value; /* INT64_MIN: exited="" is no number */
     struct quota_use ram, caps;
 };
 
