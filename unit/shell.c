@@ -310,8 +310,10 @@ TEST(state_report_with_and_without_suffixes)
         "  <caps assigned=\"50\" quota=\"50\" used=\"23\" avail=\"27\"/>\n"
         " </child>\n"
         " <child name=\"bare\" binary=\"x\" exited=\"3\"><ram assigned=\"2M\"/></child>\n"
-        " <child name=\"neg\" binary=\"x\" exited=\"-12\"/> <child name=\"odd\" binary=\"x\" exited=\"1x\"/>\n"
-        " <child name=\"dash\" binary=\"x\" exited=\"-\"/> <child name=\"huge\" binary=\"x\" exited=\"99999999999999999999\"/>\n"
+        " <child name=\"neg\" binary=\"x\" exited=\"-12\"/> <child name=\"odd\" binary=\"x\" "
+        "exited=\"1x\"/>\n"
+        " <child name=\"dash\" binary=\"x\" exited=\"-\"/> <child name=\"huge\" binary=\"x\" "
+        "exited=\"99999999999999999999\"/>\n"
         "</state>";
     EXPECT(parse(text, &st));
     struct quota_use q = state_quota(&st, "ram");

@@ -168,7 +168,8 @@ static void ps(struct shell *sh, const char *arg)
                        : sh->seen[i]    ? "gone ('log init' says why)"
                                         : "starting");
             shown++;
-        } else if (!f->started && sh->exited[i] && !(sh->state_valid && state_find(&sh->state, f->name, &c))) {
+        } else if (!f->started && sh->exited[i] &&
+                   !(sh->state_valid && state_find(&sh->state, f->name, &c))) {
             term_print(sh, "%s (%s)", f->name, f->binary);
             print_exit(sh, sh->exit_value[i]);
             shown++;

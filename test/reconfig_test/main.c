@@ -19,7 +19,8 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"1\"/> </start>"
     " <start name=\"b\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"1\"/> </start>"
-    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
     "  <config mode=\"exit\"/> </start>"
     "</config>",
     /* b goes, c comes, a stays untouched; quick, which exited, is not run again */
@@ -31,7 +32,8 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"1\"/> </start>"
     " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"2\"/> </start>"
-    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
     "  <config mode=\"exit\"/> </start>"
     "</config>",
     /* a's inner config changes; quick goes */
@@ -53,7 +55,8 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"3\"/> </start>"
     " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"2\"/> </start>"
-    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
     "  <config mode=\"exit\"/> </start>"
     "</config>",
 };

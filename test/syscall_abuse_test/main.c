@@ -469,7 +469,8 @@ static int console_stream(void)
            "the spinner ran %lu times meanwhile\n",
            bytes, calls, largest, preempted);
     if (preempted < STREAM_PREEMPTIONS) {
-        printf("syscall_abuse: FAILED: console stream: the spinner ran %lu times in %u rounds\n", preempted, rounds);
+        printf("syscall_abuse: FAILED: console stream: the spinner ran %lu times in %u rounds\n", preempted,
+               rounds);
         return 1;
     }
     return 0;

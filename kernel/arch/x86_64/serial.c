@@ -62,8 +62,8 @@ void serial_init(void)
     outb(COM1 + 3, 0x80); /* DLAB */
     outb(COM1 + 0, 0x01); /* divisor 1: 115200 baud */
     outb(COM1 + 1, 0x00);
-    outb(COM1 + 3, 0x03);   /* 8N1 */
-    outb(COM1 + 2, 0xc7);   /* FIFO on, cleared */
+    outb(COM1 + 3, 0x03); /* 8N1 */
+    outb(COM1 + 2, 0xc7); /* FIFO on, cleared */
     if ((inb(COM1 + 2) & 0xc0) == 0xc0) {
         tx_fifo = CONSOLE_WRITE_MAX; /* a 16550A (or later): its FIFO works */
     }
