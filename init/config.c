@@ -212,8 +212,8 @@ void config_reload(struct init *in)
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         struct child *ch = &in->children[i];
         if (ch->exited) {
-            /* An exited child stays, not started again, while its <start>
-             * does; with it gone, its name may start anew. */
+            /* An exited or faulted child stays, not started again, while
+             * its <start> does; with it gone, its name may start anew. */
             if (find_start(in, ch->name, &start)) {
                 ch->start = start;
             } else {

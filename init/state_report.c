@@ -196,6 +196,10 @@ static void child_node(struct writer *w, struct init *in, const struct child *ch
     if (in->space_w * in->space_h > 1) {
         put(w, " affinity=\"%u,%u %ux%u\"", ch->aff_x, ch->aff_y, ch->aff_w, ch->aff_h);
     }
+    if (ch->exited && ch->fault) {
+        put(w, " faulted=\"%s\"/>", ch->fault); /* beyond Genode, whose init sees no faults */
+        return;
+    }
     if (ch->exited) {
         put(w, " exited=\"%ld\"/>", ch->exit_value); /* its PD, quota and sessions are gone */
         return;

@@ -328,4 +328,23 @@ TEST(state_report_with_and_without_suffixes)
     EXPECT(state_find(&st, "dash", &c) && c.exited && c.exit_value == INT64_MIN);
     EXPECT(state_find(&st, "huge", &c) && c.exited && c.exit_value == INT64_MIN);
     EXPECT(!state_find(&st, "nobody", &c));
+    char how[48];
+    EXPECT(state_find(&st, "neg", &c) && c.ended && !c.faulted);
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "exited with exit value -12"));
+    EXPECT(state_find(&st, "odd", &c));
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "exited"));
+    EXPECT(state_find(&st, "hello", &c) && !c.ended);
+    /* Arbor's init reports a faulted child; its text reaches the terminal
+     * only as printable ASCII */
+    const char *faults =
+        "<state> <child name=\"crash\" binary=\"fault_test\" id=\"4\" faulted=\"page fault\"/>"
+        " <child name=\"evil\" binary=\"x\" faulted=\"a\x1b[2Jb\"/> </state>";
+    EXPECT(parse(faults, &st));
+    EXPECT(state_find(&st, "crash", &c) && c.faulted && c.ended && !c.exited &&
+           !strcmp(c.fault, "page fault"));
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "faulted: page fault"));
+    EXPECT(state_find(&st, "evil", &c) && c.faulted && !strchr(c.fault, 27));
 }

@@ -47,7 +47,7 @@ static void start(struct shell *sh, const char *name)
     /* Its last run still listed (killed or exited, its <start> taken out
      * of the config, not yet gone): were it put back into the config now,
      * the sub-init might never see it out and would not run it again. */
-    sh->exited[i] = false;
+    sh->ended[i] = false;
     struct child_state c;
     if (sh->state_valid && state_find(&sh->state, name, &c)) {
         sh->again[i] = true;
@@ -82,9 +82,10 @@ static void kill(struct shell *sh, const char *name)
         term_print(sh, "%s: stopping\n", name);
         return;
     }
-    if (!f->started && sh->exited[i]) {
-        sh->exited[i] = false; /* ps lists it no more */
-        term_print(sh, "kill: %s is not running (it exited)\n", name);
+    if (!f->started && sh->ended[i]) {
+        sh->ended[i] = false; /* ps lists it no more */
+        term_print(sh, "kill: %s is not running (it %s)\n", name,
+                   sh->ended_by_fault[i] ? "faulted" : "exited");
         return;
     }
     if (!f->started) {
@@ -98,8 +99,8 @@ static void kill(struct shell *sh, const char *name)
     }
     struct child_state c;
     bool listed = sh->state_valid && state_find(&sh->state, name, &c);
-    if (sh->state_valid && (!listed || c.exited)) {
-        /* gone already, or exited and listed until the sub-init sees the
+    if (sh->state_valid && (!listed || c.ended)) {
+        /* gone already, or ended and listed until the sub-init sees the
          * new config: nothing to say when that happens */
         sh->pending[i] = listed ? PENDING_LEAVE : PENDING_NONE;
         term_print(sh, "%s: stopped (it had ended already)\n", name);
@@ -118,15 +119,6 @@ static void print_quota(struct shell *sh, const char *what, const struct quota_u
     const char *unit = bytes ? " KiB" : "";
     term_print(sh, ", %s %lu%s (used %lu%s, free %lu%s)", what, q->quota >> shift, unit, q->used >> shift,
                unit, q->avail >> shift, unit);
-}
-
-static void print_exit(struct shell *sh, int64_t value)
-{
-    if (value == INT64_MIN) {
-        term_print(sh, ": exited\n");
-    } else {
-        term_print(sh, ": exited with exit value %ld\n", value);
-    }
 }
 
 static void ps(struct shell *sh, const char *arg)
@@ -151,8 +143,10 @@ static void ps(struct shell *sh, const char *arg)
             term_print(sh, "%s (%s)", c.name, c.binary);
             print_quota(sh, "RAM", &c.ram, true);
             print_quota(sh, "caps", &c.caps, false);
-            if (c.exited) {
-                print_exit(sh, c.exit_value);
+            if (c.ended) {
+                char how[48];
+                state_end_text(&c, how, sizeof(how));
+                term_print(sh, ": %s\n", how);
             } else {
                 term_print(sh, f && !f->started ? ": stopping\n" : "\n");
             }
@@ -168,10 +162,8 @@ static void ps(struct shell *sh, const char *arg)
                        : sh->seen[i]    ? "gone ('log init' says why)"
                                         : "starting");
             shown++;
-        } else if (!f->started && sh->exited[i] &&
-                   !(sh->state_valid && state_find(&sh->state, f->name, &c))) {
-            term_print(sh, "%s (%s)", f->name, f->binary);
-            print_exit(sh, sh->exit_value[i]);
+        } else if (!f->started && sh->ended[i] && !(sh->state_valid && state_find(&sh->state, f->name, &c))) {
+            term_print(sh, "%s (%s): %s\n", f->name, f->binary, sh->end_text[i]);
             shown++;
         }
     }

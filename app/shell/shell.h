@@ -24,10 +24,11 @@
 #define SHELL_OUT_MAX 2048 /* terminal output collected before a write */
 
 /* What the shell waits to see in the sub-init's state: a started offer
- * listed (START), a killed one gone (STOP), an exited one, which the
- * shell took out of the config, gone (LEAVE: the sub-init lists an
- * exited child with exited="N" until its <start> goes, and a start of
- * the same name before that would not run it again). */
+ * listed (START), a killed one gone (STOP), an ended one, which the
+ * shell took out of the config, gone (LEAVE: the sub-init lists a child
+ * that exited or faulted, exited="N" or faulted="..", until its <start>
+ * goes, and a start of the same name before that would not run it
+ * again). */
 enum pending { PENDING_NONE, PENDING_START, PENDING_STOP, PENDING_LEAVE };
 
 struct shell {
@@ -55,10 +56,11 @@ struct shell {
     enum pending pending[OFFERS_MAX];
     bool seen[OFFERS_MAX];  /* listed in the state since it was started */
     bool again[OFFERS_MAX]; /* started while its last run was leaving: start once gone */
-    /* its last run exited with this value (INT64_MIN: no number); `ps`
-     * shows it until the next start or kill */
-    bool exited[OFFERS_MAX];
-    int64_t exit_value[OFFERS_MAX];
+    /* its last run ended so (state_end_text); `ps` shows it until the
+     * next start or kill */
+    bool ended[OFFERS_MAX];
+    bool ended_by_fault[OFFERS_MAX];
+    char end_text[OFFERS_MAX][48];
 
     /* on demand: the device report, the platform driver */
     cap_t devices_rom;

@@ -43,8 +43,27 @@ void state_child(const struct xml_node *child, struct child_state *out)
             out->exit_value = value[0] == '-' ? -(int64_t)v : (int64_t)v;
         }
     }
+    out->faulted = xml_has_attr(child, "faulted");
+    if (out->faulted && !xml_attr(child, "faulted", out->fault, sizeof(out->fault))) {
+        snprintf(out->fault, sizeof(out->fault), "?");
+    }
+    for (char *p = out->fault; *p; p++) {
+        *p = *p < ' ' || *p > '~' ? '?' : *p; /* for the terminal */
+    }
+    out->ended = out->exited || out->faulted;
     out->ram = state_quota(child, "ram");
     out->caps = state_quota(child, "caps");
+}
+
+void state_end_text(const struct child_state *c, char *out, size_t cap)
+{
+    if (c->faulted) {
+        snprintf(out, cap, "faulted: %s", c->fault);
+    } else if (c->exit_value == INT64_MIN) {
+        snprintf(out, cap, "exited");
+    } else {
+        snprintf(out, cap, "exited with exit value %ld", c->exit_value);
+    }
 }
 
 bool state_find(const struct xml_node *state, const char *name, struct child_state *out)

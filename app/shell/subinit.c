@@ -45,8 +45,8 @@ static void start_again(struct shell *sh, unsigned i)
 }
 
 /* Say what changed for the children the user started or killed. A child
- * that exited is taken out of the config, so that the sub-init lets go
- * of it and a new `start` runs it again. */
+ * that exited or faulted is taken out of the config, so that the
+ * sub-init lets go of it and a new `start` runs it again. */
 static void compare(struct shell *sh)
 {
     bool republish = false;
@@ -54,16 +54,14 @@ static void compare(struct shell *sh)
         struct offer *f = &sh->offers.offer[i];
         struct child_state c;
         bool listed = state_find(&sh->state, f->name, &c);
-        if (f->started && listed && c.exited && sh->pending[i] != PENDING_LEAVE) {
-            if (c.exit_value == INT64_MIN) {
-                term_notice(sh, "%s exited (its exit value is no number)\n", f->name);
-            } else {
-                term_notice(sh, "%s exited with exit value %ld\n", f->name, c.exit_value);
-            }
+        if (f->started && listed && c.ended && sh->pending[i] != PENDING_LEAVE) {
+            state_end_text(&c, sh->end_text[i], sizeof(sh->end_text[i]));
+            term_notice(sh, "%s %s%s\n", f->name, sh->end_text[i],
+                        c.faulted ? " ('log init' says where)" : "");
             f->started = false;
             sh->pending[i] = PENDING_LEAVE;
-            sh->exited[i] = true;
-            sh->exit_value[i] = c.exit_value;
+            sh->ended[i] = true;
+            sh->ended_by_fault[i] = c.faulted;
             republish = true;
         } else if (sh->pending[i] == PENDING_START && listed) {
             sh->pending[i] = PENDING_NONE;
