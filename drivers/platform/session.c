@@ -7,7 +7,8 @@
  * core gave; releasing (or closing the session) closes them, which
  * revokes every copy. PCI configuration space is reached only here,
  * for the session's own functions, and never the registers that would
- * move where a device answers. DMA buffers are RAM of this driver,
+ * move where a device answers (of a bridge, none: they are the
+ * chipset's). DMA buffers are RAM of this driver,
  * paid from the donation, with their physical address from core.
  */
 #include "platform.h"
@@ -169,15 +170,24 @@ static status_t config_read_op(void *session, struct rt_call *call, uint64_t han
     return RPC_OK;
 }
 
-/* Registers a client never writes: where the function (or a bridge's
- * buses and windows) answers. */
-static bool protected_register(const struct device *d, uint64_t off, uint64_t width)
+/* Why a client may not write these bytes of d's configuration space, or
+ * NULL: a bridge's (class 0x06: host, ISA/LPC, PCI-PCI, ...) registers
+ * decide where memory, ports and whole buses answer (a host bridge's
+ * PCIEXBAR moved over RAM takes it from the kernel, an LPC bridge's
+ * PMBASE moved over COM1 takes the console), so none of them; of any
+ * other function the registers that say where it answers. */
+static const char *protected_register(const struct device *d, uint64_t off, uint64_t width)
 {
     uint64_t end = off + width;
-    if (d->header == 0) {
-        return (off < 0x28 && end > 0x10) || (off < 0x34 && end > 0x30);
+    if (d->class >> 16 == 0x06) {
+        return "a bridge's registers are the chipset's";
     }
-    return off < 0x3c && end > 0x10;
+    if (d->header == 0) {
+        return (off < 0x28 && end > 0x10) || (off < 0x34 && end > 0x30)
+                   ? "base address registers are the driver's"
+                   : NULL;
+    }
+    return off < 0x3c && end > 0x10 ? "base address registers are the driver's" : NULL;
 }
 
 static status_t config_write_op(void *session, struct rt_call *call, uint64_t handle, uint64_t off,
@@ -188,9 +198,9 @@ static status_t config_write_op(void *session, struct rt_call *call, uint64_t ha
     if (!d) {
         return RPC_INVALID;
     }
-    if (protected_register(d, off, width)) {
-        printf("\"%s\": config write to 0x%lx of %s refused: base address registers are the driver's\n",
-               s->label, off, d->name);
+    const char *why = protected_register(d, off, width);
+    if (why) {
+        printf("\"%s\": config write to 0x%lx of %s refused: %s\n", s->label, off, d->name, why);
         return RPC_DENIED;
     }
     return pci_write(s->p, d, (unsigned)off, (unsigned)width, (uint32_t)value) ? RPC_OK : RPC_INVALID;
