@@ -68,10 +68,10 @@ void sys_call(struct thread *t)
     }
     /* r is the head: unlink it */
     ep->receivers.head = r->next;
-    if (r->next) {
-        r->next->prev = NULL;
-    } else {
+    if (__builtin_expect(!r->next, 1)) { /* the common case: the only receiver */
         ep->receivers.tail = NULL;
+    } else {
+        r->next->prev = NULL;
     }
     r->next = NULL;
     r->queue = NULL;

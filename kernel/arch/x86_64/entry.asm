@@ -34,7 +34,7 @@ alignmode p6                            ; pad the stubs with long nops
 
 extern kernel, kernel_lock, syscall_handlers
 extern arch_user_trap, arch_kernel_trap, kernel_exit, kernel_lock_wait
-global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
+global vector_stubs, syscall_entry, syscall_entry_up, arch_return_to_user, arch_ipc_return
 
 %macro SAVE_GPRS 0
     push rax
@@ -210,7 +210,14 @@ from_kernel:
 ; Anything else (another thread to run, PDs to clean up) goes through
 ; kernel_exit(). Handlers that switch threads themselves (the IPC fast
 ; path) do not return here.
-syscall_entry:
+; syscall_entry is the entry of a system with more than one CPU;
+; syscall_entry_up, the same but for the lock, the entry once smp_start
+; found that no other CPU runs or ever will (arch_syscall_single_cpu): no
+; other CPU ever takes the lock then, and this one holds it nowhere in
+; user mode, so at a system call it is free and a plain increment of its
+; ticket counter takes it (one instruction instead of four; the release
+; on the way out is the same).
+%macro SYSCALL_ENTRY 1
     swapgs
     mov [gs:CPU_user_rsp], rsp
     mov rsp, [gs:CPU_regs]
@@ -233,10 +240,14 @@ syscall_entry:
     mov [rsp + REGS_rbx], rbx
     mov [rsp + REGS_rbp], rbp
     mov rsp, [gs:CPU_kernel_stack]
+%if %1
     mov ecx, 1                          ; LOCK_KERNEL, its slow part at .wait
     lock xadd [kernel_lock + KLOCK_next], ecx
     cmp ecx, [kernel_lock + KLOCK_owner]
     jne .wait
+%else
+    inc dword [kernel_lock + KLOCK_next] ; one CPU: free, nobody else counts
+%endif
 .locked:                                ; rax: the call's number
     mov rdi, [gs:CPU_regs]              ; the thread
     cmp rax, SYS_COUNT
@@ -263,6 +274,7 @@ syscall_entry:
     o64 sysret
 .switch:
     jmp kernel_exit
+%if %1
 ; The lock is held elsewhere. Only then can our thread have been stopped
 ; by another CPU meanwhile (that CPU holds the lock until we answered
 ; its smp_sync, which we do waiting): with the lock got at once, the
@@ -278,9 +290,16 @@ syscall_entry:
     jmp .locked
 .stale:                                 ; stopped or gone while we waited for the lock
     jmp kernel_exit                     ; (arch_syscall_entry_stopped, trap.c)
+%endif
 .invalid:
     mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
     jmp .done
+%endmacro
+
+syscall_entry:
+    SYSCALL_ENTRY 1
+syscall_entry_up:
+    SYSCALL_ENTRY 0
 
 ; Back to the current thread ([gs:CPU_regs]), all of its registers from its
 ; frame. A thread whose last entry was a syscall leaves with sysretq (rip
