@@ -300,10 +300,10 @@ static inline void queue_push(struct thread_queue *q, struct thread *t)
 {
     t->next = NULL;
     t->prev = q->tail;
-    if (q->tail) {
-        q->tail->next = t;
-    } else {
+    if (__builtin_expect(!q->tail, 1)) { /* endpoint queues are mostly empty (the IPC fast path) */
         q->head = t;
+    } else {
+        q->tail->next = t;
     }
     q->tail = t;
     t->queue = q;

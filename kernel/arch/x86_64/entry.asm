@@ -225,8 +225,7 @@ from_kernel:
     mov [rsp + REGS_rflags], r11
     mov rcx, [gs:CPU_user_rsp]
     mov [rsp + REGS_rsp], rcx
-    mov qword [rsp + REGS_vector], VEC_SYSCALL
-    mov [rsp + REGS_rax], rax
+    mov [rsp + REGS_rax], rax           ; (the vector is VEC_SYSCALL already: .iret)
     mov [rsp + REGS_rdi], rdi
     mov [rsp + REGS_rsi], rsi
     mov [rsp + REGS_rdx], rdx
@@ -304,7 +303,12 @@ syscall_entry_up:
 ; Back to the current thread ([gs:CPU_regs]), all of its registers from its
 ; frame. A thread whose last entry was a syscall leaves with sysretq (rip
 ; and rflags via rcx and r11, which the ABI gives up anyway); any other
-; with iretq. sysret's return address is always canonical: it is the
+; with iretq. The vector slot says which: an interrupt or exception
+; entry pushes its vector there; the system call entry stores none, since
+; every exit to user mode leaves VEC_SYSCALL there (the iretq path writes
+; it, the sysretq paths found it), so a thread that enters with syscall
+; has it already. A new thread's frame is zeroed: its first exit is an
+; iretq. sysret's return address is always canonical: it is the
 ; instruction after a syscall in user space, which ends one page below
 ; the canonical boundary, or an address thread_start or a fault reply
 ; checked. Between loading the user rsp and sysretq only an NMI or
@@ -335,6 +339,7 @@ arch_return_to_user:
 .iret:
     mov rsp, rcx
     RESTORE_GPRS
+    mov qword [rsp], VEC_SYSCALL        ; the vector: for the next entry, if a syscall
     add rsp, 16                         ; vector and error code
     UNLOCK_KERNEL                       ; iretq still reads the frame: see smp_sync
     swapgs
