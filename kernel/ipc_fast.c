@@ -49,14 +49,14 @@ static inline __attribute__((always_inline, noreturn)) void hand_over(struct thr
         r->utcb->rcv_caps = 0;
     }
     sched_enter(r);
-    /* arch_ipc_return(badge, info & INFO_KEEP, MSGINFO_LEN(info), &s->regs,
-     * &r->regs), jumped to, not called: nothing comes back, and without a
-     * call the handlers need no stack frame (an instruction per pass). */
+    /* arch_ipc_return (entry.asm), jumped to with its arguments where it
+     * uses them: nothing comes back, and without a call the handlers need
+     * no stack frame. len <= MSG_REG_WORDS: it indexes a jump table. */
     register uint64_t a_badge __asm__("rdi") = badge;
     register uint64_t a_info __asm__("rsi") = info & INFO_KEEP;
-    register uint64_t a_len __asm__("rdx") = MSGINFO_LEN(info);
+    register uint64_t a_len __asm__("rdx") = MSGINFO_LEN(info); /* zero-extended */
     register const struct regs *a_from __asm__("rcx") = &s->regs;
-    register struct regs *a_to __asm__("r8") = &r->regs;
+    register struct regs *a_to __asm__("r11") = &r->regs;
     __asm__ volatile("jmp arch_ipc_return" ::"r"(a_badge), "r"(a_info), "r"(a_len), "r"(a_from), "r"(a_to)
                      : "memory");
     __builtin_unreachable();

@@ -192,9 +192,8 @@ static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct a
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 void arch_interrupt_window(void);   /* sti; nop; cli: take what is pending */
 __attribute__((noreturn)) void arch_return_to_user(void);
-/* The IPC fast path's return into a receiver (entry.asm). */
-__attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
-                                               const struct regs *from, struct regs *to);
+/* The IPC fast path's return into a receiver, arch_ipc_return (entry.asm),
+ * is jumped to with its arguments in registers: hand_over, ipc_fast.c. */
 
 /* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
  * aligned) */

@@ -345,37 +345,36 @@ arch_return_to_user:
     swapgs
     iretq
 
-; arch_ipc_return(badge, info, len, from, to): the IPC fast path's way
-; back to user mode (ipc_fast.c), into the receiver `to` (struct regs),
-; already made current by sched_enter. It waits in call or reply_wait, so
-; its frame is a syscall frame. It gets status ERR_OK, badge (rdi) and
-; info (rsi, where the C convention put them already), its message words
+;; arch_ipc_return: the IPC fast path's way back to user mode (ipc_fast.c,
+; which jumps here with badge in rdi, info in rsi, len in rdx, the
+; sender's frame `from` in rcx, the receiver's `to` in r11), into the
+; receiver, already made current by sched_enter. It waits in call or
+; reply_wait, so its frame is a syscall frame. It gets status ERR_OK,
+; badge (rdi) and info (rsi, where they are already), its message words
 ; 0..len-1 (len <= MSG_REG_WORDS, checked by the fast path) straight from
-; the sender's frame `from`, and words len..7 as 0; rbx, rbp, rsp, rip
-; and rflags come from its own frame. Nothing of the message is written
-; into `to` first: its next kernel entry stores all of it afresh.
-arch_ipc_return:
-    mov r11, r8                         ; to
-    mov eax, edx                        ; len
-    jmp [abs .zero + rax * 8]
-.z0: xor edx, edx                       ; words len..7 become 0
-.z1: xor r10d, r10d
-.z2: xor r8d, r8d
-.z3: xor r9d, r9d
-.z4: xor r12d, r12d
-.z5: xor r13d, r13d
-.z6: xor r14d, r14d
-.z7: xor r15d, r15d
-.z8: jmp [abs .copy + rax * 8]
-.c8: mov r15, [rcx + REGS_r15]          ; words len-1..0 from the sender
-.c7: mov r14, [rcx + REGS_r14]
-.c6: mov r13, [rcx + REGS_r13]
-.c5: mov r12, [rcx + REGS_r12]
-.c4: mov r9, [rcx + REGS_r9]
-.c3: mov r8, [rcx + REGS_r8]
-.c2: mov r10, [rcx + REGS_r10]
-.c1: mov rdx, [rcx + REGS_rdx]
-.c0: xor eax, eax                       ; ERR_OK
+; the sender's frame, and words len..7 as 0; rbx, rbp, rsp, rip and
+; rflags come from its own frame. Nothing of the message is written into
+; `to` first: its next kernel entry stores all of it afresh. One straight
+; line per length (IPC_RETURN len), reached by one jump.
+%define MSG_REG_0 rdx
+%define MSG_REG_1 r10
+%define MSG_REG_2 r8
+%define MSG_REG_3 r9
+%define MSG_REG_4 r12
+%define MSG_REG_5 r13
+%define MSG_REG_6 r14
+%define MSG_REG_7 r15
+%macro IPC_RETURN 1
+%assign w 0
+%rep 8
+%if w < %1
+    mov MSG_REG_%[w], [rcx + REGS_%[MSG_REG_%[w]]]
+%else
+    xor MSG_REG_%[w], MSG_REG_%[w]          ; (the 64-bit form: one instruction too)
+%endif
+%assign w w + 1
+%endrep
+    xor eax, eax                        ; ERR_OK
     mov rbx, [r11 + REGS_rbx]
     mov rbp, [r11 + REGS_rbp]
     mov rcx, [r11 + REGS_rip]
@@ -384,10 +383,19 @@ arch_ipc_return:
     UNLOCK_KERNEL
     swapgs
     o64 sysret
+%endmacro
+
+arch_ipc_return:
+    jmp [abs .len + rdx * 8]
+%assign n 0
+%rep 9
+.l%[n]:
+    IPC_RETURN n
+%assign n n + 1
+%endrep
 
 section .rodata
 align 8
-.zero: dq .z0, .z1, .z2, .z3, .z4, .z5, .z6, .z7, .z8
-.copy: dq .c0, .c1, .c2, .c3, .c4, .c5, .c6, .c7, .c8
+.len: dq .l0, .l1, .l2, .l3, .l4, .l5, .l6, .l7, .l8
 
 section .note.GNU-stack noalloc noexec nowrite progbits
