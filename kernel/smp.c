@@ -7,6 +7,7 @@
 #include "objects.h"
 #include "phys_mem.h"
 #include "arch/x86_64/acpi.h"
+#include "test_panic.h"
 
 struct kernel_state kernel;
 struct kernel_lock kernel_lock;
@@ -48,6 +49,11 @@ void smp_ap_main(struct cpu *c)
      * without us (it may have made the system call entry lock-free,
      * smp_start), so we must never touch the kernel lock or any shared
      * state. */
+    if (test_ap_late) { /* run/ap_late.run */
+        while (__atomic_load_n(&c->start_state, __ATOMIC_ACQUIRE) == CPU_STARTING) {
+            __asm__ volatile("pause");
+        }
+    }
     uint32_t starting = CPU_STARTING;
     if (!__atomic_compare_exchange_n(&c->start_state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
                                      __ATOMIC_ACQUIRE)) {
@@ -107,6 +113,9 @@ void smp_start(struct phys_mem *pm, uint64_t page)
      * wait (docs/architecture.md, "Locking"). */
     if (kernel.cpu_count == 1) {
         arch_syscall_single_cpu();
+        if (test_ap_late) {
+            kprintf("kernel: test_ap_late: one CPU runs: the single-CPU system call entry\n");
+        }
     }
 }
 
