@@ -3,7 +3,7 @@
 # apply to Arbor, each built with tools/arbor-cc into a component
 # build/newlib-tests/newlib_NAME; run/newlib_tests.run boots them all.
 #
-#   make test/newlib_tests
+#   make test/newlib_testsuite
 #
 # NEWLIB_TESTS lists DIR/FILE of newlib/testsuite; the component's name
 # is newlib_ and the file's name without .c, "-" made "_". The programs
@@ -31,5 +31,5 @@ $(call newlib_test_bin,$(1)): $(NEWLIB_LIBC) $(LIBC_POSIX) tools/arbor-cc mk/new
 endef
 $(foreach t,$(NEWLIB_TESTS),$(eval $(call newlib_test_rule,$(t))))
 
-.PHONY: test/newlib_tests
-test/newlib_tests: $(NEWLIB_TEST_BINS)
+.PHONY: test/newlib_testsuite
+test/newlib_testsuite: $(NEWLIB_TEST_BINS)

@@ -59,10 +59,12 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void report(const char *key, uint64_t n)
+/* Samples are raw TSC differences divided by per (the overhead is
+ * subtracted before the division). */
+static void report(const char *key, uint64_t n, uint64_t per)
 {
     for (uint64_t i = 0; i < n; i++) {
-        samples[i] = samples[i] > overhead ? samples[i] - overhead : 0;
+        samples[i] = (samples[i] > overhead ? samples[i] - overhead : 0) / per;
     }
     qsort(samples, n, sizeof(samples[0]), cmp);
     printf(PREFIX ": %s median=%llu min=%llu iters=%llu\n", key, (unsigned long long)samples[n / 2],
@@ -111,7 +113,7 @@ static void bench_malloc_pair(uint64_t iters, uint64_t warm)
             samples[i - warm] = t1 - t0;
         }
     }
-    report("malloc_free_32", iters);
+    report("malloc_free_32", iters, 1);
 }
 
 /* 64 blocks of 16..256 bytes (a fixed pseudo-random sequence) allocated,
@@ -146,10 +148,10 @@ static void bench_malloc_batch(uint64_t iters, uint64_t warm)
             }
         }
         if (i >= warm) {
-            samples[i - warm] = (t1 - t0) / BATCH;
+            samples[i - warm] = t1 - t0;
         }
     }
-    report("malloc_free_batch", iters);
+    report("malloc_free_batch", iters, BATCH);
 }
 
 /* Write 1 MiB into a new file in 4 KiB writes, read it back in 4 KiB
@@ -187,7 +189,7 @@ static void bench_file(const char *dir, uint64_t rounds, uint64_t warm)
             samples[i - warm] = t1 - t0;
         }
     }
-    report("file_rw_1m", rounds);
+    report("file_rw_1m", rounds, 1);
 }
 
 /* The script in a fresh Lua state, 3 times after one warm-up run; the
@@ -219,7 +221,7 @@ static void bench_lua(const char *script)
         }
     }
     printf(PREFIX ": lua result=%s\n", result);
-    report("lua_script", RUNS);
+    report("lua_script", RUNS, 1);
 }
 
 int main(int argc, char **argv)
