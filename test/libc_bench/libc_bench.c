@@ -10,8 +10,6 @@
  * result is a line "PREFIX: KEY median=N min=N iters=N", PREFIX "bench"
  * on Arbor and "lbench" on Linux (the names bench-table.awk reads).
  *
- *   libc_bench main                  print the TSC at main's first line
- *   libc_bench main FD               Linux: write it to FD (8 bytes), for lbench's exec_to_main
  *   libc_bench run ITERS HEAVY SCRIPT DIR
  *        malloc/free of small blocks (ITERS), write + read of 1 MiB in a
  *        file in DIR (HEAVY rounds), the Lua SCRIPT (3 runs; its result
@@ -226,19 +224,8 @@ static void bench_lua(const char *script)
 
 int main(int argc, char **argv)
 {
-    uint64_t entry = tsc_begin();
-    if (argc > 1 && !strcmp(argv[1], "main")) {
-#ifdef __linux__
-        if (argc > 2) {
-            return write(atoi(argv[2]), &entry, sizeof(entry)) == sizeof(entry) ? 0 : 1;
-        }
-#endif
-        printf(PREFIX ": libc_main median=%llu min=%llu iters=1\n", (unsigned long long)entry,
-               (unsigned long long)entry);
-        return 0;
-    }
     if (argc != 6 || strcmp(argv[1], "run")) {
-        fprintf(stderr, "usage: libc_bench main | libc_bench run ITERS HEAVY SCRIPT DIR\n");
+        fprintf(stderr, "usage: libc_bench run ITERS HEAVY SCRIPT DIR\n");
         return 2;
     }
     uint64_t iters = strtoull(argv[2], NULL, 10), heavy = strtoull(argv[3], NULL, 10);

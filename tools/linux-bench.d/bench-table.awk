@@ -62,8 +62,8 @@ function field(line, name,    s) {
 }
 
 # The C library's parts: "[init -> libc_bench] bench: KEY median=N min=N iters=N"
-# (libc_main's median: the TSC since reset at main's first line).
-/\[init -> libc_bench\] bench: [a-z0-9_]+ median=/ {
+# and libc_start's "libc_main" (its median: the TSC since reset at main's first line).
+/\[init -> libc_(bench|start)\] bench: [a-z0-9_]+ median=/ {
     p = part_of(FILENAME)
     if ((p == "libc" || p == "libc_start") && match($0, /bench: [a-z0-9_]+ /)) {
         key = substr($0, RSTART + 7, RLENGTH - 8)

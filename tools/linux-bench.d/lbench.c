@@ -421,7 +421,7 @@ static void bench_mmap_touch(const char *key, uint64_t pages, uint64_t n, uint64
     report(key, n);
 }
 
-/* fork + exec of the static libc_bench (test/libc_bench, glibc) to the
+/* fork + exec of the static libc_start (test/libc_bench/start.c, glibc) to the
  * first line of its main(), which writes its time stamp into a pipe:
  * the counterpart of a libc component's start. */
 static void bench_exec_to_main(void)
@@ -436,7 +436,7 @@ static void bench_exec_to_main(void)
         }
         char fd_arg[16];
         snprintf(fd_arg, sizeof(fd_arg), "%d", fds[1]);
-        char *exec_argv[] = {"/libc_bench", "main", fd_arg, NULL};
+        char *exec_argv[] = {"/libc_start", fd_arg, NULL};
         uint64_t t0 = tsc_begin();
         pid_t pid = fork();
         if (pid == 0) {
