@@ -67,7 +67,7 @@ $(BUILD)/bin/libc_bench: test/libc_bench/libc_bench.c $(BUILD)/bin/lua
 
 $(BUILD)/bin/libc_start: test/libc_bench/start.c tools/arbor-cc $(LIBC_POSIX) $(NEWLIB_LIBC)
 	@mkdir -p $(dir $@)
-	$(Q)sh tools/arbor-cc -O2 -Wall -o $@ test/libc_bench/start.c
+	$(Q)sh tools/arbor-cc -O2 -Wall -Wextra -Werror -o $@ test/libc_bench/start.c
 
 .PHONY: test/libc_bench
 test/libc_bench: $(BUILD)/bin/libc_bench $(BUILD)/bin/libc_start
