@@ -206,6 +206,11 @@ static int run_checks(void)
         {"console_write 1 TiB", SYS_CONSOLE_WRITE, {con, huge}, ERR_INVALID_ARG},
         {"console_write -1", SYS_CONSOLE_WRITE, {con, ~0ull}, ERR_INVALID_ARG},
         {"console_write 0", SYS_CONSOLE_WRITE, {con, 0}, ERR_OK},
+        {"console_write offset 3073", SYS_CONSOLE_WRITE, {con, 0, 3073}, ERR_INVALID_ARG},
+        {"console_write offset 3000 + 73", SYS_CONSOLE_WRITE, {con, 73, 3000}, ERR_INVALID_ARG},
+        {"console_write offset -1 + 2", SYS_CONSOLE_WRITE, {con, 2, ~0ull}, ERR_INVALID_ARG},
+        {"console_write offset 2^40", SYS_CONSOLE_WRITE, {con, 0, huge}, ERR_INVALID_ARG},
+        {"console_write 0 at offset 3072", SYS_CONSOLE_WRITE, {con, 0, 3072}, ERR_OK},
         {"console_bind null cap", SYS_CONSOLE_BIND, {CAP_NULL, note}, ERR_INVALID_CAP},
         {"console_bind write-only", SYS_CONSOLE_BIND, {con_wo, note}, ERR_NO_RIGHTS},
         {"console_bind frame as notification", SYS_CONSOLE_BIND, {con, frame}, ERR_WRONG_TYPE},
@@ -386,6 +391,91 @@ static cap_t obj(unsigned type, uint64_t arg)
     return c;
 }
 
+/* ---- console_write: bounded per call, and the kernel goes on
+ * scheduling while one thread writes a lot ---- */
+
+#define STREAM_LINE 64
+#define STREAM_ROUNDS 64 /* at most this many 3072-byte buffers */
+#define STREAM_PREEMPTIONS 3
+
+static volatile uint64_t spins;
+static volatile bool spin_stop;
+
+/* Runs at the writer's priority: it gets the CPU only when the timer
+ * preempts the writer. */
+static cap_t spin_park; /* nobody signals it */
+
+static void spinner(uint64_t done_note)
+{
+    while (!spin_stop) {
+        spins++;
+    }
+    sys_signal((cap_t)done_note);
+    for (;;) {
+        uint64_t bits;
+        sys_wait(spin_park, &bits);
+    }
+}
+
+static int console_stream(void)
+{
+    char *buf = rt_utcb()->buf;
+    const size_t size = sizeof(rt_utcb()->buf);
+    cap_t done = obj(OBJ_NOTIFICATION, 0);
+    spin_park = obj(OBJ_NOTIFICATION, 0);
+    struct env_thread spin;
+    if (env_local_thread(&env, spinner, done, 255, 0, &spin)) {
+        printf("syscall_abuse: FAILED: console stream: no spinner thread\n");
+        return 1;
+    }
+    uint64_t calls = 0, bytes = 0, largest = 0, seen = spins, preempted = 0;
+    unsigned rounds = 0;
+    int bad = 0;
+    while (rounds < STREAM_ROUNDS && preempted < STREAM_PREEMPTIONS && !bad) {
+        /* Lines of 64 bytes, refilled each round: printf uses the UTCB. */
+        for (size_t i = 0; i < size; i++) {
+            size_t col = i % STREAM_LINE;
+            const char *head = "syscall_abuse: stream ";
+            buf[i] = col == STREAM_LINE - 1 ? '\n' : col < 22 ? head[col] : (char)('a' + rounds % 26);
+        }
+        for (size_t at = 0; at < size;) {
+            uint64_t put;
+            uint64_t err = sys_console_write(con, at, size - at, &put);
+            calls++;
+            if (err || put == 0 || put > CONSOLE_WRITE_MAX || put > size - at) {
+                bad = 1;
+                break;
+            }
+            if (put > largest) {
+                largest = put;
+            }
+            at += put;
+            bytes += put;
+            if (spins != seen) {
+                seen = spins;
+                preempted++;
+            }
+        }
+        rounds++;
+    }
+    spin_stop = true;
+    uint64_t bits;
+    sys_wait(done, &bits); /* the spinner leaves the CPU to the fuzzing child */
+    if (bad) {
+        printf("syscall_abuse: FAILED: console_write call %lu wrote a wrong count\n", calls);
+        return 1;
+    }
+    printf("syscall_abuse: console stream: %lu bytes in %lu calls, at most %lu per call; "
+           "the spinner ran %lu times meanwhile\n",
+           bytes, calls, largest, preempted);
+    if (preempted < STREAM_PREEMPTIONS) {
+        printf("syscall_abuse: FAILED: console stream: the spinner ran %lu times in %u rounds\n", preempted,
+               rounds);
+        return 1;
+    }
+    return 0;
+}
+
 /* The fuzzing child's reports: its counts, then whether the round trip
  * after its random calls worked. */
 static void report_server(uint64_t arg)
@@ -459,6 +549,7 @@ int main(uint64_t arg)
         printf("syscall_abuse: FAILED: console capabilities\n");
     }
     int bad = run_checks();
+    bad += console_stream();
 
     /* The child gets harmless caps to abuse and one report endpoint. */
     cap_t report = obj(OBJ_ENDPOINT, 0), victim_pd = obj(OBJ_PD, 4), victim = obj(OBJ_THREAD, 0);
