@@ -129,6 +129,15 @@ TEST(editor_keeps_utf8_whole_and_drops_invalid_bytes)
                 out) == EDITOR_LINE &&
            !strcmp(out, "abcdef"));
     EXPECT(TYPE(&e, "\xf0\x9f\x98\x80\x1b[D\x1b[3~\r", out) == EDITOR_LINE && !strcmp(out, ""));
+    /* C1 controls in UTF-8 (U+009B CSI, U+009C ST, U+0085 NEL) are no text
+     * (found by fuzz/line_editor: the line kept c2 9c); U+00A0 is */
+    EXPECT(TYPE(&e,
+                "g\xc2\x9b"
+                "2Jh\xc2\x9c"
+                "i\xc2\x85"
+                "j\xc2\xa0\r",
+                out) == EDITOR_LINE &&
+           !strcmp(out, "g2Jhij\xc2\xa0"));
 }
 
 TEST(editor_history_up_down)

@@ -27,7 +27,7 @@ struct check {
 };
 
 /* Slots the driver fills before running the table. */
-static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note, port80;
+static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note, port80, port80_ro, port80_wo;
 static cap_t con, con_ro, con_wo, wait_note; /* console: all, READ only, WRITE only; notification READ only */
 
 static int run_checks(void)
@@ -139,6 +139,10 @@ static int run_checks(void)
         {"port_in port -1", SYS_PORT_IN, {BI_CAP_IO_PORT, ~0ull, 4}, ERR_INVALID_ARG},
         {"port_out past 0xffff", SYS_PORT_OUT, {BI_CAP_IO_PORT, 0xfffe, 4, 0}, ERR_INVALID_ARG},
         {"port_out via endpoint", SYS_PORT_OUT, {ep, 0x80, 1, 0}, ERR_WRONG_TYPE},
+        {"port_out via a read-only port", SYS_PORT_OUT, {port80_ro, 0x80, 1, 0}, ERR_NO_RIGHTS},
+        {"port_in via a write-only port", SYS_PORT_IN, {port80_wo, 0x80, 1}, ERR_NO_RIGHTS},
+        {"port_in via a read-only port", SYS_PORT_IN, {port80_ro, 0x80, 1}, ERR_OK},
+        {"port_out via a write-only port", SYS_PORT_OUT, {port80_wo, 0x80, 1, 0}, ERR_OK},
         {"retype at unaligned offset",
          SYS_RETYPE,
          {env.bi->untyped_first, OBJ_FRAME, 1, empty, 0x123},
@@ -534,7 +538,11 @@ int main(uint64_t arg)
     ro_frame = env_slot(&env);
     ro_note = env_slot(&env);
     port80 = env_slot(&env);
+    port80_ro = env_slot(&env);
+    port80_wo = env_slot(&env);
     if (sys_port_range(BI_CAP_IO_PORT, port80, 0x80, 1) ||
+        sys_cap_mint(port80, BI_CAP_PD, port80_ro, RIGHT_READ, 0) ||
+        sys_cap_mint(port80, BI_CAP_PD, port80_wo, RIGHT_WRITE, 0) ||
         sys_cap_mint(frame, BI_CAP_PD, ro_frame, RIGHT_READ, 0) ||
         sys_cap_mint(note, BI_CAP_PD, ro_note, RIGHT_WRITE, 0)) {
         printf("syscall_abuse: FAILED: mint read-only frame\n");
