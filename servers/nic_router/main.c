@@ -157,7 +157,7 @@ static bool parse_config(struct router *r)
     for (bool ok = xml_first_sub_of_type(c, "domain", &n); ok; ok = xml_next_of_type(&n, "domain", &n)) {
         struct domain *d = &r->dom[r->domains];
         if (r->domains == MAX_DOMAINS || !xml_attr(&n, "name", d->name, sizeof(d->name)) ||
-            domain_named(r, d->name) != d) {
+            domain_named(r, d->name)) {
             printf("config: <domain> (line %u): a unique name needed, at most %u domains\n", xml_line(&n),
                    MAX_DOMAINS);
             return false;
