@@ -244,7 +244,7 @@ static struct link *connect(struct router *r, struct domain *d, uint8_t proto, u
 
 static void echo_reply(struct router *r, struct domain *d, uint8_t *ip, uint32_t len)
 {
-    uint8_t *icmp = ip + 20;
+    uint8_t *icmp = ip + (ip[0] & 15u) * 4u;
     uint32_t src = get32(ip + 12);
     put32(ip + 16, src);
     put32(ip + 12, d->ip);
@@ -284,6 +284,10 @@ static void handle_ip(struct router *r, struct iface *in, uint8_t *f, uint32_t l
     bool udp_ok = proto == PROTO_UDP && l4len >= 8;
     if (in->session && d->dhcp_server && udp_ok && get16(l4 + 2) == 67) {
         dhcp_server_handle(r, in, f, 14 + total);
+        return;
+    }
+    if (in->session && !src && udp_ok && get16(l4 + 2) == 67) {
+        drop(in); /* DHCP in a domain without a DHCP server */
         return;
     }
     if (in->session && !client_ip_ok(in, src)) {
