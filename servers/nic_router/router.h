@@ -21,6 +21,7 @@
 
 #include <rt/nic_client.h>
 #include <rt/nic_server.h>
+#include "net.h"
 
 #define MAX_DOMAINS 8
 #define MAX_RULES 8
@@ -32,8 +33,6 @@
 #define MAX_SESSIONS 16
 #define NAT_PORT_FIRST 49152u
 #define TICKS_PER_SEC 4 /* nic_server ticks every 250 ms */
-
-enum { PROTO_ICMP = 1, PROTO_TCP = 6, PROTO_UDP = 17 };
 
 struct rule { /* <tcp|udp|icmp dst="a.b.c.d/n" domain=".."> */
     uint8_t proto;
@@ -128,23 +127,8 @@ struct router {
 };
 
 /* packet.c */
-uint16_t get16(const uint8_t *p);
-uint32_t get32(const uint8_t *p);
-void put16(uint8_t *p, uint16_t v);
-void put32(uint8_t *p, uint32_t v);
-uint16_t ip_checksum(const uint8_t *p, uint32_t len);
-/* Recompute the IPv4 header's and its TCP/UDP/ICMP checksum (ip: the
- * header, len: header and payload). */
-void ip_fix_checksums(uint8_t *ip, uint32_t len);
-void mac_of(uint64_t mac, uint8_t out[6]);
-const char *ip_text(uint32_t ip, char buf[16]);
-bool ip_parse(const char *s, uint32_t *ip, uint32_t *mask);
 /* Send len bytes of frame out of an interface (counted). */
 void iface_send(struct router *r, struct iface *i, uint8_t *frame, uint32_t len);
-/* Build an IPv4/UDP frame in f: returns its length. */
-uint32_t udp_frame(uint8_t *f, const uint8_t dst_mac[6], const uint8_t src_mac[6], uint32_t src, uint32_t dst,
-                   uint16_t sport, uint16_t dport, const uint8_t *payload, uint32_t len);
-
 /* route.c */
 void route_frame(struct router *r, struct iface *in, uint8_t *f, uint32_t len);
 /* Send an IPv4 packet (ip: len bytes) into dom toward dst (its gateway
