@@ -6,10 +6,14 @@
  * config; router.h for the map of the files.
  */
 #include "router.h"
+#include <rt/nic_client.h>
+#include <rt/nic_server.h>
 
 #define BIT_UPLINK 4
 
 static struct router router;
+static struct nic_server server;
+static struct nic_client uplink;
 
 static struct domain *domain_named(struct router *r, const char *name)
 {
@@ -149,8 +153,8 @@ static bool parse_domain(struct router *r, struct domain *d, const struct xml_no
 
 static bool parse_config(struct router *r)
 {
-    struct xml_node *c = &r->srv.server.config, n;
-    if (!r->srv.server.has_config) {
+    struct xml_node *c = &r->srv->server.config, n;
+    if (!r->srv->server.has_config) {
         printf("config: missing\n");
         return false;
     }
@@ -252,7 +256,7 @@ static void flushed(void *driver)
 {
     struct router *r = driver;
     if (r->up_open) {
-        nic_client_flush(&r->up);
+        nic_client_flush(r->up);
     }
 }
 
@@ -262,7 +266,7 @@ static void tick(void *driver)
     link_tick(r);
     dhcp_client_tick(r);
     report_tick(r);
-    nic_server_flush(&r->srv);
+    nic_server_flush(r->srv);
 }
 
 static void uplink_signalled(void *arg)
@@ -271,27 +275,27 @@ static void uplink_signalled(void *arg)
     struct router *r = arg;
     struct ps_packet p;
     const uint8_t *f;
-    for (unsigned budget = NIC_SERVER_TX_TURN; budget && (f = nic_client_rx(&r->up, &p)); budget--) {
+    for (unsigned budget = NIC_SERVER_TX_TURN; budget && (f = nic_client_rx(r->up, &p)); budget--) {
         uint32_t len = p.length;
         memcpy(buf, f, len);
-        nic_client_rx_done(&r->up, &p);
+        nic_client_rx_done(r->up, &p);
         route_frame(r, &r->uplink_if, buf, len);
     }
-    nic_server_flush(&r->srv);
-    if (nic_client_broken(&r->up)) {
+    nic_server_flush(r->srv);
+    if (nic_client_broken(r->up)) {
         if (r->up_open) {
             printf("uplink: the driver broke the streams: uplink given up\n");
         }
         r->up_open = false;
-    } else if (nic_client_ready(&r->up)) {
+    } else if (nic_client_ready(r->up)) {
         sys_signal(r->up_note_self); /* more waits: after the others */
     }
 }
 
 static bool open_uplink(struct router *r)
 {
-    r->up_note_self = rt_signal_handler(&r->srv.server.entry, BIT_UPLINK, uplink_signalled, r);
-    status_t st = r->up_note_self ? nic_client_open_note(&r->up, r->uplink_if.label, 0, 0, 0, r->up_note_self)
+    r->up_note_self = rt_signal_handler(&r->srv->server.entry, BIT_UPLINK, uplink_signalled, r);
+    status_t st = r->up_note_self ? nic_client_open_note(r->up, r->uplink_if.label, 0, 0, 0, r->up_note_self)
                                   : RPC_OUT_OF_CAPS;
     if (st) {
         printf("uplink: no Nic session \"%s\": %s\n", r->uplink_if.label, status_text(st));
@@ -300,10 +304,10 @@ static bool open_uplink(struct router *r)
     r->up_open = true;
     r->uplink_if.used = true;
     r->uplink_if.dom = r->uplink;
-    mac_of(r->up.mac, r->uplink_if.mac);
-    r->dhcp_xid = (uint32_t)r->up.mac;
+    mac_of(r->up->mac, r->uplink_if.mac);
+    r->dhcp_xid = (uint32_t)r->up->mac;
     char a[16];
-    printf("uplink \"%s\" in domain \"%s\": MAC %012lx, %s\n", r->uplink_if.label, r->uplink->name, r->up.mac,
+    printf("uplink \"%s\" in domain \"%s\": MAC %012lx, %s\n", r->uplink_if.label, r->uplink->name, r->up->mac,
            r->uplink->dhcp_client ? "address by DHCP" : ip_text(r->uplink->ip, a));
     return true;
 }
@@ -311,7 +315,9 @@ static bool open_uplink(struct router *r)
 int main(uint64_t arg)
 {
     struct router *r = &router;
-    if (nic_server_init(&r->srv)) {
+    r->srv = &server;
+    r->up = &uplink;
+    if (nic_server_init(r->srv)) {
         printf("cannot start the entrypoint\n");
         return 1;
     }
@@ -320,11 +326,11 @@ int main(uint64_t arg)
         return 1;
     }
     report_open(r);
-    r->srv.max_sessions = MAX_SESSIONS;
-    r->srv.dev = (struct nic_device){.mac = r->up.mac, .link_up = true, .transmit = transmit,
+    r->srv->max_sessions = MAX_SESSIONS;
+    r->srv->dev = (struct nic_device){.mac = r->up->mac, .link_up = true, .transmit = transmit,
                                      .session_open = session_open, .session_close = session_close,
                                      .flushed = flushed, .tick = tick, .driver = r};
     dhcp_client_tick(r);
-    nic_client_flush(&r->up);
-    nic_server_run(&r->srv);
+    nic_client_flush(r->up);
+    nic_server_run(r->srv);
 }

@@ -12,6 +12,7 @@
  *   </state>
  */
 #include "router.h"
+#include <rt/nic_server.h>
 #include <session/report.h>
 
 struct text {
@@ -37,7 +38,7 @@ void report_open(struct router *r)
     uint64_t id, sec = 5;
     void *buf;
     char args[96];
-    if (!r->srv.server.has_config || !xml_first_sub_of_type(&r->srv.server.config, "report", &n)) {
+    if (!r->srv->server.has_config || !xml_first_sub_of_type(&r->srv->server.config, "report", &n)) {
         return;
     }
     xml_attr_u64(&n, "interval_sec", &sec);
