@@ -2,12 +2,13 @@
  * router_test: a client of servers/nic_router in one of its domains.
  * Its config says which checks run:
  *
- *   <config tcp_forward="8080" udp_forward="7" isolated="10.0.3.2" hostile="yes"/>
+ *   <config tcp_forward="8080" udp_forward="7" tcp_nat="yes" isolated="10.0.3.2" hostile="yes"/>
  *
  * Always: an address from the router's DHCP server (DISCOVER, OFFER,
  * REQUEST, ACK), ARP and ICMP echo to the router, echo to 10.0.2.2
  * (QEMU's gateway, behind the router's NAT), a UDP request to QEMU's
- * TFTP server through NAT answered. Then as configured: the hostile
+ * TFTP server through NAT answered. Then as configured: a TCP
+ * connection through NAT to a server of the run script (tcp_nat); the hostile
  * attacks of hostile.c; no echo reply from a client of another domain;
  * a TCP connection and a UDP datagram forwarded from the host (the run
  * script sends them once it sees "forward: waiting"); echo through NAT
@@ -278,6 +279,56 @@ static bool tcp_forward(struct test *t, uint16_t port)
     return true;
 }
 
+/* A TCP connection through NAT to 10.0.2.100:80 (QEMU's guestfwd to a
+ * server of the run script on the host's loopback): SYN, SYN+ACK, ACK,
+ * our data, the host's answer. */
+static bool tcp_nat(struct test *t)
+{
+    uint8_t f[NIC_FRAME_MAX], seg[20 + 16] = {0};
+    static const char hello[] = "hello-host";
+    struct syn_wait w = {.t = t, .port = 40001};
+    uint32_t server = IP(10, 0, 2, 100);
+    put16(seg, w.port);
+    put16(seg + 2, 80);
+    put32(seg + 4, 7000);
+    seg[12] = 5 << 4;
+    seg[13] = 2; /* SYN */
+    put16(seg + 14, 8192);
+    unsigned i = 0;
+    for (; i < 5; i++) {
+        send_or_wait(t, &t->nic, f, frame_ip(f, t->mac, t->router_mac, 6, t->ip, server, seg, 20));
+        if (await(t, match_tcp, &w, 1, 1000000)) {
+            break;
+        }
+    }
+    if (i == 5 || get32(w.hdr + 12) != server || (w.tcp[13] & 0x12) != 0x12) {
+        printf("tcp: no SYN+ACK from 10.0.2.100 port 80 through NAT: FAILED\n");
+        return false;
+    }
+    uint32_t peer = get32(w.tcp + 4) + 1;
+    tcp_answer(t, &w, 0x10, 7001, peer); /* ACK */
+    put32(seg + 4, 7001);
+    put32(seg + 8, peer);
+    seg[13] = 0x18; /* PSH+ACK */
+    memcpy(seg + 20, hello, sizeof(hello) - 1);
+    send_or_wait(t, &t->nic, f, frame_ip(f, t->mac, t->router_mac, 6, t->ip, server, seg, 20 + sizeof(hello) - 1));
+    w.want_data = true;
+    if (!await(t, match_tcp, &w, 1, 30000000)) {
+        printf("tcp: no data from 10.0.2.100 port 80 within 30 s: FAILED\n");
+        return false;
+    }
+    uint32_t hl = (w.tcp[12] >> 4) * 4u, n = w.len - hl;
+    char text[32];
+    uint32_t shown = n < sizeof(text) - 1 ? n : sizeof(text) - 1;
+    for (uint32_t k = 0; k < shown && hl + k < sizeof(w.tcp); k++) {
+        text[k] = w.tcp[hl + k] >= 32 && w.tcp[hl + k] < 127 ? (char)w.tcp[hl + k] : '.';
+    }
+    text[shown] = 0;
+    tcp_answer(t, &w, 0x14, 7001 + sizeof(hello) - 1, get32(w.tcp + 4) + n); /* RST+ACK: done */
+    printf("tcp: 10.0.2.100 port 80 through NAT answered: %s\n", text);
+    return true;
+}
+
 static bool udp_forward(struct test *t, uint16_t port)
 {
     struct udp_wait w = {.t = t, .port = port};
@@ -338,6 +389,7 @@ int main(uint64_t arg)
 {
     struct test *t = &test;
     uint64_t tcp = 0, udp = 0;
+    bool tcp_nat_wanted = false;
     char isolated[20] = "", hostile[8] = "";
     rt_config_attr("hostile", hostile, sizeof(hostile));
     rt_config_attr("isolated", isolated, sizeof(isolated));
@@ -345,6 +397,7 @@ int main(uint64_t arg)
     if (!rt_config(&config, NULL)) {
         xml_attr_u64(&config, "tcp_forward", &tcp);
         xml_attr_u64(&config, "udp_forward", &udp);
+        xml_attr_bool(&config, "tcp_nat", &tcp_nat_wanted);
     }
     status_t st;
     if (!open_timer(t) || (st = nic_client_open(&t->nic, "main", 0, 0, 0))) {
@@ -364,6 +417,9 @@ int main(uint64_t arg)
         printf("ping: echo reply from 10.0.2.2 through NAT\n");
     }
     ok = ok && udp_nat(t);
+    if (ok && tcp_nat_wanted) {
+        ok = tcp_nat(t);
+    }
     if (ok && isolated[0]) {
         uint32_t other = 0;
         for (char *p = isolated; *p; p++) {
