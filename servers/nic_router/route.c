@@ -1,6 +1,7 @@
 /*
  * What arrives on an interface: ARP (answered for the router's address,
- * learnt, passed between the clients of a domain), IPv4 to the router
+ * learnt, passed between the clients of a domain), IPv4 from one client
+ * of a domain to another (passed on as it is), IPv4 to the router
  * (DHCP, echo, a forwarded port, a link's reply) and IPv4 through it (a
  * link, or a rule that makes one). A client's frame whose source MAC is
  * not the one it was given, or whose source IP is not its own, is
@@ -300,6 +301,11 @@ static void handle_ip(struct router *r, struct iface *in, uint8_t *f, uint32_t l
     }
     if (in->session) {
         arp_learn(d, src, in->peer);
+        struct iface *to = memcmp(f, in->mac, 6) ? client_by_mac(r, d, f) : NULL;
+        if (to && to != in && in_subnet(d, dst)) {
+            iface_send(r, to, f, 14 + total); /* the domain is a hub for its clients */
+            return;
+        }
     }
     if (!d->ip || memcmp(f, in->mac, 6) || (get16(ip + 6) & 0x3fff) || ip[8] <= 1) {
         drop(in); /* not to us, a fragment (not supported), or its time is up */

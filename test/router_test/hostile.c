@@ -5,7 +5,9 @@
  * domain's), garbage tx descriptors, random bytes and broken IPv4
  * headers. The router answers none of them (it drops and counts them:
  * the run script reads its count), still answers this session's honest
- * ARP afterwards, and the session closes cleanly.
+ * ARP afterwards, passes its honest echo request on to the main
+ * session (another client of the domain), and the session closes
+ * cleanly.
  */
 #include "router_test.h"
 #include <session/timer.h>
@@ -122,6 +124,29 @@ static bool garbage_frames(struct hostile *h)
     return check("50 random frames and 3 broken IPv4 headers, none answered", drain(h, 1000000) == 0);
 }
 
+struct echo_request {
+    struct test *t;
+    uint32_t from;
+};
+static bool match_request(void *arg, const uint8_t *f, uint32_t len)
+{
+    struct echo_request *e = arg;
+    const uint8_t *ip, *icmp;
+    uint32_t n;
+    return frame_ip_to(f, len, 1, e->t->ip, &ip, &icmp, &n) && n >= 8 && icmp[0] == 8 && get32(ip + 12) == e->from;
+}
+
+/* The session with an honest address of the domain (not leased) sends
+ * the main session an echo request: the router passes it on. */
+static bool same_domain(struct hostile *h)
+{
+    struct test *t = h->t;
+    uint8_t f[NIC_FRAME_MAX];
+    struct echo_request e = {.t = t, .from = (t->ip & 0xffffff00u) | 50};
+    send(h, f, frame_echo(f, h->mac, t->mac, e.from, t->ip, 3, 1));
+    return check("an echo request from another client of the domain passed on", await(t, match_request, &e, 1, 5000000));
+}
+
 static bool honest(struct hostile *h)
 {
     struct test *t = h->t;
@@ -169,6 +194,7 @@ bool hostile_run(struct test *t)
     ok = garbage_tx(&h) && ok;
     ok = garbage_frames(&h) && ok;
     ok = honest(&h) && ok;
+    ok = same_domain(&h) && ok;
     nic_client_close(&h.nic);
     printf("hostile: done\n");
     return ok;
