@@ -143,6 +143,7 @@ void dhcp_server_handle(struct router *r, struct iface *in, const uint8_t *f, ui
     uint32_t n = udp_frame(out, in->peer, in->mac, d->ip, 0xffffffff, 67, 68, b, blen);
     if (answer == ACK) {
         char t[16];
+        arp_learn(d, ip, in->peer); /* a forward to it needs no ARP first */
         printf("domain \"%s\": %s leased to \"%s\"\n", d->name, ip_text(ip, t), in->label);
     }
     iface_send(r, in, out, n);

@@ -13,6 +13,8 @@
 
 static const uint8_t broadcast[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 
+static void send_pending(struct router *r, struct domain *d, uint32_t hop);
+
 static bool in_subnet(const struct domain *d, uint32_t ip)
 {
     return d->ip && (ip & d->mask) == (d->ip & d->mask);
@@ -33,7 +35,7 @@ static void spoofed(struct iface *in, const char *why)
     }
 }
 
-static void arp_learn(struct domain *d, uint32_t ip, const uint8_t mac[6])
+void arp_learn(struct domain *d, uint32_t ip, const uint8_t mac[6])
 {
     for (unsigned i = 0; i < MAX_ARP; i++) {
         if (d->arp[i].ip == ip) {
@@ -142,6 +144,7 @@ static void handle_arp(struct router *r, struct iface *in, uint8_t *f, uint32_t 
     }
     if (in_subnet(d, sender) && sender != d->ip) {
         arp_learn(d, sender, a + 8);
+        send_pending(r, d, sender);
     }
     if (op == 1 && d->ip && target == d->ip) {
         memcpy(f, a + 8, 6);
@@ -162,13 +165,16 @@ static void handle_arp(struct router *r, struct iface *in, uint8_t *f, uint32_t 
     }
 }
 
-struct iface *domain_iface_of_ip(struct router *r, struct domain *d, uint32_t ip)
+/* The packet held for hop in d: its MAC is known now. */
+static void send_pending(struct router *r, struct domain *d, uint32_t hop)
 {
-    if (d == r->uplink) {
-        return &r->uplink_if;
+    static uint8_t held[sizeof(d->pending)];
+    if (d->pending_len && d->pending_hop == hop) {
+        uint32_t len = d->pending_len - 14;
+        d->pending_len = 0;
+        memcpy(held + 14, d->pending + 14, len); /* route_out may hold a packet again */
+        route_out(r, d, held + 14, len);
     }
-    const uint8_t *mac = arp_lookup(d, ip);
-    return mac ? client_by_mac(r, d, mac) : NULL;
 }
 
 void route_out(struct router *r, struct domain *d, uint8_t *ip, uint32_t len)
@@ -178,11 +184,18 @@ void route_out(struct router *r, struct domain *d, uint8_t *ip, uint32_t len)
     const uint8_t *mac = hop ? arp_lookup(d, hop) : NULL;
     struct iface *out = mac ? (d == r->uplink ? &r->uplink_if : client_by_mac(r, d, mac)) : NULL;
     if (!out) {
-        d->arp_misses++;
-        d->dropped++;
-        if (hop) {
-            arp_request(r, d, hop); /* the sender's retry finds it */
+        if (!hop || len > sizeof(d->pending) - 14) {
+            d->dropped++; /* no route: outside the subnet and no gateway */
+            return;
         }
+        d->arp_misses++;
+        if (d->pending_len) {
+            d->dropped++; /* the packet held before: it waited long enough */
+        }
+        memcpy(d->pending + 14, ip, len); /* held until the hop answers */
+        d->pending_len = 14 + len;
+        d->pending_hop = hop;
+        arp_request(r, d, hop);
         return;
     }
     uint8_t *f = ip - 14;
@@ -301,6 +314,7 @@ static void handle_ip(struct router *r, struct iface *in, uint8_t *f, uint32_t l
     }
     if (in->session) {
         arp_learn(d, src, in->peer);
+        send_pending(r, d, src);
         struct iface *to = memcmp(f, in->mac, 6) ? client_by_mac(r, d, f) : NULL;
         if (to && to != in && in_subnet(d, dst)) {
             iface_send(r, to, f, 14 + total); /* the domain is a hub for its clients */

@@ -86,6 +86,10 @@ struct domain {
     struct lease lease[MAX_LEASES];
     struct arp_entry arp[MAX_ARP];
     unsigned arp_next;
+    /* the last packet whose next hop's MAC was unknown, held (with room
+     * for its Ethernet header) until the hop answers our ARP request */
+    uint8_t pending[14 + 1500];
+    uint32_t pending_len, pending_hop;
     /* counters */
     uint64_t rx, tx, dropped, spoofed, arp_misses;
 };
@@ -137,11 +141,13 @@ struct router {
 void iface_send(struct router *r, struct iface *i, uint8_t *frame, uint32_t len);
 /* route.c */
 void route_frame(struct router *r, struct iface *in, uint8_t *f, uint32_t len);
-/* Send an IPv4 packet (ip: len bytes) into dom toward dst (its gateway
- * if outside the subnet): dropped and an ARP request sent if the next
- * hop's MAC is unknown. */
+/* Send an IPv4 packet (ip: len bytes, with 14 bytes before it for the
+ * Ethernet header) into dom toward dst (its gateway if outside the
+ * subnet); if the next hop's MAC is unknown, held (one per domain, a
+ * newer one replaces it) and an ARP request sent. */
 void route_out(struct router *r, struct domain *d, uint8_t *ip, uint32_t len);
-struct iface *domain_iface_of_ip(struct router *r, struct domain *d, uint32_t ip);
+/* The MAC address of ip in d (learnt from ARP, IPv4 and DHCP leases). */
+void arp_learn(struct domain *d, uint32_t ip, const uint8_t mac[6]);
 
 /* link.c */
 struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst,
