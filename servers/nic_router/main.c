@@ -123,7 +123,9 @@ static bool parse_sub(struct router *r, struct domain *d, const struct xml_node 
         d->dhcp_server = true;
         return true;
     }
-    printf("config: domain \"%s\": <%s> (line %u) is not supported: ignored\n", d->name, "..", xml_line(n));
+    char type[24] = "?";
+    xml_type(n, type, sizeof(type));
+    printf("config: domain \"%s\": <%s> (line %u) is not supported: ignored\n", d->name, type, xml_line(n));
     return true;
 }
 
