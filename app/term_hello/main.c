@@ -1,17 +1,52 @@
 /*
  * term_hello: a Terminal client. Writes a greeting with the terminal's
  * size and a coloured word, sleeps <config sleep_ms=".."/> (default 0:
- * no Timer session) on a Timer session, then reads one line of input
- * (echoing what it reads), logs it and says goodbye. Exit values: 0
- * done, 1 no Terminal session or no buffer, 2 no Timer session.
+ * no Timer session) on a Timer session, with <config rtc="yes"/> asks
+ * the platform driver for the device "rtc" and reads the CMOS clock's
+ * status register D, then reads one line of input (echoing what it
+ * reads), logs it and says goodbye. Exit values: 0 done, 1 no config,
+ * a bad one, no Terminal session or no buffer, 2 no Timer session. Being refused the RTC is
+ * logged, not an error: the run script tests the refusal too.
  */
+
 #include <rt/component.h>
 #include <session/terminal.h>
 #include <session/timer.h>
+#include <session/platform_device.h>
 
 static cap_t term;
 static char *io;
 static uint64_t io_size;
+
+/* CMOS: index port 0x70 (bit 7 masks NMIs), data port 0x71; register D
+ * bit 7 says the clock's RAM and time are valid. */
+static void rtc_check(void)
+{
+    struct platform_device rtc = {.session = CAP_NULL};
+    cap_t ports;
+    uint64_t base, d = 0, err;
+    status_t st = platform_device_open("rtc", 2, &rtc);
+    if (st == RPC_OK) {
+        st = platform_device_resource(&rtc, 0, PLATFORM_IO_PORT, &ports, &base);
+    }
+    if (st != RPC_OK) {
+        printf("rtc: %s\n", status_text(st));
+        if (rtc.session != CAP_NULL) {
+            parent_close(ENV_PARENT, rtc.id, NULL, NULL);
+        }
+        return;
+    }
+    if ((err = sys_port_out(ports, (unsigned)base, 1, 0x8d)) == 0) {
+        err = sys_port_in(ports, (unsigned)base + 1, 1, &d);
+    }
+    if (err) {
+        printf("rtc: port I/O: %s\n", status_text(STATUS_KERNEL(err)));
+    } else {
+        printf("rtc: ports 0x%lx.., register D 0x%02lx: %s\n", base, d & 0xff,
+               (d & 0x80) ? "time valid" : "time NOT valid");
+    }
+    parent_close(ENV_PARENT, rtc.id, NULL, NULL);
+}
 
 /* One write: text must fit into the I/O buffer. */
 static void term_puts(const char *text)
@@ -35,6 +70,21 @@ int main(uint64_t arg)
     status_t st;
     char text[160];
 
+    struct xml_node config;
+    struct xml_error err;
+    bool rtc = false;
+    if (rt_config(&config, &err) != RPC_OK) {
+        printf("no config\n");
+        return 1;
+    }
+    if (xml_has_attr(&config, "sleep_ms") && !xml_attr_u64(&config, "sleep_ms", &sleep_ms)) {
+        printf("bad config: sleep_ms is not a number\n");
+        return 1;
+    }
+    if (xml_attr_bool(&config, "rtc", &rtc) && rtc) {
+        rtc_check();
+    }
+
     st = terminal_session("", &term, &id);
     if (st != RPC_OK) {
         printf("no Terminal session: %s\n", status_text(st));
@@ -54,13 +104,6 @@ int main(uint64_t arg)
              rows);
     term_puts(text);
 
-    struct xml_node config;
-    struct xml_error err;
-    if (rt_config(&config, &err) == RPC_OK && xml_has_attr(&config, "sleep_ms") &&
-        !xml_attr_u64(&config, "sleep_ms", &sleep_ms)) {
-        printf("bad config: sleep_ms is not a number\n");
-        return 1;
-    }
     if (sleep_ms) {
         cap_t timer;
         uint64_t timer_id, elapsed = 0, before = 0, after = 0;
