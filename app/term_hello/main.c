@@ -1,12 +1,14 @@
 /*
  * term_hello: a Terminal client. Writes a greeting with the terminal's
- * size and a coloured word, sleeps <config sleep_ms=".."/> (default 0:
- * no Timer session) on a Timer session, with <config rtc="yes"/> asks
- * the platform driver for the device "rtc" and reads the CMOS clock's
- * status register D, then reads one line of input (echoing what it
- * reads), logs it and says goodbye. Exit values: 0 done, 1 no config,
- * a bad one, no Terminal session or no buffer, 2 no Timer session. Being refused the RTC is
- * logged, not an error: the run script tests the refusal too.
+ * size and a coloured word; with <config sleep_ms=".."/> (default 0: no
+ * Timer session) sleeps that long on a Timer session and waits for five
+ * signals of a periodic timeout of a quarter of it; with <config
+ * rtc="yes"/> asks the platform driver for the device "rtc" and reads
+ * the CMOS clock's status register D (being refused is logged, not an
+ * error: the run script tests the refusal too); then reads one line of
+ * input (echoing what it reads), logs it and says goodbye. Exit values:
+ * 0 done, 1 no or a bad config, no Terminal session or no buffer, 2 no
+ * Timer session.
  */
 
 #include <rt/component.h>
@@ -117,6 +119,32 @@ int main(uint64_t arg)
         timer_elapsed_us(timer, &after);
         printf("slept %lu ms: %s, %s\n", sleep_ms, status_text(st),
                st == RPC_OK && after - before >= sleep_ms * 1000 ? "not early" : "EARLY");
+
+        /* Five signals of a periodic timeout of sleep_ms / 4 on a
+         * notification of our own: a signal never comes early, several
+         * may arrive as one (bits are not counted). */
+        cap_t note;
+        uint64_t period = sleep_ms * 1000 / 4, signals = 0, bits, kerr = 0;
+        st = pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note);
+        if (st == RPC_OK) {
+            st = timer_sigh(timer, note);
+        }
+        timer_elapsed_us(timer, &before);
+        if (st == RPC_OK) {
+            st = timer_trigger_periodic(timer, period);
+        }
+        while (st == RPC_OK && !kerr && signals < 5) {
+            kerr = sys_wait(note, &bits);
+            signals++;
+        }
+        timer_elapsed_us(timer, &after);
+        timer_trigger_periodic(timer, 0);
+        if (st != RPC_OK || kerr) {
+            printf("periodic timeout: %s\n", status_text(st != RPC_OK ? st : STATUS_KERNEL(kerr)));
+        } else {
+            printf("5 signals of a %lu us period: %s\n", period,
+                   after - before >= 5 * period ? "not early" : "EARLY");
+        }
         parent_close(ENV_PARENT, timer_id, NULL, NULL);
     }
 
