@@ -1,0 +1,429 @@
+/*
+ * Host tests of the FAT logic (servers/fat) against images the host's
+ * mkfs.fat makes and mtools fills, checked afterwards by the host's
+ * fsck.fat -n and mtype/mdir: FAT12, FAT16 and FAT32 trees read back
+ * exactly (nested directories, a file of many clusters, long names);
+ * every namespace and content change; short names with ~N tails that do
+ * not collide; and hostile images (bad boot sectors, chains that loop or
+ * leave the volume, a directory that contains itself) answered with
+ * errors and a log line, never a crash or a hang.
+ */
+#include "unit.h"
+#include "../servers/fat/dir.h"
+
+#include <fcntl.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static char dir[64];
+static char last_log[256];
+static int fd;
+static struct fat_fs fs;
+
+static bool dev_read(void *ctx, uint64_t off, uint32_t len, void *data)
+{
+    return pread(*(int *)ctx, data, len, (off_t)off) == (ssize_t)len;
+}
+static bool dev_write(void *ctx, uint64_t off, uint32_t len, const void *data)
+{
+    return pwrite(*(int *)ctx, data, len, (off_t)off) == (ssize_t)len;
+}
+static bool dev_sync(void *ctx)
+{
+    return fsync(*(int *)ctx) == 0;
+}
+static void dev_log(void *ctx, const char *fmt, va_list ap)
+{
+    vsnprintf(last_log, sizeof(last_log), fmt, ap);
+}
+
+static int sh(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static int sh(const char *fmt, ...)
+{
+    char cmd[1024];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(cmd, sizeof(cmd), fmt, ap);
+    va_end(ap);
+    int r = system(cmd);
+    return WIFEXITED(r) ? WEXITSTATUS(r) : -1;
+}
+
+static uint8_t large_byte(uint64_t pos)
+{
+    return (uint8_t)(pos * 7 + pos / 1031);
+}
+
+#define LONG_NAME "A long file name with spaces and more than thirteen characters.text"
+
+/* The tree: a/b/c/deep.txt, large.bin (300000 bytes), a long name,
+ * HELLO.TXT; then an image of FAT bits (12, 16, 32), filled by mcopy. */
+static void make_image(int bits)
+{
+    snprintf(dir, sizeof(dir), "/tmp/arbor-fat-unit.%d", (int)getpid());
+    EXPECT(sh("rm -rf %s && mkdir -p %s/tree/a/b/c && printf 'deep\\n' > %s/tree/a/b/c/deep.txt", dir, dir,
+              dir) == 0);
+    char path[160];
+    snprintf(path, sizeof(path), "%s/tree/large.bin", dir);
+    FILE *f = fopen(path, "wb");
+    for (uint64_t i = 0; i < 300000; i++) {
+        fputc(large_byte(i), f);
+    }
+    fclose(f);
+    EXPECT(sh("cd %s/tree && printf 'long\\n' > '%s' && printf 'hello\\n' > HELLO.TXT", dir, LONG_NAME) == 0);
+    const char *size = bits == 12 ? "2048" : bits == 16 ? "20480" : "70000";
+    EXPECT(sh("mkfs.fat -C -F %d %s %s/disk.img %s >/dev/null 2>&1 && "
+              "MTOOLS_SKIP_CHECK=1 mcopy -s -i %s/disk.img %s/tree/* ::/",
+              bits, bits == 32 ? "-s 1" : "", dir, size, dir, dir) == 0);
+}
+
+static enum fat_status mount(void)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/disk.img", dir);
+    fd = open(path, O_RDWR);
+    struct stat s;
+    fstat(fd, &s);
+    struct fat_device dev = {&fd, dev_read, dev_write, dev_sync, dev_log, (uint64_t)s.st_size};
+    enum fat_status st = fat_mount(&fs, &dev, 16, false);
+    if (st) {
+        close(fd);
+    }
+    return st;
+}
+
+static void unmount(void)
+{
+    fat_unmount(&fs);
+    close(fd);
+}
+
+static int fsck(void)
+{
+    return sh("fsck.fat -n %s/disk.img >%s/fsck.log 2>&1", dir, dir);
+}
+
+static bool read_all(const char *path, uint8_t *buf, uint32_t size, uint32_t *got)
+{
+    struct fat_node n;
+    *got = 0;
+    if (fat_lookup(&fs, fat_root(&fs), path, &n)) {
+        return false;
+    }
+    while (*got < size) {
+        uint32_t done;
+        uint32_t chunk = size - *got < 3001 ? size - *got : 3001;
+        if (fat_read(&fs, n, *got, buf + *got, chunk, &done) || done == 0) {
+            break;
+        }
+        *got += done;
+    }
+    return true;
+}
+
+static void check_tree(void)
+{
+    static uint8_t buf[1 << 20];
+    uint32_t got;
+    struct fat_node n;
+    EXPECT(read_all("a/b/c/deep.txt", buf, sizeof(buf), &got) && got == 5 && memcmp(buf, "deep\n", 5) == 0);
+    EXPECT(read_all("/A/B/C/DEEP.TXT", buf, sizeof(buf), &got) && got == 5); /* FAT ignores case */
+    EXPECT(read_all("/large.bin", buf, sizeof(buf), &got) && got == 300000);
+    uint64_t wrong = 0;
+    for (uint32_t i = 0; i < 300000; i++) {
+        wrong += buf[i] != large_byte(i);
+    }
+    EXPECT(wrong == 0);
+    EXPECT(read_all(LONG_NAME, buf, sizeof(buf), &got) && got == 5 && memcmp(buf, "long\n", 5) == 0);
+    EXPECT(read_all("hello.txt", buf, sizeof(buf), &got) && got == 6);
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "a/../large.bin", &n) == FAT_INVAL);
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "a/nothing", &n) == FAT_NOENT);
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "large.bin/x", &n) == FAT_NOTDIR);
+}
+
+TEST(fat_reads_trees_made_by_mkfs_fat_and_mcopy)
+{
+    for (int bits = 12; bits <= 32; bits += bits == 12 ? 4 : 16) {
+        make_image(bits);
+        EXPECT(mount() == FAT_OK);
+        EXPECT(fs.type == (unsigned)bits);
+        check_tree();
+        struct fat_node root = fat_root(&fs);
+        char name[256];
+        uint64_t ino;
+        bool isdir;
+        int seen = 0, long_seen = 0;
+        for (uint64_t i = 0; fat_dir_entry(&fs, root, NULL, i, name, &ino, &isdir) == FAT_OK; i++) {
+            seen++;
+            long_seen += strcmp(name, LONG_NAME) == 0;
+        }
+        EXPECT(seen == 4 && long_seen == 1);
+        unmount();
+        EXPECT(fsck() == 0);
+        sh("rm -rf %s", dir);
+    }
+}
+
+static void write_pattern(struct fat_node n, uint64_t off, uint32_t len, uint8_t seed)
+{
+    static uint8_t buf[1 << 20];
+    for (uint32_t i = 0; i < len; i++) {
+        buf[i] = (uint8_t)(seed + i * 13);
+    }
+    uint32_t done;
+    EXPECT(fat_write(&fs, n, off, buf, len, &done) == FAT_OK && done == len);
+}
+
+static bool mtype_is(const char *path, const char *text)
+{
+    char cmd[512], out[256] = "";
+    snprintf(cmd, sizeof(cmd), "MTOOLS_SKIP_CHECK=1 mtype -i %s/disk.img '::%s' 2>&1", dir, path);
+    FILE *p = popen(cmd, "r");
+    size_t n = fread(out, 1, sizeof(out) - 1, p);
+    pclose(p);
+    out[n] = 0;
+    return strcmp(out, text) == 0;
+}
+
+TEST(fat_writes_what_fsck_fat_finds_clean)
+{
+    for (int bits = 12; bits <= 32; bits += bits == 12 ? 4 : 16) {
+        make_image(bits);
+        EXPECT(mount() == FAT_OK);
+        struct fat_node root = fat_root(&fs), n;
+        struct fat_stat st;
+        EXPECT(fat_create(&fs, root, "new", true, &n) == FAT_OK);
+        EXPECT(fat_create(&fs, root, "NEW", true, &n) == FAT_EXIST);
+        EXPECT(fat_create(&fs, root, "new/Sub Dir", true, &n) == FAT_OK);
+        EXPECT(fat_create(&fs, root, "new/Sub Dir/f", false, &n) == FAT_OK);
+        write_pattern(n, 0, 100000, 1);
+        write_pattern(n, 100000, 12345, 2); /* append */
+        write_pattern(n, 200000, 100, 3);   /* zeros before */
+        EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.size == 200100);
+        EXPECT(fat_truncate(&fs, n, 70000) == FAT_OK);
+        EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.size == 70000);
+        EXPECT(fat_truncate(&fs, n, 80000) == FAT_OK);
+        uint8_t b[16];
+        uint32_t done;
+        EXPECT(fat_read(&fs, n, 75000, b, 16, &done) == FAT_OK && done == 16 && b[0] == 0 && b[15] == 0);
+        /* eight long names of one basis: ~1 .. ~8 */
+        char name[64];
+        for (int i = 0; i < 8; i++) {
+            snprintf(name, sizeof(name), "new/Long Name Number %d.txt", i);
+            EXPECT(fat_create(&fs, root, name, false, &n) == FAT_OK);
+            write_pattern(n, 0, 10, (uint8_t)i);
+        }
+        EXPECT(fat_create(&fs, root, "new/LONGNA~1.TXT", false, &n) == FAT_EXIST);
+        EXPECT(fat_create(&fs, root, "new/bad:name", false, &n) == FAT_INVAL);
+        EXPECT(fat_create(&fs, root, "new/trailing.", false, &n) == FAT_INVAL);
+        EXPECT(fat_move(&fs, root, "a/b/c/deep.txt", "new/Moved Deep.txt") == FAT_OK);
+        EXPECT(fat_move(&fs, root, "a", "new/Sub Dir/a") == FAT_OK);
+        EXPECT(fat_move(&fs, root, "new", "new/Sub Dir/a/x") == FAT_INVAL);
+        EXPECT(fat_unlink(&fs, root, "new/Sub Dir") == FAT_NOTEMPTY);
+        EXPECT(fat_unlink(&fs, root, "new/Sub Dir/a/b/c") == FAT_OK);
+        EXPECT(fat_move(&fs, root, "hello.txt", "Hello.TXT") == FAT_OK); /* a change of case */
+        EXPECT(fat_move(&fs, root, LONG_NAME, "large.bin") == FAT_OK);  /* replaces */
+        EXPECT(fat_lookup(&fs, root, "large.bin", &n) == FAT_OK);
+        EXPECT(fat_truncate(&fs, n, 3) == FAT_OK);
+        EXPECT(fat_create(&fs, root, "gone", true, &n) == FAT_OK && fat_unlink(&fs, root, "gone") == FAT_OK);
+        EXPECT(fat_sync(&fs) == FAT_OK);
+        unmount();
+        EXPECT(fsck() == 0);
+        EXPECT(mtype_is("/large.bin", "lon"));
+        EXPECT(mtype_is("/new/Moved Deep.txt", "deep\n"));
+        EXPECT(mtype_is("/Hello.TXT", "hello\n"));
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img '::/new/Sub Dir/a/b' >/dev/null 2>&1", dir) == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-8] TXT' | grep -qx 8", dir) == 0);
+        /* mounted again: the free count is what the FAT says, no log */
+        last_log[0] = 0;
+        EXPECT(mount() == FAT_OK && last_log[0] == 0);
+        EXPECT(fat_unlink(&fs, root, "new/Sub Dir/a/b") == FAT_OK);
+        unmount();
+        EXPECT(fsck() == 0);
+        if (unit_failures) {
+            sh("cat %s/fsck.log; cp %s/disk.img /tmp/fat13-fail-%d.img", dir, dir, bits);
+        }
+        sh("rm -rf %s", dir);
+    }
+}
+
+static void patch(uint64_t off, const void *bytes, size_t n)
+{
+    char path[160];
+    snprintf(path, sizeof(path), "%s/disk.img", dir);
+    int f = open(path, O_RDWR);
+    EXPECT(pwrite(f, bytes, n, (off_t)off) == (ssize_t)n);
+    close(f);
+}
+
+TEST(fat_refuses_bad_boot_sectors)
+{
+    struct {
+        uint64_t off;
+        uint8_t bytes[4];
+        size_t n;
+    } bad[] = {
+        {510, {0, 0}, 2},               /* no signature */
+        {11, {0x00, 0x03}, 2},          /* 768 bytes per sector */
+        {13, {3}, 1},                   /* 3 sectors per cluster */
+        {13, {0}, 1},                   /* 0 sectors per cluster */
+        {14, {0, 0}, 2},                /* no reserved sectors */
+        {16, {0}, 1},                   /* no FAT */
+        {32, {0xff, 0xff, 0xff, 0x7f}, 4}, /* more sectors than the disk */
+        {36, {0, 0, 0, 0}, 4},          /* FATs of 0 sectors */
+        {36, {1, 0, 0, 0}, 4},          /* a FAT too small */
+        {44, {0xff, 0xff, 0xff, 0x0f}, 4}, /* the root outside */
+        {17, {0x00, 0x02}, 2},          /* FAT32 with a fixed root */
+    };
+    for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+        make_image(32);
+        patch(bad[i].off, bad[i].bytes, bad[i].n);
+        last_log[0] = 0;
+        enum fat_status st = mount();
+        EXPECT(st == FAT_CORRUPT && last_log[0] != 0);
+        if (st == FAT_OK) {
+            printf("  case %zu mounted\n", i);
+            unmount();
+        }
+    }
+    /* random boot sectors: never a crash; what mounts is walked */
+    srand(7);
+    for (int i = 0; i < 300; i++) {
+        make_image(16);
+        uint8_t b[62];
+        for (size_t k = 0; k < sizeof(b); k++) {
+            b[k] = (uint8_t)rand();
+        }
+        patch(11, b + 11, sizeof(b) - 11);
+        if (mount() == FAT_OK) {
+            struct fat_node n;
+            uint32_t done;
+            uint8_t buf[64];
+            if (fat_lookup(&fs, fat_root(&fs), "large.bin", &n) == FAT_OK) {
+                EXPECT(fat_read(&fs, n, 0, buf, sizeof(buf), &done) != FAT_OK || done <= sizeof(buf));
+            }
+            unmount();
+        }
+        i += 9; /* images are slow to make: 30 of them */
+    }
+    sh("rm -rf %s", dir);
+}
+
+/* The byte offset of the FAT entry of cluster c in the first FAT, and of
+ * the root directory (FAT32: cluster 2). */
+TEST(fat_answers_loops_and_bad_chains_with_errors)
+{
+    static uint8_t buf[400000];
+    uint32_t got;
+    struct fat_node root, n;
+    (void)root;
+    make_image(32);
+    EXPECT(mount() == FAT_OK);
+    uint64_t fat0 = fs.fat_start * fs.sector_size, data = fs.data_start * fs.sector_size;
+    uint32_t cs = fs.cluster_size, root_cluster = fs.root_cluster;
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "large.bin", &n) == FAT_OK);
+    struct fat_dirent d;
+    uint32_t first;
+    EXPECT(fat_read(&fs, n, 0, buf, 1, &got) == FAT_OK);
+    EXPECT(node_entry(&fs, n, &d) == FAT_OK);
+    first = (uint32_t)d.cluster_hi << 16 | d.cluster_lo;
+    unmount();
+    /* a chain that loops back to its start */
+    uint32_t loop = first;
+    patch(fat0 + (uint64_t)(first + 3) * 4, &loop, 4);
+    EXPECT(mount() == FAT_OK);
+    last_log[0] = 0;
+    /* reading goes round the loop, bounded by the size; freeing meets
+     * a cluster it freed */
+    EXPECT(read_all("large.bin", buf, sizeof(buf), &got) && got == 300000);
+    last_log[0] = 0;
+    EXPECT(fat_truncate(&fs, n, 0) == FAT_CORRUPT && last_log[0] != 0);
+    unmount();
+    /* a chain that leaves the volume */
+    make_image(32);
+    uint32_t out = 0x0ffffff0;
+    patch(fat0 + (uint64_t)(first + 1) * 4, &out, 4);
+    EXPECT(mount() == FAT_OK);
+    last_log[0] = 0;
+    EXPECT(read_all("large.bin", buf, sizeof(buf), &got) && got < 300000 && strstr(last_log, "no cluster"));
+    EXPECT(fat_unlink(&fs, fat_root(&fs), "large.bin") == FAT_CORRUPT);
+    unmount();
+    /* a directory that contains itself: "a" whose entry "b" points at a */
+    make_image(32);
+    EXPECT(mount() == FAT_OK);
+    struct fat_node a, b;
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "a", &a) == FAT_OK && fat_lookup(&fs, fat_root(&fs), "a/b", &b) == FAT_OK);
+    uint32_t a_cluster = a.cluster;
+    unmount();
+    /* b's entry is in a's cluster; find "B" there and point it at a */
+    uint64_t a_off = data + (uint64_t)(a_cluster - 2) * cs;
+    for (uint32_t off = 0; off < cs; off += 32) {
+        uint8_t e[32];
+        char p[160];
+        snprintf(p, sizeof(p), "%s/disk.img", dir);
+        int f = open(p, O_RDONLY);
+        EXPECT(pread(f, e, 32, (off_t)(a_off + off)) == 32);
+        close(f);
+        if (memcmp(e, "B          ", 11) == 0) {
+            uint16_t lo = (uint16_t)a_cluster, hi = (uint16_t)(a_cluster >> 16);
+            patch(a_off + off + 26, &lo, 2);
+            patch(a_off + off + 20, &hi, 2);
+        }
+    }
+    EXPECT(mount() == FAT_OK);
+    root = fat_root(&fs);
+    EXPECT(fat_lookup(&fs, root, "a/b/b/b/b/b/b/b", &n) == FAT_OK); /* it loops, each step a name */
+    EXPECT(fat_move(&fs, root, "a", "a/b/b/x") == FAT_INVAL);
+    EXPECT(fat_unlink(&fs, root, "a/b") != FAT_OK);
+    EXPECT(fat_create(&fs, root, "a/b/b/new.txt", false, &n) == FAT_OK);
+    unmount();
+    /* the root directory's cluster marked free: growing it meets that */
+    make_image(32);
+    uint32_t zero = 0;
+    patch(fat0 + (uint64_t)root_cluster * 4, &zero, 4);
+    EXPECT(mount() == FAT_OK);
+    last_log[0] = 0;
+    enum fat_status st = FAT_OK;
+    for (int i = 0; i < 40 && st == FAT_OK; i++) {
+        char name[16];
+        snprintf(name, sizeof(name), "F%d", i);
+        st = fat_create(&fs, fat_root(&fs), name, false, &n);
+    }
+    EXPECT(st == FAT_CORRUPT && last_log[0] != 0);
+    unmount();
+    sh("rm -rf %s", dir);
+}
+
+TEST(fat_short_names_and_checksums)
+{
+    uint8_t raw[11], nt;
+    uint16_t u[FAT_NAME_MAX];
+    unsigned units;
+    EXPECT(fat_short_exact("hello.txt", 9, raw, &nt) && memcmp(raw, "HELLO   TXT", 11) == 0 && nt == 0x18);
+    EXPECT(!fat_short_exact("Hello.txt", 9, raw, &nt));
+    EXPECT(!fat_short_exact("toolongname.txt", 15, raw, &nt));
+    EXPECT(fat_name_utf16("Long Name.text", 14, u, &units) == FAT_OK && units == 14);
+    EXPECT(fat_short_basis(u, units, raw) && memcmp(raw, "LONGNAMETEX", 11) == 0);
+    fat_short_tail(raw, 1);
+    EXPECT(memcmp(raw, "LONGNA~1TEX", 11) == 0);
+    fat_short_tail(raw, 12345);
+    EXPECT(memcmp(raw, "LO~12345TEX", 11) == 0);
+    EXPECT(fat_name_utf16("caf\xc3\xa9", 5, u, &units) == FAT_OK && units == 4 && u[3] == 0xe9);
+    EXPECT(fat_name_utf16("bad\xc3", 4, u, &units) == FAT_INVAL);
+    EXPECT(fat_name_utf16("a*b", 3, u, &units) == FAT_INVAL);
+    char out[8];
+    EXPECT(fat_name_utf16("caf\xc3\xa9", 5, u, &units) == FAT_OK);
+    EXPECT(fat_utf16_name(u, 4, out, sizeof(out)) && strcmp(out, "caf\xc3\xa9") == 0);
+    EXPECT(!fat_utf16_name(u, 4, out, 5)); /* does not fit */
+    /* the checksum of "FOO     BAR", computed by hand with the rotate-right rule */
+    uint8_t sum = 0;
+    const char *s = "FOO     BAR";
+    for (int i = 0; i < 11; i++) {
+        sum = (uint8_t)((sum >> 1 | sum << 7) + (uint8_t)s[i]);
+    }
+    EXPECT(fat_checksum((const uint8_t *)s) == sum);
+    EXPECT(fat_unix_time(0x21, 0) == 315532800); /* 1980-01-01 */
+}
