@@ -402,7 +402,7 @@ enum fat_status dir_add(struct fat_fs *fs, struct fat_node parent, const char *n
     uint16_t u[FAT_NAME_MAX];
     unsigned units;
     uint8_t raw[11], nt_case = 0;
-    uint32_t dir = dir_first(fs, parent), start;
+    uint32_t dir = dir_first(fs, parent), start = 0;
     enum fat_status st = name_units(name, len, u, &units);
     if (st) {
         return st;
