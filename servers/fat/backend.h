@@ -1,0 +1,16 @@
+/*
+ * The FAT logic (fat.h) as the backend of the File_system server layer
+ * (rt/fs_server.h): backend.c.
+ */
+#ifndef FAT_BACKEND_H
+#define FAT_BACKEND_H
+
+#include <rt/fs_server.h>
+
+#include "fat.h"
+
+extern const struct fs_backend fat_backend;
+/* The root directory as the layer names nodes. */
+struct fs_node fat_fs_root(struct fat_fs *fs);
+
+#endif
