@@ -176,11 +176,28 @@ static enum fat_status count_free(struct fat_fs *fs)
 {
     uint32_t free = 0, v;
     enum fat_status st;
-    for (uint32_t c = 2; c - 2 < fs->clusters; c++) {
-        if ((st = fat_get(fs, c, &v))) {
-            return st;
+    if (fs->type == 12) {
+        for (uint32_t c = 2; c - 2 < fs->clusters; c++) {
+            if ((st = fat_get(fs, c, &v))) {
+                return st;
+            }
+            free += v == 0;
         }
-        free += v == 0;
+    } else {
+        /* a sector of the first FAT at a time (entries never straddle one) */
+        uint32_t size = fs->type / 8, per = fs->sector_size / size;
+        for (uint32_t c = 2; c - 2 < fs->clusters;) {
+            uint8_t *data;
+            uint64_t sector = fs->fat_start + (uint64_t)c * size / fs->sector_size;
+            if ((st = cache_get(fs, sector, true, &data))) {
+                return st;
+            }
+            for (uint32_t i = c % per; i < per && c - 2 < fs->clusters; i++, c++) {
+                v = 0;
+                memcpy(&v, data + i * size, size);
+                free += (v & 0x0fffffff) == 0;
+            }
+        }
     }
     fs->free_count = free;
     fs->next_free = 2;
