@@ -217,6 +217,9 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
             write_pattern(n, 0, 10, (uint8_t)i);
         }
         EXPECT(fat_create(&fs, root, "new/LONGNA~1.TXT", false, &n) == FAT_EXIST);
+        /* a short name taken by a file of that name: the next long name skips it */
+        EXPECT(fat_create(&fs, root, "new/LONGNA~9.TXT", false, &n) == FAT_OK);
+        EXPECT(fat_create(&fs, root, "new/Long Name Number 8.txt", false, &n) == FAT_OK);
         EXPECT(fat_create(&fs, root, "new/bad:name", false, &n) == FAT_INVAL);
         EXPECT(fat_create(&fs, root, "new/trailing.", false, &n) == FAT_INVAL);
         EXPECT(fat_move(&fs, root, "a/b/c/deep.txt", "new/Moved Deep.txt") == FAT_OK);
@@ -236,7 +239,9 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
         EXPECT(mtype_is("/new/Moved Deep.txt", "deep\n"));
         EXPECT(mtype_is("/Hello.TXT", "hello\n"));
         EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img '::/new/Sub Dir/a/b' >/dev/null 2>&1", dir) == 0);
-        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-8] TXT' | grep -qx 8", dir) == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-9] TXT' | grep -qx 9", dir) == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -q '^LONGN~10 TXT .*Long Name Number 8.txt$'",
+                  dir) == 0);
         /* mounted again: the free count is what the FAT says, no log */
         last_log[0] = 0;
         EXPECT(mount() == FAT_OK && last_log[0] == 0);
@@ -426,4 +431,49 @@ TEST(fat_short_names_and_checksums)
     }
     EXPECT(fat_checksum((const uint8_t *)s) == sum);
     EXPECT(fat_unix_time(0x21, 0) == 315532800); /* 1980-01-01 */
+}
+
+/* Random words written over the FATs, the root and the first data
+ * sectors (directories) of a filled FAT16 image, 60 times: each image is mounted (or refused), read,
+ * listed, written, truncated, moved and unlinked; only statuses come
+ * back (ASan, UBSan), and every one is a fat_status. */
+TEST(fat_survives_random_words_in_its_metadata)
+{
+    static uint8_t buf[65536];
+    srand(13);
+    for (int round = 0; round < 60; round++) {
+        if (round % 10 == 0) {
+            make_image(16); /* a fresh one every tenth round; between, more words on the same */
+        }
+        EXPECT(mount() == FAT_OK);
+        uint64_t meta = fs.fat_start * fs.sector_size, end = (fs.data_start + 64) * fs.sector_size;
+        unmount();
+        for (int k = 0; k < 8; k++) {
+            uint32_t word = (uint32_t)rand() * 2654435761u;
+            patch(meta + (uint64_t)rand() % (end - meta - 4), &word, 4);
+        }
+        if (mount() != FAT_OK) {
+            continue;
+        }
+        struct fat_node root = fat_root(&fs), n;
+        char name[256];
+        uint64_t ino;
+        bool isdir;
+        uint32_t done, got;
+        enum fat_status st;
+        for (uint64_t i = 0; i < 100 && (st = fat_dir_entry(&fs, root, NULL, i, name, &ino, &isdir)) == FAT_OK; i++) {
+        }
+        EXPECT(st <= FAT_FBIG);
+        EXPECT(!read_all("large.bin", buf, sizeof(buf), &got) || got <= sizeof(buf));
+        if ((st = fat_create(&fs, root, "a/b/A new long name.bin", false, &n)) == FAT_OK) {
+            EXPECT(fat_write(&fs, n, 0, buf, 5000, &done) <= FAT_FBIG && done <= 5000);
+            EXPECT(fat_truncate(&fs, n, 100) <= FAT_FBIG);
+        }
+        EXPECT(st <= FAT_FBIG);
+        EXPECT(fat_move(&fs, root, "a/b", "b moved") <= FAT_FBIG);
+        EXPECT(fat_unlink(&fs, root, "large.bin") <= FAT_FBIG);
+        EXPECT(fat_unlink(&fs, root, "b moved/c/deep.txt") <= FAT_FBIG);
+        unmount();
+    }
+    sh("rm -rf %s", dir);
 }
