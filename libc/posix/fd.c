@@ -12,7 +12,7 @@
 #include <unistd.h>
 #include "posix.h"
 
-#define FD_MAX 64
+#define FD_MAX FD_COUNT
 
 struct open_file {
     struct vfs_node *node;
@@ -133,7 +133,7 @@ ssize_t read(int fd, void *buf, size_t n)
         errno = EBADF;
         return -1;
     }
-    ssize_t got = file_read(f->node, f->pos, buf, n);
+    ssize_t got = file_read(f->node, f->pos, buf, n, f->flags & O_NONBLOCK);
     if (got > 0 && file_seekable(f->node)) {
         f->pos += got;
     }
