@@ -228,6 +228,8 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
         EXPECT(fat_unlink(&fs, root, "new/Sub Dir") == FAT_NOTEMPTY);
         EXPECT(fat_unlink(&fs, root, "new/Sub Dir/a/b/c") == FAT_OK);
         EXPECT(fat_move(&fs, root, "hello.txt", "Hello.TXT") == FAT_OK); /* a change of case */
+        EXPECT(fat_move(&fs, root, "large.bin", "LARGE.BIN") == FAT_OK);  /* and back to 8.3 */
+        EXPECT(fat_move(&fs, root, "LARGE.BIN", "large.bin") == FAT_OK);
         EXPECT(fat_move(&fs, root, LONG_NAME, "large.bin") == FAT_OK);  /* replaces */
         EXPECT(fat_lookup(&fs, root, "large.bin", &n) == FAT_OK);
         EXPECT(fat_truncate(&fs, n, 3) == FAT_OK);
@@ -238,6 +240,8 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
         EXPECT(mtype_is("/large.bin", "lon"));
         EXPECT(mtype_is("/new/Moved Deep.txt", "deep\n"));
         EXPECT(mtype_is("/Hello.TXT", "hello\n"));
+        /* renamed in place: its short name stays HELLO.TXT, no ~1 */
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^HELLO    TXT .*Hello.TXT$'", dir) == 0);
         EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img '::/new/Sub Dir/a/b' >/dev/null 2>&1", dir) == 0);
         EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-9] TXT' | grep -qx 9", dir) == 0);
         EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -q '^LONGN~10 TXT .*Long Name Number 8.txt$'",
@@ -475,5 +479,38 @@ TEST(fat_survives_random_words_in_its_metadata)
         EXPECT(fat_unlink(&fs, root, "b moved/c/deep.txt") <= FAT_FBIG);
         unmount();
     }
+    sh("rm -rf %s", dir);
+}
+
+/* The fixed root of FAT12/16 cannot grow: filling it ends in NO_SPACE,
+ * and what was made is clean; a subdirectory grows past one cluster. */
+TEST(fat_fixed_root_fills_and_directories_grow)
+{
+    make_image(12);
+    EXPECT(mount() == FAT_OK);
+    struct fat_node root = fat_root(&fs), n;
+    enum fat_status st = FAT_OK;
+    unsigned made = 0;
+    uint32_t entries = fs.root_entries, cluster = fs.cluster_size;
+    for (; made < entries && st == FAT_OK; made++) {
+        char name[64];
+        snprintf(name, sizeof(name), "A long name for the root, number %u", made);
+        st = fat_create(&fs, root, name, false, &n);
+    }
+    EXPECT(st == FAT_NOSPC && made > 1 && made < entries);
+    /* a directory of more entries than one cluster holds */
+    EXPECT(fat_create(&fs, root, "a/many", true, &n) == FAT_OK);
+    st = FAT_OK;
+    for (unsigned i = 0; i < cluster / 32 * 3 && st == FAT_OK; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "a/many/F%u.TXT", i);
+        st = fat_create(&fs, root, name, false, &n);
+    }
+    EXPECT(st == FAT_OK);
+    EXPECT(fat_lookup(&fs, root, "a/many/F0.TXT", &n) == FAT_OK);
+    unmount();
+    EXPECT(fsck() == 0);
+    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -b -i %s/disk.img ::/a/many | wc -l | grep -qx %u", dir,
+              cluster / 32 * 3) == 0);
     sh("rm -rf %s", dir);
 }

@@ -305,10 +305,11 @@ enum fat_status dir_empty(struct fat_fs *fs, uint32_t dir, bool *empty)
     return st == FAT_NOENT ? FAT_OK : st;
 }
 
-/* A short name for name no entry of dir has: the exact 8.3 form, the
- * basis, or the basis with the first free ~N tail. */
+/* A short name for name no entry of dir has (but the one at slot same,
+ * which is being renamed): the basis, or the basis with the first free
+ * ~N tail. */
 static enum fat_status short_name(struct fat_fs *fs, uint32_t dir, const uint16_t *u, unsigned units,
-                                  uint8_t raw[11], struct fat_found *f)
+                                  uint32_t same, uint8_t raw[11], struct fat_found *f)
 {
     uint8_t basis[11];
     bool lossy = fat_short_basis(u, units, basis);
@@ -319,6 +320,9 @@ static enum fat_status short_name(struct fat_fs *fs, uint32_t dir, const uint16_
         return FAT_NOSPC;
     }
     for (uint32_t slot = 0; (st = dir_next(fs, dir, &slot, f)) == FAT_OK;) {
+        if (f->slot == same) {
+            continue;
+        }
         basis_used |= memcmp(f->d.name, basis, 11) == 0;
         for (unsigned i = 1; i < 8; i++) {
             if (f->d.name[i] != '~') {
@@ -397,7 +401,7 @@ static enum fat_status free_slots(struct fat_fs *fs, uint32_t dir, unsigned coun
 }
 
 enum fat_status dir_add(struct fat_fs *fs, struct fat_node parent, const char *name, size_t len,
-                        const struct fat_dirent *t, struct fat_node *out)
+                        const struct fat_dirent *t, uint32_t same, struct fat_node *out)
 {
     uint16_t u[FAT_NAME_MAX];
     unsigned units;
@@ -413,11 +417,11 @@ enum fat_status dir_add(struct fat_fs *fs, struct fat_node parent, const char *n
     }
     st = dir_find(fs, dir, name, len, f);
     if (st == FAT_OK) {
-        st = FAT_EXIST;
+        st = f->slot == same ? FAT_NOENT : FAT_EXIST;
     }
     bool lfn = !fat_short_exact(name, len, raw, &nt_case);
     if (st == FAT_NOENT && lfn) {
-        st = short_name(fs, dir, u, units, raw, f);
+        st = short_name(fs, dir, u, units, same, raw, f);
         nt_case = 0;
     }
     free(f);

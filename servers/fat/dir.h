@@ -36,9 +36,12 @@ enum fat_status dir_parent(struct fat_fs *fs, struct fat_node root, const char *
 enum fat_status dir_find(struct fat_fs *fs, uint32_t dir, const char *name, size_t len, struct fat_found *f)
     __attribute__((warn_unused_result));
 /* Add an entry called name (long and short names made) with t's
- * attributes, cluster, size and times. */
+ * attributes, cluster, size and times; EXIST if the name is there,
+ * unless it is the entry at slot same (a rename to another case). */
 enum fat_status dir_add(struct fat_fs *fs, struct fat_node parent, const char *name, size_t len,
-                        const struct fat_dirent *t, struct fat_node *out) __attribute__((warn_unused_result));
+                        const struct fat_dirent *t, uint32_t same, struct fat_node *out)
+    __attribute__((warn_unused_result));
+#define FAT_NO_SLOT 0xffffffffu
 /* Mark an entry's slots deleted. */
 enum fat_status dir_remove(struct fat_fs *fs, uint32_t dir, const struct fat_found *f)
     __attribute__((warn_unused_result));

@@ -256,7 +256,7 @@ enum fat_status fat_create(struct fat_fs *fs, struct fat_node root, const char *
         cache_dirty(fs, sector);
         entry_set_cluster(fs, &t, c);
     }
-    st = dir_add(fs, parent, name, len, &t, out);
+    st = dir_add(fs, parent, name, len, &t, FAT_NO_SLOT, out);
     if (st && c && fat_free_chain(fs, c)) {
         fat_log(fs, "cluster %u of a directory not made is lost", c);
     }
@@ -379,9 +379,10 @@ enum fat_status fat_move(struct fat_fs *fs, struct fat_node root, const char *fr
     }
     st = dir_find(fs, d2, name, len, t);
     if (st == FAT_OK && d1 == d2 && t->slot == f->slot) {
-        /* the same entry (a change of case, or the same name): named anew */
-        if ((st = dir_remove(fs, d1, f)) == FAT_OK) {
-            st = dir_add(fs, p2, name, len, &f->d, &moved);
+        /* the same entry (a change of case, or the same name): named
+         * anew, the new entry written before the old one is deleted */
+        if ((st = dir_add(fs, p2, name, len, &f->d, f->slot, &moved)) == FAT_OK) {
+            st = dir_remove(fs, d1, f);
         }
         goto out;
     }
@@ -397,7 +398,7 @@ enum fat_status fat_move(struct fat_fs *fs, struct fat_node root, const char *fr
     } else if (st != FAT_NOENT) {
         goto out;
     }
-    if ((st = dir_add(fs, p2, name, len, &f->d, &moved)) || (st = dir_remove(fs, d1, f))) {
+    if ((st = dir_add(fs, p2, name, len, &f->d, FAT_NO_SLOT, &moved)) || (st = dir_remove(fs, d1, f))) {
         goto out;
     }
     fat_changed(fs, fat_node_key(fs, p1));
