@@ -514,3 +514,36 @@ TEST(fat_fixed_root_fills_and_directories_grow)
               cluster / 32 * 3) == 0);
     sh("rm -rf %s", dir);
 }
+
+static unsigned clock_month = 2;
+
+static bool fake_clock(void *ctx, unsigned *y, unsigned *mo, unsigned *d, unsigned *h, unsigned *mi, unsigned *s)
+{
+    *y = 2024, *mo = clock_month, *d = 29, *h = 12, *mi = 34, *s = 56;
+    return true;
+}
+
+/* With a clock, changes carry its time; a time FAT cannot hold (month
+ * 13) leaves the last one; without, 1980-01-01 00:00. */
+TEST(fat_stamps_changes_with_its_clock)
+{
+    make_image(12);
+    EXPECT(mount() == FAT_OK);
+    struct fat_node root = fat_root(&fs), n;
+    struct fat_stat st;
+    uint32_t done;
+    EXPECT(fat_create(&fs, root, "unclocked.txt", false, &n) == FAT_OK);
+    EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.mtime == 315532800);
+    fs.now = fake_clock;
+    EXPECT(fat_create(&fs, root, "clocked.txt", false, &n) == FAT_OK);
+    EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.mtime == 1709210096); /* 2024-02-29 12:34:56 UTC */
+    clock_month = 13;
+    EXPECT(fat_write(&fs, n, 0, "x", 1, &done) == FAT_OK);
+    EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.mtime == 1709210096);
+    unmount();
+    EXPECT(fsck() == 0);
+    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^clocked  txt .* 2024-02-29  12:34'", dir) == 0);
+    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^UNCLOC~1 TXT .* 1980-01-01 .*unclocked.txt$'",
+              dir) == 0);
+    sh("rm -rf %s", dir);
+}

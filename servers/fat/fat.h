@@ -118,7 +118,12 @@ struct fat_fs {
     uint32_t fsinfo;       /* its sector, 0: none */
     uint32_t free_count, next_free;
     bool read_only, info_dirty;
-    uint16_t date, time;  /* stamped on changes (no clock: see docs/storage.md) */
+    uint16_t date, time;  /* stamped on changes: 1980-01-01 00:00 unless clock says */
+    /* the date and time now (may be NULL): year, month 1..12, day
+     * 1..31, hour, minute, second; false if it cannot say */
+    bool (*now)(void *ctx, unsigned *year, unsigned *month, unsigned *day, unsigned *hour, unsigned *minute,
+                  unsigned *second);
+    void *now_ctx;
     uint64_t dir_changes; /* directories changed since mount: cursors older than this are stale */
     void (*changed)(void *ctx, uint64_t key);
     void *changed_ctx;

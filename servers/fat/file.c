@@ -75,8 +75,16 @@ enum fat_status fat_read(struct fat_fs *fs, struct fat_node n, uint64_t offset, 
     return FAT_OK;
 }
 
+/* The time of a change: the clock's, if there is one and it says a
+ * time FAT can hold (1980..2107), else the last one. */
 static void stamp(struct fat_fs *fs, struct fat_dirent *d)
 {
+    unsigned y, mo, day, h, mi, s;
+    if (fs->now && fs->now(fs->now_ctx, &y, &mo, &day, &h, &mi, &s) && y >= 1980 && y <= 2107 && mo >= 1 &&
+        mo <= 12 && day >= 1 && day <= 31 && h < 24 && mi < 60 && s < 60) {
+        fs->date = (uint16_t)((y - 1980) << 9 | mo << 5 | day);
+        fs->time = (uint16_t)(h << 11 | mi << 5 | s / 2);
+    }
     d->mdate = d->adate = fs->date;
     d->mtime = fs->time;
 }

@@ -5,8 +5,10 @@
  * boot sector and counting the free clusters: a disk it cannot trust is
  * logged and nothing is announced), and serves.
  *
- * <config cache_sectors="128" writeable="yes">   cache: sectors of the
- *     server's own RAM; writeable="no" mounts read-only
+ * <config cache_sectors="128" writeable="yes" clock="rtc">   cache:
+ *     sectors of the server's own RAM; writeable="no" mounts read-only;
+ *     clock="rtc" stamps changes with the time of an Rtc session
+ *     (label "rtc"), else they say 1980-01-01 00:00
  *     <policy label="app" root="/home" writeable="no"/>
  * </config>
  */
@@ -14,21 +16,57 @@
 #include <rt/component.h>
 #include <rt/xml.h>
 
+#include <session/rtc.h>
+
 #include "backend.h"
+
+/* fs->clock: the Rtc session's time. */
+static bool rtc_now(void *ctx, unsigned *year, unsigned *month, unsigned *day, unsigned *hour, unsigned *minute,
+                    unsigned *second)
+{
+    static uint64_t failures;
+    uint64_t v[6];
+    status_t st = rtc_current(*(cap_t *)ctx, &v[0], &v[1], &v[2], &v[3], &v[4], &v[5]);
+    if (st) {
+        if (failures++ < 3) {
+            printf("the clock did not answer: %s\n", status_text(st));
+        }
+        return false;
+    }
+    for (unsigned i = 0; i < 6; i++) {
+        if (v[i] > 0xffff) {
+            return false; /* no date: the caller's range check would miss the top bits */
+        }
+    }
+    *year = (unsigned)v[0], *month = (unsigned)v[1], *day = (unsigned)v[2];
+    *hour = (unsigned)v[3], *minute = (unsigned)v[4], *second = (unsigned)v[5];
+    return true;
+}
 
 int main(uint64_t arg)
 {
     static struct fs_server srv;
     static struct block_disk disk;
     static struct fat_fs fs;
-    uint64_t cache = 128;
-    char writeable[8] = "yes";
+    static cap_t rtc;
+    uint64_t cache = 128, id;
+    char writeable[8] = "yes", clock[8] = "";
     if (fs_server_init(&srv)) {
         return 1;
     }
     if (srv.rt.has_config) {
         xml_attr_u64(&srv.rt.config, "cache_sectors", &cache);
         xml_attr(&srv.rt.config, "writeable", writeable, sizeof(writeable));
+        xml_attr(&srv.rt.config, "clock", clock, sizeof(clock));
+    }
+    if (strcmp(clock, "rtc") == 0) {
+        status_t st = rtc_session("rtc", &rtc, &id);
+        if (st) {
+            printf("no Rtc session: %s: changes stamped 1980-01-01 00:00\n", status_text(st));
+            rtc = CAP_NULL;
+        }
+    } else if (clock[0]) {
+        printf("clock=\"%s\" is not \"rtc\": changes stamped 1980-01-01 00:00\n", clock);
     }
     if (block_disk_open(&disk, 512)) {
         return 1;
@@ -41,10 +79,15 @@ int main(uint64_t arg)
         printf("cannot mount the disk: %s\n", fat_status_text(st));
         return 1;
     }
+    if (rtc) {
+        fs.now = rtc_now;
+        fs.now_ctx = &rtc;
+    }
     fs.changed = fs_server_changed;
     fs.changed_ctx = &srv;
-    printf("fat: FAT%u, %u clusters of %u bytes, %u free, %s, cache of %u sectors\n", fs.type, fs.clusters,
-           fs.cluster_size, fs.free_count, fs.read_only ? "read-only" : "writable", fs.cache_entries);
+    printf("fat: FAT%u, %u clusters of %u bytes, %u free, %s, cache of %u sectors, %s\n", fs.type, fs.clusters,
+           fs.cluster_size, fs.free_count, fs.read_only ? "read-only" : "writable", fs.cache_entries,
+           rtc ? "times from the Rtc session" : "no clock");
     fs_server_run(&srv, &fat_backend, &fs, fat_fs_root(&fs), fs.read_only);
     return 1;
 }
