@@ -547,3 +547,26 @@ TEST(fat_stamps_changes_with_its_clock)
               dir) == 0);
     sh("rm -rf %s", dir);
 }
+
+/* A session's root removed, its cluster given to a new directory: the
+ * old root reaches nothing, not the new directory's entries. */
+TEST(fat_removed_root_reaches_nothing)
+{
+    make_image(12);
+    EXPECT(mount() == FAT_OK);
+    struct fat_node root = fat_root(&fs), c, secret, n;
+    EXPECT(fat_lookup(&fs, root, "a/b/c", &c) == FAT_OK);
+    EXPECT(fat_unlink(&fs, root, "a/b/c/deep.txt") == FAT_OK && fat_unlink(&fs, root, "a/b/c") == FAT_OK);
+    fs.next_free = c.cluster; /* the next directory gets c's cluster */
+    EXPECT(fat_create(&fs, root, "secret", true, &secret) == FAT_OK && secret.cluster == c.cluster);
+    EXPECT(fat_create(&fs, root, "secret/x", false, &n) == FAT_OK);
+    EXPECT(fat_lookup(&fs, c, "x", &n) == FAT_NOENT);
+    EXPECT(fat_create(&fs, c, "y", false, &n) == FAT_NOENT);
+    char name[256];
+    uint64_t ino;
+    bool isdir;
+    EXPECT(fat_dir_entry(&fs, c, NULL, 0, name, &ino, &isdir) == FAT_NOENT);
+    unmount();
+    EXPECT(fsck() == 0);
+    sh("rm -rf %s", dir);
+}

@@ -211,6 +211,13 @@ static enum fat_status walk(struct fat_fs *fs, struct fat_node at, const char *p
                             struct fat_node *out, const char **name, size_t *len)
 {
     const char *p = path;
+    struct fat_dirent d;
+    /* the start (a session's root) must still be there: a directory
+     * removed meanwhile, whose cluster another one may have now, is not */
+    enum fat_status st = node_entry(fs, at, &d);
+    if (st) {
+        return st;
+    }
     for (;;) {
         while (*p == '/') {
             p++;
