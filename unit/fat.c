@@ -570,3 +570,42 @@ TEST(fat_removed_root_reaches_nothing)
     EXPECT(fsck() == 0);
     sh("rm -rf %s", dir);
 }
+
+static struct fat_node moved_old, moved_now;
+static int moves, gones;
+
+static void record_move(void *ctx, const struct fat_node *old, const struct fat_node *now)
+{
+    moved_old = *old;
+    if (now) {
+        moved_now = *now;
+        moves++;
+    } else {
+        gones++;
+    }
+}
+
+/* Moves and removals are told with the nodes handles hold, so the
+ * server layer can make its handles follow (rt/fs_server.h). */
+TEST(fat_tells_moves_and_removals)
+{
+    static uint8_t buf[16];
+    make_image(16);
+    EXPECT(mount() == FAT_OK);
+    fs.moved = record_move;
+    struct fat_node root = fat_root(&fs), f, d, n;
+    uint32_t done;
+    EXPECT(fat_lookup(&fs, root, "a/b/c/deep.txt", &f) == FAT_OK && fat_lookup(&fs, root, "a/b", &d) == FAT_OK);
+    EXPECT(fat_move(&fs, root, "a/b/c/deep.txt", "Deep, moved.txt") == FAT_OK);
+    EXPECT(moves == 1 && !memcmp(&moved_old, &f, sizeof(f)));
+    EXPECT(fat_read(&fs, f, 0, buf, 5, &done) == FAT_NOENT);
+    EXPECT(fat_read(&fs, moved_now, 0, buf, 5, &done) == FAT_OK && done == 5 && !memcmp(buf, "deep\n", 5));
+    EXPECT(fat_move(&fs, root, "a/b", "b") == FAT_OK); /* a directory: same cluster, new place */
+    EXPECT(moves == 2 && !memcmp(&moved_old, &d, sizeof(d)) && moved_now.cluster == d.cluster);
+    EXPECT(fat_lookup(&fs, moved_now, "c", &n) == FAT_OK);
+    EXPECT(fat_lookup(&fs, root, "Deep, moved.txt", &f) == FAT_OK && fat_unlink(&fs, root, "deep, MOVED.txt") == FAT_OK);
+    EXPECT(gones == 1 && !memcmp(&moved_old, &f, sizeof(f)));
+    unmount();
+    EXPECT(fsck() == 0);
+    sh("rm -rf %s", dir);
+}

@@ -17,6 +17,7 @@ struct handle {
     uint8_t kind; /* enum handle_kind */
     bool write;   /* FS_MODE_WRITE was asked for (and granted) */
     bool watched; /* a change of node signals the session's sigh */
+    bool gone;    /* the node was removed (fs_server_moved): NOT_FOUND */
     struct fs_node node;
     struct fs_cursor cursor; /* where the last FS_OP_READ_DIR ended */
 };
@@ -26,6 +27,7 @@ struct fs_session {
     struct ps_server ps;
     unsigned bit;
     bool writable, broken_logged;
+    bool root_gone; /* the root directory was removed: every path NOT_FOUND */
     struct fs_node root;
     cap_t sigh;                           /* the client's notification for changes (CAP_NULL: none) */
     struct handle handle[FS_HANDLES_MAX]; /* handle h is handle[h - 1] */
@@ -82,6 +84,15 @@ static status_t fail(uint64_t code, uint64_t *error)
     return RPC_INVALID;
 }
 
+/* Paths of a session whose root was removed name nothing. */
+static bool root_gone(struct fs_session *s, uint64_t *error)
+{
+    if (s->root_gone) {
+        *error = FS_ERR_NOT_FOUND;
+    }
+    return s->root_gone;
+}
+
 static struct handle *session_handle(struct fs_session *s, uint64_t h, enum handle_kind kind)
 {
     if (h == 0 || h > FS_HANDLES_MAX || s->handle[h - 1].kind == HANDLE_FREE) {
@@ -127,6 +138,9 @@ static status_t op_file(void *session, struct rt_call *call, const char *path, u
     if ((write || flags) && !s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
     }
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
+    }
     uint64_t e = srv->be->lookup(srv->fs, &s->root, path, &n);
     if (e == FS_ERR_NOT_FOUND && (flags & FS_CREATE)) {
         e = srv->be->create(srv->fs, &s->root, path, FS_TYPE_FILE, NULL, &n);
@@ -150,6 +164,9 @@ static status_t op_dir(void *session, struct rt_call *call, const char *path, ui
     if (create && !s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
     }
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
+    }
     if (create) {
         e = srv->be->create(srv->fs, &s->root, path, FS_TYPE_DIR, NULL, &n);
     } else if ((e = srv->be->lookup(srv->fs, &s->root, path, &n)) == 0 && (e = node_type(srv, &n, &type)) == 0 &&
@@ -164,6 +181,9 @@ static status_t op_node(void *session, struct rt_call *call, const char *path, u
     struct fs_server *srv = call->state;
     struct fs_session *s = session;
     struct fs_node n;
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
+    }
     uint64_t e = srv->be->lookup(srv->fs, &s->root, path, &n);
     return e ? answer(s, "node", e, error) : new_handle(s, HANDLE_NODE, false, n, h, error);
 }
@@ -177,6 +197,9 @@ static status_t op_symlink(void *session, struct rt_call *call, const char *path
     if (!s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
     }
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
+    }
     return answer(s, "symlink", srv->be->create(srv->fs, &s->root, path, FS_TYPE_SYMLINK, target, &n), error);
 }
 
@@ -187,6 +210,10 @@ static status_t op_readlink(void *session, struct rt_call *call, const char *pat
     struct fs_session *s = session;
     struct fs_node n;
     target[0] = 0;
+    *length = 0;
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
+    }
     uint64_t e = srv->be->lookup(srv->fs, &s->root, path, &n);
     if (e == 0) {
         e = srv->be->readlink(srv->fs, &n, target, RPC_STRING_MAX + 1);
@@ -215,6 +242,9 @@ static status_t op_status(void *session, struct rt_call *call, uint64_t h, uint6
     if (!x) {
         return fail(FS_ERR_BAD_HANDLE, error);
     }
+    if (x->gone) {
+        return fail(FS_ERR_NOT_FOUND, error);
+    }
     uint64_t e = srv->be->info(srv->fs, &x->node, &info);
     if (e) {
         return answer(session, "status", e, error);
@@ -241,6 +271,9 @@ static status_t op_truncate(void *session, struct rt_call *call, uint64_t h, uin
     if (!x->write || !s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
     }
+    if (x->gone) {
+        return fail(FS_ERR_NOT_FOUND, error);
+    }
     return answer(s, "truncate", srv->be->truncate(srv->fs, &x->node, size), error);
 }
 
@@ -250,6 +283,9 @@ static status_t op_unlink(void *session, struct rt_call *call, const char *path,
     struct fs_session *s = session;
     if (!s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
+    }
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
     }
     return answer(s, "unlink", srv->be->unlink(srv->fs, &s->root, path), error);
 }
@@ -261,6 +297,9 @@ static status_t op_move(void *session, struct rt_call *call, const char *from, c
     struct fs_session *s = session;
     if (!s->writable) {
         return fail(FS_ERR_READ_ONLY, error);
+    }
+    if (root_gone(s, error)) {
+        return RPC_INVALID;
     }
     return answer(s, "move", srv->be->move(srv->fs, &s->root, from, to), error);
 }
@@ -289,13 +328,38 @@ static status_t op_watch(void *session, struct rt_call *call, uint64_t h, uint64
     return RPC_OK;
 }
 
+void fs_server_moved(void *server, const struct fs_node *old, const struct fs_node *now)
+{
+    struct fs_server *srv = server;
+    for (struct fs_session *s = srv->sessions; s; s = s->next) {
+        if (!s->root_gone && memcmp(&s->root, old, sizeof(*old)) == 0) {
+            if (now) {
+                s->root = *now;
+            } else {
+                s->root_gone = true;
+            }
+        }
+        for (unsigned i = 0; i < FS_HANDLES_MAX; i++) {
+            struct handle *x = &s->handle[i];
+            if (x->kind != HANDLE_FREE && !x->gone && memcmp(&x->node, old, sizeof(*old)) == 0) {
+                if (now) {
+                    x->node = *now;
+                    x->cursor = (struct fs_cursor){{0}}; /* a listing goes on from the start of its walk */
+                } else {
+                    x->gone = true;
+                }
+            }
+        }
+    }
+}
+
 void fs_server_changed(void *server, uint64_t key)
 {
     struct fs_server *srv = server;
     for (struct fs_session *s = srv->sessions; s; s = s->next) {
         for (unsigned i = 0; s->sigh && i < FS_HANDLES_MAX; i++) {
             struct handle *x = &s->handle[i];
-            if (x->kind != HANDLE_FREE && x->watched && srv->be->key(srv->fs, &x->node) == key) {
+            if (x->kind != HANDLE_FREE && x->watched && !x->gone && srv->be->key(srv->fs, &x->node) == key) {
                 sys_signal(s->sigh); /* never blocks; a gone client is ignored */
                 break;
             }
@@ -470,6 +534,10 @@ static uint16_t handle_packet(struct fs_server *srv, struct fs_session *s, struc
     if (!x) {
         p->arg = 0;
         return PS_BAD_OP;
+    }
+    if (x->gone && (op == FS_OP_READ || op == FS_OP_WRITE || op == FS_OP_READ_DIR)) {
+        p->arg = 0;
+        return PS_FAILED; /* its node was removed */
     }
     switch (op) {
     case FS_OP_READ:

@@ -136,6 +136,16 @@ static uint64_t key(void *fs, const struct fs_node *n)
 const struct fs_backend fat_backend = {lookup, info, create, readlink, truncate, unlink,
                                        move,   sync, read,   write,    dir_entry, key};
 
+void fat_moved_glue(void *srv, const struct fat_node *old, const struct fat_node *now)
+{
+    struct fs_node o, n;
+    out(FAT_OK, *old, &o);
+    if (now) {
+        out(FAT_OK, *now, &n);
+    }
+    fs_server_moved(srv, &o, now ? &n : NULL);
+}
+
 struct fs_node fat_fs_root(struct fat_fs *fs)
 {
     struct fs_node n;

@@ -12,5 +12,7 @@
 extern const struct fs_backend fat_backend;
 /* The root directory as the layer names nodes. */
 struct fs_node fat_fs_root(struct fat_fs *fs);
+/* fs->moved: tell the layer (srv, a struct fs_server). */
+void fat_moved_glue(void *srv, const struct fat_node *old, const struct fat_node *now);
 
 #endif

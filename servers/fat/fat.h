@@ -107,6 +107,8 @@ struct fat_hint {
     uint32_t first, index, cluster;
 };
 
+struct fat_node;
+
 struct fat_fs {
     struct fat_device dev;
     unsigned type; /* 12, 16 or 32 */
@@ -127,6 +129,10 @@ struct fat_fs {
     uint64_t dir_changes; /* directories changed since mount: cursors older than this are stale */
     void (*changed)(void *ctx, uint64_t key);
     void *changed_ctx;
+    /* told when a node's entry moved (now: its new node) or was removed
+     * (now NULL), so handles can follow (may be NULL) */
+    void (*moved)(void *ctx, const struct fat_node *old, const struct fat_node *now);
+    void *moved_ctx;
     struct fat_cache_entry *cache;
     uint32_t cache_entries;
     uint64_t clock;
@@ -140,7 +146,7 @@ struct fat_fs {
  * cluster (it never changes), 0 for a file. */
 struct fat_node {
     uint32_t dir, index, cluster;
-    bool is_dir;
+    uint32_t is_dir; /* a word, not a bool: no padding, nodes compare bytewise */
 };
 #define FAT_ROOT_INDEX 0xffffffffu
 
@@ -199,6 +205,7 @@ enum fat_status fat_dir_entry(struct fat_fs *fs, struct fat_node n, struct fat_d
 void fat_log(struct fat_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 enum fat_status fat_corrupt(struct fat_fs *fs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void fat_changed(struct fat_fs *fs, uint64_t key);
+void fat_moved(struct fat_fs *fs, const struct fat_node *old, const struct fat_node *now);
 
 enum fat_status cache_get(struct fat_fs *fs, uint64_t sector, bool fill, uint8_t **data)
     __attribute__((warn_unused_result));

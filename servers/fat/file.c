@@ -310,6 +310,7 @@ static enum fat_status remove_entry(struct fat_fs *fs, struct fat_node parent, c
     }
     fat_changed(fs, fat_node_key(fs, parent));
     fat_changed(fs, fat_node_key(fs, n));
+    fat_moved(fs, &n, NULL);
     return c ? fat_free_chain(fs, c) : FAT_OK;
 }
 
@@ -389,8 +390,10 @@ enum fat_status fat_move(struct fat_fs *fs, struct fat_node root, const char *fr
     if (st == FAT_OK && d1 == d2 && t->slot == f->slot) {
         /* the same entry (a change of case, or the same name): named
          * anew, the new entry written before the old one is deleted */
-        if ((st = dir_add(fs, p2, name, len, &f->d, f->slot, &moved)) == FAT_OK) {
-            st = dir_remove(fs, d1, f);
+        if ((st = dir_add(fs, p2, name, len, &f->d, f->slot, &moved)) == FAT_OK &&
+            (st = dir_remove(fs, d1, f)) == FAT_OK) {
+            fat_changed(fs, fat_node_key(fs, n));
+            fat_moved(fs, &n, &moved);
         }
         goto out;
     }
@@ -411,6 +414,7 @@ enum fat_status fat_move(struct fat_fs *fs, struct fat_node root, const char *fr
     }
     fat_changed(fs, fat_node_key(fs, p1));
     fat_changed(fs, fat_node_key(fs, n));
+    fat_moved(fs, &n, &moved);
     if (n.is_dir && d1 != d2) {
         struct fat_dirent up;
         if ((st = slot_get(fs, n.cluster, 1, &up)) == FAT_OK && !memcmp(up.name, "..         ", 11)) {

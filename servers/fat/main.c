@@ -85,6 +85,8 @@ int main(uint64_t arg)
     }
     fs.changed = fs_server_changed;
     fs.changed_ctx = &srv;
+    fs.moved = fat_moved_glue;
+    fs.moved_ctx = &srv;
     printf("fat: FAT%u, %u clusters of %u bytes, %u free, %s, cache of %u sectors, %s\n", fs.type, fs.clusters,
            fs.cluster_size, fs.free_count, fs.read_only ? "read-only" : "writable", fs.cache_entries,
            rtc ? "times from the Rtc session" : "no clock");

@@ -36,6 +36,13 @@ void fat_changed(struct fat_fs *fs, uint64_t key)
     }
 }
 
+void fat_moved(struct fat_fs *fs, const struct fat_node *old, const struct fat_node *now)
+{
+    if (fs->moved) {
+        fs->moved(fs->moved_ctx, old, now);
+    }
+}
+
 const char *fat_status_text(enum fat_status st)
 {
     static const char *const text[] = {

@@ -138,9 +138,16 @@ static void change_tree(struct fs_client *k)
     check(write_file(k, "new/big.bin", FS_CREATE, 0, big, BIG_SIZE) &&
               same_bytes(k, "new/big.bin", BIG_SIZE, big_byte),
           "write /new/big.bin, %u bytes, and read it back", BIG_SIZE);
+    uint64_t held = 0, got = 0;
+    bool opened = file_system_file(k->session, "dir1/dir2/dir3/nested.txt", FS_MODE_READ, 0, &held, &error) ==
+                  RPC_OK;
     check(file_system_move(k->session, "dir1/dir2/dir3/nested.txt", "new/moved.txt", &error) == RPC_OK &&
               same_text(k, "new/moved.txt", "nested\n"),
           "move /dir1/dir2/dir3/nested.txt to /new/moved.txt");
+    char text[16] = "";
+    got = opened ? (uint64_t)fs_client_read(k, held, 0, text, sizeof(text)) : 0;
+    check(opened && got == 7 && memcmp(text, "nested\n", 7) == 0, "a handle open across the move reads the file");
+    file_system_close(k->session, held, &error);
     check(file_system_unlink(k->session, "dir1", &error) == RPC_INVALID && error == FS_ERR_NOT_EMPTY,
           "rmdir /dir1: not empty");
     check(file_system_unlink(k->session, "dir1/dir2/dir3", &error) == RPC_OK, "rmdir /dir1/dir2/dir3");
@@ -162,9 +169,16 @@ static void change_tree(struct fs_client *k)
           "unlink /sparse.bin");
     check(watch_signalled(), "watch: the unlink in / signalled");
     fs_client_close(&w);
-    check(write_file(k, "temp.txt", FS_CREATE, 0, "gone soon\n", 10) &&
-              file_system_unlink(k->session, "temp.txt", &error) == RPC_OK,
-          "create and unlink /temp.txt");
+    opened = write_file(k, "temp.txt", FS_CREATE, 0, "gone soon\n", 10) &&
+             file_system_file(k->session, "temp.txt", FS_MODE_READ, 0, &held, &error) == RPC_OK;
+    check(opened && file_system_unlink(k->session, "temp.txt", &error) == RPC_OK, "create and unlink /temp.txt");
+    error = 0;
+    check(opened &&
+              file_system_status(k->session, held, &type, &size, &mode, &inode, &links, &mtime, &ctime, &atime,
+                                 &error) == RPC_INVALID &&
+              error == FS_ERR_NOT_FOUND,
+          "a handle of the unlinked /temp.txt: not found");
+    file_system_close(k->session, held, &error);
     if (fat) {
         status_t st = file_system_symlink(k->session, "new/link2", "moved.txt", &error);
         check(st == RPC_INVALID && error == FS_ERR_INVALID, "symlink /new/link2: invalid (FAT has no symlinks)");

@@ -89,6 +89,12 @@ status_t fs_server_run(struct fs_server *srv, const struct fs_backend *be, void 
 /* The file system's change callback: signal the sessions watching a
  * node whose key is key. */
 void fs_server_changed(void *srv, uint64_t key);
+/* The file system's callback when a node got another name (a file
+ * system whose nodes are named by their place, as FAT's; ext2's are
+ * not): handles and session roots naming old name now, or, if now is
+ * NULL, the node is gone and they answer NOT_FOUND (a handle can still
+ * be closed). */
+void fs_server_moved(void *srv, const struct fs_node *old, const struct fs_node *now);
 /* An FS_ERR_* in words, for logs. */
 const char *fs_error_text(uint64_t error);
 
