@@ -80,7 +80,8 @@ static void walk(struct fat_fs *fs, struct fat_node dir, unsigned depth)
     uint64_t inode;
     bool is_dir;
     struct fat_dir_cursor cursor = {0};
-    for (uint64_t i = 0; i < 64 && ok(fat_dir_entry(fs, dir, &cursor, i, name, &inode, &is_dir)) == FAT_OK; i++) {
+    for (uint64_t i = 0; i < 64 && ok(fat_dir_entry(fs, dir, &cursor, i, name, &inode, &is_dir)) == FAT_OK;
+         i++) {
         struct fat_node n;
         struct fat_stat st;
         uint32_t done = 0;
@@ -90,7 +91,8 @@ static void walk(struct fat_fs *fs, struct fat_node dir, unsigned depth)
         }
         if (st.dir && depth < 4) {
             walk(fs, n, depth + 1);
-        } else if (!st.dir && ok(fat_read(fs, n, 0, buf, sizeof(buf), &done)) == FAT_OK && done > sizeof(buf)) {
+        } else if (!st.dir && ok(fat_read(fs, n, 0, buf, sizeof(buf), &done)) == FAT_OK &&
+                   done > sizeof(buf)) {
             abort();
         }
     }

@@ -228,9 +228,9 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
         EXPECT(fat_unlink(&fs, root, "new/Sub Dir") == FAT_NOTEMPTY);
         EXPECT(fat_unlink(&fs, root, "new/Sub Dir/a/b/c") == FAT_OK);
         EXPECT(fat_move(&fs, root, "hello.txt", "Hello.TXT") == FAT_OK); /* a change of case */
-        EXPECT(fat_move(&fs, root, "large.bin", "LARGE.BIN") == FAT_OK);  /* and back to 8.3 */
+        EXPECT(fat_move(&fs, root, "large.bin", "LARGE.BIN") == FAT_OK); /* and back to 8.3 */
         EXPECT(fat_move(&fs, root, "LARGE.BIN", "large.bin") == FAT_OK);
-        EXPECT(fat_move(&fs, root, LONG_NAME, "large.bin") == FAT_OK);  /* replaces */
+        EXPECT(fat_move(&fs, root, LONG_NAME, "large.bin") == FAT_OK); /* replaces */
         EXPECT(fat_lookup(&fs, root, "large.bin", &n) == FAT_OK);
         EXPECT(fat_truncate(&fs, n, 3) == FAT_OK);
         EXPECT(fat_create(&fs, root, "gone", true, &n) == FAT_OK && fat_unlink(&fs, root, "gone") == FAT_OK);
@@ -241,10 +241,13 @@ TEST(fat_writes_what_fsck_fat_finds_clean)
         EXPECT(mtype_is("/new/Moved Deep.txt", "deep\n"));
         EXPECT(mtype_is("/Hello.TXT", "hello\n"));
         /* renamed in place: its short name stays HELLO.TXT, no ~1 */
-        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^HELLO    TXT .*Hello.TXT$'", dir) == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^HELLO    TXT .*Hello.TXT$'",
+                  dir) == 0);
         EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img '::/new/Sub Dir/a/b' >/dev/null 2>&1", dir) == 0);
-        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-9] TXT' | grep -qx 9", dir) == 0);
-        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -q '^LONGN~10 TXT .*Long Name Number 8.txt$'",
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -c 'LONGNA~[1-9] TXT' | grep -qx 9",
+                  dir) == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/new | grep -q '^LONGN~10 TXT .*Long Name "
+                  "Number 8.txt$'",
                   dir) == 0);
         /* mounted again: the free count is what the FAT says, no log */
         last_log[0] = 0;
@@ -275,17 +278,17 @@ TEST(fat_refuses_bad_boot_sectors)
         uint8_t bytes[4];
         size_t n;
     } bad[] = {
-        {510, {0, 0}, 2},               /* no signature */
-        {11, {0x00, 0x03}, 2},          /* 768 bytes per sector */
-        {13, {3}, 1},                   /* 3 sectors per cluster */
-        {13, {0}, 1},                   /* 0 sectors per cluster */
-        {14, {0, 0}, 2},                /* no reserved sectors */
-        {16, {0}, 1},                   /* no FAT */
+        {510, {0, 0}, 2},                  /* no signature */
+        {11, {0x00, 0x03}, 2},             /* 768 bytes per sector */
+        {13, {3}, 1},                      /* 3 sectors per cluster */
+        {13, {0}, 1},                      /* 0 sectors per cluster */
+        {14, {0, 0}, 2},                   /* no reserved sectors */
+        {16, {0}, 1},                      /* no FAT */
         {32, {0xff, 0xff, 0xff, 0x7f}, 4}, /* more sectors than the disk */
-        {36, {0, 0, 0, 0}, 4},          /* FATs of 0 sectors */
-        {36, {1, 0, 0, 0}, 4},          /* a FAT too small */
+        {36, {0, 0, 0, 0}, 4},             /* FATs of 0 sectors */
+        {36, {1, 0, 0, 0}, 4},             /* a FAT too small */
         {44, {0xff, 0xff, 0xff, 0x0f}, 4}, /* the root outside */
-        {17, {0x00, 0x02}, 2},          /* FAT32 with a fixed root */
+        {17, {0x00, 0x02}, 2},             /* FAT32 with a fixed root */
     };
     for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         make_image(32);
@@ -364,7 +367,8 @@ TEST(fat_answers_loops_and_bad_chains_with_errors)
     make_image(32);
     EXPECT(mount() == FAT_OK);
     struct fat_node a, b;
-    EXPECT(fat_lookup(&fs, fat_root(&fs), "a", &a) == FAT_OK && fat_lookup(&fs, fat_root(&fs), "a/b", &b) == FAT_OK);
+    EXPECT(fat_lookup(&fs, fat_root(&fs), "a", &a) == FAT_OK &&
+           fat_lookup(&fs, fat_root(&fs), "a/b", &b) == FAT_OK);
     uint32_t a_cluster = a.cluster;
     unmount();
     /* b's entry is in a's cluster; find "B" there and point it at a */
@@ -465,7 +469,8 @@ TEST(fat_survives_random_words_in_its_metadata)
         bool isdir;
         uint32_t done, got;
         enum fat_status st;
-        for (uint64_t i = 0; i < 100 && (st = fat_dir_entry(&fs, root, NULL, i, name, &ino, &isdir)) == FAT_OK; i++) {
+        for (uint64_t i = 0;
+             i < 100 && (st = fat_dir_entry(&fs, root, NULL, i, name, &ino, &isdir)) == FAT_OK; i++) {
         }
         EXPECT(st <= FAT_FBIG);
         EXPECT(!read_all("large.bin", buf, sizeof(buf), &got) || got <= sizeof(buf));
@@ -517,7 +522,8 @@ TEST(fat_fixed_root_fills_and_directories_grow)
 
 static unsigned clock_month = 2;
 
-static bool fake_clock(void *ctx, unsigned *y, unsigned *mo, unsigned *d, unsigned *h, unsigned *mi, unsigned *s)
+static bool fake_clock(void *ctx, unsigned *y, unsigned *mo, unsigned *d, unsigned *h, unsigned *mi,
+                       unsigned *s)
 {
     *y = 2024, *mo = clock_month, *d = 29, *h = 12, *mi = 34, *s = 56;
     return true;
@@ -542,8 +548,10 @@ TEST(fat_stamps_changes_with_its_clock)
     EXPECT(fat_stat(&fs, n, &st) == FAT_OK && st.mtime == 1709210096);
     unmount();
     EXPECT(fsck() == 0);
-    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^clocked  txt .* 2024-02-29  12:34'", dir) == 0);
-    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^UNCLOC~1 TXT .* 1980-01-01 .*unclocked.txt$'",
+    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^clocked  txt .* 2024-02-29  12:34'",
+              dir) == 0);
+    EXPECT(sh("MTOOLS_SKIP_CHECK=1 mdir -i %s/disk.img ::/ | grep -q '^UNCLOC~1 TXT .* 1980-01-01 "
+              ".*unclocked.txt$'",
               dir) == 0);
     sh("rm -rf %s", dir);
 }
@@ -595,7 +603,8 @@ TEST(fat_tells_moves_and_removals)
     fs.moved = record_move;
     struct fat_node root = fat_root(&fs), f, d, n;
     uint32_t done;
-    EXPECT(fat_lookup(&fs, root, "a/b/c/deep.txt", &f) == FAT_OK && fat_lookup(&fs, root, "a/b", &d) == FAT_OK);
+    EXPECT(fat_lookup(&fs, root, "a/b/c/deep.txt", &f) == FAT_OK &&
+           fat_lookup(&fs, root, "a/b", &d) == FAT_OK);
     EXPECT(fat_move(&fs, root, "a/b/c/deep.txt", "Deep, moved.txt") == FAT_OK);
     EXPECT(moves == 1 && !memcmp(&moved_old, &f, sizeof(f)));
     EXPECT(fat_read(&fs, f, 0, buf, 5, &done) == FAT_NOENT);
@@ -603,7 +612,8 @@ TEST(fat_tells_moves_and_removals)
     EXPECT(fat_move(&fs, root, "a/b", "b") == FAT_OK); /* a directory: same cluster, new place */
     EXPECT(moves == 2 && !memcmp(&moved_old, &d, sizeof(d)) && moved_now.cluster == d.cluster);
     EXPECT(fat_lookup(&fs, moved_now, "c", &n) == FAT_OK);
-    EXPECT(fat_lookup(&fs, root, "Deep, moved.txt", &f) == FAT_OK && fat_unlink(&fs, root, "deep, MOVED.txt") == FAT_OK);
+    EXPECT(fat_lookup(&fs, root, "Deep, moved.txt", &f) == FAT_OK &&
+           fat_unlink(&fs, root, "deep, MOVED.txt") == FAT_OK);
     EXPECT(gones == 1 && !memcmp(&moved_old, &f, sizeof(f)));
     unmount();
     EXPECT(fsck() == 0);

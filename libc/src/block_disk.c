@@ -20,7 +20,8 @@ status_t block_disk_open(struct block_disk *d, uint64_t max_block_size)
     if (st == RPC_OK) {
         st = block_info(d->session, &d->block_size, &d->blocks, &d->writable, &d->max_bytes);
     }
-    if (st == RPC_OK && (!d->block_size || d->block_size > max_block_size || max_block_size % d->block_size)) {
+    if (st == RPC_OK &&
+        (!d->block_size || d->block_size > max_block_size || max_block_size % d->block_size)) {
         printf("disk blocks of %lu bytes: the file system needs blocks that divide %lu\n", d->block_size,
                max_block_size);
         return RPC_INVALID;

@@ -169,8 +169,8 @@ static status_t op_dir(void *session, struct rt_call *call, const char *path, ui
     }
     if (create) {
         e = srv->be->create(srv->fs, &s->root, path, FS_TYPE_DIR, NULL, &n);
-    } else if ((e = srv->be->lookup(srv->fs, &s->root, path, &n)) == 0 && (e = node_type(srv, &n, &type)) == 0 &&
-               type != FS_TYPE_DIR) {
+    } else if ((e = srv->be->lookup(srv->fs, &s->root, path, &n)) == 0 &&
+               (e = node_type(srv, &n, &type)) == 0 && type != FS_TYPE_DIR) {
         e = FS_ERR_NOT_DIR;
     }
     return e ? answer(s, "dir", e, error) : new_handle(s, HANDLE_DIR, false, n, h, error);

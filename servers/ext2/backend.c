@@ -67,7 +67,7 @@ static uint64_t info(void *fs, const struct fs_node *n, struct fs_node_info *inf
     struct ext2_stat st;
     enum ext2_status e = ext2_stat(fs, node(n), &st);
     if (e == EXT2_OK) {
-        *info = (struct fs_node_info){type(st.mode), st.size, st.mode & 07777, st.inode,
+        *info = (struct fs_node_info){type(st.mode), st.size,  st.mode & 07777, st.inode,
                                       st.links,      st.mtime, st.ctime,        st.atime};
     }
     return error(e);
@@ -137,7 +137,7 @@ static uint64_t key(void *fs, const struct fs_node *n)
     return node(n).ino;
 }
 
-const struct fs_backend ext2_backend = {lookup, info, create, readlink, truncate, unlink,
+const struct fs_backend ext2_backend = {lookup, info, create, readlink, truncate,  unlink,
                                         move,   sync, read,   write,    dir_entry, key};
 
 struct fs_node ext2_fs_root(struct ext2_fs *fs)

@@ -33,8 +33,8 @@ int main(uint64_t arg)
     if (block_disk_open(&disk, 1024)) {
         return 1;
     }
-    struct ext2_device dev = {&disk,          block_disk_read, block_disk_write, block_disk_sync,
-                              block_disk_log, disk.blocks * disk.block_size};
+    struct ext2_device dev = {&disk,           block_disk_read, block_disk_write,
+                              block_disk_sync, block_disk_log,  disk.blocks * disk.block_size};
     bool read_only = !disk.writable || strcmp(writeable, "no") == 0;
     enum ext2_status st = ext2_mount(&fs, &dev, cache > 4096 ? 4096 : (uint32_t)cache, read_only);
     if (st) {
@@ -44,8 +44,8 @@ int main(uint64_t arg)
     fs.changed = ext2_changed_key;
     fs.changed_ctx = &srv;
     printf("ext2: %u blocks of %u bytes, %u free, %u inodes, %u free, %u groups, %s, cache of %u blocks\n",
-           fs.sb.blocks_count, fs.block_size, fs.sb.free_blocks_count, fs.sb.inodes_count, fs.sb.free_inodes_count,
-           fs.groups, fs.read_only ? "read-only" : "writable", fs.cache_entries);
+           fs.sb.blocks_count, fs.block_size, fs.sb.free_blocks_count, fs.sb.inodes_count,
+           fs.sb.free_inodes_count, fs.groups, fs.read_only ? "read-only" : "writable", fs.cache_entries);
     fs_server_run(&srv, &ext2_backend, &fs, ext2_fs_root(&fs), fs.read_only);
     return 1;
 }

@@ -133,7 +133,7 @@ static uint64_t key(void *fs, const struct fs_node *n)
     return fat_node_key(fs, node(n));
 }
 
-const struct fs_backend fat_backend = {lookup, info, create, readlink, truncate, unlink,
+const struct fs_backend fat_backend = {lookup, info, create, readlink, truncate,  unlink,
                                        move,   sync, read,   write,    dir_entry, key};
 
 void fat_moved_glue(void *srv, const struct fat_node *old, const struct fat_node *now)

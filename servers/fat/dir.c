@@ -447,7 +447,8 @@ enum fat_status dir_add(struct fat_fs *fs, struct fat_node parent, const char *n
             unsigned at = (ord - 1) * 13 + k;
             chars[k] = at < units ? u[at] : at == units ? 0 : 0xffff;
         }
-        struct fat_lfn l = {.ord = (uint8_t)(ord | (i == 0 ? 0x40 : 0)), .attr = FAT_ATTR_LFN, .checksum = sum};
+        struct fat_lfn l = {
+            .ord = (uint8_t)(ord | (i == 0 ? 0x40 : 0)), .attr = FAT_ATTR_LFN, .checksum = sum};
         memcpy(l.name1, chars, 10);
         memcpy(l.name2, chars + 5, 12);
         memcpy(l.name3, chars + 11, 4);

@@ -90,7 +90,7 @@ _Static_assert(sizeof(struct fat_lfn) == 32, "long name entry layout");
 #define FAT_ATTR_ARCHIVE 0x20
 #define FAT_ATTR_LFN 0x0f
 #define FAT_DELETED 0xe5
-#define FAT_NAME_MAX 255   /* UTF-16 units of a long name */
+#define FAT_NAME_MAX 255    /* UTF-16 units of a long name */
 #define FAT_DIR_SLOTS 65536 /* entries a directory may have */
 
 /* ---- the mounted file system ---- */
@@ -115,16 +115,16 @@ struct fat_fs {
     uint32_t sector_size, cluster_sectors, cluster_size;
     uint32_t fats, fat_sectors, reserved, root_entries, total_sectors;
     uint64_t fat_start, root_start, data_start; /* sectors */
-    uint32_t clusters;     /* data clusters: numbers 2 .. clusters + 1 */
-    uint32_t root_cluster; /* FAT32; 0 on FAT12/16: the fixed root */
-    uint32_t fsinfo;       /* its sector, 0: none */
+    uint32_t clusters;                          /* data clusters: numbers 2 .. clusters + 1 */
+    uint32_t root_cluster;                      /* FAT32; 0 on FAT12/16: the fixed root */
+    uint32_t fsinfo;                            /* its sector, 0: none */
     uint32_t free_count, next_free;
     bool read_only, info_dirty;
-    uint16_t date, time;  /* stamped on changes: 1980-01-01 00:00 unless clock says */
+    uint16_t date, time; /* stamped on changes: 1980-01-01 00:00 unless clock says */
     /* the date and time now (may be NULL): year, month 1..12, day
      * 1..31, hour, minute, second; false if it cannot say */
     bool (*now)(void *ctx, unsigned *year, unsigned *month, unsigned *day, unsigned *hour, unsigned *minute,
-                  unsigned *second);
+                unsigned *second);
     void *now_ctx;
     uint64_t dir_changes; /* directories changed since mount: cursors older than this are stale */
     void (*changed)(void *ctx, uint64_t key);

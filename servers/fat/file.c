@@ -116,7 +116,8 @@ static enum fat_status put(struct fat_fs *fs, struct fat_node n, struct fat_dire
                 break;
             }
             if (!last) {
-                st = fat_corrupt(fs, "a file of %u bytes has a shorter chain from cluster %u", d->size, first);
+                st =
+                    fat_corrupt(fs, "a file of %u bytes has a shorter chain from cluster %u", d->size, first);
                 break;
             }
             if ((st = fat_alloc(fs, last, false, &c))) {
@@ -208,7 +209,8 @@ enum fat_status fat_truncate(struct fat_fs *fs, struct fat_node n, uint64_t size
     if (size > d.size) {
         st = extend(fs, n, &d, size);
     } else if (size < d.size) {
-        uint32_t first = entry_cluster(fs, &d), keep = (uint32_t)((size + fs->cluster_size - 1) / fs->cluster_size);
+        uint32_t first = entry_cluster(fs, &d),
+                 keep = (uint32_t)((size + fs->cluster_size - 1) / fs->cluster_size);
         uint32_t c = 0, next = 0;
         if (first && keep == 0) {
             st = fat_free_chain(fs, first);
@@ -272,8 +274,8 @@ enum fat_status fat_create(struct fat_fs *fs, struct fat_node root, const char *
 }
 
 /* The entry at path: its directory and itself. */
-static enum fat_status find(struct fat_fs *fs, struct fat_node root, const char *path, struct fat_node *parent,
-                            struct fat_found *f)
+static enum fat_status find(struct fat_fs *fs, struct fat_node root, const char *path,
+                            struct fat_node *parent, struct fat_found *f)
 {
     const char *name;
     size_t len;

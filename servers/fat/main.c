@@ -21,8 +21,8 @@
 #include "backend.h"
 
 /* fs->clock: the Rtc session's time. */
-static bool rtc_now(void *ctx, unsigned *year, unsigned *month, unsigned *day, unsigned *hour, unsigned *minute,
-                    unsigned *second)
+static bool rtc_now(void *ctx, unsigned *year, unsigned *month, unsigned *day, unsigned *hour,
+                    unsigned *minute, unsigned *second)
 {
     static uint64_t failures;
     uint64_t v[6];
@@ -71,8 +71,8 @@ int main(uint64_t arg)
     if (block_disk_open(&disk, 512)) {
         return 1;
     }
-    struct fat_device dev = {&disk,          block_disk_read, block_disk_write, block_disk_sync,
-                             block_disk_log, disk.blocks * disk.block_size};
+    struct fat_device dev = {&disk,           block_disk_read, block_disk_write,
+                             block_disk_sync, block_disk_log,  disk.blocks * disk.block_size};
     bool read_only = !disk.writable || strcmp(writeable, "no") == 0;
     enum fat_status st = fat_mount(&fs, &dev, cache > 4096 ? 4096 : (uint32_t)cache, read_only);
     if (st) {
@@ -87,9 +87,9 @@ int main(uint64_t arg)
     fs.changed_ctx = &srv;
     fs.moved = fat_moved_glue;
     fs.moved_ctx = &srv;
-    printf("fat: FAT%u, %u clusters of %u bytes, %u free, %s, cache of %u sectors, %s\n", fs.type, fs.clusters,
-           fs.cluster_size, fs.free_count, fs.read_only ? "read-only" : "writable", fs.cache_entries,
-           rtc ? "times from the Rtc session" : "no clock");
+    printf("fat: FAT%u, %u clusters of %u bytes, %u free, %s, cache of %u sectors, %s\n", fs.type,
+           fs.clusters, fs.cluster_size, fs.free_count, fs.read_only ? "read-only" : "writable",
+           fs.cache_entries, rtc ? "times from the Rtc session" : "no clock");
     fs_server_run(&srv, &fat_backend, &fs, fat_fs_root(&fs), fs.read_only);
     return 1;
 }

@@ -147,7 +147,8 @@ void fat_short_text(const struct fat_dirent *d, char out[13])
 /* A character a short name may hold (upper case). */
 static bool short_char(uint32_t c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || (c < 0x80 && c > 0x20 && strchr_ascii("!#$%&'()-@^_`{}~", (char)c));
+    return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+           (c < 0x80 && c > 0x20 && strchr_ascii("!#$%&'()-@^_`{}~", (char)c));
 }
 
 bool fat_short_exact(const char *name, size_t len, uint8_t raw[11], uint8_t *nt_case)

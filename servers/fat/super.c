@@ -124,7 +124,8 @@ static enum fat_status parse_bpb(struct fat_fs *fs, const uint8_t *b)
         return FAT_CORRUPT;
     }
     if (fat_sectors == 0 || data_start >= total) {
-        fat_log(fs, "boot sector: FATs of %u sectors and a root of %u entries leave no data area in %u sectors",
+        fat_log(fs,
+                "boot sector: FATs of %u sectors and a root of %u entries leave no data area in %u sectors",
                 fat_sectors, root_entries, total);
         return FAT_CORRUPT;
     }
@@ -135,7 +136,8 @@ static enum fat_status parse_bpb(struct fat_fs *fs, const uint8_t *b)
         return FAT_CORRUPT;
     }
     if ((type == 32) != (fat16 == 0 && root_entries == 0)) {
-        fat_log(fs, "boot sector: %u clusters make FAT%u, but the root has %u entries and the FAT16 size is %u",
+        fat_log(fs,
+                "boot sector: %u clusters make FAT%u, but the root has %u entries and the FAT16 size is %u",
                 clusters, type, root_entries, fat16);
         return FAT_CORRUPT;
     }
@@ -159,7 +161,8 @@ static enum fat_status parse_bpb(struct fat_fs *fs, const uint8_t *b)
     if (type == 32) {
         fs->root_cluster = le32(b + 44);
         if (!fat_cluster_ok(fs, fs->root_cluster)) {
-            fat_log(fs, "boot sector: the root directory at cluster %u is outside the volume", fs->root_cluster);
+            fat_log(fs, "boot sector: the root directory at cluster %u is outside the volume",
+                    fs->root_cluster);
             return FAT_CORRUPT;
         }
         if (le16(b + 42) != 0) {

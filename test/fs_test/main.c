@@ -76,7 +76,8 @@ static void read_tree(struct fs_client *k)
     uint64_t len, error = 0;
     if (fat) {
         status_t st = file_system_readlink(k->session, "hello.txt", &len, target, &error);
-        check(st == RPC_INVALID && error == FS_ERR_INVALID, "readlink /hello.txt: invalid (FAT has no symlinks)");
+        check(st == RPC_INVALID && error == FS_ERR_INVALID,
+              "readlink /hello.txt: invalid (FAT has no symlinks)");
         return;
     }
     check(file_system_readlink(k->session, "link", &len, target, &error) == RPC_OK &&
@@ -121,7 +122,8 @@ static void change_tree(struct fs_client *k)
     for (uint64_t i = 0; i < BIG_SIZE; i++) {
         big[i] = big_byte(i);
     }
-    check(write_file(k, "hello.txt", 0, strlen(hello) - 9, "appended\n", 9) && same_text(k, "hello.txt", hello),
+    check(write_file(k, "hello.txt", 0, strlen(hello) - 9, "appended\n", 9) &&
+              same_text(k, "hello.txt", hello),
           "append to /hello.txt");
     check(watch_signalled(), "watch: the append to /hello.txt signalled");
     check(file_system_dir(k->session, "new", 1, &h, &error) == RPC_OK &&
@@ -139,14 +141,15 @@ static void change_tree(struct fs_client *k)
               same_bytes(k, "new/big.bin", BIG_SIZE, big_byte),
           "write /new/big.bin, %u bytes, and read it back", BIG_SIZE);
     uint64_t held = 0, got = 0;
-    bool opened = file_system_file(k->session, "dir1/dir2/dir3/nested.txt", FS_MODE_READ, 0, &held, &error) ==
-                  RPC_OK;
+    bool opened =
+        file_system_file(k->session, "dir1/dir2/dir3/nested.txt", FS_MODE_READ, 0, &held, &error) == RPC_OK;
     check(file_system_move(k->session, "dir1/dir2/dir3/nested.txt", "new/moved.txt", &error) == RPC_OK &&
               same_text(k, "new/moved.txt", "nested\n"),
           "move /dir1/dir2/dir3/nested.txt to /new/moved.txt");
     char text[16] = "";
     got = opened ? (uint64_t)fs_client_read(k, held, 0, text, sizeof(text)) : 0;
-    check(opened && got == 7 && memcmp(text, "nested\n", 7) == 0, "a handle open across the move reads the file");
+    check(opened && got == 7 && memcmp(text, "nested\n", 7) == 0,
+          "a handle open across the move reads the file");
     file_system_close(k->session, held, &error);
     check(file_system_unlink(k->session, "dir1", &error) == RPC_INVALID && error == FS_ERR_NOT_EMPTY,
           "rmdir /dir1: not empty");
@@ -171,19 +174,22 @@ static void change_tree(struct fs_client *k)
     fs_client_close(&w);
     opened = write_file(k, "temp.txt", FS_CREATE, 0, "gone soon\n", 10) &&
              file_system_file(k->session, "temp.txt", FS_MODE_READ, 0, &held, &error) == RPC_OK;
-    check(opened && file_system_unlink(k->session, "temp.txt", &error) == RPC_OK, "create and unlink /temp.txt");
+    check(opened && file_system_unlink(k->session, "temp.txt", &error) == RPC_OK,
+          "create and unlink /temp.txt");
     error = 0;
     check(opened &&
-              file_system_status(k->session, held, &type, &size, &mode, &inode, &links, &mtime, &ctime, &atime,
-                                 &error) == RPC_INVALID &&
+              file_system_status(k->session, held, &type, &size, &mode, &inode, &links, &mtime, &ctime,
+                                 &atime, &error) == RPC_INVALID &&
               error == FS_ERR_NOT_FOUND,
           "a handle of the unlinked /temp.txt: not found");
     file_system_close(k->session, held, &error);
     if (fat) {
         status_t st = file_system_symlink(k->session, "new/link2", "moved.txt", &error);
-        check(st == RPC_INVALID && error == FS_ERR_INVALID, "symlink /new/link2: invalid (FAT has no symlinks)");
+        check(st == RPC_INVALID && error == FS_ERR_INVALID,
+              "symlink /new/link2: invalid (FAT has no symlinks)");
     } else {
-        check(file_system_symlink(k->session, "new/link2", "moved.txt", &error) == RPC_OK, "symlink /new/link2");
+        check(file_system_symlink(k->session, "new/link2", "moved.txt", &error) == RPC_OK,
+              "symlink /new/link2");
     }
     check(file_system_sync(k->session, &error) == RPC_OK, "sync");
 }
@@ -203,7 +209,7 @@ int main(uint64_t arg)
     fat = strcmp(fs_name, "fat") == 0;
     hello = fat ? "Hello, FAT!\nappended\n" : "Hello, ext2!\nappended\n";
     unsigned entries = fat ? 5 : 9; /* the root's: no ".", "..", lost+found or link on FAT */
-    ps_client_note(); /* made once, for all our streams: not part of a session's cost */
+    ps_client_note();               /* made once, for all our streams: not part of a session's cost */
     check(watch_init(), "a notification for watching");
     if (fs_client_open(&k, "rw", TEST_BUFFER, TEST_SLOTS)) {
         printf("no File_system session\n");

@@ -40,8 +40,8 @@ struct fs_backend {
     uint64_t (*lookup)(void *fs, const struct fs_node *root, const char *path, struct fs_node *out);
     uint64_t (*info)(void *fs, const struct fs_node *n, struct fs_node_info *info);
     /* type FS_TYPE_FILE, _DIR or _SYMLINK (to target) */
-    uint64_t (*create)(void *fs, const struct fs_node *root, const char *path, uint64_t type, const char *target,
-                       struct fs_node *out);
+    uint64_t (*create)(void *fs, const struct fs_node *root, const char *path, uint64_t type,
+                       const char *target, struct fs_node *out);
     /* the target of a symlink into target[size], terminated */
     uint64_t (*readlink)(void *fs, const struct fs_node *n, char *target, uint64_t size);
     uint64_t (*truncate)(void *fs, const struct fs_node *n, uint64_t size);
