@@ -60,8 +60,9 @@ static uint8_t large_byte(uint64_t pos)
 #define LONG_NAME "A long file name with spaces and more than thirteen characters.text"
 
 /* The tree: a/b/c/deep.txt, large.bin (300000 bytes), a long name,
- * HELLO.TXT; then an image of FAT bits (12, 16, 32), filled by mcopy. */
-static void make_image(int bits)
+ * HELLO.TXT; then an image of FAT bits (12, 16, 32) with mkfs.fat's
+ * options extra, filled by mcopy. */
+static void make_image_with(int bits, const char *extra)
 {
     snprintf(dir, sizeof(dir), "/tmp/arbor-fat-unit.%d", (int)getpid());
     EXPECT(sh("rm -rf %s && mkdir -p %s/tree/a/b/c && printf 'deep\\n' > %s/tree/a/b/c/deep.txt", dir, dir,
@@ -75,9 +76,14 @@ static void make_image(int bits)
     fclose(f);
     EXPECT(sh("cd %s/tree && printf 'long\\n' > '%s' && printf 'hello\\n' > HELLO.TXT", dir, LONG_NAME) == 0);
     const char *size = bits == 12 ? "2048" : bits == 16 ? "20480" : "70000";
-    EXPECT(sh("mkfs.fat -C -F %d %s %s/disk.img %s >/dev/null 2>&1 && "
+    EXPECT(sh("mkfs.fat -C -F %d %s %s %s/disk.img %s >/dev/null 2>&1 && "
               "MTOOLS_SKIP_CHECK=1 mcopy -s -i %s/disk.img %s/tree/* ::/",
-              bits, bits == 32 ? "-s 1" : "", dir, size, dir, dir) == 0);
+              bits, bits == 32 ? "-s 1" : "", extra, dir, size, dir, dir) == 0);
+}
+
+static void make_image(int bits)
+{
+    make_image_with(bits, "");
 }
 
 static enum fat_status mount(void)
@@ -618,4 +624,33 @@ TEST(fat_tells_moves_and_removals)
     unmount();
     EXPECT(fsck() == 0);
     sh("rm -rf %s", dir);
+}
+
+/* Sectors of 4096 bytes (mkfs.fat -S 4096), two FATs and one: read,
+ * written, clean. */
+TEST(fat_large_sectors_and_one_fat)
+{
+    static uint8_t buf[400000];
+    const char *extra[] = {"-S 4096 -s 1", "-f 1"};
+    for (int i = 0; i < 2; i++) {
+        uint32_t got, done;
+        struct fat_node n;
+        make_image_with(16, extra[i]);
+        if (mount() != FAT_OK) {
+            EXPECT(!"mounted");
+            continue;
+        }
+        EXPECT(fs.sector_size == (i == 0 ? 4096u : 512u) && fs.fats == (i == 0 ? 2u : 1u));
+        EXPECT(read_all("large.bin", buf, sizeof(buf), &got) && got == 300000 &&
+               buf[12345] == large_byte(12345));
+        EXPECT(fat_create(&fs, fat_root(&fs), "a/b/Written here.bin", false, &n) == FAT_OK);
+        EXPECT(fat_write(&fs, n, 0, buf, 100000, &done) == FAT_OK && done == 100000);
+        EXPECT(fat_unlink(&fs, fat_root(&fs), "large.bin") == FAT_OK);
+        unmount();
+        EXPECT(fsck() == 0);
+        EXPECT(sh("MTOOLS_SKIP_CHECK=1 mtype -i %s/disk.img '::/a/b/Written here.bin' | cmp -s - "
+                  "%s/tree/large.bin -n 100000",
+                  dir, dir) == 0);
+        sh("rm -rf %s", dir);
+    }
 }
