@@ -71,6 +71,11 @@ enum fat_status cache_get(struct fat_fs *fs, uint64_t sector, bool fill, uint8_t
     return FAT_OK;
 }
 
+bool cache_has(struct fat_fs *fs, uint64_t sector)
+{
+    return find(fs, sector) != NULL;
+}
+
 void cache_dirty(struct fat_fs *fs, uint64_t sector)
 {
     struct fat_cache_entry *e = find(fs, sector);

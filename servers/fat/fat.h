@@ -210,6 +210,8 @@ void fat_moved(struct fat_fs *fs, const struct fat_node *old, const struct fat_n
 enum fat_status cache_get(struct fat_fs *fs, uint64_t sector, bool fill, uint8_t **data)
     __attribute__((warn_unused_result));
 void cache_dirty(struct fat_fs *fs, uint64_t sector);
+/* Is the sector in the cache? */
+bool cache_has(struct fat_fs *fs, uint64_t sector);
 enum fat_status cache_flush(struct fat_fs *fs) __attribute__((warn_unused_result));
 
 /* The FAT entry of cluster c (2 .. clusters + 1). */

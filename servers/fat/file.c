@@ -3,9 +3,58 @@
  * chain (which always has exactly as many clusters as its size needs,
  * as fsck.fat wants), truncating, creating, unlinking and moving. A
  * moved entry is written in its new place before its old one is
- * deleted, so a crash between leaves two names, never none.
+ * deleted, so a crash between leaves two names, never none. A file's
+ * whole sectors that are not in the cache move between the device and
+ * the caller's buffer directly, consecutive ones in one request (a
+ * run); everything else goes through the sector cache.
  */
 #include "dir.h"
+
+#define RUN_MAX 256 /* sectors in one request at most */
+
+/* Consecutive sectors read into or written from consecutive bytes. */
+struct run {
+    uint64_t sector;
+    uint32_t count;
+    uint8_t *buf;
+};
+
+/* Send the run; on failure it stays (its bytes were not moved). */
+static enum fat_status run_flush(struct fat_fs *fs, struct run *r, bool write)
+{
+    if (r->count) {
+        uint64_t off = r->sector * fs->sector_size;
+        uint32_t len = r->count * fs->sector_size;
+        bool ok = write ? fs->dev.write(fs->dev.ctx, off, len, r->buf)
+                        : fs->dev.read(fs->dev.ctx, off, len, r->buf);
+        if (!ok) {
+            fat_log(fs, "%s of %u sectors from sector %lu failed", write ? "write" : "read",
+                    len / fs->sector_size, (unsigned long)r->sector);
+            return FAT_IO;
+        }
+        r->count = 0;
+    }
+    return FAT_OK;
+}
+
+/* Add a sector (its bytes at buf) to the run, after sending the run if
+ * this one does not continue it. */
+static enum fat_status run_add(struct fat_fs *fs, struct run *r, bool write, uint64_t sector, uint8_t *buf)
+{
+    enum fat_status st;
+    if (r->count &&
+        (r->sector + r->count != sector || r->buf + (uint64_t)r->count * fs->sector_size != buf ||
+         r->count >= RUN_MAX) &&
+        (st = run_flush(fs, r, write))) {
+        return st;
+    }
+    if (!r->count) {
+        r->sector = sector;
+        r->buf = buf;
+    }
+    r->count++;
+    return FAT_OK;
+}
 
 enum fat_status fat_stat(struct fat_fs *fs, struct fat_node n, struct fat_stat *st)
 {
@@ -53,26 +102,41 @@ enum fat_status fat_read(struct fat_fs *fs, struct fat_node n, uint64_t offset, 
         length = (uint32_t)(d.size - offset);
     }
     uint32_t first = entry_cluster(fs, &d);
+    struct run run = {0};
     while (*done < length) {
         uint64_t at = offset + *done;
         uint32_t c;
         uint8_t *data;
         if ((st = fat_chain_at(fs, first, (uint32_t)(at / fs->cluster_size), &c))) {
-            return st;
+            break;
         }
         if (!c) {
-            return fat_corrupt(fs, "a file of %u bytes has a shorter chain from cluster %u", d.size, first);
+            st = fat_corrupt(fs, "a file of %u bytes has a shorter chain from cluster %u", d.size, first);
+            break;
         }
         uint64_t sector = fat_cluster_sector(fs, c) + at % fs->cluster_size / fs->sector_size;
         uint32_t off = (uint32_t)(at % fs->sector_size), n = fs->sector_size - off;
         n = n < length - *done ? n : length - *done;
-        if ((st = cache_get(fs, sector, true, &data))) {
-            return st;
+        if (n == fs->sector_size && !cache_has(fs, sector)) {
+            if ((st = run_add(fs, &run, false, sector, out + *done))) {
+                break;
+            }
+            *done += n;
+            continue;
+        }
+        if ((st = run_flush(fs, &run, false)) || (st = cache_get(fs, sector, true, &data))) {
+            break;
         }
         memcpy(out + *done, data + off, n);
         *done += n;
     }
-    return FAT_OK;
+    if (st == FAT_OK) {
+        st = run_flush(fs, &run, false);
+    }
+    if (st && run.count) {
+        *done = (uint32_t)(run.buf - out); /* what the run was to read is not there */
+    }
+    return st;
 }
 
 /* The time of a change: the clock's, if there is one and it says a
@@ -95,7 +159,8 @@ static enum fat_status put(struct fat_fs *fs, struct fat_node n, struct fat_dire
                            const uint8_t *buf, uint32_t length, uint32_t *done)
 {
     enum fat_status st = FAT_OK;
-    uint32_t first = entry_cluster(fs, d);
+    uint32_t first = entry_cluster(fs, d), size = d->size;
+    struct run run = {0};
     while (*done < length) {
         uint64_t at = offset + *done;
         uint32_t index = (uint32_t)(at / fs->cluster_size), c;
@@ -127,9 +192,17 @@ static enum fat_status put(struct fat_fs *fs, struct fat_node n, struct fat_dire
         uint64_t sector = fat_cluster_sector(fs, c) + at % fs->cluster_size / fs->sector_size;
         uint32_t off = (uint32_t)(at % fs->sector_size), k = fs->sector_size - off;
         k = k < length - *done ? k : length - *done;
+        if (buf && k == fs->sector_size && !cache_has(fs, sector)) {
+            if ((st = run_add(fs, &run, true, sector, (uint8_t *)buf + *done))) {
+                break;
+            }
+            *done += k;
+            d->size = at + k > d->size ? (uint32_t)(at + k) : d->size;
+            continue;
+        }
         /* a whole sector, or one past the end of the file, needs no read */
         bool fill = k < fs->sector_size && at - off < d->size;
-        if ((st = cache_get(fs, sector, fill, &data))) {
+        if ((st = run_flush(fs, &run, true)) || (st = cache_get(fs, sector, fill, &data))) {
             break;
         }
         if (buf) {
@@ -142,6 +215,14 @@ static enum fat_status put(struct fat_fs *fs, struct fat_node n, struct fat_dire
         if (at + k > d->size) {
             d->size = (uint32_t)(at + k);
         }
+    }
+    if (st == FAT_OK) {
+        st = run_flush(fs, &run, true);
+    }
+    if (st && run.count) {
+        /* the run did not reach the disk: the file ends before it */
+        *done = (uint32_t)(run.buf - buf);
+        d->size = offset + *done > size ? (uint32_t)(offset + *done) : size;
     }
     return st;
 }
