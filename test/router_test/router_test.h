@@ -2,6 +2,7 @@
  * router_test: a client of servers/nic_router speaking raw Ethernet,
  * started twice (one per client domain, its config says which checks
  * to run). main.c runs the checks; frames.c builds and parses frames;
+ * tcp.c speaks just enough TCP;
  * hostile.c spoofs addresses and sends garbage through a second
  * session.
  */
@@ -48,6 +49,11 @@ void send_or_wait(struct test *t, struct nic_client *nic, const uint8_t *f, uint
 unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg, unsigned want,
                uint64_t timeout_us);
 bool ping(struct test *t, uint32_t target, unsigned tries);
+const char *ip_text(uint32_t ip); /* one of four static buffers */
+
+/* tcp.c */
+bool tcp_nat(struct test *t);
+bool tcp_forward(struct test *t, uint16_t port);
 
 /* hostile.c */
 bool hostile_run(struct test *t);
