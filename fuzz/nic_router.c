@@ -74,10 +74,10 @@ static void setup(void)
         up->nat[k] = (struct nat){.from = &r.dom[1 + k], .ports = {4, 4, 4}};
     }
     up->nats = 2;
-    up->fwd[0] = (struct forward){.proto = PROTO_TCP, .port = 8080, .to_port = 8080, .to = 0x0a000102,
-                                  .domain = &r.dom[1]};
-    up->fwd[1] = (struct forward){.proto = PROTO_UDP, .port = 7, .to_port = 7, .to = 0x0a000302,
-                                  .domain = &r.dom[2]};
+    up->fwd[0] = (struct forward){
+        .proto = PROTO_TCP, .port = 8080, .to_port = 8080, .to = 0x0a000102, .domain = &r.dom[1]};
+    up->fwd[1] =
+        (struct forward){.proto = PROTO_UDP, .port = 7, .to_port = 7, .to = 0x0a000302, .domain = &r.dom[2]};
     up->forwards = 2;
     r.uplink = up;
     r.up_open = true;

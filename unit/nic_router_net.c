@@ -68,18 +68,20 @@ TEST(prefixes_and_addresses_parse)
 TEST(malformed_addresses_are_refused)
 {
     uint32_t ip, mask;
-    static const char *const bad[] = {"10.0.1/24", "10.0.1.256/24", "10.0.1.1/33", "10.0.1.1./24", "a.b.c.d/8",
-                                      "10.0.1.1/", "", "1..2.3/8", "1.2.3.4.5/8", "1000.2.3.4/8", "1.2.3.4/2x"};
+    static const char *const bad[] = {
+        "10.0.1/24", "10.0.1.256/24", "10.0.1.1/33", "10.0.1.1./24", "a.b.c.d/8", "10.0.1.1/",
+        "",          "1..2.3/8",      "1.2.3.4.5/8", "1000.2.3.4/8", "1.2.3.4/2x"};
     for (unsigned i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
         EXPECT(!ip_parse(bad[i], &ip, &mask));
     }
-    EXPECT(!ip_parse("1.2.3.4", &ip, &mask)); /* a prefix needs its length */
+    EXPECT(!ip_parse("1.2.3.4", &ip, &mask));  /* a prefix needs its length */
     EXPECT(!ip_parse("1.2.3.4/8", &ip, NULL)); /* an address has none */
 }
 
 TEST(header_checksum_of_a_known_header)
 {
-    uint8_t h[20] = {0x45, 0, 0, 0x73, 0, 0, 0x40, 0, 0x40, 0x11, 0, 0, 0xc0, 0xa8, 0, 1, 0xc0, 0xa8, 0, 0xc7};
+    uint8_t h[20] = {0x45, 0, 0,    0x73, 0, 0, 0x40, 0,    0x40, 0x11,
+                     0,    0, 0xc0, 0xa8, 0, 1, 0xc0, 0xa8, 0,    0xc7};
     EXPECT(ip_checksum(h, 20) == 0xb861);
     put16(h + 10, 0xb861);
     EXPECT(ip_checksum(h, 20) == 0);

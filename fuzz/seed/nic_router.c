@@ -47,8 +47,8 @@ static unsigned csum(const uint8_t *p, size_t n, uint32_t s)
 
 /* A record: the interface, an Ethernet header, and an IPv4 packet of
  * proto with l4 (its checksum filled in) or, for proto 0, ARP. */
-static void frame(unsigned which, const uint8_t *dst, const uint8_t *src, unsigned proto, uint32_t sip, uint32_t dip,
-                  const uint8_t *l4, size_t n)
+static void frame(unsigned which, const uint8_t *dst, const uint8_t *src, unsigned proto, uint32_t sip,
+                  uint32_t dip, const uint8_t *l4, size_t n)
 {
     uint8_t *r = out + used, *f = r + 3, *ip = f + 14;
     size_t len;
@@ -70,7 +70,8 @@ static void frame(unsigned which, const uint8_t *dst, const uint8_t *src, unsign
         p16(ip + 10, csum(ip, 20, 0));
         memcpy(ip + 20, l4, n);
         unsigned at = proto == 1 ? 2 : proto == 6 ? 16 : 6;
-        uint32_t pseudo = proto == 1 ? 0 : (sip >> 16) + (sip & 0xffff) + (dip >> 16) + (dip & 0xffff) + proto + n;
+        uint32_t pseudo =
+            proto == 1 ? 0 : (sip >> 16) + (sip & 0xffff) + (dip >> 16) + (dip & 0xffff) + proto + n;
         p16(ip + 20 + at, csum(ip + 20, n, pseudo));
         len = 34 + n;
     }
@@ -100,8 +101,8 @@ static void dhcp(unsigned type, uint32_t requested)
     frame(1, bcast, a_mac, 17, 0, 0xffffffff, u, sizeof(u));
 }
 
-static void echo(unsigned which, const uint8_t *dst, const uint8_t *src, unsigned type, uint32_t sip, uint32_t dip,
-                 unsigned id)
+static void echo(unsigned which, const uint8_t *dst, const uint8_t *src, unsigned type, uint32_t sip,
+                 uint32_t dip, unsigned id)
 {
     uint8_t e[16] = {(uint8_t)type};
     p16(e + 4, id);

@@ -41,8 +41,11 @@ static bool parse(const uint8_t *f, uint32_t len, uint8_t op, struct dhcp_msg *m
             m->type = v[0];
         } else if (o[1] >= 4 && (o[0] == 50 || o[0] == 54 || o[0] == 1 || o[0] == 3 || o[0] == 6)) {
             uint32_t x = get32(v);
-            *(o[0] == 50 ? &m->requested : o[0] == 54 ? &m->server : o[0] == 1 ? &m->mask
-                                                               : o[0] == 3 ? &m->router : &m->dns) = x;
+            *(o[0] == 50   ? &m->requested
+              : o[0] == 54 ? &m->server
+              : o[0] == 1  ? &m->mask
+              : o[0] == 3  ? &m->router
+                           : &m->dns) = x;
         }
         o += 2 + o[1];
     }

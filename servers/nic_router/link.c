@@ -15,19 +15,21 @@ unsigned proto_index(uint8_t proto)
     return proto == PROTO_ICMP ? 0 : proto == PROTO_TCP ? 1 : 2;
 }
 
-struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst,
-                       uint16_t dport, bool *reverse)
+struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32_t src, uint16_t sport,
+                       uint32_t dst, uint16_t dport, bool *reverse)
 {
     for (unsigned i = 0; i < MAX_LINKS; i++) {
         struct link *l = &r->link[i];
         if (!l->used || l->proto != proto) {
             continue;
         }
-        if (l->dom_a == d && l->a_src == src && l->a_sport == sport && l->a_dst == dst && l->a_dport == dport) {
+        if (l->dom_a == d && l->a_src == src && l->a_sport == sport && l->a_dst == dst &&
+            l->a_dport == dport) {
             *reverse = false;
             return l;
         }
-        if (l->dom_b == d && l->b_dst == src && l->b_dport == sport && l->b_src == dst && l->b_sport == dport) {
+        if (l->dom_b == d && l->b_dst == src && l->b_dport == sport && l->b_src == dst &&
+            l->b_sport == dport) {
             *reverse = true;
             return l;
         }

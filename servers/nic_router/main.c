@@ -37,7 +37,8 @@ static bool domain_attr(struct router *r, const struct xml_node *n, const char *
     return true;
 }
 
-static bool ip_attr(const struct xml_node *n, const char *attr, uint32_t *ip, uint32_t *mask, const char *where)
+static bool ip_attr(const struct xml_node *n, const char *attr, uint32_t *ip, uint32_t *mask,
+                    const char *where)
 {
     char v[24];
     if (!xml_attr(n, attr, v, sizeof(v)) || !ip_parse(v, ip, mask)) {
@@ -65,9 +66,11 @@ static bool parse_rule(struct router *r, struct domain *d, const struct xml_node
         if (!domain_attr(r, n, "domain", "<icmp>", &ru->to)) {
             return false;
         }
-    } else if (!xml_first_sub_of_type(n, "permit-any", &p) || !domain_attr(r, &p, "domain", "<permit-any>", &ru->to)) {
-        printf("config: domain \"%s\": a <tcp>/<udp> rule needs <permit-any domain=\"..\"/> (ports: not yet)\n",
-               d->name);
+    } else if (!xml_first_sub_of_type(n, "permit-any", &p) ||
+               !domain_attr(r, &p, "domain", "<permit-any>", &ru->to)) {
+        printf(
+            "config: domain \"%s\": a <tcp>/<udp> rule needs <permit-any domain=\"..\"/> (ports: not yet)\n",
+            d->name);
         return false;
     }
     d->rules++;
@@ -78,7 +81,10 @@ static bool parse_sub(struct router *r, struct domain *d, const struct xml_node 
 {
     uint64_t v;
     if (xml_type_is(n, "tcp") || xml_type_is(n, "udp") || xml_type_is(n, "icmp")) {
-        return parse_rule(r, d, n, xml_type_is(n, "tcp") ? PROTO_TCP : xml_type_is(n, "udp") ? PROTO_UDP : PROTO_ICMP);
+        return parse_rule(r, d, n,
+                          xml_type_is(n, "tcp")   ? PROTO_TCP
+                          : xml_type_is(n, "udp") ? PROTO_UDP
+                                                  : PROTO_ICMP);
     }
     if (xml_type_is(n, "nat")) {
         struct nat *nt = &d->nat[d->nats];
@@ -96,7 +102,8 @@ static bool parse_sub(struct router *r, struct domain *d, const struct xml_node 
         struct forward *f = &d->fwd[d->forwards];
         uint64_t port = 0, to_port = 0;
         if (d->forwards == MAX_FORWARDS || !xml_attr_u64(n, "port", &port) || !port || port > 65535 ||
-            !domain_attr(r, n, "domain", "forward", &f->domain) || !ip_attr(n, "to", &f->to, NULL, "forward")) {
+            !domain_attr(r, n, "domain", "forward", &f->domain) ||
+            !ip_attr(n, "to", &f->to, NULL, "forward")) {
             printf("config: domain \"%s\": a forward needs port (1..65535), domain and to\n", d->name);
             return false;
         }
@@ -179,7 +186,8 @@ static bool parse_config(struct router *r)
             return false;
         }
     }
-    if (!xml_first_sub_of_type(c, "nic-client", &n) || !domain_attr(r, &n, "domain", "<nic-client>", &r->uplink)) {
+    if (!xml_first_sub_of_type(c, "nic-client", &n) ||
+        !domain_attr(r, &n, "domain", "<nic-client>", &r->uplink)) {
         printf("config: <nic-client domain=\"..\"/> names the uplink's domain\n");
         return false;
     }
@@ -188,7 +196,8 @@ static bool parse_config(struct router *r)
     }
     for (unsigned i = 0; i < r->domains; i++) {
         if (r->dom[i].dhcp_client && &r->dom[i] != r->uplink) {
-            printf("config: domain \"%s\" has no interface: only the uplink's may ask DHCP\n", r->dom[i].name);
+            printf("config: domain \"%s\" has no interface: only the uplink's may ask DHCP\n",
+                   r->dom[i].name);
             return false;
         }
     }
@@ -206,13 +215,14 @@ static bool transmit(void *driver, struct nic_session *from, const void *frame, 
     return true;
 }
 
-static status_t session_open(void *driver, struct nic_session *s, const struct rt_session_info *info, void **user)
+static status_t session_open(void *driver, struct nic_session *s, const struct rt_session_info *info,
+                             void **user)
 {
     struct router *r = driver;
     struct domain *d = NULL;
     char name[32];
-    if (!info->policy || !xml_attr(info->policy, "domain", name, sizeof(name)) || !(d = domain_named(r, name)) ||
-        d == r->uplink) {
+    if (!info->policy || !xml_attr(info->policy, "domain", name, sizeof(name)) ||
+        !(d = domain_named(r, name)) || d == r->uplink) {
         printf("\"%s\": refused: its policy names no client domain\n", info->label);
         return RPC_DENIED;
     }
@@ -249,8 +259,8 @@ static void session_close(void *driver, struct nic_session *s)
             d->arp[i].ip = 0;
         }
     }
-    printf("\"%s\": left domain \"%s\": %lu frames in, %lu out, %lu dropped, %lu spoofed\n", f->label, d->name, f->rx,
-           f->tx, f->dropped, f->spoofed);
+    printf("\"%s\": left domain \"%s\": %lu frames in, %lu out, %lu dropped, %lu spoofed\n", f->label,
+           d->name, f->rx, f->tx, f->dropped, f->spoofed);
     f->used = false;
 }
 
@@ -309,8 +319,8 @@ static bool open_uplink(struct router *r)
     mac_of(r->up->mac, r->uplink_if.mac);
     r->dhcp_xid = (uint32_t)r->up->mac;
     char a[16];
-    printf("uplink \"%s\" in domain \"%s\": MAC %012lx, %s\n", r->uplink_if.label, r->uplink->name, r->up->mac,
-           r->uplink->dhcp_client ? "address by DHCP" : ip_text(r->uplink->ip, a));
+    printf("uplink \"%s\" in domain \"%s\": MAC %012lx, %s\n", r->uplink_if.label, r->uplink->name,
+           r->up->mac, r->uplink->dhcp_client ? "address by DHCP" : ip_text(r->uplink->ip, a));
     return true;
 }
 
@@ -329,9 +339,14 @@ int main(uint64_t arg)
     }
     report_open(r);
     r->srv->max_sessions = MAX_SESSIONS;
-    r->srv->dev = (struct nic_device){.mac = r->up->mac, .link_up = true, .transmit = transmit,
-                                     .session_open = session_open, .session_close = session_close,
-                                     .flushed = flushed, .tick = tick, .driver = r};
+    r->srv->dev = (struct nic_device){.mac = r->up->mac,
+                                      .link_up = true,
+                                      .transmit = transmit,
+                                      .session_open = session_open,
+                                      .session_close = session_close,
+                                      .flushed = flushed,
+                                      .tick = tick,
+                                      .driver = r};
     dhcp_client_tick(r);
     nic_client_flush(r->up);
     nic_server_run(r->srv);

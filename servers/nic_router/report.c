@@ -59,15 +59,17 @@ void report_open(struct router *r)
 
 static void iface_xml(struct text *t, const struct iface *i)
 {
-    put(t, "\t\t<interface label=\"%s\" rx=\"%lu\" tx=\"%lu\" dropped=\"%lu\" spoofed=\"%lu\"/>\n", i->label, i->rx,
-        i->tx, i->dropped, i->spoofed);
+    put(t, "\t\t<interface label=\"%s\" rx=\"%lu\" tx=\"%lu\" dropped=\"%lu\" spoofed=\"%lu\"/>\n", i->label,
+        i->rx, i->tx, i->dropped, i->spoofed);
 }
 
 static void domain_xml(struct router *r, struct text *t, const struct domain *d)
 {
     char a[16], g[16], s[16];
-    put(t, "\t<domain name=\"%s\" ipv4=\"%s/%u\" gateway=\"%s\" dns=\"%s\" rx=\"%lu\" tx=\"%lu\" dropped=\"%lu\" "
-           "spoofed=\"%lu\" arp_misses=\"%lu\">\n",
+    put(t,
+        "\t<domain name=\"%s\" ipv4=\"%s/%u\" gateway=\"%s\" dns=\"%s\" rx=\"%lu\" tx=\"%lu\" "
+        "dropped=\"%lu\" "
+        "spoofed=\"%lu\" arp_misses=\"%lu\">\n",
         d->name, ip_text(d->ip, a), d->mask ? 32 - __builtin_ctz(d->mask) : 0, ip_text(d->gateway, g),
         ip_text(d->dns, s), d->rx, d->tx, d->dropped, d->spoofed, d->arp_misses);
     if (d == r->uplink) {
@@ -81,8 +83,8 @@ static void domain_xml(struct router *r, struct text *t, const struct domain *d)
     for (unsigned i = 0; i < MAX_LEASES; i++) {
         const uint8_t *m = d->lease[i].mac;
         if (d->lease[i].ip) {
-            put(t, "\t\t<lease ip=\"%s\" mac=\"%02x:%02x:%02x:%02x:%02x:%02x\"/>\n", ip_text(d->lease[i].ip, a),
-                m[0], m[1], m[2], m[3], m[4], m[5]);
+            put(t, "\t\t<lease ip=\"%s\" mac=\"%02x:%02x:%02x:%02x:%02x:%02x\"/>\n",
+                ip_text(d->lease[i].ip, a), m[0], m[1], m[2], m[3], m[4], m[5]);
         }
     }
     put(t, "\t</domain>\n");

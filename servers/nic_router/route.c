@@ -249,9 +249,18 @@ static struct link *connect(struct router *r, struct domain *d, uint8_t proto, u
         }
         return NULL;
     }
-    *l = (struct link){.used = true, .proto = proto, .nat = n, .dom_a = d, .dom_b = to,
-                       .a_src = src, .a_sport = sport, .a_dst = dst, .a_dport = dport,
-                       .b_src = n ? to->ip : src, .b_sport = port, .b_dst = b_dst,
+    *l = (struct link){.used = true,
+                       .proto = proto,
+                       .nat = n,
+                       .dom_a = d,
+                       .dom_b = to,
+                       .a_src = src,
+                       .a_sport = sport,
+                       .a_dst = dst,
+                       .a_dport = dport,
+                       .b_src = n ? to->ip : src,
+                       .b_sport = port,
+                       .b_dst = b_dst,
                        .b_dport = proto == PROTO_ICMP ? port : b_dport};
     return l;
 }

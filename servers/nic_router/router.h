@@ -150,8 +150,8 @@ void route_out(struct router *r, struct domain *d, uint8_t *ip, uint32_t len);
 void arp_learn(struct domain *d, uint32_t ip, const uint8_t mac[6]);
 
 /* link.c */
-struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32_t src, uint16_t sport, uint32_t dst,
-                       uint16_t dport, bool *reverse);
+struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32_t src, uint16_t sport,
+                       uint32_t dst, uint16_t dport, bool *reverse);
 struct link *link_new(struct router *r, uint8_t proto);
 bool nat_port(struct router *r, struct nat *n, uint8_t proto, uint32_t ip, uint16_t *port);
 void link_tick(struct router *r);

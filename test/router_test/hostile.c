@@ -56,9 +56,9 @@ static bool spoof(struct hostile *h)
 {
     struct test *t = h->t;
     uint8_t f[NIC_FRAME_MAX], other[6] = {0x02, 0x52, 0, 0, 0x0f, 0x02};
-    send(h, f, frame_arp_request(f, other, t->ip + 50, t->router));  /* another MAC */
-    send(h, f, frame_arp_request(f, h->mac, t->router, t->router));  /* the router's IP */
-    send(h, f, frame_echo(f, h->mac, t->router_mac, t->ip, t->router, 1, 1));        /* the main session's lease */
+    send(h, f, frame_arp_request(f, other, t->ip + 50, t->router));           /* another MAC */
+    send(h, f, frame_arp_request(f, h->mac, t->router, t->router));           /* the router's IP */
+    send(h, f, frame_echo(f, h->mac, t->router_mac, t->ip, t->router, 1, 1)); /* the main session's lease */
     send(h, f, frame_echo(f, h->mac, t->router_mac, IP(10, 0, 1, 2), SLIRP_IP, 1, 2)); /* another domain's */
     return check("4 frames with foreign addresses, none answered", drain(h, 2000000) == 0);
 }
@@ -133,7 +133,8 @@ static bool match_request(void *arg, const uint8_t *f, uint32_t len)
     struct echo_request *e = arg;
     const uint8_t *ip, *icmp;
     uint32_t n;
-    return frame_ip_to(f, len, 1, e->t->ip, &ip, &icmp, &n) && n >= 8 && icmp[0] == 8 && get32(ip + 12) == e->from;
+    return frame_ip_to(f, len, 1, e->t->ip, &ip, &icmp, &n) && n >= 8 && icmp[0] == 8 &&
+           get32(ip + 12) == e->from;
 }
 
 /* The session with an honest address of the domain (not leased) sends
@@ -144,7 +145,8 @@ static bool same_domain(struct hostile *h)
     uint8_t f[NIC_FRAME_MAX];
     struct echo_request e = {.t = t, .from = (t->ip & 0xffffff00u) | 50};
     send(h, f, frame_echo(f, h->mac, t->mac, e.from, t->ip, 3, 1));
-    return check("an echo request from another client of the domain passed on", await(t, match_request, &e, 1, 5000000));
+    return check("an echo request from another client of the domain passed on",
+                 await(t, match_request, &e, 1, 5000000));
 }
 
 static bool honest(struct hostile *h)

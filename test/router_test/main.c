@@ -50,8 +50,8 @@ static void watch(struct test *t, const uint8_t *f, uint32_t len)
     }
 }
 
-unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg, unsigned want,
-               uint64_t timeout_us)
+unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg,
+               unsigned want, uint64_t timeout_us)
 {
     uint64_t deadline = now_us(t) + timeout_us;
     unsigned got = 0;
@@ -143,8 +143,8 @@ static bool match_echo(void *arg, const uint8_t *f, uint32_t len)
     struct echo *e = arg;
     const uint8_t *h, *icmp;
     uint32_t n;
-    return frame_ip_to(f, len, 1, e->t->ip, &h, &icmp, &n) && n >= 8 && icmp[0] == 0 && get32(h + 12) == e->from &&
-           get16(icmp + 4) == e->id && get16(icmp + 6) == e->seq;
+    return frame_ip_to(f, len, 1, e->t->ip, &h, &icmp, &n) && n >= 8 && icmp[0] == 0 &&
+           get32(h + 12) == e->from && get16(icmp + 4) == e->id && get16(icmp + 6) == e->seq;
 }
 
 /* An echo request to target (one a second, at most tries): answered? */
@@ -200,7 +200,8 @@ static bool udp_nat(struct test *t)
     put16(l4 + 4, (uint16_t)(8 + sizeof(rrq)));
     memcpy(l4 + 8, rrq, sizeof(rrq));
     for (unsigned i = 0; i < 5; i++) {
-        send_or_wait(t, &t->nic, f, frame_ip(f, t->mac, t->router_mac, 17, t->ip, SLIRP_IP, l4, 8 + sizeof(rrq)));
+        send_or_wait(t, &t->nic, f,
+                     frame_ip(f, t->mac, t->router_mac, 17, t->ip, SLIRP_IP, l4, 8 + sizeof(rrq)));
         if (await(t, match_udp, &w, 1, 1000000)) {
             printf("udp: answer from %s port %u through NAT: %s\n", ip_text(w.from), w.from_port, w.data);
             return w.from == SLIRP_IP;

@@ -46,8 +46,8 @@ bool frame_ip_to(const uint8_t *f, uint32_t len, uint8_t proto, uint32_t ip, con
 /* main.c */
 uint64_t now_us(struct test *t);
 void send_or_wait(struct test *t, struct nic_client *nic, const uint8_t *f, uint32_t len);
-unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg, unsigned want,
-               uint64_t timeout_us);
+unsigned await(struct test *t, bool (*match)(void *arg, const uint8_t *f, uint32_t len), void *arg,
+               unsigned want, uint64_t timeout_us);
 bool ping(struct test *t, uint32_t target, unsigned tries);
 const char *ip_text(uint32_t ip); /* one of four static buffers */
 

@@ -106,7 +106,8 @@ bool tcp_nat(struct test *t)
     put32(seg + 8, peer);
     seg[13] = 0x18; /* PSH+ACK */
     memcpy(seg + 20, hello, sizeof(hello) - 1);
-    send_or_wait(t, &t->nic, f, frame_ip(f, t->mac, t->router_mac, 6, t->ip, server, seg, 20 + sizeof(hello) - 1));
+    send_or_wait(t, &t->nic, f,
+                 frame_ip(f, t->mac, t->router_mac, 6, t->ip, server, seg, 20 + sizeof(hello) - 1));
     w.want_data = true;
     if (!await(t, match_tcp, &w, 1, 30000000)) {
         printf("tcp: no data from 10.0.2.100 port 80 within 30 s: FAILED\n");

@@ -81,7 +81,8 @@ struct nic_device {
     /* Optional, for software devices: a session is being opened (its
      * policy in info->policy): RPC_OK and *user (nic_session_user), or
      * the status that refuses it; it closes (after its last frame). */
-    status_t (*session_open)(void *driver, struct nic_session *s, const struct rt_session_info *info, void **user);
+    status_t (*session_open)(void *driver, struct nic_session *s, const struct rt_session_info *info,
+                             void **user);
     void (*session_close)(void *driver, struct nic_session *s);
     /* Optional: called at the end of every nic_server_flush (a software
      * device publishes what it sent elsewhere). */
