@@ -3,6 +3,8 @@
  * descriptions (a node, an offset, the open flags), shared by dup. The
  * standard streams are opened here as <libc stdin stdout stderr> name
  * them; until then (and by default) stdout and stderr write to the LOG.
+ * A description with fd_ops (a socket, libc/net/) stands on the one
+ * socket node and hands reads, writes and the last close to its ops.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -19,7 +21,11 @@ struct open_file {
     off_t pos;
     int flags;
     unsigned refs;
+    const struct fd_ops *ops; /* NULL for VFS nodes */
+    void *obj;                /* what ops work on */
 };
+
+static struct vfs_node socket_node = {.name = "socket", .kind = VFS_SOCKET};
 
 /* stdout and stderr before (and unless) <libc> names files for them */
 static struct vfs_node std_log_node = {.name = "log", .kind = VFS_LOG};
@@ -54,7 +60,10 @@ static void drop(struct open_file *f)
     if (f->node->kind == VFS_LOG) {
         file_flush(f->node);
     }
-    if (f != &std_log) {
+    if (f->ops) {
+        f->ops->close(f->obj);
+        free(f);
+    } else if (f != &std_log) {
         f->node->opened--;
         vfs_release(f->node);
         free(f);
@@ -80,6 +89,35 @@ struct vfs_node *fd_node(int fd)
 {
     struct open_file *f = file_of(fd);
     return f ? f->node : NULL;
+}
+
+int fd_install(const struct fd_ops *ops, void *obj, int flags)
+{
+    int fd = lowest_free(0);
+    struct open_file *f = fd < 0 ? NULL : calloc(1, sizeof(*f));
+    if (!f) {
+        if (fd >= 0) {
+            errno = ENOMEM;
+        }
+        return -1;
+    }
+    *f = (struct open_file){.node = &socket_node, .flags = O_RDWR | (flags & O_NONBLOCK), .refs = 1,
+                            .ops = ops, .obj = obj};
+    fds[fd] = f;
+    return fd;
+}
+
+void *fd_object(int fd, const struct fd_ops *ops, int *flags)
+{
+    struct open_file *f = file_of(fd);
+    if (f && f->ops != ops) {
+        errno = ENOTSOCK;
+        return NULL;
+    }
+    if (f && flags) {
+        *flags = f->flags;
+    }
+    return f ? f->obj : NULL;
 }
 
 int open(const char *path, int flags, ...)
@@ -129,6 +167,9 @@ ssize_t read(int fd, void *buf, size_t n)
     if (!f) {
         return -1;
     }
+    if (f->ops) {
+        return f->ops->read(f->obj, buf, n, f->flags);
+    }
     if ((f->flags & O_ACCMODE) == O_WRONLY) {
         errno = EBADF;
         return -1;
@@ -145,6 +186,9 @@ ssize_t write(int fd, const void *buf, size_t n)
     struct open_file *f = file_of(fd);
     if (!f) {
         return -1;
+    }
+    if (f->ops) {
+        return f->ops->write(f->obj, buf, n, f->flags);
     }
     if ((f->flags & O_ACCMODE) == O_RDONLY) {
         errno = EBADF;

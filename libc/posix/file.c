@@ -166,6 +166,9 @@ void file_stat(const struct vfs_node *node, struct stat *st)
     case VFS_RAM:
         st->st_mode = S_IFREG | 0644;
         break;
+    case VFS_SOCKET:
+        st->st_mode = S_IFSOCK | 0666;
+        break;
     default:
         st->st_mode = S_IFREG | 0444;
     }
@@ -178,5 +181,5 @@ bool file_is_tty(const struct vfs_node *node)
 
 bool file_seekable(const struct vfs_node *node)
 {
-    return node->kind != VFS_LOG;
+    return node->kind != VFS_LOG && node->kind != VFS_SOCKET;
 }

@@ -16,12 +16,18 @@
  *   process.c  exit, getpid, kill, and the process calls Arbor does not have
  *   owner.c    users and permissions, which a component does not have
  *
+ * Descriptors of other kinds (sockets, libc/net/) live in the same table
+ * through a small table of operations (struct fd_ops below), so that
+ * read, write, close and fcntl work on them; their code is linked only
+ * into programs that make them.
+ *
  * Not thread safe, like the runtime's heap: C programs are single threaded.
  */
 #ifndef POSIX_POSIX_H
 #define POSIX_POSIX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -37,6 +43,7 @@ enum vfs_kind {
     VFS_INLINE, /* <inline name>: the node's text, read-only */
     VFS_ROM,    /* <rom name label>: a ROM module, read-only */
     VFS_RAM,    /* a file made in a <ram/> directory */
+    VFS_SOCKET, /* stands for a descriptor with fd_ops (a socket); never in the tree */
 };
 
 struct vfs_node {
@@ -90,6 +97,14 @@ bool file_seekable(const struct vfs_node *node);
 /* Send what a log node holds of an unfinished line. */
 void file_flush(struct vfs_node *node);
 
+/* ---- time.c ---- */
+
+/* Microseconds on the Timer session; false with errno (ENOSYS without a
+ * Timer route, EIO) otherwise. */
+bool time_now_us(uint64_t *us);
+/* Block for at least us on the Timer; false with errno as above. */
+bool time_sleep_us(uint64_t us);
+
 /* ---- fd.c ---- */
 
 /* Open the standard streams as <libc stdin stdout stderr> name them
@@ -102,5 +117,25 @@ struct vfs_node *fd_node(int fd);
 
 /* Flush every log node of an open descriptor (before exit). */
 void fd_flush_all(void);
+
+/* A descriptor that is not a VFS node: its operations. flags are the
+ * descriptor's open flags (O_NONBLOCK). Each returns as read(2) and
+ * write(2) do (-1 with errno). close ends the object (at the last close
+ * of its descriptor and its dups). poll answers which of the poll(2)
+ * events (POLLIN, POLLOUT; POLLERR and POLLHUP always) hold now. */
+struct fd_ops {
+    ssize_t (*read)(void *obj, void *buf, size_t n, int flags);
+    ssize_t (*write)(void *obj, const void *buf, size_t n, int flags);
+    void (*close)(void *obj);
+    int (*poll)(void *obj, int events);
+};
+
+/* A new descriptor (the lowest free) for obj with ops; -1 with errno
+ * EMFILE or ENOMEM (obj is then not closed). */
+int fd_install(const struct fd_ops *ops, void *obj, int flags);
+
+/* The object of fd if fd has ops; NULL with errno EBADF (no such fd) or
+ * ENOTSOCK (another kind). With flags, *flags are its open flags. */
+void *fd_object(int fd, const struct fd_ops *ops, int *flags);
 
 #endif

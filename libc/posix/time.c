@@ -32,7 +32,7 @@ static bool have_timer(void)
     return timer.session != CAP_NULL;
 }
 
-static bool now_us(uint64_t *us)
+bool time_now_us(uint64_t *us)
 {
     if (!have_timer()) {
         return false;
@@ -51,7 +51,7 @@ int clock_gettime(clockid_t clock, struct timespec *ts)
         errno = EINVAL;
         return -1;
     }
-    if (!now_us(&us)) {
+    if (!time_now_us(&us)) {
         return -1;
     }
     ts->tv_sec = (time_t)(us / 1000000);
@@ -74,7 +74,7 @@ int clock_getres(clockid_t clock, struct timespec *res)
 int gettimeofday(struct timeval *tv, void *tz)
 {
     uint64_t us;
-    if (!now_us(&us)) {
+    if (!time_now_us(&us)) {
         return -1;
     }
     if (tv) {
@@ -84,19 +84,27 @@ int gettimeofday(struct timeval *tv, void *tz)
     return 0;
 }
 
-int nanosleep(const struct timespec *req, struct timespec *rem)
+bool time_sleep_us(uint64_t us)
 {
     uint64_t elapsed;
+    if (!have_timer()) {
+        return false;
+    }
+    if (timer_sleep(timer.session, us, &elapsed) != RPC_OK) {
+        errno = EIO;
+        return false;
+    }
+    return true;
+}
+
+int nanosleep(const struct timespec *req, struct timespec *rem)
+{
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000) {
         errno = EINVAL;
         return -1;
     }
-    if (!have_timer()) {
-        return -1;
-    }
     uint64_t us = (uint64_t)req->tv_sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000;
-    if (timer_sleep(timer.session, us, &elapsed) != RPC_OK) {
-        errno = EIO;
+    if (!time_sleep_us(us)) {
         return -1;
     }
     if (rem) {
