@@ -223,9 +223,8 @@ int tcp_sock_connect(struct sock *s, const ip_addr_t *ip, uint16_t port, int fla
     } else if (!sock_may_block(flags, 0)) {
         return fail(EALREADY);
     }
-    net_drive();
-    if (s->connecting && !sock_may_block(flags, 0)) {
-        return fail(EINPROGRESS);
+    if (!sock_may_block(flags, 0)) {
+        return fail(EINPROGRESS); /* the SYN is queued; the next calls drive it */
     }
     if (s->connecting && net_wait(s, connect_done, s->sndtimeo_us) < 0) {
         return fail(EINPROGRESS); /* SO_SNDTIMEO passed: it goes on in the background */
