@@ -6,11 +6,9 @@
 #                 and Ethernet, and libc/net/; tools/arbor-cc links it, and
 #                 a program takes from it only if it uses the network
 #
-# lwIP is compiled with the system layer's flags against its headers and
-# ours (libc/net/include: lwipopts.h, the one configuration, and
-# arch/cc.h); warnings are shown, but lwIP is not our code to change, so
-# they do not stop the build (-Wno-error). Our files are -Werror as
-# everything else.
+# lwIP is compiled with the system layer's flags, warnings as errors
+# (it has none), against its headers and ours (libc/net/include:
+# lwipopts.h, the one configuration, and arch/cc.h).
 
 LWIP_DIR := $(BUILD)/ports/lwip-2.1.3
 LWIP_SRC := core/def.c core/dns.c core/inet_chksum.c core/init.c core/ip.c core/mem.c core/memp.c \
@@ -27,7 +25,7 @@ $(LWIP_DIR)/.arbor-port: ports/lwip.port $(wildcard ports/lwip/*.patch) tools/po
 
 $(LWIP_OBJ): $(BUILD)/obj/lwip/%.o: $(LWIP_DIR)/.arbor-port $(wildcard libc/net/include/*.h libc/net/include/*/*.h) | $(NEWLIB_LIBC)
 	@mkdir -p $(dir $@)
-	$(Q)$(CC) $(NET_CFLAGS) -Wno-error -w -c $(LWIP_DIR)/src/$*.c -o $@
+	$(Q)$(CC) $(NET_CFLAGS) -c $(LWIP_DIR)/src/$*.c -o $@
 
 $(BUILD)/obj/net/%.c.o: %.c $(LWIP_DIR)/.arbor-port | $(SESSION_HEADERS) $(NEWLIB_LIBC)
 	@mkdir -p $(dir $@)

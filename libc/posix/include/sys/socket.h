@@ -64,7 +64,7 @@ struct linger {
 #define SO_SNDTIMEO 21
 #define SO_ACCEPTCONN 30
 
-#define SOMAXCONN 16
+#define SOMAXCONN 64
 
 #define MSG_PEEK 0x2
 #define MSG_DONTWAIT 0x40
