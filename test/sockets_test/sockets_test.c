@@ -323,6 +323,31 @@ static void options_and_fds(void)
     close(b);
 }
 
+/* Connections made and closed again and again: no descriptor is lost,
+ * each one still carries its bytes. */
+static void many_connections(void)
+{
+    int first = socket(AF_INET, SOCK_STREAM, 0);
+    close(first);
+    int l = listener(0, 1), good = 0;
+    for (int i = 0; i < 100; i++) {
+        int s, c = connect_pair(l, &s);
+        char buf[16] = "";
+        ssize_t w = send(c, "ping", 4, 0), r = -1;
+        for (int j = 0; j < 1000 && r < 0; j++) {
+            r = recv(s, buf, sizeof(buf), 0);
+        }
+        good += w == 4 && r == 4 && !memcmp(buf, "ping", 4);
+        close(i % 2 ? c : s); /* either side first */
+        close(i % 2 ? s : c);
+    }
+    close(l);
+    int again = socket(AF_INET, SOCK_STREAM, 0);
+    close(again);
+    check("100_connections_no_fd_lost", good == 100 && again == first, "%d of 100 carried data; fd %d then %d",
+          good, first, again);
+}
+
 static void names(void)
 {
     struct addrinfo hints, *res = NULL;
@@ -365,6 +390,7 @@ int main(int argc, char **argv)
     udp_datagrams();
     errors();
     options_and_fds();
+    many_connections();
     names();
     printf("sockets: %d checks, %d failed\n", checks, failures);
     return failures;
