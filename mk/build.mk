@@ -126,10 +126,12 @@ UNIT_SRC_affinity := libc/src/affinity.c
 UNIT_SRC_packet_stream := libc/src/packet_stream.c libc/src/packet_source.c libc/src/packet_sink.c
 UNIT_SRC_xml := libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_vfs := libc/posix/vfs.c libc/src/xml.c libc/src/xml_node.c
+UNIT_SRC_line_edit := libc/posix/line_edit.c
 UNIT_SRC_route := libc/src/route.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_rom_module := libc/src/rom_module.c
 UNIT_SRC_ps2 := drivers/ps2/scancode.c drivers/ps2/keymap.c drivers/ps2/mouse.c
 UNIT_SRC_timer_deadline := drivers/timer/deadline.c
+UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
@@ -149,6 +151,7 @@ $(BUILD)/unit/packet_stream: $(UNIT_SRC_packet_stream) libc/include/rt/packet_st
 $(BUILD)/unit/account: $(UNIT_SRC_account) core/account.h
 $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
+$(BUILD)/unit/rtc: $(UNIT_SRC_rtc) drivers/rtc/cmos.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
 $(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
 $(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h
@@ -158,6 +161,7 @@ $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) dr
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
 $(BUILD)/unit/vfs: $(UNIT_SRC_vfs) libc/posix/posix.h libc/include/rt/xml.h
+$(BUILD)/unit/line_edit: $(UNIT_SRC_line_edit) libc/posix/line_edit.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
 $(BUILD)/unit/shell: $(UNIT_SRC_shell) $(wildcard app/shell/*.h) libc/include/rt/xml.h
 $(BUILD)/unit/route: $(UNIT_SRC_route) libc/include/rt/xml.h libc/include/rt/route.h libc/src/xml_scan.h

@@ -1,7 +1,8 @@
 /*
  * The VFS tree of C programs (libc/posix/vfs.c): built from a <vfs>
  * config, paths looked up absolute and relative, ".." at the root,
- * files made only in <ram/> directories, names too long, removal.
+ * files made only in <ram/> directories, names too long, removal,
+ * device plugins (a stand-in plugin here: the real ones need sessions).
  */
 #include "unit.h"
 #include <errno.h>
@@ -16,9 +17,27 @@ static const char config_text[] =
     "    <rom name=\"data\" label=\"data.bin\"/>\n"
     "    <dir name=\"tmp\"> <ram/> </dir>\n"
     "    <dir name=\"dev\"> <dir name=\"sub\"/> </dir>\n"
-    "    <terminal/>\n"
+    "    <tar name=\"x.tar\"/>\n"
+    "    <dir name=\"dev\"> <thing/> <thing name=\"other\" ok=\"yes\"/> <thing name=\"a/b\"/> </dir>\n"
+    "    <thing name=\"refused\" ok=\"no\"/>\n"
     "  </vfs>\n"
     "</config>\n";
+
+/* A stand-in device plugin "thing": its config refuses ok="no". */
+static bool thing_config(struct vfs_node *node, const struct xml_node *xml)
+{
+    char ok[8] = "yes";
+    xml_attr(xml, "ok", ok, sizeof(ok));
+    node->device_state = node;
+    return strcmp(ok, "no") != 0;
+}
+
+static const struct vfs_device thing = {.type = "thing", .config = thing_config};
+
+const struct vfs_device *vfs_device_of(const struct xml_node *xml)
+{
+    return xml_type_is(xml, "thing") ? &thing : NULL;
+}
 
 static struct vfs_node *root(void)
 {
@@ -46,8 +65,18 @@ TEST(config_nodes_become_the_tree)
     EXPECT(motd && motd->kind == VFS_INLINE && motd->size == 8 && memcmp(motd->data, "Hi & bye", 8) == 0);
     struct vfs_node *rom = vfs_lookup("//data", NULL, NULL);
     EXPECT(rom && rom->kind == VFS_ROM && strcmp(rom->label, "data.bin") == 0);
-    EXPECT(!vfs_lookup("/terminal", NULL, NULL)); /* not supported: left out */
+    EXPECT(!vfs_lookup("/x.tar", NULL, NULL)); /* not supported: left out */
     EXPECT(vfs_lookup("/tmp", NULL, NULL)->ram && !vfs_lookup("/etc", NULL, NULL)->ram);
+}
+
+TEST(device_nodes_are_their_plugins)
+{
+    root();
+    struct vfs_node *t = vfs_lookup("/dev/thing", NULL, NULL), *o = vfs_lookup("/dev/other", NULL, NULL);
+    EXPECT(t && t->kind == VFS_DEVICE && t->device == &thing && t->device_state == t);
+    EXPECT(o && o->kind == VFS_DEVICE && o->device == &thing);
+    EXPECT(!vfs_lookup("/refused", NULL, NULL)); /* its config said no: left out */
+    EXPECT(!vfs_lookup("/dev/a", NULL, NULL));   /* a name with '/': left out */
 }
 
 TEST(lookup_dots_and_errors)

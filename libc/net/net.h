@@ -4,6 +4,8 @@
  *
  *   stack.c    lwIP's system layer: start, sys_now on the Timer, driving
  *              the stack (netif input, loopback, timers) and blocking
+ *   system.c   the rest of the C library for the stack (system.h): the
+ *              Timer, wake-ups, sockets as descriptors (no lwIP in it)
  *   netif.c    the netifs behind a function table (struct net_netif_ops)
  *   socket.c   the socket calls and descriptors (fd_ops of libc/posix/fd.c)
  *   tcp.c      TCP sockets: lwIP's callbacks, the receive queue, send/recv
@@ -19,9 +21,11 @@
 #include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include <poll.h>
 #include "lwip/ip_addr.h"
 #include "lwip/pbuf.h"
 #include "lwip/netif.h"
+#include "system.h"
 
 struct tcp_pcb;
 struct udp_pcb;
@@ -83,12 +87,12 @@ int net_errno(int err);
 /* A kind of netif (a Nic session is one): lwIP's init function for it
  * (MTU, MAC address, linkoutput), input passes what arrived to
  * netif->input and says whether anything did, wait blocks until a frame
- * may have arrived or us passed. */
+ * may have arrived (or the stack's timer signalled: wake.c). */
 struct net_netif_ops {
     const char *name;
     err_t (*init)(struct netif *netif);
     bool (*input)(struct netif *netif);
-    void (*wait)(struct netif *netif, uint64_t us);
+    void (*wait)(struct netif *netif);
 };
 
 /* Add a netif of ops with state (netif->state), up, with DHCP when dhcp
@@ -130,13 +134,8 @@ void udp_sock_close(struct sock *s);
 int udp_sock_poll(struct sock *s, int events);
 bool udp_sock_addr(struct sock *s, bool peer, ip_addr_t *ip, uint16_t *port);
 
-/* Events of poll(2), as <poll.h> has them. */
-#define NET_POLLIN 0x001
-#define NET_POLLOUT 0x004
-#define NET_POLLERR 0x008
-#define NET_POLLHUP 0x010
 
-/* ---- socket.c ---- */
+/* ---- socket.c (and system.h) ---- */
 
 /* The flags of MSG_DONTWAIT and O_NONBLOCK together: may this call block? */
 bool sock_may_block(int fd_flags, int msg_flags);

@@ -8,7 +8,6 @@
 #include "lwip/dhcp.h"
 #include "lwip/netif.h"
 #include "netif/ethernet.h"
-#include "posix.h"
 #include "net.h"
 
 #define NETIF_MAX 4
@@ -56,16 +55,16 @@ bool netif_input_all(void)
 
 void netif_wait_all(uint64_t us)
 {
-    /* One netif can block for all: a Nic netif waits on a notification
-     * that its Timer signals too. More than one would need a shared
-     * notification; until then the others are polled every drive. */
+    /* The stack's timer and every Nic signal the one stream notification
+     * (wake.c); a netif's wait publishes its streams first. */
+    net_wake_at(net_wake_note(), us);
     for (int i = 0; i < nets.count; i++) {
         if (nets.ops[i]->wait) {
-            nets.ops[i]->wait(&nets.netif[i], us);
+            nets.ops[i]->wait(&nets.netif[i]);
             return;
         }
     }
-    time_sleep_us(us);
+    net_wake_wait();
 }
 
 bool netif_start_all(void)

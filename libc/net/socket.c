@@ -1,8 +1,9 @@
 /*
- * The socket calls of the C library. A socket is a descriptor of
- * libc/posix/fd.c with the operations below, so read, write, close,
- * dup, fcntl(O_NONBLOCK) and fstat work on it; the calls here check the
- * descriptor and the addresses, then hand TCP to tcp.c and UDP to udp.c.
+ * The socket calls of the C library. A socket is a descriptor (a
+ * device node of the VFS, system.c), so read, write, close, dup,
+ * fcntl(O_NONBLOCK), fstat, poll and select work on it; the calls here
+ * check the descriptor and the addresses, then hand TCP to tcp.c and
+ * UDP to udp.c.
  * IPv4 only: AF_INET6 is refused with EAFNOSUPPORT.
  */
 #include <errno.h>
@@ -15,17 +16,10 @@
 #include <netinet/tcp.h>
 #include "lwip/tcp.h"
 #include "lwip/udp.h"
-#include "posix.h"
 #include "net.h"
 
 _Static_assert(SOCK_NONBLOCK == O_NONBLOCK, "SOCK_NONBLOCK is O_NONBLOCK");
 
-static ssize_t sock_read(void *obj, void *buf, size_t n, int flags);
-static ssize_t sock_write(void *obj, const void *buf, size_t n, int flags);
-static void sock_close(void *obj);
-static int sock_poll(void *obj, int events);
-
-static const struct fd_ops sock_ops = {sock_read, sock_write, sock_close, sock_poll};
 
 static int fail(int e)
 {
@@ -40,7 +34,7 @@ bool sock_may_block(int fd_flags, int msg_flags)
 
 static struct sock *sock_of(int fd, int *flags)
 {
-    return fd_object(fd, &sock_ops, flags);
+    return net_fd_sock(fd, flags);
 }
 
 /* An IPv4 socket address to lwIP's; -1 with errno when it is not one. */
@@ -73,13 +67,7 @@ static void addr_out(const ip_addr_t *ip, uint16_t port, struct sockaddr *sa, so
 
 static int new_fd(struct sock *s, int flags)
 {
-    int fd = fd_install(&sock_ops, s, flags);
-    if (fd < 0) {
-        int e = errno;
-        sock_close(s);
-        errno = e;
-    }
-    return fd;
+    return net_fd_new(s, flags);
 }
 
 int socket(int domain, int type, int protocol)
@@ -397,27 +385,29 @@ int getsockopt(int fd, int level, int name, void *val, socklen_t *len)
     return 0;
 }
 
-/* ---- the descriptor's operations ---- */
+/* ---- what the descriptor does (system.c makes it a device node) ---- */
 
-static ssize_t sock_read(void *obj, void *buf, size_t n, int flags)
+ssize_t sock_read(struct sock *s, void *buf, size_t n, bool nonblock)
 {
-    struct sock *s = obj;
     ip_addr_t ip;
     uint16_t port;
-    int msg = sock_may_block(flags, 0) ? 0 : MSG_DONTWAIT;
+    int msg = nonblock ? MSG_DONTWAIT : 0;
     return s->type == SOCK_STREAM ? tcp_sock_recv(s, buf, n, msg) : udp_sock_recvfrom(s, buf, n, msg, &ip, &port);
 }
 
-static ssize_t sock_write(void *obj, const void *buf, size_t n, int flags)
+ssize_t sock_write(struct sock *s, const void *buf, size_t n, bool nonblock)
 {
-    struct sock *s = obj;
-    int msg = sock_may_block(flags, 0) ? 0 : MSG_DONTWAIT;
+    int msg = nonblock ? MSG_DONTWAIT : 0;
     return s->type == SOCK_STREAM ? tcp_sock_send(s, buf, n, msg) : udp_sock_sendto(s, buf, n, NULL, 0);
 }
 
-static void sock_close(void *obj)
+int sock_events(struct sock *s, int want)
 {
-    struct sock *s = obj;
+    return s->type == SOCK_STREAM ? tcp_sock_poll(s, want) : udp_sock_poll(s, want);
+}
+
+void sock_close(struct sock *s)
+{
     if (s->type == SOCK_STREAM) {
         tcp_sock_close(s);
         net_drive(); /* let the FIN (or reset) go out now */
@@ -425,10 +415,4 @@ static void sock_close(void *obj)
         udp_sock_close(s);
     }
     free(s);
-}
-
-static int sock_poll(void *obj, int events)
-{
-    struct sock *s = obj;
-    return s->type == SOCK_STREAM ? tcp_sock_poll(s, events) : udp_sock_poll(s, events);
 }

@@ -12,7 +12,6 @@
 #include "lwip/init.h"
 #include "lwip/timeouts.h"
 #include "lwip/err.h"
-#include "posix.h"
 #include "net.h"
 
 static struct {
@@ -23,7 +22,7 @@ static struct {
 uint32_t sys_now(void)
 {
     uint64_t us = 0;
-    time_now_us(&us);
+    net_now_us(&us);
     return (uint32_t)(us / 1000);
 }
 
@@ -57,13 +56,18 @@ bool net_start(void)
         errno = ENETDOWN;
         return false;
     }
-    if (!time_now_us(&us)) {
+    if (!net_now_us(&us)) {
         fprintf(stderr, "libc: sockets need a Timer session (route \"Timer\" to the timer driver)\n");
         stack.failed = true;
         errno = ENETDOWN;
         return false;
     }
     stack.seed = (uint32_t)(us ^ (us >> 32)) | 1;
+    if (!net_wake_start()) {
+        stack.failed = true;
+        errno = ENETDOWN;
+        return false;
+    }
     lwip_init(); /* and with it the loopback netif, 127.0.0.1 */
     stack.started = true;
     if (!netif_start_all()) {
@@ -88,6 +92,13 @@ static bool loop_pending(void)
     return false;
 }
 
+/* Microseconds until lwIP's next timer (a second at most). */
+static uint64_t next_timer_us(void)
+{
+    uint32_t ms = sys_timeouts_sleeptime();
+    return ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE || ms > 1000 ? 1000000 : (uint64_t)ms * 1000;
+}
+
 void net_drive(void)
 {
     netif_input_all();
@@ -98,7 +109,7 @@ void net_drive(void)
 int net_wait(void *arg, bool (*ready)(void *arg), uint64_t timeout_us)
 {
     uint64_t start, now;
-    if (!time_now_us(&start)) {
+    if (!net_now_us(&start)) {
         return -1;
     }
     for (;;) {
@@ -109,19 +120,27 @@ int net_wait(void *arg, bool (*ready)(void *arg), uint64_t timeout_us)
         if (loop_pending()) {
             continue;
         }
-        if (!time_now_us(&now)) {
+        if (!net_now_us(&now)) {
             return -1;
         }
         if (timeout_us && now - start >= timeout_us) {
             errno = EAGAIN;
             return -1;
         }
-        uint32_t next_ms = sys_timeouts_sleeptime();
-        uint64_t sleep = next_ms == SYS_TIMEOUTS_SLEEPTIME_INFINITE ? 1000000 : (uint64_t)next_ms * 1000;
+        uint64_t sleep = next_timer_us();
         if (timeout_us && sleep > timeout_us - (now - start)) {
             sleep = timeout_us - (now - start);
         }
         netif_wait_all(sleep ? sleep : 1);
+    }
+}
+
+void sock_watch(net_cap_t wake)
+{
+    if (loop_pending()) {
+        net_wake_now(wake);
+    } else {
+        net_wake_at(wake, next_timer_us() ? next_timer_us() : 1);
     }
 }
 

@@ -386,17 +386,17 @@ int tcp_sock_poll(struct sock *s, int events)
 {
     int r = 0;
     net_drive();
-    if ((events & NET_POLLIN) && readable(s)) {
-        r |= NET_POLLIN;
+    if ((events & POLLIN) && readable(s)) {
+        r |= POLLIN;
     }
-    if ((events & NET_POLLOUT) && !s->listening && !s->connecting && writable(s)) {
-        r |= NET_POLLOUT;
+    if ((events & POLLOUT) && !s->listening && !s->connecting && writable(s)) {
+        r |= POLLOUT;
     }
     if (s->error) {
-        r |= NET_POLLERR;
+        r |= POLLERR;
     }
     if (!s->listening && ((s->rx_closed && (s->tx_closed || !s->pcb.tcp)) || (!s->pcb.tcp && s->connected))) {
-        r |= NET_POLLHUP;
+        r |= POLLHUP;
     }
     return r;
 }

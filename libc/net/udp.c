@@ -133,7 +133,7 @@ void udp_sock_close(struct sock *s)
 int udp_sock_poll(struct sock *s, int events)
 {
     net_drive();
-    return ((events & NET_POLLIN) && s->dg_first ? NET_POLLIN : 0) | (events & NET_POLLOUT);
+    return ((events & POLLIN) && s->dg_first ? POLLIN : 0) | (events & POLLOUT);
 }
 
 bool udp_sock_addr(struct sock *s, bool peer, ip_addr_t *ip, uint16_t *port)

@@ -3,8 +3,8 @@
  * descriptions (a node, an offset, the open flags), shared by dup. The
  * standard streams are opened here as <libc stdin stdout stderr> name
  * them; until then (and by default) stdout and stderr write to the LOG.
- * A description with fd_ops (a socket, libc/net/) stands on the one
- * socket node and hands reads, writes and the last close to its ops.
+ * A device node made for its descriptor (a socket, libc/net/; fd_install)
+ * is ended by its device at the last close.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -14,18 +14,14 @@
 #include <unistd.h>
 #include "posix.h"
 
-#define FD_MAX 64
+#define FD_MAX FD_COUNT
 
 struct open_file {
     struct vfs_node *node;
     off_t pos;
     int flags;
     unsigned refs;
-    const struct fd_ops *ops; /* NULL for VFS nodes */
-    void *obj;                /* what ops work on */
 };
-
-static struct vfs_node socket_node = {.name = "socket", .kind = VFS_SOCKET};
 
 /* stdout and stderr before (and unless) <libc> names files for them */
 static struct vfs_node std_log_node = {.name = "log", .kind = VFS_LOG};
@@ -60,8 +56,8 @@ static void drop(struct open_file *f)
     if (f->node->kind == VFS_LOG) {
         file_flush(f->node);
     }
-    if (f->ops) {
-        f->ops->close(f->obj);
+    if (f->node->kind == VFS_DEVICE && f->node->device->close && !f->node->parent) {
+        f->node->device->close(f->node);
         free(f);
     } else if (f != &std_log) {
         f->node->opened--;
@@ -91,7 +87,7 @@ struct vfs_node *fd_node(int fd)
     return f ? f->node : NULL;
 }
 
-int fd_install(const struct fd_ops *ops, void *obj, int flags)
+int fd_install(struct vfs_node *node, int flags)
 {
     int fd = lowest_free(0);
     struct open_file *f = fd < 0 ? NULL : calloc(1, sizeof(*f));
@@ -101,23 +97,10 @@ int fd_install(const struct fd_ops *ops, void *obj, int flags)
         }
         return -1;
     }
-    *f = (struct open_file){.node = &socket_node, .flags = O_RDWR | (flags & O_NONBLOCK), .refs = 1,
-                            .ops = ops, .obj = obj};
+    *f = (struct open_file){.node = node, .flags = O_RDWR | (flags & O_NONBLOCK), .refs = 1};
+    node->opened++;
     fds[fd] = f;
     return fd;
-}
-
-void *fd_object(int fd, const struct fd_ops *ops, int *flags)
-{
-    struct open_file *f = file_of(fd);
-    if (f && f->ops != ops) {
-        errno = ENOTSOCK;
-        return NULL;
-    }
-    if (f && flags) {
-        *flags = f->flags;
-    }
-    return f ? f->obj : NULL;
 }
 
 int open(const char *path, int flags, ...)
@@ -167,14 +150,11 @@ ssize_t read(int fd, void *buf, size_t n)
     if (!f) {
         return -1;
     }
-    if (f->ops) {
-        return f->ops->read(f->obj, buf, n, f->flags);
-    }
     if ((f->flags & O_ACCMODE) == O_WRONLY) {
         errno = EBADF;
         return -1;
     }
-    ssize_t got = file_read(f->node, f->pos, buf, n);
+    ssize_t got = file_read(f->node, f->pos, buf, n, f->flags & O_NONBLOCK);
     if (got > 0 && file_seekable(f->node)) {
         f->pos += got;
     }
@@ -187,9 +167,6 @@ ssize_t write(int fd, const void *buf, size_t n)
     if (!f) {
         return -1;
     }
-    if (f->ops) {
-        return f->ops->write(f->obj, buf, n, f->flags);
-    }
     if ((f->flags & O_ACCMODE) == O_RDONLY) {
         errno = EBADF;
         return -1;
@@ -197,7 +174,7 @@ ssize_t write(int fd, const void *buf, size_t n)
     if (f->flags & O_APPEND) {
         f->pos = (off_t)f->node->size;
     }
-    ssize_t put = file_write(f->node, f->pos, buf, n);
+    ssize_t put = file_write(f->node, f->pos, buf, n, f->flags & O_NONBLOCK);
     if (put > 0 && file_seekable(f->node)) {
         f->pos += put;
     }

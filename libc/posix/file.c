@@ -1,7 +1,9 @@
 /*
  * What reading, writing and stat mean for each kind of VFS node. A log
  * node gathers bytes into lines and sends each line as one LOG write
- * (rt_console_write), so a line written in pieces stays one line.
+ * (rt_console_write), so a line written in pieces stays one line. A
+ * device node (VFS_DEVICE) does what its plugin says (struct
+ * vfs_device).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -41,7 +43,7 @@ int file_open(struct vfs_node *node)
         errno = ENOENT;
         return -1;
     }
-    return 0;
+    return node->kind == VFS_DEVICE ? node->device->open(node) : 0;
 }
 
 static ssize_t read_data(const struct vfs_node *node, off_t pos, void *buf, size_t n)
@@ -55,9 +57,11 @@ static ssize_t read_data(const struct vfs_node *node, off_t pos, void *buf, size
     return (ssize_t)n;
 }
 
-ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n)
+ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock)
 {
     switch (node->kind) {
+    case VFS_DEVICE:
+        return node->device->read(node, pos, buf, n, nonblock);
     case VFS_DIR:
         errno = EISDIR;
         return -1;
@@ -114,9 +118,11 @@ static ssize_t ram_write(struct vfs_node *node, off_t pos, const void *buf, size
     return (ssize_t)n;
 }
 
-ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock)
 {
     switch (node->kind) {
+    case VFS_DEVICE:
+        return node->device->write(node, pos, buf, n, nonblock);
     case VFS_LOG:
         log_put(node, buf, n);
         return (ssize_t)n;
@@ -137,7 +143,7 @@ ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
 int file_truncate(struct vfs_node *node, off_t size)
 {
     if (node->kind != VFS_RAM) {
-        errno = node->kind == VFS_DIR ? EISDIR : EROFS;
+        errno = node->kind == VFS_DIR ? EISDIR : node->kind == VFS_DEVICE ? EINVAL : EROFS;
         return -1;
     }
     if ((size_t)size > node->size) {
@@ -166,8 +172,8 @@ void file_stat(const struct vfs_node *node, struct stat *st)
     case VFS_RAM:
         st->st_mode = S_IFREG | 0644;
         break;
-    case VFS_SOCKET:
-        st->st_mode = S_IFSOCK | 0666;
+    case VFS_DEVICE:
+        st->st_mode = node->device->mode;
         break;
     default:
         st->st_mode = S_IFREG | 0444;
@@ -176,10 +182,25 @@ void file_stat(const struct vfs_node *node, struct stat *st)
 
 bool file_is_tty(const struct vfs_node *node)
 {
-    return node->kind == VFS_LOG;
+    return node->kind == VFS_LOG || (node->kind == VFS_DEVICE && node->device->tty);
 }
 
 bool file_seekable(const struct vfs_node *node)
 {
-    return node->kind != VFS_LOG && node->kind != VFS_SOCKET;
+    return node->kind != VFS_LOG && (node->kind != VFS_DEVICE || node->device->seekable);
+}
+
+bool file_readable(struct vfs_node *node)
+{
+    return node->kind != VFS_DEVICE || !node->device->readable || node->device->readable(node);
+}
+
+bool file_writable(struct vfs_node *node)
+{
+    return node->kind != VFS_DEVICE || !node->device->writable || node->device->writable(node);
+}
+
+int file_watch(struct vfs_node *node, cap_t wake)
+{
+    return node->kind == VFS_DEVICE && node->device->watch ? node->device->watch(node, wake) : 0;
 }

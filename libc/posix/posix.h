@@ -12,14 +12,17 @@
  *   path.c     calls on names: mkdir, rmdir, unlink, rename, chdir, getcwd, access
  *   reent.c    Newlib's reentrant system-call names (_read_r, ...) onto the calls above
  *   memory.c   Newlib's _malloc_r and friends onto the runtime's heap (libc/src/malloc.c)
- *   time.c     clocks and sleeping on a Timer session
+ *   device.c   the device plugins of the VFS and their table (below)
+ *   terminal.c <terminal/>: a Terminal session as a file
+ *   rtc.c      <rtc/>: an Rtc session's date as a file
+ *   poll.c     poll and select over the descriptors' readiness
+ *   time.c     clocks and sleeping on a Timer session, the wall clock from <libc rtc>
  *   process.c  exit, getpid, kill, and the process calls Arbor does not have
  *   owner.c    users and permissions, which a component does not have
  *
- * Descriptors of other kinds (sockets, libc/net/) live in the same table
- * through a small table of operations (struct fd_ops below), so that
- * read, write, close and fcntl work on them; their code is linked only
- * into programs that make them.
+ * A socket (libc/net/) is a device node outside the tree, made for its
+ * descriptor (fd_install) and ended at its last close; its code is
+ * linked only into programs that make sockets.
  *
  * Not thread safe, like the runtime's heap: C programs are single threaded.
  */
@@ -32,6 +35,7 @@
 #include <sys/types.h>
 #include <sys/stat.h>
 #include <rt/xml.h>
+#include <arbor/abi.h>
 
 #define VFS_NAME_MAX 64
 
@@ -43,19 +47,59 @@ enum vfs_kind {
     VFS_INLINE, /* <inline name>: the node's text, read-only */
     VFS_ROM,    /* <rom name label>: a ROM module, read-only */
     VFS_RAM,    /* a file made in a <ram/> directory */
-    VFS_SOCKET, /* stands for a descriptor with fd_ops (a socket); never in the tree */
+    VFS_DEVICE, /* a node of a device plugin (struct vfs_device): <terminal/>, <rtc/>, a socket */
 };
+
+struct vfs_node;
+
+/*
+ * A device plugin: a node type of <vfs> whose file is a session (a
+ * Terminal, an Rtc), or a node made for one descriptor (a socket,
+ * libc/net/socket.c, fd_install). vfs.c makes a node of each config
+ * node of a plugin's type; file.c, fd.c and poll.c call these
+ * operations for it. Each returns what the POSIX call does (-1 with
+ * errno on failure).
+ */
+struct vfs_device {
+    const char *type;   /* the config node's type, and the node's name without a name attribute */
+    mode_t mode;        /* st_mode: the file type and permissions */
+    bool tty, seekable; /* isatty; whether lseek and the offset apply */
+    /* Take what the node's config says (attributes); false: left out
+     * (the plugin said why). */
+    bool (*config)(struct vfs_node *node, const struct xml_node *xml);
+    /* Open the session behind the node (at the first open or stat). */
+    int (*open)(struct vfs_node *node);
+    /* Read and write; nonblock (O_NONBLOCK): never wait (EAGAIN instead). */
+    ssize_t (*read)(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock);
+    ssize_t (*write)(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock);
+    /* poll: would a read (a write) not block now? NULL: always. */
+    bool (*readable)(struct vfs_node *node);
+    bool (*writable)(struct vfs_node *node);
+    /* poll: have wake signalled when the node may have become readable
+     * (a notification capability; the plugin keeps its own copy). */
+    int (*watch)(struct vfs_node *node, cap_t wake);
+    /* A node of fd_install (no directory holds it): end it, node and
+     * all, at the last close of its descriptors. NULL for config nodes. */
+    void (*close)(struct vfs_node *node);
+};
+
+extern const struct vfs_device vfs_terminal_device, vfs_rtc_device;
+
+/* The plugin whose config type xml is, or NULL (device.c). */
+const struct vfs_device *vfs_device_of(const struct xml_node *xml);
 
 struct vfs_node {
     char name[VFS_NAME_MAX];
     enum vfs_kind kind;
     bool ram; /* directory: files may be made and removed here */
     struct vfs_node *parent, *first, *next;
-    char *data;               /* file contents (inline, ROM once opened, RAM) */
-    size_t size, cap;         /* bytes in data; bytes allocated (RAM) */
-    char label[VFS_NAME_MAX]; /* ROM: the module's label */
-    unsigned opened;          /* open file descriptions naming it */
-    bool unlinked;            /* removed while open: freed at the last close */
+    char *data;                      /* file contents (inline, ROM once opened, RAM) */
+    size_t size, cap;                /* bytes in data; bytes allocated (RAM) */
+    char label[VFS_NAME_MAX];        /* ROM: the module's label */
+    unsigned opened;                 /* open file descriptions naming it */
+    bool unlinked;                   /* removed while open: freed at the last close */
+    const struct vfs_device *device; /* VFS_DEVICE: its plugin */
+    void *device_state;              /* VFS_DEVICE: the plugin's, made by its config */
 };
 
 /* Build the tree from config's <vfs> (config may be NULL: an empty
@@ -88,22 +132,21 @@ void vfs_set_cwd(struct vfs_node *dir);
 
 /* Make node's contents readable (a ROM is fetched on first open). */
 int file_open(struct vfs_node *node);
-ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n);
-ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n);
+/* nonblock: O_NONBLOCK, a device read must not wait */
+ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock);
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock);
 int file_truncate(struct vfs_node *node, off_t size);
 void file_stat(const struct vfs_node *node, struct stat *st);
 bool file_is_tty(const struct vfs_node *node);
 bool file_seekable(const struct vfs_node *node);
 /* Send what a log node holds of an unfinished line. */
 void file_flush(struct vfs_node *node);
-
-/* ---- time.c ---- */
-
-/* Microseconds on the Timer session; false with errno (ENOSYS without a
- * Timer route, EIO) otherwise. */
-bool time_now_us(uint64_t *us);
-/* Block for at least us on the Timer; false with errno as above. */
-bool time_sleep_us(uint64_t us);
+/* poll: would a read (a write) of node not block now? */
+bool file_readable(struct vfs_node *node);
+bool file_writable(struct vfs_node *node);
+/* poll: have wake signalled when node may become readable (nothing
+ * for a node that is always readable); -1 with errno if it cannot be. */
+int file_watch(struct vfs_node *node, cap_t wake);
 
 /* ---- fd.c ---- */
 
@@ -118,24 +161,30 @@ struct vfs_node *fd_node(int fd);
 /* Flush every log node of an open descriptor (before exit). */
 void fd_flush_all(void);
 
-/* A descriptor that is not a VFS node: its operations. flags are the
- * descriptor's open flags (O_NONBLOCK). Each returns as read(2) and
- * write(2) do (-1 with errno). close ends the object (at the last close
- * of its descriptor and its dups). poll answers which of the poll(2)
- * events (POLLIN, POLLOUT; POLLERR and POLLHUP always) hold now. */
-struct fd_ops {
-    ssize_t (*read)(void *obj, void *buf, size_t n, int flags);
-    ssize_t (*write)(void *obj, const void *buf, size_t n, int flags);
-    void (*close)(void *obj);
-    int (*poll)(void *obj, int events);
-};
+/* A descriptor (the lowest free) on node, a device node no directory
+ * holds (a socket), opened with flags (O_NONBLOCK); its device's close
+ * ends it at the last close. -1 with errno EMFILE or ENOMEM (node is
+ * then not closed). */
+int fd_install(struct vfs_node *node, int flags);
 
-/* A new descriptor (the lowest free) for obj with ops; -1 with errno
- * EMFILE or ENOMEM (obj is then not closed). */
-int fd_install(const struct fd_ops *ops, void *obj, int flags);
+/* How many descriptors there can be (FD_MAX). */
+#define FD_COUNT 64
 
-/* The object of fd if fd has ops; NULL with errno EBADF (no such fd) or
- * ENOTSOCK (another kind). With flags, *flags are its open flags. */
-void *fd_object(int fd, const struct fd_ops *ops, int *flags);
+/* ---- time.c, for poll.c ---- */
+
+/* Microseconds of the Timer (monotonic); false with errno ENOSYS
+ * without a Timer session, EIO when it fails. */
+bool time_now_us(uint64_t *us);
+
+/* Have wake signalled once, us from now (replacing the timeout before);
+ * false with errno as time_now_us. */
+bool time_timeout(cap_t wake, uint64_t us);
+
+/* Block for at least us on the Timer; false with errno as time_now_us. */
+bool time_sleep_us(uint64_t us);
+
+/* Read <libc rtc=".."> (libc may be NULL): the file whose date starts
+ * the wall clock. */
+void time_init(const struct xml_node *libc);
 
 #endif

@@ -72,7 +72,9 @@ void rt_start(uint64_t arg)
     }
     const struct xml_node *cfg = st == RPC_OK ? &config : NULL;
     vfs_init(cfg);
-    fd_init_stdio(cfg && xml_first_sub_of_type(cfg, "libc", &libc) ? &libc : NULL);
+    bool has_libc = cfg && xml_first_sub_of_type(cfg, "libc", &libc);
+    fd_init_stdio(has_libc ? &libc : NULL);
+    time_init(has_libc ? &libc : NULL);
     char **argv = strings(cfg, "arg", false, &argc);
     char **envp = strings(cfg, "env", true, &envc);
     static char *no_args[] = {"", NULL};

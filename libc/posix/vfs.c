@@ -7,10 +7,14 @@
  *     <inline name="motd">Hello</inline>
  *     <rom name="data.txt"/>
  *     <dir name="tmp"> <ram/> </dir>
+ *     <dir name="dev"> <terminal/> <rtc/> </dir>
  *   </vfs>
  *
  * <ram/> lets files and directories be made (and removed) in the
- * directory that holds it and below; everything else is fixed.
+ * directory that holds it and below; everything else is fixed. Node
+ * types on sessions (<terminal/>, <rtc/>) are device plugins (struct
+ * vfs_device, device.c): a new one is a file of its operations and a
+ * line in device.c's table, and this file does not change.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -164,6 +168,23 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
             add(dir, name, strlen(name), devices[i].kind);
             return;
         }
+    }
+    const struct vfs_device *device = vfs_device_of(x);
+    if (device) {
+        const char *node_name = name[0] ? name : device->type;
+        struct vfs_node *n = NULL;
+        if (strchr(node_name, '/')) {
+            fprintf(stderr, "vfs: config line %u: a name without '/', please\n", xml_line(x));
+        } else {
+            n = add(dir, node_name, strlen(node_name), VFS_DEVICE);
+        }
+        if (n) {
+            n->device = device;
+            if (!device->config(n, x)) {
+                vfs_remove(n);
+            }
+        }
+        return;
     }
     if (xml_type_is(x, "ram")) {
         dir->ram = true;

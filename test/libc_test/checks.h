@@ -10,4 +10,9 @@ int check_setjmp(void);
 int check_files(void);
 int check_errno(void);
 
+/* devices.c: the roles "terminal" and "clock"; the number of failures. */
+int run_terminal(void);
+int run_liar(void);
+int run_clock(void);
+
 #endif

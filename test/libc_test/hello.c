@@ -6,6 +6,9 @@
  *   argv[1] "abort" abort(): ends by SIGABRT, exit value 134
  *   argv[1] "quota" malloc of argv[2] bytes, beyond the RAM quota
  *   argv[1] "time"  clocks and sleeping on the Timer
+ *   argv[1] "terminal"  stdin and stdout on a terminal, poll and select (devices.c)
+ *   argv[1] "liar"      the same on a terminal that lies (devices.c)
+ *   argv[1] "clock"     the wall clock, from <libc rtc> or without (devices.c)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +81,15 @@ int main(int argc, char **argv)
     }
     if (argc > 1 && strcmp(argv[1], "time") == 0) {
         return timed();
+    }
+    if (argc > 1 && strcmp(argv[1], "terminal") == 0) {
+        return run_terminal();
+    }
+    if (argc > 1 && strcmp(argv[1], "liar") == 0) {
+        return run_liar();
+    }
+    if (argc > 1 && strcmp(argv[1], "clock") == 0) {
+        return run_clock();
     }
     if (argc > 2 && strcmp(argv[1], "quota") == 0) {
         return quota(argv[2]);
