@@ -21,6 +21,8 @@
 #include <arpa/inet.h>
 #include <netdb.h>
 #include <signal.h>
+#include <poll.h>
+#include <sys/select.h>
 
 static int failures, checks;
 
@@ -348,6 +350,67 @@ static void many_connections(void)
           good, first, again);
 }
 
+static long ms_since(const struct timeval *t0)
+{
+    struct timeval t1;
+    gettimeofday(&t1, NULL);
+    return (t1.tv_sec - t0->tv_sec) * 1000 + (t1.tv_usec - t0->tv_usec) / 1000;
+}
+
+/* poll and select over sockets: readiness of a listener, of data, of a
+ * connection's end, and their timeouts. */
+static void polling(void)
+{
+    int l = listener(0, 0);
+    struct pollfd p = {.fd = l, .events = POLLIN};
+    int r = poll(&p, 1, 0);
+    check("poll_listener_idle", r == 0 && p.revents == 0, "poll gave %d, revents %#x", r, p.revents);
+    struct sockaddr_in a = loopback(port_of(l));
+    int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(c, (struct sockaddr *)&a, sizeof(a));
+    r = poll(&p, 1, 5000);
+    check("poll_listener_connection", r == 1 && (p.revents & POLLIN), "poll gave %d, revents %#x", r, p.revents);
+    int s = accept(l, NULL, NULL);
+    struct pollfd out = {.fd = c, .events = POLLOUT};
+    r = poll(&out, 1, 5000);
+    check("poll_connected_writable", s >= 0 && r == 1 && (out.revents & POLLOUT), "accept %d, poll %d, revents %#x", s,
+          r, out.revents);
+    struct pollfd in = {.fd = s, .events = POLLIN};
+    struct timeval t0;
+    gettimeofday(&t0, NULL);
+    r = poll(&in, 1, 300);
+    long ms = ms_since(&t0);
+    check("poll_timeout", r == 0 && ms >= 290, "poll gave %d after %ld ms", r, ms);
+    send(c, "data", 4, 0);
+    fd_set rd;
+    FD_ZERO(&rd);
+    FD_SET(s, &rd);
+    struct timeval tv = {5, 0};
+    r = select(s + 1, &rd, NULL, NULL, &tv);
+    check("select_data_readable", r == 1 && FD_ISSET(s, &rd), "select gave %d", r);
+    char buf[8];
+    recv(s, buf, sizeof(buf), 0);
+    close(c);
+    in.revents = 0;
+    r = poll(&in, 1, 5000);
+    ssize_t got = recv(s, buf, sizeof(buf), 0);
+    check("poll_peer_closed", r == 1 && (in.revents & POLLIN) && got == 0, "poll %d, revents %#x, recv %zd", r,
+          in.revents, got);
+    close(s);
+    close(l);
+    /* a refused non-blocking connect: writable, and SO_ERROR says why */
+    c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+    connect(c, (struct sockaddr *)&a, sizeof(a));
+    out = (struct pollfd){.fd = c, .events = POLLOUT};
+    r = poll(&out, 1, 5000);
+    int soerr = 0;
+    socklen_t len = sizeof(soerr);
+    getsockopt(c, SOL_SOCKET, SO_ERROR, &soerr, &len);
+    check("poll_refused_connect", r == 1 && out.revents && soerr == ECONNREFUSED, "poll %d, revents %#x, SO_ERROR %d",
+          r, out.revents, soerr);
+    close(c);
+}
+
 static void names(void)
 {
     struct addrinfo hints, *res = NULL;
@@ -391,6 +454,7 @@ int main(int argc, char **argv)
     errors();
     options_and_fds();
     many_connections();
+    polling();
     names();
     printf("sockets: %d checks, %d failed\n", checks, failures);
     return failures;
