@@ -416,3 +416,103 @@ TEST(random_garbage_never_gets_the_sink_outside_the_area)
     EXPECT(p.sink.packets > 0);
     pair_fini(&p);
 }
+
+/* The rx stream of a Nic session runs from the server (the source) to a
+ * client (the sink); these are the server's defences against that
+ * client. */
+
+TEST(a_consumer_takes_at_most_one_ring_between_releases)
+{
+    /* a hostile source keeps pushing its head as the sink takes: without
+     * a release in between, the sink stops after one ring */
+    struct pair p;
+    pair_init(&p, SLOTS, PAYLOAD);
+    struct ps_ring *r = submit_ring(&p);
+    unsigned taken = 0;
+    struct ps_packet pk;
+    for (unsigned i = 0; i < 4 * SLOTS; i++) {
+        r->head = (uint32_t)(taken + 1);
+        if (!ps_queue_get(&p.sink.submit, &pk)) {
+            break;
+        }
+        taken++;
+    }
+    EXPECT(taken == SLOTS);
+    EXPECT(p.sink.submit.broken); /* the head moved past what was released */
+    pair_fini(&p);
+}
+
+TEST(a_consumer_after_a_release_takes_the_next_ring)
+{
+    /* an honest producer: the bound costs nothing */
+    struct pair p;
+    pair_init(&p, SLOTS, PAYLOAD);
+    unsigned sent = 0, served = 0;
+    for (unsigned round = 0; round < 8; round++) {
+        while (send(&p, 100, (uint8_t)sent)) {
+            sent++;
+        }
+        ps_source_flush(&p.src);
+        served += serve(&p);
+        ps_sink_flush(&p.sink);
+        collect(&p, PS_OK);
+        ps_source_flush(&p.src);
+    }
+    EXPECT(sent == served && sent >= 8 * SLOTS - SLOTS);
+    EXPECT(!ps_sink_broken(&p.sink) && !ps_source_broken(&p.src));
+    pair_fini(&p);
+}
+
+TEST(a_source_whose_sink_never_acknowledges_fails_alloc_without_waiting)
+{
+    /* the driver's rx stream towards a client that never frees: the
+     * source's allocation or submission fails (the driver drops the
+     * frame), and works again once the sink acknowledges */
+    struct pair p;
+    pair_init(&p, SLOTS, 8 * 1024);
+    unsigned sent = 0, refused = 0;
+    for (unsigned i = 0; i < 100; i++) {
+        if (send(&p, 1514, (uint8_t)i)) {
+            sent++;
+        } else {
+            refused++;
+        }
+        ps_source_flush(&p.src);
+    }
+    EXPECT(sent == (8 * 1024) / 1536 && refused == 100 - sent); /* the payload area ran out first */
+    EXPECT(serve(&p) == sent);
+    ps_sink_flush(&p.sink);
+    EXPECT(collect(&p, PS_OK) == sent);
+    ps_source_flush(&p.src);
+    EXPECT(send(&p, 1514, 0x42));
+    pair_fini(&p);
+}
+
+TEST(a_sink_acknowledging_twice_frees_nothing_twice)
+{
+    /* a client acknowledges an rx frame twice: the second names no
+     * allocation any more and is counted, nothing is freed twice */
+    struct pair p;
+    pair_init(&p, SLOTS, PAYLOAD);
+    EXPECT(send(&p, 600, 1));
+    ps_source_flush(&p.src);
+    struct ps_packet pk;
+    void *data;
+    EXPECT(ps_sink_get(&p.sink, &pk, &data));
+    ps_sink_ack(&p.sink, &pk, PS_OK);
+    ps_sink_flush(&p.sink);
+    struct ps_ring *a = ack_ring(&p);
+    a->packet[1] = a->packet[0]; /* the same acknowledgement again */
+    a->head = 2;
+    uint32_t free_before = p.src.free_chunks;
+    unsigned got = 0;
+    while (ps_source_get_ack(&p.src, &pk, &data)) {
+        ps_source_free(&p.src, &pk);
+        got++;
+    }
+    EXPECT(got == 1);
+    EXPECT(p.src.bad_acks == 1);
+    EXPECT(p.src.free_chunks == free_before + 2);
+    EXPECT(p.src.free_chunks == p.src.chunks);
+    pair_fini(&p);
+}

@@ -120,7 +120,7 @@ static bool setup(struct vblk *b)
         return false;
     }
     queue_init(b, queue, queue_phys);
-    if (!virtio_pci_queue(&b->pci, VBLK_QUEUE_SIZE, queue_phys, queue_phys + 1024, queue_phys + 4096,
+    if (!virtio_pci_queue(&b->pci, 0, VBLK_QUEUE_SIZE, queue_phys, queue_phys + 1024, queue_phys + 4096,
                           &b->notify_off)) {
         return false;
     }
@@ -130,7 +130,7 @@ static bool setup(struct vblk *b)
         !bind_irq(b, resources)) {
         return false;
     }
-    virtio_pci_status(&b->pci, 4); /* DRIVER_OK */
+    virtio_pci_status(&b->pci, VIRTIO_STATUS_DRIVER_OK);
     b->sectors = virtio_pci_config32(&b->pci, 0) | (uint64_t)virtio_pci_config32(&b->pci, 4) << 32;
     b->flush = features & VIRTIO_BLK_F_FLUSH;
     b->srv.dev.block_size = VBLK_SECTOR;

@@ -3,7 +3,8 @@
  * the modern register layout; transitional devices are driven in modern
  * mode), serving its disk as Block sessions (rt/block_server.h).
  * main.c takes the device from the platform driver and sets it up,
- * virtio_pci.c finds and drives the modern registers, queue.c keeps the
+ * the runtime's virtio_pci.c (rt/virtio_pci.h) finds and drives the
+ * modern registers, queue.c keeps the
  * one request queue: each of the block server's request slots owns
  * three descriptors (header, data, status), so several requests are in
  * flight at once.
@@ -12,6 +13,7 @@
 #define VIRTIO_BLK_H
 
 #include <rt/block_server.h>
+#include <rt/virtio_pci.h>
 #include <rt/component.h>
 #include <session/platform.h>
 
@@ -19,20 +21,6 @@
 #define VBLK_MAX_BYTES (64u << 10) /* the longest request, each slot's buffer */
 #define VBLK_SECTOR 512
 #define VIRTIO_BLK_F_FLUSH (1ull << 9)
-
-/* The modern configuration structures, where they are mapped. */
-struct virtio_pci {
-    cap_t platform;
-    uint64_t device; /* the platform session's handle */
-    volatile uint8_t *common, *notify, *isr, *config;
-    uint32_t notify_multiplier;
-};
-
-struct vring_desc {
-    uint64_t addr;
-    uint32_t len;
-    uint16_t flags, next;
-};
 
 struct vblk {
     struct block_server srv;
@@ -51,24 +39,6 @@ struct vblk {
     uint64_t buffer_phys[BLOCK_SERVER_SLOTS];
     uint64_t errors_logged;
 };
-
-/* virtio_pci.c */
-/* Find the modern capabilities of the acquired function and map their
- * BARs: false (logged) if the device has no usable modern layout. */
-bool virtio_pci_open(struct virtio_pci *v, uint64_t resources);
-/* Reset, acknowledge, negotiate (VERSION_1 required, *features the
- * device features we take of wanted): false (logged) if refused. */
-bool virtio_pci_negotiate(struct virtio_pci *v, uint64_t wanted, uint64_t *features);
-/* Set up queue 0 of size entries at the bus addresses; *notify_off its
- * notification offset. False if the device's queue is smaller. */
-bool virtio_pci_queue(struct virtio_pci *v, uint16_t size, uint64_t desc, uint64_t driver, uint64_t device,
-                      uint16_t *notify_off);
-void virtio_pci_status(struct virtio_pci *v, uint8_t bits);
-uint8_t virtio_pci_get_status(struct virtio_pci *v);
-void virtio_pci_notify(struct virtio_pci *v, uint16_t notify_off, uint16_t queue);
-/* Read and so clear the interrupt status. */
-uint8_t virtio_pci_isr(struct virtio_pci *v);
-uint32_t virtio_pci_config32(struct virtio_pci *v, unsigned offset);
 
 /* queue.c */
 /* Lay the queue out in queue memory at virt/phys (8 KiB). */

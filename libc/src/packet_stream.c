@@ -142,11 +142,14 @@ void ps_queue_want_space(struct ps_queue *q, bool want)
 /* ---- consumer ---- */
 
 /* Read the producer's head: it may only have moved forward, and never
- * more than a ring ahead of what we took. */
+ * more than a ring ahead of what we released (an honest producer cannot
+ * be further ahead: it has seen no more of our tail). So a consumer
+ * takes at most one ring of packets between two releases, however fast
+ * a hostile producer moves its head. */
 static void refresh_head(struct ps_queue *q)
 {
     uint32_t h = load(&q->ring->head);
-    if ((uint32_t)(h - q->head) > (uint32_t)(q->tail + q->slots - q->head)) {
+    if ((uint32_t)(h - q->head) > (uint32_t)(q->published + q->slots - q->head)) {
         q->broken = true;
         return;
     }

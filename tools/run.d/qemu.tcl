@@ -253,6 +253,10 @@ proc qemu_wait {re seconds} {
 proc qemu_boot_again {} {
     qemu_stop
     catch {close $::serial_log}
+    # the monitor connection was to the QEMU that is gone
+    if {$::monitor_sock ne ""} { catch {close $::monitor_sock} }
+    set ::monitor_sock ""
+    set ::monitor_port ""
     set ::output ""
     set ::pending ""
     set ::esc_carry ""

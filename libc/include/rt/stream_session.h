@@ -59,6 +59,33 @@ void ps_server_defer(struct ps_server *s);
  * of ours), detach and free the dataspace. */
 void ps_server_close(struct ps_server *s);
 
+/* ---- the server: the source (the stream runs the other way: the
+ * server allocates payload, submits, and takes acknowledgements; a NIC
+ * driver's rx stream). The dataspace is allocated and formatted by the
+ * server as for a sink. A client that never acknowledges only fills
+ * the payload area and the submit ring: ps_source_alloc and
+ * ps_source_submit then fail and the server drops or keeps what it
+ * had, never waits. Acknowledgements are checked against the server's
+ * own allocations (ps_source_get_ack, bad_acks), and a client takes
+ * the server through at most one ring of them between two flushes. */
+
+struct ps_server_source {
+    struct ps_source src;
+    cap_t ds;
+    void *base;
+    cap_t peer; /* the client's notification (CAP_NULL until connect) */
+    cap_t note; /* ours for this stream, handed to the client */
+};
+
+status_t ps_server_source_open(struct ps_server_source *s, uint32_t slots, uint64_t payload);
+status_t ps_server_source_dataspace(struct ps_server_source *s, cap_t *ds, uint64_t *size, uint64_t *slots);
+/* As ps_server_connect. A session with two streams may connect one of
+ * them only and signal through it for both. */
+status_t ps_server_source_connect(struct ps_server_source *s, struct rt_entrypoint *entry, unsigned bit,
+                                  cap_t peer, cap_t *note);
+void ps_server_source_signal(struct ps_server_source *s);
+void ps_server_source_close(struct ps_server_source *s);
+
 /* ---- the client: the source ---- */
 
 struct ps_client {
@@ -83,5 +110,22 @@ void ps_client_wait(void);
 /* Detach the dataspace and free the slots (before or after the session
  * is closed). */
 void ps_client_detach(struct ps_client *c);
+
+/* ---- the client: the sink (the server's stream runs towards us) ----
+ * The client checks the server's packets exactly as a server checks a
+ * client's (ps_sink_get: indices, ranges), so a broken server cannot
+ * make it touch memory outside the payload area. */
+
+struct ps_client_sink {
+    struct ps_sink sink;
+    cap_t ds;
+    void *base;
+    cap_t peer; /* the server's notification */
+};
+
+/* Attach ds (from the stream's operation) and check its geometry. */
+status_t ps_client_sink_attach(struct ps_client_sink *c, cap_t ds, uint64_t size, uint64_t slots);
+void ps_client_sink_signal(struct ps_client_sink *c);
+void ps_client_sink_detach(struct ps_client_sink *c);
 
 #endif

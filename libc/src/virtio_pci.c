@@ -5,7 +5,7 @@
  * configuration), a BAR and an offset in it. The BARs are the device's
  * I/O memory resources from the platform driver, matched by address.
  */
-#include "virtio_blk.h"
+#include <rt/virtio_pci.h>
 
 #define CAP_VENDOR 0x09
 #define CAP_COMMON 1
@@ -152,11 +152,16 @@ void virtio_pci_status(struct virtio_pci *v, uint8_t bits)
     w8(v, DEVICE_STATUS, virtio_pci_get_status(v) | bits);
 }
 
-bool virtio_pci_negotiate(struct virtio_pci *v, uint64_t wanted, uint64_t *features)
+void virtio_pci_reset(struct virtio_pci *v)
 {
     w8(v, DEVICE_STATUS, 0);
     for (unsigned i = 0; i < 1000000 && virtio_pci_get_status(v); i++) {
     }
+}
+
+bool virtio_pci_negotiate(struct virtio_pci *v, uint64_t wanted, uint64_t *features)
+{
+    virtio_pci_reset(v);
     if (virtio_pci_get_status(v)) {
         printf("device does not reset\n");
         return false;
@@ -184,13 +189,13 @@ bool virtio_pci_negotiate(struct virtio_pci *v, uint64_t wanted, uint64_t *featu
     return true;
 }
 
-bool virtio_pci_queue(struct virtio_pci *v, uint16_t size, uint64_t desc, uint64_t driver, uint64_t device,
-                      uint16_t *notify_off)
+bool virtio_pci_queue(struct virtio_pci *v, uint16_t queue, uint16_t size, uint64_t desc, uint64_t driver,
+                      uint64_t device, uint16_t *notify_off)
 {
-    w16(v, QUEUE_SELECT, 0);
+    w16(v, QUEUE_SELECT, queue);
     uint16_t max = r16(v, QUEUE_SIZE);
     if (max < size) {
-        printf("device's queue holds %u entries, %u needed\n", max, size);
+        printf("device's queue %u holds %u entries, %u needed\n", queue, max, size);
         return false;
     }
     w16(v, QUEUE_SIZE, size);
@@ -220,4 +225,14 @@ uint8_t virtio_pci_isr(struct virtio_pci *v)
 uint32_t virtio_pci_config32(struct virtio_pci *v, unsigned offset)
 {
     return *(volatile uint32_t *)(v->config + offset);
+}
+
+uint8_t virtio_pci_config8(struct virtio_pci *v, unsigned offset)
+{
+    return *(volatile uint8_t *)(v->config + offset);
+}
+
+uint16_t virtio_pci_config16(struct virtio_pci *v, unsigned offset)
+{
+    return *(volatile uint16_t *)(v->config + offset);
 }
