@@ -7,6 +7,8 @@
  *   system.c   the rest of the C library for the stack (system.h): the
  *              Timer, wake-ups, sockets as descriptors (no lwIP in it)
  *   netif.c    the netifs behind a function table (struct net_netif_ops)
+ *   nic.c      the netif on a Nic session, as the config's <net> says;
+ *              nic_session.c holds the session (no lwIP in it)
  *   socket.c   the socket calls and descriptors (fd_ops of libc/posix/fd.c)
  *   tcp.c      TCP sockets: lwIP's callbacks, the receive queue, send/recv
  *   udp.c      UDP sockets: datagrams queued with their sender
@@ -96,17 +98,24 @@ struct net_netif_ops {
 };
 
 /* Add a netif of ops with state (netif->state), up, with DHCP when dhcp
- * (else ip/mask/gw); the first added is the default route. false with
- * a log line when it could not be added. */
+ * (else ip/mask/gw); the first added is the default route; status (may
+ * be NULL) is called when its address changes. false with a log line
+ * when it could not be added. */
 bool net_netif_add(const struct net_netif_ops *ops, void *state, bool dhcp, const ip4_addr_t *ip,
-                   const ip4_addr_t *mask, const ip4_addr_t *gw);
+                   const ip4_addr_t *mask, const ip4_addr_t *gw, netif_status_callback_fn status);
 
 /* Deliver what the netifs received; true if anything came. */
 bool netif_input_all(void);
 /* Block for at most us, or until a netif has something. */
 void netif_wait_all(uint64_t us);
-/* Add the netifs the config asks for (<libc><net .../></libc>); false on error. */
+/* Add the netifs the config asks for (<net .../>, nic.c); false on error. */
 bool netif_start_all(void);
+
+/* ---- nic.c ---- */
+
+/* The netif on a Nic session if the config has a <net> node; false
+ * (with a log line) when it asks for one that cannot be. */
+bool nic_netif_start(void);
 
 /* ---- tcp.c ---- */
 int tcp_sock_open(struct sock *s);

@@ -1,6 +1,7 @@
 /*
  * The netifs of the stack beyond lwIP's own loopback (127.0.0.1): each
- * is a kind (struct net_netif_ops: a Nic session is one) and its state.
+ * is a kind (struct net_netif_ops: a Nic session is one, nic.c) and its
+ * state; the config's <net> node asks for them.
  * The stack asks them for input on every drive and lets one of them
  * block when nothing is to be done; with none, it sleeps on the Timer.
  */
@@ -19,7 +20,7 @@ static struct {
 } nets;
 
 bool net_netif_add(const struct net_netif_ops *ops, void *state, bool dhcp, const ip4_addr_t *ip,
-                   const ip4_addr_t *mask, const ip4_addr_t *gw)
+                   const ip4_addr_t *mask, const ip4_addr_t *gw, netif_status_callback_fn status)
 {
     if (nets.count == NETIF_MAX) {
         fprintf(stderr, "libc: netif \"%s\" left out: at most %d netifs\n", ops->name, NETIF_MAX);
@@ -33,6 +34,9 @@ bool net_netif_add(const struct net_netif_ops *ops, void *state, bool dhcp, cons
         return false;
     }
     nets.ops[nets.count++] = ops;
+    if (status) {
+        netif_set_status_callback(n, status);
+    }
     if (nets.count == 1) {
         netif_set_default(n);
     }
@@ -69,5 +73,5 @@ void netif_wait_all(uint64_t us)
 
 bool netif_start_all(void)
 {
-    return true; /* no netif kinds yet besides lwIP's loopback */
+    return nic_netif_start();
 }
