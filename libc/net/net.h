@@ -9,7 +9,7 @@
  *   netif.c    the netifs behind a function table (struct net_netif_ops)
  *   nic.c      the netif on a Nic session, as the config's <net> says;
  *              nic_session.c holds the session (no lwIP in it)
- *   socket.c   the socket calls and descriptors (fd_ops of libc/posix/fd.c)
+ *   socket.c   the socket calls
  *   tcp.c      TCP sockets: lwIP's callbacks, the receive queue, send/recv
  *   udp.c      UDP sockets: datagrams queued with their sender
  *   resolve.c  addresses as text, getaddrinfo and DNS
