@@ -1,15 +1,16 @@
 /*
  * app/httpd on the host: the server's own code (included below, its
- * main renamed) serves one connection of a socket pair in this thread.
- * The client's requests are written first and its side shut, so the
- * server answers them all and returns; the answers are then read and
- * checked: keep-alive and pipelining, HEAD, content types and lengths,
- * 404, HTTP/1.0 closing, the request size limit, paths outside the root,
- * methods, bodies.
+ * main renamed) serves a listening socket on 127.0.0.1 in a child
+ * process. Each case connects, writes its requests and shuts its side,
+ * then reads the answers to the end and checks them: keep-alive and
+ * pipelining, HEAD, content types and lengths, 404, HTTP/1.0 closing,
+ * the request size limit, paths outside the root, methods, bodies, and
+ * an idle connection that does not hold up another.
  */
 #define main httpd_main
 #include "../app/httpd/httpd.c"
 #undef main
+#include "../app/httpd/request.c"
 #include "unit.h"
 #include <stdlib.h>
 #include <sys/wait.h>
@@ -56,27 +57,77 @@ static void setup(void)
     put("sub/index.html", "sub index\n");
 }
 
-/* Serve requests on one connection; the answers, NUL-terminated. */
-static const char *exchange(const char *requests, size_t max_request)
+static pid_t server_pid;
+static int server_port;
+
+__attribute__((destructor)) static void stop_server(void)
 {
-    int sv[2];
-    struct server server = {.port = 80, .root = root, .max_request = max_request};
-    struct sockaddr_in peer = {.sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
-    setup();
-    if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) < 0) {
-        perror("socketpair");
+    if (server_pid > 0) {
+        kill(server_pid, SIGKILL);
+        waitpid(server_pid, NULL, 0);
+    }
+}
+
+/* The server in a child process, its port in server_port. */
+static void start_server(size_t max_request)
+{
+    static struct server server;
+    struct sockaddr_in a;
+    socklen_t len = sizeof(a);
+    server = (struct server){.port = 0, .root = root, .max_request = max_request};
+    int l = listen_on(0);
+    if (l < 0 || getsockname(l, (struct sockaddr *)&a, &len) < 0) {
+        perror("httpd: listen");
         exit(1);
     }
-    send_all(sv[0], requests, strlen(requests));
-    shutdown(sv[0], SHUT_WR);
-    serve_connection(&server, sv[1], &peer); /* closes sv[1] */
-    size_t len = 0;
-    ssize_t n;
-    while ((n = read(sv[0], answer + len, sizeof(answer) - 1 - len)) > 0) {
-        len += (size_t)n;
+    server_port = ntohs(a.sin_port);
+    fflush(stdout);
+    if (!(server_pid = fork())) {
+        serve(&server, l);
     }
-    answer[len] = '\0';
-    close(sv[0]);
+    close(l);
+}
+
+static int connect_server(void)
+{
+    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((uint16_t)server_port)};
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0 || connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+        perror("httpd: connect");
+        exit(1);
+    }
+    return fd;
+}
+
+/* Requests on one connection (served by a server with this request
+ * limit); the answers, NUL-terminated. */
+static const char *exchange(const char *requests, size_t max_request)
+{
+    static size_t running_max;
+    setup();
+    if (running_max != max_request) {
+        stop_server();
+        start_server(max_request);
+        running_max = max_request;
+    }
+    int fd = connect_server();
+    size_t len = strlen(requests), sent = 0;
+    while (sent < len) {
+        ssize_t w = write(fd, requests + sent, len - sent);
+        if (w <= 0) {
+            break; /* the server may close early (a refused request) */
+        }
+        sent += (size_t)w;
+    }
+    shutdown(fd, SHUT_WR);
+    size_t got = 0;
+    ssize_t n;
+    while ((n = read(fd, answer + got, sizeof(answer) - 1 - got)) > 0) {
+        got += (size_t)n;
+    }
+    answer[got] = '\0';
+    close(fd);
     return answer;
 }
 
@@ -142,6 +193,16 @@ TEST(paths_outside_the_root_are_forbidden)
     EXPECT(!strncmp(a, "HTTP/1.1 400 ", 13));
     a = exchange("GET /a.txt?x=1 HTTP/1.1\r\n\r\n", 8192);
     EXPECT(!strncmp(a, "HTTP/1.1 200 ", 13));
+}
+
+TEST(an_idle_connection_does_not_hold_up_another)
+{
+    exchange("GET / HTTP/1.1\r\n\r\n", 8192); /* the server runs */
+    int idle = connect_server();
+    write(idle, "GET /a.txt HTTP/1.1\r\n", 22); /* half a request, then nothing */
+    const char *a = exchange("GET /a.txt HTTP/1.1\r\nConnection: close\r\n\r\n", 8192);
+    EXPECT(!strncmp(a, "HTTP/1.1 200 ", 13) && strstr(a, "some text\n"));
+    close(idle);
 }
 
 TEST(bad_requests_methods_and_bodies)
