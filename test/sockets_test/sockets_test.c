@@ -445,8 +445,23 @@ static void names(void)
           t ? t : "NULL", p2, p3);
 }
 
+/* With argument "no-network" (its config asks for a Nic it cannot have):
+ * the stack does not start, and socket says so. */
+static int no_network(void)
+{
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    check("socket_without_network_enetdown", fd < 0 && errno == ENETDOWN, "socket gave %d (%s)", fd,
+          strerror(errno));
+    fd = socket(AF_INET, SOCK_DGRAM, 0);
+    check("again_enetdown", fd < 0 && errno == ENETDOWN, "socket gave %d (%s)", fd, strerror(errno));
+    return failures;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && !strcmp(argv[1], "no-network")) {
+        return no_network();
+    }
     setvbuf(stdout, NULL, _IOLBF, 0);
     signal(SIGPIPE, SIG_IGN); /* Linux: a write to a reset connection is EPIPE, not death */
     tcp_megabyte();
