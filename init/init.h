@@ -69,7 +69,14 @@ struct request {
 
 struct child {
     bool used;
-    uint64_t id; /* in the state report: 1, 2, .. in the order of starting */
+    /* A child that exited or faulted (used false, its PD gone) keeps its
+     * slot, name, binary and id, and is reported with exited="value" or
+     * faulted="kind", until its <start> leaves the config; it is not
+     * started again meanwhile (Genode's init keeps an exited child so). */
+    bool exited;
+    int64_t exit_value;
+    const char *fault; /* exited: NULL; faulted: what, e.g. "page fault" */
+    uint64_t id;       /* in the state report: 1, 2, .. in the order of starting */
     char name[64], binary[64];
     uint64_t ram, caps;         /* quota given so far */
     uint64_t ram_max, caps_max; /* what resource requests may reach */
