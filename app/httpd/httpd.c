@@ -45,8 +45,8 @@ struct server {
 struct conn {
     int fd; /* -1: the slot is free */
     char peer[INET_ADDRSTRLEN];
-    time_t active;     /* when it last moved */
-    char *in;          /* max_request + 1 bytes: the request's head and what follows */
+    time_t active; /* when it last moved */
+    char *in;      /* max_request + 1 bytes: the request's head and what follows */
     size_t in_len;
     /* the answer being sent: its head and body bytes in out, more of
      * the file from file; busy while there is any */
@@ -89,11 +89,12 @@ static void answer_error(struct conn *c, int status, int keep)
     int bl = snprintf(body, sizeof(body), "%d %s\n", status, reason(status));
     c->status = status;
     c->keep = keep;
-    c->out_len = (size_t)snprintf(c->out, CHUNK,
-                                  "HTTP/1.1 %d %s\r\nServer: arbor-httpd\r\nContent-Type: text/plain; charset=utf-8\r\n"
-                                  "Content-Length: %d\r\n%sConnection: %s\r\n\r\n%s",
-                                  status, reason(status), bl, status == 405 ? "Allow: GET, HEAD\r\n" : "",
-                                  keep ? "keep-alive" : "close", head ? "" : body);
+    c->out_len = (size_t)snprintf(
+        c->out, CHUNK,
+        "HTTP/1.1 %d %s\r\nServer: arbor-httpd\r\nContent-Type: text/plain; charset=utf-8\r\n"
+        "Content-Length: %d\r\n%sConnection: %s\r\n\r\n%s",
+        status, reason(status), bl, status == 405 ? "Allow: GET, HEAD\r\n" : "",
+        keep ? "keep-alive" : "close", head ? "" : body);
     c->body = head ? 0 : bl;
     c->busy = 1;
 }
@@ -105,7 +106,8 @@ static void answer_file(struct server *sv, struct conn *c)
     struct stat st;
     snprintf(path, sizeof(path), "%s%s", sv->root, c->req.path);
     if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
-        strncat(path, path[strlen(path) - 1] == '/' ? "index.html" : "/index.html", sizeof(path) - strlen(path) - 1);
+        strncat(path, path[strlen(path) - 1] == '/' ? "index.html" : "/index.html",
+                sizeof(path) - strlen(path) - 1);
     }
     int fd = open(path, O_RDONLY);
     if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
@@ -118,10 +120,11 @@ static void answer_file(struct server *sv, struct conn *c)
     }
     c->status = 200;
     c->keep = c->req.keep_alive;
-    c->out_len = (size_t)snprintf(c->out, CHUNK,
-                                  "HTTP/1.1 200 OK\r\nServer: arbor-httpd\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
-                                  "Connection: %s\r\n\r\n",
-                                  content_type(path), (long long)st.st_size, c->keep ? "keep-alive" : "close");
+    c->out_len = (size_t)snprintf(
+        c->out, CHUNK,
+        "HTTP/1.1 200 OK\r\nServer: arbor-httpd\r\nContent-Type: %s\r\nContent-Length: %lld\r\n"
+        "Connection: %s\r\n\r\n",
+        content_type(path), (long long)st.st_size, c->keep ? "keep-alive" : "close");
     c->body = 0;
     c->busy = 1;
     if (strcmp(c->req.method, "HEAD")) {
@@ -237,7 +240,8 @@ static void accept_one(struct server *sv, struct conn *c, int l)
     if (fd < 0) {
         return;
     }
-    *c = (struct conn){.fd = fd, .file = -1, .active = now(), .in = malloc(sv->max_request + 1), .out = malloc(CHUNK)};
+    *c = (struct conn){
+        .fd = fd, .file = -1, .active = now(), .in = malloc(sv->max_request + 1), .out = malloc(CHUNK)};
     if (!c->in || !c->out) {
         fprintf(stderr, "httpd: out of memory for a connection\n");
         conn_close(c);

@@ -11,13 +11,20 @@
 static const struct {
     const char *ext, *type;
 } types[] = {
-    {"html", "text/html; charset=utf-8"}, {"htm", "text/html; charset=utf-8"},
-    {"txt", "text/plain; charset=utf-8"}, {"css", "text/css"},
-    {"js", "text/javascript"},            {"json", "application/json"},
-    {"png", "image/png"},                 {"jpg", "image/jpeg"},
-    {"jpeg", "image/jpeg"},               {"gif", "image/gif"},
-    {"svg", "image/svg+xml"},             {"ico", "image/x-icon"},
-    {"pdf", "application/pdf"},           {"xml", "application/xml"},
+    {"html", "text/html; charset=utf-8"},
+    {"htm", "text/html; charset=utf-8"},
+    {"txt", "text/plain; charset=utf-8"},
+    {"css", "text/css"},
+    {"js", "text/javascript"},
+    {"json", "application/json"},
+    {"png", "image/png"},
+    {"jpg", "image/jpeg"},
+    {"jpeg", "image/jpeg"},
+    {"gif", "image/gif"},
+    {"svg", "image/svg+xml"},
+    {"ico", "image/x-icon"},
+    {"pdf", "application/pdf"},
+    {"xml", "application/xml"},
 };
 
 const char *content_type(const char *path)
@@ -36,25 +43,41 @@ const char *content_type(const char *path)
 const char *reason(int status)
 {
     switch (status) {
-    case 200: return "OK";
-    case 400: return "Bad Request";
-    case 403: return "Forbidden";
-    case 404: return "Not Found";
-    case 405: return "Method Not Allowed";
-    case 408: return "Request Timeout";
-    case 413: return "Content Too Large";
-    case 414: return "URI Too Long";
-    case 431: return "Request Header Fields Too Large";
-    case 500: return "Internal Server Error";
-    case 501: return "Not Implemented";
-    case 505: return "HTTP Version Not Supported";
-    default: return "Error";
+    case 200:
+        return "OK";
+    case 400:
+        return "Bad Request";
+    case 403:
+        return "Forbidden";
+    case 404:
+        return "Not Found";
+    case 405:
+        return "Method Not Allowed";
+    case 408:
+        return "Request Timeout";
+    case 413:
+        return "Content Too Large";
+    case 414:
+        return "URI Too Long";
+    case 431:
+        return "Request Header Fields Too Large";
+    case 500:
+        return "Internal Server Error";
+    case 501:
+        return "Not Implemented";
+    case 505:
+        return "HTTP Version Not Supported";
+    default:
+        return "Error";
     }
 }
 
 static int hex(int ch)
 {
-    return ch >= '0' && ch <= '9' ? ch - '0' : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10 : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10 : -1;
+    return ch >= '0' && ch <= '9'   ? ch - '0'
+           : ch >= 'a' && ch <= 'f' ? ch - 'a' + 10
+           : ch >= 'A' && ch <= 'F' ? ch - 'A' + 10
+                                    : -1;
 }
 
 /* Decode %XX in the target up to '?' into out; refuse NUL, "..", and
@@ -146,7 +169,8 @@ int request_parse(const char *head, struct request *r)
         return bad;
     }
     const char *conn = header(head, "Connection", &len);
-    r->keep_alive = r->minor == 1 ? !(conn && has_token(conn, len, "close")) : conn && has_token(conn, len, "keep-alive");
+    r->keep_alive =
+        r->minor == 1 ? !(conn && has_token(conn, len, "close")) : conn && has_token(conn, len, "keep-alive");
     const char *cl = header(head, "Content-Length", &len);
     r->body = cl ? strtol(cl, NULL, 10) : 0;
     if (header(head, "Transfer-Encoding", &len)) {
@@ -157,4 +181,3 @@ int request_parse(const char *head, struct request *r)
     }
     return r->body ? 413 : 0;
 }
-

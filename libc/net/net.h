@@ -135,14 +135,11 @@ void tcp_sock_options(struct sock *s, int level, int name, int on);
 int udp_sock_open(struct sock *s);
 int udp_sock_bind(struct sock *s, const ip_addr_t *ip, uint16_t port);
 int udp_sock_connect(struct sock *s, const ip_addr_t *ip, uint16_t port);
-ssize_t udp_sock_sendto(struct sock *s, const void *buf, size_t n, const ip_addr_t *ip,
-                        uint16_t port);
-ssize_t udp_sock_recvfrom(struct sock *s, void *buf, size_t n, int flags, ip_addr_t *ip,
-                          uint16_t *port);
+ssize_t udp_sock_sendto(struct sock *s, const void *buf, size_t n, const ip_addr_t *ip, uint16_t port);
+ssize_t udp_sock_recvfrom(struct sock *s, void *buf, size_t n, int flags, ip_addr_t *ip, uint16_t *port);
 void udp_sock_close(struct sock *s);
 int udp_sock_poll(struct sock *s, int events);
 bool udp_sock_addr(struct sock *s, bool peer, ip_addr_t *ip, uint16_t *port);
-
 
 /* ---- socket.c (and system.h) ---- */
 

@@ -13,7 +13,7 @@
 #include "nic_session.h"
 #include "system.h"
 
-#define TX_WAITS_MAX 100  /* waits of TX_WAIT_US for tx room before a frame is dropped */
+#define TX_WAITS_MAX 100 /* waits of TX_WAIT_US for tx room before a frame is dropped */
 #define TX_WAIT_US 10000
 
 static struct {

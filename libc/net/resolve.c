@@ -117,8 +117,8 @@ char *inet_ntoa(struct in_addr in)
 static const struct {
     const char *name;
     uint16_t port;
-} services[] = {{"ftp", 21}, {"ssh", 22}, {"telnet", 23}, {"smtp", 25}, {"domain", 53},
-                {"http", 80}, {"pop3", 110}, {"ntp", 123}, {"imap", 143}, {"https", 443}};
+} services[] = {{"ftp", 21},  {"ssh", 22},   {"telnet", 23}, {"smtp", 25},  {"domain", 53},
+                {"http", 80}, {"pop3", 110}, {"ntp", 123},   {"imap", 143}, {"https", 443}};
 
 static int service_port(const char *service, int flags, uint16_t *port)
 {
@@ -213,9 +213,11 @@ static struct addrinfo *entry(uint32_t addr, uint16_t port, int socktype, const 
     }
     e->in = (struct sockaddr_in){.sin_len = sizeof(e->in), .sin_family = AF_INET, .sin_port = htons(port)};
     e->in.sin_addr.s_addr = addr;
-    e->ai = (struct addrinfo){.ai_family = AF_INET, .ai_socktype = socktype,
+    e->ai = (struct addrinfo){.ai_family = AF_INET,
+                              .ai_socktype = socktype,
                               .ai_protocol = socktype == SOCK_STREAM ? IPPROTO_TCP : IPPROTO_UDP,
-                              .ai_addrlen = sizeof(e->in), .ai_addr = (struct sockaddr *)&e->in};
+                              .ai_addrlen = sizeof(e->in),
+                              .ai_addr = (struct sockaddr *)&e->in};
     if (canon && !(e->ai.ai_canonname = strdup(canon))) {
         free(e);
         return NULL;

@@ -20,7 +20,6 @@
 
 _Static_assert(SOCK_NONBLOCK == O_NONBLOCK, "SOCK_NONBLOCK is O_NONBLOCK");
 
-
 static int fail(int e)
 {
     errno = e;
@@ -247,7 +246,8 @@ static int name_of(int fd, bool peer, struct sockaddr *addr, socklen_t *len)
     if (!len) {
         return fail(EFAULT);
     }
-    bool ok = s->type == SOCK_STREAM ? tcp_sock_addr(s, peer, &ip, &port) : udp_sock_addr(s, peer, &ip, &port);
+    bool ok =
+        s->type == SOCK_STREAM ? tcp_sock_addr(s, peer, &ip, &port) : udp_sock_addr(s, peer, &ip, &port);
     if (!ok) {
         return fail(peer ? ENOTCONN : EINVAL);
     }
@@ -392,7 +392,8 @@ ssize_t sock_read(struct sock *s, void *buf, size_t n, bool nonblock)
     ip_addr_t ip;
     uint16_t port;
     int msg = nonblock ? MSG_DONTWAIT : 0;
-    return s->type == SOCK_STREAM ? tcp_sock_recv(s, buf, n, msg) : udp_sock_recvfrom(s, buf, n, msg, &ip, &port);
+    return s->type == SOCK_STREAM ? tcp_sock_recv(s, buf, n, msg)
+                                  : udp_sock_recvfrom(s, buf, n, msg, &ip, &port);
 }
 
 ssize_t sock_write(struct sock *s, const void *buf, size_t n, bool nonblock)

@@ -129,7 +129,8 @@ int net_fd_new(struct sock *s, int flags)
     struct vfs_node *node = calloc(1, sizeof(*node));
     int fd = -1;
     if (node) {
-        *node = (struct vfs_node){.name = "socket", .kind = VFS_DEVICE, .device = &socket_device, .device_state = s};
+        *node = (struct vfs_node){
+            .name = "socket", .kind = VFS_DEVICE, .device = &socket_device, .device_state = s};
         fd = fd_install(node, flags);
     } else {
         errno = ENOMEM;

@@ -89,8 +89,7 @@ static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
         if (timeout > 0 && (!time_now_us(&now) || now >= deadline)) {
             return now >= deadline ? 0 : -1;
         }
-        if (!have_wake() || watch(fds, nfds) < 0 ||
-            (timeout > 0 && !time_timeout(wake, deadline - now))) {
+        if (!have_wake() || watch(fds, nfds) < 0 || (timeout > 0 && !time_timeout(wake, deadline - now))) {
             return -1;
         }
         /* what became ready before the watches were set signals nobody */

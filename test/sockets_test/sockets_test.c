@@ -116,7 +116,8 @@ static void tcp_megabyte(void)
     socklen_t plen = sizeof(peer), mlen = sizeof(mine);
     getpeername(s, (struct sockaddr *)&peer, &plen);
     getsockname(c, (struct sockaddr *)&mine, &mlen);
-    check("tcp_peer_is_client", peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+    check("tcp_peer_is_client",
+          peer.sin_port == mine.sin_port && peer.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
           "peer %s:%u, client port %u", inet_ntoa(peer.sin_addr), ntohs(peer.sin_port), ntohs(mine.sin_port));
     size_t sent = 0, got = 0, bad = (size_t)-1;
     long rounds = 0;
@@ -144,8 +145,8 @@ static void tcp_megabyte(void)
         }
         got += r > 0 ? (size_t)r : 0;
     }
-    check("tcp_1mib_moved", got == TOTAL && sent == TOTAL, "sent %zu, received %zu of %d (%s)", sent, got, TOTAL,
-          strerror(errno));
+    check("tcp_1mib_moved", got == TOTAL && sent == TOTAL, "sent %zu, received %zu of %d (%s)", sent, got,
+          TOTAL, strerror(errno));
     check("tcp_1mib_intact", bad == (size_t)-1, "byte %zu differs", bad);
     /* The client ends its half; the server sees end of file, answers with
      * write() (fd layer), the client reads it blocking with read(). */
@@ -181,7 +182,8 @@ static void udp_datagrams(void)
     char buf[64];
     ssize_t r = recvfrom(x, buf, 5, 0, (struct sockaddr *)&from, &flen);
     check("udp_recvfrom_truncates", r == 5 && !memcmp(buf, "first", 5), "got %zd", r);
-    check("udp_sender_address", ntohs(from.sin_port) == port_of(y) && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
+    check("udp_sender_address",
+          ntohs(from.sin_port) == port_of(y) && from.sin_addr.s_addr == htonl(INADDR_LOOPBACK),
           "from %s:%u, sender port %u", inet_ntoa(from.sin_addr), ntohs(from.sin_port), port_of(y));
     r = recv(x, buf, sizeof(buf), 0);
     check("udp_boundaries_kept", r == 6 && !memcmp(buf, "second", 6), "got %zd", r);
@@ -191,7 +193,8 @@ static void udp_datagrams(void)
     connect(y, (struct sockaddr *)&to, sizeof(to));
     w1 = write(y, "via write", 9);
     r = read(x, buf, sizeof(buf));
-    check("udp_connected_write", w1 == 9 && r == 9 && !memcmp(buf, "via write", 9), "wrote %zd, read %zd", w1, r);
+    check("udp_connected_write", w1 == 9 && r == 9 && !memcmp(buf, "via write", 9), "wrote %zd, read %zd", w1,
+          r);
     close(x);
     close(y);
 }
@@ -244,7 +247,8 @@ static void errors(void)
     c = socket(AF_INET, SOCK_STREAM, 0);
     r = (int)send(c, "x", 1, 0);
     /* POSIX says ENOTCONN; Linux says EPIPE */
-    check("send_unconnected_enotconn", r < 0 && (errno == ENOTCONN || errno == EPIPE), "send gave %d (%s)", r, strerror(errno));
+    check("send_unconnected_enotconn", r < 0 && (errno == ENOTCONN || errno == EPIPE), "send gave %d (%s)", r,
+          strerror(errno));
     r = accept(c, NULL, NULL);
     check("accept_not_listening_einval", r < 0 && errno == EINVAL, "accept gave %d (%s)", r, strerror(errno));
     close(c);
@@ -260,7 +264,8 @@ static void errors(void)
     e = errno;
     gettimeofday(&t1, NULL);
     long ms = (t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_usec - t0.tv_usec) / 1000;
-    check("rcvtimeo_eagain", r < 0 && e == EAGAIN && ms >= 290, "recv gave %d (%s) after %ld ms", r, strerror(e), ms);
+    check("rcvtimeo_eagain", r < 0 && e == EAGAIN && ms >= 290, "recv gave %d (%s) after %ld ms", r,
+          strerror(e), ms);
 
     /* the peer's close with unread data resets; a listener closed with a
      * connection not accepted yet resets that one */
@@ -268,7 +273,8 @@ static void errors(void)
     connect(c2, (struct sockaddr *)&a, sizeof(a));
     close(l);
     r = (int)recv(c2, buf, 1, 0);
-    check("listener_closed_resets_pending", r < 0 && errno == ECONNRESET, "recv gave %d (%s)", r, strerror(errno));
+    check("listener_closed_resets_pending", r < 0 && errno == ECONNRESET, "recv gave %d (%s)", r,
+          strerror(errno));
     close(c2);
     close(c);
     close(s);
@@ -346,8 +352,8 @@ static void many_connections(void)
     close(l);
     int again = socket(AF_INET, SOCK_STREAM, 0);
     close(again);
-    check("100_connections_no_fd_lost", good == 100 && again == first, "%d of 100 carried data; fd %d then %d",
-          good, first, again);
+    check("100_connections_no_fd_lost", good == 100 && again == first,
+          "%d of 100 carried data; fd %d then %d", good, first, again);
 }
 
 static long ms_since(const struct timeval *t0)
@@ -369,12 +375,13 @@ static void polling(void)
     int c = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
     connect(c, (struct sockaddr *)&a, sizeof(a));
     r = poll(&p, 1, 5000);
-    check("poll_listener_connection", r == 1 && (p.revents & POLLIN), "poll gave %d, revents %#x", r, p.revents);
+    check("poll_listener_connection", r == 1 && (p.revents & POLLIN), "poll gave %d, revents %#x", r,
+          p.revents);
     int s = accept(l, NULL, NULL);
     struct pollfd out = {.fd = c, .events = POLLOUT};
     r = poll(&out, 1, 5000);
-    check("poll_connected_writable", s >= 0 && r == 1 && (out.revents & POLLOUT), "accept %d, poll %d, revents %#x", s,
-          r, out.revents);
+    check("poll_connected_writable", s >= 0 && r == 1 && (out.revents & POLLOUT),
+          "accept %d, poll %d, revents %#x", s, r, out.revents);
     struct pollfd in = {.fd = s, .events = POLLIN};
     struct timeval t0;
     gettimeofday(&t0, NULL);
@@ -394,8 +401,8 @@ static void polling(void)
     in.revents = 0;
     r = poll(&in, 1, 5000);
     ssize_t got = recv(s, buf, sizeof(buf), 0);
-    check("poll_peer_closed", r == 1 && (in.revents & POLLIN) && got == 0, "poll %d, revents %#x, recv %zd", r,
-          in.revents, got);
+    check("poll_peer_closed", r == 1 && (in.revents & POLLIN) && got == 0, "poll %d, revents %#x, recv %zd",
+          r, in.revents, got);
     close(s);
     close(l);
     /* a refused non-blocking connect: writable, and SO_ERROR says why */
@@ -406,8 +413,8 @@ static void polling(void)
     int soerr = 0;
     socklen_t len = sizeof(soerr);
     getsockopt(c, SOL_SOCKET, SO_ERROR, &soerr, &len);
-    check("poll_refused_connect", r == 1 && out.revents && soerr == ECONNREFUSED, "poll %d, revents %#x, SO_ERROR %d",
-          r, out.revents, soerr);
+    check("poll_refused_connect", r == 1 && out.revents && soerr == ECONNREFUSED,
+          "poll %d, revents %#x, SO_ERROR %d", r, out.revents, soerr);
     close(c);
 }
 
@@ -418,8 +425,9 @@ static void names(void)
     hints.ai_socktype = SOCK_STREAM;
     int r = getaddrinfo("localhost", "http", &hints, &res);
     struct sockaddr_in *in = res ? (struct sockaddr_in *)res->ai_addr : NULL;
-    check("getaddrinfo_localhost", r == 0 && in && in->sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
-                                       ntohs(in->sin_port) == 80 && res->ai_socktype == SOCK_STREAM,
+    check("getaddrinfo_localhost",
+          r == 0 && in && in->sin_addr.s_addr == htonl(INADDR_LOOPBACK) && ntohs(in->sin_port) == 80 &&
+              res->ai_socktype == SOCK_STREAM,
           "gave %d (%s)", r, gai_strerror(r));
     freeaddrinfo(res);
     res = NULL;
@@ -429,11 +437,13 @@ static void names(void)
     int g = in ? getnameinfo(res->ai_addr, res->ai_addrlen, host, sizeof(host), serv, sizeof(serv),
                              NI_NUMERICHOST | NI_NUMERICSERV)
                : -1;
-    check("getaddrinfo_getnameinfo_numeric", r == 0 && g == 0 && !strcmp(host, "10.0.2.15") && !strcmp(serv, "8080"),
-          "gave %d, %d: %s %s", r, g, host, serv);
+    check("getaddrinfo_getnameinfo_numeric",
+          r == 0 && g == 0 && !strcmp(host, "10.0.2.15") && !strcmp(serv, "8080"), "gave %d, %d: %s %s", r, g,
+          host, serv);
     freeaddrinfo(res);
     r = getaddrinfo("example.org", "80", NULL, &res);
-    check("getaddrinfo_without_dns_server", r == EAI_NONAME || r == EAI_AGAIN, "gave %d (%s)", r, gai_strerror(r));
+    check("getaddrinfo_without_dns_server", r == EAI_NONAME || r == EAI_AGAIN, "gave %d (%s)", r,
+          gai_strerror(r));
     r = getaddrinfo("127.0.0.1", "nonsense", NULL, &res);
     check("getaddrinfo_bad_service", r == EAI_SERVICE, "gave %d", r);
     struct in_addr ia;
@@ -441,8 +451,8 @@ static void names(void)
     int p1 = inet_pton(AF_INET, "192.168.1.254", &ia);
     const char *t = inet_ntop(AF_INET, &ia, text, sizeof(text));
     int p2 = inet_pton(AF_INET, "1.2.3", &ia), p3 = inet_pton(AF_INET, "1.2.3.256", &ia);
-    check("inet_pton_ntop", p1 == 1 && t && !strcmp(t, "192.168.1.254") && p2 == 0 && p3 == 0, "%d %s %d %d", p1,
-          t ? t : "NULL", p2, p3);
+    check("inet_pton_ntop", p1 == 1 && t && !strcmp(t, "192.168.1.254") && p2 == 0 && p3 == 0, "%d %s %d %d",
+          p1, t ? t : "NULL", p2, p3);
 }
 
 /* With argument "no-network" (its config asks for a Nic it cannot have):

@@ -19,8 +19,8 @@
 #define LWIP_NETCONN 0
 #define LWIP_SOCKET 0
 #define LWIP_TIMERS 1
-#define MEM_LIBC_MALLOC 1  /* mem_malloc is malloc: the runtime's heap */
-#define MEMP_MEM_MALLOC 1  /* the fixed pools too: nothing is reserved up front */
+#define MEM_LIBC_MALLOC 1 /* mem_malloc is malloc: the runtime's heap */
+#define MEMP_MEM_MALLOC 1 /* the fixed pools too: nothing is reserved up front */
 #define MEM_ALIGNMENT 8
 #define LWIP_ERRNO_STDINCLUDE 1
 
@@ -41,7 +41,7 @@
 #define IP_FRAG 1
 #define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1 /* htons and friends are <arpa/inet.h>'s */
 #define LWIP_TCP_KEEPALIVE 1
-#define SO_REUSE 1         /* SO_REUSEADDR: bind to a port in TIME_WAIT */
+#define SO_REUSE 1 /* SO_REUSEADDR: bind to a port in TIME_WAIT */
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 1

@@ -64,12 +64,11 @@ struct hostent {
 #define NO_DATA 4
 extern int h_errno;
 
-int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints,
-                struct addrinfo **res);
+int getaddrinfo(const char *node, const char *service, const struct addrinfo *hints, struct addrinfo **res);
 void freeaddrinfo(struct addrinfo *res);
 const char *gai_strerror(int code);
-int getnameinfo(const struct sockaddr *addr, socklen_t len, char *host, socklen_t hostlen,
-                char *serv, socklen_t servlen, int flags);
+int getnameinfo(const struct sockaddr *addr, socklen_t len, char *host, socklen_t hostlen, char *serv,
+                socklen_t servlen, int flags);
 struct hostent *gethostbyname(const char *name);
 
 #ifdef __cplusplus

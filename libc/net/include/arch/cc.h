@@ -27,14 +27,14 @@ uint32_t net_random(void);
 #define LWIP_RAND() (net_random())
 
 void net_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-#define LWIP_PLATFORM_DIAG(x)                                                                     \
-    do {                                                                                          \
-        net_diag x;                                                                               \
+#define LWIP_PLATFORM_DIAG(x)                                                                                \
+    do {                                                                                                     \
+        net_diag x;                                                                                          \
     } while (0)
-#define LWIP_PLATFORM_ASSERT(x)                                                                   \
-    do {                                                                                          \
-        fprintf(stderr, "lwip: assertion \"%s\" failed at %s:%d\n", x, __FILE__, __LINE__);       \
-        abort();                                                                                  \
+#define LWIP_PLATFORM_ASSERT(x)                                                                              \
+    do {                                                                                                     \
+        fprintf(stderr, "lwip: assertion \"%s\" failed at %s:%d\n", x, __FILE__, __LINE__);                  \
+        abort();                                                                                             \
     } while (0)
 
 #endif
