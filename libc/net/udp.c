@@ -87,6 +87,9 @@ ssize_t udp_sock_sendto(struct sock *s, const void *buf, size_t n, const ip_addr
     err_t err = ip ? udp_sendto(s->pcb.udp, p, ip, port) : udp_send(s->pcb.udp, p);
     pbuf_free(p);
     net_drive();
+    if (err == ERR_VAL) { /* lwIP's answer to a broadcast without SO_BROADCAST */
+        return fail(EACCES);
+    }
     return err == ERR_OK ? (ssize_t)n : fail(net_errno(err));
 }
 

@@ -41,7 +41,8 @@
 #define IP_FRAG 1
 #define LWIP_DONT_PROVIDE_BYTEORDER_FUNCTIONS 1 /* htons and friends are <arpa/inet.h>'s */
 #define LWIP_TCP_KEEPALIVE 1
-#define SO_REUSE 1 /* SO_REUSEADDR: bind to a port in TIME_WAIT */
+#define SO_REUSE 1         /* SO_REUSEADDR: bind to a port in TIME_WAIT */
+#define IP_SOF_BROADCAST 1 /* sending to a broadcast address needs SO_BROADCAST */
 #define LWIP_NETIF_STATUS_CALLBACK 1
 #define LWIP_NETIF_LINK_CALLBACK 1
 #define LWIP_NETIF_HOSTNAME 1
