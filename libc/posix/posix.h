@@ -55,7 +55,7 @@ struct vfs_node;
 /*
  * A device plugin: a node type of <vfs> whose file is a session (a
  * Terminal, an Rtc), or a node made for one descriptor (a socket,
- * libc/net/socket.c, fd_install). vfs.c makes a node of each config
+ * libc/net/system.c, fd_install). vfs.c makes a node of each config
  * node of a plugin's type; file.c, fd.c and poll.c call these
  * operations for it. Each returns what the POSIX call does (-1 with
  * errno on failure).
@@ -179,9 +179,6 @@ bool time_now_us(uint64_t *us);
 /* Have wake signalled once, us from now (replacing the timeout before);
  * false with errno as time_now_us. */
 bool time_timeout(cap_t wake, uint64_t us);
-
-/* Block for at least us on the Timer; false with errno as time_now_us. */
-bool time_sleep_us(uint64_t us);
 
 /* Read <libc rtc=".."> (libc may be NULL): the file whose date starts
  * the wall clock. */

@@ -186,27 +186,19 @@ int gettimeofday(struct timeval *tv, void *tz)
     return 0;
 }
 
-bool time_sleep_us(uint64_t us)
-{
-    uint64_t elapsed;
-    if (!have_timer()) {
-        return false;
-    }
-    if (timer_sleep(timer.session, us, &elapsed) != RPC_OK) {
-        errno = EIO;
-        return false;
-    }
-    return true;
-}
-
 int nanosleep(const struct timespec *req, struct timespec *rem)
 {
+    uint64_t elapsed;
     if (req->tv_sec < 0 || req->tv_nsec < 0 || req->tv_nsec >= 1000000000) {
         errno = EINVAL;
         return -1;
     }
+    if (!have_timer()) {
+        return -1;
+    }
     uint64_t us = (uint64_t)req->tv_sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000;
-    if (!time_sleep_us(us)) {
+    if (timer_sleep(timer.session, us, &elapsed) != RPC_OK) {
+        errno = EIO;
         return -1;
     }
     if (rem) {
