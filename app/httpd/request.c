@@ -124,6 +124,9 @@ static const char *header(const char *head, const char *name, size_t *len)
         const char *h = line + 2;
         if (!strncasecmp(h, name, nl) && h[nl] == ':') {
             const char *v = h + nl + 1, *end = strstr(v, "\r\n");
+            if (!end) { /* the last line without its CRLF (httpd always has it) */
+                end = v + strlen(v);
+            }
             while (*v == ' ' || *v == '\t') {
                 v++;
             }
