@@ -136,6 +136,7 @@ UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
 UNIT_SRC_nic_router_net := servers/nic_router/net.c
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
+$(BUILD)/unit/httpd: app/httpd/httpd.c app/httpd/request.c app/httpd/request.h
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
