@@ -17,6 +17,14 @@
 
 void *sbrk(ptrdiff_t incr);
 
+/* The runtime's malloc, calloc and realloc call this when they fail
+ * (libc/src/malloc.c): a C program's malloc sets errno as POSIX says. */
+void rt_alloc_failed(void);
+void rt_alloc_failed(void)
+{
+    errno = ENOMEM;
+}
+
 void *_malloc_r(struct _reent *r, size_t n)
 {
     void *p = malloc(n);

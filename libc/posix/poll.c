@@ -79,7 +79,9 @@ static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
         if (!time_now_us(&now)) {
             return -1;
         }
-        deadline = now + (uint64_t)timeout;
+        if (__builtin_add_overflow(now, (uint64_t)timeout, &deadline)) {
+            deadline = UINT64_MAX; /* a Timer whose time is near its end: it ends there */
+        }
     }
     for (;;) {
         int ready = scan(fds, nfds);

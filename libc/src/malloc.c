@@ -12,7 +12,23 @@
 #define ATTACH_RAM (16u << 10)
 #define ATTACH_CAPS 8u
 
+/* Beyond this no block can be had (heap_alloc): refused before any
+ * attempt to grow, so that malloc(SIZE_MAX) costs nothing. */
+#define ALLOC_MAX ((size_t)1 << 40)
+
 static struct heap heap;
+
+/* Told of each failed allocation: the C library sets errno to ENOMEM
+ * there (libc/posix/memory.c); a component without one has no errno. */
+extern void rt_alloc_failed(void) __attribute__((weak));
+
+static void *failed(void)
+{
+    if (rt_alloc_failed) {
+        rt_alloc_failed();
+    }
+    return NULL;
+}
 
 /* A dataspace of want bytes, attached. When our quota cannot pay, ask the
  * parent for what is missing (init grants it up to the <resource
@@ -58,11 +74,14 @@ static bool grow(size_t n)
 
 void *malloc(size_t n)
 {
+    if (n > ALLOC_MAX) {
+        return failed();
+    }
     void *p = heap_alloc(&heap, n);
     if (!p && grow(n)) {
         p = heap_alloc(&heap, n);
     }
-    return p;
+    return p ? p : failed();
 }
 
 void free(void *p)
@@ -72,8 +91,8 @@ void free(void *p)
 
 void *calloc(size_t count, size_t n)
 {
-    if (n && count > ((size_t)1 << 40) / n) {
-        return NULL;
+    if (n && count > ALLOC_MAX / n) {
+        return failed();
     }
     void *p = malloc(count * n);
     if (p) {
