@@ -107,10 +107,10 @@ int fd_install(struct vfs_node *node, int flags)
 
 int open(const char *path, int flags, ...)
 {
-    struct vfs_node *n = open_node(path, flags);
-    int fd = lowest_free(0);
+    int fd = lowest_free(0); /* first: no file is made when there is no descriptor for it */
+    struct vfs_node *n = fd < 0 ? NULL : open_node(path, flags);
     int acc = flags & O_ACCMODE;
-    if (!n || fd < 0 || file_open(n) < 0) {
+    if (!n || file_open(n) < 0) {
         return -1;
     }
     if (n->kind == VFS_DIR && acc != O_RDONLY) {
