@@ -20,8 +20,8 @@
 #include "posix.h"
 
 /* The longest <arg> value or <env> key or value taken, with its NUL */
-#define ARG_MAX_LEN ((size_t)1 << 20)
-#define ARG_MAX_TEXT "1 MiB"
+#define ARG_MAX_LEN ((size_t)128 << 10) /* as Linux: MAX_ARG_STRLEN */
+#define ARG_MAX_TEXT "128 KiB"
 
 void rt_start(uint64_t arg);
 
@@ -41,7 +41,7 @@ static char *attr_dup(const struct xml_node *n, const char *name, const char **w
     if (!xml_has_attr(n, name)) {
         return NULL;
     }
-    for (size_t cap = 256;; cap *= 4) {
+    for (size_t cap = 256;; cap = cap * 4 < ARG_MAX_LEN ? cap * 4 : ARG_MAX_LEN) {
         char *s = malloc(cap);
         if (!s) {
             *why = "needs more memory than there is";
@@ -52,7 +52,7 @@ static char *attr_dup(const struct xml_node *n, const char *name, const char **w
         }
         free(s);
         if (cap >= ARG_MAX_LEN) {
-            *why = "is longer than " ARG_MAX_TEXT " bytes";
+            *why = "is longer than " ARG_MAX_TEXT;
             return NULL;
         }
     }
@@ -94,44 +94,6 @@ static char **strings(const struct xml_node *config, const char *type, bool env,
         }
         free(key);
         free(value);
-    }
-    *count = i;
-    return out;
-}
-
-void rt_start(uint64_t arg);
-
-/* main of the C program: the runtime's rt.h declares the other one. */
-int c_main(int argc, char **argv, char **envp) __asm__("main");
-
-extern char **environ;
-extern void (*__init_array_start[])(void) __attribute__((weak));
-extern void (*__init_array_end[])(void) __attribute__((weak));
-
-/* The value attributes of config's <type> nodes, in order, as a NULL
- * terminated array; env joins key=value. */
-static char **strings(const struct xml_node *config, const char *type, bool env, int *count)
-{
-    struct xml_node n;
-    char key[ARG_MAX_LEN], value[ARG_MAX_LEN];
-    int total = 0, i = 0;
-    for (bool more = config && xml_first_sub_of_type(config, type, &n); more;
-         more = xml_next_of_type(&n, type, &n)) {
-        total++;
-    }
-    char **out = calloc((size_t)total + 1, sizeof(char *));
-    for (bool more = out && config && xml_first_sub_of_type(config, type, &n); more;
-         more = xml_next_of_type(&n, type, &n)) {
-        value[0] = key[0] = 0;
-        xml_attr(&n, "value", value, sizeof(value));
-        if (env && (!xml_attr(&n, "key", key, sizeof(key)) || !key[0])) {
-            fprintf(stderr, "libc: config line %u: <env> needs a key\n", xml_line(&n));
-            continue;
-        }
-        size_t len = strlen(key) + 1 + strlen(value) + 1;
-        if ((out[i] = malloc(len))) {
-            snprintf(out[i++], len, env ? "%s=%s" : "%s%s", key, value);
-        }
     }
     *count = i;
     return out;
