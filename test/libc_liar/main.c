@@ -77,7 +77,7 @@ static status_t rom_ds(void *session, struct rt_call *call, cap_t *ds, uint64_t 
     return RPC_OK;
 }
 
-static status_t rom_sigh(void *session, struct rt_call *call, cap_t note)
+static status_t rom_sigh_op(void *session, struct rt_call *call, cap_t note)
 {
     rt_call_drop_cap(note);
     return RPC_OK;
@@ -104,7 +104,7 @@ static const struct timer_ops timer_ops = {.sigh = sigh,
                                            .elapsed_us = elapsed_us};
 static const struct rt_service timer_service = {TIMER_SERVICE_INFO(&timer_ops), .ram = TIMER_RAM_QUOTA,
                                                 .caps = TIMER_CAP_QUOTA, .create = create, .close = destroy};
-static const struct rom_ops rom_ops = {.dataspace = rom_ds, .sigh = rom_sigh};
+static const struct rom_ops rom_ops = {.dataspace = rom_ds, .sigh = rom_sigh_op};
 static const struct rt_service rom_service = {ROM_SERVICE_INFO(&rom_ops), .ram = ROM_RAM_QUOTA,
                                               .caps = ROM_CAP_QUOTA, .create = create, .close = destroy};
 static const struct rtc_ops rtc_ops = {.current = current};
