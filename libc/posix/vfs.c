@@ -164,9 +164,14 @@ static void build(struct vfs_node *dir, const struct xml_node *xml);
 static bool node_name(struct vfs_node *dir, const struct xml_node *x, const char *fallback, char *name)
 {
     const char *why = NULL;
+    /* filled so that a NUL byte inside the name shows: the decoder
+     * writes past the C string it seems to end */
+    memset(name, 0xff, VFS_NAME_MAX);
     name[0] = 0;
     if (xml_has_attr(x, "name") && !xml_attr(x, "name", name, VFS_NAME_MAX)) {
         why = "is longer than 63 bytes";
+    } else if (strlen(name) + 1 < VFS_NAME_MAX && name[strlen(name) + 1] != (char)0xff) {
+        why = "holds a NUL byte";
     } else if (!name[0] && fallback) {
         strcpy(name, fallback);
     }

@@ -6,6 +6,7 @@
  * line, "NAME: ok" or "NAME: FAILED (why)".
  *
  *   argv[1] "calls"  descriptors, offsets, counts, select/poll, malloc
+ *                    (the component has 12 MiB and no more)
  *   argv[1] "vfs"    the tree its hostile <vfs> config left (names,
  *                    duplicates, depth, many nodes, a big inline, ROMs)
  *   argv[1] "args"   an <arg>/<env> flood: prints what it got
@@ -188,8 +189,24 @@ static void memory(void)
     report("realloc(p, SIZE_MAX)", !r && errno == ENOMEM && still[99] == 0x5a, "not NULL/ENOMEM with p intact");
     free(r ? r : still);
 
-    /* a storm of grows and shrinks: contents kept, memory bounded (the
-     * component has 3 MiB and no more; a leak would run out) */
+    /* many small blocks: the heap must reach what the quota pays, not
+     * stop at a number of regions */
+    enum { SMALL = 100000 };
+    void **blocks = malloc(SMALL * sizeof(void *));
+    int got = 0;
+    while (blocks && got < SMALL && (blocks[got] = malloc(48))) {
+        memset(blocks[got++], 0x33, 48);
+    }
+    char why0[64];
+    snprintf(why0, sizeof(why0), "only %d", got);
+    report("100000 blocks of 48 bytes", got == SMALL, why0);
+    while (got > 0) {
+        free(blocks[--got]);
+    }
+    free(blocks);
+
+    /* a storm of grows and shrinks: contents kept, memory bounded (a
+     * leak would run out of the 12 MiB) */
     enum { SLOTS = 32 };
     unsigned char *slot[SLOTS] = {0};
     size_t size[SLOTS] = {0};
