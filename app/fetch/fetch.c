@@ -14,7 +14,8 @@
  *   fetch: http://10.0.2.100/f.bin: 200, 1048576 bytes, sha256 ...
  *   fetch: stored in /tmp/f.bin: 1048576 bytes, sha256 ...   (read back)
  *
- * Exits 0 when the status is 2xx and the body is complete (as long as
+ * A network still without an address (DHCP not done) is waited for, up
+ * to a minute. Exits 0 when the status is 2xx and the body is complete (as long as
  * Content-Length says, when it says), 1 otherwise, after a line that
  * says what went wrong. Chunked answers are refused (an HTTP/1.0
  * request should not get one).
@@ -22,6 +23,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netdb.h>
+#include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +36,7 @@
 
 #define HEAD_MAX 16384
 #define TIMEOUT_SECONDS 30
+#define NETWORK_WAIT_TRIES 120 /* half seconds: a minute for DHCP */
 
 static const char *url_text;
 
@@ -59,35 +62,77 @@ static int write_all(int fd, const char *p, size_t n)
     return 0;
 }
 
-static int connect_to(const struct url *u)
+/* Waits half a second in poll() on a UDP socket nobody sends to: the
+ * time passes in the C library's network stack, which keeps working
+ * (DHCP) only while the program is in a socket call. */
+static void network_pause(void)
+{
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    struct pollfd p = {.fd = s, .events = POLLIN};
+    poll(&p, s >= 0 ? 1 : 0, 500);
+    if (s >= 0) {
+        close(s);
+    }
+}
+
+/* One attempt: 0 connected (*fd), or an errno; *gai a getaddrinfo error. */
+static int try_connect(const struct url *u, int *fd, int *gai)
 {
     struct addrinfo hints = {.ai_family = AF_INET, .ai_socktype = SOCK_STREAM}, *res, *ai;
-    int e = getaddrinfo(u->host, u->port, &hints, &res);
-    if (e) {
-        fprintf(stderr, "fetch: %s: no address for \"%s\": %s\n", url_text, u->host, gai_strerror(e));
+    if ((*gai = getaddrinfo(u->host, u->port, &hints, &res))) {
         return -1;
     }
-    int fd = -1, err = 0;
-    for (ai = res; ai && fd < 0; ai = ai->ai_next) {
-        fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
-        if (fd < 0) {
+    int err = EHOSTUNREACH;
+    *fd = -1;
+    for (ai = res; ai && *fd < 0; ai = ai->ai_next) {
+        *fd = socket(ai->ai_family, ai->ai_socktype, ai->ai_protocol);
+        if (*fd < 0) {
             err = errno;
             continue;
         }
         struct timeval tv = {.tv_sec = TIMEOUT_SECONDS};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
-        setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-        if (connect(fd, ai->ai_addr, ai->ai_addrlen) < 0) {
+        setsockopt(*fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        setsockopt(*fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+        if (connect(*fd, ai->ai_addr, ai->ai_addrlen) < 0) {
             err = errno;
-            close(fd);
-            fd = -1;
+            close(*fd);
+            *fd = -1;
         }
     }
     freeaddrinfo(res);
-    if (fd < 0) {
+    return *fd < 0 ? err : 0;
+}
+
+/* Connects to the URL's host. While the network has no address yet (no
+ * route, the network down, a name server not answering: a program
+ * started with the machine, before DHCP) it tries again every half
+ * second, up to a minute; a refused connection or an unknown name ends
+ * it at once. */
+static int connect_to(const struct url *u)
+{
+    int fd = -1, gai = 0, err = 0;
+    for (int tries = 0;; tries++) {
+        err = try_connect(u, &fd, &gai);
+        if (!err) {
+            return fd;
+        }
+        int again = gai ? gai == EAI_AGAIN
+                        : err == EHOSTUNREACH || err == ENETUNREACH || err == ENETDOWN;
+        if (!again || tries == NETWORK_WAIT_TRIES) {
+            break;
+        }
+        if (tries == 0) {
+            fprintf(stderr, "fetch: %s: waiting for the network (%s)\n", url_text,
+                    gai ? gai_strerror(gai) : strerror(err));
+        }
+        network_pause();
+    }
+    if (gai) {
+        fprintf(stderr, "fetch: %s: no address for \"%s\": %s\n", url_text, u->host, gai_strerror(gai));
+    } else {
         fprintf(stderr, "fetch: %s: cannot connect to %s port %s: %s\n", url_text, u->host, u->port, strerror(err));
     }
-    return fd;
+    return -1;
 }
 
 /* reads FILE back and prints its size and digest */
