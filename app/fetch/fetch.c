@@ -116,8 +116,7 @@ static int connect_to(const struct url *u)
         if (!err) {
             return fd;
         }
-        int again = gai ? gai == EAI_AGAIN
-                        : err == EHOSTUNREACH || err == ENETUNREACH || err == ENETDOWN;
+        int again = gai ? gai == EAI_AGAIN : err == EHOSTUNREACH || err == ENETUNREACH || err == ENETDOWN;
         if (!again || tries == NETWORK_WAIT_TRIES) {
             break;
         }
@@ -130,7 +129,8 @@ static int connect_to(const struct url *u)
     if (gai) {
         fprintf(stderr, "fetch: %s: no address for \"%s\": %s\n", url_text, u->host, gai_strerror(gai));
     } else {
-        fprintf(stderr, "fetch: %s: cannot connect to %s port %s: %s\n", url_text, u->host, u->port, strerror(err));
+        fprintf(stderr, "fetch: %s: cannot connect to %s port %s: %s\n", url_text, u->host, u->port,
+                strerror(err));
     }
     return -1;
 }
@@ -191,8 +191,8 @@ int main(int argc, char **argv)
     }
     static char buf[HEAD_MAX + 1];
     int rl = snprintf(buf, sizeof(buf),
-                      "GET %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: arbor-fetch\r\nAccept: */*\r\n\r\n", u.path,
-                      u.host, strcmp(u.port, "80") ? ":" : "", strcmp(u.port, "80") ? u.port : "");
+                      "GET %s HTTP/1.0\r\nHost: %s%s%s\r\nUser-Agent: arbor-fetch\r\nAccept: */*\r\n\r\n",
+                      u.path, u.host, strcmp(u.port, "80") ? ":" : "", strcmp(u.port, "80") ? u.port : "");
     if (write_all(fd, buf, (size_t)rl) < 0) {
         return failed("sending the request", strerror(errno));
     }
@@ -257,10 +257,11 @@ int main(int argc, char **argv)
     if (io_error) {
         return failed("receiving the body", strerror(io_error));
     }
-    fprintf(stderr, "fetch: %s: %d, %llu bytes, sha256 %s\n", url_text, h.status, (unsigned long long)got, hex);
+    fprintf(stderr, "fetch: %s: %d, %llu bytes, sha256 %s\n", url_text, h.status, (unsigned long long)got,
+            hex);
     if (h.content_length >= 0 && got != (uint64_t)h.content_length) {
-        fprintf(stderr, "fetch: %s: the body ended after %llu of %lld bytes\n", url_text, (unsigned long long)got,
-                (long long)h.content_length);
+        fprintf(stderr, "fetch: %s: the body ended after %llu of %lld bytes\n", url_text,
+                (unsigned long long)got, (long long)h.content_length);
         return 1;
     }
     if (file && read_back(file, got)) {

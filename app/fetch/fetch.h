@@ -23,9 +23,9 @@ struct url {
 const char *url_parse(const char *text, struct url *u);
 
 struct answer_head {
-    int status;              /* 100..599 */
-    int64_t content_length;  /* -1 when the head names none */
-    int chunked;             /* Transfer-Encoding: chunked */
+    int status;             /* 100..599 */
+    int64_t content_length; /* -1 when the head names none */
+    int chunked;            /* Transfer-Encoding: chunked */
 };
 
 /* Finds the end of a head (the empty line) in buf[0..n): returns the
