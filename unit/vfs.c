@@ -23,7 +23,8 @@ static const char config_text[] =
     "    <dir name=\"bad\"> <inline name=\"dup\">one</inline> <inline name=\"dup\">two</inline>\n"
     "      <rom name=\"dup\"/> <dir name=\"dup\"/> <null name=\"dup\"/> <thing name=\"dup\"/>\n"
     "      <inline name=\"..\">x</inline> <inline name=\".\">x</inline> <log name=\"x/y\"/>\n"
-    "      <zero name=\"..\"/> <null name=\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"/>\n"
+    "      <zero name=\"..\"/> <null "
+    "name=\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"/>\n"
     "      <rom name=\"r\" label=\"lllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll\"/>\n"
     "      <thing name=\"..\"/> <dir name=\"d\"/> <dir name=\"d\"> <null/> </dir>\n"
     "      <inline name=\"n\0ul\">x</inline> </dir>\n"
@@ -100,7 +101,7 @@ TEST(hostile_names_are_left_out)
     EXPECT(count == 2); /* dup, d */
     EXPECT(vfs_lookup("/bad/..", NULL, NULL) == vfs_root() && !vfs_lookup("/bad/null", NULL, NULL));
     EXPECT(!vfs_lookup("/bad/r", NULL, NULL) && !vfs_lookup("/bad/log", NULL, NULL));
-    EXPECT(!vfs_lookup("/bad/n", NULL, NULL)); /* a NUL byte inside the name: not cut short there */
+    EXPECT(!vfs_lookup("/bad/n", NULL, NULL));     /* a NUL byte inside the name: not cut short there */
     EXPECT(vfs_lookup("/bad/d/null", NULL, NULL)); /* two <dir name="d"> are one directory */
 }
 

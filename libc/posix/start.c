@@ -90,7 +90,8 @@ static char **strings(const struct xml_node *config, const char *type, bool env,
             }
         }
         if (why) {
-            fprintf(stderr, "libc: config line %u: <%s> left out: its %s %s\n", xml_line(&n), type, what, why);
+            fprintf(stderr, "libc: config line %u: <%s> left out: its %s %s\n", xml_line(&n), type, what,
+                    why);
         }
         free(key);
         free(value);

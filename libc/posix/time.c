@@ -22,8 +22,8 @@
 
 static struct {
     cap_t session;
-    bool denied;   /* asked once, the parent said no */
-    cap_t watched; /* the notification of poll's timeouts, once given */
+    bool denied;      /* asked once, the parent said no */
+    cap_t watched;    /* the notification of poll's timeouts, once given */
     uint64_t last_us; /* the latest elapsed time, below which none is believed */
     bool went_back;   /* said that the Timer's time went back */
 } timer;

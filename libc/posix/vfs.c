@@ -227,7 +227,8 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
     }
     const struct vfs_device *device = vfs_device_of(x);
     if (device) {
-        struct vfs_node *n = node_name(dir, x, device->type, name) ? add_node(dir, x, name, VFS_DEVICE) : NULL;
+        struct vfs_node *n =
+            node_name(dir, x, device->type, name) ? add_node(dir, x, name, VFS_DEVICE) : NULL;
         if (n) {
             n->device = device;
             if (!device->config(n, x)) {

@@ -32,7 +32,6 @@ static int failed;
  * (-Walloc-size-larger-than): a program's sizes come at run time. */
 static volatile size_t size_max = SIZE_MAX, half_max = SIZE_MAX / 2, two_31 = (size_t)1 << 31;
 
-
 static void report(const char *what, int ok, const char *why)
 {
     printf("%s: %s%s%s\n", what, ok ? "ok" : "FAILED (", ok ? "" : why, ok ? "" : ")");
@@ -40,13 +39,13 @@ static void report(const char *what, int ok, const char *why)
 }
 
 /* a call that must fail with errno e */
-#define MUST_FAIL(what, call, e)                                                                   \
-    do {                                                                                           \
-        errno = 0;                                                                                 \
-        long long r_ = (long long)(call);                                                          \
-        char why_[96];                                                                             \
-        snprintf(why_, sizeof(why_), "got %lld, errno %d, wanted errno %d", r_, errno, e);         \
-        report(what, r_ == -1 && errno == (e), why_);                                              \
+#define MUST_FAIL(what, call, e)                                                                             \
+    do {                                                                                                     \
+        errno = 0;                                                                                           \
+        long long r_ = (long long)(call);                                                                    \
+        char why_[96];                                                                                       \
+        snprintf(why_, sizeof(why_), "got %lld, errno %d, wanted errno %d", r_, errno, e);                   \
+        report(what, r_ == -1 && errno == (e), why_);                                                        \
     } while (0)
 
 static void descriptors(void)
@@ -180,13 +179,13 @@ static void memory(void)
     errno = 0;
     report("calloc(SIZE_MAX/2, 4)", !calloc(half_max, 4) && errno == ENOMEM, "not NULL with ENOMEM");
     errno = 0;
-    report("calloc(2^31, 2^31)", !calloc(two_31, two_31) && errno == ENOMEM,
-           "not NULL with ENOMEM");
+    report("calloc(2^31, 2^31)", !calloc(two_31, two_31) && errno == ENOMEM, "not NULL with ENOMEM");
     memset(keep, 0x5a, 100);
     errno = 0;
     unsigned char *still = keep; /* keep is intact when realloc fails */
     void *r = realloc(keep, size_max);
-    report("realloc(p, SIZE_MAX)", !r && errno == ENOMEM && still[99] == 0x5a, "not NULL/ENOMEM with p intact");
+    report("realloc(p, SIZE_MAX)", !r && errno == ENOMEM && still[99] == 0x5a,
+           "not NULL/ENOMEM with p intact");
     free(r ? r : still);
 
     /* many small blocks: the heap must reach what the quota pays, not
@@ -234,7 +233,8 @@ static void memory(void)
     }
     void *after = malloc(1 << 20);
     char why[80];
-    snprintf(why, sizeof(why), "%u wrong bytes, %u NULLs, 1 MiB after: %s", wrong, nulls, after ? "yes" : "no");
+    snprintf(why, sizeof(why), "%u wrong bytes, %u NULLs, 1 MiB after: %s", wrong, nulls,
+             after ? "yes" : "no");
     report("realloc storm of 6000", !wrong && !nulls && after, why);
     free(after);
 }
@@ -329,8 +329,8 @@ static void clocks(void)
     }
     report("CLOCK_MONOTONIC never goes back", nondecreasing, "it did");
     report("poll of nothing for 100 ms returns", poll(NULL, 0, 100) == 0, strerror(errno));
-    report("nanosleep of INT64_MAX s returns",
-           nanosleep(&(struct timespec){INT64_MAX, 999999999}, NULL) == 0, strerror(errno));
+    report("nanosleep of INT64_MAX s returns", nanosleep(&(struct timespec){INT64_MAX, 999999999}, NULL) == 0,
+           strerror(errno));
     time_t now = time(NULL);
     printf("clocks: time() = %lld\n", (long long)now);
     char text[40] = "";
