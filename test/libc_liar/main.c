@@ -111,8 +111,26 @@ static const struct rtc_ops rtc_ops = {.current = current};
 static const struct rt_service rtc_service = {RTC_SERVICE_INFO(&rtc_ops), .ram = RTC_RAM_QUOTA,
                                               .caps = RTC_CAP_QUOTA, .create = create, .close = destroy};
 
+/* core's PD_DS_SIZE, which the C library asks instead of believing a
+ * ROM server: a page and its read-only twin are 4096 bytes, what is no
+ * dataspace (nothing, a notification, the PD session) is refused */
+static void ds_size_check(void)
+{
+    cap_t page = CAP_NULL, ro = CAP_NULL, note = CAP_NULL;
+    uint64_t real = 0, missing, size = 0, ro_size = 0, junk = 0;
+    bool ok = !pd_alloc(ENV_PD, 100, &page, &real, &missing) && !pd_ds_size(ENV_PD, page, &size) &&
+              !pd_ds_readonly(ENV_PD, page, &ro) && !pd_ds_size(ENV_PD, ro, &ro_size) &&
+              !pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note);
+    ok = ok && size == 4096 && ro_size == 4096 && pd_ds_size(ENV_PD, CAP_NULL, &junk) == RPC_INVALID &&
+         pd_ds_size(ENV_PD, note, &junk) == RPC_INVALID && pd_ds_size(ENV_PD, ENV_PD, &junk) == RPC_INVALID;
+    printf("PD_DS_SIZE: %s (page %llu, read-only %llu)\n", ok ? "ok" : "FAILED", (unsigned long long)size,
+           (unsigned long long)ro_size);
+    pd_free(ENV_PD, page);
+}
+
 int main(uint64_t arg)
 {
     static int state;
+    ds_size_check();
     return rt_serve(&state, &timer_service, &rtc_service, &rom_service, NULL);
 }
