@@ -142,6 +142,9 @@ static struct vfs_node *fs_walk(struct vfs_node *dir, const char *p, struct vfs_
         p += comp;
     }
     bool is_dir;
+    if (!path[0]) {
+        return vfs_fs_mount(dir->fs);
+    }
     if (vfs_fs_lookup(dir->fs, path, &is_dir) == 0) {
         return fs_node(dir->fs, path, is_dir ? VFS_DIR : VFS_FSFILE);
     }
