@@ -34,7 +34,10 @@ struct vfs_fs {
     bool tried;     /* the session was asked for */
     status_t failed; /* ...and not had: why */
     struct fs_client c;
+    struct vfs_fs *next; /* all <fs/> of the VFS, for vfs_fs_sync_all */
 };
+
+static struct vfs_fs *all;
 
 bool vfs_fs_config(struct vfs_node *dir, const struct xml_node *xml)
 {
@@ -58,6 +61,8 @@ bool vfs_fs_config(struct vfs_node *dir, const struct xml_node *xml)
     }
     dir->fs = fs;
     dir->fs_path = "";
+    fs->next = all;
+    all = fs;
     return true;
 }
 
@@ -313,4 +318,18 @@ int vfs_fs_sync(struct vfs_fs *fs)
     }
     status_t st = file_system_sync(fs->c.session, &error);
     return st ? fail(st, error) : 0;
+}
+
+/* At exit: what the program changed is on the disk once it has exited
+ * (the server's cache is written back, its disk flushed), as a commit
+ * of SQLite in its default mode needs (it does not sync the directory
+ * after removing its journal). */
+void vfs_fs_sync_all(void)
+{
+    for (struct vfs_fs *fs = all; fs; fs = fs->next) {
+        uint64_t error;
+        if (fs->tried && !fs->failed && fs->writeable) {
+            (void)file_system_sync(fs->c.session, &error);
+        }
+    }
 }

@@ -152,12 +152,14 @@ int vfs_fs_stat(const struct vfs_node *node, struct stat *st);
  * name, type (DT_*) and inode filled, 0 past the end, -1 with errno. */
 int vfs_fs_readdir(struct vfs_node *node, long index, char *name, size_t size, unsigned char *type, ino_t *inode);
 int vfs_fs_mkdir(struct vfs_fs *fs, const char *path);
-/* Remove the file (dir false) or the empty directory at path. */
+/* Remove the file, symlink or empty directory at path. */
 int vfs_fs_unlink(struct vfs_fs *fs, const char *path);
 int vfs_fs_rename(struct vfs_fs *fs, const char *from, const char *to);
 /* Return once the server has everything on the disk (its sync). */
 int vfs_fs_sync(struct vfs_fs *fs);
 bool vfs_fs_writeable(const struct vfs_fs *fs);
+/* At exit: sync every <fs/> session that was opened for changes. */
+void vfs_fs_sync_all(void);
 
 struct vfs_node *vfs_root(void);
 struct vfs_node *vfs_cwd(void);

@@ -1,6 +1,7 @@
 -- run/libc_fs.run: the sqlite3 shell with its database (and its rollback
 -- journal) on the ext2 disk; the host's sqlite3 checks the file after
 -- the boot.
+PRAGMA journal_mode; -- "delete": the journal is made and removed with each transaction
 CREATE TABLE kv (k TEXT PRIMARY KEY, v INTEGER);
 BEGIN;
 INSERT INTO kv VALUES ('one', 1), ('two', 2), ('three', 3);
