@@ -214,7 +214,8 @@ TEST(fs_paths_become_nodes_of_the_file_system)
     EXPECT(c && c->kind == VFS_FSFILE && strcmp(c->fs_path, "c.txt") == 0);
     vfs_release(c);
     EXPECT(vfs_lookup("..", NULL, NULL) == data);
-    EXPECT(vfs_lookup("../../etc/motd", NULL, NULL) == vfs_lookup("/etc/motd", NULL, NULL)); /* above the <fs/> */
+    EXPECT(vfs_lookup("../../etc/motd", NULL, NULL) ==
+           vfs_lookup("/etc/motd", NULL, NULL)); /* above the <fs/> */
     vfs_set_cwd(vfs_root());
     vfs_release(a);
     c = vfs_lookup("/disk/a/../c.txt", NULL, NULL);
@@ -236,7 +237,8 @@ TEST(fs_missing_names_and_errors)
     EXPECT(!vfs_lookup("/disk/new.txt", &dir, &leaf) && errno == ENOENT && dir == data);
     EXPECT(leaf && strcmp(leaf, "new.txt") == 0);
     EXPECT(!vfs_lookup("/disk/a/new.txt", &dir, &leaf) && errno == ENOENT);
-    EXPECT(dir && dir->kind == VFS_DIR && dir->fs && strcmp(dir->fs_path, "a") == 0 && strcmp(leaf, "new.txt") == 0);
+    EXPECT(dir && dir->kind == VFS_DIR && dir->fs && strcmp(dir->fs_path, "a") == 0 &&
+           strcmp(leaf, "new.txt") == 0);
     /* a file is made at its open: a node for it now */
     struct vfs_node *f = vfs_create(dir, leaf, VFS_RAM);
     EXPECT(f && f->kind == VFS_FSFILE && strcmp(f->fs_path, "a/new.txt") == 0);
@@ -284,12 +286,23 @@ TEST(fs_errors_map_to_errno)
     static const struct {
         uint64_t error;
         int err;
-    } map[] = {{FS_ERR_NOT_FOUND, ENOENT},      {FS_ERR_EXISTS, EEXIST},    {FS_ERR_NOT_DIR, ENOTDIR},
-               {FS_ERR_IS_DIR, EISDIR},         {FS_ERR_NOT_EMPTY, ENOTEMPTY}, {FS_ERR_NO_SPACE, ENOSPC},
-               {FS_ERR_IO, EIO},                {FS_ERR_CORRUPT, EIO},      {FS_ERR_INVALID, EINVAL},
-               {FS_ERR_NAME_TOO_LONG, ENAMETOOLONG}, {FS_ERR_READ_ONLY, EROFS}, {FS_ERR_TOO_LARGE, EFBIG},
-               {FS_ERR_BAD_HANDLE, EBADF},      {FS_ERR_NO_HANDLE, EMFILE}, {0, EIO},
-               {99, EIO},                       {~0ull, EIO}};
+    } map[] = {{FS_ERR_NOT_FOUND, ENOENT},
+               {FS_ERR_EXISTS, EEXIST},
+               {FS_ERR_NOT_DIR, ENOTDIR},
+               {FS_ERR_IS_DIR, EISDIR},
+               {FS_ERR_NOT_EMPTY, ENOTEMPTY},
+               {FS_ERR_NO_SPACE, ENOSPC},
+               {FS_ERR_IO, EIO},
+               {FS_ERR_CORRUPT, EIO},
+               {FS_ERR_INVALID, EINVAL},
+               {FS_ERR_NAME_TOO_LONG, ENAMETOOLONG},
+               {FS_ERR_READ_ONLY, EROFS},
+               {FS_ERR_TOO_LARGE, EFBIG},
+               {FS_ERR_BAD_HANDLE, EBADF},
+               {FS_ERR_NO_HANDLE, EMFILE},
+               {0, EIO},
+               {99, EIO},
+               {~0ull, EIO}};
     for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
         EXPECT(vfs_fs_errno(map[i].error) == map[i].err);
     }

@@ -31,7 +31,7 @@ struct vfs_fs {
     char label[VFS_NAME_MAX];
     uint64_t buffer;
     bool writeable;
-    bool tried;     /* the session was asked for */
+    bool tried;      /* the session was asked for */
     status_t failed; /* ...and not had: why */
     struct fs_client c;
     struct vfs_fs *next; /* all <fs/> of the VFS, for vfs_fs_sync_all */
@@ -149,7 +149,8 @@ int vfs_fs_open(struct vfs_node *node, int flags)
         return 0; /* a directory opened again (the <fs/> directory is one node) */
     }
     if (node->kind == VFS_DIR) {
-        st = file_system_dir(fs->c.session, node->fs_path[0] ? node->fs_path : "/", 0, &node->fs_handle, &error);
+        st = file_system_dir(fs->c.session, node->fs_path[0] ? node->fs_path : "/", 0, &node->fs_handle,
+                             &error);
         return st ? fail(st, error) : 0;
     }
     if (acc != O_RDONLY && !fs->writeable) {
@@ -157,7 +158,8 @@ int vfs_fs_open(struct vfs_node *node, int flags)
         return -1;
     }
     mode = acc == O_RDONLY ? FS_MODE_READ : acc == O_WRONLY ? FS_MODE_WRITE : FS_MODE_READ_WRITE;
-    uint64_t fl = ((flags & O_CREAT) ? FS_CREATE : 0) | ((flags & O_TRUNC) && acc != O_RDONLY ? FS_TRUNCATE : 0);
+    uint64_t fl =
+        ((flags & O_CREAT) ? FS_CREATE : 0) | ((flags & O_TRUNC) && acc != O_RDONLY ? FS_TRUNCATE : 0);
     st = file_system_file(fs->c.session, node->fs_path, mode, fl, &node->fs_handle, &error);
     if (st) {
         node->fs_handle = 0;
@@ -201,8 +203,9 @@ ssize_t vfs_fs_write(struct vfs_node *node, off_t pos, const void *buf, size_t n
         /* The packet does not say why: a full disk is the likely cause
          * of a write refused on a handle opened for writing. */
         uint64_t type, size, mode, inode, links, mtime;
-        errno = status(node->fs, NULL, node->fs_handle, &type, &size, &mode, &inode, &links, &mtime) < 0 ? errno
-                                                                                                      : ENOSPC;
+        errno = status(node->fs, NULL, node->fs_handle, &type, &size, &mode, &inode, &links, &mtime) < 0
+                    ? errno
+                    : ENOSPC;
         return -1;
     }
     if ((size_t)pos + (size_t)put > node->size) {
@@ -230,7 +233,9 @@ int vfs_fs_stat(const struct vfs_node *node, struct stat *st)
         return -1;
     }
     memset(st, 0, sizeof(*st));
-    st->st_mode = (mode_t)((type == FS_TYPE_DIR ? S_IFDIR : type == FS_TYPE_SYMLINK ? S_IFLNK : S_IFREG) |
+    st->st_mode = (mode_t)((type == FS_TYPE_DIR       ? S_IFDIR
+                            : type == FS_TYPE_SYMLINK ? S_IFLNK
+                                                      : S_IFREG) |
                            (mode & 07777));
     if (!node->fs->writeable) {
         st->st_mode &= (mode_t)~0222;
@@ -244,12 +249,13 @@ int vfs_fs_stat(const struct vfs_node *node, struct stat *st)
     return 0;
 }
 
-int vfs_fs_readdir(struct vfs_node *node, long index, char *name, size_t size, unsigned char *type, ino_t *inode)
+int vfs_fs_readdir(struct vfs_node *node, long index, char *name, size_t size, unsigned char *type,
+                   ino_t *inode)
 {
     struct fs_dirent e;
     uint64_t done;
-    uint16_t ps = fs_client_packet(&node->fs->c, FS_OP_READ_DIR, node->fs_handle, (uint64_t)index, sizeof(e), &e,
-                                   &done);
+    uint16_t ps = fs_client_packet(&node->fs->c, FS_OP_READ_DIR, node->fs_handle, (uint64_t)index, sizeof(e),
+                                   &e, &done);
     if (ps != PS_OK) {
         errno = EIO;
         return -1;

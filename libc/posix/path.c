@@ -105,9 +105,10 @@ static int fs_rename(struct vfs_node *n, const char *to)
     } else {
         char path[256];
         size_t len = strcspn(leaf, "/");
-        int w = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len, leaf);
+        int w = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len,
+                         leaf);
         ret = w < 0 || (size_t)w >= sizeof(path) || len > 255 ? (errno = ENAMETOOLONG, -1)
-                                                                : vfs_fs_rename(n->fs, n->fs_path, path);
+                                                              : vfs_fs_rename(n->fs, n->fs_path, path);
     }
     vfs_release(old);
     vfs_release(dir);
@@ -182,11 +183,15 @@ int chdir(const char *path)
         /* the working directory holds its node (one below an <fs/> is
          * made for us alone) */
         struct vfs_node *old = vfs_cwd();
-        n->opened++;
+        if (n->unlinked) {
+            n->opened++;
+        }
         vfs_set_cwd(n);
-        if (old->unlinked) {
+        if (old->unlinked && old != n) {
             old->opened--;
             vfs_release(old);
+        } else if (old->unlinked) {
+            old->opened--;
         }
     }
     return n ? 0 : -1;

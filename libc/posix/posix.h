@@ -159,7 +159,8 @@ int vfs_fs_truncate(struct vfs_node *node, off_t size);
 int vfs_fs_stat(const struct vfs_node *node, struct stat *st);
 /* Entry index of the open directory node ("." and ".." first): 1 with
  * name, type (DT_*) and inode filled, 0 past the end, -1 with errno. */
-int vfs_fs_readdir(struct vfs_node *node, long index, char *name, size_t size, unsigned char *type, ino_t *inode);
+int vfs_fs_readdir(struct vfs_node *node, long index, char *name, size_t size, unsigned char *type,
+                   ino_t *inode);
 int vfs_fs_mkdir(struct vfs_fs *fs, const char *path);
 /* Remove the file, symlink or empty directory at path. */
 int vfs_fs_unlink(struct vfs_fs *fs, const char *path);

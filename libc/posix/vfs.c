@@ -95,7 +95,8 @@ static struct vfs_node *fs_node(struct vfs_fs *fs, const char *path, enum vfs_ki
     return n;
 }
 
-static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out, const char **leaf_out);
+static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out,
+                             const char **leaf_out);
 
 /* The rest p of a path, from the directory dir below (or holding) an
  * <fs/>: "." and ".." are resolved here (".." above the <fs/> goes on
@@ -162,7 +163,8 @@ static struct vfs_node *fs_walk(struct vfs_node *dir, const char *p, struct vfs_
     return NULL;
 }
 
-static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out, const char **leaf_out)
+static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out,
+                             const char **leaf_out)
 {
     for (;;) {
         while (*p == '/') {
@@ -220,7 +222,8 @@ struct vfs_node *vfs_create(struct vfs_node *dir, const char *name, enum vfs_kin
     size_t len = strcspn(name, "/");
     if (dir->fs) {
         char path[FS_PATH_MAX];
-        int at = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len, name);
+        int at = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len,
+                          name);
         if (len > 255 || at < 0 || (size_t)at >= sizeof(path)) {
             errno = ENAMETOOLONG;
             return NULL;
@@ -378,11 +381,20 @@ void vfs_init(const struct xml_node *config)
 int vfs_fs_errno(uint64_t error)
 {
     static const int map[] = {
-        [FS_ERR_NOT_FOUND] = ENOENT,     [FS_ERR_EXISTS] = EEXIST,        [FS_ERR_NOT_DIR] = ENOTDIR,
-        [FS_ERR_IS_DIR] = EISDIR,        [FS_ERR_NOT_EMPTY] = ENOTEMPTY, [FS_ERR_NO_SPACE] = ENOSPC,
-        [FS_ERR_IO] = EIO,               [FS_ERR_CORRUPT] = EIO,          [FS_ERR_INVALID] = EINVAL,
-        [FS_ERR_NAME_TOO_LONG] = ENAMETOOLONG, [FS_ERR_READ_ONLY] = EROFS, [FS_ERR_TOO_LARGE] = EFBIG,
-        [FS_ERR_BAD_HANDLE] = EBADF,     [FS_ERR_NO_HANDLE] = EMFILE,
+        [FS_ERR_NOT_FOUND] = ENOENT,
+        [FS_ERR_EXISTS] = EEXIST,
+        [FS_ERR_NOT_DIR] = ENOTDIR,
+        [FS_ERR_IS_DIR] = EISDIR,
+        [FS_ERR_NOT_EMPTY] = ENOTEMPTY,
+        [FS_ERR_NO_SPACE] = ENOSPC,
+        [FS_ERR_IO] = EIO,
+        [FS_ERR_CORRUPT] = EIO,
+        [FS_ERR_INVALID] = EINVAL,
+        [FS_ERR_NAME_TOO_LONG] = ENAMETOOLONG,
+        [FS_ERR_READ_ONLY] = EROFS,
+        [FS_ERR_TOO_LARGE] = EFBIG,
+        [FS_ERR_BAD_HANDLE] = EBADF,
+        [FS_ERR_NO_HANDLE] = EMFILE,
     };
     return error < sizeof(map) / sizeof(map[0]) && map[error] ? map[error] : EIO;
 }

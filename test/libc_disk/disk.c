@@ -74,7 +74,8 @@ int main(int argc, char **argv)
     FILE *f = fopen("/disk/hello.txt", "r");
     check(f && fgets(line, sizeof(line), f) && !strcmp(line, "Hello from the host\n") && fclose(f) == 0,
           "read /disk/hello.txt");
-    check(stat("/disk/hello.txt", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 20, "stat /disk/hello.txt");
+    check(stat("/disk/hello.txt", &st) == 0 && S_ISREG(st.st_mode) && st.st_size == 20,
+          "stat /disk/hello.txt");
     check(stat("/disk", &st) == 0 && S_ISDIR(st.st_mode), "stat /disk: a directory");
 
     /* stdio: written, flushed, synced */
@@ -100,7 +101,8 @@ int main(int argc, char **argv)
     while (got < LARGE && (r = read(fd, back + got, LARGE - (size_t)got)) > 0) {
         got += r;
     }
-    check(got == LARGE && !memcmp(buf, back, LARGE) && read(fd, back, 1) == 0, "read them back, then the end");
+    check(got == LARGE && !memcmp(buf, back, LARGE) && read(fd, back, 1) == 0,
+          "read them back, then the end");
     check(lseek(fd, 1000, SEEK_SET) == 1000 && read(fd, back, 10) == 10 && !memcmp(back, buf + 1000, 10),
           "read at an offset");
     struct pollfd p = {.fd = fd, .events = POLLIN | POLLOUT};
@@ -112,11 +114,12 @@ int main(int argc, char **argv)
 
     /* O_APPEND, O_EXCL, O_TRUNC, ftruncate */
     fd = open("/disk/out/log.txt", O_WRONLY | O_CREAT | O_APPEND, 0644);
-    check(fd >= 0 && write(fd, "one\n", 4) == 4 && lseek(fd, 0, SEEK_SET) == 0 && write(fd, "two\n", 4) == 4 &&
-              close(fd) == 0,
+    check(fd >= 0 && write(fd, "one\n", 4) == 4 && lseek(fd, 0, SEEK_SET) == 0 &&
+              write(fd, "two\n", 4) == 4 && close(fd) == 0,
           "O_APPEND writes at the end");
     errno = 0;
-    check(open("/disk/out/log.txt", O_WRONLY | O_CREAT | O_EXCL, 0644) < 0 && errno == EEXIST, "O_EXCL: EEXIST");
+    check(open("/disk/out/log.txt", O_WRONLY | O_CREAT | O_EXCL, 0644) < 0 && errno == EEXIST,
+          "O_EXCL: EEXIST");
     fd = open("/disk/out/trunc.txt", O_WRONLY | O_CREAT, 0644);
     check(fd >= 0 && write(fd, "0123456789", 10) == 10 && ftruncate(fd, 4) == 0 && fstat(fd, &st) == 0 &&
               st.st_size == 4 && close(fd) == 0,
@@ -136,7 +139,8 @@ int main(int argc, char **argv)
     check(mkdir("/disk/out/sub", 0755) == 0 && rmdir("/disk/out/sub") == 0, "mkdir and rmdir");
     listing("/disk/out", list, sizeof(list));
     printf("ls /disk/out: %s\n", list);
-    check(!strcmp(list, "emptied.txt large.bin log.txt notes.txt renamed.txt trunc.txt"), "readdir /disk/out");
+    check(!strcmp(list, "emptied.txt large.bin log.txt notes.txt renamed.txt trunc.txt"),
+          "readdir /disk/out");
     check(chdir("/disk/out") == 0 && getcwd(line, sizeof(line)) && !strcmp(line, "/disk/out") &&
               stat("notes.txt", &st) == 0 && stat("../hello.txt", &st) == 0 && chdir("/") == 0,
           "chdir, getcwd and relative paths");
