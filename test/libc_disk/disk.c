@@ -162,6 +162,8 @@ int main(int argc, char **argv)
     check(!fopen("/ro/new.txt", "w") && errno == EROFS, "create on a read-only <fs/>: EROFS");
     errno = 0;
     check(mkdir("/ro/dir", 0755) < 0 && errno == EROFS, "mkdir on a read-only <fs/>: EROFS");
+    errno = 0;
+    check(!fopen("/none/hello.txt", "r") && errno == EIO, "an <fs/> the server has no policy for: EIO");
     f = fopen("/ro/hello.txt", "r");
     check(f && fgets(line, sizeof(line), f) && !strcmp(line, "Hello from the host\n") && fclose(f) == 0,
           "read through the read-only <fs/>");
