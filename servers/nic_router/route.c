@@ -209,6 +209,7 @@ static void translate(struct router *r, struct link *l, bool reverse, uint8_t *i
 {
     uint8_t *l4 = ip + (ip[0] & 15u) * 4u;
     l->idle = 0;
+    l->answered |= reverse;
     if (l->proto == PROTO_TCP && (l4[13] & 0x05)) {
         l->closing = true; /* FIN or RST */
     }

@@ -107,6 +107,7 @@ struct iface {
 struct link {
     uint8_t proto;
     bool used, closing;
+    bool answered; /* a packet came back from side b: not half-open */
     unsigned idle; /* ticks since the last packet */
     struct nat *nat;
     /* side a: packets as they arrive in dom_a; side b: as they leave into dom_b */
