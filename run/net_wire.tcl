@@ -16,6 +16,9 @@ set wire_buf    ""
 set wire_in     {}
 set wire_mac    525400aa0001
 set wire_ip     10.0.9.1
+# A script run at each step of wire_pause (an attack that goes on while
+# the honest host talks), or empty.
+set wire_background ""
 
 proc wire_listen {} {
     set ::wire_server [socket -server wire_accept -myaddr 127.0.0.1 0]
@@ -114,6 +117,7 @@ proc wire_pause {ms} {
     set until [expr {[clock milliseconds] + $ms}]
     while {[clock milliseconds] < $until} {
         wire_poll
+        if {$::wire_background ne ""} { uplevel #0 $::wire_background }
         if {$::qemu_id ne "" && [qemu_read 0] eq "eof"} { fail "QEMU ended: [qemu_exit_reason]" }
         after 10
     }

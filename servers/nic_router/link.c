@@ -5,7 +5,7 @@
  * rule goes nowhere. NAT ports (and ICMP echo ids) come from the
  * <nat>'s budget; a link idle for its protocol's timeout (ICMP 10 s,
  * UDP 30 s, TCP 600 s, 10 s after a FIN or RST, 20 s for a TCP link
- * nothing came back on yet) is freed with its port. When the table is
+ * whose handshake is not done) is freed with its port. When the table is
  * full, a new link takes the place of the unanswered one idle longest,
  * so a flood of packets nobody answers (a SYN flood from forged
  * addresses) cannot lock out the connections that work.
