@@ -121,7 +121,7 @@ void link_tick(struct router *r)
         if (!l->used) {
             continue;
         }
-        unsigned limit = l->closing                                ? 10
+        unsigned limit = l->closing                              ? 10
                          : l->proto == PROTO_TCP && !l->answered ? HALF_OPEN_SEC
                                                                  : timeout_sec[proto_index(l->proto)];
         if (++l->idle >= limit * TICKS_PER_SEC) {

@@ -4,11 +4,11 @@
  * addresses not its own (the router's, another client's lease, another
  * domain's), DHCP requests for the hardware addresses of 20 other
  * machines (a try at every lease of the domain), garbage tx
- * descriptors, random bytes and broken IPv4 headers. The router answers none of them (it drops and counts them:
- * the run script reads its count), still answers this session's honest
- * ARP afterwards, passes its honest echo request on to the main
- * session (another client of the domain), and the session closes
- * cleanly.
+ * descriptors, random bytes and broken IPv4 headers. The router
+ * answers none of them (it drops and counts them: the run script reads
+ * its count), still answers this session's honest ARP afterwards,
+ * passes its honest echo request on to the main session (another
+ * client of the domain), and the session closes cleanly.
  */
 #include "router_test.h"
 #include <session/timer.h>
