@@ -97,6 +97,11 @@ enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_
     return EXT2_OK;
 }
 
+bool cache_has(struct ext2_fs *fs, uint64_t block)
+{
+    return find(fs, block) != NULL;
+}
+
 void cache_dirty(struct ext2_fs *fs, uint64_t block)
 {
     struct ext2_cache_entry *e = find(fs, block);

@@ -234,6 +234,8 @@ enum ext2_status ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attrib
 enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_t **data)
     __attribute__((warn_unused_result));
 void cache_dirty(struct ext2_fs *fs, uint64_t block);
+/* Whether the cache holds block (without loading it). */
+bool cache_has(struct ext2_fs *fs, uint64_t block);
 enum ext2_status cache_flush(struct ext2_fs *fs) __attribute__((warn_unused_result));
 /* Forget a block (freed: its dirty data must not reach the disk). */
 void cache_drop(struct ext2_fs *fs, uint64_t block);
