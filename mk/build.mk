@@ -134,7 +134,9 @@ UNIT_SRC_timer_deadline := drivers/timer/deadline.c
 UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
+UNIT_SRC_nic_router_net := servers/nic_router/net.c
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
+$(BUILD)/unit/httpd: app/httpd/httpd.c app/httpd/request.c app/httpd/request.h
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
@@ -156,6 +158,7 @@ $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.
 $(BUILD)/unit/rtc: $(UNIT_SRC_rtc) drivers/rtc/cmos.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
 $(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
+$(BUILD)/unit/nic_router_net: $(UNIT_SRC_nic_router_net) servers/nic_router/net.h
 $(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h
 # reads the console font at run time
 $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \
