@@ -170,7 +170,9 @@ $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) dr
                         $(BUILD)/font/console.psf
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
-$(BUILD)/unit/vfs: $(UNIT_SRC_vfs) libc/posix/posix.h libc/include/rt/xml.h
+# vfs.c maps the File_system session's errors
+$(BUILD)/unit/vfs: $(UNIT_SRC_vfs) libc/posix/posix.h libc/include/rt/xml.h $(BUILD)/gen/include/session/file_system.h
+$(BUILD)/unit/vfs: UNIT_CFLAGS += -I$(BUILD)/gen/include
 $(BUILD)/unit/line_edit: $(UNIT_SRC_line_edit) libc/posix/line_edit.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
 $(BUILD)/unit/shell: $(UNIT_SRC_shell) $(wildcard app/shell/*.h) libc/include/rt/xml.h
