@@ -16,7 +16,8 @@
  *   What the boot prints before interrupts are on waits in the ring.
  *   When the ring is full: debug_puts takes nothing and says ERR_BUSY
  *   (the caller yields and tries again: core's log lines are never lost);
- *   the kernel's own lines are dropped whole, counted, and a line
+ *   the kernel's own lines are dropped (whole where none of the line
+ *   was sent yet, else ended early with a line break), counted, and a line
  *   "kernel: N bytes of log dropped" says so once there is room again
  *   (LOG_RESERVE bytes are kept for that and for ending a cut line).
  * - The terminal (serial_write_raw) writes at most one FIFO's worth per
@@ -49,7 +50,11 @@
  *
  * All of this runs under the kernel lock (docs/architecture.md).
  */
+#ifdef SERIAL_HOST_TEST
+#include "serial_host.h" /* unit/serial.c: a UART in memory */
+#else
 #include "arch.h"
+#endif
 #include <arbor/kernel_devices.h>
 #include <stdbool.h>
 
@@ -85,13 +90,15 @@ static uint8_t ier;               /* the interrupt enable register's value */
 static struct {
     char buf[LOG_RING];
     uint32_t head, tail;  /* free-running: head - tail bytes queued */
+    uint32_t line_begin;  /* head where the kernel's current line began */
+    bool begin_at_start;  /* ... and whether a line break came before it */
     bool line_start;      /* the last byte queued was '\n' */
     bool drop_line;       /* dropping the rest of a kernel line */
     uint64_t dropped;     /* kernel bytes dropped since the last note */
     uint64_t dropped_all; /* since boot */
     uint32_t seen_tail;   /* tail at the last tick, for dead detection */
     uint32_t stalled;     /* ticks without progress while bytes waited */
-} out = {.line_start = true};
+} out = {.line_start = true, .begin_at_start = true};
 
 static bool uart_answers(void)
 {
@@ -160,6 +167,10 @@ static void ring_put(char c)
 {
     out.buf[out.head++ % LOG_RING] = c;
     out.line_start = c == '\n';
+    if (out.line_start) {
+        out.line_begin = out.head;
+        out.begin_at_start = true;
+    }
 }
 
 /* Write one byte to the transmitter, which has room for it. */
@@ -322,8 +333,15 @@ void serial_putc(char c)
         note_dropped();
     }
     if (ring_room() <= LOG_RESERVE) {
-        out.dropped++;
-        out.dropped_all++;
+        uint32_t cut = out.head - out.line_begin;
+        if (cut && out.head - out.tail >= cut) {
+            out.head = out.line_begin; /* none of the line went out: take it back */
+            out.line_start = out.begin_at_start;
+        } else {
+            cut = 0;
+        }
+        out.dropped += cut + 1;
+        out.dropped_all += cut + 1;
         if (!out.line_start) {
             ring_put('\r'); /* end the cut line (from the reserve) */
             ring_put('\n');
@@ -332,8 +350,8 @@ void serial_putc(char c)
         return;
     }
     ring_put(c);
-    if (ring_used() == 1) {
-        tx_update(); /* the first byte waiting: the interrupt on */
+    if (!(ier & IER_THRE)) {
+        tx_update(); /* bytes waiting: the interrupt on */
     }
 }
 
@@ -373,6 +391,8 @@ bool serial_log_take(const char *s, size_t n)
         }
         ring_put(s[i]);
     }
+    out.line_begin = out.head; /* a kernel line cut later never takes this back */
+    out.begin_at_start = out.line_start;
     serial_tx_kick();
     return true;
 }
