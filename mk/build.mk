@@ -138,6 +138,8 @@ UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
 UNIT_SRC_nic_router_net := servers/nic_router/net.c
+UNIT_SRC_fetch := app/fetch/http.c
+$(BUILD)/unit/fetch: app/fetch/http.c app/fetch/fetch.h
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
 $(BUILD)/unit/httpd: app/httpd/httpd.c app/httpd/request.c app/httpd/request.h
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
