@@ -93,6 +93,9 @@ struct vfs_node {
     void *device_state;              /* VFS_DEVICE: the plugin's, made by its config */
 };
 
+/* memory.c: errno = ENOMEM, for rt_malloc_failed (rt/heap.h). */
+void posix_malloc_failed(void);
+
 /* Build the tree from config's <vfs> (config may be NULL: an empty
  * tree). A node the VFS does not know is reported with its line and
  * left out. */
