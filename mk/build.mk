@@ -140,9 +140,12 @@ UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c 
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_shell := app/shell/line_editor.c app/shell/log_ring.c app/shell/offers.c app/shell/state_report.c \
                   libc/src/xml.c libc/src/xml_node.c libc/src/utf8.c
-UNIT_SRC_ext2 := $(filter-out servers/ext2/main.c servers/ext2/session.c servers/ext2/block_device.c servers/ext2/packets.c,\
+UNIT_SRC_ext2 := $(filter-out servers/ext2/main.c servers/ext2/backend.c,\
                  $(wildcard servers/ext2/*.c))
 $(BUILD)/unit/ext2: $(UNIT_SRC_ext2) servers/ext2/ext2.h
+UNIT_SRC_fat := $(filter-out servers/fat/main.c servers/fat/backend.c,\
+                 $(wildcard servers/fat/*.c))
+$(BUILD)/unit/fat: $(UNIT_SRC_fat) servers/fat/fat.h servers/fat/dir.h
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/affinity: $(UNIT_SRC_affinity) libc/include/rt/affinity.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h

@@ -1,15 +1,14 @@
 /*
- * The disk under the file system: a Block session (include/session/
- * block.def) used synchronously, one request in flight, each at most
- * the driver's max_bytes and the payload area. Simple and slow; the
- * block cache (cache.c) keeps most reads from reaching it.
+ * A disk as a file system uses it (rt/block_disk.h): one Block session,
+ * one request in flight.
  */
-#include "server.h"
+#include <rt/block_disk.h>
+#include <rt/component.h>
 
 #define DISK_SLOTS 8
 #define DISK_BUFFER (128 * 1024)
 
-status_t block_device_open(struct block_device *d)
+status_t block_disk_open(struct block_disk *d, uint64_t max_block_size)
 {
     char args[160];
     uint64_t size, n;
@@ -21,8 +20,10 @@ status_t block_device_open(struct block_device *d)
     if (st == RPC_OK) {
         st = block_info(d->session, &d->block_size, &d->blocks, &d->writable, &d->max_bytes);
     }
-    if (st == RPC_OK && (d->block_size > 1024 || 1024 % d->block_size)) {
-        printf("disk blocks of %lu bytes: ext2 needs 512 or 1024\n", d->block_size);
+    if (st == RPC_OK &&
+        (!d->block_size || d->block_size > max_block_size || max_block_size % d->block_size)) {
+        printf("disk blocks of %lu bytes: the file system needs blocks that divide %lu\n", d->block_size,
+               max_block_size);
         return RPC_INVALID;
     }
     if (st || (st = block_stream(d->session, &ds, &size, &n)) ||
@@ -37,7 +38,7 @@ status_t block_device_open(struct block_device *d)
 }
 
 /* One request, waited for: its status (PS_*), 0xffff if the stream broke. */
-static uint16_t request(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
+static uint16_t request(struct block_disk *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
 {
     struct ps_source *s = &d->c.src;
     struct ps_packet p;
@@ -84,7 +85,7 @@ static uint16_t request(struct block_device *d, uint16_t op, uint64_t offset, ui
     }
 }
 
-static bool transfer(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length, uint8_t *data)
+static bool transfer(struct block_disk *d, uint16_t op, uint64_t offset, uint32_t length, uint8_t *data)
 {
     while (length) {
         uint32_t n = length < d->max_bytes ? length : (uint32_t)d->max_bytes;
@@ -98,29 +99,24 @@ static bool transfer(struct block_device *d, uint16_t op, uint64_t offset, uint3
     return true;
 }
 
-static bool dev_read(void *ctx, uint64_t offset, uint32_t length, void *data)
+bool block_disk_read(void *disk, uint64_t offset, uint32_t length, void *data)
 {
-    return transfer(ctx, BLOCK_OP_READ, offset, length, data);
+    return transfer(disk, BLOCK_OP_READ, offset, length, data);
 }
 
-static bool dev_write(void *ctx, uint64_t offset, uint32_t length, const void *data)
+bool block_disk_write(void *disk, uint64_t offset, uint32_t length, const void *data)
 {
-    return transfer(ctx, BLOCK_OP_WRITE, offset, length, (uint8_t *)data);
+    return transfer(disk, BLOCK_OP_WRITE, offset, length, (uint8_t *)data);
 }
 
-static bool dev_sync(void *ctx)
+bool block_disk_sync(void *disk)
 {
-    return request(ctx, BLOCK_OP_SYNC, 0, 0, NULL) == PS_OK;
+    return request(disk, BLOCK_OP_SYNC, 0, 0, NULL) == PS_OK;
 }
 
-static void dev_log(void *ctx, const char *fmt, va_list ap)
+void block_disk_log(void *disk, const char *fmt, va_list ap)
 {
     char line[200];
     vsnprintf(line, sizeof(line), fmt, ap);
     printf("%s\n", line);
-}
-
-void block_device_ops(struct block_device *d, struct ext2_device *dev)
-{
-    *dev = (struct ext2_device){d, dev_read, dev_write, dev_sync, dev_log, d->blocks * d->block_size};
 }
