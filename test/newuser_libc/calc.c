@@ -103,6 +103,9 @@ int main(int argc, char **argv)
 #ifdef VERBOSE
     printf("VERBOSE, %d arguments, last \"%s\"\n", argc, argv[argc - 1]);
 #endif
+#ifdef GREETING
+    printf("GREETING %s\n", GREETING);
+#endif
     printf("end of common part\n");
 #ifdef __arbor__
     unsupported();
