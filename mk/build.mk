@@ -41,6 +41,9 @@ KERNEL_SRC := $(filter-out $(ASM_CONSTS),$(wildcard kernel/*.c kernel/arch/x86_6
 KERNEL_ASM := $(wildcard kernel/arch/x86_64/*.asm)
 KERNEL_OBJ := $(patsubst %,$(BUILD)/obj/%.o,$(KERNEL_SRC) $(KERNEL_ASM))
 
+# The IPC fast path keeps no frame pointer: two instructions per pass, in
+# a function that never returns through its frame (docs/performance.md).
+$(BUILD)/obj/kernel/ipc_fast.c.o: KERNEL_CFLAGS += -fomit-frame-pointer
 $(BUILD)/obj/kernel/%.c.o: kernel/%.c
 	@mkdir -p $(dir $@)
 	$(Q)$(CC) $(KERNEL_CFLAGS) -MMD -MP -c $< -o $@
@@ -134,7 +137,9 @@ UNIT_SRC_timer_deadline := drivers/timer/deadline.c
 UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
+UNIT_SRC_nic_router_net := servers/nic_router/net.c
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
+$(BUILD)/unit/httpd: app/httpd/httpd.c app/httpd/request.c app/httpd/request.h
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
@@ -156,6 +161,7 @@ $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.
 $(BUILD)/unit/rtc: $(UNIT_SRC_rtc) drivers/rtc/cmos.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
 $(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
+$(BUILD)/unit/nic_router_net: $(UNIT_SRC_nic_router_net) servers/nic_router/net.h
 $(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h
 # reads the console font at run time
 $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \

@@ -3,6 +3,8 @@
  * descriptions (a node, an offset, the open flags), shared by dup. The
  * standard streams are opened here as <libc stdin stdout stderr> name
  * them; until then (and by default) stdout and stderr write to the LOG.
+ * A device node made for its descriptor (a socket, libc/net/; fd_install)
+ * is ended by its device at the last close.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,7 +56,10 @@ static void drop(struct open_file *f)
     if (f->node->kind == VFS_LOG) {
         file_flush(f->node);
     }
-    if (f != &std_log) {
+    if (f->node->kind == VFS_DEVICE && f->node->device->close && !f->node->parent) {
+        f->node->device->close(f->node);
+        free(f);
+    } else if (f != &std_log) {
         f->node->opened--;
         vfs_release(f->node);
         free(f);
@@ -80,6 +85,22 @@ struct vfs_node *fd_node(int fd)
 {
     struct open_file *f = file_of(fd);
     return f ? f->node : NULL;
+}
+
+int fd_install(struct vfs_node *node, int flags)
+{
+    int fd = lowest_free(0);
+    struct open_file *f = fd < 0 ? NULL : calloc(1, sizeof(*f));
+    if (!f) {
+        if (fd >= 0) {
+            errno = ENOMEM;
+        }
+        return -1;
+    }
+    *f = (struct open_file){.node = node, .flags = O_RDWR | (flags & O_NONBLOCK), .refs = 1};
+    node->opened++;
+    fds[fd] = f;
+    return fd;
 }
 
 int open(const char *path, int flags, ...)
@@ -153,7 +174,7 @@ ssize_t write(int fd, const void *buf, size_t n)
     if (f->flags & O_APPEND) {
         f->pos = (off_t)f->node->size;
     }
-    ssize_t put = file_write(f->node, f->pos, buf, n);
+    ssize_t put = file_write(f->node, f->pos, buf, n, f->flags & O_NONBLOCK);
     if (put > 0 && file_seekable(f->node)) {
         f->pos += put;
     }

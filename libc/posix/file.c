@@ -118,11 +118,11 @@ static ssize_t ram_write(struct vfs_node *node, off_t pos, const void *buf, size
     return (ssize_t)n;
 }
 
-ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock)
 {
     switch (node->kind) {
     case VFS_DEVICE:
-        return node->device->write(node, pos, buf, n);
+        return node->device->write(node, pos, buf, n, nonblock);
     case VFS_LOG:
         log_put(node, buf, n);
         return (ssize_t)n;

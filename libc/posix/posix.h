@@ -20,12 +20,17 @@
  *   process.c  exit, getpid, kill, and the process calls Arbor does not have
  *   owner.c    users and permissions, which a component does not have
  *
+ * A socket (libc/net/) is a device node outside the tree, made for its
+ * descriptor (fd_install) and ended at its last close; its code is
+ * linked only into programs that make sockets.
+ *
  * Not thread safe, like the runtime's heap: C programs are single threaded.
  */
 #ifndef POSIX_POSIX_H
 #define POSIX_POSIX_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <stdbool.h>
 #include <sys/types.h>
 #include <sys/stat.h>
@@ -42,14 +47,15 @@ enum vfs_kind {
     VFS_INLINE, /* <inline name>: the node's text, read-only */
     VFS_ROM,    /* <rom name label>: a ROM module, read-only */
     VFS_RAM,    /* a file made in a <ram/> directory */
-    VFS_DEVICE, /* a node of a device plugin (struct vfs_device): <terminal/>, <rtc/> */
+    VFS_DEVICE, /* a node of a device plugin (struct vfs_device): <terminal/>, <rtc/>, a socket */
 };
 
 struct vfs_node;
 
 /*
  * A device plugin: a node type of <vfs> whose file is a session (a
- * Terminal, an Rtc; later sockets). vfs.c makes a node of each config
+ * Terminal, an Rtc), or a node made for one descriptor (a socket,
+ * libc/net/system.c, fd_install). vfs.c makes a node of each config
  * node of a plugin's type; file.c, fd.c and poll.c call these
  * operations for it. Each returns what the POSIX call does (-1 with
  * errno on failure).
@@ -63,15 +69,18 @@ struct vfs_device {
     bool (*config)(struct vfs_node *node, const struct xml_node *xml);
     /* Open the session behind the node (at the first open or stat). */
     int (*open)(struct vfs_node *node);
-    /* Read; nonblock: never wait (EAGAIN instead). */
+    /* Read and write; nonblock (O_NONBLOCK): never wait (EAGAIN instead). */
     ssize_t (*read)(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock);
-    ssize_t (*write)(struct vfs_node *node, off_t pos, const void *buf, size_t n);
+    ssize_t (*write)(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock);
     /* poll: would a read (a write) not block now? NULL: always. */
     bool (*readable)(struct vfs_node *node);
     bool (*writable)(struct vfs_node *node);
     /* poll: have wake signalled when the node may have become readable
      * (a notification capability; the plugin keeps its own copy). */
     int (*watch)(struct vfs_node *node, cap_t wake);
+    /* A node of fd_install (no directory holds it): end it, node and
+     * all, at the last close of its descriptors. NULL for config nodes. */
+    void (*close)(struct vfs_node *node);
 };
 
 extern const struct vfs_device vfs_terminal_device, vfs_rtc_device;
@@ -128,7 +137,7 @@ void vfs_set_cwd(struct vfs_node *dir);
 int file_open(struct vfs_node *node);
 /* nonblock: O_NONBLOCK, a device read must not wait */
 ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool nonblock);
-ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n);
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock);
 int file_truncate(struct vfs_node *node, off_t size);
 void file_stat(const struct vfs_node *node, struct stat *st);
 bool file_is_tty(const struct vfs_node *node);
@@ -154,6 +163,12 @@ struct vfs_node *fd_node(int fd);
 
 /* Flush every log node of an open descriptor (before exit). */
 void fd_flush_all(void);
+
+/* A descriptor (the lowest free) on node, a device node no directory
+ * holds (a socket), opened with flags (O_NONBLOCK); its device's close
+ * ends it at the last close. -1 with errno EMFILE or ENOMEM (node is
+ * then not closed). */
+int fd_install(struct vfs_node *node, int flags);
 
 /* How many descriptors there can be (FD_MAX). */
 #define FD_COUNT 64
