@@ -138,6 +138,8 @@ UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
 UNIT_SRC_nic_router_net := servers/nic_router/net.c
+UNIT_SRC_fetch := app/fetch/http.c
+$(BUILD)/unit/fetch: app/fetch/http.c app/fetch/fetch.h
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
 $(BUILD)/unit/httpd: app/httpd/httpd.c app/httpd/request.c app/httpd/request.h
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
@@ -168,7 +170,9 @@ $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) dr
                         $(BUILD)/font/console.psf
 $(BUILD)/unit/heap: $(UNIT_SRC_heap) libc/include/rt/heap.h
 $(BUILD)/unit/xml: $(UNIT_SRC_xml) libc/include/rt/xml.h libc/src/xml_scan.h
-$(BUILD)/unit/vfs: $(UNIT_SRC_vfs) libc/posix/posix.h libc/include/rt/xml.h
+# vfs.c maps the File_system session's errors
+$(BUILD)/unit/vfs: $(UNIT_SRC_vfs) libc/posix/posix.h libc/include/rt/xml.h $(BUILD)/gen/include/session/file_system.h
+$(BUILD)/unit/vfs: UNIT_CFLAGS += -I$(BUILD)/gen/include
 $(BUILD)/unit/line_edit: $(UNIT_SRC_line_edit) libc/posix/line_edit.h
 $(BUILD)/unit/hid: $(UNIT_SRC_hid) libc/include/rt/xml.h libc/include/rt/hid.h libc/src/xml_scan.h
 $(BUILD)/unit/shell: $(UNIT_SRC_shell) $(wildcard app/shell/*.h) libc/include/rt/xml.h

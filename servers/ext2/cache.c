@@ -6,14 +6,43 @@
  */
 #include "ext2.h"
 
+static uint32_t *bucket(struct ext2_fs *fs, uint64_t block)
+{
+    return &fs->hash[(block ^ block >> 16) & fs->hash_mask];
+}
+
+/* A valid entry is in the chain of its block's bucket, an invalid one
+ * in none. */
 static struct ext2_cache_entry *find(struct ext2_fs *fs, uint64_t block)
 {
-    for (uint32_t i = 0; i < fs->cache_entries; i++) {
-        if (fs->cache[i].valid && fs->cache[i].block == block) {
-            return &fs->cache[i];
+    for (uint32_t i = *bucket(fs, block); i; i = fs->cache[i - 1].next) {
+        if (fs->cache[i - 1].block == block) {
+            return &fs->cache[i - 1];
         }
     }
     return NULL;
+}
+
+static void unlink_entry(struct ext2_fs *fs, struct ext2_cache_entry *e)
+{
+    uint32_t me = (uint32_t)(e - fs->cache) + 1;
+    for (uint32_t *link = bucket(fs, e->block); *link; link = &fs->cache[*link - 1].next) {
+        if (*link == me) {
+            *link = e->next;
+            break;
+        }
+    }
+    e->next = 0;
+    e->valid = false;
+}
+
+static void link_entry(struct ext2_fs *fs, struct ext2_cache_entry *e, uint64_t block)
+{
+    uint32_t *head = bucket(fs, block);
+    e->block = block;
+    e->valid = true;
+    e->next = *head;
+    *head = (uint32_t)(e - fs->cache) + 1;
 }
 
 static enum ext2_status write_back(struct ext2_fs *fs, struct ext2_cache_entry *e)
@@ -47,7 +76,9 @@ enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_
         if (st) {
             return st;
         }
-        e->valid = false;
+        if (e->valid) {
+            unlink_entry(fs, e);
+        }
         if (fill) {
             if (!fs->dev.read(fs->dev.ctx, block * fs->block_size, fs->block_size, e->data)) {
                 ext2_log(fs, "read of block %lu failed", (unsigned long)block);
@@ -56,8 +87,7 @@ enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_
         } else {
             memset(e->data, 0, fs->block_size);
         }
-        e->block = block;
-        e->valid = true;
+        link_entry(fs, e, block);
         e->dirty = false;
     } else if (!fill) {
         memset(e->data, 0, fs->block_size);
@@ -65,6 +95,11 @@ enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_
     e->used = ++fs->clock;
     *data = e->data;
     return EXT2_OK;
+}
+
+bool cache_has(struct ext2_fs *fs, uint64_t block)
+{
+    return find(fs, block) != NULL;
 }
 
 void cache_dirty(struct ext2_fs *fs, uint64_t block)
@@ -79,7 +114,7 @@ void cache_drop(struct ext2_fs *fs, uint64_t block)
 {
     struct ext2_cache_entry *e = find(fs, block);
     if (e) {
-        e->valid = false;
+        unlink_entry(fs, e);
         e->dirty = false;
     }
 }

@@ -129,6 +129,7 @@ struct ext2_cache_entry {
     uint64_t block;
     uint64_t used; /* the cache's clock when last handed out */
     bool valid, dirty;
+    uint32_t next; /* the next valid entry of its hash chain, as index + 1; 0: none */
     uint8_t *data;
 };
 
@@ -147,7 +148,9 @@ struct ext2_fs {
     /* the block cache (cache.c): entries, each a block of block_size */
     struct ext2_cache_entry *cache;
     uint32_t cache_entries;
+    uint32_t *hash, hash_mask; /* chains of valid entries by block (index + 1; 0: empty) */
     uint64_t clock;
+    uint32_t alloc_group, alloc_bit; /* where the next block allocation looks first */
     uint64_t corrupt_logged;
 };
 
@@ -231,6 +234,8 @@ enum ext2_status ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attrib
 enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_t **data)
     __attribute__((warn_unused_result));
 void cache_dirty(struct ext2_fs *fs, uint64_t block);
+/* Whether the cache holds block (without loading it). */
+bool cache_has(struct ext2_fs *fs, uint64_t block);
 enum ext2_status cache_flush(struct ext2_fs *fs) __attribute__((warn_unused_result));
 /* Forget a block (freed: its dirty data must not reach the disk). */
 void cache_drop(struct ext2_fs *fs, uint64_t block);

@@ -158,7 +158,12 @@ enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, u
         cache_entries = 8;
     }
     fs->group = malloc(fs->gdt_blocks * fs->block_size);
-    fs->cache = malloc(cache_entries * sizeof(*fs->cache));
+    uint32_t buckets = 1;
+    while (buckets < cache_entries) {
+        buckets *= 2;
+    }
+    /* the entries and their hash table in one allocation */
+    fs->cache = malloc(cache_entries * sizeof(*fs->cache) + buckets * sizeof(uint32_t));
     uint8_t *blocks = malloc((size_t)cache_entries * fs->block_size);
     if (!fs->group || !fs->cache || !blocks) {
         ext2_log(fs, "no RAM for %u groups and a cache of %u blocks", fs->groups, cache_entries);
@@ -168,6 +173,9 @@ enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, u
         return EXT2_NOSPC;
     }
     fs->cache_entries = cache_entries;
+    fs->hash = (uint32_t *)(fs->cache + cache_entries);
+    fs->hash_mask = buckets - 1;
+    memset(fs->hash, 0, buckets * sizeof(uint32_t));
     for (uint32_t i = 0; i < cache_entries; i++) {
         fs->cache[i] = (struct ext2_cache_entry){.data = blocks + (size_t)i * fs->block_size};
     }

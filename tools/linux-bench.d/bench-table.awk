@@ -72,6 +72,16 @@ function field(line, name,    s) {
     next
 }
 
+# The storage part: "[init -> ext2] bench: disk_mount ..." and
+# "[init -> storage_bench] bench: disk_KEY median=N min=N iters=N".
+/\] bench: disk_[a-z0-9_]+ median=/ {
+    if (part_of(FILENAME) == "storage" && match($0, /bench: disk_[a-z0-9_]+ /)) {
+        key = substr($0, RSTART + 7, RLENGTH - 8)
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
 /\[init -> first\] bench_child: ram_4k=/ {
     if (part_of(FILENAME) == "system1") {
         derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
@@ -165,6 +175,13 @@ END {
     lname["malloc_free_batch"] = "(glibc)"
     lname["file_rw_1m"] = "(tmpfs)"
     lname["lua_script"] = "(the same Lua, glibc)"
+    lname["disk_mount"] = "(mount(2), ext4 driver)"
+    lname["disk_list"] = "(opendir + readdir)"
+    lname["disk_rand_4k"] = "(O_DIRECT pread of /dev/vda)"
+    lname["disk_write_mib"] = "(buffered write + fsync)"
+    lname["disk_read_mib"] = "(buffered read, cache dropped)"
+    lname["disk_write_mib_direct"] = "(O_DIRECT write + fsync)"
+    lname["disk_read_mib_direct"] = "(O_DIRECT read)"
 
     # Boot: the stub kernel measures the firmware (reset → kernel entry).
     if ("kernel" in fw && "boot_first_task" in am) {
@@ -246,6 +263,17 @@ END {
     row("C library: a C program as init's only child, reset → main()", "libc_main", "", "")
     row("… minus the same for a runtime component (bench_child): what Newlib and the system layer add to a start", "libc_start_extra", "", "")
     row("C library: init starts a C program → its main() (init starts one more child + the above)", "libc_start_to_main", "exec_to_main", "")
+    row("storage: mount a 1 GiB ext2 disk (virtio_blk + servers/ext2; from the Block session's opening)", "disk_mount", "disk_mount", "")
+    row("storage: list a directory of 10,000 files right after the mount (File_system session)", "disk_list", "disk_list", "")
+    row("storage: 4 KiB read at a random offset from the Block session alone (virtio_blk)", "disk_rand_4k", "disk_rand_4k", "")
+    row("storage: 64 MiB written to a file on ext2 in 1 MiB calls + sync, per MiB", "disk_write_mib", "disk_write_mib",
+        ("disk_write_mib" in lm) ? int(lm["disk_write_mib"] * 1.5) : "")
+    row("… the same against Linux's O_DIRECT", "disk_write_mib", "disk_write_mib_direct",
+        ("disk_write_mib_direct" in lm) ? int(lm["disk_write_mib_direct"] * 1.5) : "")
+    row("storage: 64 MiB read back from the file on ext2 in 1 MiB calls, per MiB (nothing of it cached)", "disk_read_mib", "disk_read_mib",
+        ("disk_read_mib" in lm) ? int(lm["disk_read_mib"] * 1.5) : "")
+    row("… the same against Linux's O_DIRECT", "disk_read_mib", "disk_read_mib_direct",
+        ("disk_read_mib_direct" in lm) ? int(lm["disk_read_mib_direct"] * 1.5) : "")
     row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
     row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
     row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)
