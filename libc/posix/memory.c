@@ -3,7 +3,9 @@
  * grown by RAM dataspaces and resource requests), for the program, for
  * Newlib (built with MALLOC_PROVIDED: its _malloc_r and friends end
  * here) and for the runtime itself. There is no sbrk: the heap is not
- * one contiguous range.
+ * one contiguous range. errno is ENOMEM whenever malloc, calloc or
+ * realloc give NULL, also when the program calls them itself (the
+ * runtime's heap calls posix_malloc_failed, set up by start.c).
  */
 #include <errno.h>
 #include <reent.h>
@@ -17,10 +19,7 @@
 
 void *sbrk(ptrdiff_t incr);
 
-/* The runtime's malloc, calloc and realloc call this when they fail
- * (libc/src/malloc.c): a C program's malloc sets errno as POSIX says. */
-void rt_alloc_failed(void);
-void rt_alloc_failed(void)
+void posix_malloc_failed(void)
 {
     errno = ENOMEM;
 }

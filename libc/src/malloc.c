@@ -18,14 +18,12 @@
 
 static struct heap heap;
 
-/* Told of each failed allocation: the C library sets errno to ENOMEM
- * there (libc/posix/memory.c); a component without one has no errno. */
-extern void rt_alloc_failed(void) __attribute__((weak));
+void (*rt_malloc_failed)(void);
 
 static void *failed(void)
 {
-    if (rt_alloc_failed) {
-        rt_alloc_failed();
+    if (rt_malloc_failed) {
+        rt_malloc_failed();
     }
     return NULL;
 }
