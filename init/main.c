@@ -356,7 +356,7 @@ void init_launch(struct init *in, const struct xml_node *start)
 void init_launch_at(struct init *in, unsigned i, const struct xml_node *start, unsigned restarts)
 {
     uint64_t q[4];
-    if (!config_check_start(start)) {
+    if (!restarts && !config_check_start(start)) { /* a restart's node passed before */
         return;
     }
     struct child *ch = &in->children[i];

@@ -39,7 +39,7 @@ static uint16_t start_counted(void *driver, unsigned slot, unsigned op, uint64_t
     uint16_t st = queue_start(driver, slot, op, block, count);
     if (b->crash_after && ++b->started == b->crash_after) {
         printf("crash_after=\"%lu\": faulting on purpose with %u requests in flight\n", b->crash_after,
-               block_server_busy(&b->srv) + 1);
+               block_server_busy(&b->srv));
         static volatile uint64_t *volatile nowhere; /* NULL: a page fault */
         *nowhere = 0;
     }
