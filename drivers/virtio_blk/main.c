@@ -31,19 +31,19 @@ static void interrupt(void *arg)
 }
 
 /* The device's start hook, counting for crash_after: a crash with a
- * request in flight, as a driver's bug would make one (run/
- * storage_restart.run). */
+ * request taken from a client but not yet given to the device, as a
+ * driver's bug would make one, so that only the client's resubmission
+ * can bring it to the disk (run/storage_restart.run). */
 static uint16_t start_counted(void *driver, unsigned slot, unsigned op, uint64_t block, uint32_t count)
 {
     struct vblk *b = driver;
-    uint16_t st = queue_start(driver, slot, op, block, count);
-    if (b->crash_after && ++b->started == b->crash_after) {
-        printf("crash_after=\"%lu\": faulting on purpose with %u requests in flight\n", b->crash_after,
-               block_server_busy(&b->srv));
+    if (++b->started == b->crash_after) {
+        printf("crash_after=\"%lu\": faulting on purpose with a request (op %u) taken but not started\n",
+               b->crash_after, op);
         static volatile uint64_t *volatile nowhere; /* NULL: a page fault */
         *nowhere = 0;
     }
-    return st;
+    return queue_start(driver, slot, op, block, count);
 }
 
 /* A Platform session donating for the device and our DMA memory; the
