@@ -211,6 +211,16 @@ void config_reload(struct init *in)
     }
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
         struct child *ch = &in->children[i];
+        if (ch->exited) {
+            /* An exited or faulted child stays, not started again, while
+             * its <start> does; with it gone, its name may start anew. */
+            if (find_start(in, ch->name, &start)) {
+                ch->start = start;
+            } else {
+                ch->exited = false;
+            }
+            continue;
+        }
         if (!ch->used) {
             continue;
         }
@@ -228,7 +238,8 @@ void config_reload(struct init *in)
         name[0] = 0;
         xml_attr(&start, "name", name, sizeof(name));
         for (unsigned i = 0; i < MAX_CHILDREN; i++) {
-            running |= in->children[i].used && !strcmp(in->children[i].name, name);
+            const struct child *c = &in->children[i];
+            running |= (c->used || c->exited) && !strcmp(c->name, name);
         }
         if (!running) {
             init_launch(in, &start);

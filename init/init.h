@@ -70,7 +70,14 @@ struct request {
 
 struct child {
     bool used;
-    uint64_t id; /* in the state report: 1, 2, .. in the order of starting */
+    /* A child that exited or faulted (used false, its PD gone) keeps its
+     * slot, name, binary and id, and is reported with exited="value" or
+     * faulted="kind", until its <start> leaves the config; it is not
+     * started again meanwhile (Genode's init keeps an exited child so). */
+    bool exited;
+    int64_t exit_value;
+    const char *fault; /* exited: NULL; faulted: what, e.g. "page fault" */
+    uint64_t id;       /* in the state report: 1, 2, .. in the order of starting */
     char name[64], binary[64];
     uint64_t ram, caps;         /* quota given so far */
     uint64_t ram_max, caps_max; /* what resource requests may reach */
@@ -263,10 +270,11 @@ void init_launch(struct init *in, const struct xml_node *start);
 void init_launch_at(struct init *in, unsigned i, const struct xml_node *start, unsigned restarts);
 
 /* restart.c: <restart> of a <start>: checked (reported), and applied
- * when the child ended (fault or exit): the child is destroyed, and
- * started again if its policy asks and allows it */
+ * when the child ended (fault: what, e.g. "page fault"; NULL: it exited
+ * with value): the child is destroyed, and started again if its policy
+ * asks and allows it, else kept as exited (struct child's exited) */
 void restart_check(const struct xml_node *start);
-void child_ended(struct init *in, struct child *ch, bool fault);
+void child_ended(struct init *in, struct child *ch, const char *fault, int64_t value);
 
 /* child.c */
 /* Start ch; on failure *step names what failed. */

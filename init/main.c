@@ -4,7 +4,9 @@
  * child's <route> (or the <default-route>); requests routed to our parent
  * are forwarded with the child's name prefixed to the label and the quota
  * taken from the child's account. Child exits and faults end the child;
- * its sessions close and its quota comes back.
+ * its sessions close and its quota comes back. Such a child stays in the
+ * state report (exited="N", faulted="kind") and is not started again
+ * until its <start> leaves the config.
  */
 #include "init.h"
 
@@ -236,7 +238,7 @@ static void child_faulted(struct init *in, struct child *ch)
     bool overflow = info[0] == FAULT_PAGE && info[1] >= STACK_AREA_FIRST && info[1] < stack_bottom;
     printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx%s\n", ch->name, fault_kind_text(info[0]), info[1],
            info[2], overflow ? " (stack overflow)" : "");
-    child_ended(in, ch, true);
+    child_ended(in, ch, overflow ? "stack overflow" : fault_kind_text(info[0]), 0);
 }
 
 static void report_if_all_gone(struct init *in)
@@ -279,7 +281,7 @@ static status_t child_exit(void *child, struct rt_call *call, uint64_t value)
     struct init *in = call->state;
     struct child *ch = child;
     printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)value);
-    child_ended(in, ch, false);
+    child_ended(in, ch, NULL, (int64_t)value);
     report_if_all_gone(in);
     return RPC_DEFERRED; /* no reply: there is nobody to take it */
 }
@@ -343,7 +345,7 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
 void init_launch(struct init *in, const struct xml_node *start)
 {
     unsigned i = 0;
-    while (i < MAX_CHILDREN && in->children[i].used) {
+    while (i < MAX_CHILDREN && (in->children[i].used || in->children[i].exited)) {
         i++;
     }
     if (i == MAX_CHILDREN) {

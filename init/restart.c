@@ -52,8 +52,9 @@ void restart_check(const struct xml_node *start)
     }
 }
 
-void child_ended(struct init *in, struct child *ch, bool fault)
+void child_ended(struct init *in, struct child *ch, const char *fault_kind, int64_t value)
 {
+    bool fault = fault_kind != NULL;
     uint64_t max = 0;
     struct xml_node start = ch->start;
     unsigned restarts = ch->restarts;
@@ -62,6 +63,11 @@ void child_ended(struct init *in, struct child *ch, bool fault)
     snprintf(name, sizeof(name), "%s", ch->name);
     bool again = wanted(&start, fault, &max);
     child_destroy(in, ch);
+    if (!again || restarts >= max) {
+        ch->exited = true; /* kept until its <start> goes (config.c) */
+        ch->exit_value = value;
+        ch->fault = fault_kind;
+    }
     if (!again) {
         return;
     }

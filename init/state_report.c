@@ -199,6 +199,14 @@ static void child_node(struct writer *w, struct init *in, const struct child *ch
     if (in->space_w * in->space_h > 1) {
         put(w, " affinity=\"%u,%u %ux%u\"", ch->aff_x, ch->aff_y, ch->aff_w, ch->aff_h);
     }
+    if (ch->exited && ch->fault) {
+        put(w, " faulted=\"%s\"/>", ch->fault); /* beyond Genode, whose init sees no faults */
+        return;
+    }
+    if (ch->exited) {
+        put(w, " exited=\"%ld\"/>", ch->exit_value); /* its PD, quota and sessions are gone */
+        return;
+    }
     if (!r->child_ram && !r->child_caps && !r->requested && !r->provided) {
         put(w, "/>");
         return;
@@ -236,7 +244,7 @@ size_t state_report_write(struct init *in, char *out, size_t cap)
         quota_node(&w, 1, ENV_PD, false, false, 0);
     }
     for (unsigned i = 0; i < MAX_CHILDREN; i++) {
-        if (in->children[i].used) {
+        if (in->children[i].used || in->children[i].exited) {
             child_node(&w, in, &in->children[i]);
         }
     }

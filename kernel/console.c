@@ -14,10 +14,12 @@
  * on. What the UART itself reports lost (overruns) is counted and
  * returned with every read.
  *
- * Output: console_write puts bytes on the line as they are, within one
- * kernel entry, so they never split a log line (serial.c keeps log lines
- * and terminal output on separate lines). Every path is bounded by the
- * ring or the caller's UTCB buffer.
+ * Output: console_write puts bytes on the line as they are, at most
+ * CONSOLE_WRITE_MAX (one transmit FIFO) per call, and says how many: the
+ * caller loops, and the kernel lock is never held for longer than the
+ * UART needs to empty its FIFO. A log line is written whole between two
+ * calls (serial.c keeps log lines and terminal output on separate
+ * lines). Every path is bounded by the ring or the FIFO.
  */
 #include "objects.h"
 #include "arch/x86_64/arch.h"
@@ -164,16 +166,22 @@ void sys_console_read(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-/* A0: console, A1: length of utcb.buf to write as it is. */
+/* A0: console, A1: length, A2: offset in utcb.buf of the bytes to write
+ * as they are. Result: rdi bytes written, 1..CONSOLE_WRITE_MAX (0 only
+ * for length 0). */
 void sys_console_write(struct thread *t)
 {
     struct cap *c;
+    uint64_t len = t->regs.rsi, off = t->regs.rdx;
     err_t e = cspace_get(t->regs.rdi, OBJ_CONSOLE, RIGHT_WRITE, &c);
-    if (!e && (!t->utcb || t->regs.rsi > sizeof(t->utcb->buf))) {
+    if (!e && (!t->utcb || off > sizeof(t->utcb->buf) || len > sizeof(t->utcb->buf) - off)) {
         e = ERR_INVALID_ARG;
     }
     if (!e) {
-        serial_write_raw(t->utcb->buf, t->regs.rsi);
+        if (len > CONSOLE_WRITE_MAX) {
+            len = CONSOLE_WRITE_MAX;
+        }
+        t->regs.rdi = serial_write_raw(&t->utcb->buf[off], len);
     }
     t->regs.rax = e;
 }

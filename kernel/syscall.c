@@ -413,9 +413,12 @@ static void sys_irq_ack(struct thread *t)
     t->regs.rax = ERR_OK;
 }
 
-static err_t check_port(struct thread *t, struct cap **io)
+/* An I/O port capability covering A1..A1+A2: port_in needs its READ
+ * right, port_out its WRITE right (a driver may hand out a port to read
+ * only: the platform driver does so with the i8042's command port). */
+static err_t check_port(struct thread *t, uint64_t right, struct cap **io)
 {
-    err_t e = cspace_get(A0, OBJ_IO_PORT, 0, io);
+    err_t e = cspace_get(A0, OBJ_IO_PORT, right, io);
     if (e) {
         return e;
     }
@@ -430,7 +433,7 @@ static err_t check_port(struct thread *t, struct cap **io)
 static void sys_port_in(struct thread *t)
 {
     struct cap *io;
-    TRY(check_port(t, &io));
+    TRY(check_port(t, RIGHT_READ, &io));
     uint16_t port = (uint16_t)A1;
     t->regs.rdi = A2 == 1 ? inb(port) : A2 == 2 ? inw(port) : inl(port);
     t->regs.rax = ERR_OK;
@@ -439,7 +442,7 @@ static void sys_port_in(struct thread *t)
 static void sys_port_out(struct thread *t)
 {
     struct cap *io;
-    TRY(check_port(t, &io));
+    TRY(check_port(t, RIGHT_WRITE, &io));
     uint16_t port = (uint16_t)A1;
     if (A2 == 1) {
         outb(port, (uint8_t)A3);

@@ -129,6 +129,15 @@ TEST(editor_keeps_utf8_whole_and_drops_invalid_bytes)
                 out) == EDITOR_LINE &&
            !strcmp(out, "abcdef"));
     EXPECT(TYPE(&e, "\xf0\x9f\x98\x80\x1b[D\x1b[3~\r", out) == EDITOR_LINE && !strcmp(out, ""));
+    /* C1 controls in UTF-8 (U+009B CSI, U+009C ST, U+0085 NEL) are no text
+     * (found by fuzz/line_editor: the line kept c2 9c); U+00A0 is */
+    EXPECT(TYPE(&e,
+                "g\xc2\x9b"
+                "2Jh\xc2\x9c"
+                "i\xc2\x85"
+                "j\xc2\xa0\r",
+                out) == EDITOR_LINE &&
+           !strcmp(out, "g2Jhij\xc2\xa0"));
 }
 
 TEST(editor_history_up_down)
@@ -310,6 +319,10 @@ TEST(state_report_with_and_without_suffixes)
         "  <caps assigned=\"50\" quota=\"50\" used=\"23\" avail=\"27\"/>\n"
         " </child>\n"
         " <child name=\"bare\" binary=\"x\" exited=\"3\"><ram assigned=\"2M\"/></child>\n"
+        " <child name=\"neg\" binary=\"x\" exited=\"-12\"/> <child name=\"odd\" binary=\"x\" "
+        "exited=\"1x\"/>\n"
+        " <child name=\"dash\" binary=\"x\" exited=\"-\"/> <child name=\"huge\" binary=\"x\" "
+        "exited=\"99999999999999999999\"/>\n"
         "</state>";
     EXPECT(parse(text, &st));
     struct quota_use q = state_quota(&st, "ram");
@@ -319,5 +332,28 @@ TEST(state_report_with_and_without_suffixes)
     EXPECT(!c.exited && !strcmp(c.binary, "hello"));
     EXPECT(state_find(&st, "bare", &c) && c.exited && c.exit_value == 3 && c.ram.quota == 2 << 20 &&
            c.ram.avail == 2 << 20 && !c.caps.known);
+    EXPECT(state_find(&st, "neg", &c) && c.exited && c.exit_value == -12 && !c.ram.known);
+    EXPECT(state_find(&st, "odd", &c) && c.exited && c.exit_value == INT64_MIN);
+    EXPECT(state_find(&st, "dash", &c) && c.exited && c.exit_value == INT64_MIN);
+    EXPECT(state_find(&st, "huge", &c) && c.exited && c.exit_value == INT64_MIN);
     EXPECT(!state_find(&st, "nobody", &c));
+    char how[48];
+    EXPECT(state_find(&st, "neg", &c) && c.ended && !c.faulted);
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "exited with exit value -12"));
+    EXPECT(state_find(&st, "odd", &c));
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "exited"));
+    EXPECT(state_find(&st, "hello", &c) && !c.ended);
+    /* Arbor's init reports a faulted child; its text reaches the terminal
+     * only as printable ASCII */
+    const char *faults =
+        "<state> <child name=\"crash\" binary=\"fault_test\" id=\"4\" faulted=\"page fault\"/>"
+        " <child name=\"evil\" binary=\"x\" faulted=\"a\x1b[2Jb\"/> </state>";
+    EXPECT(parse(faults, &st));
+    EXPECT(state_find(&st, "crash", &c) && c.faulted && c.ended && !c.exited &&
+           !strcmp(c.fault, "page fault"));
+    state_end_text(&c, how, sizeof(how));
+    EXPECT(!strcmp(how, "faulted: page fault"));
+    EXPECT(state_find(&st, "evil", &c) && c.faulted && !strchr(c.fault, 27));
 }

@@ -40,8 +40,22 @@ static void start(struct shell *sh, const char *name)
         return;
     }
     unsigned i = (unsigned)(f - sh->offers.offer);
-    if (f->started) {
+    if (f->started || sh->again[i]) {
         term_print(sh, "start: %s is started already (kill it first)\n", name);
+        return;
+    }
+    /* Its last run still listed (killed or exited, its <start> taken out
+     * of the config, not yet gone): were it put back into the config now,
+     * the sub-init might never see it out and would not run it again. */
+    sh->ended[i] = false;
+    struct child_state c;
+    if (sh->state_valid && state_find(&sh->state, name, &c)) {
+        sh->again[i] = true;
+        if (sh->pending[i] == PENDING_NONE) {
+            sh->pending[i] = PENDING_LEAVE;
+        }
+        term_print(sh, "%s: starting with %lu KiB RAM and %lu caps once its last run has left the sub-init\n",
+                   name, f->ram >> 10, f->caps);
         return;
     }
     f->started = true;
@@ -61,6 +75,19 @@ static void kill(struct shell *sh, const char *name)
     if (!f) {
         return;
     }
+    unsigned i = (unsigned)(f - sh->offers.offer);
+    if (!f->started && sh->again[i]) {
+        sh->again[i] = false; /* not started yet: its last run is leaving */
+        sh->pending[i] = PENDING_STOP;
+        term_print(sh, "%s: stopping\n", name);
+        return;
+    }
+    if (!f->started && sh->ended[i]) {
+        sh->ended[i] = false; /* ps lists it no more */
+        term_print(sh, "kill: %s is not running (it %s)\n", name,
+                   sh->ended_by_fault[i] ? "faulted" : "exited");
+        return;
+    }
     if (!f->started) {
         term_print(sh, "kill: %s is not running\n", name);
         return;
@@ -71,12 +98,15 @@ static void kill(struct shell *sh, const char *name)
         return;
     }
     struct child_state c;
-    if (sh->state_valid && !state_find(&sh->state, name, &c)) {
-        sh->pending[f - sh->offers.offer] = PENDING_NONE; /* gone already: no state change to wait for */
+    bool listed = sh->state_valid && state_find(&sh->state, name, &c);
+    if (sh->state_valid && (!listed || c.ended)) {
+        /* gone already, or ended and listed until the sub-init sees the
+         * new config: nothing to say when that happens */
+        sh->pending[i] = listed ? PENDING_LEAVE : PENDING_NONE;
         term_print(sh, "%s: stopped (it had ended already)\n", name);
         return;
     }
-    sh->pending[f - sh->offers.offer] = PENDING_STOP;
+    sh->pending[i] = PENDING_STOP;
     term_print(sh, "%s: stopping\n", name);
 }
 
@@ -113,7 +143,13 @@ static void ps(struct shell *sh, const char *arg)
             term_print(sh, "%s (%s)", c.name, c.binary);
             print_quota(sh, "RAM", &c.ram, true);
             print_quota(sh, "caps", &c.caps, false);
-            term_print(sh, f && !f->started ? ": stopping\n" : "\n");
+            if (c.ended) {
+                char how[48];
+                state_end_text(&c, how, sizeof(how));
+                term_print(sh, ": %s\n", how);
+            } else {
+                term_print(sh, f && !f->started ? ": stopping\n" : "\n");
+            }
             shown++;
         }
     }
@@ -125,6 +161,9 @@ static void ps(struct shell *sh, const char *arg)
                        !sh->state_valid ? "started"
                        : sh->seen[i]    ? "gone ('log init' says why)"
                                         : "starting");
+            shown++;
+        } else if (!f->started && sh->ended[i] && !(sh->state_valid && state_find(&sh->state, f->name, &c))) {
+            term_print(sh, "%s (%s): %s\n", f->name, f->binary, sh->end_text[i]);
             shown++;
         }
     }

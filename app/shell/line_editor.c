@@ -319,15 +319,18 @@ static bool in_sequence(struct line_editor *e, uint8_t byte)
     return false; /* DEL or a byte beyond ASCII ends the sequence and counts on its own */
 }
 
-/* Whether the sequence so far can start a valid UTF-8 character (no
- * overlong forms, no surrogates, nothing beyond U+10FFFF). */
+/* Whether the sequence so far can start a valid UTF-8 character of a
+ * printable code point (no overlong forms, no C1 controls U+0080..U+009F,
+ * which some terminals obey as escapes, no surrogates, nothing beyond
+ * U+10FFFF). */
 static bool utf8_plausible(const struct line_editor *e)
 {
     uint8_t lead = (uint8_t)e->utf8[0], second = (uint8_t)e->utf8[1];
     if (e->utf8_len < 2) {
         return true;
     }
-    return !(lead == 0xe0 && second < 0xa0) && !(lead == 0xed && second >= 0xa0) &&
+    return !(lead == 0xc2 && second < 0xa0) && !(lead == 0xe0 && second < 0xa0) &&
+           !(lead == 0xed && second >= 0xa0) &&
            !(lead == 0xf0 && second < 0x90) && !(lead == 0xf4 && second >= 0x90);
 }
 

@@ -10,8 +10,9 @@
  * (also Ctrl-D), Ctrl-U and Ctrl-K (erase before and after the cursor),
  * Ctrl-C (abandon the line), Ctrl-L (draw it again), Up/Down (also
  * Ctrl-P/N) through the history. Enter is CR or LF; CR LF counts once.
- * Invalid UTF-8 and unknown sequences are dropped, so the line is always
- * valid UTF-8 without control characters.
+ * Invalid UTF-8, C1 controls (U+0080..U+009F) and unknown sequences are
+ * dropped, so the line is always valid UTF-8 without control characters
+ * (fuzz/line_editor checks it).
  */
 #ifndef SHELL_LINE_EDITOR_H
 #define SHELL_LINE_EDITOR_H

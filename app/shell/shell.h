@@ -23,7 +23,13 @@
 
 #define SHELL_OUT_MAX 2048 /* terminal output collected before a write */
 
-enum pending { PENDING_NONE, PENDING_START, PENDING_STOP };
+/* What the shell waits to see in the sub-init's state: a started offer
+ * listed (START), a killed one gone (STOP), an ended one, which the
+ * shell took out of the config, gone (LEAVE: the sub-init lists a child
+ * that exited or faulted, exited="N" or faulted="..", until its <start>
+ * goes, and a start of the same name before that would not run it
+ * again). */
+enum pending { PENDING_NONE, PENDING_START, PENDING_STOP, PENDING_LEAVE };
 
 struct shell {
     struct rt_server server; /* entrypoint, our config, the LOG service */
@@ -48,7 +54,13 @@ struct shell {
     bool state_valid;
     struct xml_node state; /* <state>, when state_valid */
     enum pending pending[OFFERS_MAX];
-    bool seen[OFFERS_MAX]; /* listed in the state since it was started */
+    bool seen[OFFERS_MAX];  /* listed in the state since it was started */
+    bool again[OFFERS_MAX]; /* started while its last run was leaving: start once gone */
+    /* its last run ended so (state_end_text); `ps` shows it until the
+     * next start or kill */
+    bool ended[OFFERS_MAX];
+    bool ended_by_fault[OFFERS_MAX];
+    char end_text[OFFERS_MAX][48];
 
     /* on demand: the device report, the platform driver */
     cap_t devices_rom;

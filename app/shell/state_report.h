@@ -5,7 +5,7 @@
  *   <state version="..">
  *       <ram quota=".." used=".." avail=".."/>          init's own (init_ram)
  *       <caps quota=".." used=".." avail=".."/>         init's own (init_caps)
- *       <child name="hello" binary="hello" id="1" [exited="N"]>
+ *       <child name="hello" binary="hello" id="1" [exited="N"] [faulted="what"]>
  *           <ram assigned="1M" quota=".." used=".." avail=".."/>
  *           <caps assigned="100" quota=".." used=".." avail=".."/>
  *       </child>
@@ -26,7 +26,10 @@ struct quota_use {
 struct child_state {
     char name[32], binary[32];
     bool exited;
-    uint64_t exit_value;
+    int64_t exit_value; /* INT64_MIN: exited="" is no number */
+    bool faulted;       /* Arbor's init: faulted="page fault" */
+    char fault[24];
+    bool ended; /* exited or faulted: listed until its <start> goes */
     struct quota_use ram, caps;
 };
 
@@ -35,6 +38,10 @@ struct quota_use state_quota(const struct xml_node *node, const char *type);
 
 /* Read one <child> node. */
 void state_child(const struct xml_node *child, struct child_state *out);
+
+/* How an ended child ended, e.g. "exited with exit value 0" or
+ * "faulted: page fault", into out[cap]. */
+void state_end_text(const struct child_state *c, char *out, size_t cap);
 
 /* Find the child called name in state; false if it is not listed. */
 bool state_find(const struct xml_node *state, const char *name, struct child_state *out);

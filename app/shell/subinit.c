@@ -14,41 +14,76 @@
 
 #define STATE_BIT 2
 
-bool subinit_publish(struct shell *sh)
+static bool publish(struct shell *sh, void (*say)(struct shell *, const char *, ...))
 {
     size_t len = offers_config(&sh->offers, sh->report_buf, sh->report_size);
     if (len == 0) {
-        term_print(sh, "the sub-init's config would be longer than %lu bytes: not changed\n",
-                   sh->report_size);
+        say(sh, "the sub-init's config would be longer than %lu bytes: not changed\n", sh->report_size);
         return false;
     }
     status_t st = report_submit(sh->report, len);
     if (st) {
-        term_print(sh, "publishing the sub-init's config: %s\n", status_text(st));
+        say(sh, "publishing the sub-init's config: %s\n", status_text(st));
         return false;
     }
     return true;
 }
 
-/* Say what changed for the children the user started or killed. */
+bool subinit_publish(struct shell *sh)
+{
+    return publish(sh, term_print);
+}
+
+/* Start offer i (already marked started) once more: its last run is
+ * gone from the sub-init. */
+static void start_again(struct shell *sh, unsigned i)
+{
+    sh->again[i] = false;
+    log_ring_clear(&sh->log[i]);
+    sh->pending[i] = PENDING_START;
+    sh->seen[i] = false;
+}
+
+/* Say what changed for the children the user started or killed. A child
+ * that exited or faulted is taken out of the config, so that the
+ * sub-init lets go of it and a new `start` runs it again. */
 static void compare(struct shell *sh)
 {
+    bool republish = false;
     for (unsigned i = 0; i < sh->offers.count; i++) {
         struct offer *f = &sh->offers.offer[i];
         struct child_state c;
         bool listed = state_find(&sh->state, f->name, &c);
-        if (sh->pending[i] == PENDING_START && listed) {
+        if (f->started && listed && c.ended && sh->pending[i] != PENDING_LEAVE) {
+            state_end_text(&c, sh->end_text[i], sizeof(sh->end_text[i]));
+            term_notice(sh, "%s %s%s\n", f->name, sh->end_text[i],
+                        c.faulted ? " ('log init' says where)" : "");
+            f->started = false;
+            sh->pending[i] = PENDING_LEAVE;
+            sh->ended[i] = true;
+            sh->ended_by_fault[i] = c.faulted;
+            republish = true;
+        } else if (sh->pending[i] == PENDING_START && listed) {
             sh->pending[i] = PENDING_NONE;
             term_notice(sh, "%s: started, %lu KiB RAM and %lu caps\n", f->name, c.ram.quota >> 10,
                         c.caps.quota);
-        } else if (sh->pending[i] == PENDING_STOP && !listed) {
+        } else if ((sh->pending[i] == PENDING_STOP || sh->pending[i] == PENDING_LEAVE) && !listed) {
+            if (sh->pending[i] == PENDING_STOP) {
+                term_notice(sh, "%s: stopped\n", f->name);
+            }
             sh->pending[i] = PENDING_NONE;
-            term_notice(sh, "%s: stopped\n", f->name);
+            if (sh->again[i]) {
+                f->started = true;
+                start_again(sh, i);
+                republish = true;
+            }
         } else if (sh->pending[i] == PENDING_NONE && f->started && sh->seen[i] && !listed) {
-            term_notice(sh, "%s: gone from the sub-init (exited or faulted: 'log init' says which)\n",
-                        f->name);
+            term_notice(sh, "%s: gone from the sub-init ('log init' says why)\n", f->name);
         }
         sh->seen[i] = f->started && listed;
+    }
+    if (republish) {
+        publish(sh, term_notice); /* what fails is said; the next publish carries it */
     }
 }
 

@@ -36,6 +36,7 @@ struct resource {
     unsigned kind; /* PLATFORM_IO_MEM, _IO_PORT, _IRQ */
     uint64_t base, size;
     struct io_handle io;
+    cap_t client; /* what the client gets, if not io.cap: a copy to read only */
 };
 
 struct device {

@@ -7,7 +7,8 @@
  * core gave; releasing (or closing the session) closes them, which
  * revokes every copy. PCI configuration space is reached only here,
  * for the session's own functions, and never the registers that would
- * move where a device answers. DMA buffers are RAM of this driver,
+ * move where a device answers (of a bridge, none: they are the
+ * chipset's). DMA buffers are RAM of this driver,
  * paid from the donation, with their physical address from core.
  */
 #include "platform.h"
@@ -53,9 +54,22 @@ static struct device *held(struct platform_session *s, uint64_t handle)
     return handle < s->p->count && s->p->dev[handle].owner == s ? &s->p->dev[handle] : NULL;
 }
 
+/* The i8042's command port: its holder reads it (the status), and
+ * writes commands only through i8042_command. */
+#define I8042_COMMAND_PORT 0x64
+
+static bool i8042_command_port(const struct device *d, const struct resource *r)
+{
+    return !strcmp(d->type, "ps2") && r->kind == PLATFORM_IO_PORT && r->base == I8042_COMMAND_PORT;
+}
+
 static void release(struct platform_session *s, struct device *d)
 {
     for (unsigned i = 0; i < d->res_count; i++) {
+        if (d->res[i].client) {
+            rt_slot_free(d->res[i].client);
+            d->res[i].client = CAP_NULL;
+        }
         if (d->res[i].io.session) {
             io_close(&d->res[i].io);
             s->ram_left += PLATFORM_RESOURCE_RAM;
@@ -106,6 +120,14 @@ static status_t acquire_op(void *session, struct rt_call *call, const char *name
     for (unsigned i = 0; i < d->res_count; i++) {
         struct resource *r = &d->res[i];
         status_t st = io_open(r->kind, d->name, r->base, r->size, &r->io);
+        if (!st && i8042_command_port(d, r)) {
+            r->client = rt_slot_alloc();
+            if (!r->client || sys_cap_mint(r->io.cap, CAP_NULL, r->client, RIGHT_READ, 0)) {
+                st = RPC_OUT_OF_CAPS;
+                s->ram_left -= PLATFORM_RESOURCE_RAM; /* release gives back what io_open took */
+                s->caps_left -= PLATFORM_RESOURCE_CAPS;
+            }
+        }
         if (st) {
             printf("device \"%s\" for \"%s\": resource %u from core: %s\n", d->name, s->label, i,
                    status_text(st));
@@ -138,7 +160,7 @@ static status_t resource_op(void *session, struct rt_call *call, uint64_t handle
     if (index >= d->res_count) {
         return RPC_NOT_FOUND;
     }
-    *res = d->res[index].io.cap;
+    *res = d->res[index].client ? d->res[index].client : d->res[index].io.cap;
     *kind = d->res[index].kind;
     *base = d->res[index].base;
     *size = d->res[index].size;
@@ -169,15 +191,24 @@ static status_t config_read_op(void *session, struct rt_call *call, uint64_t han
     return RPC_OK;
 }
 
-/* Registers a client never writes: where the function (or a bridge's
- * buses and windows) answers. */
-static bool protected_register(const struct device *d, uint64_t off, uint64_t width)
+/* Why a client may not write these bytes of d's configuration space, or
+ * NULL: a bridge's (class 0x06: host, ISA/LPC, PCI-PCI, ...) registers
+ * decide where memory, ports and whole buses answer (a host bridge's
+ * PCIEXBAR moved over RAM takes it from the kernel, an LPC bridge's
+ * PMBASE moved over COM1 takes the console), so none of them; of any
+ * other function the registers that say where it answers. */
+static const char *protected_register(const struct device *d, uint64_t off, uint64_t width)
 {
     uint64_t end = off + width;
-    if (d->header == 0) {
-        return (off < 0x28 && end > 0x10) || (off < 0x34 && end > 0x30);
+    if (d->class >> 16 == 0x06) {
+        return "a bridge's registers are the chipset's";
     }
-    return off < 0x3c && end > 0x10;
+    if (d->header == 0) {
+        return (off < 0x28 && end > 0x10) || (off < 0x34 && end > 0x30)
+                   ? "base address registers are the driver's"
+                   : NULL;
+    }
+    return off < 0x3c && end > 0x10 ? "base address registers are the driver's" : NULL;
 }
 
 static status_t config_write_op(void *session, struct rt_call *call, uint64_t handle, uint64_t off,
@@ -188,12 +219,31 @@ static status_t config_write_op(void *session, struct rt_call *call, uint64_t ha
     if (!d) {
         return RPC_INVALID;
     }
-    if (protected_register(d, off, width)) {
-        printf("\"%s\": config write to 0x%lx of %s refused: base address registers are the driver's\n",
-               s->label, off, d->name);
+    const char *why = protected_register(d, off, width);
+    if (why) {
+        printf("\"%s\": config write to 0x%lx of %s refused: %s\n", s->label, off, d->name, why);
         return RPC_DENIED;
     }
     return pci_write(s->p, d, (unsigned)off, (unsigned)width, (uint32_t)value) ? RPC_OK : RPC_INVALID;
+}
+
+static status_t i8042_command_op(void *session, struct rt_call *call, uint64_t handle, uint64_t command)
+{
+    struct platform_session *s = session;
+    struct device *d = held(s, handle);
+    struct resource *r = NULL;
+    for (unsigned i = 0; d && i < d->res_count; i++) {
+        r = i8042_command_port(d, &d->res[i]) ? &d->res[i] : r;
+    }
+    if (!r || !r->io.cap || command > 0xff) {
+        return RPC_INVALID;
+    }
+    if (command >= 0xf0 || command == 0xd1 || command == 0xdd || command == 0xdf) {
+        printf("\"%s\": i8042 command 0x%lx refused: it would reset the machine or switch A20\n", s->label,
+               command);
+        return RPC_DENIED;
+    }
+    return sys_port_out(r->io.cap, I8042_COMMAND_PORT, 1, command) ? RPC_INVALID : RPC_OK;
 }
 
 static status_t dma_alloc_op(void *session, struct rt_call *call, uint64_t bytes, cap_t *ds, uint64_t *phys,
@@ -330,6 +380,7 @@ static const struct platform_ops ops = {
     .dma_alloc = dma_alloc_op,
     .dma_free = dma_free_op,
     .reboot = reboot_op,
+    .i8042_command = i8042_command_op,
 };
 
 const struct rt_service platform_service = {PLATFORM_SERVICE_INFO(&ops),

@@ -7,6 +7,7 @@
  * written again after it.
  */
 #include "i8042.h"
+#include <session/platform.h>
 
 #define DATA 0x60
 #define CTRL 0x64
@@ -53,9 +54,11 @@ static bool wait_writable(struct i8042 *c)
     return false;
 }
 
+/* Commands go through the platform driver, which keeps the ones that
+ * reset the machine or switch A20 from us (platform.def). */
 static bool command(struct i8042 *c, unsigned cmd)
 {
-    return wait_writable(c) && !sys_port_out(c->ctrl, CTRL, 1, cmd);
+    return wait_writable(c) && platform_i8042_command(c->platform, c->device, cmd) == RPC_OK;
 }
 
 static bool write_data(struct i8042 *c, unsigned byte)
@@ -149,9 +152,9 @@ static bool setup_mouse(struct i8042 *c)
     return device(c, true, 0xf4);
 }
 
-void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl)
+void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl, cap_t platform, uint64_t device)
 {
-    *c = (struct i8042){.data = data, .ctrl = ctrl};
+    *c = (struct i8042){.data = data, .ctrl = ctrl, .platform = platform, .device = device};
 }
 
 bool i8042_init(struct i8042 *c)

@@ -18,13 +18,17 @@
 #define I8042_POLLS 100000 /* status reads before a wait gives up */
 
 struct i8042 {
-    cap_t data, ctrl;            /* IO_PORT capabilities for 0x60 and 0x64 */
+    cap_t data, ctrl;            /* IO_PORT capabilities for 0x60 and 0x64 (to read) */
+    cap_t platform;              /* the Platform session, for commands */
+    uint64_t device;             /* the device's handle there */
     bool keyboard, mouse, wheel; /* what answered at init */
 };
 
 /* The controller behind I/O port capabilities for 0x60 (data) and 0x64
- * (ctrl), as the platform driver gave them (main.c). */
-void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl);
+ * (ctrl, which the platform driver lets us only read: commands go
+ * through its i8042_command on the session `platform`, device handle
+ * `device`), as the platform driver gave them (main.c). */
+void i8042_open(struct i8042 *c, cap_t data, cap_t ctrl, cap_t platform, uint64_t device);
 
 /* Reset and set up controller, keyboard and mouse, with the devices'
  * interrupts on. What does not answer is logged and left off; false if

@@ -101,7 +101,7 @@ static bool open_device(struct ps2 *d)
         printf("device \"ps2\" is not an i8042 (ports 0x60, 0x64, IRQ 1, 12): %s\n", status_text(st));
         return false;
     }
-    i8042_open(&d->hw, data, ctrl);
+    i8042_open(&d->hw, data, ctrl, dev.session, dev.handle);
     if (!(note_kbd = rt_signal_handler(&d->server.entry, BIT_KEYBOARD, keyboard_irq, d)) ||
         !(note_aux = rt_signal_handler(&d->server.entry, BIT_MOUSE, mouse_irq, d)) ||
         sys_irq_bind(d->irq_kbd, note_kbd) || sys_irq_bind(d->irq_aux, note_aux)) {

@@ -4,7 +4,9 @@
  * its own input queue: all input goes to every session. A full queue
  * drops input, counted and logged once per overflow; the driver never
  * waits for a client. Output goes to the line at once, '\n' as "\r\n",
- * each console_write whole between the kernel's log lines.
+ * in console_write calls of at most CONSOLE_WRITE_MAX bytes each (one
+ * UART FIFO: the kernel is held for no longer), between which the
+ * kernel may put a log line of its own.
  */
 #include "uart.h"
 #include <rt/syscall.h>
@@ -47,8 +49,12 @@ static status_t write(void *session, struct rt_call *call, uint64_t n, uint64_t 
     size_t used = 0, room = sizeof(rt_utcb()->buf);
     while (used < n) {
         size_t len = line_output(s->base, n, &used, line, room);
-        if (sys_console_write(u->console, len)) {
-            return RPC_INVALID;
+        for (size_t at = 0; at < len;) {
+            uint64_t put;
+            if (sys_console_write(u->console, at, len - at, &put) || put == 0) {
+                return RPC_INVALID;
+            }
+            at += put;
         }
     }
     *written = n;

@@ -22,6 +22,9 @@
 /* COM1, 8 ports: the kernel console. An I/O port capability covering it
  * is also what debug_puts asks for (kernel-abi.md). */
 #define KERNEL_CONSOLE_PORT 0x3f8
+/* console_write takes at most this many bytes per call: one 16550A
+ * transmit FIFO, 1.4 ms of the line at 115200 baud (kernel-abi.md, 34) */
+#define CONSOLE_WRITE_MAX 16
 
 /* The legacy VGA memory window; its text screen is at 0xb8000. */
 #define VGA_WINDOW_PHYS 0xa0000ull

@@ -1,9 +1,10 @@
 /*
  * reconfig_test, for run/reconfig.run:
- *   <config mode="configurator"/> publishes three versions of a
+ *   <config mode="configurator"/> publishes four versions of a
  *       subsystem's config through a Report session, one after another.
  *   <config mode="worker" version=".."/> says it started, then reports
  *       each change of its own config until it is stopped.
+ *   <config mode="exit"/> says it ran and exits with exit value 7.
  */
 #include <rt/component.h>
 #include <rt/xml.h>
@@ -18,8 +19,11 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"1\"/> </start>"
     " <start name=\"b\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"1\"/> </start>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
+    "  <config mode=\"exit\"/> </start>"
     "</config>",
-    /* b goes, c comes, a stays untouched */
+    /* b goes, c comes, a stays untouched; quick, which exited, is not run again */
     "<config>"
     " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
     "  <service name=\"CPU\"/> </parent-provides>"
@@ -28,8 +32,11 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"1\"/> </start>"
     " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"2\"/> </start>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
+    "  <config mode=\"exit\"/> </start>"
     "</config>",
-    /* a's inner config changes */
+    /* a's inner config changes; quick goes */
     "<config>"
     " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
     "  <service name=\"CPU\"/> </parent-provides>"
@@ -38,6 +45,19 @@ static const char *const versions[] = {
     "  <config mode=\"worker\" version=\"3\"/> </start>"
     " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
     "  <config mode=\"worker\" version=\"2\"/> </start>"
+    "</config>",
+    /* quick comes back: it runs again */
+    "<config>"
+    " <parent-provides> <service name=\"LOG\"/> <service name=\"ROM\"/> <service name=\"PD\"/>"
+    "  <service name=\"CPU\"/> </parent-provides>"
+    " <default-route> <any-service> <parent/> </any-service> </default-route>"
+    " <start name=\"a\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"3\"/> </start>"
+    " <start name=\"c\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" quantum=\"1M\"/>"
+    "  <config mode=\"worker\" version=\"2\"/> </start>"
+    " <start name=\"quick\" caps=\"60\"> <binary name=\"reconfig_test\"/> <resource name=\"RAM\" "
+    "quantum=\"1M\"/>"
+    "  <config mode=\"exit\"/> </start>"
     "</config>",
 };
 
@@ -63,7 +83,7 @@ static int configurator(void)
     if (!st) {
         st = rt_attach(ds, PD_ATTACH_WRITE, (void **)&buf);
     }
-    for (unsigned v = 0; !st && v < 3; v++) {
+    for (unsigned v = 0; !st && v < sizeof(versions) / sizeof(versions[0]); v++) {
         size = strlen(versions[v]);
         memcpy(buf, versions[v], size);
         st = report_submit(report, size);
@@ -100,6 +120,10 @@ int main(uint64_t arg)
     if (rt_config(&cfg, NULL) || !xml_attr(&cfg, "mode", mode, sizeof(mode))) {
         printf("no mode in config\n");
         return 1;
+    }
+    if (!strcmp(mode, "exit")) {
+        printf("quick ran\n");
+        return 7;
     }
     return !strcmp(mode, "configurator") ? configurator() : worker(&cfg);
 }

@@ -27,7 +27,7 @@ struct check {
 };
 
 /* Slots the driver fills before running the table. */
-static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note, port80;
+static cap_t ep, note, frame, frame2, thread, pd, empty, ro_frame, ro_note, port80, port80_ro, port80_wo;
 static cap_t con, con_ro, con_wo, wait_note; /* console: all, READ only, WRITE only; notification READ only */
 
 static int run_checks(void)
@@ -139,6 +139,10 @@ static int run_checks(void)
         {"port_in port -1", SYS_PORT_IN, {BI_CAP_IO_PORT, ~0ull, 4}, ERR_INVALID_ARG},
         {"port_out past 0xffff", SYS_PORT_OUT, {BI_CAP_IO_PORT, 0xfffe, 4, 0}, ERR_INVALID_ARG},
         {"port_out via endpoint", SYS_PORT_OUT, {ep, 0x80, 1, 0}, ERR_WRONG_TYPE},
+        {"port_out via a read-only port", SYS_PORT_OUT, {port80_ro, 0x80, 1, 0}, ERR_NO_RIGHTS},
+        {"port_in via a write-only port", SYS_PORT_IN, {port80_wo, 0x80, 1}, ERR_NO_RIGHTS},
+        {"port_in via a read-only port", SYS_PORT_IN, {port80_ro, 0x80, 1}, ERR_OK},
+        {"port_out via a write-only port", SYS_PORT_OUT, {port80_wo, 0x80, 1, 0}, ERR_OK},
         {"retype at unaligned offset",
          SYS_RETYPE,
          {env.bi->untyped_first, OBJ_FRAME, 1, empty, 0x123},
@@ -206,6 +210,11 @@ static int run_checks(void)
         {"console_write 1 TiB", SYS_CONSOLE_WRITE, {con, huge}, ERR_INVALID_ARG},
         {"console_write -1", SYS_CONSOLE_WRITE, {con, ~0ull}, ERR_INVALID_ARG},
         {"console_write 0", SYS_CONSOLE_WRITE, {con, 0}, ERR_OK},
+        {"console_write offset 3073", SYS_CONSOLE_WRITE, {con, 0, 3073}, ERR_INVALID_ARG},
+        {"console_write offset 3000 + 73", SYS_CONSOLE_WRITE, {con, 73, 3000}, ERR_INVALID_ARG},
+        {"console_write offset -1 + 2", SYS_CONSOLE_WRITE, {con, 2, ~0ull}, ERR_INVALID_ARG},
+        {"console_write offset 2^40", SYS_CONSOLE_WRITE, {con, 0, huge}, ERR_INVALID_ARG},
+        {"console_write 0 at offset 3072", SYS_CONSOLE_WRITE, {con, 0, 3072}, ERR_OK},
         {"console_bind null cap", SYS_CONSOLE_BIND, {CAP_NULL, note}, ERR_INVALID_CAP},
         {"console_bind write-only", SYS_CONSOLE_BIND, {con_wo, note}, ERR_NO_RIGHTS},
         {"console_bind frame as notification", SYS_CONSOLE_BIND, {con, frame}, ERR_WRONG_TYPE},
@@ -386,6 +395,91 @@ static cap_t obj(unsigned type, uint64_t arg)
     return c;
 }
 
+/* ---- console_write: bounded per call, and the kernel goes on
+ * scheduling while one thread writes a lot ---- */
+
+#define STREAM_LINE 64
+#define STREAM_ROUNDS 64 /* at most this many 3072-byte buffers */
+#define STREAM_PREEMPTIONS 3
+
+static volatile uint64_t spins;
+static volatile bool spin_stop;
+
+/* Runs at the writer's priority: it gets the CPU only when the timer
+ * preempts the writer. */
+static cap_t spin_park; /* nobody signals it */
+
+static void spinner(uint64_t done_note)
+{
+    while (!spin_stop) {
+        spins++;
+    }
+    sys_signal((cap_t)done_note);
+    for (;;) {
+        uint64_t bits;
+        sys_wait(spin_park, &bits);
+    }
+}
+
+static int console_stream(void)
+{
+    char *buf = rt_utcb()->buf;
+    const size_t size = sizeof(rt_utcb()->buf);
+    cap_t done = obj(OBJ_NOTIFICATION, 0);
+    spin_park = obj(OBJ_NOTIFICATION, 0);
+    struct env_thread spin;
+    if (env_local_thread(&env, spinner, done, 255, 0, &spin)) {
+        printf("syscall_abuse: FAILED: console stream: no spinner thread\n");
+        return 1;
+    }
+    uint64_t calls = 0, bytes = 0, largest = 0, seen = spins, preempted = 0;
+    unsigned rounds = 0;
+    int bad = 0;
+    while (rounds < STREAM_ROUNDS && preempted < STREAM_PREEMPTIONS && !bad) {
+        /* Lines of 64 bytes, refilled each round: printf uses the UTCB. */
+        for (size_t i = 0; i < size; i++) {
+            size_t col = i % STREAM_LINE;
+            const char *head = "syscall_abuse: stream ";
+            buf[i] = col == STREAM_LINE - 1 ? '\n' : col < 22 ? head[col] : (char)('a' + rounds % 26);
+        }
+        for (size_t at = 0; at < size;) {
+            uint64_t put;
+            uint64_t err = sys_console_write(con, at, size - at, &put);
+            calls++;
+            if (err || put == 0 || put > CONSOLE_WRITE_MAX || put > size - at) {
+                bad = 1;
+                break;
+            }
+            if (put > largest) {
+                largest = put;
+            }
+            at += put;
+            bytes += put;
+            if (spins != seen) {
+                seen = spins;
+                preempted++;
+            }
+        }
+        rounds++;
+    }
+    spin_stop = true;
+    uint64_t bits;
+    sys_wait(done, &bits); /* the spinner leaves the CPU to the fuzzing child */
+    if (bad) {
+        printf("syscall_abuse: FAILED: console_write call %lu wrote a wrong count\n", calls);
+        return 1;
+    }
+    printf("syscall_abuse: console stream: %lu bytes in %lu calls, at most %lu per call; "
+           "the spinner ran %lu times meanwhile\n",
+           bytes, calls, largest, preempted);
+    if (preempted < STREAM_PREEMPTIONS) {
+        printf("syscall_abuse: FAILED: console stream: the spinner ran %lu times in %u rounds\n", preempted,
+               rounds);
+        return 1;
+    }
+    return 0;
+}
+
 /* The fuzzing child's reports: its counts, then whether the round trip
  * after its random calls worked. */
 static void report_server(uint64_t arg)
@@ -444,7 +538,11 @@ int main(uint64_t arg)
     ro_frame = env_slot(&env);
     ro_note = env_slot(&env);
     port80 = env_slot(&env);
+    port80_ro = env_slot(&env);
+    port80_wo = env_slot(&env);
     if (sys_port_range(BI_CAP_IO_PORT, port80, 0x80, 1) ||
+        sys_cap_mint(port80, BI_CAP_PD, port80_ro, RIGHT_READ, 0) ||
+        sys_cap_mint(port80, BI_CAP_PD, port80_wo, RIGHT_WRITE, 0) ||
         sys_cap_mint(frame, BI_CAP_PD, ro_frame, RIGHT_READ, 0) ||
         sys_cap_mint(note, BI_CAP_PD, ro_note, RIGHT_WRITE, 0)) {
         printf("syscall_abuse: FAILED: mint read-only frame\n");
@@ -459,6 +557,7 @@ int main(uint64_t arg)
         printf("syscall_abuse: FAILED: console capabilities\n");
     }
     int bad = run_checks();
+    bad += console_stream();
 
     /* The child gets harmless caps to abuse and one report endpoint. */
     cap_t report = obj(OBJ_ENDPOINT, 0), victim_pd = obj(OBJ_PD, 4), victim = obj(OBJ_THREAD, 0);

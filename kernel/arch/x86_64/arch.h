@@ -228,7 +228,9 @@ void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);
 /* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
 void serial_init(void);
 void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
-void serial_write_raw(const char *s, size_t n); /* the terminal's: bytes as they are */
+/* The terminal's: bytes as they are, at most CONSOLE_WRITE_MAX of them (one
+ * transmit FIFO, fewer on a UART without one); returns how many. */
+size_t serial_write_raw(const char *s, size_t n);
 bool serial_present(void);
 void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
 /* Move up to room received bytes from the UART into buf; how many. */

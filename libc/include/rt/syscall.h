@@ -260,10 +260,14 @@ static inline uint64_t sys_console_read(cap_t console, uint64_t max, uint64_t *n
     *lost = r.r1;
     return r.err;
 }
-/* The first len bytes of the UTCB's buf onto COM1, as they are. */
-static inline uint64_t sys_console_write(cap_t console, uint64_t len)
+/* Bytes off..off+len of the UTCB's buf onto COM1, as they are: the
+ * first *written of them, at most CONSOLE_WRITE_MAX (16) per call, so
+ * the caller loops. */
+static inline uint64_t sys_console_write(cap_t console, uint64_t off, uint64_t len, uint64_t *written)
 {
-    return sys6(SYS_CONSOLE_WRITE, console, len, 0, 0, 0, 0).err;
+    struct sys_result r = sys6(SYS_CONSOLE_WRITE, console, len, off, 0, 0, 0);
+    *written = r.err ? 0 : r.r0;
+    return r.err;
 }
 
 /* The kernel stops drawing its console on the screen (core, before it
