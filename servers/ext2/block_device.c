@@ -145,7 +145,8 @@ static bool gone(struct block_device *d)
 /* One request on the current session, waited for: its status (PS_*),
  * BROKEN if the session died (before the answer). The stream's memory
  * is touched only after gone() said the driver is there. */
-static uint16_t request_once(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
+static uint16_t request_once(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length,
+                             void *data)
 {
     struct ps_source *s = &d->c.src;
     struct ps_packet p;

@@ -20,7 +20,7 @@ struct block_device {
     uint64_t id;
     struct ps_client c;
     uint64_t block_size, blocks, writable, max_bytes;
-    uint64_t failed; /* requests the driver failed */
+    uint64_t failed;     /* requests the driver failed */
     uint64_t reconnects; /* sessions opened anew after the driver died */
     bool down;           /* no driver to reconnect to: every request fails */
     cap_t timer;         /* the pause between reconnects (opened at the first need) */

@@ -167,8 +167,8 @@ static int random_sequences(unsigned steps)
                 rt_slot_free(note);
             }
             if (st != RPC_DENIED && st != RPC_INVALID) {
-                printf("random: step %u: session_sigh on session %lu: %s, not DENIED or INVALID: FAILED\n", step,
-                       id, status_text(st));
+                printf("random: step %u: session_sigh on session %lu: %s, not DENIED or INVALID: FAILED\n",
+                       step, id, status_text(st));
                 return 1;
             }
             sighs++;
