@@ -89,7 +89,7 @@ static enum ext2_status mount(const char *image)
     struct stat s;
     fstat(fd, &s);
     struct ext2_device dev = {&fd, dev_read, dev_write, dev_sync, dev_log, (uint64_t)s.st_size};
-    return ext2_mount(&fs, &dev, 16, false);
+    return ext2_mount(&fs, &dev, 16, 0, false);
 }
 
 static void unmount(void)
@@ -445,5 +445,84 @@ TEST(ext2_answers_corrupt_images_with_errors)
     EXPECT(mount("disk.img") == EXT2_OK);
     EXPECT(ext2_lookup(&fs, ext2_root(&fs), "a/b", &n) == EXT2_CORRUPT);
     unmount();
+    sh("rm -rf %s", dir);
+}
+
+/* The cache replaces the block used least recently, finds every block
+ * it holds whatever its size, writes a dirty block back when it is
+ * replaced and at sync, and a dropped block never reaches the disk. */
+static unsigned reads, writes;
+static bool counting_read(void *ctx, uint64_t off, uint32_t len, void *data)
+{
+    reads++;
+    return dev_read(ctx, off, len, data);
+}
+static bool counting_write(void *ctx, uint64_t off, uint32_t len, const void *data)
+{
+    writes++;
+    return dev_write(ctx, off, len, data);
+}
+
+TEST(ext2_cache_replaces_least_recently_used)
+{
+    char path[160];
+    uint8_t *data, byte;
+    make_image(1, "disk.img");
+    snprintf(path, sizeof(path), "%s/disk.img", dir);
+    fd = open(path, O_RDWR);
+    struct stat s;
+    fstat(fd, &s);
+    struct ext2_device dev = {&fd, counting_read, counting_write, dev_sync, dev_log, (uint64_t)s.st_size};
+    EXPECT(ext2_mount(&fs, &dev, 8, 0, false) == EXT2_OK && fs.cache_entries == 8);
+    /* blocks 100..107 fill the cache; 100 used again; 108 replaces 101 */
+    for (uint64_t b = 100; b < 108; b++) {
+        EXPECT(cache_get(&fs, b, true, &data) == EXT2_OK);
+    }
+    reads = 0;
+    EXPECT(cache_get(&fs, 100, true, &data) == EXT2_OK && reads == 0);
+    EXPECT(cache_get(&fs, 108, true, &data) == EXT2_OK && reads == 1);
+    EXPECT(cache_get(&fs, 100, true, &data) == EXT2_OK && reads == 1);
+    EXPECT(cache_get(&fs, 102, true, &data) == EXT2_OK && reads == 1);
+    EXPECT(cache_get(&fs, 101, true, &data) == EXT2_OK && reads == 2); /* 101 was replaced */
+    /* a dirty block is written when replaced */
+    EXPECT(cache_get(&fs, 103, true, &data) == EXT2_OK);
+    data[0] ^= 0xff;
+    byte = data[0];
+    cache_dirty(&fs, 103);
+    writes = 0;
+    for (uint64_t b = 200; b < 208; b++) {
+        EXPECT(cache_get(&fs, b, true, &data) == EXT2_OK);
+    }
+    EXPECT(writes == 1);
+    uint8_t disk;
+    EXPECT(pread(fd, &disk, 1, 103 * 1024) == 1 && disk == byte);
+    /* a dropped dirty block is not written, and its entry is taken first */
+    EXPECT(cache_get(&fs, 104, true, &data) == EXT2_OK);
+    uint8_t before = data[0];
+    data[0] ^= 0xff;
+    cache_dirty(&fs, 104);
+    cache_drop(&fs, 104);
+    writes = reads = 0;
+    EXPECT(cache_flush(&fs) == EXT2_OK && writes == 0);
+    EXPECT(cache_get(&fs, 300, true, &data) == EXT2_OK);
+    EXPECT(cache_get(&fs, 201, true, &data) == EXT2_OK && reads == 1); /* 201..207 are all still there */
+    EXPECT(cache_get(&fs, 207, true, &data) == EXT2_OK && reads == 1);
+    EXPECT(pread(fd, &disk, 1, 104 * 1024) == 1 && disk == before);
+    ext2_unmount(&fs);
+    close(fd);
+    /* sized by RAM: as many blocks as the bytes hold, the records included */
+    fd = open(path, O_RDWR);
+    EXPECT(ext2_mount(&fs, &dev, 0, 1 << 20, false) == EXT2_OK);
+    EXPECT(fs.cache_entries > 900 && fs.cache_entries < 1024);
+    for (uint64_t b = 1; b < 2000; b++) {
+        EXPECT(cache_get(&fs, b, true, &data) == EXT2_OK);
+    }
+    reads = 0;
+    for (uint64_t b = 2000 - fs.cache_entries; b < 2000; b++) {
+        EXPECT(cache_get(&fs, b, true, &data) == EXT2_OK);
+    }
+    EXPECT(reads == 0); /* the newest cache_entries blocks are all held */
+    ext2_unmount(&fs);
+    close(fd);
     sh("rm -rf %s", dir);
 }

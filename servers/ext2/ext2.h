@@ -127,7 +127,8 @@ struct ext2_dirent {
 
 struct ext2_cache_entry {
     uint64_t block;
-    uint64_t used; /* the cache's clock when last handed out */
+    uint32_t hnext;        /* the next entry of its hash chain (cache.c) */
+    uint32_t older, newer; /* its neighbours in the list in order of use */
     bool valid, dirty;
     uint8_t *data;
 };
@@ -147,7 +148,8 @@ struct ext2_fs {
     /* the block cache (cache.c): entries, each a block of block_size */
     struct ext2_cache_entry *cache;
     uint32_t cache_entries;
-    uint64_t clock;
+    uint32_t *cache_hash, cache_mask; /* chains by block number */
+    uint32_t lru_oldest, lru_newest;  /* the list in order of use */
     uint64_t corrupt_logged;
 };
 
@@ -162,10 +164,12 @@ struct ext2_stat {
 };
 
 /* Mount: read and check the superblock and the group descriptors; a
- * cache of cache_entries blocks (at least 8). read_only, or features we
- * cannot write, mount it read-only. Says what is wrong through log. */
+ * cache of cache_entries blocks (at least 8), or with cache_entries 0
+ * as many as cache_bytes of RAM hold (the entries' records and index
+ * included). read_only, or features we cannot write, mount it
+ * read-only. Says what is wrong through log. */
 enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, uint32_t cache_entries,
-                            bool read_only) __attribute__((warn_unused_result));
+                            uint64_t cache_bytes, bool read_only) __attribute__((warn_unused_result));
 /* Write back every dirty block, the descriptors and the superblock, then
  * the device's flush: on OK everything done before is on the medium. */
 enum ext2_status ext2_sync(struct ext2_fs *fs) __attribute__((warn_unused_result));
@@ -234,6 +238,11 @@ void cache_dirty(struct ext2_fs *fs, uint64_t block);
 enum ext2_status cache_flush(struct ext2_fs *fs) __attribute__((warn_unused_result));
 /* Forget a block (freed: its dirty data must not reach the disk). */
 void cache_drop(struct ext2_fs *fs, uint64_t block);
+/* Allocate a cache of entries blocks (false: no RAM); free it. */
+bool cache_init(struct ext2_fs *fs, uint32_t entries);
+void cache_free(struct ext2_fs *fs);
+/* How many blocks of block_size a cache of bytes holds (8 at least). */
+uint32_t cache_entries_for(uint64_t bytes, uint32_t block_size);
 
 bool ext2_block_ok(struct ext2_fs *fs, uint32_t block);
 enum ext2_status ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *block)
