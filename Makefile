@@ -7,6 +7,7 @@
 include mk/build.mk
 include mk/libc.mk
 include mk/ports.mk
+include mk/newlib-tests.mk
 include mk/font.mk
 include mk/run.mk
 include mk/bench.mk

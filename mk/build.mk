@@ -134,15 +134,19 @@ UNIT_SRC_timer_deadline := drivers/timer/deadline.c
 UNIT_SRC_rtc := drivers/rtc/cmos.c
 UNIT_SRC_uart_line := drivers/uart/line.c
 UNIT_SRC_part_table := servers/part_block/table.c
+UNIT_SRC_nic_router_net := servers/nic_router/net.c
 UNIT_SRC_block_watchdog := libc/src/block_watchdog.c
 UNIT_SRC_terminal := servers/terminal/font.c common/psf.c servers/terminal/vt.c servers/terminal/vt_parse.c \
                      drivers/framebuffer/blit.c
 UNIT_SRC_hid := libc/src/hid.c libc/src/hid_write.c libc/src/config_parse.c libc/src/xml.c libc/src/xml_node.c
 UNIT_SRC_shell := app/shell/line_editor.c app/shell/log_ring.c app/shell/offers.c app/shell/state_report.c \
                   libc/src/xml.c libc/src/xml_node.c libc/src/utf8.c
-UNIT_SRC_ext2 := $(filter-out servers/ext2/main.c servers/ext2/session.c servers/ext2/block_device.c servers/ext2/packets.c,\
+UNIT_SRC_ext2 := $(filter-out servers/ext2/main.c servers/ext2/backend.c,\
                  $(wildcard servers/ext2/*.c))
 $(BUILD)/unit/ext2: $(UNIT_SRC_ext2) servers/ext2/ext2.h
+UNIT_SRC_fat := $(filter-out servers/fat/main.c servers/fat/backend.c,\
+                 $(wildcard servers/fat/*.c))
+$(BUILD)/unit/fat: $(UNIT_SRC_fat) servers/fat/fat.h servers/fat/dir.h
 $(BUILD)/unit/args: $(UNIT_SRC_args) libc/include/rt/args.h
 $(BUILD)/unit/affinity: $(UNIT_SRC_affinity) libc/include/rt/affinity.h
 $(BUILD)/unit/ps2: $(UNIT_SRC_ps2) $(wildcard drivers/ps2/*.h) include/input/keycodes.h
@@ -153,6 +157,7 @@ $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.
 $(BUILD)/unit/rtc: $(UNIT_SRC_rtc) drivers/rtc/cmos.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
 $(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
+$(BUILD)/unit/nic_router_net: $(UNIT_SRC_nic_router_net) servers/nic_router/net.h
 $(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h
 # reads the console font at run time
 $(BUILD)/unit/terminal: $(UNIT_SRC_terminal) $(wildcard servers/terminal/*.h) drivers/framebuffer/blit.h \

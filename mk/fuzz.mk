@@ -24,9 +24,13 @@ FUZZ_SRC_args           := libc/src/args.c
 FUZZ_SRC_request        := libc/src/args.c
 FUZZ_SRC_elf            := common/elf.c
 FUZZ_SRC_multiboot_info := kernel/multiboot_info.c
+FUZZ_SRC_fat             := servers/fat/cache.c servers/fat/super.c servers/fat/name.c servers/fat/dir.c \
+                            servers/fat/file.c
 FUZZ_SRC_vt              := servers/terminal/vt.c servers/terminal/vt_parse.c
 FUZZ_SRC_line_editor     := app/shell/line_editor.c libc/src/utf8.c
 FUZZ_SRC_posix_line_edit := libc/posix/line_edit.c
+FUZZ_SRC_nic_router      := servers/nic_router/route.c servers/nic_router/link.c servers/nic_router/dhcp.c \
+                           servers/nic_router/net.c
 
 # request fuzzes the generated interface headers, on a stand-in for rt/session.h.
 $(BUILD)/fuzz/obj/fuzz/request.c.o: FUZZ_CFLAGS := -Ifuzz/shim -I$(BUILD)/gen/include $(FUZZ_CFLAGS)

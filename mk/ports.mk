@@ -56,3 +56,18 @@ $(BUILD)/bin/sqlite3: $(SQLITE_GEN)/sqlite3.c tools/arbor-cc $(LIBC_POSIX) $(NEW
 
 .PHONY: ports/sqlite
 ports/sqlite: $(BUILD)/bin/sqlite3
+
+# test/libc_bench: the C library's benchmarks of make bench (libc_bench with Lua's
+# library: all of Lua but lua.c and luac.c; libc_start); tools/linux-bench builds the
+# same sources for Linux with the host gcc and the same options.
+$(BUILD)/bin/libc_bench: test/libc_bench/libc_bench.c $(BUILD)/bin/lua
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/arbor-cc -O2 -Wall -I$(LUA_SRC_DIR) -o $@ test/libc_bench/libc_bench.c \
+	    $$(ls $(LUA_SRC_DIR)/*.c | grep -v '/luac\?\.c$$') -lm
+
+$(BUILD)/bin/libc_start: test/libc_bench/start.c tools/arbor-cc $(LIBC_POSIX) $(NEWLIB_LIBC)
+	@mkdir -p $(dir $@)
+	$(Q)sh tools/arbor-cc -O2 -Wall -Wextra -Werror -o $@ test/libc_bench/start.c
+
+.PHONY: test/libc_bench
+test/libc_bench: $(BUILD)/bin/libc_bench $(BUILD)/bin/libc_start

@@ -92,7 +92,7 @@ static inline void reg_write(struct e1000 *e, unsigned r, uint32_t v)
 /* Lay out both rings (emptied, every rx buffer offered) and start
  * receiving and transmitting. */
 void rings_start(struct e1000 *e);
-bool rings_transmit(void *driver, const void *frame, uint32_t len);
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len);
 void rings_kick(void *driver);
 unsigned rings_tx_pending(void *driver);
 void rings_complete(struct e1000 *e);

@@ -45,7 +45,7 @@ void rings_start(struct e1000 *e)
     reg_write(e, REG_TIPG, 0x0060200a);
 }
 
-bool rings_transmit(void *driver, const void *frame, uint32_t len)
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len)
 {
     struct e1000 *e = driver;
     unsigned next = (e->tx_tail + 1) % E1000_RING;

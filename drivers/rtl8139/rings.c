@@ -39,7 +39,7 @@ void rings_start(struct rtl *r)
     }
 }
 
-bool rings_transmit(void *driver, const void *frame, uint32_t len)
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len)
 {
     struct rtl *r = driver;
     if (r->tx_next - r->tx_clean >= TX_SLOTS) {

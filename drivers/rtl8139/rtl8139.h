@@ -69,7 +69,7 @@ static inline void w32(struct rtl *r, unsigned reg, uint32_t v) { *(volatile uin
 
 /* rings.c */
 void rings_start(struct rtl *r);
-bool rings_transmit(void *driver, const void *frame, uint32_t len);
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len);
 unsigned rings_tx_pending(void *driver);
 void rings_complete(struct rtl *r);
 

@@ -53,7 +53,7 @@ bool rings_start(struct vnet *n)
                             n->tx.ring_phys + USED_AT, &n->tx.notify_off);
 }
 
-bool rings_transmit(void *driver, const void *frame, uint32_t len)
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len)
 {
     struct vnet *n = driver;
     if (n->dead || !n->tx_free_count) {

@@ -46,7 +46,7 @@ struct vnet {
 /* Empty both queues (every rx buffer offered to the device) and hand
  * them to the device. */
 bool rings_start(struct vnet *n);
-bool rings_transmit(void *driver, const void *frame, uint32_t len);
+bool rings_transmit(void *driver, struct nic_session *from, const void *frame, uint32_t len);
 void rings_kick(void *driver);
 unsigned rings_tx_pending(void *driver);
 /* Take what the device finished: received frames to the server,

@@ -12,8 +12,14 @@ uint64_t nic_session_ram(uint32_t slots, uint64_t tx_buffer, uint64_t rx_buffer)
 status_t nic_client_open(struct nic_client *c, const char *label, uint64_t tx_buffer, uint64_t rx_buffer,
                          uint32_t slots)
 {
+    return nic_client_open_note(c, label, tx_buffer, rx_buffer, slots, ps_client_note());
+}
+
+status_t nic_client_open_note(struct nic_client *c, const char *label, uint64_t tx_buffer, uint64_t rx_buffer,
+                              uint32_t slots, cap_t note)
+{
     char args[192];
-    cap_t ds, note = ps_client_note();
+    cap_t ds;
     uint64_t size, n, up, mtu;
     *c = (struct nic_client){0};
     tx_buffer = tx_buffer ? tx_buffer : NIC_BUFFER_DEFAULT;

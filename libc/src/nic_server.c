@@ -12,6 +12,9 @@
 
 struct nic_session {
     struct nic_server *srv;
+    struct nic_session *next;
+    void *user;   /* the software device's (nic_session_user) */
+    uint64_t mac; /* what info answers: the device's, or one the software device gave */
     struct ps_server tx;
     struct ps_server_source rx;
     struct ps_packet held; /* taken, the device's ring was full */
@@ -56,7 +59,7 @@ static bool pump_tx(struct nic_server *srv, struct nic_session *s)
         } else if (!srv->dev.link_up || srv->dead) {
             s->tx_failed++;
             ps_sink_ack(&s->tx.sink, &p, PS_FAILED);
-        } else if (!srv->dev.transmit(srv->dev.driver, data, p.length)) {
+        } else if (!srv->dev.transmit(srv->dev.driver, s, data, p.length)) {
             s->held = p;
             s->holding = true;
             budget++;
@@ -94,24 +97,23 @@ static bool serving(const struct nic_session *s)
     return s && s->tx.peer && !ps_sink_broken(&s->tx.sink) && !ps_source_broken(&s->rx.src);
 }
 
-void nic_server_receive(struct nic_server *srv, const void *frame, uint32_t len)
+bool nic_server_deliver(struct nic_server *srv, struct nic_session *s, const void *frame, uint32_t len)
 {
-    struct nic_session *s = srv->session;
     struct ps_packet p;
     void *data;
     if (!serving(s)) {
         srv->dropped_no_client++;
-        return;
+        return false;
     }
     if (len < NIC_FRAME_MIN || len > NIC_FRAME_MAX) {
         s->rx_dropped++;
-        return;
+        return false;
     }
     if (!ps_source_alloc(&s->rx.src, len, &p, &data)) {
         reap_rx(s);
         if (!ps_source_alloc(&s->rx.src, len, &p, &data)) {
             s->rx_dropped++;
-            return;
+            return false;
         }
     }
     memcpy(data, frame, len);
@@ -119,9 +121,30 @@ void nic_server_receive(struct nic_server *srv, const void *frame, uint32_t len)
     if (!ps_source_submit(&s->rx.src, &p)) {
         ps_source_free(&s->rx.src, &p);
         s->rx_dropped++;
-        return;
+        return false;
     }
     s->rx_frames++;
+    return true;
+}
+
+void nic_server_receive(struct nic_server *srv, const void *frame, uint32_t len)
+{
+    nic_server_deliver(srv, srv->sessions, frame, len);
+}
+
+void *nic_session_user(const struct nic_session *s)
+{
+    return s->user;
+}
+
+void nic_session_set_mac(struct nic_session *s, uint64_t mac)
+{
+    s->mac = mac;
+}
+
+const char *nic_session_label(const struct nic_session *s)
+{
+    return s->label;
 }
 
 void nic_server_tx_done(struct nic_server *srv, unsigned n)
@@ -129,10 +152,9 @@ void nic_server_tx_done(struct nic_server *srv, unsigned n)
     srv->tx_done += n;
 }
 
-void nic_server_flush(struct nic_server *srv)
+static void flush_session(struct nic_server *srv, struct nic_session *s)
 {
-    struct nic_session *s = srv->session;
-    if (!s || !s->tx.peer) {
+    if (!s->tx.peer) {
         return;
     }
     bool signal = false, more;
@@ -154,6 +176,26 @@ void nic_server_flush(struct nic_server *srv)
     }
 }
 
+void nic_server_flush(struct nic_server *srv)
+{
+    for (struct nic_session *s = srv->sessions; s; s = s->next) {
+        flush_session(srv, s);
+    }
+    if (srv->dev.flushed) {
+        srv->dev.flushed(srv->dev.driver);
+    }
+    if (!srv->sessions || !srv->sessions->next) {
+        return;
+    }
+    /* a software device hands frames from one session to another: what a
+     * later session's frames gave an earlier one is published now */
+    for (struct nic_session *s = srv->sessions; s; s = s->next) {
+        if (s->tx.peer && ps_source_flush(&s->rx.src)) {
+            ps_server_signal(&s->tx);
+        }
+    }
+}
+
 void nic_server_link(struct nic_server *srv, bool up)
 {
     if (srv->relink) {
@@ -165,8 +207,8 @@ void nic_server_link(struct nic_server *srv, bool up)
     }
     srv->dev.link_up = up;
     printf("link %s\n", up ? "up" : "down");
-    if (srv->session) {
-        ps_server_signal(&srv->session->tx);
+    for (struct nic_session *s = srv->sessions; s; s = s->next) {
+        ps_server_signal(&s->tx);
     }
 }
 
@@ -178,6 +220,9 @@ static void session_signalled(void *arg)
 static void tick(void *arg)
 {
     struct nic_server *srv = arg;
+    if (srv->dev.tick) {
+        srv->dev.tick(srv->dev.driver);
+    }
     if (srv->relink) {
         srv->relink = false;
         nic_server_link(srv, srv->relink_up);
@@ -208,8 +253,8 @@ static void tick(void *arg)
         return;
     }
     srv->tx_done_seen = srv->tx_done;
-    if (srv->session) {
-        srv->session->withhold_after = 0; /* the injected fault is over */
+    for (struct nic_session *s = srv->sessions; s; s = s->next) {
+        s->withhold_after = 0; /* the injected fault is over */
     }
     printf("device reset: working again\n");
     srv->relink = true;
@@ -222,7 +267,7 @@ static void tick(void *arg)
 static status_t info(void *session, struct rt_call *call, uint64_t *mac, uint64_t *mtu, uint64_t *link_up)
 {
     struct nic_session *s = session;
-    *mac = s->srv->dev.mac;
+    *mac = s->mac;
     *mtu = NIC_MTU;
     *link_up = s->srv->dev.link_up && !s->srv->dead;
     return RPC_OK;
@@ -285,9 +330,14 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         }
         return RPC_INSUFFICIENT_RAM;
     }
-    if (srv->session) {
+    unsigned max = srv->max_sessions ? srv->max_sessions : 1;
+    if (srv->open >= max && max == 1) {
         printf("\"%s\": refused: this driver serves one client at a time, and \"%s\" has it\n", info->label,
-               srv->session->label);
+               srv->sessions->label);
+        return RPC_BUSY;
+    }
+    if (srv->open >= max) {
+        printf("\"%s\": refused: %u sessions are open, the most this server serves\n", info->label, max);
         return RPC_BUSY;
     }
     struct nic_session *s = calloc(1, sizeof(*s));
@@ -310,7 +360,16 @@ static status_t create(void *state, const struct rt_session_info *info, void **s
         printf("\"%s\": test: the device is not told of frames after the first %lu (until a reset)\n", s->label,
                s->withhold_after);
     }
-    srv->session = s;
+    s->mac = srv->dev.mac;
+    if (srv->dev.session_open && (err = srv->dev.session_open(srv->dev.driver, s, info, &s->user))) {
+        ps_server_close(&s->tx);
+        ps_server_source_close(&s->rx);
+        free(s);
+        return err;
+    }
+    s->next = srv->sessions;
+    srv->sessions = s;
+    srv->open++;
     printf("\"%s\": session opened, tx %lu bytes, rx %lu bytes, %lu slots\n", s->label, tx, rx, slots);
     *session = s;
     return RPC_OK;
@@ -327,8 +386,15 @@ static void destroy(void *state, void *session)
              "%lu bad rx acks%s",
              s->label, s->tx_frames, s->tx_failed, s->tx_refused, s->rx_frames, s->rx_dropped,
              s->rx.src.bad_acks, s->broken_logged ? ", broken" : "");
-    if (srv->session == s) {
-        srv->session = NULL;
+    for (struct nic_session **p = &srv->sessions; *p; p = &(*p)->next) {
+        if (*p == s) {
+            *p = s->next;
+            srv->open--;
+            break;
+        }
+    }
+    if (srv->dev.session_close) {
+        srv->dev.session_close(srv->dev.driver, s);
     }
     ps_server_close(&s->tx);
     ps_server_source_close(&s->rx);

@@ -15,6 +15,10 @@
 #define TEST_BUFFER (256 * 1024)
 
 extern unsigned failures;
+/* servers/fat (<config fs="fat"/>), not servers/ext2 */
+extern bool fat;
+/* /hello.txt's contents after the append */
+extern const char *hello;
 
 /* Print a check's line; count it if it failed. */
 void check(bool ok, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -61,6 +61,17 @@ function field(line, name,    s) {
     next
 }
 
+# The C library's parts: "[init -> libc_bench] bench: KEY median=N min=N iters=N"
+# and libc_start's "libc_main" (its median: the TSC since reset at main's first line).
+/\[init -> libc_(bench|start)\] bench: [a-z0-9_]+ median=/ {
+    p = part_of(FILENAME)
+    if ((p == "libc" || p == "libc_start") && match($0, /bench: [a-z0-9_]+ /)) {
+        key = substr($0, RSTART + 7, RLENGTH - 8)
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
 /\[init -> first\] bench_child: ram_4k=/ {
     if (part_of(FILENAME) == "system1") {
         derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
@@ -149,6 +160,11 @@ END {
     lname["unix_mib"] = "(UNIX socket, 4 KiB writes)"
     lname["boot_init"] = "(reset → /init)"
     lname["vmlinuz"] = "(vmlinuz)"
+    lname["exec_to_main"] = "(fork + exec → main of a static glibc program)"
+    lname["malloc_free_32"] = "(glibc)"
+    lname["malloc_free_batch"] = "(glibc)"
+    lname["file_rw_1m"] = "(tmpfs)"
+    lname["lua_script"] = "(the same Lua, glibc)"
 
     # Boot: the stub kernel measures the firmware (reset → kernel entry).
     if ("kernel" in fw && "boot_first_task" in am) {
@@ -165,6 +181,12 @@ END {
     if ("system1" in entry && "system2" in entry) {
         derive("init_start_child", entry["system2"] - entry["system1"])
         derive("child_start_to_log", entry["system2"] - entry["system1"] + logged["system1"] - entry["system1"])
+    }
+    if ("libc_main" in am && "system1" in entry) {
+        derive("libc_start_extra", am["libc_main"] - entry["system1"])
+        if ("init_start_child" in am) {
+            derive("libc_start_to_main", am["init_start_child"] + am["libc_start_extra"])
+        }
     }
     if ("vmlinuz" in am) {
         lm["vmlinuz"] = am["vmlinuz"]
@@ -216,6 +238,14 @@ END {
     row("init starts one more child (sessions, ELF, thread)", "init_start_child", "", "")
     row("child: main() → first log line written (LOG session via init and core)", "child_first_log", "", "")
     row("component started by init → its first log line", "child_start_to_log", "", "")
+    row("C library: Lua 5.4 runs a CPU-bound script (test/libc_bench/bench.lua), one run",
+        "lua_script", "lua_script", ("lua_script" in lm) ? int(lm["lua_script"] * 1.05) : "")
+    row("C library: malloc(32) + free", "malloc_free_32", "malloc_free_32", "")
+    row("C library: 64 blocks of 16–256 B malloc'd, then freed, per block", "malloc_free_batch", "malloc_free_batch", "")
+    row("C library: a file written and read back, 1 MiB in 4 KiB calls, open → unlink (RAM fs)", "file_rw_1m", "file_rw_1m", "")
+    row("C library: a C program as init's only child, reset → main()", "libc_main", "", "")
+    row("… minus the same for a runtime component (bench_child): what Newlib and the system layer add to a start", "libc_start_extra", "", "")
+    row("C library: init starts a C program → its main() (init starts one more child + the above)", "libc_start_to_main", "exec_to_main", "")
     row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
     row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
     row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)

@@ -421,6 +421,65 @@ static void bench_mmap_touch(const char *key, uint64_t pages, uint64_t n, uint64
     report(key, n);
 }
 
+/* fork + exec of the static libc_start (test/libc_bench/start.c, glibc) to the
+ * first line of its main(), which writes its time stamp into a pipe:
+ * the counterpart of a libc component's start. */
+static void bench_exec_to_main(void)
+{
+    uint64_t warm = warmup / 10 + 1;
+    for (uint64_t i = 0; i < warm + heavy; i++) {
+        int fds[2];
+        uint64_t entry = 0;
+        if (pipe(fds) != 0) {
+            fail("exec_to_main pipe");
+            return;
+        }
+        char fd_arg[16];
+        snprintf(fd_arg, sizeof(fd_arg), "%d", fds[1]);
+        char *exec_argv[] = {"/libc_start", fd_arg, NULL};
+        uint64_t t0 = tsc_begin();
+        pid_t pid = fork();
+        if (pid == 0) {
+            execv(exec_argv[0], exec_argv);
+            _exit(127);
+        }
+        close(fds[1]);
+        int ok = pid > 0 && read(fds[0], &entry, sizeof(entry)) == sizeof(entry);
+        close(fds[0]);
+        if (pid < 0 || waitpid(pid, NULL, 0) != pid || !ok || entry < t0) {
+            fail("exec_to_main");
+            return;
+        }
+        record(i, warm, entry - t0);
+    }
+    report("exec_to_main", heavy);
+}
+
+/* The C library's benchmarks: /libc_bench run, its results on this
+ * console, with /tmp on tmpfs. */
+static void run_libc_bench(void)
+{
+    mkdir("/tmp", 01777);
+    if (mount("tmpfs", "/tmp", "tmpfs", 0, NULL) != 0) {
+        fail("mount of tmpfs on /tmp");
+        return;
+    }
+    char it[24], hv[24];
+    snprintf(it, sizeof(it), "%llu", (unsigned long long)iters);
+    snprintf(hv, sizeof(hv), "%llu", (unsigned long long)heavy);
+    char *exec_argv[] = {"/libc_bench", "run", it, hv, "/bench.lua", "/tmp", NULL};
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(exec_argv[0], exec_argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("lbench: FAILED: /libc_bench run: status 0x%x\n", status);
+    }
+}
+
 static void console(void)
 {
     if (fcntl(1, F_GETFD) == -1) {
@@ -475,6 +534,8 @@ int main(int argc, char **argv)
     bench_page_fault();
     bench_mmap_touch("mmap_touch_4k", 1, iters, warmup);
     bench_mmap_touch("mmap_touch_1m", MIB_PAGES, heavy, warmup / 10 + 1);
+    bench_exec_to_main();
+    run_libc_bench();
     printf("lbench: done\n");
     fflush(stdout);
     sync();

@@ -55,7 +55,7 @@ proc genode_alias_modules {modules} {
 # The Arbor component a target names, "" if there is none.
 proc genode_find_target {target} {
     if {[info exists ::genode_target_map($target)]} { return $target }
-    if {$target in {kernel core init} || [file isdirectory $::root/$target]} {
+    if {$target in {kernel core init font} || [file isdirectory $::root/$target]} {
         return $target
     }
     set name [file tail $target]
@@ -74,7 +74,7 @@ proc genode_build_target {target} {
     set found [genode_find_target $target]
     if {$found ne ""} { return $found }
     fail "build target '$target': Arbor has no such component (no $target/, no\
-          app|servers|drivers|test/$name/)"
+          app|servers|drivers|test/[file tail $target]/)"
 }
 
 # build_artifacts - the sorted, unique list of what the builds so far

@@ -52,6 +52,14 @@ uint64_t nic_session_ram(uint32_t slots, uint64_t tx_buffer, uint64_t rx_buffer)
 status_t nic_client_open(struct nic_client *c, const char *label, uint64_t tx_buffer, uint64_t rx_buffer,
                          uint32_t slots);
 
+/* nic_client_open for a component that waits in its entrypoint (a
+ * server that is also a Nic client, servers/nic_router): the driver
+ * signals note (a capability of ours, e.g. from rt_signal_handler; the
+ * driver gets a copy) instead of the stream notification. Such a
+ * component calls nic_client_ready rather than nic_client_wait. */
+status_t nic_client_open_note(struct nic_client *c, const char *label, uint64_t tx_buffer, uint64_t rx_buffer,
+                              uint32_t slots, cap_t note);
+
 /* Send the frame (NIC_FRAME_MIN..NIC_FRAME_MAX bytes): copied into the
  * tx stream and submitted (published by nic_client_flush). False if
  * the tx stream has no room now (space frees when the driver

@@ -32,6 +32,12 @@
  * answering for that session: after its first N frames the server
  * stops calling dev.kick until the next reset.
  *
+ * A software device (servers/nic_router) serves several sessions
+ * (max_sessions) with the same code: dev.transmit learns which session
+ * a frame came from, dev.session_open and dev.session_close see each
+ * session come and go, nic_server_deliver hands a frame to one session,
+ * and dev.tick runs at every watchdog tick.
+ *
  * Entrypoint bits: NIC_SERVER_BIT_DEVICE for the driver's interrupt,
  * NIC_SERVER_BIT_TIMER for the watchdog, NIC_SERVER_BIT_SESSION for the
  * session's streams.
@@ -50,14 +56,19 @@
 #define NIC_SERVER_TICK_US 250000ull   /* the watchdog's tick */
 #define NIC_SERVER_TX_TIMEOUT_MS 2000u /* default <config tx_timeout_ms> */
 
+struct nic_session;
+struct rt_session_info;
+
 /* What the driver tells the server about its device. */
 struct nic_device {
     uint64_t mac; /* first byte in bits 47..40 */
     bool link_up; /* set before nic_server_run; later through nic_server_link */
     /* Copy a frame of len bytes (NIC_FRAME_MIN..NIC_FRAME_MAX) into the
      * device's transmit ring: true if queued, false if the ring is full
-     * (the server tries again after the driver's next nic_server_flush). */
-    bool (*transmit)(void *driver, const void *frame, uint32_t len);
+     * (the server tries again after the driver's next nic_server_flush).
+     * from: the session that sent it (a driver with one client may
+     * ignore it). */
+    bool (*transmit)(void *driver, struct nic_session *from, const void *frame, uint32_t len);
     /* Optional: tell the device that frames were queued (one doorbell
      * for a batch of transmit calls). */
     void (*kick)(void *driver);
@@ -67,15 +78,26 @@ struct nic_device {
      * flight are lost): true if it works again, *link_up its link then.
      * NULL: the watchdog only logs. */
     bool (*reset)(void *driver, bool *link_up);
+    /* Optional, for software devices: a session is being opened (its
+     * policy in info->policy): RPC_OK and *user (nic_session_user), or
+     * the status that refuses it; it closes (after its last frame). */
+    status_t (*session_open)(void *driver, struct nic_session *s, const struct rt_session_info *info,
+                             void **user);
+    void (*session_close)(void *driver, struct nic_session *s);
+    /* Optional: called at the end of every nic_server_flush (a software
+     * device publishes what it sent elsewhere). */
+    void (*flushed)(void *driver);
+    /* Optional: called at every tick (NIC_SERVER_TICK_US). */
+    void (*tick)(void *driver);
     void *driver;
 };
-
-struct nic_session;
 
 struct nic_server {
     struct rt_server server;
     struct nic_device dev;
-    struct nic_session *session; /* the one client, or NULL */
+    struct nic_session *sessions; /* the clients (a list) */
+    unsigned open;
+    unsigned max_sessions; /* 0: one (a NIC driver) */
     cap_t timer;
     unsigned stalled, timeout_ticks;
     uint64_t tx_done, tx_done_seen; /* completions the driver reported; at the last tick */
@@ -97,6 +119,16 @@ __attribute__((noreturn)) void nic_server_run(struct nic_server *srv);
 /* A frame arrived (len bytes, checked by the driver to be a whole frame):
  * copied to the client or dropped. Call nic_server_flush after a batch. */
 void nic_server_receive(struct nic_server *srv, const void *frame, uint32_t len);
+
+/* A frame for session s (a software device): copied into its rx
+ * stream, or dropped and counted (false). */
+bool nic_server_deliver(struct nic_server *srv, struct nic_session *s, const void *frame, uint32_t len);
+
+/* The session's label, its software device's pointer; the MAC address
+ * its client is told (by default the device's). */
+const char *nic_session_label(const struct nic_session *s);
+void *nic_session_user(const struct nic_session *s);
+void nic_session_set_mac(struct nic_session *s, uint64_t mac);
 
 /* The device completed n transmitted frames (its ring has room again). */
 void nic_server_tx_done(struct nic_server *srv, unsigned n);

@@ -1,8 +1,6 @@
 /*
- * The disk under the file system: a Block session (include/session/
- * block.def) used synchronously, one request in flight, each at most
- * the driver's max_bytes and the payload area. Simple and slow; the
- * block cache (cache.c) keeps most reads from reaching it.
+ * A disk as a file system uses it (rt/block_disk.h): one Block session,
+ * one request in flight.
  *
  * The driver may die (a fault, an exit) and be restarted by init's
  * <restart> policy (docs/storage.md, "A driver that dies"). We learn it
@@ -17,7 +15,8 @@
  * flushes it with everything else, and a sync is answered only after
  * the SYNC of a driver came back.
  */
-#include "server.h"
+#include <rt/block_disk.h>
+#include <rt/component.h>
 
 #include <session/timer.h>
 
@@ -27,8 +26,9 @@
 #define RECONNECT_TRIES 8
 #define BROKEN 0xffff /* request(): the session died */
 
-static status_t session_open(struct block_device *d)
+static status_t session_open(struct block_disk *d)
 {
+    uint64_t max_block_size = d->max_block_size;
     char args[160];
     uint64_t size, n, block_size = 0, blocks = 0;
     cap_t ds, note = ps_client_note();
@@ -60,8 +60,10 @@ static status_t session_open(struct block_device *d)
         d->block_size = block_size;
         d->blocks = blocks;
     }
-    if (st == RPC_OK && (d->block_size > 1024 || 1024 % d->block_size)) {
-        printf("disk blocks of %lu bytes: ext2 needs 512 or 1024\n", d->block_size);
+    if (st == RPC_OK &&
+        (!d->block_size || d->block_size > max_block_size || max_block_size % d->block_size)) {
+        printf("disk blocks of %lu bytes: the file system needs blocks that divide %lu\n", d->block_size,
+               max_block_size);
         return RPC_INVALID;
     }
     if (st || (st = block_stream(d->session, &ds, &size, &n)) ||
@@ -75,12 +77,13 @@ static status_t session_open(struct block_device *d)
     return RPC_OK;
 }
 
-status_t block_device_open(struct block_device *d)
+status_t block_disk_open(struct block_disk *d, uint64_t max_block_size)
 {
+    d->max_block_size = max_block_size;
     return session_open(d);
 }
 
-static void session_close(struct block_device *d)
+static void session_close(struct block_disk *d)
 {
     ps_client_detach(&d->c);
     if (d->session) {
@@ -94,7 +97,7 @@ static void session_close(struct block_device *d)
  * time, on a Timer session opened at the first need; without one, none
  * (a reopen waits for the restarted driver anyway; only a driver that is
  * not there at all is refused at once). */
-static void pause_before(struct block_device *d, unsigned n)
+static void pause_before(struct block_disk *d, unsigned n)
 {
     uint64_t id, elapsed;
     if (!d->timer && !d->no_timer) {
@@ -112,7 +115,7 @@ static void pause_before(struct block_device *d, unsigned n)
 }
 
 /* The driver is gone: a new session, or false after RECONNECT_TRIES. */
-static bool reconnect(struct block_device *d)
+static bool reconnect(struct block_disk *d)
 {
     session_close(d);
     for (unsigned n = 1; n <= RECONNECT_TRIES && !d->down; n++) {
@@ -137,7 +140,7 @@ static bool reconnect(struct block_device *d)
     return false;
 }
 
-static bool gone(struct block_device *d)
+static bool gone(struct block_disk *d)
 {
     return !d->session || ps_client_events(1ull << DISK_GONE_BIT) || ps_source_broken(&d->c.src);
 }
@@ -145,8 +148,7 @@ static bool gone(struct block_device *d)
 /* One request on the current session, waited for: its status (PS_*),
  * BROKEN if the session died (before the answer). The stream's memory
  * is touched only after gone() said the driver is there. */
-static uint16_t request_once(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length,
-                             void *data)
+static uint16_t request_once(struct block_disk *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
 {
     struct ps_source *s = &d->c.src;
     struct ps_packet p;
@@ -195,7 +197,7 @@ static uint16_t request_once(struct block_device *d, uint16_t op, uint64_t offse
 
 /* One request, sent again on a new session while the driver dies under
  * it: its status, PS_FAILED when there is no driver any more. */
-static uint16_t request(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
+static uint16_t request(struct block_disk *d, uint16_t op, uint64_t offset, uint32_t length, void *data)
 {
     uint16_t st = BROKEN;
     while (!d->down && (st = request_once(d, op, offset, length, data)) == BROKEN) {
@@ -209,7 +211,7 @@ static uint16_t request(struct block_device *d, uint16_t op, uint64_t offset, ui
     }
     return st;
 }
-static bool transfer(struct block_device *d, uint16_t op, uint64_t offset, uint32_t length, uint8_t *data)
+static bool transfer(struct block_disk *d, uint16_t op, uint64_t offset, uint32_t length, uint8_t *data)
 {
     while (length) {
         uint32_t n = length < d->max_bytes ? length : (uint32_t)d->max_bytes;
@@ -223,29 +225,24 @@ static bool transfer(struct block_device *d, uint16_t op, uint64_t offset, uint3
     return true;
 }
 
-static bool dev_read(void *ctx, uint64_t offset, uint32_t length, void *data)
+bool block_disk_read(void *disk, uint64_t offset, uint32_t length, void *data)
 {
-    return transfer(ctx, BLOCK_OP_READ, offset, length, data);
+    return transfer(disk, BLOCK_OP_READ, offset, length, data);
 }
 
-static bool dev_write(void *ctx, uint64_t offset, uint32_t length, const void *data)
+bool block_disk_write(void *disk, uint64_t offset, uint32_t length, const void *data)
 {
-    return transfer(ctx, BLOCK_OP_WRITE, offset, length, (uint8_t *)data);
+    return transfer(disk, BLOCK_OP_WRITE, offset, length, (uint8_t *)data);
 }
 
-static bool dev_sync(void *ctx)
+bool block_disk_sync(void *disk)
 {
-    return request(ctx, BLOCK_OP_SYNC, 0, 0, NULL) == PS_OK;
+    return request(disk, BLOCK_OP_SYNC, 0, 0, NULL) == PS_OK;
 }
 
-static void dev_log(void *ctx, const char *fmt, va_list ap)
+void block_disk_log(void *disk, const char *fmt, va_list ap)
 {
     char line[200];
     vsnprintf(line, sizeof(line), fmt, ap);
     printf("%s\n", line);
-}
-
-void block_device_ops(struct block_device *d, struct ext2_device *dev)
-{
-    *dev = (struct ext2_device){d, dev_read, dev_write, dev_sync, dev_log, d->blocks * d->block_size};
 }
