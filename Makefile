@@ -6,6 +6,7 @@
 .DEFAULT_GOAL := all
 include mk/build.mk
 include mk/libc.mk
+include mk/net.mk
 include mk/ports.mk
 include mk/newlib-tests.mk
 include mk/font.mk

@@ -49,7 +49,17 @@ static inline __attribute__((always_inline, noreturn)) void hand_over(struct thr
         r->utcb->rcv_caps = 0;
     }
     sched_enter(r);
-    arch_ipc_return(badge, info & INFO_KEEP, MSGINFO_LEN(info), &s->regs, &r->regs);
+    /* arch_ipc_return (entry.asm), jumped to with its arguments where it
+     * uses them: nothing comes back, and without a call the handlers need
+     * no stack frame. len <= MSG_REG_WORDS: it indexes a jump table. */
+    register uint64_t a_badge __asm__("rdi") = badge;
+    register uint64_t a_info __asm__("rsi") = info & INFO_KEEP;
+    register uint64_t a_len __asm__("rdx") = MSGINFO_LEN(info); /* zero-extended */
+    register const struct regs *a_from __asm__("rcx") = &s->regs;
+    register struct regs *a_to __asm__("r11") = &r->regs;
+    __asm__ volatile("jmp arch_ipc_return" ::"r"(a_badge), "r"(a_info), "r"(a_len), "r"(a_from), "r"(a_to)
+                     : "memory");
+    __builtin_unreachable();
 }
 
 void sys_call(struct thread *t)
@@ -68,10 +78,10 @@ void sys_call(struct thread *t)
     }
     /* r is the head: unlink it */
     ep->receivers.head = r->next;
-    if (r->next) {
-        r->next->prev = NULL;
-    } else {
+    if (__builtin_expect(!r->next, 1)) { /* the common case: the only receiver */
         ep->receivers.tail = NULL;
+    } else {
+        r->next->prev = NULL;
     }
     r->next = NULL;
     r->queue = NULL;

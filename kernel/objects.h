@@ -101,6 +101,7 @@ struct notification {
  * entry.asm reads through GS, then the scheduler's. this_cpu() is the
  * running CPU's.
  */
+enum { CPU_STARTING, CPU_ONLINE, CPU_ABANDONED };
 struct cpu {
     struct arch_cpu arch;
     struct thread *current; /* running thread, 0 when idle or when it
@@ -110,7 +111,10 @@ struct cpu {
     struct pd *current_pd;  /* whose PML4 is loaded, 0 = kernel's */
     bool user_tlb;          /* user translations may be cached: smp_sync asks it */
     uint64_t ticks;         /* timer interrupts so far */
-    volatile bool online;   /* set by the CPU itself once it runs (smp.c) */
+    /* CPU_STARTING until the CPU itself (CPU_ONLINE) or the boot CPU
+     * giving up on it (CPU_ABANDONED) changes it, whichever is first
+     * (an atomic exchange, smp.c): an abandoned AP never enters the kernel */
+    uint32_t start_state;
     /* ready queues of the threads whose cpu this is (sched.c) */
     struct thread_queue ready[PRIO_MAX + 1];
     uint64_t ready_bits[(PRIO_MAX + 1) / 64];
@@ -287,8 +291,8 @@ static inline __attribute__((always_inline)) void sched_enter(struct thread *t)
         c->current_pd = pd;
         c->user_tlb = true;
     }
-    arch_set_kernel_entry(&t->regs);
-    arch_fpu_switch(t->fpu);
+    arch_set_kernel_entry(&c->arch, &t->regs);
+    arch_fpu_switch(&c->arch, t->fpu);
 }
 __attribute__((noreturn)) void sched_run(struct thread *t);
 struct thread *queue_pop(struct thread_queue *q);
@@ -296,10 +300,10 @@ static inline void queue_push(struct thread_queue *q, struct thread *t)
 {
     t->next = NULL;
     t->prev = q->tail;
-    if (q->tail) {
-        q->tail->next = t;
-    } else {
+    if (__builtin_expect(!q->tail, 1)) { /* endpoint queues are mostly empty (the IPC fast path) */
         q->head = t;
+    } else {
+        q->tail->next = t;
     }
     q->tail = t;
     t->queue = q;
@@ -415,7 +419,9 @@ void irq_unref(unsigned gsi);
 err_t irq_take_kernel(unsigned irq, unsigned *gsi) MUST_CHECK;
 
 /* console.c: COM1 shared with a user-level terminal (OBJ_CONSOLE) */
-void console_interrupt(void); /* IRQ 4: received bytes into the ring */
+void console_interrupt(void); /* IRQ 4: received bytes into the ring, the log out */
+void console_tick(void);      /* CPU 0's timer tick: the same, in case an edge was lost */
+void console_boot(void);      /* end of the boot: IRQ 4 becomes the kernel's */
 void console_ref(void);
 void console_unref(void);
 void sys_console_get(struct thread *t);

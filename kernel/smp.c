@@ -7,6 +7,7 @@
 #include "objects.h"
 #include "phys_mem.h"
 #include "arch/x86_64/acpi.h"
+#include "test_panic.h"
 
 struct kernel_state kernel;
 struct kernel_lock kernel_lock;
@@ -44,7 +45,22 @@ void smp_ap_main(struct cpu *c)
                   block_top(c, CPU_BLOCK_SIZE));
     apic_cpu_init();
     apic_timer_start(10000);
-    c->online = true;
+    /* Online, unless the boot CPU gave up on us already: then it goes on
+     * without us (it may have made the system call entry lock-free,
+     * smp_start), so we must never touch the kernel lock or any shared
+     * state. */
+    if (test_ap_late) { /* run/ap_late.run */
+        while (__atomic_load_n(&c->start_state, __ATOMIC_ACQUIRE) == CPU_STARTING) {
+            __asm__ volatile("pause");
+        }
+    }
+    uint32_t starting = CPU_STARTING;
+    if (!__atomic_compare_exchange_n(&c->start_state, &starting, CPU_ONLINE, false, __ATOMIC_ACQ_REL,
+                                     __ATOMIC_ACQUIRE)) {
+        for (;;) {
+            __asm__ volatile("cli; hlt");
+        }
+    }
     kernel_lock_take();
     kernel_exit(); /* idles until a thread of this CPU is ready */
 }
@@ -61,10 +77,10 @@ static void start_one(struct phys_mem *pm, uint64_t page, uint32_t apic)
     c->arch.index = kernel.cpu_count;
     c->arch.apic_id = apic;
     c->arch.kernel_stack = block_top(c, CPU_STATE_SIZE + CPU_KERNEL_STACK_SIZE);
-    if (!arch_cpu_start(&c->arch, page, &c->online, AP_START_TIMEOUT_US)) {
+    if (!arch_cpu_start(&c->arch, page, &c->start_state, AP_START_TIMEOUT_US)) {
         kprintf("kernel: CPU with APIC ID %u did not start within %u ms, left out\n", apic,
                 AP_START_TIMEOUT_US / 1000);
-        return; /* its block stays taken: a late AP may still write to it */
+        return; /* its block stays taken: a late AP may still write to it (and halt there) */
     }
     kernel.cpu[kernel.cpu_count++] = c;
 }
@@ -90,6 +106,17 @@ void smp_start(struct phys_mem *pm, uint64_t page)
     }
     unsigned found = acpi.cpu_count ? acpi.cpu_count : 1;
     kprintf("kernel: %u CPU(s) in the MADT, %u running\n", found, kernel.cpu_count);
+    /* No CPU can join from here on: only this function sends SIPIs, and an
+     * AP it gave up on halts before it touches the lock (smp_ap_main). So
+     * with this CPU alone nobody else ever takes the kernel lock, and the
+     * system call entry may take it without the atomic exchange and the
+     * wait (docs/architecture.md, "Locking"). */
+    if (kernel.cpu_count == 1) {
+        arch_syscall_single_cpu();
+        if (test_ap_late) {
+            kprintf("kernel: test_ap_late: one CPU runs: the single-CPU system call entry\n");
+        }
+    }
 }
 
 void kernel_lock_wait(uint32_t ticket, bool from_syscall)

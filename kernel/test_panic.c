@@ -6,6 +6,11 @@
  * have passed, by which time a framebuffer driver may have taken the
  * screen: the panic must take it back. Without the option nothing here
  * ever happens. docs/debugging.md.
+ *
+ * `test_ap_late` makes every AP wait, once it runs, until the boot CPU has
+ * given up on it (smp.c), so that it starts late for sure: it must halt
+ * without touching the kernel lock, and the boot CPU go on alone with
+ * the single-CPU system call entry (run/ap_late.run).
  */
 #include "objects.h"
 #include "test_panic.h"
@@ -13,9 +18,26 @@
 #define TICK_MS 10 /* apic_timer_start(10000) in main.c */
 
 static uint64_t panic_after_ticks; /* 0: never; written once, before the first tick */
+int test_ap_late;
+
+static bool has_word(const char *cmdline, size_t len, const char *word)
+{
+    size_t n = strlen(word);
+    for (size_t at = 0; at + n <= len && cmdline[at]; at++) {
+        if ((at == 0 || cmdline[at - 1] == ' ') && !memcmp(cmdline + at, word, n) &&
+            (at + n == len || cmdline[at + n] == ' ' || !cmdline[at + n])) {
+            return true;
+        }
+    }
+    return false;
+}
 
 void test_panic_init(const char *cmdline, size_t len)
 {
+    if (has_word(cmdline, len, "test_ap_late")) {
+        test_ap_late = 1;
+        kprintf("kernel: test_ap_late: every AP waits until it was given up on (a test)\n");
+    }
     static const char opt[] = "test_panic_after_ms=";
     const size_t n = sizeof(opt) - 1;
     for (size_t at = 0; at + n <= len && cmdline[at]; at++) {

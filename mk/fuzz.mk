@@ -31,6 +31,8 @@ FUZZ_SRC_line_editor     := app/shell/line_editor.c libc/src/utf8.c
 FUZZ_SRC_posix_line_edit := libc/posix/line_edit.c
 FUZZ_SRC_nic_router      := servers/nic_router/route.c servers/nic_router/link.c servers/nic_router/dhcp.c \
                            servers/nic_router/net.c
+FUZZ_SRC_http_request    := app/httpd/request.c
+FUZZ_SRC_http_answer     := app/fetch/http.c
 
 # request fuzzes the generated interface headers, on a stand-in for rt/session.h.
 $(BUILD)/fuzz/obj/fuzz/request.c.o: FUZZ_CFLAGS := -Ifuzz/shim -I$(BUILD)/gen/include $(FUZZ_CFLAGS)

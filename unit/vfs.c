@@ -2,11 +2,15 @@
  * The VFS tree of C programs (libc/posix/vfs.c): built from a <vfs>
  * config, paths looked up absolute and relative, ".." at the root,
  * files made only in <ram/> directories, names too long, removal,
- * device plugins (a stand-in plugin here: the real ones need sessions).
+ * device plugins (a stand-in plugin here: the real ones need sessions),
+ * and paths below an <fs/> (a stand-in file system for fs.c's session).
  */
 #include "unit.h"
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
+#include <string.h>
+#include <session/file_system.h>
 #include "../libc/posix/posix.h"
 
 static const char config_text[] =
@@ -20,6 +24,9 @@ static const char config_text[] =
     "    <tar name=\"x.tar\"/>\n"
     "    <dir name=\"dev\"> <thing/> <thing name=\"other\" ok=\"yes\"/> <thing name=\"a/b\"/> </dir>\n"
     "    <thing name=\"refused\" ok=\"no\"/>\n"
+    "    <dir name=\"disk\"> <fs label=\"disk\"/> <inline name=\"beside\">x</inline> </dir>\n"
+    "    <dir name=\"ro\"> <fs writeable=\"no\"/> </dir>\n"
+    "    <dir name=\"tmp\"> <fs/> </dir>\n"
     "  </vfs>\n"
     "</config>\n";
 
@@ -37,6 +44,63 @@ static const struct vfs_device thing = {.type = "thing", .config = thing_config}
 const struct vfs_device *vfs_device_of(const struct xml_node *xml)
 {
     return xml_type_is(xml, "thing") ? &thing : NULL;
+}
+
+/* A stand-in for fs.c: a file system holding the directory "a", the
+ * files "a/b.txt" and "c.txt"; it records what was asked of it. */
+struct vfs_fs {
+    struct vfs_node *mount;
+    bool writeable;
+};
+static char made[256];
+static unsigned closed;
+
+bool vfs_fs_config(struct vfs_node *dir, const struct xml_node *xml)
+{
+    static struct vfs_fs fss[4];
+    static unsigned used;
+    char w[8] = "yes";
+    xml_attr(xml, "writeable", w, sizeof(w));
+    fss[used] = (struct vfs_fs){.mount = dir, .writeable = strcmp(w, "no") != 0};
+    dir->fs = &fss[used++];
+    dir->fs_path = "";
+    return true;
+}
+
+int vfs_fs_lookup(struct vfs_fs *fs, const char *path, bool *is_dir)
+{
+    if (!strcmp(path, "a") || !path[0] || (made[0] && !strcmp(path, made))) {
+        *is_dir = true;
+        return 0;
+    }
+    if (!strcmp(path, "a/b.txt") || !strcmp(path, "c.txt")) {
+        *is_dir = false;
+        return 0;
+    }
+    errno = !strncmp(path, "c.txt/", 6) ? ENOTDIR : ENOENT;
+    return -1;
+}
+
+struct vfs_node *vfs_fs_mount(struct vfs_fs *fs)
+{
+    return fs->mount;
+}
+
+bool vfs_fs_writeable(const struct vfs_fs *fs)
+{
+    return fs->writeable;
+}
+
+int vfs_fs_mkdir(struct vfs_fs *fs, const char *path)
+{
+    snprintf(made, sizeof(made), "%s", path);
+    return 0;
+}
+
+void vfs_fs_close(struct vfs_node *node)
+{
+    closed += node->fs_handle != 0;
+    node->fs_handle = 0;
 }
 
 static struct vfs_node *root(void)
@@ -129,4 +193,117 @@ TEST(files_are_made_only_in_ram_directories)
     EXPECT(!vfs_lookup("/tmp/sub", NULL, NULL) && sub->unlinked);
     sub->opened = 0;
     vfs_release(sub);
+}
+
+TEST(fs_paths_become_nodes_of_the_file_system)
+{
+    struct vfs_node *data = (root(), vfs_lookup("/disk", NULL, NULL));
+    EXPECT(data && data->kind == VFS_DIR && data->fs && strcmp(data->fs_path, "") == 0 && !data->unlinked);
+    struct vfs_node *b = vfs_lookup("/disk/a/b.txt", NULL, NULL);
+    EXPECT(b && b->kind == VFS_FSFILE && b->fs == data->fs && strcmp(b->fs_path, "a/b.txt") == 0);
+    EXPECT(b && b->parent == data && strcmp(b->name, "b.txt") == 0 && b->unlinked);
+    vfs_release(b); /* freed: the sanitizer finds a leak or a double free */
+    struct vfs_node *a = vfs_lookup("/disk//./a/", NULL, NULL);
+    EXPECT(a && a->kind == VFS_DIR && a->fs && strcmp(a->fs_path, "a") == 0);
+    /* relative to a directory below the <fs/>, ".." included */
+    vfs_set_cwd(a);
+    b = vfs_lookup("b.txt", NULL, NULL);
+    EXPECT(b && strcmp(b->fs_path, "a/b.txt") == 0);
+    vfs_release(b);
+    struct vfs_node *c = vfs_lookup("../c.txt", NULL, NULL);
+    EXPECT(c && c->kind == VFS_FSFILE && strcmp(c->fs_path, "c.txt") == 0);
+    vfs_release(c);
+    EXPECT(vfs_lookup("..", NULL, NULL) == data);
+    EXPECT(vfs_lookup("../../etc/motd", NULL, NULL) ==
+           vfs_lookup("/etc/motd", NULL, NULL)); /* above the <fs/> */
+    vfs_set_cwd(vfs_root());
+    vfs_release(a);
+    c = vfs_lookup("/disk/a/../c.txt", NULL, NULL);
+    EXPECT(c && strcmp(c->fs_path, "c.txt") == 0);
+    vfs_release(c);
+    EXPECT(vfs_lookup("/disk/..", NULL, NULL) == vfs_root());
+    /* a node of the config beside the <fs/> is found first */
+    struct vfs_node *beside = vfs_lookup("/disk/beside", NULL, NULL);
+    EXPECT(beside && beside->kind == VFS_INLINE && !beside->fs);
+    /* an <fs/> beside <ram/> is refused */
+    EXPECT(!vfs_lookup("/tmp", NULL, NULL)->fs);
+}
+
+TEST(fs_missing_names_and_errors)
+{
+    struct vfs_node *dir = NULL, *data = (root(), vfs_lookup("/disk", NULL, NULL));
+    const char *leaf = NULL;
+    errno = 0;
+    EXPECT(!vfs_lookup("/disk/new.txt", &dir, &leaf) && errno == ENOENT && dir == data);
+    EXPECT(leaf && strcmp(leaf, "new.txt") == 0);
+    EXPECT(!vfs_lookup("/disk/a/new.txt", &dir, &leaf) && errno == ENOENT);
+    EXPECT(dir && dir->kind == VFS_DIR && dir->fs && strcmp(dir->fs_path, "a") == 0 &&
+           strcmp(leaf, "new.txt") == 0);
+    /* a file is made at its open: a node for it now */
+    struct vfs_node *f = vfs_create(dir, leaf, VFS_RAM);
+    EXPECT(f && f->kind == VFS_FSFILE && strcmp(f->fs_path, "a/new.txt") == 0);
+    vfs_release(f);
+    /* a directory is made now */
+    made[0] = 0;
+    struct vfs_node *sub = vfs_create(dir, "sub", VFS_DIR);
+    EXPECT(sub && sub->kind == VFS_DIR && strcmp(made, "a/sub") == 0);
+    vfs_release(sub);
+    sub = vfs_lookup("/disk/a/sub", NULL, NULL);
+    EXPECT(sub && sub->kind == VFS_DIR && strcmp(sub->fs_path, "a/sub") == 0);
+    vfs_release(sub);
+    vfs_release(dir);
+    dir = NULL;
+    errno = 0;
+    EXPECT(!vfs_lookup("/disk/nodir/x", &dir, &leaf) && !dir && errno == ENOENT); /* only the last may miss */
+    errno = 0;
+    EXPECT(!vfs_lookup("/disk/c.txt/x", &dir, &leaf) && !dir && errno == ENOTDIR);
+    char name[300];
+    memset(name, 'n', sizeof(name));
+    memcpy(name, "/disk/", 6);
+    name[sizeof(name) - 1] = 0;
+    errno = 0;
+    EXPECT(!vfs_lookup(name, NULL, NULL) && errno == ENAMETOOLONG); /* a name of 293 bytes */
+    /* read-only: nothing is made */
+    struct vfs_node *ro = vfs_lookup("/ro", NULL, NULL);
+    made[0] = 0;
+    errno = 0;
+    EXPECT(ro && ro->fs && !vfs_create(ro, "x", VFS_DIR) && errno == EROFS && !made[0]);
+    EXPECT(!vfs_create(ro, "x", VFS_RAM) && errno == EROFS);
+    /* a released node gives its handle back */
+    struct vfs_node *b = vfs_lookup("/disk/a/b.txt", NULL, NULL);
+    unsigned before = closed;
+    b->fs_handle = 3;
+    b->opened = 1;
+    vfs_release(b); /* open: kept */
+    EXPECT(closed == before);
+    b->opened = 0;
+    vfs_release(b);
+    EXPECT(closed == before + 1);
+}
+
+TEST(fs_errors_map_to_errno)
+{
+    static const struct {
+        uint64_t error;
+        int err;
+    } map[] = {{FS_ERR_NOT_FOUND, ENOENT},
+               {FS_ERR_EXISTS, EEXIST},
+               {FS_ERR_NOT_DIR, ENOTDIR},
+               {FS_ERR_IS_DIR, EISDIR},
+               {FS_ERR_NOT_EMPTY, ENOTEMPTY},
+               {FS_ERR_NO_SPACE, ENOSPC},
+               {FS_ERR_IO, EIO},
+               {FS_ERR_CORRUPT, EIO},
+               {FS_ERR_INVALID, EINVAL},
+               {FS_ERR_NAME_TOO_LONG, ENAMETOOLONG},
+               {FS_ERR_READ_ONLY, EROFS},
+               {FS_ERR_TOO_LARGE, EFBIG},
+               {FS_ERR_BAD_HANDLE, EBADF},
+               {FS_ERR_NO_HANDLE, EMFILE},
+               {0, EIO},
+               {99, EIO},
+               {~0ull, EIO}};
+    for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+        EXPECT(vfs_fs_errno(map[i].error) == map[i].err);
+    }
 }

@@ -61,6 +61,17 @@ struct dirent *readdir(DIR *d)
     if (!dir) {
         return NULL;
     }
+    if (dir->fs) {
+        /* the file system's entries, its "." and ".." included; nodes
+         * of the config beside the <fs/> are reached by name only */
+        int got = vfs_fs_readdir(dir, d->pos, d->entry.d_name, sizeof(d->entry.d_name), &d->entry.d_type,
+                                 &d->entry.d_ino);
+        if (got <= 0) {
+            return NULL; /* the end (errno unchanged), or an error (errno EIO) */
+        }
+        d->pos++;
+        return &d->entry;
+    }
     if (d->pos < 2) {
         n = d->pos == 0 || !dir->parent ? dir : dir->parent;
         strcpy(d->entry.d_name, d->pos == 0 ? "." : "..");

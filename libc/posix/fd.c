@@ -3,6 +3,8 @@
  * descriptions (a node, an offset, the open flags), shared by dup. The
  * standard streams are opened here as <libc stdin stdout stderr> name
  * them; until then (and by default) stdout and stderr write to the LOG.
+ * A device node made for its descriptor (a socket, libc/net/; fd_install)
+ * is ended by its device at the last close.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -54,8 +56,14 @@ static void drop(struct open_file *f)
     if (f->node->kind == VFS_LOG) {
         file_flush(f->node);
     }
-    if (f != &std_log) {
+    if (f->node->kind == VFS_DEVICE && f->node->device->close && !f->node->parent) {
+        f->node->device->close(f->node);
+        free(f);
+    } else if (f != &std_log) {
         f->node->opened--;
+        if (f->node->fs && !f->node->opened) {
+            vfs_fs_close(f->node);
+        }
         vfs_release(f->node);
         free(f);
     }
@@ -67,9 +75,13 @@ static struct vfs_node *open_node(const char *path, int flags)
     const char *leaf = NULL;
     struct vfs_node *n = vfs_lookup(path, &dir, &leaf);
     if (!n && dir && (flags & O_CREAT)) {
-        return vfs_create(dir, leaf, VFS_RAM);
+        n = vfs_create(dir, leaf, VFS_RAM);
+        vfs_release(dir);
+        return n;
     }
+    vfs_release(dir);
     if (n && (flags & O_CREAT) && (flags & O_EXCL)) {
+        vfs_release(n);
         errno = EEXIST;
         return NULL;
     }
@@ -82,15 +94,33 @@ struct vfs_node *fd_node(int fd)
     return f ? f->node : NULL;
 }
 
+int fd_install(struct vfs_node *node, int flags)
+{
+    int fd = lowest_free(0);
+    struct open_file *f = fd < 0 ? NULL : calloc(1, sizeof(*f));
+    if (!f) {
+        if (fd >= 0) {
+            errno = ENOMEM;
+        }
+        return -1;
+    }
+    *f = (struct open_file){.node = node, .flags = O_RDWR | (flags & O_NONBLOCK), .refs = 1};
+    node->opened++;
+    fds[fd] = f;
+    return fd;
+}
+
 int open(const char *path, int flags, ...)
 {
     struct vfs_node *n = open_node(path, flags);
     int fd = lowest_free(0);
     int acc = flags & O_ACCMODE;
-    if (!n || fd < 0 || file_open(n) < 0) {
+    if (!n || fd < 0) {
+        vfs_release(n);
         return -1;
     }
     if (n->kind == VFS_DIR && acc != O_RDONLY) {
+        vfs_release(n);
         errno = EISDIR;
         return -1;
     }
@@ -98,8 +128,16 @@ int open(const char *path, int flags, ...)
         errno = EROFS;
         return -1;
     }
+    if (n->fs ? vfs_fs_open(n, flags) < 0 : file_open(n) < 0) {
+        vfs_release(n);
+        return -1;
+    }
     struct open_file *f = calloc(1, sizeof(*f));
     if (!f) {
+        if (!n->opened && n->fs) {
+            vfs_fs_close(n);
+        }
+        vfs_release(n);
         errno = ENOMEM;
         return -1;
     }
@@ -151,9 +189,9 @@ ssize_t write(int fd, const void *buf, size_t n)
         return -1;
     }
     if (f->flags & O_APPEND) {
-        f->pos = (off_t)f->node->size;
+        f->pos = file_size(f->node);
     }
-    ssize_t put = file_write(f->node, f->pos, buf, n);
+    ssize_t put = file_write(f->node, f->pos, buf, n, f->flags & O_NONBLOCK);
     if (put > 0 && file_seekable(f->node)) {
         f->pos += put;
     }
@@ -170,7 +208,7 @@ off_t lseek(int fd, off_t off, int whence)
         errno = ESPIPE;
         return -1;
     }
-    off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : (off_t)f->node->size;
+    off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : file_size(f->node);
     if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0) {
         errno = EINVAL;
         return -1;
@@ -184,6 +222,9 @@ int fstat(int fd, struct stat *st)
     if (!f) {
         return -1;
     }
+    if (f->node->fs) {
+        return vfs_fs_stat(f->node, st);
+    }
     file_stat(f->node, st);
     return 0;
 }
@@ -192,10 +233,17 @@ int stat(const char *path, struct stat *st)
 {
     struct vfs_node *n = vfs_lookup(path, NULL, NULL);
     if (!n || file_open(n) < 0) {
+        vfs_release(n);
         return -1;
     }
-    file_stat(n, st);
-    return 0;
+    int ret = 0;
+    if (n->fs) {
+        ret = vfs_fs_stat(n, st);
+    } else {
+        file_stat(n, st);
+    }
+    vfs_release(n);
+    return ret;
 }
 
 int lstat(const char *path, struct stat *st)
@@ -308,10 +356,15 @@ int fcntl(int fd, int cmd, ...)
     }
 }
 
-/* Files are in RAM: there is nothing to write back. */
+/* Files in RAM have nothing to write back; below an <fs/>, return once
+ * the server has synced (its file system's blocks and the disk's flush). */
 int fsync(int fd)
 {
-    return file_of(fd) ? 0 : -1;
+    struct open_file *f = file_of(fd);
+    if (!f) {
+        return -1;
+    }
+    return f->node->fs ? vfs_fs_sync(f->node->fs) : 0;
 }
 
 int fdatasync(int fd)

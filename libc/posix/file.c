@@ -46,6 +46,15 @@ int file_open(struct vfs_node *node)
     return node->kind == VFS_DEVICE ? node->device->open(node) : 0;
 }
 
+off_t file_size(struct vfs_node *node)
+{
+    struct stat st;
+    if (node->kind == VFS_FSFILE && vfs_fs_stat(node, &st) == 0) {
+        node->size = (size_t)st.st_size; /* another session may have changed it */
+    }
+    return (off_t)node->size;
+}
+
 static ssize_t read_data(const struct vfs_node *node, off_t pos, void *buf, size_t n)
 {
     if ((size_t)pos >= node->size) {
@@ -62,6 +71,8 @@ ssize_t file_read(struct vfs_node *node, off_t pos, void *buf, size_t n, bool no
     switch (node->kind) {
     case VFS_DEVICE:
         return node->device->read(node, pos, buf, n, nonblock);
+    case VFS_FSFILE:
+        return vfs_fs_read(node, pos, buf, n);
     case VFS_DIR:
         errno = EISDIR;
         return -1;
@@ -118,11 +129,13 @@ static ssize_t ram_write(struct vfs_node *node, off_t pos, const void *buf, size
     return (ssize_t)n;
 }
 
-ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock)
 {
     switch (node->kind) {
     case VFS_DEVICE:
-        return node->device->write(node, pos, buf, n);
+        return node->device->write(node, pos, buf, n, nonblock);
+    case VFS_FSFILE:
+        return vfs_fs_write(node, pos, buf, n);
     case VFS_LOG:
         log_put(node, buf, n);
         return (ssize_t)n;
@@ -142,6 +155,9 @@ ssize_t file_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
 
 int file_truncate(struct vfs_node *node, off_t size)
 {
+    if (node->kind == VFS_FSFILE) {
+        return vfs_fs_truncate(node, size);
+    }
     if (node->kind != VFS_RAM) {
         errno = node->kind == VFS_DIR ? EISDIR : node->kind == VFS_DEVICE ? EINVAL : EROFS;
         return -1;
@@ -155,6 +171,9 @@ int file_truncate(struct vfs_node *node, off_t size)
 
 void file_stat(const struct vfs_node *node, struct stat *st)
 {
+    if (node->fs && vfs_fs_stat(node, st) == 0) {
+        return;
+    }
     memset(st, 0, sizeof(*st));
     st->st_ino = (ino_t)(uintptr_t)node;
     st->st_nlink = 1;

@@ -3,6 +3,7 @@
  * in a <ram/> directory), renaming, and the working directory.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 #include <sys/time.h>
@@ -10,19 +11,31 @@
 
 int mkdir(const char *path, mode_t mode)
 {
-    struct vfs_node *dir = NULL;
+    struct vfs_node *dir = NULL, *n;
     const char *leaf = NULL;
-    if (vfs_lookup(path, &dir, &leaf)) {
+    if ((n = vfs_lookup(path, &dir, &leaf))) {
+        vfs_release(n);
         errno = EEXIST;
         return -1;
     }
-    return dir && vfs_create(dir, leaf, VFS_DIR) ? 0 : -1;
+    n = dir ? vfs_create(dir, leaf, VFS_DIR) : NULL;
+    vfs_release(dir);
+    vfs_release(n);
+    return n ? 0 : -1;
 }
 
-/* The node of path if it may be removed from its directory. */
+/* The node of path if it may be removed from its directory: in a <ram/>
+ * directory, or below an <fs/> (not the directory holding it). */
 static struct vfs_node *removable(const char *path)
 {
     struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (n && n->fs) {
+        if (!n->fs_path[0]) {
+            errno = EBUSY;
+            return NULL;
+        }
+        return n;
+    }
     if (n && (!n->parent || !n->parent->ram || (n->kind != VFS_RAM && n->kind != VFS_DIR))) {
         errno = n->parent ? EACCES : EBUSY;
         return NULL;
@@ -34,11 +47,17 @@ int unlink(const char *path)
 {
     struct vfs_node *n = removable(path);
     if (n && n->kind == VFS_DIR) {
+        vfs_release(n);
         errno = EISDIR;
         return -1;
     }
     if (!n) {
         return -1;
+    }
+    if (n->fs) {
+        int ret = vfs_fs_unlink(n->fs, n->fs_path);
+        vfs_release(n);
+        return ret;
     }
     vfs_remove(n);
     return 0;
@@ -51,19 +70,69 @@ int rmdir(const char *path)
         return -1;
     }
     if (n->kind != VFS_DIR || n->first || n == vfs_cwd()) {
-        errno = n->kind != VFS_DIR ? ENOTDIR : EBUSY;
+        int err = n->kind != VFS_DIR ? ENOTDIR : EBUSY;
+        vfs_release(n);
+        errno = err;
         return -1;
+    }
+    if (n->fs) {
+        struct vfs_node *cwd = vfs_cwd();
+        bool busy = cwd->fs == n->fs && strcmp(cwd->fs_path, n->fs_path) == 0;
+        int ret = busy ? (errno = EBUSY, -1) : vfs_fs_unlink(n->fs, n->fs_path);
+        vfs_release(n);
+        return ret;
     }
     vfs_remove(n);
     return 0;
+}
+
+/* rename below an <fs/>: the server moves (and replaces) by its rules. */
+static int fs_rename(struct vfs_node *n, const char *to)
+{
+    struct vfs_node *dir = NULL, *old;
+    const char *leaf = NULL;
+    int ret = -1;
+    old = vfs_lookup(to, &dir, &leaf);
+    struct vfs_node *at = old ? old : dir;
+    if (!at) {
+        /* errno from the lookup */
+    } else if (at->fs != n->fs || (old && !old->fs_path[0])) {
+        errno = at->fs != n->fs ? EXDEV : EBUSY;
+    } else if (old) {
+        ret = old->kind == VFS_DIR && n->kind != VFS_DIR   ? (errno = EISDIR, -1)
+              : old->kind != VFS_DIR && n->kind == VFS_DIR ? (errno = ENOTDIR, -1)
+                                                           : vfs_fs_rename(n->fs, n->fs_path, old->fs_path);
+    } else {
+        char path[256];
+        size_t len = strcspn(leaf, "/");
+        int w = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len,
+                         leaf);
+        ret = w < 0 || (size_t)w >= sizeof(path) || len > 255 ? (errno = ENAMETOOLONG, -1)
+                                                              : vfs_fs_rename(n->fs, n->fs_path, path);
+    }
+    vfs_release(old);
+    vfs_release(dir);
+    vfs_release(n);
+    return ret;
 }
 
 int rename(const char *from, const char *to)
 {
     struct vfs_node *n = removable(from), *dir = NULL;
     const char *leaf = NULL;
+    if (n && n->fs) {
+        return fs_rename(n, to);
+    }
     struct vfs_node *old = vfs_lookup(to, &dir, &leaf);
     if (!n) {
+        vfs_release(old);
+        vfs_release(dir);
+        return -1;
+    }
+    if ((old && old->fs) || (dir && dir->fs)) {
+        vfs_release(old);
+        vfs_release(dir);
+        errno = EXDEV;
         return -1;
     }
     if (old == n) {
@@ -106,11 +175,24 @@ int chdir(const char *path)
 {
     struct vfs_node *n = vfs_lookup(path, NULL, NULL);
     if (n && n->kind != VFS_DIR) {
+        vfs_release(n);
         errno = ENOTDIR;
         return -1;
     }
     if (n) {
+        /* the working directory holds its node (one below an <fs/> is
+         * made for us alone) */
+        struct vfs_node *old = vfs_cwd();
+        if (n->unlinked) {
+            n->opened++;
+        }
         vfs_set_cwd(n);
+        if (old->unlinked && old != n) {
+            old->opened--;
+            vfs_release(old);
+        } else if (old->unlinked) {
+            old->opened--;
+        }
     }
     return n ? 0 : -1;
 }
@@ -118,6 +200,16 @@ int chdir(const char *path)
 /* Write the path of n into buf[size] ending at *end (built backwards). */
 static bool path_of(const struct vfs_node *n, char *buf, size_t *end)
 {
+    if (n->fs && n->fs_path[0]) {
+        size_t len = strlen(n->fs_path);
+        if (*end < len + 1) {
+            return false;
+        }
+        *end -= len;
+        memcpy(buf + *end, n->fs_path, len);
+        buf[--*end] = '/';
+        return path_of(vfs_fs_mount(n->fs), buf, end);
+    }
     if (!n->parent) {
         return true;
     }
@@ -158,8 +250,10 @@ int access(const char *path, int mode)
         return -1;
     }
     bool writable = n->kind == VFS_RAM || n->kind == VFS_LOG || n->kind == VFS_NULL || n->kind == VFS_ZERO ||
-                    (n->kind == VFS_DIR && n->ram);
-    if (((mode & W_OK) && !writable) || ((mode & X_OK) && n->kind != VFS_DIR)) {
+                    (n->kind == VFS_DIR && n->ram) || (n->fs && vfs_fs_writeable(n->fs));
+    bool dir = n->kind == VFS_DIR;
+    vfs_release(n);
+    if (((mode & W_OK) && !writable) || ((mode & X_OK) && !dir)) {
         errno = EACCES;
         return -1;
     }
@@ -169,7 +263,9 @@ int access(const char *path, int mode)
 /* There are no symbolic links: an existing path is not one. */
 ssize_t readlink(const char *path, char *buf, size_t size)
 {
-    if (vfs_lookup(path, NULL, NULL)) {
+    struct vfs_node *n = vfs_lookup(path, NULL, NULL);
+    if (n) {
+        vfs_release(n);
         errno = EINVAL;
     }
     return -1;

@@ -2,12 +2,14 @@
  * poll and select: which descriptors are ready, waiting until one is or
  * a timeout passes. Readiness is the node's (file_readable and
  * file_writable: files of the VFS always are; a terminal is readable
- * when input is queued). To wait, every node that is not ready is
- * watched (file_watch: it signals our one notification when it may have
- * become ready), a timeout is set on the Timer, and the component
- * blocks on the notification; whatever woke it, everything is looked at
- * again. A new kind of node (a socket) joins by giving its plugin
- * readable/writable/watch operations.
+ * when input is queued; a socket when the network stack has something
+ * for it). To wait, every node that is not ready is watched
+ * (file_watch: it signals our one notification when it may have become
+ * ready), a timeout is set on the Timer, and the component blocks on
+ * the notification; whatever woke it, everything is looked at again.
+ * That notification is the component's stream notification
+ * (rt/stream_session.h), which a Nic session's streams signal as well:
+ * so a frame for a socket ends the wait too.
  */
 #include <errno.h>
 #include <limits.h>
@@ -15,37 +17,21 @@
 #include <string.h>
 #include <sys/select.h>
 #include <rt/component.h>
-#include <rt/syscall.h>
+#include <rt/stream_session.h>
 #include "posix.h"
 
 #define POLL_IN (POLLIN | POLLRDNORM)
 #define POLL_OUT (POLLOUT | POLLWRNORM)
 
-static struct {
-    cap_t note;  /* waited on */
-    cap_t badge; /* a badged copy: what the sessions signal */
-} wake;
+/* What the sessions signal (a write-only copy of the notification). */
+static cap_t wake;
 
 static bool have_wake(void)
 {
-    cap_t note = CAP_NULL, slot = CAP_NULL;
-    if (wake.badge) {
-        return true;
-    }
-    if (pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &note) || !(slot = rt_slot_alloc()) ||
-        sys_cap_mint(note, CAP_NULL, slot, RIGHT_WRITE, 1)) {
-        if (note) {
-            rt_slot_free(note);
-        }
-        if (slot) {
-            rt_slot_free(slot);
-        }
+    if (!wake && !(wake = ps_client_note())) {
         errno = ENOMEM;
-        return false;
     }
-    wake.note = note;
-    wake.badge = slot;
-    return true;
+    return wake != CAP_NULL;
 }
 
 /* Set each revents; the number of descriptors with any. */
@@ -78,7 +64,7 @@ static int watch(struct pollfd *fds, nfds_t nfds)
 {
     for (nfds_t i = 0; i < nfds; i++) {
         struct vfs_node *node = fds[i].fd >= 0 ? fd_node(fds[i].fd) : NULL;
-        if (node && fds[i].events && file_watch(node, wake.badge) < 0) {
+        if (node && fds[i].events && file_watch(node, wake) < 0) {
             return -1;
         }
     }
@@ -88,30 +74,32 @@ static int watch(struct pollfd *fds, nfds_t nfds)
 /* poll with a timeout in microseconds (negative: none). */
 static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
 {
-    uint64_t now = 0, deadline = 0, bits;
-    if (timeout > 0) {
-        if (!time_now_us(&now)) {
-            return -1;
-        }
-        deadline = now + (uint64_t)timeout;
-    }
+    uint64_t now = 0, deadline = 0;
+    bool started = false;
     for (;;) {
         int ready = scan(fds, nfds);
         if (ready || timeout == 0) {
-            return ready;
+            return ready; /* what is ready needs no Timer */
         }
-        if (timeout > 0 && (!time_now_us(&now) || now >= deadline)) {
-            return now >= deadline ? 0 : -1;
+        if (timeout > 0) {
+            if (!time_now_us(&now)) {
+                return -1;
+            }
+            if (!started) {
+                deadline = now + (uint64_t)timeout;
+                started = true;
+            } else if (now >= deadline) {
+                return 0;
+            }
         }
-        if (!have_wake() || watch(fds, nfds) < 0 ||
-            (timeout > 0 && !time_timeout(wake.badge, deadline - now))) {
+        if (!have_wake() || watch(fds, nfds) < 0 || (timeout > 0 && !time_timeout(wake, deadline - now))) {
             return -1;
         }
         /* what became ready before the watches were set signals nobody */
         if ((ready = scan(fds, nfds))) {
             return ready;
         }
-        sys_wait(wake.note, &bits);
+        ps_client_wait();
     }
 }
 

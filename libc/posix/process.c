@@ -22,6 +22,7 @@
 void _exit(int value)
 {
     fd_flush_all();
+    vfs_fs_sync_all();
     rt_exit(value);
 }
 

@@ -85,7 +85,7 @@ static ssize_t rtc_read(struct vfs_node *node, off_t pos, void *buf, size_t n, b
     return (ssize_t)n;
 }
 
-static ssize_t rtc_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+static ssize_t rtc_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock)
 {
     errno = EROFS; /* setting the clock is not in the interface */
     return -1;

@@ -124,7 +124,7 @@ static ssize_t raw_read(struct vfs_node *node, void *buf, size_t n, bool nonbloc
     }
 }
 
-static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n);
+static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock);
 
 /* Edit input into the line until it is finished: 1 when it is, 0 when
  * more input is needed and nonblock says not to wait, -1 on errors. */
@@ -144,11 +144,11 @@ static int fill_line(struct vfs_node *node, bool nonblock)
         while (t->in_pos < t->in_len && !line_edit_done(&t->line)) {
             echoed += line_edit_key(&t->line, t->in[t->in_pos++], echo + echoed);
             if (echoed > sizeof(echo) - LINE_EDIT_KEY_ECHO_MAX) {
-                term_write(node, 0, echo, echoed);
+                term_write(node, 0, echo, echoed, false);
                 echoed = 0;
             }
         }
-        if (echoed && term_write(node, 0, echo, echoed) < 0) {
+        if (echoed && term_write(node, 0, echo, echoed, false) < 0) {
             return -1;
         }
     }
@@ -174,7 +174,8 @@ static ssize_t term_read(struct vfs_node *node, off_t pos, void *buf, size_t n, 
     return (ssize_t)line_edit_take(&t->line, buf, n);
 }
 
-static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
+/* The Terminal takes what it is given at once: nonblock changes nothing. */
+static ssize_t term_write(struct vfs_node *node, off_t pos, const void *buf, size_t n, bool nonblock)
 {
     struct terminal *t = node->device_state;
     size_t done = 0;

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <stdio.h>
+#include <session/file_system.h>
 #include "posix.h"
 
 static struct vfs_node root = {.name = "", .kind = VFS_DIR};
@@ -68,14 +69,103 @@ static struct vfs_node *add(struct vfs_node *dir, const char *name, size_t len, 
     return n;
 }
 
-struct vfs_node *vfs_lookup(const char *path, struct vfs_node **parent_out, const char **leaf_out)
+/* ---- below an <fs/>: nodes made for one caller ---- */
+
+#define FS_PATH_MAX 256 /* the session's paths: RPC_STRING_MAX bytes and the 0 */
+
+/* A node for path of fs, freed by vfs_release once not open. */
+static struct vfs_node *fs_node(struct vfs_fs *fs, const char *path, enum vfs_kind kind)
 {
-    struct vfs_node *n = path[0] == '/' ? &root : cwd;
-    const char *p = path;
-    if (!*path) {
-        errno = ENOENT;
+    struct vfs_node *n = calloc(1, sizeof(*n));
+    char *copy = strdup(path);
+    if (!n || !copy) {
+        free(n);
+        free(copy);
+        errno = ENOMEM;
         return NULL;
     }
+    const char *last = strrchr(path, '/');
+    last = last ? last + 1 : path;
+    memcpy(n->name, last, strnlen(last, VFS_NAME_MAX - 1));
+    n->kind = kind;
+    n->parent = vfs_fs_mount(fs);
+    n->fs = fs;
+    n->fs_path = copy;
+    n->unlinked = true;
+    return n;
+}
+
+static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out,
+                             const char **leaf_out);
+
+/* The rest p of a path, from the directory dir below (or holding) an
+ * <fs/>: "." and ".." are resolved here (".." above the <fs/> goes on
+ * in the tree), then the file system says what is there. */
+static struct vfs_node *fs_walk(struct vfs_node *dir, const char *p, struct vfs_node **parent_out,
+                                const char **leaf_out)
+{
+    char path[FS_PATH_MAX], parent[FS_PATH_MAX];
+    const char *leaf = NULL;
+    size_t len = strlen(dir->fs_path);
+    memcpy(path, dir->fs_path, len + 1);
+    for (;;) {
+        while (*p == '/') {
+            p++;
+        }
+        if (!*p) {
+            break;
+        }
+        size_t comp = strcspn(p, "/");
+        if (comp == 2 && p[0] == '.' && p[1] == '.') {
+            if (!len) {
+                return walk(vfs_fs_mount(dir->fs)->parent ? vfs_fs_mount(dir->fs)->parent
+                                                          : vfs_fs_mount(dir->fs),
+                            p + 2, parent_out, leaf_out);
+            }
+            char *slash = strrchr(path, '/');
+            len = slash ? (size_t)(slash - path) : 0;
+            path[len] = 0;
+            leaf = NULL;
+        } else if (!(comp == 1 && p[0] == '.')) {
+            if (comp > 255 || len + 1 + comp >= sizeof(path)) {
+                errno = ENAMETOOLONG;
+                return NULL;
+            }
+            memcpy(parent, path, len + 1);
+            if (len) {
+                path[len++] = '/';
+            }
+            memcpy(path + len, p, comp);
+            len += comp;
+            path[len] = 0;
+            leaf = p;
+        }
+        p += comp;
+    }
+    bool is_dir;
+    if (!path[0]) {
+        return vfs_fs_mount(dir->fs);
+    }
+    if (vfs_fs_lookup(dir->fs, path, &is_dir) == 0) {
+        return fs_node(dir->fs, path, is_dir ? VFS_DIR : VFS_FSFILE);
+    }
+    if (errno == ENOENT && leaf && parent_out) {
+        struct vfs_node *up = parent[0] ? NULL : vfs_fs_mount(dir->fs);
+        if (!up && vfs_fs_lookup(dir->fs, parent, &is_dir) == 0) {
+            up = is_dir ? fs_node(dir->fs, parent, VFS_DIR) : (errno = ENOTDIR, NULL);
+        }
+        if (up) {
+            *parent_out = up;
+            *leaf_out = leaf;
+            errno = ENOENT;
+        }
+    }
+    return NULL;
+}
+
+static struct vfs_node *walk(struct vfs_node *n, const char *p, struct vfs_node **parent_out,
+                             const char **leaf_out)
+{
     for (;;) {
         while (*p == '/') {
             p++;
@@ -85,17 +175,22 @@ struct vfs_node *vfs_lookup(const char *path, struct vfs_node **parent_out, cons
         }
         const char *end = strchr(p, '/');
         size_t len = end ? (size_t)(end - p) : strlen(p);
-        if (len >= VFS_NAME_MAX) {
-            errno = ENAMETOOLONG;
-            return NULL;
-        }
         if (n->kind != VFS_DIR) {
             errno = ENOTDIR;
             return NULL;
         }
+        bool dots = (len == 1 && p[0] == '.') || (len == 2 && p[0] == '.' && p[1] == '.');
         struct vfs_node *next = len == 1 && p[0] == '.'                  ? n
                                 : len == 2 && p[0] == '.' && p[1] == '.' ? (n->parent ? n->parent : n)
-                                                                         : child(n, p, len);
+                                : len < VFS_NAME_MAX                     ? child(n, p, len)
+                                                                         : NULL;
+        if (n->fs && (n->fs_path[0] || (!next && !dots))) {
+            return fs_walk(n, p, parent_out, leaf_out);
+        }
+        if (len >= VFS_NAME_MAX) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
         if (!next) {
             bool last = !end || !end[strspn(end, "/")];
             if (last && parent_out) {
@@ -110,9 +205,38 @@ struct vfs_node *vfs_lookup(const char *path, struct vfs_node **parent_out, cons
     }
 }
 
+struct vfs_node *vfs_lookup(const char *path, struct vfs_node **parent_out, const char **leaf_out)
+{
+    if (parent_out) {
+        *parent_out = NULL;
+    }
+    if (!*path) {
+        errno = ENOENT;
+        return NULL;
+    }
+    return walk(path[0] == '/' ? &root : cwd, path, parent_out, leaf_out);
+}
+
 struct vfs_node *vfs_create(struct vfs_node *dir, const char *name, enum vfs_kind kind)
 {
     size_t len = strcspn(name, "/");
+    if (dir->fs) {
+        char path[FS_PATH_MAX];
+        int at = snprintf(path, sizeof(path), "%s%s%.*s", dir->fs_path, dir->fs_path[0] ? "/" : "", (int)len,
+                          name);
+        if (len > 255 || at < 0 || (size_t)at >= sizeof(path)) {
+            errno = ENAMETOOLONG;
+            return NULL;
+        }
+        if (!vfs_fs_writeable(dir->fs)) {
+            errno = EROFS;
+            return NULL;
+        }
+        if (kind == VFS_DIR && vfs_fs_mkdir(dir->fs, path) < 0) {
+            return NULL;
+        }
+        return fs_node(dir->fs, path, kind == VFS_DIR ? VFS_DIR : VFS_FSFILE);
+    }
     if (!dir->ram) {
         errno = EACCES;
         return NULL;
@@ -141,7 +265,11 @@ void vfs_remove(struct vfs_node *node)
 
 void vfs_release(struct vfs_node *node)
 {
-    if (node->unlinked && !node->opened) {
+    if (node && node->unlinked && !node->opened) {
+        if (node->fs) {
+            vfs_fs_close(node);
+            free(node->fs_path);
+        }
         free(node->data);
         free(node);
     }
@@ -188,6 +316,15 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
     }
     if (xml_type_is(x, "ram")) {
         dir->ram = true;
+        return;
+    }
+    if (xml_type_is(x, "fs")) {
+        if (dir->fs || dir->ram) {
+            fprintf(stderr, "vfs: config line %u: <fs/> in a directory that has %s, left out\n", xml_line(x),
+                    dir->fs ? "an <fs/> already" : "<ram/>");
+        } else if (!vfs_fs_config(dir, x)) {
+            dir->fs = NULL;
+        }
         return;
     }
     bool named = xml_type_is(x, "dir") || xml_type_is(x, "inline") || xml_type_is(x, "rom");
@@ -237,4 +374,27 @@ void vfs_init(const struct xml_node *config)
     if (config && xml_first_sub_of_type(config, "vfs", &vfs)) {
         build(&root, &vfs);
     }
+}
+
+/* ---- the errno of a File_system error (docs/libc.md, docs/storage.md) ---- */
+
+int vfs_fs_errno(uint64_t error)
+{
+    static const int map[] = {
+        [FS_ERR_NOT_FOUND] = ENOENT,
+        [FS_ERR_EXISTS] = EEXIST,
+        [FS_ERR_NOT_DIR] = ENOTDIR,
+        [FS_ERR_IS_DIR] = EISDIR,
+        [FS_ERR_NOT_EMPTY] = ENOTEMPTY,
+        [FS_ERR_NO_SPACE] = ENOSPC,
+        [FS_ERR_IO] = EIO,
+        [FS_ERR_CORRUPT] = EIO,
+        [FS_ERR_INVALID] = EINVAL,
+        [FS_ERR_NAME_TOO_LONG] = ENAMETOOLONG,
+        [FS_ERR_READ_ONLY] = EROFS,
+        [FS_ERR_TOO_LARGE] = EFBIG,
+        [FS_ERR_BAD_HANDLE] = EBADF,
+        [FS_ERR_NO_HANDLE] = EMFILE,
+    };
+    return error < sizeof(map) / sizeof(map[0]) && map[error] ? map[error] : EIO;
 }

@@ -6,22 +6,40 @@
  */
 #include "ext2.h"
 
-/* The first free bit of the group's bitmap below limit, set; false if none. */
-static enum ext2_status take_bit(struct ext2_fs *fs, uint32_t bitmap, uint32_t limit, uint32_t from,
-                                 uint32_t *bit)
+/* The first free bit of the group's bitmap in [start, limit), else in
+ * [from, start), set; corruption if none. Whole bytes of used bits are
+ * skipped at once. */
+static bool scan_bits(const uint8_t *map, uint32_t i, uint32_t end, uint32_t *bit)
+{
+    while (i < end) {
+        if (i % 8 == 0 && end - i >= 8 && map[i / 8] == 0xff) {
+            i += 8;
+            continue;
+        }
+        if (!(map[i / 8] & (1u << (i % 8)))) {
+            *bit = i;
+            return true;
+        }
+        i++;
+    }
+    return false;
+}
+
+static enum ext2_status take_bit(struct ext2_fs *fs, uint32_t bitmap, uint32_t from, uint32_t limit,
+                                 uint32_t start, uint32_t *bit)
 {
     uint8_t *map;
     enum ext2_status st = cache_get(fs, bitmap, true, &map);
     if (st) {
         return st;
     }
-    for (uint32_t i = from; i < limit; i++) {
-        if (!(map[i / 8] & (1u << (i % 8)))) {
-            map[i / 8] |= (uint8_t)(1u << (i % 8));
-            cache_dirty(fs, bitmap);
-            *bit = i;
-            return EXT2_OK;
-        }
+    if (start < from || start > limit) {
+        start = from;
+    }
+    if (scan_bits(map, start, limit, bit) || scan_bits(map, from, start, bit)) {
+        map[*bit / 8] |= (uint8_t)(1u << (*bit % 8));
+        cache_dirty(fs, bitmap);
+        return EXT2_OK;
     }
     return ext2_corrupt(fs, "bitmap block %u is full while its group counts free entries", bitmap);
 }
@@ -58,11 +76,16 @@ enum ext2_status ext2_block_alloc(struct ext2_fs *fs, uint32_t goal, uint32_t *b
         if (!fs->group[g].free_blocks_count) {
             continue;
         }
-        uint32_t bit;
-        enum ext2_status st = take_bit(fs, fs->group[g].block_bitmap, group_blocks(fs, g), 0, &bit);
+        /* go on after the block allocated last in this group (a file
+         * written in order gets its blocks in order, and the scan does
+         * not start over at bit 0 each time) */
+        uint32_t bit, start = g == fs->alloc_group ? fs->alloc_bit : 0;
+        enum ext2_status st = take_bit(fs, fs->group[g].block_bitmap, 0, group_blocks(fs, g), start, &bit);
         if (st) {
             return st;
         }
+        fs->alloc_group = g;
+        fs->alloc_bit = bit + 1;
         fs->group[g].free_blocks_count--;
         fs->sb.free_blocks_count--;
         fs->meta_dirty = true;
@@ -111,7 +134,7 @@ enum ext2_status ext2_inode_alloc(struct ext2_fs *fs, uint32_t goal, bool dir, u
             continue;
         }
         uint32_t bit;
-        enum ext2_status st = take_bit(fs, fs->group[g].inode_bitmap, fs->sb.inodes_per_group, from, &bit);
+        enum ext2_status st = take_bit(fs, fs->group[g].inode_bitmap, from, fs->sb.inodes_per_group, from, &bit);
         if (st) {
             return st;
         }

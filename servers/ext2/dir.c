@@ -27,12 +27,18 @@ struct dir_pos {
 
 /* Visit every entry of dir from *pos on (the start when pos is NULL;
  * pos must be an entry's position, as a walk left it); *pos follows the
- * walk. *found: a visitor stopped it. */
+ * walk. *found: a visitor stopped it. have: dir's inode if the caller
+ * has just read it (NULL: read here). */
 static enum ext2_status walk_from(struct ext2_fs *fs, uint32_t dir, visit_fn visit, void *ctx, bool *found,
-                                  struct dir_pos *pos)
+                                  struct dir_pos *pos, const struct ext2_inode *have)
 {
     struct ext2_inode in;
-    enum ext2_status st = inode_get(fs, dir, &in);
+    enum ext2_status st = EXT2_OK;
+    if (have) {
+        in = *have;
+    } else {
+        st = inode_get(fs, dir, &in);
+    }
     *found = false;
     if (st) {
         return st;
@@ -89,7 +95,7 @@ static enum ext2_status walk_from(struct ext2_fs *fs, uint32_t dir, visit_fn vis
 
 static enum ext2_status walk(struct ext2_fs *fs, uint32_t dir, visit_fn visit, void *ctx, bool *found)
 {
-    return walk_from(fs, dir, visit, ctx, found, NULL);
+    return walk_from(fs, dir, visit, ctx, found, NULL, NULL);
 }
 
 struct find {
@@ -157,7 +163,7 @@ enum ext2_status ext2_dir_entry(struct ext2_fs *fs, struct ext2_node n, struct e
     }
     enum ext2_status st = node_get(fs, n, &in);
     if (st == EXT2_OK) {
-        st = walk_from(fs, n.ino, visit_index, &f, &found, &pos);
+        st = walk_from(fs, n.ino, visit_index, &f, &found, &pos, &in); /* node_get read it */
     }
     if (cursor) {
         *cursor = (struct ext2_dir_cursor){.valid = st == EXT2_OK && found,

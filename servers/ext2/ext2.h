@@ -127,9 +127,9 @@ struct ext2_dirent {
 
 struct ext2_cache_entry {
     uint64_t block;
-    uint32_t hnext;        /* the next entry of its hash chain (cache.c) */
-    uint32_t older, newer; /* its neighbours in the list in order of use */
+    uint64_t used; /* the cache's clock when last handed out */
     bool valid, dirty;
+    uint32_t next; /* the next valid entry of its hash chain, as index + 1; 0: none */
     uint8_t *data;
 };
 
@@ -148,8 +148,9 @@ struct ext2_fs {
     /* the block cache (cache.c): entries, each a block of block_size */
     struct ext2_cache_entry *cache;
     uint32_t cache_entries;
-    uint32_t *cache_hash, cache_mask; /* chains by block number */
-    uint32_t lru_oldest, lru_newest;  /* the list in order of use */
+    uint32_t *hash, hash_mask; /* chains of valid entries by block (index + 1; 0: empty) */
+    uint64_t clock;
+    uint32_t alloc_group, alloc_bit; /* where the next block allocation looks first */
     uint64_t corrupt_logged;
 };
 
@@ -164,12 +165,10 @@ struct ext2_stat {
 };
 
 /* Mount: read and check the superblock and the group descriptors; a
- * cache of cache_entries blocks (at least 8), or with cache_entries 0
- * as many as cache_bytes of RAM hold (the entries' records and index
- * included). read_only, or features we cannot write, mount it
- * read-only. Says what is wrong through log. */
+ * cache of cache_entries blocks (at least 8). read_only, or features we
+ * cannot write, mount it read-only. Says what is wrong through log. */
 enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, uint32_t cache_entries,
-                            uint64_t cache_bytes, bool read_only) __attribute__((warn_unused_result));
+                            bool read_only) __attribute__((warn_unused_result));
 /* Write back every dirty block, the descriptors and the superblock, then
  * the device's flush: on OK everything done before is on the medium. */
 enum ext2_status ext2_sync(struct ext2_fs *fs) __attribute__((warn_unused_result));
@@ -235,14 +234,11 @@ enum ext2_status ext2_corrupt(struct ext2_fs *fs, const char *fmt, ...) __attrib
 enum ext2_status cache_get(struct ext2_fs *fs, uint64_t block, bool fill, uint8_t **data)
     __attribute__((warn_unused_result));
 void cache_dirty(struct ext2_fs *fs, uint64_t block);
+/* Whether the cache holds block (without loading it). */
+bool cache_has(struct ext2_fs *fs, uint64_t block);
 enum ext2_status cache_flush(struct ext2_fs *fs) __attribute__((warn_unused_result));
 /* Forget a block (freed: its dirty data must not reach the disk). */
 void cache_drop(struct ext2_fs *fs, uint64_t block);
-/* Allocate a cache of entries blocks (false: no RAM); free it. */
-bool cache_init(struct ext2_fs *fs, uint32_t entries);
-void cache_free(struct ext2_fs *fs);
-/* How many blocks of block_size a cache of bytes holds (8 at least). */
-uint32_t cache_entries_for(uint64_t bytes, uint32_t block_size);
 
 bool ext2_block_ok(struct ext2_fs *fs, uint32_t block);
 enum ext2_status ext2_block_alloc(struct ext2_fs *fs, uint32_t goal_group, uint32_t *block)

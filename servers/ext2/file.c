@@ -21,6 +21,52 @@ enum ext2_status ext2_stat(struct ext2_fs *fs, struct ext2_node n, struct ext2_s
     return EXT2_OK;
 }
 
+/* Whole blocks that follow each other on the disk, moved between the
+ * disk and the client's buffer in one device call (the block layer
+ * splits it into requests of what the driver takes) instead of one
+ * request per block through the cache. At most RUN_BYTES at a time. */
+#define RUN_BYTES (256u * 1024)
+
+struct run {
+    uint64_t first;
+    uint32_t blocks;
+    uint8_t *data;
+};
+
+static enum ext2_status run_end(struct ext2_fs *fs, struct run *r, bool write)
+{
+    if (!r->blocks) {
+        return EXT2_OK;
+    }
+    uint64_t at = r->first * fs->block_size;
+    uint32_t bytes = r->blocks * fs->block_size;
+    bool ok = write ? fs->dev.write(fs->dev.ctx, at, bytes, r->data) : fs->dev.read(fs->dev.ctx, at, bytes, r->data);
+    if (!ok) {
+        ext2_log(fs, "%s of blocks %lu..%lu failed", write ? "write" : "read", (unsigned long)r->first,
+                 (unsigned long)(r->first + r->blocks - 1));
+        return EXT2_IO;
+    }
+    r->blocks = 0;
+    return EXT2_OK;
+}
+
+/* Block block's data at data (the next bytes of the client's buffer). */
+static enum ext2_status run_add(struct ext2_fs *fs, struct run *r, uint64_t block, uint8_t *data, bool write)
+{
+    if (r->blocks && (block != r->first + r->blocks || (r->blocks + 1) * fs->block_size > RUN_BYTES)) {
+        enum ext2_status st = run_end(fs, r, write);
+        if (st) {
+            return st;
+        }
+    }
+    if (!r->blocks) {
+        r->first = block;
+        r->data = data;
+    }
+    r->blocks++;
+    return EXT2_OK;
+}
+
 enum ext2_status ext2_read(struct ext2_fs *fs, struct ext2_node n, uint64_t offset, void *buf,
                            uint32_t length, uint32_t *done)
 {
@@ -47,6 +93,7 @@ enum ext2_status ext2_read(struct ext2_fs *fs, struct ext2_node n, uint64_t offs
         return EXT2_OK;
     }
     uint8_t *out = buf;
+    struct run run = {0};
     while (*done < length) {
         uint64_t pos = offset + *done;
         uint32_t in_block = (uint32_t)(pos % fs->block_size), n_bytes = fs->block_size - in_block, block;
@@ -55,18 +102,34 @@ enum ext2_status ext2_read(struct ext2_fs *fs, struct ext2_node n, uint64_t offs
             n_bytes = length - *done;
         }
         if ((st = inode_bmap(fs, n.ino, &in, pos / fs->block_size, false, &block))) {
-            return st;
+            break;
+        }
+        if (block && n_bytes == fs->block_size && !cache_has(fs, block)) {
+            /* a whole block the cache does not hold: straight from the
+             * disk into the client's packet, with its neighbours */
+            if ((st = run_add(fs, &run, block, out + *done, false))) {
+                break;
+            }
+            *done += n_bytes;
+            continue;
+        }
+        if ((st = run_end(fs, &run, false))) {
+            break;
         }
         if (!block) {
             memset(out + *done, 0, n_bytes);
         } else if ((st = cache_get(fs, block, true, &data))) {
-            return st;
+            break;
         } else {
             memcpy(out + *done, data + in_block, n_bytes);
         }
         *done += n_bytes;
     }
-    return EXT2_OK;
+    /* what came before a failure is done (and a failed run is not) */
+    enum ext2_status last = run_end(fs, &run, false);
+    *done -= run.blocks * fs->block_size;
+    st = st ? st : last;
+    return st;
 }
 
 static enum ext2_status writable_file(struct ext2_fs *fs, struct ext2_node n, struct ext2_inode *in)
@@ -101,6 +164,7 @@ enum ext2_status ext2_write(struct ext2_fs *fs, struct ext2_node n, uint64_t off
         return EXT2_FBIG;
     }
     const uint8_t *src = buf;
+    struct run run = {0};
     while (*done < length) {
         uint64_t pos = offset + *done;
         uint32_t in_block = (uint32_t)(pos % fs->block_size), n_bytes = fs->block_size - in_block, block;
@@ -108,14 +172,30 @@ enum ext2_status ext2_write(struct ext2_fs *fs, struct ext2_node n, uint64_t off
         if (n_bytes > length - *done) {
             n_bytes = length - *done;
         }
-        if ((st = inode_bmap(fs, n.ino, &in, pos / fs->block_size, true, &block)) ||
-            (st = cache_get(fs, block, n_bytes != fs->block_size, &data))) {
+        if ((st = inode_bmap(fs, n.ino, &in, pos / fs->block_size, true, &block))) {
+            break;
+        }
+        if (n_bytes == fs->block_size) {
+            /* a whole block: straight to the disk with its neighbours; a
+             * cached copy (the zeroed one a new block gets) is stale */
+            cache_drop(fs, block);
+            if ((st = run_add(fs, &run, block, (uint8_t *)src + *done, true))) {
+                break;
+            }
+            *done += n_bytes;
+            continue;
+        }
+        if ((st = run_end(fs, &run, true)) || (st = cache_get(fs, block, true, &data))) {
             break;
         }
         memcpy(data + in_block, src + *done, n_bytes);
         cache_dirty(fs, block);
         *done += n_bytes;
     }
+    /* what came before a failure is done (and a failed run is not) */
+    enum ext2_status last = run_end(fs, &run, true);
+    *done -= run.blocks * fs->block_size;
+    st = st ? st : last;
     if (offset + *done > inode_size(&in)) {
         inode_set_size(&in, offset + *done);
     }

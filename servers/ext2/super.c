@@ -138,7 +138,7 @@ static enum ext2_status check_groups(struct ext2_fs *fs)
 }
 
 enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, uint32_t cache_entries,
-                            uint64_t cache_bytes, bool read_only)
+                            bool read_only)
 {
     *fs = (struct ext2_fs){.dev = *dev, .read_only = read_only};
     if (dev->size < 2048 || !dev->read(dev->ctx, 1024, 1024, &fs->sb)) {
@@ -154,18 +154,30 @@ enum ext2_status ext2_mount(struct ext2_fs *fs, const struct ext2_device *dev, u
     if (fs->sb.first_data_block + 1 + (uint64_t)fs->gdt_blocks > fs->sb.blocks_count) {
         return ext2_corrupt(fs, "group descriptors beyond the file system");
     }
-    if (!cache_entries) {
-        cache_entries = cache_entries_for(cache_bytes, fs->block_size);
-    }
     if (cache_entries < 8) {
         cache_entries = 8;
     }
     fs->group = malloc(fs->gdt_blocks * fs->block_size);
-    if (!fs->group || !cache_init(fs, cache_entries)) {
+    uint32_t buckets = 1;
+    while (buckets < cache_entries) {
+        buckets *= 2;
+    }
+    /* the entries and their hash table in one allocation */
+    fs->cache = malloc(cache_entries * sizeof(*fs->cache) + buckets * sizeof(uint32_t));
+    uint8_t *blocks = malloc((size_t)cache_entries * fs->block_size);
+    if (!fs->group || !fs->cache || !blocks) {
         ext2_log(fs, "no RAM for %u groups and a cache of %u blocks", fs->groups, cache_entries);
         free(fs->group);
-        fs->group = NULL;
+        free(fs->cache);
+        free(blocks);
         return EXT2_NOSPC;
+    }
+    fs->cache_entries = cache_entries;
+    fs->hash = (uint32_t *)(fs->cache + cache_entries);
+    fs->hash_mask = buckets - 1;
+    memset(fs->hash, 0, buckets * sizeof(uint32_t));
+    for (uint32_t i = 0; i < cache_entries; i++) {
+        fs->cache[i] = (struct ext2_cache_entry){.data = blocks + (size_t)i * fs->block_size};
     }
     if (!dev->read(dev->ctx, (uint64_t)(fs->sb.first_data_block + 1) * fs->block_size,
                    fs->gdt_blocks * fs->block_size, fs->group) ||
@@ -208,8 +220,10 @@ void ext2_unmount(struct ext2_fs *fs)
         if (ext2_sync(fs)) {
             ext2_log(fs, "unmount: sync failed");
         }
+        free(fs->cache[0].data);
     }
-    cache_free(fs);
+    free(fs->cache);
     free(fs->group);
+    fs->cache = NULL;
     fs->group = NULL;
 }

@@ -4,11 +4,16 @@
  * reply finds its way back and a packet that matches no link and no
  * rule goes nowhere. NAT ports (and ICMP echo ids) come from the
  * <nat>'s budget; a link idle for its protocol's timeout (ICMP 10 s,
- * UDP 30 s, TCP 600 s, 10 s after a FIN or RST) is freed with its port.
+ * UDP 30 s, TCP 600 s, 10 s after a FIN or RST, 20 s for a TCP link
+ * whose handshake is not done) is freed with its port. When the table is
+ * full, a new link takes the place of the unanswered one idle longest,
+ * so a flood of packets nobody answers (a SYN flood from forged
+ * addresses) cannot lock out the connections that work.
  */
 #include "router.h"
 
 static const unsigned timeout_sec[3] = {10, 600, 30};
+#define HALF_OPEN_SEC 20 /* a TCP link without an answer */
 
 unsigned proto_index(uint8_t proto)
 {
@@ -37,6 +42,21 @@ struct link *link_find(struct router *r, struct domain *d, uint8_t proto, uint32
     return NULL;
 }
 
+static void link_free(struct link *l);
+
+/* The link nothing came back on that waited longest, or NULL. */
+static struct link *link_unanswered(struct router *r)
+{
+    struct link *oldest = NULL;
+    for (unsigned i = 0; i < MAX_LINKS; i++) {
+        struct link *l = &r->link[i];
+        if (l->used && !l->answered && (!oldest || l->idle > oldest->idle)) {
+            oldest = l;
+        }
+    }
+    return oldest;
+}
+
 struct link *link_new(struct router *r, uint8_t proto)
 {
     for (unsigned i = 0; i < MAX_LINKS; i++) {
@@ -45,8 +65,15 @@ struct link *link_new(struct router *r, uint8_t proto)
             return &r->link[i];
         }
     }
+    struct link *old = link_unanswered(r);
     if (r->link_full++ < 3) {
-        printf("link table full (%u links): new connection dropped\n", MAX_LINKS);
+        printf("link table full (%u links): %s\n", MAX_LINKS,
+               old ? "the unanswered link idle longest makes room" : "new connection dropped");
+    }
+    if (old) {
+        link_free(old);
+        *old = (struct link){.used = true, .proto = proto};
+        return old;
     }
     return NULL;
 }
@@ -94,7 +121,9 @@ void link_tick(struct router *r)
         if (!l->used) {
             continue;
         }
-        unsigned limit = l->closing ? 10 : timeout_sec[proto_index(l->proto)];
+        unsigned limit = l->closing                              ? 10
+                         : l->proto == PROTO_TCP && !l->answered ? HALF_OPEN_SEC
+                                                                 : timeout_sec[proto_index(l->proto)];
         if (++l->idle >= limit * TICKS_PER_SEC) {
             link_free(l);
         }

@@ -209,6 +209,12 @@ static void translate(struct router *r, struct link *l, bool reverse, uint8_t *i
 {
     uint8_t *l4 = ip + (ip[0] & 15u) * 4u;
     l->idle = 0;
+    if (reverse) {
+        l->replied = true;
+        l->answered |= l->proto != PROTO_TCP;
+    } else if (l->replied && l->proto == PROTO_TCP && !(l4[13] & 0x02)) {
+        l->answered = true; /* the handshake's ACK: a SYN flood's forged sources never send it */
+    }
     if (l->proto == PROTO_TCP && (l4[13] & 0x05)) {
         l->closing = true; /* FIN or RST */
     }

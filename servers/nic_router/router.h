@@ -107,6 +107,8 @@ struct iface {
 struct link {
     uint8_t proto;
     bool used, closing;
+    bool replied;  /* a packet came back from side b */
+    bool answered; /* UDP, ICMP: replied; TCP: side a acknowledged the reply (not half-open) */
     unsigned idle; /* ticks since the last packet */
     struct nat *nat;
     /* side a: packets as they arrive in dom_a; side b: as they leave into dom_b */

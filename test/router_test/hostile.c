@@ -2,12 +2,13 @@
  * A hostile client of the router, through a second session in the same
  * domain: frames with another client's MAC address, ARP and IPv4 with
  * addresses not its own (the router's, another client's lease, another
- * domain's), garbage tx descriptors, random bytes and broken IPv4
- * headers. The router answers none of them (it drops and counts them:
- * the run script reads its count), still answers this session's honest
- * ARP afterwards, passes its honest echo request on to the main
- * session (another client of the domain), and the session closes
- * cleanly.
+ * domain's), DHCP requests for the hardware addresses of 20 other
+ * machines (a try at every lease of the domain), garbage tx
+ * descriptors, random bytes and broken IPv4 headers. The router
+ * answers none of them (it drops and counts them: the run script reads
+ * its count), still answers this session's honest ARP afterwards,
+ * passes its honest echo request on to the main session (another
+ * client of the domain), and the session closes cleanly.
  */
 #include "router_test.h"
 #include <session/timer.h>
@@ -137,6 +138,24 @@ static bool match_request(void *arg, const uint8_t *f, uint32_t len)
            get32(ip + 12) == e->from;
 }
 
+/* DHCP exhaustion: DISCOVER and REQUEST from our own Ethernet address
+ * but for 20 other hardware addresses (chaddr), as if we were 20
+ * machines: the router leases only to the session's own MAC, so none
+ * is answered (and no lease is taken: the run script checks). */
+static bool dhcp_exhaust(struct hostile *h)
+{
+    uint8_t f[NIC_FRAME_MAX];
+    for (unsigned i = 0; i < 20; i++) {
+        uint8_t chaddr[6] = {0x02, 0x66, 0, 0, 0, (uint8_t)i};
+        for (unsigned type = 1; type <= 3; type += 2) {
+            uint32_t len = frame_dhcp(f, h->mac, 0x66000000u | i, type, type == 3 ? IP(10, 0, 3, 9) : 0);
+            memcpy(f + 14 + 20 + 8 + 28, chaddr, 6);
+            send(h, f, len);
+        }
+    }
+    return check("40 DHCP requests for 20 foreign hardware addresses, none answered", drain(h, 2000000) == 0);
+}
+
 /* The session with an honest address of the domain (not leased) sends
  * the main session an echo request: the router passes it on. */
 static bool same_domain(struct hostile *h)
@@ -193,6 +212,7 @@ bool hostile_run(struct test *t)
         h.mac[i] = (uint8_t)(h.nic.mac >> (40 - 8 * i));
     }
     bool ok = spoof(&h);
+    ok = dhcp_exhaust(&h) && ok;
     ok = garbage_tx(&h) && ok;
     ok = garbage_frames(&h) && ok;
     ok = honest(&h) && ok;

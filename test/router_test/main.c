@@ -271,7 +271,7 @@ int main(uint64_t arg)
 {
     struct test *t = &test;
     uint64_t tcp = 0, udp = 0;
-    bool tcp_nat_wanted = false;
+    bool tcp_nat_wanted = false, ping_only = false;
     char isolated[20] = "", hostile[8] = "";
     rt_config_attr("hostile", hostile, sizeof(hostile));
     rt_config_attr("isolated", isolated, sizeof(isolated));
@@ -280,6 +280,7 @@ int main(uint64_t arg)
         xml_attr_u64(&config, "tcp_forward", &tcp);
         xml_attr_u64(&config, "udp_forward", &udp);
         xml_attr_bool(&config, "tcp_nat", &tcp_nat_wanted);
+        xml_attr_bool(&config, "ping_only", &ping_only);
     }
     status_t st;
     if (!open_timer(t) || (st = nic_client_open(&t->nic, "main", 0, 0, 0))) {
@@ -293,6 +294,11 @@ int main(uint64_t arg)
     ok = ok && check("ping: the router", ping(t, t->router, 5));
     if (ok) {
         printf("ping: echo reply from %s (the router)\n", ip_text(t->router));
+    }
+    if (ping_only) { /* run/http.run: DHCP, ARP and echo with the router only */
+        nic_client_close(&t->nic);
+        printf("router test %s\n", ok ? "passed" : "FAILED");
+        return ok ? 0 : 1;
     }
     ok = ok && check("ping: 10.0.2.2 through NAT", ping(t, SLIRP_IP, 10));
     if (ok) {

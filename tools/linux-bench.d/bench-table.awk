@@ -36,7 +36,7 @@ function field(line, name,    s) {
         fw[p] = field($0, "median")
         next
     }
-    if (p == "kernel") {
+    if (p == "kernel" || (p == "smp" && key ~ /^smp_/)) {
         am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
     }
     next
@@ -66,6 +66,16 @@ function field(line, name,    s) {
 /\[init -> libc_(bench|start)\] bench: [a-z0-9_]+ median=/ {
     p = part_of(FILENAME)
     if ((p == "libc" || p == "libc_start") && match($0, /bench: [a-z0-9_]+ /)) {
+        key = substr($0, RSTART + 7, RLENGTH - 8)
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
+# The storage part: "[init -> ext2] bench: disk_mount ..." and
+# "[init -> storage_bench] bench: disk_KEY median=N min=N iters=N".
+/\] bench: disk_[a-z0-9_]+ median=/ {
+    if (part_of(FILENAME) == "storage" && match($0, /bench: disk_[a-z0-9_]+ /)) {
         key = substr($0, RSTART + 7, RLENGTH - 8)
         am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
     }
@@ -165,6 +175,17 @@ END {
     lname["malloc_free_batch"] = "(glibc)"
     lname["file_rw_1m"] = "(tmpfs)"
     lname["lua_script"] = "(the same Lua, glibc)"
+    lname["disk_mount"] = "(mount(2), ext4 driver)"
+    lname["disk_list"] = "(opendir + readdir)"
+    lname["disk_rand_4k"] = "(O_DIRECT pread of /dev/vda)"
+    lname["disk_write_mib"] = "(buffered write + fsync)"
+    lname["disk_read_mib"] = "(buffered read, cache dropped)"
+    lname["disk_write_mib_direct"] = "(O_DIRECT write + fsync)"
+    lname["disk_read_mib_direct"] = "(O_DIRECT read)"
+    lname["pipe_rt_smp_same"] = "(pipe, 1 B, both on CPU 0)"
+    lname["pipe_rt_smp_cross"] = "(pipe, 1 B, CPU 0 ↔ CPU 1)"
+    lname["futex_rt_smp_same"] = "(futex, 2 processes on CPU 0)"
+    lname["futex_rt_smp_cross"] = "(futex, CPU 0 ↔ CPU 1)"
 
     # Boot: the stub kernel measures the firmware (reset → kernel entry).
     if ("kernel" in fw && "boot_first_task" in am) {
@@ -216,6 +237,20 @@ END {
     row("UNIX socket round trip, 1 byte (Linux only)", "", "unix_rt", "")
     row("notification: signal wakes a waiter in another PD (one way)", "notify_wake", "", "")
     row("notification ping-pong between 2 PDs (round trip)", "notify_pingpong", "futex_rt", "")
+    # The SMP part (-smp 4; Linux's rows from its own -smp 4 boot): every
+    # figure counts the instructions of all CPUs (icount: one clock).
+    row("SMP (-smp 4): IPC round trip, 2 threads of one PD on one CPU, 0 words (target: within 5 % of the one-CPU figure)",
+        "smp_ipc_same_cpu", "pipe_rt_smp_same", ("ipc_thread_0w" in am) ? int(am["ipc_thread_0w"] * 1.05) : "")
+    row("SMP: IPC round trip across CPUs (client on CPU 0, server thread on CPU 1), 0 words", "smp_ipc_cross_cpu",
+        "pipe_rt_smp_cross", "")
+    row("SMP: notification ping-pong between 2 PDs on one CPU", "smp_notify_same_cpu", "futex_rt_smp_same", "")
+    row("SMP: notification ping-pong across CPUs (two IPI wake-ups per round)", "smp_notify_cross_cpu",
+        "futex_rt_smp_cross", "")
+    row("SMP scaling: 1 client/server pair on 1 CPU, instructions of all CPUs per round trip", "smp_scale_1", "", "")
+    row("SMP scaling: 2 pairs on 2 CPUs at once (target: work per instruction ≥ 90 % of 1 pair's)", "smp_scale_2", "",
+        ("smp_scale_1" in am) ? int(am["smp_scale_1"] / 0.9) : "")
+    row("SMP scaling: 4 pairs on 4 CPUs at once (target: the same)", "smp_scale_4", "",
+        ("smp_scale_1" in am) ? int(am["smp_scale_1"] / 0.9) : "")
     row("fault round trip: ud2 → handler in another PD → resume", "fault_rt", "", 1000)
     row("page fault resolved by a user-level pager (map of a page zeroed at allocation), per 4 KiB", "pager_fault_4k", "page_fault", 2000)
     row("the same over 8x the pages and regions (flat?)", "pager_fault_4k_x8", "", 2000)
@@ -246,6 +281,17 @@ END {
     row("C library: a C program as init's only child, reset → main()", "libc_main", "", "")
     row("… minus the same for a runtime component (bench_child): what Newlib and the system layer add to a start", "libc_start_extra", "", "")
     row("C library: init starts a C program → its main() (init starts one more child + the above)", "libc_start_to_main", "exec_to_main", "")
+    row("storage: mount a 1 GiB ext2 disk (virtio_blk + servers/ext2; from the Block session's opening)", "disk_mount", "disk_mount", "")
+    row("storage: list a directory of 10,000 files right after the mount (File_system session)", "disk_list", "disk_list", "")
+    row("storage: 4 KiB read at a random offset from the Block session alone (virtio_blk)", "disk_rand_4k", "disk_rand_4k", "")
+    row("storage: 64 MiB written to a file on ext2 in 1 MiB calls + sync, per MiB", "disk_write_mib", "disk_write_mib",
+        ("disk_write_mib" in lm) ? int(lm["disk_write_mib"] * 1.5) : "")
+    row("… the same against Linux's O_DIRECT", "disk_write_mib", "disk_write_mib_direct",
+        ("disk_write_mib_direct" in lm) ? int(lm["disk_write_mib_direct"] * 1.5) : "")
+    row("storage: 64 MiB read back from the file on ext2 in 1 MiB calls, per MiB (nothing of it cached)", "disk_read_mib", "disk_read_mib",
+        ("disk_read_mib" in lm) ? int(lm["disk_read_mib"] * 1.5) : "")
+    row("… the same against Linux's O_DIRECT", "disk_read_mib", "disk_read_mib_direct",
+        ("disk_read_mib_direct" in lm) ? int(lm["disk_read_mib_direct"] * 1.5) : "")
     row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
     row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
     row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)

@@ -8,7 +8,11 @@
  * (for pipe_mib and unix_mib: instructions per MiB moved);
  * then the machine powers off.
  *
- *   /init [ITERS [WARMUP [HEAVY]]]
+ *   /init [ITERS [WARMUP [HEAVY [smp]]]]
+ *
+ * With "smp" (tools/linux-bench --smp 4) only the SMP rows run: a pipe
+ * round trip and a futex ping-pong between two processes pinned
+ * (sched_setaffinity) to one CPU, then to CPUs 0 and 1.
  *
  * tools/linux-bench passes the counts after "--" on the kernel command
  * line, which the kernel hands to init as arguments. Built with the host's
@@ -20,11 +24,15 @@
 #include <fcntl.h>
 #include <linux/futex.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <linux/fs.h>
 #include <sys/io.h>
+#include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/reboot.h>
@@ -162,7 +170,23 @@ static void round_trips(const char *key, int to_child, int from_child, size_t si
     report(key, iters);
 }
 
-static void bench_pipe(void)
+/* Keep the calling process on CPU cpu (-1: leave it where it may run). */
+static void pin(int cpu)
+{
+    if (cpu < 0) {
+        return;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set)) {
+        fail("sched_setaffinity");
+        _exit(1);
+    }
+}
+
+/* We stay where we are; the child goes to child_cpu (-1: anywhere). */
+static void bench_pipe(const char *key, int child_cpu)
 {
     int down[2], up[2];
     if (pipe(down) || pipe(up)) {
@@ -171,13 +195,14 @@ static void bench_pipe(void)
     }
     pid_t pid = fork();
     if (pid == 0) {
+        pin(child_cpu);
         close(down[1]);
         close(up[0]);
         echo_child(down[0], up[1], 1);
     }
     close(down[0]);
     close(up[1]);
-    round_trips("pipe_rt", down[1], up[0], 1);
+    round_trips(key, down[1], up[0], 1);
     close(down[1]);
     close(up[0]);
     waitpid(pid, NULL, 0);
@@ -291,7 +316,7 @@ static long futex(int *addr, int op, int val)
 }
 
 /* Ping-pong on one shared word: 1 = the child's turn, 0 = ours, 2 = stop. */
-static void bench_futex(void)
+static void bench_futex(const char *key, int child_cpu)
 {
     int *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (w == MAP_FAILED) {
@@ -301,6 +326,7 @@ static void bench_futex(void)
     *w = 0;
     pid_t pid = fork();
     if (pid == 0) {
+        pin(child_cpu);
         for (;;) {
             int v;
             while ((v = __atomic_load_n(w, __ATOMIC_ACQUIRE)) == 0) {
@@ -327,7 +353,7 @@ static void bench_futex(void)
     futex(w, FUTEX_WAKE, 1);
     waitpid(pid, NULL, 0);
     munmap(w, PAGE);
-    report("futex_rt", iters);
+    report(key, iters);
 }
 
 static void *thread_fn(void *arg)
@@ -480,6 +506,242 @@ static void run_libc_bench(void)
     }
 }
 
+/* Storage (issue 13), when tools/linux-bench gave the machine a virtio
+ * disk with an ext2 file system: the modules of /modules (their order in
+ * /modules/order) loaded, then as test/storage_bench does on Arbor:
+ * mount (disk_mount), list /many (disk_list), 4 KiB O_DIRECT preads at
+ * the same pseudo-random offsets of the raw disk (disk_rand_4k), 64 MiB
+ * written in 1 MiB writes + fsync and read back, buffered (the page cache
+ * dropped between) and O_DIRECT (disk_*_mib[_direct]). */
+#define ST_MIB 64
+#define ST_CHUNK (1u << 20)
+
+/* The idle spinner, as Arbor's (libc/include/rt/bench_spin.h): a child
+ * under SCHED_IDLE that runs only when nothing else can and counts its
+ * iterations (incq, cmpb, je: three instructions) in shared memory, so
+ * that waiting for the disk, which under icount would jump the TSC to
+ * the next timer deadline, does not count; st_now() = TSC - 3 * spins. */
+struct st_spin {
+    volatile uint64_t spins;
+    volatile uint8_t stop;
+};
+static struct st_spin *spin;
+static pid_t spin_pid = -1;
+
+static uint64_t st_begin(void)
+{
+    return tsc_begin() - 3 * spin->spins;
+}
+
+static uint64_t st_end(void)
+{
+    return tsc_end() - 3 * spin->spins;
+}
+
+static int spin_start(void)
+{
+    spin = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+    if (spin == MAP_FAILED) {
+        fail("mmap of the spinner's page");
+        return -1;
+    }
+    fflush(stdout);
+    spin_pid = fork();
+    if (spin_pid == 0) {
+        struct sched_param sp = {0};
+        if (sched_setscheduler(0, SCHED_IDLE, &sp) != 0) {
+            _exit(1);
+        }
+        __asm__ volatile("1: incq %0\n\tcmpb $0, %1\n\tje 1b" : "+m"(spin->spins) : "m"(spin->stop) : "cc", "memory");
+        _exit(0);
+    }
+    if (spin_pid < 0) {
+        fail("fork of the spinner");
+        return -1;
+    }
+    return 0;
+}
+
+static void spin_stop(void)
+{
+    int status;
+    spin->stop = 1;
+    if (spin_pid > 0 && (waitpid(spin_pid, &status, 0) != spin_pid || !WIFEXITED(status) || WEXITSTATUS(status))) {
+        printf("lbench: FAILED: the spinner did not run under SCHED_IDLE\n");
+    }
+    printf("lbench: storage spinner: %llu iterations\n", (unsigned long long)spin->spins);
+}
+
+static uint64_t st_stamp(uint64_t m, uint64_t p)
+{
+    return 0x5354000000000000ull | m << 16 | p;
+}
+
+static int load_modules(void)
+{
+    FILE *f = fopen("/modules/order", "r");
+    char name[128], path[160];
+    if (!f) {
+        fail("open /modules/order");
+        return -1;
+    }
+    while (fscanf(f, "%127s", name) == 1) {
+        snprintf(path, sizeof(path), "/modules/%s", name);
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0 || (syscall(SYS_finit_module, fd, "", 0) != 0 && errno != EEXIST)) {
+            printf("lbench: FAILED: loading module %s: %s\n", name, strerror(errno));
+            fclose(f);
+            return -1;
+        }
+        close(fd);
+    }
+    fclose(f);
+    return 0;
+}
+
+/* One pass of ST_MIB MiB through path: write (+ fsync) or read. */
+static int st_pass(const char *key, const char *path, int direct, int write_it, uint8_t *buf)
+{
+    uint64_t best = ~0ull;
+    int fd = open(path, (write_it ? O_WRONLY | O_CREAT | O_TRUNC : O_RDONLY) | (direct ? O_DIRECT : 0), 0644);
+    if (fd < 0) {
+        fail(path);
+        return -1;
+    }
+    uint64_t t0 = st_begin();
+    for (uint64_t m = 0; m < ST_MIB; m++) {
+        uint64_t s0 = st_begin();
+        if (write_it) {
+            for (uint64_t p = 0; p < ST_CHUNK / PAGE; p++) {
+                *(uint64_t *)(buf + p * PAGE) = st_stamp(m, p);
+            }
+            if (write(fd, buf, ST_CHUNK) != ST_CHUNK) {
+                fail("write");
+                return -1;
+            }
+        } else {
+            if (read(fd, buf, ST_CHUNK) != ST_CHUNK) {
+                fail("read");
+                return -1;
+            }
+            for (uint64_t p = 0; p < ST_CHUNK / PAGE; p++) {
+                if (*(uint64_t *)(buf + p * PAGE) != st_stamp(m, p)) {
+                    printf("lbench: FAILED: %s: MiB %llu, page %llu read back wrong\n", key,
+                           (unsigned long long)m, (unsigned long long)p);
+                    return -1;
+                }
+            }
+        }
+        uint64_t s1 = st_end();
+        best = s1 - s0 < best ? s1 - s0 : best;
+    }
+    if (write_it && fsync(fd) != 0) {
+        fail("fsync");
+        return -1;
+    }
+    uint64_t t1 = st_end();
+    close(fd);
+    printf("lbench: %s median=%llu min=%llu iters=%d\n", key, (unsigned long long)((t1 - t0) / ST_MIB),
+           (unsigned long long)best, ST_MIB);
+    fflush(stdout);
+    return 0;
+}
+
+static void drop_caches(void)
+{
+    int fd = open("/proc/sys/vm/drop_caches", O_WRONLY);
+    if (fd < 0 || write(fd, "3\n", 2) != 2) {
+        fail("drop_caches");
+    }
+    if (fd >= 0) {
+        close(fd);
+    }
+}
+
+static void bench_storage(void)
+{
+    struct stat st;
+    if (stat("/modules/order", &st) != 0) {
+        return; /* no disk given */
+    }
+    mkdir("/proc", 0555);
+    mkdir("/mnt", 0755);
+    if (mount("proc", "/proc", "proc", 0, NULL) != 0 || mount("devtmpfs", "/dev", "devtmpfs", 0, NULL) != 0) {
+        fail("mount of /proc or /dev");
+        return;
+    }
+    if (load_modules()) {
+        return;
+    }
+    for (int i = 0; i < 1000 && stat("/dev/vda", &st) != 0; i++) {
+        usleep(10000);
+    }
+    sync();
+    if (spin_start()) {
+        return;
+    }
+    uint64_t t0 = st_begin();
+    int r = mount("/dev/vda", "/mnt", "ext2", 0, NULL);
+    uint64_t t1 = st_end();
+    if (r != 0) {
+        fail("mount of /dev/vda (ext2) on /mnt");
+        spin_stop();
+        return;
+    }
+    printf("lbench: disk_mount median=%llu min=%llu iters=1\n", (unsigned long long)(t1 - t0),
+           (unsigned long long)(t1 - t0));
+    uint64_t n = 0;
+    t0 = st_begin();
+    DIR *d = opendir("/mnt/many");
+    while (d && readdir(d)) {
+        n++;
+    }
+    if (d) {
+        closedir(d);
+    }
+    t1 = st_end();
+    printf("lbench: listed /many: %llu entries\n", (unsigned long long)n);
+    printf("lbench: disk_list median=%llu min=%llu iters=1\n", (unsigned long long)(t1 - t0),
+           (unsigned long long)(t1 - t0));
+
+    uint8_t *buf = aligned_alloc(PAGE, ST_CHUNK);
+    int fd = open("/dev/vda", O_RDONLY | O_DIRECT);
+    uint64_t size = 0, x = 0x2545f4914f6cdd1dull, warm = iters / 10 + 1;
+    if (!buf || fd < 0 || ioctl(fd, BLKGETSIZE64, &size) != 0 || size < PAGE) {
+        fail("open /dev/vda (O_DIRECT)");
+        spin_stop();
+        return;
+    }
+    for (uint64_t i = 0; i < warm + iters; i++) {
+        x ^= x << 13, x ^= x >> 7, x ^= x << 17; /* xorshift64: the same sequence as Arbor's */
+        uint64_t s0 = st_begin();
+        ssize_t got = pread(fd, buf, PAGE, (off_t)((x % (size / PAGE)) * PAGE));
+        uint64_t s1 = st_end();
+        if (got != PAGE) {
+            fail("pread of /dev/vda");
+            spin_stop();
+            return;
+        }
+        record(i, warm, s1 - s0);
+    }
+    close(fd);
+    report("disk_rand_4k", iters);
+
+    if (st_pass("disk_write_mib", "/mnt/seq.bin", 0, 1, buf) == 0) {
+        drop_caches();
+        st_pass("disk_read_mib", "/mnt/seq.bin", 0, 0, buf);
+    }
+    if (st_pass("disk_write_mib_direct", "/mnt/seq.bin", 1, 1, buf) == 0) {
+        drop_caches();
+        st_pass("disk_read_mib_direct", "/mnt/seq.bin", 1, 0, buf);
+    }
+    free(buf);
+    spin_stop();
+    if (umount("/mnt") != 0) {
+        fail("umount /mnt");
+    }
+}
+
 static void console(void)
 {
     if (fcntl(1, F_GETFD) == -1) {
@@ -491,6 +753,20 @@ static void console(void)
             dup2(fd, 1);
             dup2(fd, 2);
         }
+    }
+}
+
+static void power_off(void)
+{
+    printf("lbench: done\n");
+    fflush(stdout);
+    sync();
+    reboot(RB_POWER_OFF);
+    if (ioperm(0xf4, 1, 1) == 0) {
+        outb(0, 0xf4); /* isa-debug-exit, should power-off fail */
+    }
+    for (;;) {
+        pause();
     }
 }
 
@@ -510,6 +786,7 @@ int main(int argc, char **argv)
     if (argc > 3) {
         heavy = strtoull(argv[3], NULL, 10);
     }
+    const char *only = argc > 4 ? argv[4] : "all";
     if (heavy > iters) {
         heavy = iters;
     }
@@ -519,9 +796,27 @@ int main(int argc, char **argv)
     printf("lbench: boot_init median=%llu min=%llu iters=1\n", (unsigned long long)entry,
            (unsigned long long)entry);
     measure_overhead();
+    if (!strcmp(only, "storage")) {
+        bench_storage();
+        power_off();
+    }
+    if (!strcmp(only, "smp")) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        printf("lbench: smp: %ld CPUs online\n", cpus);
+        if (cpus < 2) {
+            fail("smp: fewer than 2 CPUs");
+        } else {
+            pin(0);
+            bench_pipe("pipe_rt_smp_same", 0);
+            bench_pipe("pipe_rt_smp_cross", 1);
+            bench_futex("futex_rt_smp_same", 0);
+            bench_futex("futex_rt_smp_cross", 1);
+        }
+        power_off();
+    }
     bench_getppid();
-    bench_pipe();
-    bench_futex();
+    bench_pipe("pipe_rt", -1);
+    bench_futex("futex_rt", -1);
     bench_unix("unix_rt", 1);
     bench_unix("unix_rt_64", 64);
     bench_unix("unix_rt_256", 256);
@@ -536,14 +831,6 @@ int main(int argc, char **argv)
     bench_mmap_touch("mmap_touch_1m", MIB_PAGES, heavy, warmup / 10 + 1);
     bench_exec_to_main();
     run_libc_bench();
-    printf("lbench: done\n");
-    fflush(stdout);
-    sync();
-    reboot(RB_POWER_OFF);
-    if (ioperm(0xf4, 1, 1) == 0) {
-        outb(0, 0xf4); /* isa-debug-exit, should power-off fail */
-    }
-    for (;;) {
-        pause();
-    }
+    bench_storage();
+    power_off();
 }

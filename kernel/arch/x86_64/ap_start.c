@@ -19,7 +19,7 @@ struct ap_params {
 #define EFER_LME (1u << 8)
 #define EFER_NXE (1u << 11)
 
-bool arch_cpu_start(struct arch_cpu *c, uint64_t page, volatile const bool *online, uint64_t timeout_us)
+bool arch_cpu_start(struct arch_cpu *c, uint64_t page, uint32_t *state, uint64_t timeout_us)
 {
     uint64_t size = (uint64_t)(ap_trampoline_end - ap_trampoline);
     uint8_t *t = phys_to_virt(page);
@@ -34,13 +34,16 @@ bool arch_cpu_start(struct arch_cpu *c, uint64_t page, volatile const bool *onli
     __asm__ volatile("mfence" ::: "memory");
     apic_send_init(c->apic_id);
     apic_delay_us(10000);
-    for (unsigned sipi = 0; sipi < 2 && !*online; sipi++) {
+    for (unsigned sipi = 0; sipi < 2 && __atomic_load_n(state, __ATOMIC_ACQUIRE) != CPU_ONLINE; sipi++) {
         apic_send_startup(c->apic_id, page);
         apic_delay_us(200);
     }
     uint64_t end = rdtsc() + apic_tsc_hz() / 1000000 * timeout_us;
-    while (!*online && rdtsc() < end) {
+    while (__atomic_load_n(state, __ATOMIC_ACQUIRE) != CPU_ONLINE && rdtsc() < end) {
         __asm__ volatile("pause");
     }
-    return *online;
+    /* Too late: whichever of us changes the state first decides. */
+    uint32_t starting = CPU_STARTING;
+    __atomic_compare_exchange_n(state, &starting, CPU_ABANDONED, false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE);
+    return __atomic_load_n(state, __ATOMIC_ACQUIRE) == CPU_ONLINE;
 }

@@ -170,24 +170,30 @@ static inline struct arch_cpu *arch_cpu(void)
  * registers, FPU, GDT/TSS with the given stacks, IDT, SYSCALL, GS. */
 void arch_cpu_init(struct arch_cpu *c, uint64_t kernel_stack_top, uint64_t df_stack_top,
                    uint64_t nmi_stack_top);
+/* Only this CPU will ever run (smp_start decided, after the last AP):
+ * the system call entry takes the kernel lock without lock xadd and
+ * without the check that it is free (syscall_entry_up, entry.asm). */
+void arch_syscall_single_cpu(void);
 /* ap_start.c: start the AP of c (apic_id, kernel_stack set) with the
- * trampoline at page (below 1 MiB, free); true once it set *online
- * within timeout_us. */
-bool arch_cpu_start(struct arch_cpu *c, uint64_t page, volatile const bool *online, uint64_t timeout_us);
+ * trampoline at page (below 1 MiB, free); true if it set *state to
+ * CPU_ONLINE within timeout_us, false if not: then *state is
+ * CPU_ABANDONED, and the AP, should it still start, halts for good
+ * (smp_ap_main). */
+bool arch_cpu_start(struct arch_cpu *c, uint64_t page, uint32_t *state, uint64_t timeout_us);
 /* The next kernel entry saves into regs: the syscall entry through
  * arch_cpu()->regs, interrupts through TSS.rsp0. */
-static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct regs *regs)
+/* c: the running CPU's (arch_cpu()), passed in so the caller's copy is
+ * reused. */
+static inline __attribute__((always_inline)) void arch_set_kernel_entry(struct arch_cpu *c, struct regs *regs)
 {
-    struct arch_cpu *c = arch_cpu();
     c->regs = (uint64_t)regs;
     c->tss.rsp[0] = (uint64_t)(regs + 1);
 }
 void arch_wait_for_interrupt(void); /* sti; hlt; cli */
 void arch_interrupt_window(void);   /* sti; nop; cli: take what is pending */
 __attribute__((noreturn)) void arch_return_to_user(void);
-/* The IPC fast path's return into a receiver (entry.asm). */
-__attribute__((noreturn)) void arch_ipc_return(uint64_t badge, uint64_t info, unsigned len,
-                                               const struct regs *from, struct regs *to);
+/* The IPC fast path's return into a receiver, arch_ipc_return (entry.asm),
+ * is jumped to with its arguments in registers: hand_over, ipc_fast.c. */
 
 /* fpu.c: eager FPU/SSE/AVX state in the TCB (FPU_AREA_SIZE bytes, 64
  * aligned) */
@@ -200,15 +206,14 @@ void arch_fpu_init_thread(uint8_t *area); /* a new, zeroed TCB */
 enum fpu_mode { FPU_FXSAVE, FPU_XSAVE, FPU_XSAVEOPT };
 extern enum fpu_mode fpu_mode; /* picked at boot by what the CPU has */
 extern uint8_t fpu_scratch[];  /* an owner nobody loads from */
-static inline __attribute__((always_inline)) void arch_fpu_switch(uint8_t *next)
+static inline __attribute__((always_inline)) void arch_fpu_switch(struct arch_cpu *c, uint8_t *next)
 {
-    struct arch_cpu *c = arch_cpu();
     uint8_t *prev = c->fpu_owner;
     if (next == prev) {
         return;
     }
     c->fpu_owner = next;
-    if (fpu_mode == FPU_XSAVEOPT) {
+    if (__builtin_expect(fpu_mode == FPU_XSAVEOPT, 1)) { /* what CPUs since 2011 have */
         __asm__ volatile("xsaveopt64 (%0)\n\txrstor64 (%1)" ::"r"(prev), "r"(next), "a"(~0u), "d"(~0u)
                          : "memory");
     } else if (fpu_mode == FPU_XSAVE) {
@@ -225,17 +230,7 @@ void arch_fpu_release(struct thread *t);
  * kernel) must not save into it later. */
 void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);
 
-/* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
-void serial_init(void);
-void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
-/* The terminal's: bytes as they are, at most CONSOLE_WRITE_MAX of them (one
- * transmit FIFO, fewer on a UART without one); returns how many. */
-size_t serial_write_raw(const char *s, size_t n);
-bool serial_present(void);
-void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
-/* Move up to room received bytes from the UART into buf; how many. */
-size_t serial_rx_drain(uint8_t *buf, size_t room);
-uint64_t serial_overruns(void); /* bytes the UART reported lost */
+#include "serial.h"
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

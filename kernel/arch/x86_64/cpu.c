@@ -9,7 +9,7 @@
 struct cpu_features cpu_features;
 
 extern char vector_stubs[];
-extern void syscall_entry(void);
+extern void syscall_entry(void), syscall_entry_up(void);
 
 static uint64_t idt[256][2];
 
@@ -157,4 +157,9 @@ void arch_interrupt_window(void)
 void arch_wait_for_interrupt(void)
 {
     __asm__ volatile("sti; hlt; cli" ::: "memory");
+}
+
+void arch_syscall_single_cpu(void)
+{
+    wrmsr(MSR_LSTAR, (uint64_t)syscall_entry_up);
 }

@@ -34,7 +34,7 @@ alignmode p6                            ; pad the stubs with long nops
 
 extern kernel, kernel_lock, syscall_handlers
 extern arch_user_trap, arch_kernel_trap, kernel_exit, kernel_lock_wait
-global vector_stubs, syscall_entry, arch_return_to_user, arch_ipc_return
+global vector_stubs, syscall_entry, syscall_entry_up, arch_return_to_user, arch_ipc_return
 
 %macro SAVE_GPRS 0
     push rax
@@ -210,7 +210,14 @@ from_kernel:
 ; Anything else (another thread to run, PDs to clean up) goes through
 ; kernel_exit(). Handlers that switch threads themselves (the IPC fast
 ; path) do not return here.
-syscall_entry:
+; syscall_entry is the entry of a system with more than one CPU;
+; syscall_entry_up, the same but for the lock, the entry once smp_start
+; found that no other CPU runs or ever will (arch_syscall_single_cpu): no
+; other CPU ever takes the lock then, and this one holds it nowhere in
+; user mode, so at a system call it is free and a plain increment of its
+; ticket counter takes it (one instruction instead of four; the release
+; on the way out is the same).
+%macro SYSCALL_ENTRY 1
     swapgs
     mov [gs:CPU_user_rsp], rsp
     mov rsp, [gs:CPU_regs]
@@ -218,8 +225,7 @@ syscall_entry:
     mov [rsp + REGS_rflags], r11
     mov rcx, [gs:CPU_user_rsp]
     mov [rsp + REGS_rsp], rcx
-    mov qword [rsp + REGS_vector], VEC_SYSCALL
-    mov [rsp + REGS_rax], rax
+    mov [rsp + REGS_rax], rax           ; (the vector is VEC_SYSCALL already: .iret)
     mov [rsp + REGS_rdi], rdi
     mov [rsp + REGS_rsi], rsi
     mov [rsp + REGS_rdx], rdx
@@ -233,10 +239,14 @@ syscall_entry:
     mov [rsp + REGS_rbx], rbx
     mov [rsp + REGS_rbp], rbp
     mov rsp, [gs:CPU_kernel_stack]
+%if %1
     mov ecx, 1                          ; LOCK_KERNEL, its slow part at .wait
     lock xadd [kernel_lock + KLOCK_next], ecx
     cmp ecx, [kernel_lock + KLOCK_owner]
     jne .wait
+%else
+    inc dword [kernel_lock + KLOCK_next] ; one CPU: free, nobody else counts
+%endif
 .locked:                                ; rax: the call's number
     mov rdi, [gs:CPU_regs]              ; the thread
     cmp rax, SYS_COUNT
@@ -263,6 +273,7 @@ syscall_entry:
     o64 sysret
 .switch:
     jmp kernel_exit
+%if %1
 ; The lock is held elsewhere. Only then can our thread have been stopped
 ; by another CPU meanwhile (that CPU holds the lock until we answered
 ; its smp_sync, which we do waiting): with the lock got at once, the
@@ -278,14 +289,26 @@ syscall_entry:
     jmp .locked
 .stale:                                 ; stopped or gone while we waited for the lock
     jmp kernel_exit                     ; (arch_syscall_entry_stopped, trap.c)
+%endif
 .invalid:
     mov qword [rdi + REGS_rax], ERR_INVALID_SYSCALL
     jmp .done
+%endmacro
+
+syscall_entry:
+    SYSCALL_ENTRY 1
+syscall_entry_up:
+    SYSCALL_ENTRY 0
 
 ; Back to the current thread ([gs:CPU_regs]), all of its registers from its
 ; frame. A thread whose last entry was a syscall leaves with sysretq (rip
 ; and rflags via rcx and r11, which the ABI gives up anyway); any other
-; with iretq. sysret's return address is always canonical: it is the
+; with iretq. The vector slot says which: an interrupt or exception
+; entry pushes its vector there; the system call entry stores none, since
+; every exit to user mode leaves VEC_SYSCALL there (the iretq path writes
+; it, the sysretq paths found it), so a thread that enters with syscall
+; has it already. A new thread's frame is zeroed: its first exit is an
+; iretq. sysret's return address is always canonical: it is the
 ; instruction after a syscall in user space, which ends one page below
 ; the canonical boundary, or an address thread_start or a fault reply
 ; checked. Between loading the user rsp and sysretq only an NMI or
@@ -316,42 +339,42 @@ arch_return_to_user:
 .iret:
     mov rsp, rcx
     RESTORE_GPRS
+    mov qword [rsp], VEC_SYSCALL        ; the vector: for the next entry, if a syscall
     add rsp, 16                         ; vector and error code
     UNLOCK_KERNEL                       ; iretq still reads the frame: see smp_sync
     swapgs
     iretq
 
-; arch_ipc_return(badge, info, len, from, to): the IPC fast path's way
-; back to user mode (ipc_fast.c), into the receiver `to` (struct regs),
-; already made current by sched_enter. It waits in call or reply_wait, so
-; its frame is a syscall frame. It gets status ERR_OK, badge (rdi) and
-; info (rsi, where the C convention put them already), its message words
+;; arch_ipc_return: the IPC fast path's way back to user mode (ipc_fast.c,
+; which jumps here with badge in rdi, info in rsi, len in rdx, the
+; sender's frame `from` in rcx, the receiver's `to` in r11), into the
+; receiver, already made current by sched_enter. It waits in call or
+; reply_wait, so its frame is a syscall frame. It gets status ERR_OK,
+; badge (rdi) and info (rsi, where they are already), its message words
 ; 0..len-1 (len <= MSG_REG_WORDS, checked by the fast path) straight from
-; the sender's frame `from`, and words len..7 as 0; rbx, rbp, rsp, rip
-; and rflags come from its own frame. Nothing of the message is written
-; into `to` first: its next kernel entry stores all of it afresh.
-arch_ipc_return:
-    mov r11, r8                         ; to
-    mov eax, edx                        ; len
-    jmp [abs .zero + rax * 8]
-.z0: xor edx, edx                       ; words len..7 become 0
-.z1: xor r10d, r10d
-.z2: xor r8d, r8d
-.z3: xor r9d, r9d
-.z4: xor r12d, r12d
-.z5: xor r13d, r13d
-.z6: xor r14d, r14d
-.z7: xor r15d, r15d
-.z8: jmp [abs .copy + rax * 8]
-.c8: mov r15, [rcx + REGS_r15]          ; words len-1..0 from the sender
-.c7: mov r14, [rcx + REGS_r14]
-.c6: mov r13, [rcx + REGS_r13]
-.c5: mov r12, [rcx + REGS_r12]
-.c4: mov r9, [rcx + REGS_r9]
-.c3: mov r8, [rcx + REGS_r8]
-.c2: mov r10, [rcx + REGS_r10]
-.c1: mov rdx, [rcx + REGS_rdx]
-.c0: xor eax, eax                       ; ERR_OK
+; the sender's frame, and words len..7 as 0; rbx, rbp, rsp, rip and
+; rflags come from its own frame. Nothing of the message is written into
+; `to` first: its next kernel entry stores all of it afresh. One straight
+; line per length (IPC_RETURN len), reached by one jump.
+%define MSG_REG_0 rdx
+%define MSG_REG_1 r10
+%define MSG_REG_2 r8
+%define MSG_REG_3 r9
+%define MSG_REG_4 r12
+%define MSG_REG_5 r13
+%define MSG_REG_6 r14
+%define MSG_REG_7 r15
+%macro IPC_RETURN 1
+%assign w 0
+%rep 8
+%if w < %1
+    mov MSG_REG_%[w], [rcx + REGS_%[MSG_REG_%[w]]]
+%else
+    xor MSG_REG_%[w], MSG_REG_%[w]          ; (the 64-bit form: one instruction too)
+%endif
+%assign w w + 1
+%endrep
+    xor eax, eax                        ; ERR_OK
     mov rbx, [r11 + REGS_rbx]
     mov rbp, [r11 + REGS_rbp]
     mov rcx, [r11 + REGS_rip]
@@ -360,10 +383,19 @@ arch_ipc_return:
     UNLOCK_KERNEL
     swapgs
     o64 sysret
+%endmacro
+
+arch_ipc_return:
+    jmp [abs .len + rdx * 8]
+%assign n 0
+%rep 9
+.l%[n]:
+    IPC_RETURN n
+%assign n n + 1
+%endrep
 
 section .rodata
 align 8
-.zero: dq .z0, .z1, .z2, .z3, .z4, .z5, .z6, .z7, .z8
-.copy: dq .c0, .c1, .c2, .c3, .c4, .c5, .c6, .c7, .c8
+.len: dq .l0, .l1, .l2, .l3, .l4, .l5, .l6, .l7, .l8
 
 section .note.GNU-stack noalloc noexec nowrite progbits

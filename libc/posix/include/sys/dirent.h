@@ -12,6 +12,7 @@
 #define DT_CHR 2
 #define DT_DIR 4
 #define DT_REG 8
+#define DT_LNK 10
 
 #define MAXNAMLEN 255
 
