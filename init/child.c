@@ -148,6 +148,7 @@ void child_destroy(struct init *in, struct child *ch)
         if (s->used && s->cap) {
             rt_slot_free(s->cap);
         }
+        server_session_forget(s);
         s->used = false;
     }
     server_child_gone(in, ch);

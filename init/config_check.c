@@ -12,8 +12,8 @@ static const char *const top_nodes[] = {"parent-provides", "default-route", "def
                                         "resource",        "heartbeat",     NULL};
 static const char *const top_attrs[] = {"verbose", "prio_levels",  "ld_verbose",
                                         "version", "generate_xml", NULL};
-static const char *const start_nodes[] = {"resource", "binary",    "config", "route", "provides",
-                                          "affinity", "heartbeat", "exit",   NULL};
+static const char *const start_nodes[] = {"resource", "binary",    "config", "route",   "provides",
+                                          "affinity", "heartbeat", "exit",   "restart", NULL};
 static const char *const start_attrs[] = {"name", "caps",    "ram",          "priority", "managing_system",
                                           "ld",   "version", "caps_maximum", NULL};
 static const char *const name_only[] = {"name", NULL};
@@ -102,12 +102,14 @@ bool config_check_start(const struct xml_node *start)
             printf("config: line %u: unknown node <%s> in <start>, ignored\n", xml_line(&sub), type);
             continue;
         }
-        const char *const *attrs = xml_type_is(&sub, "binary")                                     ? binary
-                                   : xml_type_is(&sub, "resource")                                 ? resource
-                                   : xml_type_is(&sub, "affinity")                                 ? affinity
-                                   : xml_type_is(&sub, "exit")                                     ? exit
-                                   : xml_type_is(&sub, "heartbeat") || xml_type_is(&sub, "config") ? NULL
-                                                                                                   : no_attrs;
+        const char *const *attrs =
+            xml_type_is(&sub, "binary")     ? binary
+            : xml_type_is(&sub, "resource") ? resource
+            : xml_type_is(&sub, "affinity") ? affinity
+            : xml_type_is(&sub, "exit")     ? exit
+            : xml_type_is(&sub, "heartbeat") || xml_type_is(&sub, "config") || xml_type_is(&sub, "restart")
+                ? NULL
+                : no_attrs;
         if (attrs) {
             config_check_attrs(&sub, type, attrs);
         }
@@ -117,6 +119,9 @@ bool config_check_start(const struct xml_node *start)
         if (xml_type_is(&sub, "heartbeat") || xml_type_is(&sub, "exit")) {
             printf("config: line %u: <%s> in <start> is not supported by Arbor's init, ignored\n",
                    xml_line(&sub), type);
+        }
+        if (xml_type_is(&sub, "restart")) {
+            restart_check(start);
         }
         if (xml_type_is(&sub, "route")) {
             if (!route_check(&sub, &err)) {

@@ -39,6 +39,7 @@ struct child_session {
     uint64_t id;             /* at the parent (core) */
     cap_t cap;               /* our copy */
     uint64_t ram, caps;      /* quota taken from the child for it */
+    cap_t gone_note;         /* signalled when its server is gone (session_sigh) */
     /* local: the config ROM session, a reader of the child's config_rom */
     struct rom_reader config_reader;
     /* for the state report: the service and the label its server sees
@@ -88,6 +89,7 @@ struct child {
     unsigned prio_log2;
     unsigned aff_x, aff_y, aff_w, aff_h, aff_space_w, aff_space_h;
     bool managing_system; /* accepted and reported: core grants nothing more */
+    unsigned restarts;    /* times <restart> started it again (restart.c) */
     struct xml_node start;
     cap_t pd, cpu, thread, parent;
     uint64_t pd_id, cpu_id;
@@ -193,6 +195,9 @@ status_t server_result_op(void *child, struct rt_call *call, uint64_t request, c
                           uint64_t *id, uint64_t *detail);
 void server_close(struct init *in, struct child *ch, struct child_session *s, uint64_t *ram, uint64_t *caps);
 void server_child_gone(struct init *in, struct child *ch);
+status_t server_session_sigh_op(void *child, struct rt_call *call, uint64_t id, cap_t note);
+/* Free the session's gone_note (the session is closed). */
+void server_session_forget(struct child_session *s);
 /* A request our parent answered "pending": keep it with the client; its
  * outcome comes with relay_collect. Returns our request id. */
 uint64_t server_relay(struct init *in, struct child *ch, unsigned slot, unsigned k, uint64_t parent_request,
@@ -260,6 +265,16 @@ bool sched_child_affinity(const struct child *ch, const char *asked, char *out, 
 
 /* main.c */
 void init_launch(struct init *in, const struct xml_node *start);
+/* Start the child of start in slot i (free), restarted `restarts` times
+ * before. */
+void init_launch_at(struct init *in, unsigned i, const struct xml_node *start, unsigned restarts);
+
+/* restart.c: <restart> of a <start>: checked (reported), and applied
+ * when the child ended (fault: what, e.g. "page fault"; NULL: it exited
+ * with value): the child is destroyed, and started again if its policy
+ * asks and allows it, else kept as exited (struct child's exited) */
+void restart_check(const struct xml_node *start);
+void child_ended(struct init *in, struct child *ch, const char *fault, int64_t value);
 
 /* child.c */
 /* Start ch; on failure *step names what failed. */

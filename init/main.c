@@ -180,6 +180,7 @@ static status_t close_session(void *child, struct rt_call *call, uint64_t i, uin
         pd_transfer(ENV_PD, ch->pd, *ram, *caps); /* what came back */
     }
     rt_slot_free(s->cap);
+    server_session_forget(s);
     s->used = false;
     return RPC_OK;
 }
@@ -237,9 +238,7 @@ static void child_faulted(struct init *in, struct child *ch)
     bool overflow = info[0] == FAULT_PAGE && info[1] >= STACK_AREA_FIRST && info[1] < stack_bottom;
     printf("child \"%s\" faulted: %s at 0x%lx ip=0x%lx%s\n", ch->name, fault_kind_text(info[0]), info[1],
            info[2], overflow ? " (stack overflow)" : "");
-    child_destroy(in, ch);
-    ch->exited = true; /* kept until its <start> goes (config.c) */
-    ch->fault = overflow ? "stack overflow" : fault_kind_text(info[0]);
+    child_ended(in, ch, overflow ? "stack overflow" : fault_kind_text(info[0]), 0);
 }
 
 static void report_if_all_gone(struct init *in)
@@ -282,10 +281,7 @@ static status_t child_exit(void *child, struct rt_call *call, uint64_t value)
     struct init *in = call->state;
     struct child *ch = child;
     printf("child \"%s\" exited with exit value %ld\n", ch->name, (int64_t)value);
-    child_destroy(in, ch);
-    ch->exited = true; /* kept until its <start> goes (config.c) */
-    ch->exit_value = (int64_t)value;
-    ch->fault = NULL;
+    child_ended(in, ch, NULL, (int64_t)value);
     report_if_all_gone(in);
     return RPC_DEFERRED; /* no reply: there is nobody to take it */
 }
@@ -300,6 +296,7 @@ static const struct parent_ops parent_ops = {
     .respond = server_response_op,
     .collect_session = server_result_op,
     .resource_request = resource_request,
+    .session_sigh = server_session_sigh_op,
 };
 
 static void dispatch(void *arg, struct rt_call *call)
@@ -347,7 +344,6 @@ static bool start_node(struct init *in, struct child *ch, const struct xml_node 
 
 void init_launch(struct init *in, const struct xml_node *start)
 {
-    uint64_t q[4];
     unsigned i = 0;
     while (i < MAX_CHILDREN && (in->children[i].used || in->children[i].exited)) {
         i++;
@@ -356,11 +352,18 @@ void init_launch(struct init *in, const struct xml_node *start)
         printf("config: line %u: more than %u children\n", xml_line(start), MAX_CHILDREN);
         return;
     }
-    if (!config_check_start(start)) {
+    init_launch_at(in, i, start, 0);
+}
+
+void init_launch_at(struct init *in, unsigned i, const struct xml_node *start, unsigned restarts)
+{
+    uint64_t q[4];
+    if (!restarts && !config_check_start(start)) { /* a restart's node passed before */
         return;
     }
     struct child *ch = &in->children[i];
     memset(ch, 0, sizeof(*ch));
+    ch->restarts = restarts;
     pd_quota(ENV_PD, &q[0], &q[1], &q[2], &q[3]);
     uint64_t avail = q[0] - q[1] > in->preserve_ram ? q[0] - q[1] - in->preserve_ram : 0;
     uint64_t avail_caps = q[2] - q[3] > in->preserve_caps ? q[2] - q[3] - in->preserve_caps : 0;

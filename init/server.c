@@ -474,6 +474,9 @@ void server_child_gone(struct init *in, struct child *ch)
             struct child_session *s = &client->sessions[i];
             if (s->used && s->cap && s->server == self) {
                 s->server = SERVER_GONE;
+                if (s->gone_note) {
+                    sys_signal(s->gone_note);
+                }
             }
         }
     }
@@ -483,4 +486,33 @@ void server_child_gone(struct init *in, struct child *ch)
     }
     memset(ch->announced, 0, sizeof(ch->announced));
     ch->served = ch->close_count = 0;
+}
+
+status_t server_session_sigh_op(void *child, struct rt_call *call, uint64_t id, cap_t note)
+{
+    struct child *ch = child;
+    (void)call;
+    if (id >= MAX_CHILD_SESSIONS || !ch->sessions[id].used || !ch->sessions[id].cap) {
+        rt_call_drop_cap(note);
+        return RPC_INVALID;
+    }
+    struct child_session *s = &ch->sessions[id];
+    if (s->local || (s->server < 0 && s->server != SERVER_GONE)) {
+        rt_call_drop_cap(note);
+        return RPC_DENIED;
+    }
+    server_session_forget(s);
+    s->gone_note = note;
+    if (s->server == SERVER_GONE) {
+        sys_signal(note); /* gone already */
+    }
+    return RPC_OK;
+}
+
+void server_session_forget(struct child_session *s)
+{
+    if (s->gone_note) {
+        rt_slot_free(s->gone_note);
+        s->gone_note = CAP_NULL;
+    }
 }

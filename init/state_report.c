@@ -193,6 +193,9 @@ static void child_node(struct writer *w, struct init *in, const struct child *ch
     if (ch->managing_system) {
         put(w, " managing_system=\"yes\"");
     }
+    if (ch->restarts) {
+        put(w, " restarts=\"%u\"", ch->restarts);
+    }
     if (in->space_w * in->space_h > 1) {
         put(w, " affinity=\"%u,%u %ux%u\"", ch->aff_x, ch->aff_y, ch->aff_w, ch->aff_h);
     }

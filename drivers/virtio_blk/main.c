@@ -30,6 +30,22 @@ static void interrupt(void *arg)
     block_server_flush(&b->srv);
 }
 
+/* The device's start hook, counting for crash_after: a crash with a
+ * request taken from a client but not yet given to the device, as a
+ * driver's bug would make one, so that only the client's resubmission
+ * can bring it to the disk (run/storage_restart.run). */
+static uint16_t start_counted(void *driver, unsigned slot, unsigned op, uint64_t block, uint32_t count)
+{
+    struct vblk *b = driver;
+    if (++b->started == b->crash_after) {
+        printf("crash_after=\"%lu\": faulting on purpose with a request (op %u) taken but not started\n",
+               b->crash_after, op);
+        static volatile uint64_t *volatile nowhere; /* NULL: a page fault */
+        *nowhere = 0;
+    }
+    return queue_start(driver, slot, op, block, count);
+}
+
 /* A Platform session donating for the device and our DMA memory; the
  * first device of our policy that is a virtio block device, acquired. */
 static bool find_device(struct vblk *b, uint64_t *resources)
@@ -139,6 +155,10 @@ static bool setup(struct vblk *b)
     b->srv.dev.writable = !(features & VIRTIO_BLK_F_RO);
     b->srv.dev.slots = BLOCK_SERVER_SLOTS;
     b->srv.dev.start = queue_start;
+    if (b->srv.server.has_config && xml_attr_u64(&b->srv.server.config, "crash_after", &b->crash_after) &&
+        b->crash_after) {
+        b->srv.dev.start = start_counted;
+    }
     b->srv.dev.driver = b;
     return true;
 }

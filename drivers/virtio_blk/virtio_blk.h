@@ -38,6 +38,9 @@ struct vblk {
     uint16_t avail_idx, used_seen, notify_off;
     uint64_t buffer_phys[BLOCK_SERVER_SLOTS];
     uint64_t errors_logged;
+    /* test only (<config crash_after="N">): fault on purpose before
+     * request N of this instance is started on the device */
+    uint64_t crash_after, started;
 };
 
 /* queue.c */

@@ -223,25 +223,46 @@ void ps_client_sink_detach(struct ps_client_sink *c)
 }
 
 static cap_t stream_note, stream_note_copy;
+static uint64_t stream_events; /* bits above the streams' that a wait took, until asked for */
 
-cap_t ps_client_note(void)
+static cap_t note_copy(uint64_t badge)
 {
-    if (stream_note_copy) {
-        return stream_note_copy;
-    }
     if (!stream_note && pd_alloc_obj(ENV_PD, OBJ_NOTIFICATION, &stream_note)) {
         stream_note = CAP_NULL;
         return CAP_NULL;
     }
     cap_t copy = rt_slot_alloc();
-    if (!copy || sys_cap_mint(stream_note, CAP_NULL, copy, RIGHT_WRITE, 1)) {
+    if (!copy || sys_cap_mint(stream_note, CAP_NULL, copy, RIGHT_WRITE, badge)) {
         if (copy) {
             rt_slot_free(copy);
         }
         return CAP_NULL;
     }
-    stream_note_copy = copy;
     return copy;
+}
+
+cap_t ps_client_note(void)
+{
+    if (!stream_note_copy) {
+        stream_note_copy = note_copy(1);
+    }
+    return stream_note_copy;
+}
+
+cap_t ps_client_event_note(unsigned bit)
+{
+    return bit >= 1 && bit < 64 ? note_copy(1ull << bit) : CAP_NULL;
+}
+
+uint64_t ps_client_events(uint64_t mask)
+{
+    uint64_t bits;
+    if (stream_note && sys_poll(stream_note, &bits) == 0) {
+        stream_events |= bits & ~1ull;
+    }
+    uint64_t got = stream_events & mask;
+    stream_events &= ~mask;
+    return got;
 }
 
 void ps_client_signal(struct ps_client *c)
@@ -254,8 +275,8 @@ void ps_client_signal(struct ps_client *c)
 void ps_client_wait(void)
 {
     uint64_t bits;
-    if (stream_note) {
-        sys_wait(stream_note, &bits);
+    if (stream_note && sys_wait(stream_note, &bits) == 0) {
+        stream_events |= bits & ~1ull;
     }
 }
 

@@ -2,13 +2,17 @@
  * part_block's Block sessions with the disk: one to read the partition
  * table, block by block, waiting for each; then one that carries the
  * block server's request slots, each slot owning a fixed part of its
- * payload area (allocated once, never freed), the packet's tag naming
- * the slot.
+ * payload area (allocated once per session, never freed), the packet's
+ * tag naming the slot. A slot's data lives in a buffer of our own and
+ * is copied into (a write) or out of (a read) the payload area, so that
+ * when the driver dies (its payload area goes with it) every request it
+ * had not acknowledged can be sent again to the restarted driver on a
+ * new session (disk_reconnect; docs/storage.md, "A driver that dies").
  */
 #include "part_block.h"
 #include <session/block.h>
 
-bool disk_open(struct disk *d, uint64_t buffer, cap_t note)
+bool disk_open(struct disk *d, uint64_t buffer, cap_t note, cap_t gone)
 {
     char args[160];
     uint64_t size, n;
@@ -27,6 +31,10 @@ bool disk_open(struct disk *d, uint64_t buffer, cap_t note)
         printf("the disk's stream: %s\n", status_text(st));
         disk_close(d);
         return false;
+    }
+    /* DENIED: the disk is not our parent's child's, and does not go away */
+    if (gone && (st = parent_session_sigh(ENV_PARENT, d->id, gone)) && st != RPC_DENIED) {
+        printf("the disk's session_sigh: %s\n", status_text(st));
     }
     return true;
 }
@@ -73,37 +81,66 @@ bool disk_read(struct disk *d, uint64_t block, void *buf)
     return false;
 }
 
-static uint16_t start(void *driver, unsigned slot, unsigned op, uint64_t block, uint32_t count)
+/* Give slot's request to the disk session. */
+static bool submit(struct part_block *pb, unsigned slot)
 {
-    struct part_block *pb = driver;
     struct ps_source *s = &pb->disk.c.src;
     struct ps_packet p = pb->slot[slot];
-    if (pb->broken) {
-        return PS_FAILED;
-    }
-    p.op = (uint16_t)op;
-    p.arg = block;
-    p.length = count * (uint32_t)pb->disk.block_size;
+    struct disk_request *r = &pb->req[slot];
+    p.op = r->op;
+    p.arg = r->block;
+    p.length = r->count * (uint32_t)pb->disk.block_size;
     p.tag = slot;
+    if (r->op == BLOCK_OP_WRITE) {
+        memcpy(pb->disk.c.src.payload + p.offset, pb->srv.dev.buffer[slot], p.length);
+    }
     if (!ps_source_submit(s, &p)) {
-        return PS_FAILED; /* cannot happen: the ring has more entries than we have slots */
+        return false; /* cannot happen: the ring has more entries than we have slots */
     }
     if (ps_source_flush(s)) {
         ps_client_signal(&pb->disk.c);
     }
+    return true;
+}
+
+static uint16_t start(void *driver, unsigned slot, unsigned op, uint64_t block, uint32_t count)
+{
+    struct part_block *pb = driver;
+    if (pb->broken) {
+        return PS_FAILED;
+    }
+    pb->req[slot] = (struct disk_request){.busy = true, .op = (uint16_t)op, .block = block, .count = count};
+    if (!submit(pb, slot)) {
+        pb->req[slot].busy = false;
+        return PS_FAILED;
+    }
     return PS_OK;
 }
 
-bool disk_serve(struct part_block *pb)
+/* Each slot's part of the payload area of the (new) disk session. */
+static bool slots_attach(struct part_block *pb)
 {
-    struct block_device *dev = &pb->srv.dev;
     void *data;
     for (unsigned i = 0; i < BLOCK_SERVER_SLOTS; i++) {
         if (!ps_source_alloc(&pb->disk.c.src, (uint32_t)pb->disk.max_bytes, &pb->slot[i], &data)) {
             printf("the disk's payload area holds no buffer for slot %u\n", i);
             return false;
         }
-        dev->buffer[i] = data;
+    }
+    return true;
+}
+
+bool disk_serve(struct part_block *pb)
+{
+    struct block_device *dev = &pb->srv.dev;
+    for (unsigned i = 0; i < BLOCK_SERVER_SLOTS; i++) {
+        if (!(dev->buffer[i] = malloc(pb->disk.max_bytes))) {
+            printf("no RAM for the buffer of slot %u\n", i);
+            return false;
+        }
+    }
+    if (!slots_attach(pb)) {
+        return false;
     }
     dev->slots = BLOCK_SERVER_SLOTS;
     dev->block_size = pb->disk.block_size;
@@ -115,23 +152,76 @@ bool disk_serve(struct part_block *pb)
     return true;
 }
 
+static void fail_all(struct part_block *pb, const char *why)
+{
+    pb->broken = true;
+    printf("%s: every request fails from now on\n", why);
+    for (unsigned i = 0; i < BLOCK_SERVER_SLOTS; i++) {
+        if (pb->req[i].busy) {
+            pb->req[i].busy = false;
+            block_server_done(&pb->srv, i, PS_FAILED);
+        }
+    }
+}
+
 void disk_acknowledged(struct part_block *pb)
 {
     struct ps_source *s = &pb->disk.c.src;
     struct ps_packet p;
     void *data;
+    if (pb->broken || !pb->disk.session) {
+        return;
+    }
     while (ps_source_get_ack(s, &p, &data)) {
-        /* a tag is ours only while its slot is in flight (block_server_done checks) */
-        if (p.tag < BLOCK_SERVER_SLOTS) {
+        /* a tag is ours only while its slot is in flight */
+        if (p.tag < BLOCK_SERVER_SLOTS && pb->req[p.tag].busy) {
+            struct disk_request *r = &pb->req[p.tag];
+            if (r->op == BLOCK_OP_READ && p.status == PS_OK) {
+                memcpy(pb->srv.dev.buffer[p.tag], data, r->count * pb->disk.block_size);
+            }
+            r->busy = false;
             block_server_done(&pb->srv, (unsigned)p.tag, p.status == PS_OK ? PS_OK : PS_FAILED);
         }
     }
     ps_source_flush(s);
-    if (ps_source_broken(s) && !pb->broken) {
-        pb->broken = true;
-        printf("the disk's stream broke: every request fails from now on\n");
-        for (unsigned i = 0; i < BLOCK_SERVER_SLOTS; i++) {
-            block_server_done(&pb->srv, i, PS_FAILED);
-        }
+    if (ps_source_broken(s)) {
+        fail_all(pb, "the disk's stream broke");
     }
+}
+
+#define RECONNECT_TRIES 8
+
+void disk_reconnect(struct part_block *pb)
+{
+    uint64_t block_size = pb->disk.block_size, blocks = pb->disk.blocks, max = pb->disk.max_bytes;
+    uint64_t buffer = BLOCK_SERVER_SLOTS * max;
+    if (pb->broken) {
+        return;
+    }
+    disk_close(&pb->disk); /* its payload area is gone with the driver */
+    for (unsigned n = 1; n <= RECONNECT_TRIES; n++) {
+        if (!disk_open(&pb->disk, buffer, pb->note, pb->gone_note)) {
+            continue; /* logged */
+        }
+        if (pb->disk.block_size != block_size || pb->disk.blocks != blocks || pb->disk.max_bytes < max) {
+            printf("the restarted driver's disk differs (%lu blocks of %lu bytes): not used\n",
+                   pb->disk.blocks, pb->disk.block_size);
+            disk_close(&pb->disk);
+            break;
+        }
+        pb->disk.max_bytes = max;
+        if (!slots_attach(pb)) {
+            disk_close(&pb->disk);
+            break;
+        }
+        unsigned again = 0;
+        for (unsigned i = 0; i < BLOCK_SERVER_SLOTS; i++) {
+            again += pb->req[i].busy && submit(pb, i);
+        }
+        pb->reconnects++;
+        printf("reconnected to the restarted driver (%lu times so far): %u requests sent again\n",
+               pb->reconnects, again);
+        return;
+    }
+    fail_all(pb, "no driver to reconnect to");
 }

@@ -100,6 +100,13 @@ static void disk_signalled(void *arg)
     block_server_flush(&pb->srv);
 }
 
+static void disk_gone(void *arg)
+{
+    struct part_block *pb = arg;
+    disk_reconnect(pb);
+    block_server_flush(&pb->srv);
+}
+
 int main(uint64_t arg)
 {
     struct part_block *pb = &part_block;
@@ -108,7 +115,7 @@ int main(uint64_t arg)
         return 1;
     }
     /* first the table, through a session we wait on */
-    if (!disk_open(&pb->disk, 64 * 1024, ps_client_note())) {
+    if (!disk_open(&pb->disk, 64 * 1024, ps_client_note(), CAP_NULL)) {
         return 1;
     }
     part_table_read(&pb->table, pb->disk.block_size, pb->disk.blocks, read_block, &pb->disk);
@@ -118,10 +125,15 @@ int main(uint64_t arg)
         printf("no partitions: Block not announced\n");
         return 1;
     }
-    /* then the session that carries the clients' requests */
-    cap_t note = rt_signal_handler(&pb->srv.server.entry, BLOCK_SERVER_BIT_DEVICE, disk_signalled, pb);
+    /* then the session that carries the clients' requests; the news
+     * that its driver is gone on the lower bit, so that it is handled
+     * before acknowledgements and clients' packets (which would touch
+     * the dead driver's memory) of the same wake-up */
+    pb->gone_note = rt_signal_handler(&pb->srv.server.entry, BLOCK_SERVER_BIT_DEVICE, disk_gone, pb);
+    pb->note = rt_signal_handler(&pb->srv.server.entry, BLOCK_SERVER_BIT_TIMER, disk_signalled, pb);
     uint64_t max = MAX_BYTES;
-    if (!disk_open(&pb->disk, BLOCK_SERVER_SLOTS * (uint64_t)MAX_BYTES, note)) {
+    if (!pb->note || !pb->gone_note ||
+        !disk_open(&pb->disk, BLOCK_SERVER_SLOTS * (uint64_t)MAX_BYTES, pb->note, pb->gone_note)) {
         return 1;
     }
     if (pb->disk.max_bytes < max) {

@@ -25,6 +25,7 @@
  */
 #include <rt/server.h>
 #include <rt/component.h>
+#include <rt/stream_session.h>
 #include <rt/xml.h>
 
 static void quota(uint64_t *ram, uint64_t *caps)
@@ -149,11 +150,29 @@ static int random_sequences(unsigned steps)
     static const uint64_t capss[] = {1, 2, 3, 4, 1000, ~0ull};
     static const char *const services[] = {LOG_SERVICE, ROM_SERVICE, CPU_SERVICE, RM_SERVICE};
     struct held held[OPEN_MAX] = {{0}};
-    uint64_t ram0, caps0, ram, caps, opens = 0, upgrades = 0, closes = 0;
+    static const uint64_t ids[] = {0, 1, 15, 16, 17, 1000, ~0ull};
+    uint64_t ram0, caps0, ram, caps, opens = 0, upgrades = 0, closes = 0, sighs = 0;
     quota(&ram0, &caps0);
     for (unsigned step = 0; step < steps; step++) {
         struct held *h = &held[next() % OPEN_MAX];
-        unsigned op = (unsigned)(next() % 3);
+        unsigned op = (unsigned)(next() % 4);
+        if (op == 3) {
+            /* session_sigh on a session of core's (which does not go
+             * away: DENIED) or on no session (INVALID), with a
+             * notification of ours or any capability (a copy goes) */
+            uint64_t id = h->used && next() % 2 ? h->id : pick(ids, 7);
+            cap_t note = next() % 2 ? ps_client_event_note(1 + (unsigned)(next() % 63)) : CAP_NULL;
+            status_t st = parent_session_sigh(ENV_PARENT, id, note ? note : h->used ? h->cap : ENV_THREAD);
+            if (note) {
+                rt_slot_free(note);
+            }
+            if (st != RPC_DENIED && st != RPC_INVALID) {
+                printf("random: step %u: session_sigh on session %lu: %s, not DENIED or INVALID: FAILED\n",
+                       step, id, status_text(st));
+                return 1;
+            }
+            sighs++;
+        }
         if (!h->used && op == 0) {
             char args[128];
             const char *service = services[next() % 4];
@@ -200,9 +219,9 @@ static int random_sequences(unsigned steps)
         }
     }
     quota(&ram, &caps);
-    printf("random: %u steps, %lu opens, %lu upgrades, %lu closes; quota never above what was given; "
-           "after closing all %lu of %lu KiB, %lu of %lu caps: %s\n",
-           steps, opens, upgrades, closes, ram >> 10, ram0 >> 10, caps, caps0,
+    printf("random: %u steps, %lu opens, %lu upgrades, %lu closes, %lu session_sighs refused; quota never "
+           "above what was given; after closing all %lu of %lu KiB, %lu of %lu caps: %s\n",
+           steps, opens, upgrades, closes, sighs, ram >> 10, ram0 >> 10, caps, caps0,
            ram == ram0 && caps == caps0 ? "exact"
            : ram > ram0 || caps > caps0 ? "GAINED"
                                         : "LOST");

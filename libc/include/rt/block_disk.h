@@ -7,6 +7,11 @@
  * servers/ext2 and servers/fat give block_disk_read, _write, _sync and
  * _log to their logic as its device callbacks (ctx: the struct
  * block_disk).
+ *
+ * A driver that dies under it (and is restarted by init's <restart>) is
+ * reconnected to, and the request it had not acknowledged sent again
+ * (libc/src/block_disk.c, docs/storage.md "A driver that dies"); a
+ * Timer session "restart", if the routes give one, paces the tries.
  */
 #ifndef RT_BLOCK_DISK_H
 #define RT_BLOCK_DISK_H
@@ -20,7 +25,12 @@ struct block_disk {
     uint64_t id;
     struct ps_client c;
     uint64_t block_size, blocks, writable, max_bytes;
-    uint64_t failed; /* requests the driver failed */
+    uint64_t failed;         /* requests the driver failed */
+    uint64_t max_block_size; /* what block_disk_open was given */
+    uint64_t reconnects;     /* sessions opened anew after the driver died */
+    bool down;               /* no driver to reconnect to: every request fails */
+    cap_t timer;             /* the pause between reconnects (opened at the first need) */
+    bool no_timer;           /* there is no Timer for us */
 };
 
 /* Open the session (label "disk"), attach its stream; a disk whose

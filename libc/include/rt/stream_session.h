@@ -103,9 +103,19 @@ status_t ps_client_attach(struct ps_client *c, cap_t ds, uint64_t size, uint64_t
  * component's streams); CAP_NULL if there is no RAM or slot for it. */
 cap_t ps_client_note(void);
 
-/* Signal the server / wait until some server signals us. */
+/* Signal the server / wait until some server signals us (or an event
+ * note below is signalled). */
 void ps_client_signal(struct ps_client *c);
 void ps_client_wait(void);
+
+/* Events beside the streams on the same notification, so that a client
+ * waiting for its stream also wakes for them: a new write-only copy of
+ * it that sets bit (1..63) when signalled (the caller owns it; CAP_NULL
+ * if there is no RAM or slot), e.g. given to the parent's session_sigh
+ * to learn that a server is gone. ps_client_events takes the bits of
+ * mask that were signalled (by a wait, or now) and clears them. */
+cap_t ps_client_event_note(unsigned bit);
+uint64_t ps_client_events(uint64_t mask);
 
 /* Detach the dataspace and free the slots (before or after the session
  * is closed). */
