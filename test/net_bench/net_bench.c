@@ -5,19 +5,25 @@
  * for Linux (gcc -static, tools/linux-bench's initramfs, Linux's
  * virtio-net) and for the host, where it is the partner.
  *
- *   net_bench echo PORT                      host: echo UDP datagrams on
- *                                            127.0.0.1:PORT until "quit"
- *                                            or 10 idle minutes
- *   net_bench udp IP PORT ITERS WARMUP PFX   guest: ITERS round trips of a
- *                                            64-byte datagram to IP:PORT
+ *   net_bench echo PORT MIB                       host: echo UDP datagrams on
+ *                                                 127.0.0.1:PORT, and serve
+ *                                                 TCP there (below), until
+ *                                                 "quit" or 10 idle minutes
+ *   net_bench run IP PORT ITERS WARMUP MIB PFX    guest: ITERS round trips of
+ *                                                 a 64-byte datagram to
+ *                                                 IP:PORT, then MIB MiB by
+ *                                                 TCP to it and MIB MiB back
  *
  * The guest prints "PFX: udp_rt_64 median=N min=N iters=N", instructions
- * per round trip under icount, every instruction of the machine counted
+ * per round trip under icount, and "PFX: tcp_tx_mib ..." (guest to host)
+ * and "PFX: tcp_rx_mib ..." (host to guest), instructions per MiB, each
+ * direction after one MiB of warm-up; every instruction of the machine counted
  * (driver, stack, kernel, interrupts) except those of an idle spinner
  * (Arbor: rt/bench_spin.h; Linux: a SCHED_IDLE child), which keeps the
  * CPU from halting while the datagram is with the host (a halted CPU
  * would jump the TSC to its next timer deadline). Every echo is checked
- * byte by byte; a lost or wrong datagram fails the run.
+ * byte by byte, and every MiB on either side (after the timed interval);
+ * a lost or wrong byte fails the run.
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
@@ -27,12 +33,50 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
 
 #define DGRAM 64
 #define MAX_ITERS 4096
+#define MIB (1u << 20)
+#define CHUNK (64u << 10)
+
+static unsigned char pat[MIB], rx[MIB];
+
+static void pattern(void)
+{
+    for (unsigned i = 0; i < MIB; i++) {
+        pat[i] = (unsigned char)(i * 131 + (i >> 12));
+    }
+}
+
+static int send_all(int s, const unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t w = send(s, p, n < CHUNK ? n : CHUNK, 0);
+        if (w <= 0) {
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int recv_all(int s, unsigned char *p, size_t n)
+{
+    while (n) {
+        ssize_t r = recv(s, p, n < CHUNK ? n : CHUNK, 0);
+        if (r <= 0) {
+            return -1;
+        }
+        p += r;
+        n -= (size_t)r;
+    }
+    return 0;
+}
 
 #if defined(__arbor__)
 /* spin_arbor.c: rt/bench_spin.h, kept apart (the runtime's headers declare
@@ -109,44 +153,133 @@ static void sort(uint64_t *v, unsigned n)
     }
 }
 
-static int echo(int port)
+/* The host's TCP side of one connection: MIB + 1 MiB in, checked; an
+ * ack byte; MIB + 1 MiB out; then the guest closes. */
+static void serve_tcp(int c, unsigned mib)
+{
+    struct timeval tv = {.tv_sec = 60};
+    setsockopt(c, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    for (unsigned m = 0; m <= mib; m++) {
+        if (recv_all(c, rx, MIB) != 0 || memcmp(rx, pat, MIB) != 0) {
+            fprintf(stderr, "net_bench echo: TCP: MiB %u from the guest lost or wrong\n", m);
+            return;
+        }
+    }
+    if (send_all(c, (const unsigned char *)"A", 1) != 0) {
+        return;
+    }
+    for (unsigned m = 0; m <= mib; m++) {
+        if (send_all(c, pat, MIB) != 0) {
+            fprintf(stderr, "net_bench echo: TCP: send of MiB %u: %s\n", m, strerror(errno));
+            return;
+        }
+    }
+    recv(c, rx, 1, 0); /* the guest's close */
+}
+
+static int echo(int port, unsigned mib)
 {
     struct sockaddr_in me = {.sin_family = AF_INET, .sin_port = htons(port)}, peer;
-    struct timeval idle = {.tv_sec = 600};
     char buf[2048];
-    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    int one = 1;
+    int s = socket(AF_INET, SOCK_DGRAM, 0), l = socket(AF_INET, SOCK_STREAM, 0);
     me.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (s < 0 || bind(s, (struct sockaddr *)&me, sizeof me) != 0 ||
-        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle) != 0) {
-        fprintf(stderr, "net_bench echo: UDP port %d: %s\n", port, strerror(errno));
+    if (s < 0 || bind(s, (struct sockaddr *)&me, sizeof me) != 0 || l < 0 ||
+        setsockopt(l, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one) != 0 ||
+        bind(l, (struct sockaddr *)&me, sizeof me) != 0 || listen(l, 4) != 0) {
+        fprintf(stderr, "net_bench echo: port %d: %s\n", port, strerror(errno));
         return 1;
     }
+    pattern();
     for (;;) {
-        socklen_t len = sizeof peer;
-        ssize_t n = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
-        if (n < 0) {
-            fprintf(stderr, "net_bench echo: recvfrom: %s\n", strerror(errno));
+        struct pollfd p[2] = {{.fd = s, .events = POLLIN}, {.fd = l, .events = POLLIN}};
+        int n = poll(p, 2, 600 * 1000);
+        if (n <= 0) {
+            fprintf(stderr, "net_bench echo: %s\n", n == 0 ? "10 idle minutes, ending" : strerror(errno));
             return 1;
         }
-        if (n == 4 && memcmp(buf, "quit", 4) == 0) {
-            return 0;
+        if (p[1].revents & POLLIN) {
+            int c = accept(l, NULL, NULL);
+            if (c >= 0) {
+                serve_tcp(c, mib);
+                close(c);
+            }
         }
-        sendto(s, buf, n, 0, (struct sockaddr *)&peer, len);
+        if (p[0].revents & POLLIN) {
+            socklen_t len = sizeof peer;
+            ssize_t r = recvfrom(s, buf, sizeof buf, 0, (struct sockaddr *)&peer, &len);
+            if (r == 4 && memcmp(buf, "quit", 4) == 0) {
+                return 0;
+            }
+            if (r > 0) {
+                sendto(s, buf, r, 0, (struct sockaddr *)&peer, len);
+            }
+        }
     }
 }
 
 static uint64_t samples[MAX_ITERS];
 
-static int udp(const char *ip, int port, unsigned iters, unsigned warmup, const char *pfx)
+static void report(const char *pfx, const char *key, unsigned n)
+{
+    sort(samples, n);
+    printf("%s: %s median=%llu min=%llu iters=%u\n", pfx, key, (unsigned long long)samples[n / 2],
+           (unsigned long long)samples[0], n);
+}
+
+/* MIB + 1 MiB each way by TCP, the first of each direction not counted. */
+static int tcp(const struct sockaddr_in *to, unsigned mib, const char *pfx)
+{
+    struct timeval tv = {.tv_sec = 60};
+    unsigned char ack;
+    int s = socket(AF_INET, SOCK_STREAM, 0);
+    if (s < 0 || setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv) != 0 ||
+        connect(s, (const struct sockaddr *)to, sizeof *to) != 0) {
+        printf("%s: FAILED: TCP connection to the host: %s\n", pfx, strerror(errno));
+        return 1;
+    }
+    for (unsigned m = 0; m <= mib; m++) {
+        uint64_t t0 = tsc_begin();
+        int bad = send_all(s, pat, MIB) != 0 || (m == mib && recv_all(s, &ack, 1) != 0);
+        uint64_t t1 = tsc_end();
+        if (bad || (m == mib && ack != 'A')) {
+            printf("%s: FAILED: TCP: MiB %u to the host: %s\n", pfx, m, strerror(errno));
+            return 1;
+        }
+        if (m) {
+            samples[m - 1] = t1 - t0;
+        }
+    }
+    report(pfx, "tcp_tx_mib", mib);
+    for (unsigned m = 0; m <= mib; m++) {
+        uint64_t t0 = tsc_begin();
+        int bad = recv_all(s, rx, MIB);
+        uint64_t t1 = tsc_end();
+        if (bad || memcmp(rx, pat, MIB) != 0) {
+            printf("%s: FAILED: TCP: MiB %u from the host %s\n", pfx, m, bad ? "lost" : "wrong");
+            return 1;
+        }
+        if (m) {
+            samples[m - 1] = t1 - t0;
+        }
+    }
+    report(pfx, "tcp_rx_mib", mib);
+    close(s);
+    return 0;
+}
+
+static int run(const char *ip, int port, unsigned iters, unsigned warmup, unsigned mib, const char *pfx)
 {
     struct sockaddr_in to = {.sin_family = AF_INET, .sin_port = htons(port)};
     struct timeval tv = {.tv_sec = 10};
     unsigned char out[DGRAM], in[DGRAM + 1];
     int s;
-    if (iters < 1 || iters > MAX_ITERS) {
-        printf("%s: FAILED: iterations %u not in 1..%u\n", pfx, iters, MAX_ITERS);
+    if (iters < 1 || iters > MAX_ITERS || mib < 1 || mib > MAX_ITERS) {
+        printf("%s: FAILED: iterations %u or MiB %u not in 1..%u\n", pfx, iters, mib, MAX_ITERS);
         return 1;
     }
+    pattern();
     if (inet_pton(AF_INET, ip, &to.sin_addr) != 1) {
         printf("%s: FAILED: '%s' is not an IPv4 address\n", pfx, ip);
         return 1;
@@ -195,22 +328,22 @@ static int udp(const char *ip, int port, unsigned iters, unsigned warmup, const 
             samples[i - warmup] = t1 - t0;
         }
     }
+    report(pfx, "udp_rt_64", iters);
+    int bad = tcp(&to, mib, pfx);
     spin_end();
     send(s, "quit", 4, 0);
-    sort(samples, iters);
-    printf("%s: udp_rt_64 median=%llu min=%llu iters=%u\n", pfx, (unsigned long long)samples[iters / 2],
-           (unsigned long long)samples[0], iters);
-    return 0;
+    return bad;
 }
 
 int main(int argc, char **argv)
 {
-    if (argc == 3 && strcmp(argv[1], "echo") == 0) {
-        return echo(atoi(argv[2]));
+    if (argc == 4 && strcmp(argv[1], "echo") == 0) {
+        return echo(atoi(argv[2]), (unsigned)atoi(argv[3]));
     }
-    if (argc == 7 && strcmp(argv[1], "udp") == 0) {
-        return udp(argv[2], atoi(argv[3]), (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]), argv[6]);
+    if (argc == 8 && strcmp(argv[1], "run") == 0) {
+        return run(argv[2], atoi(argv[3]), (unsigned)atoi(argv[4]), (unsigned)atoi(argv[5]), (unsigned)atoi(argv[6]),
+                   argv[7]);
     }
-    fprintf(stderr, "usage: net_bench echo PORT | net_bench udp IP PORT ITERS WARMUP PREFIX\n");
+    fprintf(stderr, "usage: net_bench echo PORT MIB | net_bench run IP PORT ITERS WARMUP MIB PREFIX\n");
     return 2;
 }

@@ -185,6 +185,8 @@ END {
     lname["file_rw_1m"] = "(tmpfs)"
     lname["lua_script"] = "(the same Lua, glibc)"
     lname["udp_rt_64"] = "(the same program, virtio-net driver)"
+    lname["tcp_tx_mib"] = "(the same program)"
+    lname["tcp_rx_mib"] = "(the same program)"
     lname["disk_mount"] = "(mount(2), ext4 driver)"
     lname["disk_list"] = "(opendir + readdir)"
     lname["disk_rand_4k"] = "(O_DIRECT pread of /dev/vda)"
@@ -286,6 +288,10 @@ END {
         ("disk_read_mib_direct" in lm) ? int(lm["disk_read_mib_direct"] * 1.5) : "")
     row("network: UDP echo round trip, 64 bytes, to a host echo server over QEMU user networking (test/net_bench: virtio_net + lwIP in the program)",
         "udp_rt_64", "udp_rt_64", "")
+    row("network: TCP, guest → host, 1 MiB in 64 KiB sends, per MiB (instructions; target within 1.5x of Linux)", "tcp_tx_mib", "tcp_tx_mib",
+        ("tcp_tx_mib" in lm) ? int(lm["tcp_tx_mib"] * 1.5) : "")
+    row("network: TCP, host → guest, 1 MiB in 64 KiB receives, per MiB (instructions; target within 1.5x of Linux)", "tcp_rx_mib", "tcp_rx_mib",
+        ("tcp_rx_mib" in lm) ? int(lm["tcp_rx_mib"] * 1.5) : "")
     row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
     row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
     row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)

@@ -740,7 +740,8 @@ static void console(void)
  * into the initramfs and gave the machine a virtio-net NIC on QEMU's user
  * networking, eth0 (virtio_net.ko, loaded with the storage modules) gets
  * 10.0.2.15/24, as slirp's DHCP gives Arbor, and /net_bench makes its
- * round trips to the host's echo server on UDP port net_port at 10.0.2.2. */
+ * round trips to the host's echo server on UDP port net_port at 10.0.2.2
+ * and moves `heavy` MiB each way by TCP. */
 static const char *net_port;
 
 static int if_set(int s, const char *name, uint32_t addr, uint32_t mask)
@@ -784,10 +785,11 @@ static void bench_net(void)
         return;
     }
     close(s);
-    char it[24], wu[24];
+    char it[24], wu[24], hv[24];
     snprintf(it, sizeof(it), "%llu", (unsigned long long)iters);
     snprintf(wu, sizeof(wu), "%llu", (unsigned long long)warmup);
-    char *exec_argv[] = {"/net_bench", "udp", "10.0.2.2", (char *)net_port, it, wu, "lbench", NULL};
+    snprintf(hv, sizeof(hv), "%llu", (unsigned long long)heavy);
+    char *exec_argv[] = {"/net_bench", "run", "10.0.2.2", (char *)net_port, it, wu, hv, "lbench", NULL};
     fflush(stdout);
     pid_t pid = fork();
     if (pid == 0) {
