@@ -5,8 +5,14 @@
  * port capability covering COM1, which only the first task has) lets
  * its holder read what arrives on the line and write bytes to it.
  *
- * Input: the receive interrupt (IRQ 4, the kernel's own line once the
- * first console capability is made) moves bytes from the UART's FIFO
+ * IRQ 4 is the kernel's own line from the end of the boot
+ * (console_boot, where a UART answered): the UART's transmitter-empty
+ * interrupt drains the log's ring (serial.c), and once the first console
+ * capability is made its receive interrupt takes input. CPU 0's timer
+ * tick does both as well (console_tick), so a lost edge costs at most a
+ * tick.
+ *
+ * Input: the receive interrupt moves bytes from the UART's FIFO
  * into a ring here and signals the bound notification when the ring was
  * empty. When the ring is full the interrupt is switched off, so bytes
  * wait in the UART (and a sender that honours flow control, such as
@@ -15,11 +21,12 @@
  * returned with every read.
  *
  * Output: console_write puts bytes on the line as they are, at most
- * CONSOLE_WRITE_MAX (one transmit FIFO) per call, and says how many: the
- * caller loops, and the kernel lock is never held for longer than the
- * UART needs to empty its FIFO. A log line is written whole between two
- * calls (serial.c keeps log lines and terminal output on separate
- * lines). Every path is bounded by the ring or the FIFO.
+ * CONSOLE_WRITE_MAX (one transmit FIFO) per call, only when the
+ * transmitter is empty, and says how many: 0 when the UART is busy or
+ * the log has the line (serial.c alternates log lines and terminal
+ * output, never mixing them on one line); the caller yields and loops.
+ * Nothing here waits for the UART; every path is bounded by a ring or
+ * the FIFO.
  */
 #include "objects.h"
 #include "arch/x86_64/arch.h"
@@ -32,7 +39,8 @@ static struct {
     uint8_t ring[RING_SIZE];
     uint32_t head, tail; /* free-running: head - tail bytes queued */
     bool rx_on;          /* the receive interrupt is enabled */
-    bool routed;         /* IRQ 4 is ours (the first console_get) */
+    bool rx;             /* input is taken (the first console_get) */
+    bool routed;         /* IRQ 4 is ours (console_boot) */
     uint32_t refs;       /* console capabilities */
     struct cap notify;   /* signalled when input arrives in an empty ring */
 } con = {.notify.owner = CAP_OWNER_CONSOLE_NOTIFY};
@@ -72,7 +80,34 @@ static void fill(void)
 
 void console_interrupt(void)
 {
-    fill();
+    if (con.rx) {
+        fill();
+    }
+    serial_tx_kick();
+}
+
+void console_tick(void)
+{
+    if (con.rx) {
+        fill();
+    }
+    serial_tick();
+}
+
+void console_boot(void)
+{
+    if (!serial_present()) {
+        return;
+    }
+    unsigned gsi;
+    err_t e = irq_take_kernel(ISA_IRQ_COM1, &gsi);
+    if (e) {
+        kprintf("kernel: COM1's IRQ 4 cannot be routed (%s): the log drains at the timer tick only\n",
+                err_name(e));
+    } else {
+        con.routed = true;
+    }
+    serial_tx_kick(); /* what the boot queued starts going out */
 }
 
 void console_ref(void)
@@ -95,13 +130,8 @@ static err_t get_console(struct cap *io, struct cap *dst)
     if (!serial_present()) {
         return ERR_BAD_STATE;
     }
-    if (!con.routed) {
-        unsigned gsi;
-        err_t e = irq_take_kernel(ISA_IRQ_COM1, &gsi);
-        if (e) {
-            return e;
-        }
-        con.routed = true;
+    if (!con.rx) {
+        con.rx = true;
         fill(); /* also turns the receive interrupt on */
     }
     dst->type = OBJ_CONSOLE;

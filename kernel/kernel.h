@@ -24,6 +24,9 @@ typedef enum arbor_err err_t;
 void kprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kvprintf(const char *fmt, va_list ap);
 void kputs_n(const char *s, size_t n);
+/* All of s to the log (for debug_puts), or nothing when the serial
+ * ring has no room for it now (false). */
+bool klog_take(const char *s, size_t n);
 
 /* Stop the machine: a kernel invariant is broken. Never reached by anything
  * a user component does. */

@@ -94,6 +94,7 @@ void kernel_main(uint32_t magic, uint32_t info)
     root_task_create(&boot, &free_mem, ram, acpi.rsdp);
     kprintf("kernel: starting \"%s\", %lu MiB left as untyped memory\n", boot.module[0].name,
             phys_mem_free(&free_mem) >> 20);
+    console_boot();
     apic_timer_start(10000);
     kernel_exit();
 }

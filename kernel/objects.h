@@ -419,7 +419,9 @@ void irq_unref(unsigned gsi);
 err_t irq_take_kernel(unsigned irq, unsigned *gsi) MUST_CHECK;
 
 /* console.c: COM1 shared with a user-level terminal (OBJ_CONSOLE) */
-void console_interrupt(void); /* IRQ 4: received bytes into the ring */
+void console_interrupt(void); /* IRQ 4: received bytes into the ring, the log out */
+void console_tick(void);      /* CPU 0's timer tick: the same, in case an edge was lost */
+void console_boot(void);      /* end of the boot: IRQ 4 becomes the kernel's */
 void console_ref(void);
 void console_unref(void);
 void sys_console_get(struct thread *t);

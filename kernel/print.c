@@ -23,6 +23,17 @@ void kputs_n(const char *s, size_t n)
     }
 }
 
+bool klog_take(const char *s, size_t n)
+{
+    if (!serial_log_take(s, n)) {
+        return false;
+    }
+    for (size_t i = 0; i < n; i++) {
+        screen_console_putc(s[i]);
+    }
+    return true;
+}
+
 static void put_num(uint64_t v, unsigned base, int width, char pad, bool neg)
 {
     char buf[24];
@@ -109,6 +120,7 @@ void panic(const char *fmt, ...)
     va_list ap;
     va_start(ap, fmt);
     screen_console_reclaim(); /* a PC without serial: the panic on screen */
+    serial_flush_sync();      /* what the log queued, then this, polled */
     kprintf("\nKERNEL PANIC: ");
     kvprintf(fmt, ap);
     kprintf("\n");

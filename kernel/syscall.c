@@ -117,8 +117,8 @@ static void sys_debug_puts(struct thread *t)
         t->regs.rax = ERR_INVALID_ARG;
         return;
     }
-    kputs_n(t->utcb->buf, A1);
-    t->regs.rax = ERR_OK;
+    /* Whole or not at all: the caller yields and tries again. */
+    t->regs.rax = klog_take(t->utcb->buf, A1) ? ERR_OK : ERR_BUSY;
 }
 
 static void sys_retype(struct thread *t)

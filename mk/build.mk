@@ -162,6 +162,7 @@ $(BUILD)/unit/rom_module: $(UNIT_SRC_rom_module) libc/include/rt/rom_module.h
 $(BUILD)/unit/timer_deadline: $(UNIT_SRC_timer_deadline) drivers/timer/deadline.h
 $(BUILD)/unit/rtc: $(UNIT_SRC_rtc) drivers/rtc/cmos.h
 $(BUILD)/unit/uart_line: $(UNIT_SRC_uart_line) drivers/uart/line.h
+$(BUILD)/unit/serial: kernel/arch/x86_64/serial.c kernel/arch/x86_64/serial.h unit/serial_host.h
 $(BUILD)/unit/part_table: $(UNIT_SRC_part_table) servers/part_block/table.h
 $(BUILD)/unit/nic_router_net: $(UNIT_SRC_nic_router_net) servers/nic_router/net.h
 $(BUILD)/unit/block_watchdog: $(UNIT_SRC_block_watchdog) libc/include/rt/block_watchdog.h

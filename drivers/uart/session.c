@@ -6,7 +6,8 @@
  * waits for a client. Output goes to the line at once, '\n' as "\r\n",
  * in console_write calls of at most CONSOLE_WRITE_MAX bytes each (one
  * UART FIFO: the kernel is held for no longer), between which the
- * kernel may put a log line of its own.
+ * kernel may put a log line of its own; a call that writes nothing (the
+ * UART is busy or the log has the line) is followed by a yield.
  */
 #include "uart.h"
 #include <rt/syscall.h>
@@ -51,8 +52,11 @@ static status_t write(void *session, struct rt_call *call, uint64_t n, uint64_t 
         size_t len = line_output(s->base, n, &used, line, room);
         for (size_t at = 0; at < len;) {
             uint64_t put;
-            if (sys_console_write(u->console, at, len - at, &put) || put == 0) {
+            if (sys_console_write(u->console, at, len - at, &put)) {
                 return RPC_INVALID;
+            }
+            if (put == 0) {
+                sys_yield(); /* the UART is busy or the kernel's log has the line */
             }
             at += put;
         }

@@ -3,7 +3,9 @@
  * grown by RAM dataspaces and resource requests), for the program, for
  * Newlib (built with MALLOC_PROVIDED: its _malloc_r and friends end
  * here) and for the runtime itself. There is no sbrk: the heap is not
- * one contiguous range.
+ * one contiguous range. errno is ENOMEM whenever malloc, calloc or
+ * realloc give NULL, also when the program calls them itself (the
+ * runtime's heap calls posix_malloc_failed, set up by start.c).
  */
 #include <errno.h>
 #include <reent.h>
@@ -16,6 +18,11 @@
 #define HEAP_ALIGN 16
 
 void *sbrk(ptrdiff_t incr);
+
+void posix_malloc_failed(void)
+{
+    errno = ENOMEM;
+}
 
 void *_malloc_r(struct _reent *r, size_t n)
 {

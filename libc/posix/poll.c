@@ -75,19 +75,22 @@ static int watch(struct pollfd *fds, nfds_t nfds)
 static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
 {
     uint64_t now = 0, deadline = 0;
-    if (timeout > 0) {
-        if (!time_now_us(&now)) {
-            return -1;
-        }
-        deadline = now + (uint64_t)timeout;
-    }
+    bool started = false;
     for (;;) {
         int ready = scan(fds, nfds);
         if (ready || timeout == 0) {
-            return ready;
+            return ready; /* what is ready needs no Timer */
         }
-        if (timeout > 0 && (!time_now_us(&now) || now >= deadline)) {
-            return now >= deadline ? 0 : -1;
+        if (timeout > 0) {
+            if (!time_now_us(&now)) {
+                return -1;
+            }
+            if (!started) {
+                deadline = now + (uint64_t)timeout;
+                started = true;
+            } else if (now >= deadline) {
+                return 0;
+            }
         }
         if (!have_wake() || watch(fds, nfds) < 0 || (timeout > 0 && !time_timeout(wake, deadline - now))) {
             return -1;

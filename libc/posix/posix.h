@@ -112,6 +112,9 @@ struct vfs_node {
     uint64_t fs_handle;
 };
 
+/* memory.c: errno = ENOMEM, for rt_malloc_failed (rt/heap.h). */
+void posix_malloc_failed(void);
+
 /* Build the tree from config's <vfs> (config may be NULL: an empty
  * tree). A node the VFS does not know is reported with its line and
  * left out. */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <rt/component.h>
+#include <rt/heap.h>
 #include "posix.h"
 
 #define ARG_MAX_LEN 1024
@@ -64,6 +65,7 @@ void rt_start(uint64_t arg)
     struct xml_node config, libc;
     struct xml_error err;
     int argc, envc;
+    rt_malloc_failed = posix_malloc_failed; /* errno ENOMEM from then on */
     rt_start_mode(arg);
     uint64_t st = rt_config(&config, &err);
     if (st == RPC_INVALID) {

@@ -14,6 +14,16 @@
 
 static struct heap heap;
 
+void (*rt_malloc_failed)(void);
+
+static void *failed(void)
+{
+    if (rt_malloc_failed) {
+        rt_malloc_failed();
+    }
+    return NULL;
+}
+
 /* A dataspace of want bytes, attached. When our quota cannot pay, ask the
  * parent for what is missing (init grants it up to the <resource
  * maximum> of our config) and try once more; a denial means NULL from
@@ -62,7 +72,7 @@ void *malloc(size_t n)
     if (!p && grow(n)) {
         p = heap_alloc(&heap, n);
     }
-    return p;
+    return p ? p : failed();
 }
 
 void free(void *p)
@@ -73,7 +83,7 @@ void free(void *p)
 void *calloc(size_t count, size_t n)
 {
     if (n && count > ((size_t)1 << 40) / n) {
-        return NULL;
+        return failed();
     }
     void *p = malloc(count * n);
     if (p) {

@@ -23,7 +23,12 @@ void rt_start_mode(uint64_t arg)
 void rt_console_write(const char *text, size_t len)
 {
     if (!component) {
-        sys_debug_puts(BI_CAP_IO_PORT, len); /* text is already in the UTCB buffer */
+        /* The text is already in the UTCB buffer. The kernel takes it
+         * whole or, while its console ring is full, not at all (BUSY):
+         * give the CPU away until the UART has sent some, and again. */
+        while (sys_debug_puts(BI_CAP_IO_PORT, len) == ERR_BUSY) {
+            sys_yield();
+        }
         return;
     }
     if (!log_cap) {

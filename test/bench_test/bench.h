@@ -170,6 +170,7 @@ struct bench {
     struct arena arena;
     uint64_t iters, warmup; /* light operations */
     uint64_t heavy;         /* iterations of heavy operations */
+    bool smp;               /* config smp=1: only the SMP rows (smp_bench.c) */
     const void *image;      /* our own ELF, to start roles in new PDs */
     uint64_t image_size;
     cap_t shared_frame; /* the frame behind SHARED_VA */
@@ -207,5 +208,14 @@ void bench_faults(struct bench *b);        /* event_bench.c */
 void bench_pager(struct bench *b);         /* pager_bench.c */
 void bench_interrupts(struct bench *b);    /* event_bench.c */
 void bench_objects(struct bench *b);       /* object_bench.c */
+void bench_smp(struct bench *b);           /* smp_bench.c */
+
+/* Time call/reply on ep with `words` words each way and `cap` (CAP_NULL:
+ * none) sent along; report the row `key` (ipc_bench.c). */
+void bench_round_trip(struct bench *b, const char *key, cap_t ep, unsigned words, cap_t cap);
+
+/* report() without subtracting the timer's overhead: for values that are
+ * not one timed interval (a window divided by the work done in it). */
+void report_plain(const char *key, uint64_t *samples, uint64_t n);
 
 #endif

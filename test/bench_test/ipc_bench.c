@@ -28,7 +28,7 @@ static void null_syscall(struct bench *b)
 
 /* Time call/reply with `words` words each way and `cap` (CAP_NULL: none)
  * sent along; the reply's label must say `caps_expected` arrived. */
-static void round_trip(struct bench *b, const char *key, cap_t ep, unsigned words, cap_t cap)
+void bench_round_trip(struct bench *b, const char *key, cap_t ep, unsigned words, cap_t cap)
 {
     struct arbor_utcb *u = rt_utcb();
     unsigned ncaps = cap ? 1 : 0;
@@ -57,13 +57,13 @@ static void ipc_rows(struct bench *b, const char *prefix, cap_t ep, cap_t other_
     char key[48];
     for (unsigned i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
         snprintf(key, sizeof(key), "%s_%uw", prefix, sizes[i]);
-        round_trip(b, key, ep, sizes[i], CAP_NULL);
+        bench_round_trip(b, key, ep, sizes[i], CAP_NULL);
     }
     if (other_cap) {
         snprintf(key, sizeof(key), "%s_cap_unwrap", prefix);
-        round_trip(b, key, ep, 0, ep); /* a cap to the very endpoint: arrives as its badge */
+        bench_round_trip(b, key, ep, 0, ep); /* a cap to the very endpoint: arrives as its badge */
         snprintf(key, sizeof(key), "%s_cap_copy", prefix);
-        round_trip(b, key, ep, 0, other_cap); /* copied into the window, deleted by the server */
+        bench_round_trip(b, key, ep, 0, other_cap); /* copied into the window, deleted by the server */
     }
 }
 
@@ -94,8 +94,8 @@ void bench_syscall_ipc(struct bench *b)
         sys_cap_mint(dep, BI_CAP_PD, call_dep, RIGHT_WRITE, BADGE);
         struct role_caps dgive = {.ep = dep};
         spawn_role(b, deferred[i].role, SERVER_PRIO, &dgive, RIGHT_READ, 0, CAP_NULL);
-        round_trip(b, deferred[i].key[0], call_dep, 0, CAP_NULL);
-        round_trip(b, deferred[i].key[1], call_dep, 8, CAP_NULL);
+        bench_round_trip(b, deferred[i].key[0], call_dep, 0, CAP_NULL);
+        bench_round_trip(b, deferred[i].key[1], call_dep, 8, CAP_NULL);
     }
 
     /* Server as a second thread of our own PD: no address-space switch. */
@@ -105,8 +105,8 @@ void bench_syscall_ipc(struct bench *b)
     local.ep = ep2;
     local.rcv = env_slot(&b->env);
     local_role(b, SERVER_PRIO, &local);
-    round_trip(b, "ipc_thread_0w", call_ep2, 0, CAP_NULL);
-    round_trip(b, "ipc_thread_8w", call_ep2, 8, CAP_NULL);
+    bench_round_trip(b, "ipc_thread_0w", call_ep2, 0, CAP_NULL);
+    bench_round_trip(b, "ipc_thread_8w", call_ep2, 8, CAP_NULL);
 }
 
 /* One way: a signaller thread (ours, priority 100) stamps SHARED->t0 and

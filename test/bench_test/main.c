@@ -7,7 +7,8 @@
  * The driver runs at priority 255 and starts helpers below it (or at
  * 255 where both sides must be equals), so a helper runs only when the
  * driver blocks. The iteration counts come from the "config" boot module:
- * "iterations=N warmup=N heavy=N".
+ * "iterations=N warmup=N heavy=N"; "smp=1" runs the SMP rows only
+ * (smp_bench.c, run/bench.run's part "smp").
  */
 #include "bench.h"
 
@@ -41,6 +42,7 @@ static void read_config(struct bench *b)
     b->iters = config_value(text, len, "iterations", 1000);
     b->warmup = config_value(text, len, "warmup", 100);
     b->heavy = config_value(text, len, "heavy", 100);
+    b->smp = config_value(text, len, "smp", 0) != 0;
     if (b->iters > MAX_SAMPLES) {
         b->iters = MAX_SAMPLES;
     }
@@ -165,6 +167,11 @@ int main(uint64_t arg)
            b.iters, b.warmup, b.heavy, bi->ram_total >> 20);
     report_value("boot_first_task", entry_tsc);
     measure_init();
+    if (b.smp) {
+        bench_smp(&b);
+        printf("bench: done\n");
+        return 0;
+    }
     bench_syscall_ipc(&b);
     bench_notifications(&b);
     bench_faults(&b);

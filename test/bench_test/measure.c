@@ -88,6 +88,19 @@ void report(const char *key, uint64_t *samples, uint64_t n)
     printf("bench: %s median=%lu min=%lu iters=%lu\n", key, samples[n / 2], samples[0], n);
 }
 
+void report_plain(const char *key, uint64_t *samples, uint64_t n)
+{
+    if (n == 0) {
+        report_skip(key, "no samples");
+        return;
+    }
+    if (n > MAX_SAMPLES) {
+        n = MAX_SAMPLES;
+    }
+    sort(samples, n);
+    printf("bench: %s median=%lu min=%lu iters=%lu\n", key, samples[n / 2], samples[0], n);
+}
+
 void report_value(const char *key, uint64_t value)
 {
     printf("bench: %s median=%lu min=%lu iters=1\n", key, value, value);

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <poll.h>
 #include <setjmp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -190,5 +191,16 @@ int check_errno(void)
     int t = clock_gettime(CLOCK_MONOTONIC, &ts);
     printf("errno: clock_gettime without a Timer = %d, errno %d (%s)\n", t, errno, strerror(errno));
     bad += t != -1 || errno != ENOSYS;
+    /* Without a Timer, poll still reports what is ready (stdin, /dev/null);
+     * only waiting for the timeout fails. */
+    struct pollfd ready = {.fd = 0, .events = POLLIN}, none = {.fd = -1};
+    errno = 0;
+    int p1 = poll(&ready, 1, 100);
+    int p1_errno = errno;
+    errno = 0;
+    int p2 = poll(&none, 1, 100);
+    printf("errno: poll without a Timer: ready stdin = %d (%s), nothing ready = %d, errno %d (%s)\n", p1,
+           strerror(p1_errno), p2, errno, strerror(errno));
+    bad += p1 != 1 || !(ready.revents & POLLIN) || p2 != -1 || errno != ENOSYS;
     return report("errno", bad, "unsupported calls do not fail as documented");
 }

@@ -10,6 +10,7 @@
  *   argv[1] "liar"      the same on a terminal that lies (devices.c)
  *   argv[1] "clock"     the wall clock, from <libc rtc> or without (devices.c)
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,9 +34,10 @@ static void goodbye(void)
 static int quota(const char *bytes)
 {
     size_t n = strtoul(bytes, NULL, 0);
+    errno = EBADF; /* malloc must replace it when it fails */
     char *p = malloc(n);
     if (!p) {
-        printf("malloc of %zu bytes failed\n", n);
+        printf("malloc of %zu bytes failed: %s\n", n, errno == ENOMEM ? "ENOMEM" : strerror(errno));
         return 1;
     }
     memset(p, 0x5a, n);

@@ -376,6 +376,58 @@ static void test_long_operations(void)
     failures += !(ok && went_on && sibling_seen > 0);
 }
 
+/* The kernel's console under a flood (docs/architecture.md, "The kernel
+ * console"): FLOOD_CALLS debug_puts of FLOOD_PER_CALL numbered lines of
+ * FLOOD_LINE bytes each, 2.5 times the kernel's log ring. The kernel
+ * takes each call whole or answers BUSY (we yield and try again), so
+ * every line arrives whole and in order (run/smp.run counts them);
+ * meanwhile the last CPU keeps completing system calls with no gap of
+ * half the flood's time, and on CPU 0 a thread of our priority runs. */
+#define FLOOD_CALLS 12
+#define FLOOD_PER_CALL 30
+#define FLOOD_LINE 100
+
+static void test_log_flood(void)
+{
+    meas_calls = meas_gap_max = sibling_seen = 0;
+    struct env_thread m = {0}, sib = on_cpu(sibling, 0, 0, CAP_NULL);
+    if (cpus > 1) {
+        m = on_cpu(measurer, 0, cpus - 1, CAP_NULL);
+    }
+    struct arbor_utcb *u = rt_utcb();
+    uint64_t busy_answers = 0, other = 0;
+    unsigned line = 0;
+    op_begin();
+    for (unsigned c = 0; c < FLOOD_CALLS; c++) {
+        char *p = u->buf;
+        for (unsigned l = 0; l < FLOOD_PER_CALL; l++, line++) {
+            int n = snprintf(p, FLOOD_LINE, "smp_test: flood %03u ", line);
+            memset(p + n, 'x', FLOOD_LINE - 1 - (size_t)n);
+            p[FLOOD_LINE - 1] = '\n';
+            p += FLOOD_LINE;
+        }
+        uint64_t err;
+        while ((err = sys_debug_puts(BI_CAP_IO_PORT, (uint64_t)(p - u->buf))) == ERR_BUSY) {
+            busy_answers++;
+            sys_yield();
+        }
+        other += err != 0;
+    }
+    uint64_t t = op_end();
+    sys_thread_suspend(sib.thread);
+    if (cpus > 1) {
+        sys_thread_suspend(m.thread);
+    }
+    bool went_on = cpus == 1 || (meas_calls >= 100 && meas_gap_max * 2 < t);
+    bool ok = other == 0 && went_on && sibling_seen > 0;
+    printf("smp_test: log flood: %u lines of %u bytes in %u calls, %lu BUSY answers, %lu other errors, %lu "
+           "Mcycles; CPU %u meanwhile: %lu system calls, longest gap %lu Mcycles; CPU 0's sibling ran %lu "
+           "times: %s\n",
+           line, FLOOD_LINE, FLOOD_CALLS, busy_answers, other, t >> 20, cpus - 1, meas_calls,
+           meas_gap_max >> 20, sibling_seen, ok ? "ok" : "FAILED");
+    failures += !ok;
+}
+
 /* A 1 MiB frame (16 steps of zeroing) made where one was written all
  * over just before: every word of it reads 0. */
 static void test_zeroing_in_steps(void)
@@ -523,6 +575,7 @@ int main(uint64_t arg)
     test_unmap_in_use();
     test_migration();
     test_long_operations();
+    test_log_flood();
     test_zeroing_in_steps();
     test_irq_routing();
     printf("smp_test: %s (%d failures)\n", failures ? "FAILED" : "all tests passed", failures);

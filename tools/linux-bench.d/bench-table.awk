@@ -36,7 +36,7 @@ function field(line, name,    s) {
         fw[p] = field($0, "median")
         next
     }
-    if (p == "kernel") {
+    if (p == "kernel" || (p == "smp" && key ~ /^smp_/)) {
         am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
     }
     next
@@ -194,6 +194,10 @@ END {
     lname["disk_read_mib"] = "(buffered read, cache dropped)"
     lname["disk_write_mib_direct"] = "(O_DIRECT write + fsync)"
     lname["disk_read_mib_direct"] = "(O_DIRECT read)"
+    lname["pipe_rt_smp_same"] = "(pipe, 1 B, both on CPU 0)"
+    lname["pipe_rt_smp_cross"] = "(pipe, 1 B, CPU 0 ↔ CPU 1)"
+    lname["futex_rt_smp_same"] = "(futex, 2 processes on CPU 0)"
+    lname["futex_rt_smp_cross"] = "(futex, CPU 0 ↔ CPU 1)"
 
     # Boot: the stub kernel measures the firmware (reset → kernel entry).
     if ("kernel" in fw && "boot_first_task" in am) {
@@ -245,6 +249,20 @@ END {
     row("UNIX socket round trip, 1 byte (Linux only)", "", "unix_rt", "")
     row("notification: signal wakes a waiter in another PD (one way)", "notify_wake", "", "")
     row("notification ping-pong between 2 PDs (round trip)", "notify_pingpong", "futex_rt", "")
+    # The SMP part (-smp 4; Linux's rows from its own -smp 4 boot): every
+    # figure counts the instructions of all CPUs (icount: one clock).
+    row("SMP (-smp 4): IPC round trip, 2 threads of one PD on one CPU, 0 words (target: within 5 % of the one-CPU figure)",
+        "smp_ipc_same_cpu", "pipe_rt_smp_same", ("ipc_thread_0w" in am) ? int(am["ipc_thread_0w"] * 1.05) : "")
+    row("SMP: IPC round trip across CPUs (client on CPU 0, server thread on CPU 1), 0 words", "smp_ipc_cross_cpu",
+        "pipe_rt_smp_cross", "")
+    row("SMP: notification ping-pong between 2 PDs on one CPU", "smp_notify_same_cpu", "futex_rt_smp_same", "")
+    row("SMP: notification ping-pong across CPUs (two IPI wake-ups per round)", "smp_notify_cross_cpu",
+        "futex_rt_smp_cross", "")
+    row("SMP scaling: 1 client/server pair on 1 CPU, instructions of all CPUs per round trip", "smp_scale_1", "", "")
+    row("SMP scaling: 2 pairs on 2 CPUs at once (target: work per instruction ≥ 90 % of 1 pair's)", "smp_scale_2", "",
+        ("smp_scale_1" in am) ? int(am["smp_scale_1"] / 0.9) : "")
+    row("SMP scaling: 4 pairs on 4 CPUs at once (target: the same)", "smp_scale_4", "",
+        ("smp_scale_1" in am) ? int(am["smp_scale_1"] / 0.9) : "")
     row("fault round trip: ud2 → handler in another PD → resume", "fault_rt", "", 1000)
     row("page fault resolved by a user-level pager (map of a page zeroed at allocation), per 4 KiB", "pager_fault_4k", "page_fault", 2000)
     row("the same over 8x the pages and regions (flat?)", "pager_fault_4k_x8", "", 2000)

@@ -8,7 +8,11 @@
  * (for pipe_mib and unix_mib: instructions per MiB moved);
  * then the machine powers off.
  *
- *   /init [ITERS [WARMUP [HEAVY]]]
+ *   /init [ITERS [WARMUP [HEAVY [smp]]]]
+ *
+ * With "smp" (tools/linux-bench --smp 4) only the SMP rows run: a pipe
+ * round trip and a futex ping-pong between two processes pinned
+ * (sched_setaffinity) to one CPU, then to CPUs 0 and 1.
  *
  * tools/linux-bench passes the counts after "--" on the kernel command
  * line, which the kernel hands to init as arguments. Built with the host's
@@ -168,7 +172,23 @@ static void round_trips(const char *key, int to_child, int from_child, size_t si
     report(key, iters);
 }
 
-static void bench_pipe(void)
+/* Keep the calling process on CPU cpu (-1: leave it where it may run). */
+static void pin(int cpu)
+{
+    if (cpu < 0) {
+        return;
+    }
+    cpu_set_t set;
+    CPU_ZERO(&set);
+    CPU_SET(cpu, &set);
+    if (sched_setaffinity(0, sizeof(set), &set)) {
+        fail("sched_setaffinity");
+        _exit(1);
+    }
+}
+
+/* We stay where we are; the child goes to child_cpu (-1: anywhere). */
+static void bench_pipe(const char *key, int child_cpu)
 {
     int down[2], up[2];
     if (pipe(down) || pipe(up)) {
@@ -177,13 +197,14 @@ static void bench_pipe(void)
     }
     pid_t pid = fork();
     if (pid == 0) {
+        pin(child_cpu);
         close(down[1]);
         close(up[0]);
         echo_child(down[0], up[1], 1);
     }
     close(down[0]);
     close(up[1]);
-    round_trips("pipe_rt", down[1], up[0], 1);
+    round_trips(key, down[1], up[0], 1);
     close(down[1]);
     close(up[0]);
     waitpid(pid, NULL, 0);
@@ -297,7 +318,7 @@ static long futex(int *addr, int op, int val)
 }
 
 /* Ping-pong on one shared word: 1 = the child's turn, 0 = ours, 2 = stop. */
-static void bench_futex(void)
+static void bench_futex(const char *key, int child_cpu)
 {
     int *w = mmap(NULL, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
     if (w == MAP_FAILED) {
@@ -307,6 +328,7 @@ static void bench_futex(void)
     *w = 0;
     pid_t pid = fork();
     if (pid == 0) {
+        pin(child_cpu);
         for (;;) {
             int v;
             while ((v = __atomic_load_n(w, __ATOMIC_ACQUIRE)) == 0) {
@@ -333,7 +355,7 @@ static void bench_futex(void)
     futex(w, FUTEX_WAKE, 1);
     waitpid(pid, NULL, 0);
     munmap(w, PAGE);
-    report("futex_rt", iters);
+    report(key, iters);
 }
 
 static void *thread_fn(void *arg)
@@ -802,6 +824,20 @@ static void bench_net(void)
     }
 }
 
+static void power_off(void)
+{
+    printf("lbench: done\n");
+    fflush(stdout);
+    sync();
+    reboot(RB_POWER_OFF);
+    if (ioperm(0xf4, 1, 1) == 0) {
+        outb(0, 0xf4); /* isa-debug-exit, should power-off fail */
+    }
+    for (;;) {
+        pause();
+    }
+}
+
 int main(int argc, char **argv)
 {
     uint64_t entry = tsc_begin();
@@ -831,7 +867,21 @@ int main(int argc, char **argv)
     measure_overhead();
     if (!strcmp(only, "storage")) {
         bench_storage();
-        goto done;
+        power_off();
+    }
+    if (!strcmp(only, "smp")) {
+        long cpus = sysconf(_SC_NPROCESSORS_ONLN);
+        printf("lbench: smp: %ld CPUs online\n", cpus);
+        if (cpus < 2) {
+            fail("smp: fewer than 2 CPUs");
+        } else {
+            pin(0);
+            bench_pipe("pipe_rt_smp_same", 0);
+            bench_pipe("pipe_rt_smp_cross", 1);
+            bench_futex("futex_rt_smp_same", 0);
+            bench_futex("futex_rt_smp_cross", 1);
+        }
+        power_off();
     }
     if (!strcmp(only, "net")) { /* only the modules of the storage part */
         mkdir("/proc", 0555);
@@ -840,11 +890,11 @@ int main(int argc, char **argv)
         } else {
             bench_net();
         }
-        goto done;
+        power_off();
     }
     bench_getppid();
-    bench_pipe();
-    bench_futex();
+    bench_pipe("pipe_rt", -1);
+    bench_futex("futex_rt", -1);
     bench_unix("unix_rt", 1);
     bench_unix("unix_rt_64", 64);
     bench_unix("unix_rt_256", 256);
@@ -861,15 +911,5 @@ int main(int argc, char **argv)
     run_libc_bench();
     bench_storage();
     bench_net();
-done:
-    printf("lbench: done\n");
-    fflush(stdout);
-    sync();
-    reboot(RB_POWER_OFF);
-    if (ioperm(0xf4, 1, 1) == 0) {
-        outb(0, 0xf4); /* isa-debug-exit, should power-off fail */
-    }
-    for (;;) {
-        pause();
-    }
+    power_off();
 }

@@ -230,17 +230,7 @@ void arch_fpu_release(struct thread *t);
  * kernel) must not save into it later. */
 void arch_fpu_forget(struct arch_cpu *c, struct thread *dying);
 
-/* serial.c: COM1; serial_putc does nothing where serial_init found no UART */
-void serial_init(void);
-void serial_putc(char c); /* the log's: starts a new line after a terminal's partial one */
-/* The terminal's: bytes as they are, at most CONSOLE_WRITE_MAX of them (one
- * transmit FIFO, fewer on a UART without one); returns how many. */
-size_t serial_write_raw(const char *s, size_t n);
-bool serial_present(void);
-void serial_rx_interrupt(bool on); /* the UART's receive interrupt */
-/* Move up to room received bytes from the UART into buf; how many. */
-size_t serial_rx_drain(uint8_t *buf, size_t room);
-uint64_t serial_overruns(void); /* bytes the UART reported lost */
+#include "serial.h"
 
 /* paging.c */
 void paging_init(uint64_t ram_top);

@@ -26,6 +26,9 @@ static void interrupt(uint64_t vector)
         apic_eoi();
         apic_timer_rearm();
         sched_tick();
+        if (this_cpu()->arch.index == 0) {
+            console_tick();
+        }
     } else if (vector == VEC_IPI) {
         apic_eoi();
         sched_preempt_check(); /* smp_wake; smp_sync's part was done waiting for the lock */

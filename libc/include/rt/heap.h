@@ -35,4 +35,8 @@ void free(void *p);
 void *calloc(size_t count, size_t n);
 void *realloc(void *p, size_t n);
 
+/* When set, called each time malloc, calloc or realloc gives NULL: a C
+ * program's system layer sets errno to ENOMEM (libc/posix/memory.c). */
+extern void (*rt_malloc_failed)(void);
+
 #endif
