@@ -520,6 +520,18 @@ static status_t dma_addr_op(void *session, struct rt_call *call, uint64_t badge,
     return RPC_OK;
 }
 
+static status_t ds_size_op(void *session, struct rt_call *call, uint64_t badge, uint64_t *size)
+{
+    struct core *c = CORE_OF(session);
+    unsigned id;
+    struct dataspace *d = badge_of(badge, B_DS, &id) ? ds_get(c, id & ~DS_READONLY) : NULL;
+    if (!d) {
+        return RPC_INVALID;
+    }
+    *size = d->pages * PAGE_SIZE;
+    return RPC_OK;
+}
+
 const struct pd_ops pd_session_ops = {
     .alloc = alloc_op,
     .free = free_op,
@@ -533,4 +545,5 @@ const struct pd_ops pd_session_ops = {
     .dma_addr = dma_addr_op,
     .ds_readonly = ds_readonly_op,
     .fault_info = fault_info_op,
+    .ds_size = ds_size_op,
 };

@@ -24,6 +24,14 @@ static const char config_text[] =
     "    <tar name=\"x.tar\"/>\n"
     "    <dir name=\"dev\"> <thing/> <thing name=\"other\" ok=\"yes\"/> <thing name=\"a/b\"/> </dir>\n"
     "    <thing name=\"refused\" ok=\"no\"/>\n"
+    "    <dir name=\"bad\"> <inline name=\"dup\">one</inline> <inline name=\"dup\">two</inline>\n"
+    "      <rom name=\"dup\"/> <dir name=\"dup\"/> <null name=\"dup\"/> <thing name=\"dup\"/>\n"
+    "      <inline name=\"..\">x</inline> <inline name=\".\">x</inline> <log name=\"x/y\"/>\n"
+    "      <zero name=\"..\"/> <null "
+    "name=\"nnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnnn\"/>\n"
+    "      <rom name=\"r\" label=\"lllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllllll\"/>\n"
+    "      <thing name=\"..\"/> <dir name=\"d\"/> <dir name=\"d\"> <null/> </dir>\n"
+    "      <inline name=\"n\0ul\">x</inline> </dir>\n"
     "    <dir name=\"disk\"> <fs label=\"disk\"/> <inline name=\"beside\">x</inline> </dir>\n"
     "    <dir name=\"ro\"> <fs writeable=\"no\"/> </dir>\n"
     "    <dir name=\"tmp\"> <fs/> </dir>\n"
@@ -141,6 +149,24 @@ TEST(device_nodes_are_their_plugins)
     EXPECT(o && o->kind == VFS_DEVICE && o->device == &thing);
     EXPECT(!vfs_lookup("/refused", NULL, NULL)); /* its config said no: left out */
     EXPECT(!vfs_lookup("/dev/a", NULL, NULL));   /* a name with '/': left out */
+}
+
+TEST(hostile_names_are_left_out)
+{
+    root();
+    struct vfs_node *bad = vfs_lookup("/bad", NULL, NULL), *dup = vfs_lookup("/bad/dup", NULL, NULL);
+    unsigned count = 0;
+    for (struct vfs_node *n = bad ? bad->first : NULL; n; n = n->next) {
+        count++;
+    }
+    /* the first "dup" stays; a second of any kind, ".", "..", '/', an
+     * overlong name or label are left out, not renamed or shadowed */
+    EXPECT(dup && dup->kind == VFS_INLINE && dup->size == 3 && memcmp(dup->data, "one", 3) == 0);
+    EXPECT(count == 2); /* dup, d */
+    EXPECT(vfs_lookup("/bad/..", NULL, NULL) == vfs_root() && !vfs_lookup("/bad/null", NULL, NULL));
+    EXPECT(!vfs_lookup("/bad/r", NULL, NULL) && !vfs_lookup("/bad/log", NULL, NULL));
+    EXPECT(!vfs_lookup("/bad/n", NULL, NULL));     /* a NUL byte inside the name: not cut short there */
+    EXPECT(vfs_lookup("/bad/d/null", NULL, NULL)); /* two <dir name="d"> are one directory */
 }
 
 TEST(lookup_dots_and_errors)

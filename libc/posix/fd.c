@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <stdarg.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -112,11 +113,10 @@ int fd_install(struct vfs_node *node, int flags)
 
 int open(const char *path, int flags, ...)
 {
-    struct vfs_node *n = open_node(path, flags);
-    int fd = lowest_free(0);
+    int fd = lowest_free(0); /* first: no file is made when there is no descriptor for it */
+    struct vfs_node *n = fd < 0 ? NULL : open_node(path, flags);
     int acc = flags & O_ACCMODE;
-    if (!n || fd < 0) {
-        vfs_release(n);
+    if (!n) {
         return -1;
     }
     if (n->kind == VFS_DIR && acc != O_RDONLY) {
@@ -161,10 +161,20 @@ int close(int fd)
     return 0;
 }
 
+/* A count read and write cannot report in their ssize_t result. */
+static bool count_too_big(size_t n)
+{
+    if (n > SIZE_MAX / 2) { /* SSIZE_MAX */
+        errno = EINVAL;
+        return true;
+    }
+    return false;
+}
+
 ssize_t read(int fd, void *buf, size_t n)
 {
     struct open_file *f = file_of(fd);
-    if (!f) {
+    if (!f || count_too_big(n)) {
         return -1;
     }
     if ((f->flags & O_ACCMODE) == O_WRONLY) {
@@ -181,7 +191,7 @@ ssize_t read(int fd, void *buf, size_t n)
 ssize_t write(int fd, const void *buf, size_t n)
 {
     struct open_file *f = file_of(fd);
-    if (!f) {
+    if (!f || count_too_big(n)) {
         return -1;
     }
     if ((f->flags & O_ACCMODE) == O_RDONLY) {
@@ -209,11 +219,20 @@ off_t lseek(int fd, off_t off, int whence)
         return -1;
     }
     off_t base = whence == SEEK_SET ? 0 : whence == SEEK_CUR ? f->pos : file_size(f->node);
-    if ((whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) || base + off < 0) {
+    off_t to;
+    if (whence != SEEK_SET && whence != SEEK_CUR && whence != SEEK_END) {
         errno = EINVAL;
         return -1;
     }
-    return f->pos = base + off;
+    if (__builtin_add_overflow(base, off, &to)) {
+        errno = off < 0 ? EINVAL : EOVERFLOW; /* before 0, or beyond what off_t holds */
+        return -1;
+    }
+    if (to < 0) {
+        errno = EINVAL;
+        return -1;
+    }
+    return f->pos = to;
 }
 
 int fstat(int fd, struct stat *st)
@@ -404,8 +423,9 @@ void fd_init_stdio(const struct xml_node *libc)
     static const int flags[3] = {O_RDONLY, O_WRONLY, O_WRONLY};
     char path[3][128] = {"", "", ""};
     for (int fd = 0; fd < 3; fd++) {
-        if (libc) {
-            xml_attr(libc, attr[fd], path[fd], sizeof(path[fd]));
+        if (libc && !xml_attr(libc, attr[fd], path[fd], sizeof(path[fd])) && xml_has_attr(libc, attr[fd])) {
+            fprintf(stderr, "libc: <libc %s> is longer than %zu bytes, not opened\n", attr[fd],
+                    sizeof(path[fd]) - 1);
         }
     }
     for (int fd = 0; fd < 3; fd++) {

@@ -6,12 +6,17 @@
  * vfs_device).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <rt/component.h>
 #include "posix.h"
 
 #define LOG_LINE_MAX 250
+
+/* The largest RAM file: the heap's largest block (heap.c). An offset or
+ * size beyond it is EFBIG, before any arithmetic on it can overflow. */
+#define RAM_FILE_MAX ((size_t)1 << 40)
 
 static struct {
     char text[LOG_LINE_MAX + 1];
@@ -20,12 +25,21 @@ static struct {
 
 static uint64_t rom_fetch(struct vfs_node *node)
 {
-    cap_t rom, ds;
+    cap_t rom = CAP_NULL, ds = CAP_NULL;
     uint64_t id, size, version;
     void *ptr;
     uint64_t st = rom_session(node->label, &rom, &id);
+    bool opened = !st;
     if (!st) {
         st = rom_dataspace(rom, &ds, &size, &version);
+    }
+    /* The server's size is not believed beyond the dataspace's own
+     * (core's word): reading past it would fault. */
+    uint64_t real = 0;
+    if (!st && (st = pd_ds_size(ENV_PD, ds, &real)) == RPC_OK && size > real) {
+        fprintf(stderr, "vfs: rom %s: its server says %llu bytes, its dataspace has %llu: not believed\n",
+                node->label, (unsigned long long)size, (unsigned long long)real);
+        st = RPC_INVALID;
     }
     if (!st) {
         st = rt_attach(ds, 0, &ptr);
@@ -33,6 +47,9 @@ static uint64_t rom_fetch(struct vfs_node *node)
     if (!st) {
         node->data = ptr;
         node->size = size;
+    } else if (opened) {
+        parent_close(ENV_PARENT, id, NULL, NULL); /* the next open asks afresh */
+        rt_slot_free(rom);
     }
     return st; /* the session stays open: the dataspace lives as long */
 }
@@ -107,6 +124,10 @@ static void log_put(struct vfs_node *node, const char *s, size_t n)
 
 static ssize_t ram_write(struct vfs_node *node, off_t pos, const void *buf, size_t n)
 {
+    if ((size_t)pos > RAM_FILE_MAX || n > RAM_FILE_MAX - (size_t)pos) {
+        errno = EFBIG;
+        return -1;
+    }
     size_t end = (size_t)pos + n;
     if (end > node->cap) {
         size_t cap = node->cap ? node->cap : 256;

@@ -228,6 +228,10 @@ char *getcwd(char *buf, size_t size)
     char tmp[1024];
     size_t end = sizeof(tmp) - 1;
     tmp[end] = 0;
+    if (buf && size == 0) {
+        errno = EINVAL; /* as POSIX says */
+        return NULL;
+    }
     if (!buf || !path_of(vfs_cwd(), tmp, &end)) {
         errno = buf ? ERANGE : EINVAL; /* getcwd(NULL, ..) allocating is not supported */
         return NULL;

@@ -86,7 +86,9 @@ static int poll_us(struct pollfd *fds, nfds_t nfds, int64_t timeout)
                 return -1;
             }
             if (!started) {
-                deadline = now + (uint64_t)timeout;
+                if (__builtin_add_overflow(now, (uint64_t)timeout, &deadline)) {
+                    deadline = UINT64_MAX; /* a Timer whose time is near its end: it ends there */
+                }
                 started = true;
             } else if (now >= deadline) {
                 return 0;

@@ -70,6 +70,9 @@ static ssize_t rtc_read(struct vfs_node *node, off_t pos, void *buf, size_t n, b
             return -1;
         }
         if (y > 9999 || mo > 99 || d > 99 || h > 99 || mi > 99 || s > 99) {
+            fprintf(stderr, "vfs: %s: the clock's answer is no date (%llu-%llu-%llu %llu:%llu:%llu)\n",
+                    node->name, (unsigned long long)y, (unsigned long long)mo, (unsigned long long)d,
+                    (unsigned long long)h, (unsigned long long)mi, (unsigned long long)s);
             errno = EIO; /* a server's answer that is no date does not fit the text */
             return -1;
         }

@@ -20,7 +20,9 @@
 #include <rt/heap.h>
 #include "posix.h"
 
-#define ARG_MAX_LEN 1024
+/* The longest <arg> value or <env> key or value taken, with its NUL */
+#define ARG_MAX_LEN ((size_t)128 << 10) /* as Linux: MAX_ARG_STRLEN */
+#define ARG_MAX_TEXT "128 KiB"
 
 void rt_start(uint64_t arg);
 
@@ -31,30 +33,69 @@ extern char **environ;
 extern void (*__init_array_start[])(void) __attribute__((weak));
 extern void (*__init_array_end[])(void) __attribute__((weak));
 
+/* Attribute name of n, decoded, in a heap block of its size (up to
+ * ARG_MAX_LEN, the longest value taken); NULL when absent, too long or
+ * there is no memory, with *why saying which. */
+static char *attr_dup(const struct xml_node *n, const char *name, const char **why)
+{
+    *why = "is missing";
+    if (!xml_has_attr(n, name)) {
+        return NULL;
+    }
+    for (size_t cap = 256;; cap = cap * 4 < ARG_MAX_LEN ? cap * 4 : ARG_MAX_LEN) {
+        char *s = malloc(cap);
+        if (!s) {
+            *why = "needs more memory than there is";
+            return NULL;
+        }
+        if (xml_attr(n, name, s, cap)) {
+            return s;
+        }
+        free(s);
+        if (cap >= ARG_MAX_LEN) {
+            *why = "is longer than " ARG_MAX_TEXT;
+            return NULL;
+        }
+    }
+}
+
 /* The value attributes of config's <type> nodes, in order, as a NULL
- * terminated array; env joins key=value. */
+ * terminated array; env joins key=value. A node that cannot be taken is
+ * said with its line and left out. */
 static char **strings(const struct xml_node *config, const char *type, bool env, int *count)
 {
     struct xml_node n;
-    char key[ARG_MAX_LEN], value[ARG_MAX_LEN];
     int total = 0, i = 0;
     for (bool more = config && xml_first_sub_of_type(config, type, &n); more;
          more = xml_next_of_type(&n, type, &n)) {
         total++;
     }
     char **out = calloc((size_t)total + 1, sizeof(char *));
+    if (!out && total) {
+        fprintf(stderr, "libc: no memory for %d <%s> nodes, none taken\n", total, type);
+    }
     for (bool more = out && config && xml_first_sub_of_type(config, type, &n); more;
          more = xml_next_of_type(&n, type, &n)) {
-        value[0] = key[0] = 0;
-        xml_attr(&n, "value", value, sizeof(value));
-        if (env && (!xml_attr(&n, "key", key, sizeof(key)) || !key[0])) {
-            fprintf(stderr, "libc: config line %u: <env> needs a key\n", xml_line(&n));
-            continue;
+        const char *why = NULL, *what = "key";
+        char *key = env ? attr_dup(&n, "key", &why) : NULL, *value = NULL;
+        if (env && (!key || !key[0])) {
+            why = key ? "is empty" : why;
+        } else if (what = "value", xml_has_attr(&n, "value") && !(value = attr_dup(&n, "value", &why))) {
+            /* why says it */
+        } else {
+            size_t len = (key ? strlen(key) + 1 : 0) + (value ? strlen(value) : 0) + 1;
+            why = "needs more memory than there is";
+            if ((out[i] = malloc(len))) {
+                snprintf(out[i++], len, env ? "%s=%s" : "%s%s", key ? key : "", value ? value : "");
+                why = NULL;
+            }
         }
-        size_t len = strlen(key) + 1 + strlen(value) + 1;
-        if ((out[i] = malloc(len))) {
-            snprintf(out[i++], len, env ? "%s=%s" : "%s%s", key, value);
+        if (why) {
+            fprintf(stderr, "libc: config line %u: <%s> left out: its %s %s\n", xml_line(&n), type, what,
+                    why);
         }
+        free(key);
+        free(value);
     }
     *count = i;
     return out;

@@ -22,8 +22,10 @@
 
 static struct {
     cap_t session;
-    bool denied;   /* asked once, the parent said no */
-    cap_t watched; /* the notification of poll's timeouts, once given */
+    bool denied;      /* asked once, the parent said no */
+    cap_t watched;    /* the notification of poll's timeouts, once given */
+    uint64_t last_us; /* the latest elapsed time, below which none is believed */
+    bool went_back;   /* said that the Timer's time went back */
 } timer;
 
 static struct {
@@ -55,6 +57,17 @@ static bool now_us(uint64_t *us)
         errno = EIO;
         return false;
     }
+    /* A Timer whose time goes back is not believed: the clocks stay
+     * where they were (CLOCK_MONOTONIC never decreases). Said once. */
+    if (*us < timer.last_us) {
+        if (!timer.went_back) {
+            fprintf(stderr, "libc: the Timer's elapsed time went back from %llu to %llu us: not believed\n",
+                    (unsigned long long)timer.last_us, (unsigned long long)*us);
+        }
+        timer.went_back = true;
+        *us = timer.last_us;
+    }
+    timer.last_us = *us;
     return true;
 }
 
@@ -196,7 +209,11 @@ int nanosleep(const struct timespec *req, struct timespec *rem)
     if (!have_timer()) {
         return -1;
     }
-    uint64_t us = (uint64_t)req->tv_sec * 1000000 + ((uint64_t)req->tv_nsec + 999) / 1000;
+    uint64_t us;
+    if (__builtin_mul_overflow((uint64_t)req->tv_sec, 1000000, &us) ||
+        __builtin_add_overflow(us, ((uint64_t)req->tv_nsec + 999) / 1000, &us)) {
+        us = UINT64_MAX; /* longer than any Timer waits: its longest */
+    }
     if (timer_sleep(timer.session, us, &elapsed) != RPC_OK) {
         errno = EIO;
         return -1;

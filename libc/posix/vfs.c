@@ -284,28 +284,79 @@ static const struct {
 
 static void build(struct vfs_node *dir, const struct xml_node *xml);
 
+/* The name of config node x for a node in dir, in name (VFS_NAME_MAX
+ * bytes): its name attribute, else fallback (NULL: a name is needed).
+ * A name that does not fit, holds a '/', is "." or "..", or is taken in
+ * dir is refused with a line naming it; the node is then left out. A
+ * <dir> may repeat a directory's name: they are one directory. */
+static bool node_name(struct vfs_node *dir, const struct xml_node *x, const char *fallback, char *name)
+{
+    const char *why = NULL;
+    /* filled so that a NUL byte inside the name shows: the decoder
+     * writes past the C string it seems to end */
+    memset(name, 0xff, VFS_NAME_MAX);
+    name[0] = 0;
+    if (xml_has_attr(x, "name") && !xml_attr(x, "name", name, VFS_NAME_MAX)) {
+        why = "is longer than 63 bytes";
+    } else if (strlen(name) + 1 < VFS_NAME_MAX && name[strlen(name) + 1] != (char)0xff) {
+        why = "holds a NUL byte";
+    } else if (!name[0] && fallback) {
+        strcpy(name, fallback);
+    }
+    if (why) {
+    } else if (!name[0]) {
+        why = "is missing";
+    } else if (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+        why = "is not a file name (a '/', or . or ..)";
+    } else {
+        struct vfs_node *had = child(dir, name, strlen(name));
+        if (had && !(had->kind == VFS_DIR && xml_type_is(x, "dir"))) {
+            why = "is taken in its directory";
+        }
+    }
+    if (why) {
+        char type[32] = "?", shown[VFS_NAME_MAX + 4];
+        xml_type(x, type, sizeof(type));
+        if (!name[0] && xml_has_attr(x, "name")) { /* too long for name: its start */
+            char start[256] = "";
+            xml_attr(x, "name", start, sizeof(start));
+            snprintf(shown, sizeof(shown), "%.40s...", start);
+        } else {
+            snprintf(shown, sizeof(shown), "%s", name);
+        }
+        fprintf(stderr, "vfs: config line %u: <%s> left out: its name \"%s\" %s\n", xml_line(x), type, shown,
+                why);
+        return false;
+    }
+    return true;
+}
+
+/* add, saying when there is no memory for the node */
+static struct vfs_node *add_node(struct vfs_node *dir, const struct xml_node *x, const char *name,
+                                 enum vfs_kind kind)
+{
+    struct vfs_node *n = add(dir, name, strlen(name), kind);
+    if (!n) {
+        fprintf(stderr, "vfs: config line %u: no memory for \"%s\", left out\n", xml_line(x), name);
+    }
+    return n;
+}
+
 static void build_node(struct vfs_node *dir, const struct xml_node *x)
 {
-    char name[VFS_NAME_MAX] = "";
-    xml_attr(x, "name", name, sizeof(name));
+    char name[VFS_NAME_MAX];
     for (size_t i = 0; i < sizeof(devices) / sizeof(devices[0]); i++) {
         if (xml_type_is(x, devices[i].type)) {
-            if (!name[0]) {
-                strcpy(name, devices[i].type);
+            if (node_name(dir, x, devices[i].type, name)) {
+                add_node(dir, x, name, devices[i].kind);
             }
-            add(dir, name, strlen(name), devices[i].kind);
             return;
         }
     }
     const struct vfs_device *device = vfs_device_of(x);
     if (device) {
-        const char *node_name = name[0] ? name : device->type;
-        struct vfs_node *n = NULL;
-        if (strchr(node_name, '/')) {
-            fprintf(stderr, "vfs: config line %u: a name without '/', please\n", xml_line(x));
-        } else {
-            n = add(dir, node_name, strlen(node_name), VFS_DEVICE);
-        }
+        struct vfs_node *n =
+            node_name(dir, x, device->type, name) ? add_node(dir, x, name, VFS_DEVICE) : NULL;
         if (n) {
             n->device = device;
             if (!device->config(n, x)) {
@@ -334,29 +385,36 @@ static void build_node(struct vfs_node *dir, const struct xml_node *x)
         fprintf(stderr, "vfs: config line %u: <%s> is not supported (yet), left out\n", xml_line(x), type);
         return;
     }
-    if (!name[0] || strchr(name, '/')) {
-        fprintf(stderr, "vfs: config line %u: this node needs a name without '/'\n", xml_line(x));
+    if (!node_name(dir, x, NULL, name)) {
         return;
     }
     struct vfs_node *n;
     if (xml_type_is(x, "dir")) {
         n = child(dir, name, strlen(name));
         if (!n) {
-            n = add(dir, name, strlen(name), VFS_DIR);
+            n = add_node(dir, x, name, VFS_DIR);
         }
-        if (n && n->kind == VFS_DIR) {
+        if (n) {
             build(n, x);
         }
     } else if (xml_type_is(x, "inline")) {
         const char *raw;
         size_t len;
         xml_content(x, &raw, &len);
-        if ((n = add(dir, name, strlen(name), VFS_INLINE)) && (n->data = malloc(len + 1))) {
+        if ((n = add_node(dir, x, name, VFS_INLINE)) && !(n->data = malloc(len + 1))) {
+            fprintf(stderr, "vfs: config line %u: no memory for the %zu bytes of \"%s\", left out\n",
+                    xml_line(x), len, name);
+            vfs_remove(n);
+        } else if (n) {
             xml_text(x, n->data, len + 1, &n->size);
         }
-    } else if ((n = add(dir, name, strlen(name), VFS_ROM))) {
+    } else if ((n = add_node(dir, x, name, VFS_ROM))) {
         strcpy(n->label, name);
-        xml_attr(x, "label", n->label, sizeof(n->label));
+        if (xml_has_attr(x, "label") && !xml_attr(x, "label", n->label, sizeof(n->label))) {
+            fprintf(stderr, "vfs: config line %u: <rom> left out: its label is longer than 63 bytes\n",
+                    xml_line(x));
+            vfs_remove(n);
+        }
     }
 }
 

@@ -12,6 +12,10 @@
 #define ATTACH_RAM (16u << 10)
 #define ATTACH_CAPS 8u
 
+/* Beyond this no block can be had (heap_alloc): refused before any
+ * attempt to grow, so that malloc(SIZE_MAX) costs nothing. */
+#define ALLOC_MAX ((size_t)1 << 40)
+
 static struct heap heap;
 
 void (*rt_malloc_failed)(void);
@@ -47,6 +51,27 @@ static bool grow_once(size_t want, uint64_t *st_out, uint64_t *missing)
     return true;
 }
 
+/* The last request the parent denied: one no smaller is not repeated
+ * (a parent that said no to it says no again; each would be a line in
+ * its log), one that is smaller is asked. A grant forgets it. */
+static struct {
+    uint64_t ram, caps;
+    bool valid;
+} denied;
+
+static bool ask_parent(uint64_t ram, uint64_t caps)
+{
+    if (denied.valid && ram >= denied.ram && caps >= denied.caps) {
+        return false;
+    }
+    if (parent_resource_request(ENV_PARENT, ram, caps) != RPC_OK) {
+        denied.ram = ram, denied.caps = caps, denied.valid = true;
+        return false;
+    }
+    denied.valid = false;
+    return true;
+}
+
 static bool grow(size_t n)
 {
     uint64_t st, missing = 0;
@@ -54,12 +79,19 @@ static bool grow(size_t n)
     if (heap.regions == HEAP_MAX_REGIONS) {
         return false;
     }
+    /* Regions grow with the heap (half of it, within the 4 GiB a
+     * dataspace may have), so that HEAP_MAX_REGIONS of them hold any
+     * heap the quota pays: 64 KiB ones would end it at 2 MiB. When our
+     * quota cannot pay that much, just what is needed. */
+    size_t more = heap.bytes_total / 2 < ((size_t)1 << 31) ? heap.bytes_total / 2 : (size_t)1 << 31;
+    if (more > want && grow_once(more, &st, &missing)) {
+        return true;
+    }
     /* At most one request for RAM and one for caps: then it works or not. */
     for (int tries = 0; !grow_once(want, &st, &missing); tries++) {
         bool ram = st == RPC_OUT_OF_RAM;
         if (tries == 2 || (!ram && st != RPC_OUT_OF_CAPS) ||
-            parent_resource_request(ENV_PARENT, ram ? missing + ATTACH_RAM : 0,
-                                    ram ? 0 : missing + ATTACH_CAPS) != RPC_OK) {
+            !ask_parent(ram ? missing + ATTACH_RAM : 0, ram ? 0 : missing + ATTACH_CAPS)) {
             return false;
         }
     }
@@ -68,6 +100,9 @@ static bool grow(size_t n)
 
 void *malloc(size_t n)
 {
+    if (n > ALLOC_MAX) {
+        return failed();
+    }
     void *p = heap_alloc(&heap, n);
     if (!p && grow(n)) {
         p = heap_alloc(&heap, n);
@@ -82,7 +117,7 @@ void free(void *p)
 
 void *calloc(size_t count, size_t n)
 {
-    if (n && count > ((size_t)1 << 40) / n) {
+    if (n && count > ALLOC_MAX / n) {
         return failed();
     }
     void *p = malloc(count * n);
