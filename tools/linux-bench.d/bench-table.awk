@@ -82,6 +82,15 @@ function field(line, name,    s) {
     next
 }
 
+# The net part: "[init -> net_bench] bench: udp_rt_64 median=N min=N iters=N".
+/\[init -> net_bench\] bench: [a-z0-9_]+ median=/ {
+    if (part_of(FILENAME) == "net" && match($0, /bench: [a-z0-9_]+ /)) {
+        key = substr($0, RSTART + 7, RLENGTH - 8)
+        am[key] = field($0, "median"); an[key] = field($0, "min"); ai[key] = field($0, "iters")
+    }
+    next
+}
+
 /\[init -> first\] bench_child: ram_4k=/ {
     if (part_of(FILENAME) == "system1") {
         derive("core_ram_4k", field($0, "ram_4k")); derive("core_ram_256k", field($0, "ram_256k"))
@@ -175,6 +184,9 @@ END {
     lname["malloc_free_batch"] = "(glibc)"
     lname["file_rw_1m"] = "(tmpfs)"
     lname["lua_script"] = "(the same Lua, glibc)"
+    lname["udp_rt_64"] = "(the same program, virtio-net driver)"
+    lname["tcp_tx_mib"] = "(the same program)"
+    lname["tcp_rx_mib"] = "(the same program)"
     lname["disk_mount"] = "(mount(2), ext4 driver)"
     lname["disk_list"] = "(opendir + readdir)"
     lname["disk_rand_4k"] = "(O_DIRECT pread of /dev/vda)"
@@ -292,6 +304,12 @@ END {
         ("disk_read_mib" in lm) ? int(lm["disk_read_mib"] * 1.5) : "")
     row("… the same against Linux's O_DIRECT", "disk_read_mib", "disk_read_mib_direct",
         ("disk_read_mib_direct" in lm) ? int(lm["disk_read_mib_direct"] * 1.5) : "")
+    row("network: UDP echo round trip, 64 bytes, to a host echo server over QEMU user networking (test/net_bench: virtio_net + lwIP in the program)",
+        "udp_rt_64", "udp_rt_64", "")
+    row("network: TCP, guest → host, 1 MiB in 64 KiB sends, per MiB (instructions; target within 1.5x of Linux)", "tcp_tx_mib", "tcp_tx_mib",
+        ("tcp_tx_mib" in lm) ? int(lm["tcp_tx_mib"] * 1.5) : "")
+    row("network: TCP, host → guest, 1 MiB in 64 KiB receives, per MiB (instructions; target within 1.5x of Linux)", "tcp_rx_mib", "tcp_rx_mib",
+        ("tcp_rx_mib" in lm) ? int(lm["tcp_rx_mib"] * 1.5) : "")
     row("boot: reset → kernel entry (firmware, stub kernel)", "boot_kernel_entry", "", "")
     row("boot: kernel entry → first task (bench_test) in main()", "boot_to_first_task", "", "")
     row("boot: kernel entry → init's first and last child in main() (log.run-like)", "boot_to_child", "", 5000000)

@@ -31,6 +31,8 @@
 #include <string.h>
 #include <dirent.h>
 #include <linux/fs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 #include <sys/io.h>
 #include <sys/ioctl.h>
 #include <sys/mman.h>
@@ -756,6 +758,72 @@ static void console(void)
     }
 }
 
+/* The network row (test/net_bench): when tools/linux-bench put /net_bench
+ * into the initramfs and gave the machine a virtio-net NIC on QEMU's user
+ * networking, eth0 (virtio_net.ko, loaded with the storage modules) gets
+ * 10.0.2.15/24, as slirp's DHCP gives Arbor, and /net_bench makes its
+ * round trips to the host's echo server on UDP port net_port at 10.0.2.2
+ * and moves `heavy` MiB each way by TCP. */
+static const char *net_port;
+
+static int if_set(int s, const char *name, uint32_t addr, uint32_t mask)
+{
+    struct ifreq r;
+    struct sockaddr_in *in = (struct sockaddr_in *)&r.ifr_addr;
+    memset(&r, 0, sizeof(r));
+    snprintf(r.ifr_name, sizeof(r.ifr_name), "%s", name);
+    in->sin_family = AF_INET;
+    in->sin_addr.s_addr = htonl(addr);
+    if (addr && ioctl(s, SIOCSIFADDR, &r) != 0) {
+        return -1;
+    }
+    in->sin_addr.s_addr = htonl(mask);
+    if (mask && ioctl(s, SIOCSIFNETMASK, &r) != 0) {
+        return -1;
+    }
+    if (ioctl(s, SIOCGIFFLAGS, &r) != 0) {
+        return -1;
+    }
+    r.ifr_flags |= IFF_UP | IFF_RUNNING;
+    return ioctl(s, SIOCSIFFLAGS, &r);
+}
+
+static void bench_net(void)
+{
+    struct stat st;
+    if (stat("/net_bench", &st) != 0 || !net_port) {
+        return;
+    }
+    int s = socket(AF_INET, SOCK_DGRAM, 0);
+    int up = -1;
+    for (int i = 0; s >= 0 && i < 1000 && up != 0; i++) {
+        up = if_set(s, "eth0", 0x0a00020f, 0xffffff00); /* 10.0.2.15/24 */
+        if (up != 0) {
+            usleep(10000);
+        }
+    }
+    if (up != 0 || if_set(s, "lo", 0, 0) != 0) {
+        printf("lbench: FAILED: eth0 (virtio-net) did not come up: %s\n", strerror(errno));
+        return;
+    }
+    close(s);
+    char it[24], wu[24], hv[24];
+    snprintf(it, sizeof(it), "%llu", (unsigned long long)iters);
+    snprintf(wu, sizeof(wu), "%llu", (unsigned long long)warmup);
+    snprintf(hv, sizeof(hv), "%llu", (unsigned long long)heavy);
+    char *exec_argv[] = {"/net_bench", "run", "10.0.2.2", (char *)net_port, it, wu, hv, "lbench", NULL};
+    fflush(stdout);
+    pid_t pid = fork();
+    if (pid == 0) {
+        execv(exec_argv[0], exec_argv);
+        _exit(127);
+    }
+    int status = 0;
+    if (pid < 0 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+        printf("lbench: FAILED: /net_bench: status 0x%x\n", status);
+    }
+}
+
 static void power_off(void)
 {
     printf("lbench: done\n");
@@ -787,6 +855,7 @@ int main(int argc, char **argv)
         heavy = strtoull(argv[3], NULL, 10);
     }
     const char *only = argc > 4 ? argv[4] : "all";
+    net_port = argc > 5 ? argv[5] : NULL;
     if (heavy > iters) {
         heavy = iters;
     }
@@ -814,6 +883,15 @@ int main(int argc, char **argv)
         }
         power_off();
     }
+    if (!strcmp(only, "net")) { /* only the modules of the storage part */
+        mkdir("/proc", 0555);
+        if (mount("proc", "/proc", "proc", 0, NULL) != 0 || load_modules() != 0) {
+            fail("mount of /proc or the modules");
+        } else {
+            bench_net();
+        }
+        power_off();
+    }
     bench_getppid();
     bench_pipe("pipe_rt", -1);
     bench_futex("futex_rt", -1);
@@ -832,5 +910,6 @@ int main(int argc, char **argv)
     bench_exec_to_main();
     run_libc_bench();
     bench_storage();
+    bench_net();
     power_off();
 }
