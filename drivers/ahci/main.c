@@ -7,8 +7,7 @@
  * line from the platform driver. README for the config.
  */
 #include "ahci.h"
-
-#define RESOURCES_MAX 8
+#include <rt/pci_driver.h>
 
 static struct ahci ahci;
 
@@ -22,30 +21,16 @@ static void interrupt(void *arg)
 
 static bool find_controller(struct ahci *a, uint64_t *resources)
 {
-    uint64_t dma = AHCI_PORT_MEM + BLOCK_SERVER_SLOTS * AHCI_MAX_BYTES;
-    char args[128], name[RPC_STRING_MAX + 1];
-    uint64_t id, present, acquired, class;
-    snprintf(
-        args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu",
-        (unsigned long)(PLATFORM_RAM_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_RAM + dma + 2 * 4096),
-        (unsigned long)(PLATFORM_CAP_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_CAPS + 2 * PLATFORM_DMA_CAPS));
-    status_t st = parent_session(PLATFORM_SERVICE, args, &a->platform, &id);
-    if (st) {
-        printf("no Platform session: %s\n", status_text(st));
+    struct pci_driver pci;
+    if (!pci_driver_find_class(&pci, "AHCI controller", 0x010601,
+                               AHCI_PORT_MEM + BLOCK_SERVER_SLOTS * AHCI_MAX_BYTES, 2)) {
         return false;
     }
-    for (uint64_t i = 0; !platform_device(a->platform, i, name, &present, &acquired); i++) {
-        if (!present || platform_acquire(a->platform, name, &a->device, resources)) {
-            continue;
-        }
-        if (!platform_config_read(a->platform, a->device, 8, 4, &class) && class >> 8 == 0x010601) {
-            printf("AHCI controller %s\n", name);
-            return true;
-        }
-        platform_release(a->platform, a->device);
-    }
-    printf("no AHCI controller among the devices of our policy\n");
-    return false;
+    a->platform = pci.platform;
+    a->device = pci.device;
+    *resources = pci.resources;
+    printf("AHCI controller %s\n", pci.name);
+    return true;
 }
 
 /* The controller's registers (BAR5) and its interrupt. */

@@ -8,10 +8,9 @@
  * README for the config.
  */
 #include "nvme.h"
+#include <rt/pci_driver.h>
 #include <rt/xml.h>
 #include <session/timer.h>
-
-#define RESOURCES_MAX 8
 
 static struct nvme nvme;
 
@@ -33,30 +32,16 @@ static void tick(void *arg)
 
 static bool find_controller(struct nvme *n, uint64_t *resources)
 {
-    uint64_t dma = MEM_PAGES * NVME_PAGE + BLOCK_SERVER_SLOTS * NVME_MAX_BYTES;
-    char args[128], name[RPC_STRING_MAX + 1];
-    uint64_t id, present, acquired, class;
-    snprintf(
-        args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu",
-        (unsigned long)(PLATFORM_RAM_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_RAM + dma + 2 * 4096),
-        (unsigned long)(PLATFORM_CAP_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_CAPS + 2 * PLATFORM_DMA_CAPS));
-    status_t st = parent_session(PLATFORM_SERVICE, args, &n->platform, &id);
-    if (st) {
-        printf("no Platform session: %s\n", status_text(st));
+    struct pci_driver pci;
+    if (!pci_driver_find_class(&pci, "NVMe controller", 0x010802,
+                               MEM_PAGES * NVME_PAGE + BLOCK_SERVER_SLOTS * NVME_MAX_BYTES, 2)) {
         return false;
     }
-    for (uint64_t i = 0; !platform_device(n->platform, i, name, &present, &acquired); i++) {
-        if (!present || platform_acquire(n->platform, name, &n->device, resources)) {
-            continue;
-        }
-        if (!platform_config_read(n->platform, n->device, 8, 4, &class) && class >> 8 == 0x010802) {
-            printf("NVMe controller %s\n", name);
-            return true;
-        }
-        platform_release(n->platform, n->device);
-    }
-    printf("no NVMe controller among the devices of our policy\n");
-    return false;
+    n->platform = pci.platform;
+    n->device = pci.device;
+    *resources = pci.resources;
+    printf("NVMe controller %s\n", pci.name);
+    return true;
 }
 
 /* The controller's registers (BAR0, 64-bit) and its interrupt. */

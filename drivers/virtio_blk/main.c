@@ -7,10 +7,10 @@
  * INTx line as the platform driver hands it out. README for the config.
  */
 #include "virtio_blk.h"
+#include <rt/pci_driver.h>
 
 #define VIRTIO_BLK_F_RO (1ull << 5)
 #define QUEUE_BYTES 8192
-#define RESOURCES_MAX 8
 
 static struct vblk blk;
 
@@ -50,31 +50,17 @@ static uint16_t start_counted(void *driver, unsigned slot, unsigned op, uint64_t
  * first device of our policy that is a virtio block device, acquired. */
 static bool find_device(struct vblk *b, uint64_t *resources)
 {
-    uint64_t dma = QUEUE_BYTES + BLOCK_SERVER_SLOTS * VBLK_MAX_BYTES;
-    char args[128], name[RPC_STRING_MAX + 1];
-    uint64_t id, present, acquired, ids;
-    snprintf(
-        args, sizeof(args), "label=\"\", ram_quota=%lu, cap_quota=%lu",
-        (unsigned long)(PLATFORM_RAM_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_RAM + dma + 2 * 4096),
-        (unsigned long)(PLATFORM_CAP_QUOTA + RESOURCES_MAX * PLATFORM_RESOURCE_CAPS + 2 * PLATFORM_DMA_CAPS));
-    status_t st = parent_session(PLATFORM_SERVICE, args, &b->pci.platform, &id);
-    if (st) {
-        printf("no Platform session: %s\n", status_text(st));
+    static const uint32_t ids[] = {0x10421af4, 0x10011af4};
+    struct pci_driver pci;
+    if (!pci_driver_find(&pci, "virtio block device", ids, 2,
+                         QUEUE_BYTES + BLOCK_SERVER_SLOTS * VBLK_MAX_BYTES, 2)) {
         return false;
     }
-    for (uint64_t i = 0; !platform_device(b->pci.platform, i, name, &present, &acquired); i++) {
-        if (!present || platform_acquire(b->pci.platform, name, &b->pci.device, resources)) {
-            continue;
-        }
-        if (!platform_config_read(b->pci.platform, b->pci.device, 0, 4, &ids) &&
-            (ids == 0x10421af4 || ids == 0x10011af4)) {
-            printf("virtio block device %s (%s)\n", name, ids >> 16 == 0x1042 ? "modern" : "transitional");
-            return true;
-        }
-        platform_release(b->pci.platform, b->pci.device);
-    }
-    printf("no virtio block device among the devices of our policy\n");
-    return false;
+    b->pci.platform = pci.platform;
+    b->pci.device = pci.device;
+    *resources = pci.resources;
+    printf("virtio block device %s (%s)\n", pci.name, pci.ids >> 16 == 0x1042 ? "modern" : "transitional");
+    return true;
 }
 
 static bool bind_irq(struct vblk *b, uint64_t resources)

@@ -29,6 +29,12 @@ struct pci_driver {
 bool pci_driver_find(struct pci_driver *p, const char *what, const uint32_t *ids, unsigned n, uint64_t dma,
                      unsigned dma_allocs);
 
+/* The same for the first device whose class code (base class << 16 |
+ * subclass << 8 | programming interface, e.g. 0x010601 for AHCI) is
+ * class. */
+bool pci_driver_find_class(struct pci_driver *p, const char *what, uint32_t class, uint64_t dma,
+                           unsigned dma_allocs);
+
 /* Turn on I/O and memory decoding and bus mastering, leave INTx on. */
 bool pci_driver_enable(struct pci_driver *p);
 
